@@ -1,0 +1,1 @@
+"""Alembic migration environment (installed as ptdesk_migrations)."""

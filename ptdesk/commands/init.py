@@ -1,0 +1,30 @@
+"""`ptdesk init`: create the database or upgrade it to the newest schema."""
+
+from __future__ import annotations
+
+import argparse
+
+from ptdesk.commands.common import add_db_option, engine_for
+from ptdesk.db.migrate import current_revision, upgrade
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "init", help="create or upgrade the database",
+        description="Create the database, or upgrade it to the newest schema. Safe to run again.",
+    )
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine = engine_for(args)
+    before = current_revision(engine)
+    upgrade(engine)
+    after = current_revision(engine)
+    if before == after:
+        print(f"Database is up to date (schema {after}).")
+    else:
+        print(f"Database ready (schema {after}).")
+    engine.dispose()
+    return 0

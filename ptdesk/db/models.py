@@ -1,0 +1,31 @@
+"""Every mapped class in one import, so Alembic and services see the whole schema."""
+
+from ptdesk.db.models_care import (
+    Exercise,
+    OutcomeItem,
+    OutcomeResult,
+    Prescription,
+    PrescriptionItem,
+    RunLog,
+    RunPlan,
+    RunPlanWeek,
+)
+from ptdesk.db.models_patients import AuditEntry, Clinician, ClinicSettings, Episode, Goal, Patient
+from ptdesk.db.models_visits import (
+    AnkleExam,
+    AssessmentPlanRecord,
+    GaitAssessment,
+    KneeExam,
+    PriorInjuryRecord,
+    SpecialTest,
+    StrengthTest,
+    SubjectiveExam,
+    Visit,
+)
+
+__all__ = [
+    "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Episode",
+    "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
+    "Prescription", "PrescriptionItem", "PriorInjuryRecord", "RunLog", "RunPlan", "RunPlanWeek",
+    "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",
+]

@@ -1,0 +1,135 @@
+"""Clinic settings, clinicians, patients, episodes of care and goals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ptdesk.db.base import Base, Versioned
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    quoted = ", ".join(f"'{v}'" for v in values)
+    return f"{column} IN ({quoted})"
+
+
+class ClinicSettings(Versioned, Base):
+    __tablename__ = "clinic_settings"
+    __table_args__ = (
+        CheckConstraint(_in("paper_size", ("letter", "a4")), name="paper_size"),
+        CheckConstraint(_in("default_units", ("km", "mi")), name="default_units"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    paper_size: Mapped[str] = mapped_column(String(10), default="letter")
+    default_units: Mapped[str] = mapped_column(String(5), default="mi")
+
+
+class Clinician(Versioned, Base):
+    __tablename__ = "clinicians"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(200))
+    credentials: Mapped[str] = mapped_column(String(100), default="")
+    active: Mapped[bool] = mapped_column(default=True)
+
+
+class Patient(Versioned, Base):
+    __tablename__ = "patients"
+    __table_args__ = (
+        CheckConstraint(_in("sex", ("female", "male", "other", "unknown")), name="sex"),
+        CheckConstraint(_in("dominant_leg", ("left", "right", "unknown")), name="dominant_leg"),
+        CheckConstraint("length(mrn) >= 3", name="mrn_length"),
+        CheckConstraint("length(first_name) > 0 AND length(last_name) > 0", name="names"),
+        # Prefix searches on the folded names and MRN stay index range scans at 100k patients.
+        Index("ix_patients_last_key", "last_name_key", "first_name_key"),
+        Index("ix_patients_first_key", "first_name_key"),
+        Index("ix_patients_date_of_birth", "date_of_birth"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mrn: Mapped[str] = mapped_column(String(20), unique=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    preferred_name: Mapped[str] = mapped_column(String(100), default="")
+    first_name_key: Mapped[str] = mapped_column(String(100))
+    last_name_key: Mapped[str] = mapped_column(String(100))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    sex: Mapped[str] = mapped_column(String(10), default="unknown")
+    phone: Mapped[str] = mapped_column(String(50), default="")
+    email: Mapped[str] = mapped_column(String(200), default="")
+    address: Mapped[str] = mapped_column(String(500), default="")
+    referring_physician: Mapped[str] = mapped_column(String(200), default="")
+    dominant_leg: Mapped[str] = mapped_column(String(10), default="unknown")
+    alerts: Mapped[str] = mapped_column(Text, default="")
+
+    episodes: Mapped[list[Episode]] = relationship(
+        back_populates="patient", order_by="Episode.start_date", cascade="all, delete-orphan"
+    )
+
+
+class Episode(Versioned, Base):
+    __tablename__ = "episodes"
+    __table_args__ = (
+        CheckConstraint(_in("affected_side", ("left", "right", "both")), name="affected_side"),
+        CheckConstraint(_in("status", ("active", "on_hold", "discharged")), name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    patient_id: Mapped[int] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    diagnosis: Mapped[str] = mapped_column(String(300))
+    icd10_code: Mapped[str] = mapped_column(String(10), default="")
+    affected_side: Mapped[str] = mapped_column(String(10))
+    onset_date: Mapped[date | None] = mapped_column(Date)
+    start_date: Mapped[date] = mapped_column(Date)
+    end_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12), default="active")
+
+    patient: Mapped[Patient] = relationship(back_populates="episodes")
+    goals: Mapped[list[Goal]] = relationship(
+        back_populates="episode", order_by="Goal.id", cascade="all, delete-orphan"
+    )
+
+
+class Goal(Versioned, Base):
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    episode_id: Mapped[int] = mapped_column(ForeignKey("episodes.id", ondelete="CASCADE"), index=True)
+    description: Mapped[str] = mapped_column(String(500))
+    target_date: Mapped[date | None] = mapped_column(Date)
+    met_on: Mapped[date | None] = mapped_column(Date)
+
+    episode: Mapped[Episode] = relationship(back_populates="goals")
+
+
+class AuditEntry(Base):
+    """Who did what to which record; never the clinical text itself."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_patient_at", "patient_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column()
+    actor: Mapped[str] = mapped_column(String(64))
+    workstation: Mapped[str] = mapped_column(String(255), default="")
+    action: Mapped[str] = mapped_column(String(32))
+    patient_id: Mapped[int | None] = mapped_column(index=False)
+    record_type: Mapped[str] = mapped_column(String(40), default="")
+    record_id: Mapped[int | None] = mapped_column()
+    summary: Mapped[str] = mapped_column(String(500), default="")

@@ -1,0 +1,1 @@
+"""Pure-Python clinical logic: plans, scores, units and validation (no Qt, no SQL)."""

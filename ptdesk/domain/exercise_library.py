@@ -1,0 +1,139 @@
+"""The shipped exercise library and programme templates: TOML files in, validated frozen values out.
+
+The public API lives here; the values and the checks are in `exercise_values` and
+`exercise_validation` to keep modules small.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from functools import cache
+from importlib.resources import files
+from importlib.resources.abc import Traversable
+from pathlib import Path
+from typing import Any
+
+from ptdesk.domain.exercise_validation import (
+    check_dosage,
+    fail,
+    validate_exercise,
+    validate_template,
+)
+from ptdesk.domain.exercise_values import (
+    CATEGORIES,
+    SIDES,
+    Dosage,
+    LibraryExercise,
+    ProgrammeTemplate,
+    TemplateItem,
+    dosage_in_words,
+    exercise_dosage_in_words,
+    limb_for,
+)
+
+__all__ = [
+    "CATEGORIES",
+    "SIDES",
+    "Dosage",
+    "LibraryExercise",
+    "ProgrammeTemplate",
+    "TemplateItem",
+    "check_dosage",
+    "dosage_in_words",
+    "exercise_dosage_in_words",
+    "illustration_path",
+    "limb_for",
+    "load_library",
+    "load_library_from",
+    "load_templates",
+    "load_templates_from",
+    "resources_root",
+    "validate_exercise",
+    "validate_template",
+]
+
+RESOURCE_PACKAGE = "ptdesk_resources"
+
+
+def _read_toml(path: Traversable | Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as exc:
+        raise fail("file", path.name, f"The file is not valid TOML ({exc}).") from exc
+
+
+def _toml_files(directory: Traversable | Path) -> list[Traversable | Path]:
+    return sorted(
+        (p for p in directory.iterdir() if p.is_file() and p.name.endswith(".toml")),
+        key=lambda p: p.name,
+    )
+
+
+def _check_id_matches_file(
+    found_id: str, path: Traversable | Path, seen: Mapping[str, Any]
+) -> None:
+    if found_id != path.name.removesuffix(".toml"):
+        raise fail("id", path.name, f"The id '{found_id}' must match the file name.")
+    if found_id in seen:
+        raise fail("id", path.name, f"The id '{found_id}' is used twice.")
+
+
+def load_library_from(directory: Traversable | Path) -> dict[str, LibraryExercise]:
+    """Load and check every `<id>.toml` in `directory`, including the links between them."""
+    library: dict[str, LibraryExercise] = {}
+    for path in _toml_files(directory):
+        exercise = validate_exercise(_read_toml(path), path.name)
+        _check_id_matches_file(exercise.id, path, library)
+        library[exercise.id] = exercise
+    for exercise in library.values():
+        for field in ("progression", "regression"):
+            target = getattr(exercise, field)
+            if target and target not in library:
+                raise fail(
+                    field, f"{exercise.id}.toml", f"'{target}' is not in the exercise library."
+                )
+    return library
+
+
+def load_templates_from(
+    directory: Traversable | Path, library: Mapping[str, LibraryExercise]
+) -> dict[str, ProgrammeTemplate]:
+    """Load and check every template `<id>.toml` in `directory` against `library`."""
+    templates: dict[str, ProgrammeTemplate] = {}
+    for path in _toml_files(directory):
+        template = validate_template(_read_toml(path), path.name, library)
+        _check_id_matches_file(template.id, path, templates)
+        templates[template.id] = template
+    return templates
+
+
+def resources_root() -> Traversable:
+    """The installed `resources/` directory (package `ptdesk_resources`)."""
+    return files(RESOURCE_PACKAGE)
+
+
+@cache
+def _shipped_library() -> tuple[tuple[str, LibraryExercise], ...]:
+    return tuple(load_library_from(resources_root() / "exercises").items())
+
+
+@cache
+def _shipped_templates() -> tuple[tuple[str, ProgrammeTemplate], ...]:
+    library = dict(_shipped_library())
+    return tuple(load_templates_from(resources_root() / "templates", library).items())
+
+
+def load_library() -> dict[str, LibraryExercise]:
+    """The shipped exercise library by id (parsed once per process; a fresh dict each call)."""
+    return dict(_shipped_library())
+
+
+def load_templates() -> dict[str, ProgrammeTemplate]:
+    """The shipped programme templates by id (parsed once per process)."""
+    return dict(_shipped_templates())
+
+
+def illustration_path(exercise: LibraryExercise) -> Traversable:
+    """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise)."""
+    return resources_root() / "illustrations" / exercise.illustration

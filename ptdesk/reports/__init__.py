@@ -1,0 +1,1 @@
+"""PDF handouts and reports drawn with reportlab (DTO in, PDF out)."""

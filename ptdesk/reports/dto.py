@@ -1,0 +1,81 @@
+"""Plain values the services fill and the PDF handouts print (no database, no Qt)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from ptdesk.domain.runplan import Plan
+
+PaperSize = Literal["letter", "a4"]
+
+# Plain words a patient can act on; the clinic may pass its own list instead.
+DEFAULT_STOP_AND_CALL: tuple[str, ...] = (
+    "You feel a sharp or stabbing pain during an exercise.",
+    "Your knee, ankle or hip swells up or feels hot.",
+    "Your knee or ankle gives way or locks.",
+    "The pain is worse the next morning and does not settle.",
+    "You get numbness, tingling or pins and needles in your leg or foot.",
+    "You have to limp to walk.",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ClinicInfo:
+    """Who the handout comes from; printed in every page header."""
+
+    name: str
+    address: str = ""
+    phone: str = ""
+    logo_path: Path | None = None
+    paper_size: PaperSize = "letter"
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSheetItem:
+    """One dosed exercise as the patient should read it.
+
+    `image_path` is the library's SVG drawing or, when the clinician attached
+    one, their own JPG/PNG photo (which replaces the drawing).
+    """
+
+    name: str
+    purpose: str
+    steps: tuple[str, ...]
+    dosage_text: str
+    side_text: str
+    precautions: tuple[str, ...] = ()
+    note: str = ""
+    image_path: Path | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ExerciseSheet:
+    """A patient's take-home exercise programme."""
+
+    clinic: ClinicInfo
+    clinician_name: str
+    patient_name: str
+    date: dt.date
+    items: tuple[ExerciseSheetItem, ...]
+    stop_and_call: tuple[str, ...] = DEFAULT_STOP_AND_CALL
+
+
+@dataclass(frozen=True, slots=True)
+class RunPlanHandout:
+    """A return-to-run plan as printed for the patient.
+
+    `pain_rules` are (colour, text) pairs, colour being "green", "amber" or
+    "red", as `ptdesk.domain.runplan.describe_pain_rules` words them.
+    """
+
+    clinic: ClinicInfo
+    clinician_name: str
+    patient_name: str
+    date: dt.date
+    plan: Plan
+    cadence_target_spm: int | None = None
+    pain_rules: tuple[tuple[str, str], ...] = ()

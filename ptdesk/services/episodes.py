@@ -1,0 +1,108 @@
+"""Episodes of care (diagnosis, side, status) and their goals."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Episode, Goal, Patient
+from ptdesk.domain import validation as v
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services import audit
+from ptdesk.services.errors import NotFoundError
+from ptdesk.services.uow import transaction
+
+EPISODE_STATUSES = ("active", "on_hold", "discharged")
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    id: int
+    description: str
+    target_date: date | None
+    met_on: date | None
+
+
+@dataclass(frozen=True)
+class EpisodeInfo:
+    id: int
+    patient_id: int
+    diagnosis: str
+    icd10_code: str
+    affected_side: str
+    onset_date: date | None
+    start_date: date
+    end_date: date | None
+    status: str
+    goals: tuple[GoalInfo, ...]
+
+
+def _info(row: Episode) -> EpisodeInfo:
+    return EpisodeInfo(
+        id=row.id, patient_id=row.patient_id, diagnosis=row.diagnosis, icd10_code=row.icd10_code,
+        affected_side=row.affected_side, onset_date=row.onset_date, start_date=row.start_date,
+        end_date=row.end_date, status=row.status,
+        goals=tuple(GoalInfo(g.id, g.description, g.target_date, g.met_on) for g in row.goals),
+    )
+
+
+def open_episode(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, diagnosis: str,
+    affected_side: str, start_date: date, icd10_code: str = "", onset_date: date | None = None,
+    goals: tuple[tuple[str, date | None], ...] = (),
+) -> EpisodeInfo:
+    diagnosis = v.require_text("diagnosis", diagnosis, "Diagnosis", 300)
+    v.validate_choice("affected_side", affected_side, v.AFFECTED_SIDES, "Affected side")
+    if onset_date and onset_date > start_date:
+        raise ValidationError("onset_date", "Onset cannot be after the start of care.")
+    with transaction(session_factory) as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFoundError(f"No patient with id {patient_id}.")
+        v.validate_visit_date(start_date, patient.date_of_birth)
+        row = Episode(
+            patient_id=patient_id, diagnosis=diagnosis, icd10_code=icd10_code.strip().upper(),
+            affected_side=affected_side, onset_date=onset_date, start_date=start_date,
+            status="active",
+        )
+        for index, (text, target) in enumerate(goals):
+            description = v.require_text(f"goals[{index}]", text, "Goal", 500)
+            row.goals.append(Goal(description=description, target_date=target))
+        session.add(row)
+        session.flush()
+        audit.record(session, actor=actor, action="create", patient_id=patient_id,
+                     record_type="episode", record_id=row.id, summary="opened episode of care")
+        return _info(row)
+
+
+def set_episode_status(
+    session_factory: SessionFactory, *, actor: str, episode_id: int, status: str,
+    end_date: date | None = None,
+) -> EpisodeInfo:
+    v.validate_choice("status", status, EPISODE_STATUSES, "Status")
+    with transaction(session_factory) as session:
+        row = session.get(Episode, episode_id)
+        if row is None:
+            raise NotFoundError(f"No episode with id {episode_id}.")
+        row.status = status
+        row.end_date = end_date if status == "discharged" else None
+        session.flush()
+        audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                     record_type="episode", record_id=row.id, summary=f"status {status}")
+        return _info(row)
+
+
+def list_episodes(session_factory: SessionFactory, patient_id: int) -> list[EpisodeInfo]:
+    with transaction(session_factory) as session:
+        rows = session.scalars(
+            select(Episode).where(Episode.patient_id == patient_id).order_by(Episode.start_date)
+        )
+        return [_info(row) for row in rows]
+
+
+def active_episode(session_factory: SessionFactory, patient_id: int) -> EpisodeInfo | None:
+    episodes = [e for e in list_episodes(session_factory, patient_id) if e.status == "active"]
+    return episodes[-1] if episodes else None

@@ -1,0 +1,148 @@
+"""Visits and their structured evaluation: create, save every section, load, carry forward."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ptdesk.db.base import utcnow
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Episode, Patient, Visit
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain import validation as v
+from ptdesk.services import audit
+from ptdesk.services import evaluation_mapping as mapping
+from ptdesk.services.errors import ConflictError, NotFoundError, RecordLockedError
+from ptdesk.services.uow import transaction
+
+
+@dataclass(frozen=True)
+class VisitSummary:
+    id: int
+    patient_id: int
+    episode_id: int
+    visit_date: date
+    visit_type: str
+    status: str
+    version: int
+
+    @property
+    def type_label(self) -> str:
+        return ev.VISIT_TYPE_LABELS[self.visit_type]
+
+
+def _summary(row: Visit) -> VisitSummary:
+    return VisitSummary(row.id, row.patient_id, row.episode_id, row.visit_date, row.visit_type,
+                        row.status, row.version)
+
+
+def create_visit(
+    session_factory: SessionFactory, *, actor: str, episode_id: int, visit_date: date,
+    visit_type: str, clinician_id: int | None = None,
+) -> VisitSummary:
+    v.validate_choice("visit_type", visit_type, ev.VISIT_TYPES, "Visit type")
+    with transaction(session_factory) as session:
+        episode = session.get(Episode, episode_id)
+        if episode is None:
+            raise NotFoundError(f"No episode with id {episode_id}.")
+        patient = session.get(Patient, episode.patient_id)
+        assert patient is not None
+        v.validate_visit_date(visit_date, patient.date_of_birth)
+        row = Visit(patient_id=patient.id, episode_id=episode.id, visit_date=visit_date,
+                    visit_type=visit_type, clinician_id=clinician_id, status="draft")
+        session.add(row)
+        session.flush()
+        audit.record(session, actor=actor, action="create", patient_id=patient.id,
+                     record_type="visit", record_id=row.id, summary=f"new {visit_type} visit")
+        return _summary(row)
+
+
+def _load_visit(session: Session, visit_id: int) -> Visit:
+    row = session.scalar(
+        select(Visit).where(Visit.id == visit_id).options(*mapping.SECTION_LOADERS)
+    )
+    if row is None:
+        raise NotFoundError(f"No visit with id {visit_id}.")
+    return row
+
+
+def save_evaluation(
+    session_factory: SessionFactory, *, actor: str, visit_id: int, evaluation: ev.Evaluation,
+    expected_version: int | None = None,
+) -> VisitSummary:
+    """Replace every section of the visit's evaluation in one transaction."""
+    evaluation.validate()
+    with transaction(session_factory) as session:
+        row = _load_visit(session, visit_id)
+        if row.status == "signed":
+            raise RecordLockedError("This note is signed and cannot be changed; add an addendum.")
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError("This visit was saved by someone else since you opened it.")
+        mapping.write_sections(row, evaluation)
+        # Touching the visit bumps its version even when only child rows changed.
+        row.updated_at = utcnow()
+        session.flush()
+        audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                     record_type="visit", record_id=row.id,
+                     summary="saved evaluation: " + ", ".join(mapping.filled_sections(evaluation)))
+        return _summary(row)
+
+
+def load_evaluation(
+    session_factory: SessionFactory, *, actor: str, visit_id: int
+) -> tuple[VisitSummary, ev.Evaluation]:
+    with transaction(session_factory) as session:
+        row = _load_visit(session, visit_id)
+        audit.record(session, actor=actor, action="view", patient_id=row.patient_id,
+                     record_type="visit", record_id=row.id)
+        return _summary(row), mapping.read_sections(row)
+
+
+def list_visits(session_factory: SessionFactory, patient_id: int) -> list[VisitSummary]:
+    with transaction(session_factory) as session:
+        rows = session.scalars(
+            select(Visit).where(Visit.patient_id == patient_id)
+            .order_by(Visit.visit_date.desc(), Visit.id.desc())
+        )
+        return [_summary(row) for row in rows]
+
+
+def count_visits(session_factory: SessionFactory, patient_id: int) -> int:
+    with transaction(session_factory) as session:
+        stmt = select(func.count(Visit.id)).where(Visit.patient_id == patient_id)
+        return int(session.scalar(stmt) or 0)
+
+
+def carry_forward(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, before_visit_id: int
+) -> ev.Evaluation:
+    """The previous visit's objective findings, offered for editing at a follow-up.
+
+    Subjective findings and the assessment are the patient's story of today, so they
+    start empty; measurements (knee, ankle, strength, gait, special tests) carry over.
+    """
+    with transaction(session_factory) as session:
+        current = session.get(Visit, before_visit_id)
+        if current is None:
+            raise NotFoundError(f"No visit with id {before_visit_id}.")
+        stmt = (
+            select(Visit)
+            .where(Visit.patient_id == patient_id, Visit.id != before_visit_id,
+                   Visit.visit_date <= current.visit_date)
+            .order_by(Visit.visit_date.desc(), Visit.id.desc())
+            .limit(1)
+            .options(selectinload(Visit.knee_exams), selectinload(Visit.ankle_exams),
+                     selectinload(Visit.strength_tests), selectinload(Visit.special_tests),
+                     selectinload(Visit.gait))
+        )
+        previous = session.scalar(stmt)
+        if previous is None:
+            return ev.Evaluation()
+        audit.record(session, actor=actor, action="view", patient_id=patient_id,
+                     record_type="visit", record_id=previous.id, summary="carried forward")
+        full = mapping.read_sections(previous)
+        return replace(full, subjective=None, assessment=None, soap_subjective="",
+                       soap_assessment="", soap_plan="", soap_objective="")

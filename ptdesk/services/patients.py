@@ -1,0 +1,249 @@
+"""Patient use cases: register, edit, open and find patients (prefix, accent- and case-blind)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Select, and_, func, inspect, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Patient
+from ptdesk.domain import validation as v
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services import audit
+from ptdesk.services.errors import ConflictError, NotFoundError
+from ptdesk.services.uow import transaction
+
+
+@dataclass(frozen=True)
+class PatientSummary:
+    id: int
+    mrn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    sex: str
+
+    @property
+    def display_name(self) -> str:
+        return f"{self.last_name}, {self.first_name}"
+
+    def age_on(self, when: date) -> int:
+        born = self.date_of_birth
+        return when.year - born.year - ((when.month, when.day) < (born.month, born.day))
+
+
+@dataclass(frozen=True)
+class PatientDetails(PatientSummary):
+    preferred_name: str
+    phone: str
+    email: str
+    address: str
+    referring_physician: str
+    dominant_leg: str
+    alerts: str
+    version: int
+
+
+@dataclass(frozen=True)
+class PatientInput:
+    """What the new/edit patient form sends; validated as a whole before any write."""
+
+    mrn: str
+    first_name: str
+    last_name: str
+    date_of_birth: date | None
+    sex: str = "unknown"
+    preferred_name: str = ""
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+    referring_physician: str = ""
+    dominant_leg: str = "unknown"
+    alerts: str = ""
+
+    def validated(self, today: date | None = None) -> PatientInput:
+        email = v.optional_text("email", self.email, "Email", 200)
+        if email and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", email):
+            raise ValidationError("email", "Email address looks incomplete (name@example.com).")
+        born = v.validate_birth_date(self.date_of_birth, today)
+        return PatientInput(
+            mrn=v.validate_mrn(self.mrn),
+            first_name=v.validate_name("first_name", self.first_name, "First name"),
+            last_name=v.validate_name("last_name", self.last_name, "Last name"),
+            date_of_birth=born,
+            sex=v.validate_choice("sex", self.sex, v.SEXES, "Sex"),
+            preferred_name=v.optional_text("preferred_name", self.preferred_name, "Preferred name", 100),
+            phone=v.optional_text("phone", self.phone, "Phone", 50),
+            email=email,
+            address=v.optional_text("address", self.address, "Address", 500),
+            referring_physician=v.optional_text(
+                "referring_physician", self.referring_physician, "Referring physician", 200
+            ),
+            dominant_leg=v.validate_choice("dominant_leg", self.dominant_leg, v.LEGS, "Dominant leg"),
+            alerts=v.optional_text("alerts", self.alerts, "Alerts", 2000),
+        )
+
+
+def _summary(row: Patient) -> PatientSummary:
+    return PatientSummary(row.id, row.mrn, row.first_name, row.last_name, row.date_of_birth, row.sex)
+
+
+def _details(row: Patient) -> PatientDetails:
+    return PatientDetails(
+        id=row.id, mrn=row.mrn, first_name=row.first_name, last_name=row.last_name,
+        date_of_birth=row.date_of_birth, sex=row.sex, preferred_name=row.preferred_name,
+        phone=row.phone, email=row.email, address=row.address,
+        referring_physician=row.referring_physician, dominant_leg=row.dominant_leg,
+        alerts=row.alerts, version=row.version,
+    )
+
+
+def _apply(row: Patient, data: PatientInput) -> None:
+    row.mrn = data.mrn
+    row.first_name = data.first_name
+    row.last_name = data.last_name
+    row.first_name_key = v.search_key(data.first_name)
+    row.last_name_key = v.search_key(data.last_name)
+    assert data.date_of_birth is not None
+    row.date_of_birth = data.date_of_birth
+    row.sex = data.sex
+    row.preferred_name = data.preferred_name
+    row.phone = data.phone
+    row.email = data.email
+    row.address = data.address
+    row.referring_physician = data.referring_physician
+    row.dominant_leg = data.dominant_leg
+    row.alerts = data.alerts
+
+
+def _mrn_taken(session: Session, mrn: str, except_id: int | None = None) -> bool:
+    stmt = select(Patient.id).where(Patient.mrn == mrn)
+    found = session.scalar(stmt)
+    return found is not None and found != except_id
+
+
+def create_patient(session_factory: SessionFactory, *, actor: str, data: PatientInput) -> PatientDetails:
+    clean = data.validated()
+    with transaction(session_factory) as session:
+        if _mrn_taken(session, clean.mrn):
+            raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.")
+        row = Patient()
+        _apply(row, clean)
+        session.add(row)
+        try:
+            session.flush()
+        except IntegrityError as exc:  # a second workstation took the MRN meanwhile
+            raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.") from exc
+        audit.record(session, actor=actor, action="create", patient_id=row.id,
+                     record_type="patient", record_id=row.id, summary="registered patient")
+        return _details(row)
+
+
+def update_patient(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, data: PatientInput,
+    expected_version: int | None = None,
+) -> PatientDetails:
+    clean = data.validated()
+    with transaction(session_factory) as session:
+        row = _get(session, patient_id)
+        if expected_version is not None and row.version != expected_version:
+            raise ConflictError("This patient was changed by someone else since you opened it.")
+        if _mrn_taken(session, clean.mrn, except_id=row.id):
+            raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.")
+        _apply(row, clean)
+        changed = sorted(_changed_fields(row))
+        session.flush()
+        audit.record(session, actor=actor, action="update", patient_id=row.id,
+                     record_type="patient", record_id=row.id,
+                     summary="changed: " + ", ".join(changed) if changed else "no change")
+        return _details(row)
+
+
+def _changed_fields(row: Patient) -> list[str]:
+    state = inspect(row)
+    return [
+        attr.key for attr in state.attrs
+        if attr.history.has_changes() and not attr.key.endswith("_key")
+    ]
+
+
+def _get(session: Session, patient_id: int) -> Patient:
+    row = session.get(Patient, patient_id)
+    if row is None:
+        raise NotFoundError(f"No patient with id {patient_id}.")
+    return row
+
+
+def get_patient(session_factory: SessionFactory, *, actor: str, patient_id: int) -> PatientDetails:
+    """Open a patient's record; the view is audited."""
+    with transaction(session_factory) as session:
+        row = _get(session, patient_id)
+        audit.record(session, actor=actor, action="view", patient_id=row.id,
+                     record_type="patient", record_id=row.id)
+        return _details(row)
+
+
+def find_by_mrn(session_factory: SessionFactory, mrn: str) -> PatientSummary:
+    with transaction(session_factory) as session:
+        row = session.scalar(select(Patient).where(Patient.mrn == mrn.strip().upper()))
+        if row is None:
+            raise NotFoundError(f"No patient with MRN {mrn.strip().upper()}.")
+        return _summary(row)
+
+
+def _prefix_range(column: object, prefix: str) -> object:
+    # A half-open range instead of LIKE, so the b-tree index is used on every engine.
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return and_(column >= prefix, column < upper)  # type: ignore[operator]
+
+
+_DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
+
+
+def _as_date(token: str) -> date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return datetime.strptime(token, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def search_statement(text: str) -> Select[tuple[Patient]]:
+    """Every word must prefix-match first name, last name or MRN, or equal the birth date."""
+    stmt = select(Patient)
+    for raw in text.split():
+        born = _as_date(raw)
+        token = v.search_key(raw)
+        conditions = [
+            _prefix_range(Patient.last_name_key, token),
+            _prefix_range(Patient.first_name_key, token),
+            _prefix_range(Patient.mrn, raw.upper()),
+        ]
+        if born is not None:
+            conditions.append(Patient.date_of_birth == born)
+        stmt = stmt.where(or_(*conditions))
+    return stmt
+
+
+def search_patients(
+    session_factory: SessionFactory, text: str = "", *, limit: int | None = None, offset: int = 0
+) -> list[PatientSummary]:
+    stmt = search_statement(text).order_by(
+        Patient.last_name_key, Patient.first_name_key, Patient.id
+    ).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    with transaction(session_factory) as session:
+        return [_summary(row) for row in session.scalars(stmt)]
+
+
+def count_patients(session_factory: SessionFactory, text: str = "") -> int:
+    stmt = select(func.count()).select_from(search_statement(text).subquery())
+    with transaction(session_factory) as session:
+        return int(session.scalar(stmt) or 0)

@@ -1,0 +1,1 @@
+"""Shipped data: exercise library, illustrations, templates and fonts."""
