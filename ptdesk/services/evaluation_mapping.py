@@ -68,10 +68,12 @@ def write_sections(visit: Visit, evaluation: ev.Evaluation) -> None:
             for i in s.prior_injuries
         ]
         visit.subjective = record
-    visit.knee_exams = [KneeExam(**_plain(k)) for k in evaluation.knees]
-    visit.ankle_exams = [AnkleExam(**_plain(a)) for a in evaluation.ankles]
-    visit.special_tests = [SpecialTest(**_plain(t)) for t in evaluation.special_tests]
-    visit.strength_tests = [StrengthTest(**_plain(m)) for m in evaluation.strength]
+    visit.knee_exams = _merge(visit.knee_exams, evaluation.knees, KneeExam, ("side",))
+    visit.ankle_exams = _merge(visit.ankle_exams, evaluation.ankles, AnkleExam, ("side",))
+    visit.special_tests = _merge(visit.special_tests, evaluation.special_tests, SpecialTest,
+                                 ("test", "side"))
+    visit.strength_tests = _merge(visit.strength_tests, evaluation.strength, StrengthTest,
+                                  ("muscle_group", "side"))
     visit.gait = None if evaluation.gait is None else _update(visit.gait, GaitAssessment, evaluation.gait)
     visit.assessment = (
         None if evaluation.assessment is None
@@ -81,6 +83,20 @@ def write_sections(visit: Visit, evaluation: ev.Evaluation) -> None:
     visit.soap_objective = evaluation.soap_objective
     visit.soap_assessment = evaluation.soap_assessment
     visit.soap_plan = evaluation.soap_plan
+
+
+def _merge(rows: list[Any], sections: tuple[Any, ...], cls: type, key: tuple[str, ...]) -> list[Any]:
+    """Update rows in place by their natural key, add new ones, drop the rest.
+
+    Replacing the whole collection would insert before deleting and trip the
+    unique (visit, side) constraints; merging also keeps ids and versions stable.
+    """
+    by_key = {tuple(getattr(row, k) for k in key): row for row in rows}
+    merged = []
+    for section in sections:
+        row = by_key.get(tuple(getattr(section, k) for k in key))
+        merged.append(_update(row, cls, section))
+    return merged
 
 
 def _update(existing: Any, cls: type, section: Any) -> Any:

@@ -1,0 +1,65 @@
+"""Pain-monitoring rules (after Silbernagel 2007): a logged week says progress, hold or regress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.runplan.model import Decision, WeekLog
+
+TrafficLight = tuple[str, str]  # (colour, plain words for the patient)
+
+
+@dataclass(frozen=True, slots=True)
+class PainRules:
+    """Clinician-adjustable thresholds on the 0-10 pain scale.
+
+    Pain up to `progress_max_pain` and no worse the next morning: progress.
+    Pain up to `hold_max_pain`: repeat the week. Above it, pain worse the next
+    morning, swelling or limping: go back a week and contact the clinic.
+    """
+
+    progress_max_pain: int = 3
+    hold_max_pain: int = 5
+
+    def __post_init__(self) -> None:
+        for name in ("progress_max_pain", "hold_max_pain"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 9:
+                raise ValidationError(name, f"A pain threshold must be a whole number from 0 to 9 "
+                                            f"(got {value!r}).")
+        if self.hold_max_pain <= self.progress_max_pain:
+            raise ValidationError("hold_max_pain", "The 'repeat the week' pain limit must be "
+                                                   "higher than the 'keep going' limit.")
+
+
+def decide(log: WeekLog, rules: PainRules) -> Decision:
+    """The pain rules' verdict on one logged week.
+
+    A week with no running at all cannot justify a step up, so without red
+    flags it is repeated (hold).
+    """
+    if (log.pain_during > rules.hold_max_pain or log.next_morning == "worse"
+            or log.swelling or log.limping):
+        return "regress"
+    if log.pain_during > rules.progress_max_pain or log.done_total == 0:
+        return "hold"
+    return "progress"
+
+
+def _pain_range(low: int, high: int) -> str:
+    if low == high:
+        return f"{low} out of 10"
+    return f"{low} to {high} out of 10"
+
+
+def describe_pain_rules(rules: PainRules) -> list[TrafficLight]:
+    """The rules as a traffic light for the handout, in words a patient can act on."""
+    return [
+        ("green", f"Pain {_pain_range(0, rules.progress_max_pain)} while running, and no worse "
+                  f"the next morning: go on to the next week of your plan."),
+        ("amber", f"Pain {_pain_range(rules.progress_max_pain + 1, rules.hold_max_pain)} while "
+                  f"running: do this week again before you go on."),
+        ("red", f"Pain above {rules.hold_max_pain} out of 10, pain worse the next morning, "
+                f"swelling, or limping: stop, go back one week, and call the clinic."),
+    ]

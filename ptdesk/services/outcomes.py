@@ -1,0 +1,120 @@
+"""Outcome measures: score and store a form at a visit, and list a patient's results over time."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import OutcomeItem, OutcomeResult, Visit
+from ptdesk.domain import outcomes as oc
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services import audit
+from ptdesk.services.errors import NotFoundError, RecordLockedError
+from ptdesk.services.uow import transaction
+
+ItemsInput = Sequence[int | None] | Mapping[str, int | None] | Sequence[tuple[str, int]]
+
+
+@dataclass(frozen=True)
+class OutcomeRecord:
+    id: int
+    visit_id: int
+    visit_date: date
+    measure: str
+    total: float
+    max_total: float
+    missing_items: int
+    items: tuple[tuple[str, str, int | None], ...]  # (key, label, value)
+
+
+def _score(measure: str, items: ItemsInput, allow_missing: bool) -> tuple[oc.OutcomeScore, list[tuple[str, str, int | None]]]:
+    """Score the form and produce the rows to store: (key, label, raw answer)."""
+    if measure == "lefs":
+        values = list(items)  # type: ignore[arg-type]
+        score = oc.score_lefs(values, allow_missing=allow_missing)  # type: ignore[arg-type]
+        rows = [(f"item_{i + 1}", oc.LEFS_ITEMS[i], val) for i, val in enumerate(values)]
+    elif measure == "kujala":
+        if not isinstance(items, Mapping):
+            raise ValidationError("kujala", "Kujala answers must be given per item.")
+        score = oc.score_kujala(items, allow_missing=allow_missing)
+        labels = {item.key: item.label for item in oc.KUJALA_ITEMS}
+        rows = [(key, labels[key], items.get(key)) for key in oc.KUJALA_ITEM_KEYS]
+    elif measure == "nprs":
+        values = list(items)  # type: ignore[arg-type]
+        if len(values) != 1 or values[0] is None:
+            raise ValidationError("nprs", "Enter one pain score from 0 to 10.")
+        score = oc.score_nprs(values[0])  # type: ignore[arg-type]
+        rows = [("pain", "Pain now", values[0])]  # type: ignore[list-item]
+    elif measure == "psfs":
+        activities = [oc.PsfsActivity(str(name), score) for name, score in items]  # type: ignore[misc]
+        score = oc.score_psfs(activities)
+        rows = [(f"activity_{i + 1}", a.name, a.score) for i, a in enumerate(activities)]
+    else:
+        raise ValidationError("measure", "Measure must be NPRS, LEFS, Kujala or PSFS.")
+    return score, rows
+
+
+def record_outcome(
+    session_factory: SessionFactory, *, actor: str, visit_id: int, measure: str,
+    items: ItemsInput, allow_missing: bool = False,
+) -> OutcomeRecord:
+    """Score and store one measure at a visit, replacing an earlier entry of that measure."""
+    score, rows = _score(measure, items, allow_missing)
+    with transaction(session_factory) as session:
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFoundError(f"No visit with id {visit_id}.")
+        if visit.status == "signed":
+            raise RecordLockedError("This note is signed and cannot be changed; add an addendum.")
+        existing = session.scalar(
+            select(OutcomeResult).where(OutcomeResult.visit_id == visit_id, OutcomeResult.measure == measure)
+        )
+        result = existing or OutcomeResult(patient_id=visit.patient_id, visit_id=visit_id, measure=measure)
+        result.total = float(score.total)
+        result.max_total = float(score.max_total)
+        result.missing_items = len(score.missing_items)
+        # Re-entering a form updates items in place: the unique (result, item) key
+        # forbids inserting a replacement before the old row is deleted.
+        previous = {item.item_key: item for item in result.items}
+        merged = []
+        for position, (key, label, value) in enumerate(rows):
+            item = previous.get(key) or OutcomeItem(item_key=key)
+            item.position, item.label, item.value = position, label[:200], value
+            merged.append(item)
+        result.items = merged
+        session.add(result)
+        session.flush()
+        audit.record(session, actor=actor, action="update" if existing else "create",
+                     patient_id=visit.patient_id, record_type="outcome", record_id=result.id,
+                     summary=f"{measure} recorded")
+        return _record(result, visit.visit_date)
+
+
+def _record(row: OutcomeResult, visit_date: date) -> OutcomeRecord:
+    return OutcomeRecord(
+        id=row.id, visit_id=row.visit_id, visit_date=visit_date, measure=row.measure,
+        total=row.total, max_total=row.max_total, missing_items=row.missing_items,
+        items=tuple((i.item_key, i.label, i.value) for i in row.items),
+    )
+
+
+def list_outcomes(
+    session_factory: SessionFactory, patient_id: int, measure: str | None = None
+) -> list[OutcomeRecord]:
+    """A patient's results, oldest first (the first is the intake value)."""
+    stmt = (
+        select(OutcomeResult, Visit.visit_date)
+        .join(Visit, Visit.id == OutcomeResult.visit_id)
+        .where(OutcomeResult.patient_id == patient_id)
+        .order_by(Visit.visit_date, OutcomeResult.id)
+        .options(selectinload(OutcomeResult.items))
+    )
+    if measure is not None:
+        stmt = stmt.where(OutcomeResult.measure == measure)
+    with transaction(session_factory) as session:
+        return [_record(row, when) for row, when in session.execute(stmt)]

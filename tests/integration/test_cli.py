@@ -1,0 +1,77 @@
+"""CLI contract: exit codes (0 ok, 1 failure, 2 bad usage), JSON shape, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ptdesk.cli import main
+from ptdesk.db.engine import make_engine, make_session_factory
+from tests.factories import make_patient
+
+
+def test_init_creates_and_is_idempotent(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "c.db"
+    assert main(["init", "--db", str(db)]) == 0
+    assert "Database ready" in capsys.readouterr().out
+    assert main(["--db", str(db), "init"]) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_patients_json_lists_required_fields(tmp_path: Path, capsys) -> None:
+    db = tmp_path / "c.db"
+    main(["init", "--db", str(db)])
+    engine = make_engine(db)
+    sf = make_session_factory(engine)
+    make_patient(sf, mrn="DEMO-0005", first="Zoë", last="Ødegård-Núñez")
+    make_patient(sf, mrn="P-2", first="Sam", last="Lee")
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["patients", "--db", str(db), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert {r["mrn"] for r in rows} == {"DEMO-0005", "P-2"}
+    for row in rows:
+        assert {"mrn", "first_name", "last_name", "date_of_birth"} <= set(row)
+    assert main(["patients", "--db", str(db), "--json", "--search", "zoe"]) == 0
+    assert [r["last_name"] for r in json.loads(capsys.readouterr().out)] == ["Ødegård-Núñez"]
+    assert main(["patients", "--db", str(db)]) == 0
+    assert "2 patients" in capsys.readouterr().out
+
+
+def test_uninitialised_database_is_a_clear_failure(tmp_path: Path, capsys) -> None:
+    assert main(["patients", "--db", str(tmp_path / "empty.db")]) == 1
+    err = capsys.readouterr().err
+    assert "ptdesk init" in err and "Traceback" not in err
+
+
+def test_unknown_option_is_usage_error(capsys) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["patients", "--bogus"])
+    assert info.value.code == 2
+
+
+def test_ptdesk_db_environment_variable(tmp_path: Path, capsys, monkeypatch) -> None:
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("PTDESK_DB", str(db))
+    assert main(["init"]) == 0
+    assert db.exists()
+    assert main(["patients", "--json"]) == 0
+
+
+def test_sqlalchemy_url_accepted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'url.db'}"
+    assert main(["init", "--db", url]) == 0
+    assert (tmp_path / "url.db").exists()
+
+
+def test_real_entry_point_runs_without_traceback(tmp_path: Path) -> None:
+    env = {**os.environ, "PTDESK_DB": str(tmp_path / "sub.db")}
+    done = subprocess.run([sys.executable, "-m", "ptdesk", "patients"], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "ptdesk init" in done.stderr
