@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 19:34:03.685767
+Create Date: 2026-11-21 19:36:14.644803
 """
 
 from __future__ import annotations
@@ -208,6 +208,7 @@ def upgrade() -> None:
     sa.Column('lighter_every', sa.Integer(), nullable=True),
     sa.Column('lighter_pct', sa.Float(), nullable=True),
     sa.Column('pain_rules', sa.JSON(), nullable=False),
+    sa.Column('inputs_json', sa.JSON(), nullable=False),
     sa.Column('plan_json', sa.JSON(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),

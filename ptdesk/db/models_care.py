@@ -189,6 +189,8 @@ class RunPlan(Versioned, Base):
     # Pain-rule thresholds as the clinician set them, and the generated plan as
     # the patient was given it (the JSON contract of `ptdesk runplan --json`).
     pain_rules: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+    # Exactly what the clinician entered (incl. logged history), so the plan can be reopened.
+    inputs_json: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     plan_json: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
 

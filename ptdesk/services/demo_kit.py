@@ -63,21 +63,18 @@ def strength_grid(
 ) -> tuple[ev.StrengthMeasurement, ...]:
     """Dynamometer rows (kg) for both legs, with the weak side's gap closed by `progress`.
 
-    `weak` is "left", "right" or "both"; with "both" every value rises by up to 25%.
-    The strong side gains a little too, as it does when a patient trains both legs.
+    `weak` is "left", "right" or "both"; with "both" the weaker leg catches up and both
+    rise by up to 20%. The strong side gains a little too, as it does when both legs train.
     """
     rows: list[ev.StrengthMeasurement] = []
+    growth = 0.2 if weak == "both" else 0.03
     for group, (left, right) in table.items():
         values = {"left": left, "right": right}
         for side in ("left", "right"):
             other = values["right" if side == "left" else "left"]
             mine = values[side]
-            if weak == "both":
-                value = mine * (1 + 0.25 * progress)
-            elif side == weak and mine < other * 0.97:
-                value = mine + (other * 0.97 - mine) * progress
-            else:
-                value = mine * (1 + 0.03 * progress)
+            gap = max(0.0, other * 0.97 - mine) if weak in (side, "both") else 0.0
+            value = (mine + gap * progress) * (1 + growth * progress)
             rows.append(ev.StrengthMeasurement(group, side, "dynamometer", value=round(value, 1),
                                                unit="kg"))
     for group, (left_grade, right_grade) in (mmt or {}).items():

@@ -26,13 +26,16 @@ def _plan_week(inputs: PlanInputs, targets: Targets, week: int, state: WeekState
 
 def _stall_warning(targets: Targets, state: WeekState, week: int, cap_text: str) -> str:
     measure = targets.measure
+    # Growth by one printed step needs amount x cap >= 1 step.
+    needed = format_steps(math.ceil(1 / targets.cap), measure)
     if state.total >= targets.goal_total or state.total >= targets.runs * state.longest:
-        what = f"the longest run ({format_steps(state.longest, measure)})"
+        what, which = f"the longest run ({format_steps(state.longest, measure)})", "longest run"
     else:
-        what = f"the weekly total ({format_steps(state.total, measure)})"
+        what, which = f"the weekly total ({format_steps(state.total, measure)})", "weekly total"
     return (f"The plan cannot grow after week {week} at ≤{cap_text}% a week: {cap_text}% of "
-            f"{what} is less than {step_text(measure)}, the smallest step the plan prints. "
-            f"The goal is not reached; review the plan in clinic.")
+            f"{what} is less than {step_text(measure)}, the smallest step the plan prints "
+            f"(the {which} must be at least {needed} to grow). The goal is not reached; "
+            f"review the plan in clinic.")
 
 
 def _race_check(inputs: PlanInputs, goal_date: dt.date | None, cap_text: str,

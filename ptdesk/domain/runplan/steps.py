@@ -45,12 +45,16 @@ class Targets:
         measure, runs = inputs.measure, inputs.runs_per_week
         goal_total = steps_up(inputs.goal_weekly, measure)
         goal_long = 0 if inputs.goal_long_run is None else steps_up(inputs.goal_long_run, measure)
-        # Without a long-run goal, aim for one run about 1.5x the others at the goal volume.
-        balanced_long = math.ceil(Fraction(goal_total * 3, 2 * runs + 1))
+        if goal_long:
+            # Grow the long run only as far as the goal needs (or the sessions need to fit).
+            long_target = max(goal_long, math.ceil(Fraction(goal_total, runs)))
+        else:
+            # Otherwise aim for one run about 1.5x the others at the goal volume.
+            long_target = math.ceil(Fraction(goal_total * 3, 2 * runs + 1))
         share = None if inputs.lighter_pct is None else Fraction(inputs.lighter_pct, 100)
         return cls(measure=measure, runs=runs, cap=Fraction(inputs.cap_pct) / 100,
                    goal_total=goal_total, goal_long=goal_long,
-                   long_target=max(goal_long, balanced_long),
+                   long_target=long_target,
                    current=steps_down(inputs.current_run, measure),
                    lighter_every=inputs.lighter_every, lighter_share=share)
 

@@ -1,0 +1,209 @@
+"""`ptdesk runplan`: print a return-to-run plan as a table or JSON (and, when built, a PDF)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from ptdesk.commands import CommandError, UsageError
+from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.runplan import (
+    MEASURES,
+    Plan,
+    PlanInputs,
+    PlanWeek,
+    WeekLog,
+    build_plan,
+    history_from_json,
+    plan_to_json,
+)
+from ptdesk.domain.runplan.amounts import UNIT_TEXT, UNIT_WORDS, format_pct
+
+# Input fields whose CLI option is not simply the field name with dashes.
+_OPTION_FOR_FIELD = {"cap_pct": "--cap"}
+
+
+def _option(field: str) -> str:
+    return _OPTION_FOR_FIELD.get(field, "--" + field.replace("_", "-"))
+
+
+def register(subparsers: Any) -> None:
+    """Add the `runplan` subcommand. Values are parsed in `run` so bad input is one line."""
+    parser = subparsers.add_parser(
+        "runplan", help="print a return-to-run plan (10%% weekly cap)",
+        description="Build a week-by-week return-to-run plan from what the patient runs now. "
+                    "Weekly running and the longest run never grow more than the cap (at most "
+                    "10%) over the week before; walking does not count.")
+    parser.add_argument("--measure", required=True, metavar="{minutes,km,mi}",
+                        help="what the plan counts: minutes of running, km or miles")
+    parser.add_argument("--runs-per-week", required=True, metavar="N", help="2 to 6")
+    parser.add_argument("--current-run", required=True, metavar="X",
+                        help="longest continuous run the patient manages now")
+    parser.add_argument("--goal-weekly", required=True, metavar="Y", help="weekly running goal")
+    parser.add_argument("--goal-long-run", metavar="Z", help="long-run goal (optional)")
+    parser.add_argument("--start", required=True, metavar="YYYY-MM-DD",
+                        help="first day of week 1")
+    parser.add_argument("--race-date", metavar="YYYY-MM-DD", help="race day (optional)")
+    parser.add_argument("--cap", default="10", metavar="PCT",
+                        help="weekly increase cap in percent, more than 0 and at most 10 "
+                             "(default 10)")
+    parser.add_argument("--lighter-every", metavar="N", help="a lighter week every N weeks")
+    parser.add_argument("--lighter-pct", metavar="P",
+                        help="the lighter week's share of the week before, 50-95 (default 80)")
+    parser.add_argument("--history", metavar="FILE.json",
+                        help="JSON list of weeks already done, to re-plan from")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.add_argument("--pdf", metavar="FILE", help="also write the patient handout as PDF")
+    parser.set_defaults(run=run)
+
+
+def _whole(option: str, text: str | None) -> int | None:
+    if text is None:
+        return None
+    try:
+        return int(text.strip())
+    except ValueError:
+        raise UsageError(f"{option}: must be a whole number (got {text!r}).") from None
+
+
+def _number(option: str, text: str | None) -> Decimal | None:
+    if text is None:
+        return None
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        raise UsageError(f"{option}: must be a number (got {text!r}).") from None
+    if not value.is_finite():
+        raise UsageError(f"{option}: must be a number (got {text!r}).")
+    return value
+
+
+def _date(option: str, text: str | None) -> date | None:
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise UsageError(f"{option}: must be a date written YYYY-MM-DD (got {text!r}).") from None
+
+
+def _history(path_text: str | None) -> tuple[WeekLog, ...]:
+    if path_text is None:
+        return ()
+    try:
+        raw = Path(path_text).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        reason = getattr(error, "strerror", None) or "not a readable text file"
+        raise UsageError(f"--history: cannot read {path_text}: {reason}.") from None
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as error:
+        raise UsageError(f"--history: {path_text} is not valid JSON (line {error.lineno}: "
+                         f"{error.msg}).") from None
+    try:
+        return history_from_json(data)
+    except ValidationError as error:
+        raise UsageError(f"--history: {error.message}") from None
+
+
+def inputs_from_args(args: argparse.Namespace) -> PlanInputs:
+    """PlanInputs from the parsed options; UsageError names the option at fault."""
+    if args.measure not in MEASURES:
+        raise UsageError(f"--measure: must be minutes, km or mi (got {args.measure!r}).")
+    start = _date("--start", args.start)
+    assert start is not None  # argparse requires --start
+    history = _history(args.history)
+    try:
+        return PlanInputs(
+            args.measure, _whole("--runs-per-week", args.runs_per_week),  # type: ignore[arg-type]
+            _number("--current-run", args.current_run),  # type: ignore[arg-type]
+            _number("--goal-weekly", args.goal_weekly),  # type: ignore[arg-type]
+            start=start, goal_long_run=_number("--goal-long-run", args.goal_long_run),
+            race_date=_date("--race-date", args.race_date),
+            cap_pct=_number("--cap", args.cap),  # type: ignore[arg-type]
+            lighter_every=_whole("--lighter-every", args.lighter_every),
+            lighter_pct=_whole("--lighter-pct", args.lighter_pct), history=history)
+    except ValidationError as error:
+        raise UsageError(f"{_option(error.field)}: {error.message}") from None
+
+
+def _emit(text: str) -> None:
+    """Print, falling back to plain ASCII on consoles that cannot show "≤"."""
+    try:
+        print(text)
+    except UnicodeEncodeError:
+        print(text.replace("≤", "<=").encode("ascii", "replace").decode("ascii"))
+
+
+def _amount(value: Decimal, plan: Plan) -> str:
+    return f"{value} {UNIT_TEXT[plan.measure]}"
+
+
+def _week_note(week: PlanWeek, plan: Plan) -> str:
+    notes = []
+    if week.lighter:
+        notes.append("lighter week")
+    if week.done is not None:
+        log = week.done
+        notes.append(f"done {_amount(log.done_total, plan)} (longest "
+                     f"{_amount(log.done_longest, plan)}), pain {log.pain_during}/10, next "
+                     f"morning {log.next_morning}"
+                     + (", swelling" if log.swelling else "") + (", limping" if log.limping else "")
+                     + f": {week.decision}")
+    return "; ".join(notes)
+
+
+def format_table(plan: Plan) -> str:
+    """The plan as a readable table: one line per week, its sessions indented below."""
+    lines = [f"Return-to-run plan in {UNIT_WORDS[plan.measure]} (at most "
+             f"{format_pct(plan.cap_pct)}% more each week; walking does not count)", "",
+             f"{'Week':>4}  {'Starts':<14}  {'Total':>9}  {'Longest':>9}  Notes"]
+    for week in plan.weeks:
+        lines.append(f"{week.week:>4}  {week.start:%a %Y-%m-%d}  "
+                     f"{_amount(week.total, plan):>9}  {_amount(week.longest, plan):>9}  "
+                     f"{_week_note(week, plan)}".rstrip())
+        for session in week.sessions:
+            lines.append(f"{'':>4}    {session.date:%a %Y-%m-%d}  "
+                         f"{_amount(session.run, plan):>9}  {session.description}")
+    lines.append("")
+    if plan.goal_week is not None and plan.goal_date is not None:
+        lines.append(f"Goal reached in week {plan.goal_week} (week of "
+                     f"{plan.goal_date.isoformat()}).")
+    else:
+        lines.append("Goal not reached within this plan.")
+    if plan.race_ready is not None:
+        lines.append("Race: " + ("ready on time." if plan.race_ready else "not ready in time."))
+    for warning in plan.warnings:
+        lines.append(f"Warning: {warning}")
+    return "\n".join(lines)
+
+
+def _write_pdf(plan: Plan, path_text: str) -> None:
+    try:
+        from ptdesk.reports.runplan_pdf import write_runplan_pdf
+    except ImportError:
+        raise CommandError("PDF output is not available in this build") from None
+    try:
+        write_runplan_pdf(plan, Path(path_text), patient_name=None)
+    except OSError as error:
+        raise CommandError(f"--pdf: cannot write {path_text}: "
+                           f"{error.strerror or error}.") from None
+
+
+def run(args: argparse.Namespace) -> int:
+    inputs = inputs_from_args(args)
+    plan = build_plan(inputs)
+    if args.pdf:
+        _write_pdf(plan, args.pdf)
+    if args.json:
+        _emit(json.dumps(plan_to_json(plan), indent=2))
+    else:
+        _emit(format_table(plan))
+        if args.pdf:
+            print(f"PDF written to {args.pdf}", file=sys.stderr)
+    return 0

@@ -1,0 +1,206 @@
+"""Home-exercise prescriptions: dated versions of an ordered list of dosed exercises."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Exercise, Patient, Prescription, PrescriptionItem
+from ptdesk.domain import exercise_library as lib
+from ptdesk.domain import validation as v
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services import audit
+from ptdesk.services.errors import NotFoundError, ServiceError
+from ptdesk.services.exercises import by_library_id
+from ptdesk.services.uow import transaction
+
+
+@dataclass(frozen=True)
+class DosedItem:
+    """One line of a prescription as the editor holds it."""
+
+    exercise_id: int
+    sets: int
+    reps: int = 0
+    hold_seconds: int = 0
+    minutes: int = 0
+    per_day: int = 1
+    per_week: int = 0
+    side: str = "each"
+    note: str = ""
+    exercise_name: str = ""
+    category: str = ""
+    library_id: str | None = None
+
+    @property
+    def dosage(self) -> lib.Dosage:
+        return lib.Dosage(self.sets, self.reps, self.hold_seconds, self.per_day, self.per_week,
+                          "", self.minutes)
+
+    def validate(self, index: int) -> None:
+        if self.sets < 1:
+            raise ValidationError(f"items[{index}].sets", "Sets must be at least 1.")
+        lib.check_dosage(self.dosage, f"items[{index}]")
+        v.validate_choice(f"items[{index}].side", self.side, lib.SIDES, "Side")
+        v.optional_text(f"items[{index}].note", self.note, "Note", 2000)
+
+
+@dataclass(frozen=True)
+class PrescriptionInfo:
+    id: int
+    patient_id: int
+    effective_date: date
+    status: str
+    supersedes_id: int | None
+    note: str
+    items: tuple[DosedItem, ...]
+    version: int
+
+
+def _item(row: PrescriptionItem) -> DosedItem:
+    return DosedItem(
+        exercise_id=row.exercise_id, sets=row.sets, reps=row.reps, hold_seconds=row.hold_seconds,
+        minutes=row.minutes, per_day=row.per_day, per_week=row.per_week, side=row.side,
+        note=row.note, exercise_name=row.exercise.name, category=row.exercise.category,
+        library_id=row.exercise.library_id,
+    )
+
+
+def _info(row: Prescription) -> PrescriptionInfo:
+    return PrescriptionInfo(row.id, row.patient_id, row.effective_date, row.status,
+                            row.supersedes_id, row.note, tuple(_item(i) for i in row.items), row.version)
+
+
+def _active_row(session: Session, patient_id: int) -> Prescription | None:
+    return session.scalar(
+        select(Prescription)
+        .where(Prescription.patient_id == patient_id, Prescription.status == "active")
+        .options(selectinload(Prescription.items).selectinload(PrescriptionItem.exercise))
+    )
+
+
+def item_from_exercise(exercise: Exercise, **overrides: object) -> DosedItem:
+    base = DosedItem(
+        exercise_id=exercise.id, sets=max(exercise.sets, 1), reps=exercise.reps,
+        hold_seconds=exercise.hold_seconds, minutes=exercise.minutes, per_day=exercise.per_day,
+        per_week=exercise.per_week, side=exercise.side, exercise_name=exercise.name,
+        category=exercise.category, library_id=exercise.library_id,
+    )
+    return replace(base, **overrides)  # type: ignore[arg-type]
+
+
+def save_prescription(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
+    effective_date: date, note: str = "", episode_id: int | None = None,
+    clinician_id: int | None = None,
+) -> PrescriptionInfo:
+    """Save the programme as a new dated version; the previous one stays in the chart history."""
+    if not items:
+        raise ValidationError("items", "Add at least one exercise to the prescription.")
+    for index, item in enumerate(items):
+        item.validate(index)
+    with transaction(session_factory) as session:
+        if session.get(Patient, patient_id) is None:
+            raise NotFoundError(f"No patient with id {patient_id}.")
+        previous = _active_row(session, patient_id)
+        if previous is not None:
+            previous.status = "superseded"
+            session.flush()
+        row = Prescription(patient_id=patient_id, episode_id=episode_id, clinician_id=clinician_id,
+                           effective_date=effective_date, status="active", note=note.strip(),
+                           supersedes_id=previous.id if previous else None)
+        for position, item in enumerate(items):
+            if session.get(Exercise, item.exercise_id) is None:
+                raise ValidationError(f"items[{position}]", "That exercise is not in the library.")
+            row.items.append(PrescriptionItem(
+                exercise_id=item.exercise_id, position=position, sets=item.sets, reps=item.reps,
+                hold_seconds=item.hold_seconds, minutes=item.minutes, per_day=item.per_day,
+                per_week=item.per_week, side=item.side, note=item.note.strip(),
+            ))
+        session.add(row)
+        session.flush()
+        session.refresh(row, ["items"])
+        audit.record(session, actor=actor, action="create", patient_id=patient_id,
+                     record_type="prescription", record_id=row.id,
+                     summary=f"prescription with {len(items)} exercises")
+        return _info(row)
+
+
+def active_prescription(session_factory: SessionFactory, patient_id: int) -> PrescriptionInfo | None:
+    with transaction(session_factory) as session:
+        row = _active_row(session, patient_id)
+        return _info(row) if row else None
+
+
+def prescription_history(session_factory: SessionFactory, patient_id: int) -> list[PrescriptionInfo]:
+    with transaction(session_factory) as session:
+        rows = session.scalars(
+            select(Prescription).where(Prescription.patient_id == patient_id)
+            .order_by(Prescription.effective_date.desc(), Prescription.id.desc())
+            .options(selectinload(Prescription.items).selectinload(PrescriptionItem.exercise))
+        )
+        return [_info(r) for r in rows]
+
+
+def retire_prescription(session_factory: SessionFactory, *, actor: str, patient_id: int) -> None:
+    with transaction(session_factory) as session:
+        row = _active_row(session, patient_id)
+        if row is None:
+            raise ServiceError("This patient has no active prescription.")
+        row.status = "retired"
+        audit.record(session, actor=actor, action="update", patient_id=patient_id,
+                     record_type="prescription", record_id=row.id, summary="retired")
+
+
+def items_from_template(session_factory: SessionFactory, template_id: str) -> list[DosedItem]:
+    """A template's exercises with its dosages, ready for the clinician to edit."""
+    templates = lib.load_templates()
+    if template_id not in templates:
+        raise ValidationError("template", f"No programme template called {template_id!r}.")
+    shipped = lib.load_library()
+    items = []
+    with transaction(session_factory) as session:
+        for entry in templates[template_id].items:
+            row = by_library_id(session, entry.exercise)
+            if row is None:
+                raise ServiceError("The exercise library is not loaded; restart PT Desk.")
+            d = entry.dosage_for(shipped[entry.exercise])
+            items.append(item_from_exercise(
+                row, sets=max(d.sets, 1), reps=d.reps, hold_seconds=d.hold_seconds,
+                minutes=d.minutes, per_day=d.per_day, per_week=d.per_week,
+                side=entry.side_for(shipped[entry.exercise]), note=entry.note or "",
+            ))
+    return items
+
+
+def move_item(items: list[DosedItem], index: int, offset: int) -> list[DosedItem]:
+    """Reorder in the editor: move one item up (-1) or down (+1)."""
+    target = index + offset
+    if not 0 <= index < len(items) or not 0 <= target < len(items):
+        return list(items)
+    moved = list(items)
+    moved[index], moved[target] = moved[target], moved[index]
+    return moved
+
+
+def step_item(session_factory: SessionFactory, item: DosedItem, direction: str) -> DosedItem:
+    """Swap an item for its library progression ('progress') or regression ('regress').
+
+    The dosage restarts at the linked exercise's default, as a clinician would when
+    changing exercise; the side and note carry over.
+    """
+    with transaction(session_factory) as session:
+        current = session.get(Exercise, item.exercise_id)
+        if current is None:
+            raise NotFoundError("That exercise is no longer in the library.")
+        link = current.progression_library_id if direction == "progress" else current.regression_library_id
+        target = by_library_id(session, link) if link else None
+        if target is None:
+            word = "harder" if direction == "progress" else "easier"
+            raise ServiceError(f"{current.name} has no {word} version linked in the library.")
+        side = item.side if item.side in ("left", "right") and target.side == "each" else target.side
+        return item_from_exercise(target, side=side, note=item.note)
