@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-21 19:36:14.644803
+Create Date: 2026-11-21 19:36:31.266011
 """
 
 from __future__ import annotations
@@ -129,6 +129,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_patients_date_of_birth', ['date_of_birth'], unique=False)
         batch_op.create_index('ix_patients_first_key', ['first_name_key'], unique=False)
         batch_op.create_index('ix_patients_last_key', ['last_name_key', 'first_name_key'], unique=False)
+
+    op.create_table('drafts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('actor', sa.String(length=64), nullable=False),
+    sa.Column('form_key', sa.String(length=120), nullable=False),
+    sa.Column('patient_id', sa.Integer(), nullable=True),
+    sa.Column('label', sa.String(length=200), nullable=False),
+    sa.Column('payload', sa.Text(), nullable=False),
+    sa.Column('saved_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['patient_id'], ['patients.id'], name=op.f('fk_drafts_patient_id_patients'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_drafts')),
+    sa.UniqueConstraint('actor', 'form_key', name='uq_drafts_actor_form')
+    )
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_drafts_patient_id'), ['patient_id'], unique=False)
 
     op.create_table('episodes',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -635,6 +650,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_episodes_patient_id'))
 
     op.drop_table('episodes')
+    with op.batch_alter_table('drafts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_drafts_patient_id'))
+
+    op.drop_table('drafts')
     with op.batch_alter_table('patients', schema=None) as batch_op:
         batch_op.drop_index('ix_patients_last_key')
         batch_op.drop_index('ix_patients_first_key')

@@ -10,7 +10,15 @@ from ptdesk.db.models_care import (
     RunPlan,
     RunPlanWeek,
 )
-from ptdesk.db.models_patients import AuditEntry, Clinician, ClinicSettings, Episode, Goal, Patient
+from ptdesk.db.models_patients import (
+    AuditEntry,
+    Clinician,
+    ClinicSettings,
+    Draft,
+    Episode,
+    Goal,
+    Patient,
+)
 from ptdesk.db.models_visits import (
     AnkleExam,
     AssessmentPlanRecord,
@@ -24,7 +32,7 @@ from ptdesk.db.models_visits import (
 )
 
 __all__ = [
-    "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Episode",
+    "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Draft", "Episode",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",

@@ -12,6 +12,7 @@ from sqlalchemy import (
     LargeBinary,
     String,
     Text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -133,3 +134,21 @@ class AuditEntry(Base):
     record_type: Mapped[str] = mapped_column(String(40), default="")
     record_id: Mapped[int | None] = mapped_column()
     summary: Mapped[str] = mapped_column(String(500), default="")
+
+
+class Draft(Base):
+    """Unsaved form contents, autosaved so a crash or power cut loses nothing.
+
+    Kept in the database (never in a temp file) because drafts hold clinical text.
+    """
+
+    __tablename__ = "drafts"
+    __table_args__ = (UniqueConstraint("actor", "form_key", name="uq_drafts_actor_form"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    actor: Mapped[str] = mapped_column(String(64))
+    form_key: Mapped[str] = mapped_column(String(120))
+    patient_id: Mapped[int | None] = mapped_column(ForeignKey("patients.id", ondelete="CASCADE"), index=True)
+    label: Mapped[str] = mapped_column(String(200), default="")
+    payload: Mapped[str] = mapped_column(Text)
+    saved_at: Mapped[datetime] = mapped_column()

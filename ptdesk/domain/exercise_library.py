@@ -136,4 +136,9 @@ def load_templates() -> dict[str, ProgrammeTemplate]:
 
 def illustration_path(exercise: LibraryExercise) -> Traversable:
     """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise)."""
-    return resources_root() / "illustrations" / exercise.illustration
+    return illustration_path_for(exercise.illustration)
+
+
+def illustration_path_for(filename: str) -> Path:
+    """A shipped drawing by file name, as a real path (reportlab and Qt both need one)."""
+    return Path(str(resources_root() / "illustrations" / filename))

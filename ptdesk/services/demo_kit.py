@@ -121,10 +121,31 @@ def nprs(value: int) -> OutcomeEntry:
     return OutcomeEntry("nprs", [value])
 
 
+def lefs(total: int) -> OutcomeEntry:
+    return OutcomeEntry("lefs", lefs_items(total))
+
+
+def kujala(**answers: int) -> OutcomeEntry:
+    return OutcomeEntry("kujala", kujala_items(**answers))
+
+
+def psfs(*activities: tuple[str, int]) -> OutcomeEntry:
+    return OutcomeEntry("psfs", list(activities))
+
+
 def follow_up(full: ev.Evaluation, *, keep_ankles: bool = False) -> ev.Evaluation:
     """A follow-up charts pain, training and strength; the full exam waits for re-evaluation."""
     return replace(full, knees=(), special_tests=(), gait=None, assessment=None,
                    ankles=full.ankles if keep_ankles else ())
+
+
+def story_visit(
+    day: int, kind: str, full: ev.Evaluation, outcomes: tuple[OutcomeEntry, ...] = (),
+    *, keep_ankles: bool = False,
+) -> StoryVisit:
+    """A dated visit; follow-ups keep only what is re-measured at a follow-up."""
+    evaluation = follow_up(full, keep_ankles=keep_ankles) if kind == "follow_up" else full
+    return StoryVisit(day, kind, evaluation, outcomes)
 
 
 @dataclass(frozen=True)

@@ -52,12 +52,12 @@ def replan(targets: Targets, week: int, planned: WeekState, before: WeekState | 
         return next_week(targets, base, week + 1)
     if decision == "hold":
         return base, False
-    # Regress: go back one week (the week before's plan), always below what was done.
+    # Regress: go back one week - one cap step down, and no more than the week before's
+    # plan - and always below what was done.
+    back_total = math.floor(base_total / (1 + targets.cap))
+    back_longest = math.floor(base_longest / (1 + targets.cap))
     if before is not None:
-        back_total, back_longest = before.total, before.longest
-    else:
-        back_total = math.floor(base_total / (1 + targets.cap))
-        back_longest = math.floor(base_longest / (1 + targets.cap))
+        back_total, back_longest = min(back_total, before.total), min(back_longest, before.longest)
     total = min(back_total, base_total - 1)
     longest = min(back_longest, base_longest, total)
     total = min(total, targets.runs * longest)

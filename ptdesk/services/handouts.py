@@ -1,0 +1,136 @@
+"""Assemble the printed handouts from the chart: exercise sheet and return-to-run plan as PDF bytes."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Exercise, GaitAssessment, Patient, Visit
+from ptdesk.domain import exercise_library as lib
+from ptdesk.domain.runplan import describe_pain_rules
+from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
+from ptdesk.services import audit
+from ptdesk.services.clinic import get_clinician, get_settings
+from ptdesk.services.errors import ServiceError
+from ptdesk.services.patients import PatientSummary, find_by_mrn
+from ptdesk.services.prescriptions import active_prescription
+from ptdesk.services.runplans import active_plan
+from ptdesk.services.uow import transaction
+
+_SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs together",
+               "each": "Each leg"}
+
+
+def _clinic(session_factory: SessionFactory) -> ClinicInfo:
+    settings = get_settings(session_factory)
+    return ClinicInfo(name=settings.name or "Physical Therapy", address=settings.address,
+                      phone=settings.phone, logo_bytes=settings.logo,
+                      paper_size=settings.paper_size)  # type: ignore[arg-type]
+
+
+def _patient(session_factory: SessionFactory, patient_id: int) -> PatientSummary:
+    with transaction(session_factory) as session:
+        row = session.get(Patient, patient_id)
+        if row is None:
+            raise ServiceError(f"No patient with id {patient_id}.")
+        return PatientSummary(row.id, row.mrn, row.first_name, row.last_name, row.date_of_birth, row.sex)
+
+
+def _full_name(patient: PatientSummary) -> str:
+    return f"{patient.first_name} {patient.last_name}"
+
+
+def _clinician_name(session_factory: SessionFactory, clinician_id: int | None, actor: str) -> str:
+    clinician = get_clinician(session_factory, clinician_id)
+    return clinician.signature_name if clinician else actor
+
+
+def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                   on: date | None = None) -> ExerciseSheet:
+    patient = _patient(session_factory, patient_id)
+    prescription = active_prescription(session_factory, patient_id)
+    if prescription is None:
+        raise ServiceError(f"{patient.mrn} has no active exercise prescription.")
+    items = []
+    with transaction(session_factory) as session:
+        for item in prescription.items:
+            ex = session.get(Exercise, item.exercise_id)
+            assert ex is not None
+            limb = lib.limb_for(ex.library_id or "", ex.category)
+            dosage = lib.Dosage(item.sets, item.reps, item.hold_seconds, item.per_day,
+                                item.per_week, "", item.minutes)
+            image = None
+            if ex.photo is None and ex.illustration:
+                image = lib.illustration_path_for(ex.illustration)
+            items.append(ExerciseSheetItem(
+                name=ex.name, purpose=ex.purpose, steps=tuple(ex.steps),
+                dosage_text=lib.dosage_in_words(dosage, item.side, limb=limb),
+                side_text=_SIDE_WORDS.get(item.side, "") if limb else "",
+                precautions=tuple(ex.precautions),
+                note="\n".join(n for n in (ex.dosage_note if not item.note else "", item.note) if n),
+                image_path=image, image_bytes=ex.photo,
+            ))
+    clinic = _clinic(session_factory)
+    clinician = _clinician_name(session_factory, None, actor)
+    return ExerciseSheet(clinic=clinic, clinician_name=clinician, patient_name=_full_name(patient),
+                         date=on or date.today(), items=tuple(items))
+
+
+def exercise_sheet_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int) -> bytes:
+    from ptdesk.reports.exercise_sheet import render_exercise_sheet
+
+    sheet = exercise_sheet(session_factory, actor=actor, patient_id=patient_id)
+    data = render_exercise_sheet(sheet)
+    _audit_print(session_factory, actor, patient_id, "exercise sheet")
+    return data
+
+
+def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | None:
+    """The most recent gait assessment's cadence target, if the clinician set one."""
+    with transaction(session_factory) as session:
+        row = session.execute(
+            select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
+            .join(Visit, Visit.id == GaitAssessment.visit_id)
+            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None),
+                   GaitAssessment.cadence_target_pct.is_not(None))
+            .order_by(Visit.visit_date.desc(), Visit.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    spm, pct = row
+    return round(spm * (1 + pct / 100))
+
+
+def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                    on: date | None = None) -> RunPlanHandout:
+    patient = _patient(session_factory, patient_id)
+    stored = active_plan(session_factory, patient_id)
+    if stored is None:
+        raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")
+    return RunPlanHandout(
+        clinic=_clinic(session_factory), clinician_name=_clinician_name(session_factory, None, actor),
+        patient_name=_full_name(patient), date=on or date.today(), plan=stored.plan,
+        cadence_target_spm=_cadence_target(session_factory, patient_id),
+        pain_rules=tuple(describe_pain_rules(stored.rules)),
+    )
+
+
+def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int) -> bytes:
+    from ptdesk.reports.runplan_pdf import render_runplan
+
+    data = render_runplan(runplan_handout(session_factory, actor=actor, patient_id=patient_id))
+    _audit_print(session_factory, actor, patient_id, "return-to-run plan")
+    return data
+
+
+def patient_id_for_mrn(session_factory: SessionFactory, mrn: str) -> int:
+    return find_by_mrn(session_factory, mrn).id
+
+
+def _audit_print(session_factory: SessionFactory, actor: str, patient_id: int, what: str) -> None:
+    with transaction(session_factory) as session:
+        audit.record(session, actor=actor, action="print", patient_id=patient_id,
+                     record_type="handout", summary=f"printed {what}")
