@@ -111,23 +111,30 @@ def _history(path_text: str | None) -> tuple[WeekLog, ...]:
         raise UsageError(f"--history: {error.message}") from None
 
 
+def _given(option: str, value: Any) -> Any:
+    if value is None:  # argparse enforces required options; this guards direct callers
+        raise UsageError(f"{option}: is required.")
+    return value
+
+
 def inputs_from_args(args: argparse.Namespace) -> PlanInputs:
     """PlanInputs from the parsed options; UsageError names the option at fault."""
     if args.measure not in MEASURES:
         raise UsageError(f"--measure: must be minutes, km or mi (got {args.measure!r}).")
-    start = _date("--start", args.start)
-    assert start is not None  # argparse requires --start
+    runs = _given("--runs-per-week", _whole("--runs-per-week", args.runs_per_week))
+    current = _given("--current-run", _number("--current-run", args.current_run))
+    goal = _given("--goal-weekly", _number("--goal-weekly", args.goal_weekly))
+    start = _given("--start", _date("--start", args.start))
+    cap = _given("--cap", _number("--cap", args.cap))
+    goal_long_run = _number("--goal-long-run", args.goal_long_run)
+    race_date = _date("--race-date", args.race_date)
+    lighter_every = _whole("--lighter-every", args.lighter_every)
+    lighter_pct = _whole("--lighter-pct", args.lighter_pct)
     history = _history(args.history)
     try:
-        return PlanInputs(
-            args.measure, _whole("--runs-per-week", args.runs_per_week),  # type: ignore[arg-type]
-            _number("--current-run", args.current_run),  # type: ignore[arg-type]
-            _number("--goal-weekly", args.goal_weekly),  # type: ignore[arg-type]
-            start=start, goal_long_run=_number("--goal-long-run", args.goal_long_run),
-            race_date=_date("--race-date", args.race_date),
-            cap_pct=_number("--cap", args.cap),  # type: ignore[arg-type]
-            lighter_every=_whole("--lighter-every", args.lighter_every),
-            lighter_pct=_whole("--lighter-pct", args.lighter_pct), history=history)
+        return PlanInputs(args.measure, runs, current, goal, start=start,
+                          goal_long_run=goal_long_run, race_date=race_date, cap_pct=cap,
+                          lighter_every=lighter_every, lighter_pct=lighter_pct, history=history)
     except ValidationError as error:
         raise UsageError(f"{_option(error.field)}: {error.message}") from None
 

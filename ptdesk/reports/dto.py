@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -25,21 +25,27 @@ DEFAULT_STOP_AND_CALL: tuple[str, ...] = (
 
 @dataclass(frozen=True, slots=True)
 class ClinicInfo:
-    """Who the handout comes from; printed in every page header."""
+    """Who the handout comes from; printed in every page header.
+
+    The logo is a file (`logo_path`, PNG/JPG/SVG) or, as the clinic settings store
+    it, the image's bytes (`logo_bytes`, PNG/JPG), which win when both are given.
+    """
 
     name: str
     address: str = ""
     phone: str = ""
     logo_path: Path | None = None
     paper_size: PaperSize = "letter"
+    logo_bytes: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
 class ExerciseSheetItem:
     """One dosed exercise as the patient should read it.
 
-    `image_path` is the library's SVG drawing or, when the clinician attached
-    one, their own JPG/PNG photo (which replaces the drawing).
+    `image_path` is the library's SVG drawing or a JPG/PNG file. A clinician's
+    own photo may instead come as `image_bytes` (JPG/PNG, as stored in the
+    chart); it replaces the drawing on the sheet.
     """
 
     name: str
@@ -50,6 +56,7 @@ class ExerciseSheetItem:
     precautions: tuple[str, ...] = ()
     note: str = ""
     image_path: Path | None = None
+    image_bytes: bytes | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -107,7 +107,7 @@ def _exercise_card(number: int, item: ExerciseSheetItem, width: float) -> Flowab
 
     # Picture and tick boxes share the left column so a card stays short (2-3 a page).
     left: list[Flowable] = []
-    pic = s.picture(item.image_path, _PICTURE_W, _PICTURE_H)
+    pic = s.picture(item.image_path, _PICTURE_W, _PICTURE_H, item.image_bytes)
     if pic is not None:
         pic.hAlign = "CENTER"
         left += [pic, Spacer(1, 3 * mm)]

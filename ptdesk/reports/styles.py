@@ -243,10 +243,28 @@ def _image_size(path: str, mtime_ns: int) -> tuple[int, int] | None:
         return None
 
 
-def picture(path: Path | None, max_width: float, max_height: float) -> Flowable | None:
-    """An SVG drawing or JPG/PNG photo scaled to fit the box, or None if unusable."""
+def _photo_from_bytes(data: bytes, max_width: float, max_height: float) -> Flowable | None:
+    try:
+        size = ImageReader(io.BytesIO(data)).getSize()
+    except Exception:  # unreadable photo: print the rest of the handout
+        return None
+    if min(size) <= 0:
+        return None
+    scale = min(max_width / size[0], max_height / size[1])
+    return Image(io.BytesIO(data), width=size[0] * scale, height=size[1] * scale)
+
+
+def picture(
+    path: Path | None, max_width: float, max_height: float, data: bytes | None = None
+) -> Flowable | None:
+    """A photo's bytes, or an SVG drawing / JPG / PNG file, scaled to fit; None if unusable."""
+    if data:
+        photo = _photo_from_bytes(data, max_width, max_height)
+        if photo is not None:
+            return photo
     if path is None:
         return None
+    path = Path(str(path))  # importlib.resources may hand over a Traversable
     try:
         mtime_ns = path.stat().st_mtime_ns
     except OSError:
@@ -282,20 +300,23 @@ class _Header:
     def __init__(self, clinic: ClinicInfo, page: tuple[float, float]) -> None:
         self.page_w, self.page_h = page
         width = self.page_w - 2 * MARGIN
-        self.logo = picture(clinic.logo_path, 1.6 * inch, 0.75 * inch)
-        logo_w = self.logo.width + 4 * mm if self.logo is not None else 0.0
-        self.text_x = MARGIN + logo_w
-        self.text_w = width - logo_w
+        self.logo = picture(clinic.logo_path, 1.6 * inch, 0.75 * inch, clinic.logo_bytes)
+        # wrap() gives the drawn size for drawings and photos alike.
+        self.logo_w, self.logo_h = (
+            self.logo.wrap(width, self.page_h) if self.logo is not None else (0.0, 0.0)
+        )
+        gap = 4 * mm if self.logo is not None else 0.0
+        self.text_x = MARGIN + self.logo_w + gap
+        self.text_w = width - self.logo_w - gap
         self.parts = _header_flowables(clinic)
         self.text_h = sum(p.wrap(self.text_w, self.page_h)[1] for p in self.parts)
-        logo_h = self.logo.height if self.logo is not None else 0.0
-        self.height = max(self.text_h, logo_h) + 3 * mm  # room for the rule below
+        self.height = max(self.text_h, self.logo_h) + 3 * mm  # room for the rule below
 
     def draw(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
         top = self.page_h - MARGIN
         if self.logo is not None:
-            self.logo.wrapOn(canv, self.logo.width, self.logo.height)
-            self.logo.drawOn(canv, MARGIN, top - self.logo.height)
+            self.logo.wrapOn(canv, self.logo_w, self.logo_h)
+            self.logo.drawOn(canv, MARGIN, top - self.logo_h)
         y = top
         for part in self.parts:
             _, h = part.wrap(self.text_w, self.page_h)

@@ -11,12 +11,14 @@ from sqlalchemy import select
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient
 from ptdesk.services import clinic
+from ptdesk.services.demo_bulk import SyntheticResult, add_synthetic_patients
+from ptdesk.services.demo_care import add_care
 from ptdesk.services.demo_kit import Story, StoryVisit
 from ptdesk.services.demo_patients import first_10k, half_marathoner
 from ptdesk.services.demo_patients_more import it_band, patellar_tendon, runners_knee
-from ptdesk.services.demo_synthetic import SyntheticResult, add_synthetic_patients
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, save_evaluation
+from ptdesk.services.outcomes import record_outcome
 from ptdesk.services.patients import create_patient
 from ptdesk.services.uow import transaction
 
@@ -142,13 +144,14 @@ def _write_story(
         save_evaluation(session_factory, actor=actor, visit_id=summary.id,
                         evaluation=visit.evaluation)
         _add_outcomes(session_factory, actor, summary.id, visit)
+    add_care(session_factory, actor=actor, story=story, patient_id=patient.id,
+             episode_id=episode.id, clinician_id=clinician_id)
     return len(story.visits)
 
 
-def _add_outcomes(session_factory: SessionFactory, actor: str, visit_id: int, visit: StoryVisit) -> None:
-    # Imported here so the demo keeps working in a build where outcomes are not wired yet.
-    from ptdesk.services.outcomes import record_outcome
-
+def _add_outcomes(
+    session_factory: SessionFactory, actor: str, visit_id: int, visit: StoryVisit
+) -> None:
     for entry in visit.outcomes:
         record_outcome(session_factory, actor=actor, visit_id=visit_id, measure=entry.measure,
                        items=entry.items)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
@@ -84,7 +85,7 @@ def strength_grid(
 
 
 def special_tests(positive: tuple[tuple[str, str], ...]) -> tuple[ev.SpecialTestResult, ...]:
-    """Every special test on both knees: the listed (test, side) pairs positive, the rest negative."""
+    """Every special test on both knees: the (test, side) pairs given positive, others negative."""
     return tuple(
         ev.SpecialTestResult(test, side, "positive" if (test, side) in positive else "negative")
         for test in ev.SPECIAL_TEST_KEYS
@@ -146,6 +147,16 @@ def story_visit(
     """A dated visit; follow-ups keep only what is re-measured at a follow-up."""
     evaluation = follow_up(full, keep_ankles=keep_ankles) if kind == "follow_up" else full
     return StoryVisit(day, kind, evaluation, outcomes)
+
+
+def story_visits(
+    exam: Callable[[Progress], ev.Evaluation],
+    steps: tuple[tuple[int, str, Progress, tuple[OutcomeEntry, ...]], ...],
+    *, keep_ankles: bool = False,
+) -> tuple[StoryVisit, ...]:
+    """Each step's full exam at its progress, trimmed to what its visit type charts."""
+    return tuple(story_visit(day, kind, exam(pr), outcomes, keep_ankles=keep_ankles)
+                 for day, kind, pr, outcomes in steps)
 
 
 @dataclass(frozen=True)

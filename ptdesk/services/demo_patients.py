@@ -15,7 +15,7 @@ from ptdesk.services.demo_kit import (
     nprs,
     psfs,
     special_tests,
-    story_visit,
+    story_visits,
     strength_grid,
 )
 from ptdesk.services.patients import PatientInput
@@ -101,7 +101,8 @@ def half_marathoner(today: date) -> Story:
 
     steps = (
         (0, "initial_evaluation", Progress(0.0, 0, 0, 1, 3.0, 1.0, 2, (
-            "Knee weak after 5.5-6 mi before the break; now barely 1 mi. Left ankle rolled 10 wk ago.",
+            "Knee weak after 5.5-6 mi before the break; now barely 1 mi. "
+            "Left ankle rolled 10 weeks ago.",
             "Right hip abduction and quad clearly weaker; left ankle stiff with poor balance. "
             "Lumbar screen: full pain-free range.",
             "Weakness pattern, not a structural knee injury.", "Strength, ankle work, walk-run.")),
@@ -133,10 +134,9 @@ def half_marathoner(today: date) -> Story:
         diagnosis="Right knee weakness after deconditioning; left ankle sprain on the opposite leg",
         icd10_code="M62.81", affected_side="right", onset=onset, start=start,
         goals=(("Run 3 miles without the knee feeling weak", start + timedelta(days=42)),
-               ("Right hip abduction strength at least 90% of the left", start + timedelta(days=56)),
+               ("Right hip abduction at least 90% of the left", start + timedelta(days=56)),
                ("Finish the half marathon", race)),
-        visits=tuple(story_visit(day, kind, exam(pr), outcomes, keep_ankles=True)
-                     for day, kind, pr, outcomes in steps),
+        visits=story_visits(exam, steps, keep_ankles=True),
     )
 
 
@@ -241,5 +241,5 @@ def first_10k(today: date) -> Story:
         goals=(("Stairs without knee pain", start + timedelta(days=21)),
                ("Run 5 km continuously, pain 0-3/10", start + timedelta(days=56)),
                ("Run the half marathon in May", race)),
-        visits=tuple(story_visit(day, kind, exam(pr), outcomes) for day, kind, pr, outcomes in steps),
+        visits=story_visits(exam, steps),
     )

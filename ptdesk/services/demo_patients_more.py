@@ -14,7 +14,7 @@ from ptdesk.services.demo_kit import (
     nprs,
     psfs,
     special_tests,
-    story_visit,
+    story_visits,
     strength_grid,
 )
 from ptdesk.services.patients import PatientInput
@@ -129,7 +129,7 @@ def runners_knee(today: date) -> Story:
         goals=(("Stairs and squats without pain", start + timedelta(days=35)),
                ("Run 6 miles at cadence 170, pain 0-3/10", start + timedelta(days=70)),
                ("Race the 10-miler", race)),
-        visits=tuple(story_visit(day, kind, exam(pr), outcomes) for day, kind, pr, outcomes in steps),
+        visits=story_visits(exam, steps),
     )
 
 
@@ -229,7 +229,7 @@ def it_band(today: date) -> Story:
         goals=(("Run 5 miles without outer-knee pain", start + timedelta(days=42)),
                ("Left hip abduction at least 90% of the right", start + timedelta(days=42)),
                ("Finish the 25K trail race", race)),
-        visits=tuple(story_visit(day, kind, exam(pr), outcomes) for day, kind, pr, outcomes in steps),
+        visits=story_visits(exam, steps),
     )
 
 
@@ -330,5 +330,5 @@ def patellar_tendon(today: date) -> Story:
         goals=(("Jump and land without tendon pain", start + timedelta(days=56)),
                ("Right quadriceps at least 90% of the left", start + timedelta(days=42)),
                ("Race the 10K", race)),
-        visits=tuple(story_visit(day, kind, exam(pr), outcomes) for day, kind, pr, outcomes in steps),
+        visits=story_visits(exam, steps),
     )

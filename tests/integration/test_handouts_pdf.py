@@ -12,8 +12,10 @@ import pytest
 from PIL import Image as PILImage
 
 from ptdesk.domain.exercise_library import exercise_dosage_in_words, load_library_from
-from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem
+from ptdesk.domain.runplan import PainRules, Plan, PlanInputs, build_plan, describe_pain_rules
+from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.reports.exercise_sheet import render_exercise_sheet, write_exercise_sheet
+from ptdesk.reports.runplan_pdf import render_runplan, write_runplan, write_runplan_pdf
 
 REPO = Path(__file__).resolve().parents[2]
 NAMES = (
@@ -206,8 +208,29 @@ def test_long_name_and_long_note_print_in_full(drawing: Path, tmp_path: Path) ->
         assert LONG_NAME in page
 
 
-def test_fonts_are_embedded_dejavu(drawing: Path) -> None:
-    pdf = render_exercise_sheet(_sheet(_library_items(drawing), NAMES[2]))
+def test_clinician_photo_bytes_replace_the_drawing(drawing: Path) -> None:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (200, 300), "#335577").save(buffer, format="PNG")
+    item = ExerciseSheetItem("Clamshell", "Hip strength.", ("Lie on your side.",),
+                             "3 sets of 15, each leg, once a day", "Each leg",
+                             image_path=drawing, image_bytes=buffer.getvalue())
+    page = pypdf.PdfReader(io.BytesIO(render_exercise_sheet(_sheet((item,))))).pages[0]
+    assert [image.image.size for image in page.images] == [(200, 300)]
+    assert " c\n" not in page.get_contents().get_data().decode("latin-1")  # no drawing too
+
+
+def test_markup_characters_in_clinician_text_print_literally(drawing: Path) -> None:
+    item = ExerciseSheetItem("Bridge <single leg> & hold", "Glutes.", ("Lift & hold <5 s>.",),
+                             "3 sets of 10 & hold 5 s", "Each leg",
+                             note="Line one\nLine two: stop if pain > 3/10 & <swelling>.",
+                             image_path=drawing)
+    text = " ".join(_pages_text(render_exercise_sheet(_sheet((item,)))))
+    for expected in ("Bridge <single leg> & hold", "Lift & hold <5 s>.", "3 sets of 10 & hold 5 s",
+                     "Line one Line two: stop if pain > 3/10 & <swelling>."):
+        assert expected in text
+
+
+def _fonts_are_embedded_dejavu(pdf: bytes) -> None:
     seen: set[str] = set()
     for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
         for ref in page["/Resources"]["/Font"].values():
@@ -218,3 +241,138 @@ def test_fonts_are_embedded_dejavu(drawing: Path) -> None:
                 else font
             assert "/FontFile2" in descendant["/FontDescriptor"], f"{base} is not embedded"
     assert seen and all(name.startswith("DejaVuSans") for name in seen), seen
+
+
+def test_exercise_sheet_fonts_are_embedded_dejavu(drawing: Path) -> None:
+    _fonts_are_embedded_dejavu(render_exercise_sheet(_sheet(_library_items(drawing), NAMES[2])))
+
+
+# ---------------------------------------------------------------- return-to-run plan
+
+START = dt.date(2025, 3, 3)
+
+
+def _plan(measure: str = "minutes", current: float = 10, goal: float = 170,
+          **extra: object) -> Plan:
+    return build_plan(PlanInputs(measure, 3, current, goal, start=START, **extra))  # type: ignore[arg-type]
+
+
+def _handout(plan: Plan, name: str = NAMES[0], *, paper: str = "letter",
+             cadence: int | None = 172, rules: PainRules | None = None) -> RunPlanHandout:
+    return RunPlanHandout(_clinic(paper), "Dana Whitfield, PT, DPT", name, dt.date(2025, 2, 28),
+                          plan, cadence, tuple(describe_pain_rules(rules or PainRules())))
+
+
+def _week_row_start(week_number: int, start: dt.date, lighter: bool) -> str:
+    end = start + dt.timedelta(days=6)
+    dates = (f"{start:%b} {start.day}–{end.day}" if end.month == start.month
+             else f"{start:%b} {start.day} – {end:%b} {end.day}")
+    return f"{week_number} {'lighter week ' if lighter else ''}{dates} "
+
+
+def _check_week_rows(plan: Plan, body: str, unit: str) -> None:
+    """Each week's row (week, dates, lighter mark) holds that week's own total."""
+    starts = [body.index(_week_row_start(w.week, w.start, w.lighter)) for w in plan.weeks]
+    assert starts == sorted(starts), "weeks are printed in order"
+    ends = [*starts[1:], body.index("Why we build up slowly")]
+    for week, begin, end in zip(plan.weeks, starts, ends, strict=True):
+        row = body[begin:end]
+        assert f" {week.total} {unit}" in row, (week.week, row)
+        assert ("lighter week" in row) == week.lighter
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_runplan_prints_patient_and_every_week_total(name: str) -> None:
+    plan = _plan()
+    assert len(plan.weeks) > 15
+    pdf = render_runplan(_handout(plan, name))
+    text = " ".join(_pages_text(pdf))
+    assert name in text
+    assert "Dana Whitfield, PT, DPT" in text
+    _check_week_rows(plan, _body_text(pdf), "min")
+
+
+def test_runplan_marks_lighter_weeks_in_distance_plans() -> None:
+    plan = _plan("km", 5, 40, lighter_every=4)
+    assert any(week.lighter for week in plan.weeks)
+    assert not all(week.lighter for week in plan.weeks)
+    pdf = render_runplan(_handout(plan))
+    _check_week_rows(plan, _body_text(pdf), "km")
+
+
+def test_runplan_table_header_repeats_on_every_page_it_spans() -> None:
+    plan = _plan()
+    pages = _pages_text(render_runplan(_handout(plan)))
+    rows = [_week_row_start(w.week, w.start, w.lighter) for w in plan.weeks]
+    table_pages = [p for p in pages if any(row in p for row in rows)]
+    assert len(table_pages) >= 2
+    for page in table_pages:
+        assert "Week Dates Your runs Weekly running" in page
+
+
+def test_runplan_traffic_light_cadence_goal_and_evidence() -> None:
+    plan = _plan(race_date=START + dt.timedelta(weeks=40))
+    text = " ".join(_pages_text(render_runplan(_handout(plan, rules=PainRules(2, 4)))))
+    for word, rule in zip(("GO", "HOLD", "STOP"), describe_pain_rules(PainRules(2, 4)),
+                          strict=True):
+        assert word in text
+        assert _flat(rule[1]) in text
+    assert "Pain 0 to 2 out of 10" in text  # the clinician's own thresholds, not the defaults
+    assert "Set your metronome to 172 beats per minute".lower() in text.lower()
+    assert f"reach your goal in week {plan.goal_week}" in text
+    assert "in time for your race" in text
+    for source in ("Buist 2008", "Nielsen 2014", "30%"):
+        assert source in text
+
+
+def test_runplan_without_cadence_or_race_says_neither() -> None:
+    text = " ".join(_pages_text(render_runplan(_handout(_plan(), cadence=None))))
+    assert "metronome" not in text
+    assert "your race" not in text
+
+
+def test_runplan_log_has_a_row_for_every_planned_run() -> None:
+    plan = _plan()
+    text = " ".join(_pages_text(render_runplan(_handout(plan))))
+    log = text[text.index("Your running log"):]
+    sessions = [s for w in plan.weeks for s in w.sessions]
+    assert log.count("better · same · worse") == len(sessions)
+    for session in sessions:
+        assert f"{session.date:%a} {session.date:%b} {session.date.day} " in log
+
+
+def test_runplan_paper_size_and_fonts() -> None:
+    pdf = render_runplan(_handout(_plan(), NAMES[1], paper="a4"))
+    for page in pypdf.PdfReader(io.BytesIO(pdf)).pages:
+        assert float(page.mediabox.width) == pytest.approx(595.28, abs=0.5)
+        assert float(page.mediabox.height) == pytest.approx(841.89, abs=0.5)
+    _fonts_are_embedded_dejavu(pdf)
+
+
+def test_write_runplan_and_unsaved_plan_from_the_cli(tmp_path: Path) -> None:
+    plan = _plan("mi", 2, 12)
+    saved = write_runplan(_handout(plan, LONG_NAME), tmp_path / "plan.pdf")
+    assert LONG_NAME in " ".join(_pages_text(saved.read_bytes()))
+
+    unsaved = write_runplan_pdf(plan, tmp_path / "unsaved.pdf")
+    text = " ".join(_pages_text(unsaved.read_bytes()))
+    assert unsaved == tmp_path / "unsaved.pdf"
+    assert "Your return-to-run plan" in text
+    assert _flat(describe_pain_rules(PainRules())[0][1]) in text
+    _check_week_rows(plan, _body_text(unsaved.read_bytes()), "mi")
+
+    named = write_runplan_pdf(plan, tmp_path / "named.pdf", patient_name=NAMES[2])
+    assert NAMES[2] in " ".join(_pages_text(named.read_bytes()))
+
+
+def test_clinic_logo_prints_on_every_page(drawing: Path) -> None:
+    buffer = io.BytesIO()
+    PILImage.new("RGB", (400, 120), "#1d4e89").save(buffer, format="PNG")
+    clinic = ClinicInfo("Riverside Running Physio", "12 Mill Lane", "(541) 555-0142",
+                        logo_bytes=buffer.getvalue())
+    sheet = ExerciseSheet(clinic, "Dana Whitfield, PT, DPT", NAMES[0], dt.date(2025, 3, 4),
+                          _library_items(drawing))
+    pages = pypdf.PdfReader(io.BytesIO(render_exercise_sheet(sheet))).pages
+    assert len(pages) > 1
+    for page in pages:
+        assert (400, 120) in [image.image.size for image in page.images]

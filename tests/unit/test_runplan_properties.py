@@ -118,9 +118,13 @@ def _check_shape(inputs: PlanInputs, data: dict[str, Any]) -> None:
         dates = [dt.date.fromisoformat(session["date"]) for session in week["sessions"]]
         assert dates == sorted(set(dates))
         assert start <= dates[0] and dates[-1] <= start + dt.timedelta(days=6)
+        if D(week["total"]) == 0:
+            # Stopped after red flags: a logged week shown with a rest day, nothing to run.
+            assert index < len(inputs.history) and len(runs) == 1
+            assert "No running" in week["sessions"][0]["description"]
         for session in week["sessions"]:
             assert set(session) == SESSION_KEYS
-            assert D(session["walk"]) >= 0 and D(session["run"]) > 0
+            assert D(session["walk"]) >= 0 and (D(session["run"]) > 0 or D(week["total"]) == 0)
             for key in ("run", "walk"):
                 value = session[key]
                 if inputs.measure == "minutes":
@@ -202,6 +206,18 @@ def _check_growth(inputs: PlanInputs, data: dict[str, Any]) -> None:
             assert _steps(week["total"], measure) > total
         if total >= goal_total and longest < goal_long and room_long > longest:
             assert _steps(week["longest"], measure) > longest
+    # A lighter week must not undo the gains: by the next lighter week the plan is past it.
+    every = inputs.lighter_every
+    for index, week in enumerate(weeks):
+        if not week["lighter"] or index <= len(inputs.history) or every is None:
+            continue
+        if index + every - 1 >= len(weeks):
+            continue
+        peak, later = weeks[index - 1], weeks[index + every - 1]
+        if D(peak["total"]) < inputs.goal_weekly:
+            assert D(later["total"]) > D(peak["total"])
+        else:
+            assert D(later["longest"]) > D(peak["longest"])
 
 
 def _check_history(inputs: PlanInputs, data: dict[str, Any], rules: PainRules) -> None:

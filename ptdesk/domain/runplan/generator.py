@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import replace
 
 from ptdesk.domain.runplan.amounts import format_pct, format_steps, from_steps, step_text
 from ptdesk.domain.runplan.inputs import PlanInputs
@@ -53,67 +54,103 @@ def _race_check(inputs: PlanInputs, goal_date: dt.date | None, cap_text: str,
     return False, f"At ≤{cap_text}% a week the goal is reached {late} {weeks} after the race."
 
 
+class _PlanBuilder:
+    """Walks the weeks in order: logged weeks re-plan from what was done, then the cap rules."""
+
+    def __init__(self, inputs: PlanInputs, rules: PainRules) -> None:
+        self.inputs, self.rules = inputs, rules
+        self.targets = Targets.from_inputs(inputs)
+        self.cap_text = format_pct(inputs.cap_pct)
+        self.warnings: list[str] = []
+        self.weeks: list[PlanWeek] = []
+        self.skipped: list[int] = []
+        self.last_done: DoneWeek | None = None
+
+    def build(self) -> Plan:
+        history, targets = self.inputs.history, self.targets
+        state, before = first_week(targets), None
+        goal_week: int | None = None
+        week = 1
+        while True:
+            log = history[week - 1] if week <= len(history) else None
+            decision = decide(log, self.rules) if log is not None else None
+            self.weeks.append(_plan_week(self.inputs, targets, week, state, log, decision))
+            if self._goal_reached(week, state, log, decision):
+                goal_week = week
+                break
+            if week >= HORIZON_WEEKS:
+                self.warnings.append(f"The goal is not reached within {HORIZON_WEEKS} weeks at "
+                                     f"≤{self.cap_text}% a week.")
+                break
+            following = self._following(week, state, before, log, decision)
+            if following is None:
+                break
+            state, before = following, state
+            week += 1
+        return self._finish(goal_week)
+
+    def _goal_reached(self, week: int, state: WeekState, log: WeekLog | None,
+                      decision: Decision | None) -> bool:
+        if state.total == 0:  # stopped after red flags
+            return False
+        if log is None:
+            return self.targets.meets_goal(state.total, state.longest)
+        # A logged week counts only as the latest news, and only if the rules say go on.
+        return (week == len(self.inputs.history) and decision == "progress"
+                and self.targets.meets_goal(*done_steps(log, self.targets)))
+
+    def _following(self, week: int, state: WeekState, before: WeekState | None,
+                   log: WeekLog | None, decision: Decision | None) -> WeekState | None:
+        """The next week's state, or None when the plan ends after `week`."""
+        more_history = week < len(self.inputs.history)
+        if state.total == 0:
+            # Stopped: logged weeks after the stop are still shown, with no running planned.
+            return state if more_history else None
+        if log is None or decision is None:
+            following, skipped = next_week(self.targets, state, week + 1)
+            if not following.lighter and following.same_load(state):
+                self.warnings.append(_stall_warning(self.targets, state, week, self.cap_text))
+                return None
+        else:
+            result, skipped = replan(self.targets, week, state, before, log, decision,
+                                     self.last_done)
+            self.last_done = updated_last_done(log, self.targets, state, self.last_done)
+            if decision == "regress":
+                self.warnings.append(f"Week {week}: the pain rules say go back one week and "
+                                     f"contact the clinic.")
+            if result is None:
+                self.warnings.append(f"After week {week} there is no smaller week to go back "
+                                     f"to: stop running until the clinician has seen the "
+                                     f"patient and made a new plan.")
+                return replace(state, total=0, longest=0, lighter=False) if more_history else None
+            following = result
+        if skipped:
+            self.skipped.append(week + 1)
+        return following
+
+    def _finish(self, goal_week: int | None) -> Plan:
+        warnings = list(self.warnings)
+        if self.skipped:
+            listed = ", ".join(str(number) for number in self.skipped)
+            warnings.insert(0, f"No lighter week in week {listed}: at these amounts a lighter "
+                               f"week would undo what the weeks before it gained under the cap.")
+        inputs = self.inputs
+        goal_date = (None if goal_week is None
+                     else inputs.start + dt.timedelta(weeks=goal_week - 1))
+        race_ready, race_warning = _race_check(inputs, goal_date, self.cap_text)
+        if race_warning is not None:
+            warnings.append(race_warning)
+        return Plan(measure=inputs.measure, cap_pct=inputs.cap_pct, weeks=tuple(self.weeks),
+                    goal_week=goal_week, goal_date=goal_date, race_ready=race_ready,
+                    warnings=tuple(warnings))
+
+
 def build_plan(inputs: PlanInputs, rules: PainRules | None = None) -> Plan:
     """The plan for `inputs`: logged weeks first (with their decisions), then the weeks to come.
 
     Every week after the first has total and longest run at most (1 + cap) times
     the week before's printed numbers; the plan ends in the first week that meets
-    the goal, when it can no longer grow, or at the 52-week horizon.
+    the goal, when it can no longer grow, when the pain rules leave nothing
+    smaller to go back to, or at the 52-week horizon (each with a warning).
     """
-    rules = rules or PainRules()
-    targets = Targets.from_inputs(inputs)
-    cap_text = format_pct(inputs.cap_pct)
-    history = inputs.history
-    warnings: list[str] = []
-    weeks: list[PlanWeek] = []
-    skipped: list[int] = []
-    goal_week: int | None = None
-    state, before = first_week(targets), None
-    last_done: DoneWeek | None = None
-    week = 1
-    while True:
-        log = history[week - 1] if week <= len(history) else None
-        decision = decide(log, rules) if log is not None else None
-        weeks.append(_plan_week(inputs, targets, week, state, log, decision))
-        if log is None and targets.meets_goal(state.total, state.longest):
-            goal_week = week
-            break
-        if (log is not None and week == len(history) and decision == "progress"
-                and targets.meets_goal(*done_steps(log, targets))):
-            goal_week = week
-            break
-        if week >= HORIZON_WEEKS:
-            warnings.append(f"The goal is not reached within {HORIZON_WEEKS} weeks at "
-                            f"≤{cap_text}% a week.")
-            break
-        if log is not None and decision is not None:
-            following, skipped_here = replan(targets, week, state, before, log, decision,
-                                             last_done)
-            last_done = updated_last_done(log, targets, state, last_done)
-            if decision == "regress":
-                warnings.append(f"Week {week}: the pain rules say go back one week and contact "
-                                f"the clinic.")
-            if following is None:
-                warnings.append(f"After week {week} there is no smaller week to go back to: "
-                                f"stop running until the clinician has seen the patient.")
-                break
-        else:
-            following, skipped_here = next_week(targets, state, week + 1)
-            if not following.lighter and following.same_load(state):
-                warnings.append(_stall_warning(targets, state, week, cap_text))
-                break
-        if skipped_here:
-            skipped.append(week + 1)
-        state, before = following, state
-        week += 1
-    if skipped:
-        listed = ", ".join(str(number) for number in skipped)
-        warnings.insert(0, f"No lighter week in week {listed}: the running is still too little "
-                           f"to drop and then grow again under the cap.")
-    goal_date = None if goal_week is None else inputs.start + dt.timedelta(weeks=goal_week - 1)
-    race_ready, race_warning = _race_check(inputs, goal_date, cap_text)
-    if race_warning is not None:
-        warnings.append(race_warning)
-    return Plan(measure=inputs.measure, cap_pct=inputs.cap_pct, weeks=tuple(weeks),
-                goal_week=goal_week, goal_date=goal_date, race_ready=race_ready,
-                warnings=tuple(warnings))
+    return _PlanBuilder(inputs, rules or PainRules()).build()

@@ -178,6 +178,8 @@ def plan_from_json(data: object) -> Plan:
             goal_date=None if goal_date is None else _parse_date("plan", goal_date),
             race_ready=None if race_ready is None else bool(race_ready),
             warnings=tuple(str(text) for text in data["warnings"]))
-    except (KeyError, TypeError) as error:
+    except ValidationError:
+        raise
+    except (KeyError, TypeError, ValueError) as error:
         raise ValidationError("plan", f"The stored plan is incomplete or damaged ({error}).") \
             from None

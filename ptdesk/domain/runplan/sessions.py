@@ -9,9 +9,11 @@ from decimal import Decimal
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure, from_steps, steps_down
 from ptdesk.domain.runplan.model import Session
 
-# Walk-run until the longest run reaches about 20 minutes. For distance plans this
-# assumes an easy pace of roughly 6.5-7 min/km or 10-11 min/mile (slow, so the
-# switch to continuous running does not come early for a slower runner).
+# Walk-run until the longest run reaches about 20 minutes (CLINICAL.md: walk-run while
+# the patient cannot run 20-30 minutes). For distance plans this assumes an easy pace
+# of about 6.5-7 min/km or 10-11 min/mile: 3.0 km or 2.0 mi. A slower runner gets
+# there after more than 20 minutes, a faster one a little before; intervals stay in
+# the plan's measure, so no pace assumption ever enters the capped numbers.
 CONTINUOUS_FROM: dict[Measure, int] = {"minutes": 20, "km": 30, "mi": 20}  # in steps
 
 # Walk-run stages, easiest first: (run interval, walk interval) in steps of the
@@ -102,7 +104,15 @@ def continuous_session(day: dt.date, amount: int, measure: Measure, prefix: str,
 
 def build_sessions(start: dt.date, total: int, longest: int, runs_per_week: int, stage: int,
                    continuous: bool, lighter: bool, measure: Measure) -> tuple[Session, ...]:
-    """The week's sessions in date order; their runs add up to `total` exactly."""
+    """The week's sessions in date order; their runs add up to `total` exactly.
+
+    A week with nothing planned (the plan stopped after red flags) is one rest day
+    telling the patient to see the clinician first.
+    """
+    if total == 0:
+        return (Session(date=start, run=from_steps(0, measure), walk=from_steps(0, measure),
+                        description="No running this week. See your clinician before you run "
+                                    "again."),)
     amounts = split_week(total, longest, runs_per_week)
     days = RUN_DAYS[len(amounts)]
     long_index = _long_run_index(days)

@@ -113,7 +113,24 @@ def lighter_step(targets: Targets, state: WeekState) -> WeekState | None:
     longest = min(longest, total)
     if longest < 1 or not targets.can_grow(total, longest):
         return None
-    return shaped(targets, state, total, longest, advance=False, lighter=True)
+    lighter = shaped(targets, state, total, longest, advance=False, lighter=True)
+    return lighter if _cycle_gains(targets, state, lighter) else None
+
+
+def _cycle_gains(targets: Targets, peak: WeekState, lighter: WeekState) -> bool:
+    """Whether the normal weeks up to the next lighter week get past the week before this one.
+
+    Rounding down small amounts can make a lighter week cost as much as the weeks
+    after it gain (12, 13, 14, 11, 12, 13, 14, ...): such a plan would never move.
+    """
+    state = lighter
+    for _ in range((targets.lighter_every or 1) - 1):
+        state = normal_step(targets, state)
+        if targets.meets_goal(state.total, state.longest):
+            return True
+    if peak.total < targets.goal_total:
+        return state.total > peak.total
+    return state.longest > peak.longest
 
 
 def next_week(targets: Targets, state: WeekState, week: int) -> tuple[WeekState, bool]:

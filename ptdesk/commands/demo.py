@@ -1,0 +1,59 @@
+"""`ptdesk demo`: fill a database with the demo clinic (five story patients plus N synthetic)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+
+from ptdesk.commands import UsageError
+from ptdesk.commands.common import add_db_option, open_database, parse_date
+from ptdesk.services.demo import (
+    DEFAULT_SEED,
+    DEFAULT_SYNTHETIC,
+    DEMO_TODAY,
+    MAX_SEED,
+    MAX_SYNTHETIC,
+    build_demo_clinic,
+)
+from ptdesk.services.uow import default_actor
+
+EARLIEST_TODAY = date(2020, 1, 1)
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "demo", help="fill the database with a demo clinic",
+        description="Add the demo clinic: five hand-written patients (DEMO-0001 to DEMO-0005) "
+        "and N synthetic patients with visit histories. The same seed always gives the same "
+        "patients, and running it again adds only what is missing.",
+    )
+    parser.add_argument("--patients", metavar="N", type=int, default=DEFAULT_SYNTHETIC,
+                        help=f"synthetic patients to add, 0 to {MAX_SYNTHETIC:,} "
+                        f"(default {DEFAULT_SYNTHETIC})")
+    parser.add_argument("--seed", metavar="S", type=int, default=DEFAULT_SEED,
+                        help=f"random seed for the synthetic patients (default {DEFAULT_SEED})")
+    parser.add_argument("--today", metavar="YYYY-MM-DD", default=DEMO_TODAY.isoformat(),
+                        help="date the demo histories end on (default %(default)s, fixed so "
+                        "the demo is the same every time)")
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not 0 <= args.patients <= MAX_SYNTHETIC:
+        raise UsageError(f"--patients must be a whole number from 0 to {MAX_SYNTHETIC} "
+                         f"(got {args.patients})")
+    if not 0 <= args.seed <= MAX_SEED:
+        raise UsageError(f"--seed must be a whole number from 0 to {MAX_SEED} (got {args.seed})")
+    today = parse_date("--today", args.today)
+    if today < EARLIEST_TODAY:
+        raise UsageError(f"--today must be {EARLIEST_TODAY.isoformat()} or later "
+                         "(the demo patients' stories need their birth dates behind them)")
+    engine, session_factory = open_database(args)
+    try:
+        result = build_demo_clinic(session_factory, actor=default_actor(),
+                                   patients=args.patients, seed=args.seed, today=today)
+    finally:
+        engine.dispose()
+    print(result.summary_line())
+    return 0

@@ -1,0 +1,47 @@
+"""`ptdesk report progress MRN --out FILE.pdf`: write a patient's progress report to a file."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ptdesk.commands import UsageError
+from ptdesk.commands.common import add_db_option, open_database
+from ptdesk.commands.handout import _write_private
+from ptdesk.services.errors import ServiceError
+from ptdesk.services.uow import default_actor
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "report", help="write a patient's progress report as PDF",
+        description="Write the progress report for the referring physician (current episode "
+                    "of care: scores, strength symmetry, charts, plan) to a PDF file.",
+    )
+    parser.add_argument("kind", choices=("progress",), help="which report")
+    parser.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
+    parser.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    out = Path(args.out).expanduser()
+    if out.is_dir():
+        raise UsageError(f"--out is a folder, not a file: {out}")
+    if not out.parent.exists():
+        raise UsageError(f"--out: the folder {out.parent} does not exist")
+    engine, session_factory = open_database(args)
+    from ptdesk.services.patients import find_by_mrn
+    from ptdesk.services.progress_report import progress_report_pdf
+
+    try:
+        patient_id = find_by_mrn(session_factory, args.mrn).id
+        data = progress_report_pdf(session_factory, actor=default_actor(), patient_id=patient_id)
+    except ServiceError as exc:  # unknown MRN, or nothing to report on yet
+        raise UsageError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    _write_private(out, data)
+    print(f"Wrote {out} ({len(data) // 1024 + 1} KB).")
+    return 0

@@ -1,0 +1,149 @@
+"""Plain values the progress report prints: findings, scores, symmetry and chart series."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ptdesk.reports.dto import ClinicInfo
+
+Flag = str  # "better", "worse" or "within_error"
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonRow:
+    """One finding of the evaluation summary at intake and at the latest visit that tested it."""
+
+    label: str
+    intake: str
+    latest: str  # "" when not re-tested since intake
+    intake_date: dt.date | None = None
+    latest_date: dt.date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """An outcome measure from intake to now, read against its MCID."""
+
+    measure: str  # "LEFS"
+    scale: str  # "0–80, higher is better"
+    intake: str
+    latest: str
+    change: str  # "+12", "−3" or "—"
+    interpretation: str  # "meaningful improvement"
+    flag: Flag | None  # None when measured only once
+
+
+@dataclass(frozen=True, slots=True)
+class SymmetryRow:
+    """Latest left/right readings of one muscle group and its limb symmetry index."""
+
+    muscle_group: str
+    left: str
+    right: str
+    lsi: str  # "72%" or "—"
+    intake_lsi: str
+    flagged: bool  # LSI below 90%
+    change: Flag | None  # intake to latest, judged against measurement error
+    method: str  # "dynamometer", "mmt" or "mixed"
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeNote:
+    flag: Flag
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartPoint:
+    day: dt.date
+    value: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChartLine:
+    label: str
+    points: tuple[ChartPoint, ...]
+    band: tuple[tuple[dt.date, float, float], ...] = ()  # (day, low, high) error band
+
+
+@dataclass(frozen=True, slots=True)
+class LineChart:
+    """A dated line chart; `band` is a horizontal band (e.g. intake ± MCID)."""
+
+    title: str
+    y_label: str
+    y_min: float
+    y_max: float
+    lines: tuple[ChartLine, ...]
+    band: tuple[float, float] | None = None
+    band_label: str = ""
+    threshold: float | None = None
+    threshold_label: str = ""
+    higher_is_better: bool = True
+    line_band_label: str = ""  # legend text for the lines' own shaded bands
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeBar:
+    week: int
+    planned: float | None
+    done: float | None
+    ceiling: float | None
+    over_cap: bool
+
+
+@dataclass(frozen=True, slots=True)
+class VolumeChart:
+    title: str
+    unit: str
+    cap_pct: float
+    bars: tuple[VolumeBar, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ProgramLine:
+    exercise: str
+    dosage: str
+
+
+@dataclass(frozen=True, slots=True)
+class GoalLine:
+    description: str
+    target: str  # "by March 1, 2027" or ""
+    status: str  # "Met March 3, 2027", "Open"
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressReport:
+    """Everything the referring physician's progress report prints."""
+
+    clinic: ClinicInfo
+    clinician_name: str
+    date: dt.date
+    patient_name: str
+    date_of_birth: dt.date
+    mrn: str
+    referring_physician: str
+    diagnosis: str
+    icd10_code: str
+    affected_side: str
+    episode_start: dt.date | None
+    visits_to_date: int
+    first_visit: dt.date | None
+    last_visit: dt.date | None
+    highlights: tuple[ChangeNote, ...] = ()
+    evaluation: tuple[ComparisonRow, ...] = ()
+    scores: tuple[ScoreRow, ...] = ()
+    score_notes: tuple[str, ...] = ()
+    symmetry: tuple[SymmetryRow, ...] = ()
+    symmetry_date: dt.date | None = None
+    pain_chart: LineChart | None = None
+    outcome_charts: tuple[LineChart, ...] = ()
+    lsi_chart: LineChart | None = None
+    volume_chart: VolumeChart | None = None
+    program: tuple[ProgramLine, ...] = ()
+    program_date: dt.date | None = None
+    plan_summary: tuple[tuple[str, str], ...] = ()
+    plan_notes: tuple[str, ...] = ()
+    goals: tuple[GoalLine, ...] = ()

@@ -1,0 +1,296 @@
+"""The progress report for the referring physician: findings, scores, symmetry, charts, plan."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from pathlib import Path
+
+from reportlab.lib.units import mm
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    KeepTogether,
+    Paragraph,
+    Spacer,
+    Table,
+)
+
+from ptdesk.reports import styles as s
+from ptdesk.reports.progress_charts import line_chart, volume_chart
+from ptdesk.reports.progress_dto import ChangeNote, ProgressReport
+
+DOC_TITLE = "Progress report"
+_FLAG_MARK = {"better": ("▲", s.GREEN), "worse": ("▼", s.RED), "within_error": ("●", s.MUTED)}
+_FLAG_WORDS = {"better": "Better", "worse": "Worse", "within_error": "Within error"}
+_CHART_H = 62 * mm
+_SIDES = {"left": "Left", "right": "Right", "both": "Both sides"}
+
+
+def render_progress_report(report: ProgressReport) -> bytes:
+    """The report as PDF bytes on the clinic's paper size."""
+    width = s.content_width(report.clinic.paper_size)
+    story: list[Flowable] = [*_title_block(report, width)]
+    if report.highlights:
+        story += _highlights(report.highlights, report.first_visit, width)
+    story += _scores(report, width)
+    story += _symmetry(report, width)
+    story += _charts(report, width)
+    story += _evaluation(report, width)
+    closing = _plan(report, width)
+    # The signature never sits alone on a last page: it stays with the final section.
+    story += [*closing[:-1], KeepTogether([*closing[-1:], *_signature(report, width)])]
+    return s.build_pdf(story, clinic=report.clinic, patient_name=report.patient_name,
+                       day=report.date, doc_title=DOC_TITLE)
+
+
+def write_progress_report(report: ProgressReport, path: Path | str) -> Path:
+    out = Path(path)
+    out.write_bytes(render_progress_report(report))
+    return out
+
+
+# ---- building blocks -----------------------------------------------------------------
+
+def _small_styles() -> tuple[object, object, object, object]:
+    """Table text a little smaller than the handouts: this page is for clinicians."""
+    st = s.styles()
+    cell = st.cell.clone("pr_cell", fontSize=9.5, leading=12)
+    bold = cell.clone("pr_cell_bold", fontName=s.FONT_BOLD)
+    head = cell.clone("pr_head", fontName=s.FONT_BOLD, textColor=s.MUTED, fontSize=8.5,
+                      leading=10.5)
+    note = st.small.clone("pr_note", fontSize=8.5, leading=10.5)
+    return cell, bold, head, note
+
+
+def _heading(text: str) -> Paragraph:
+    st = s.styles()
+    return Paragraph(text, st.heading.clone("pr_heading", fontSize=13.5, leading=17,
+                                            spaceBefore=9, spaceAfter=4))
+
+
+def _grid(rows: list[list[object]], widths: list[float], extra: list[tuple[object, ...]] = ()
+          ) -> Table:
+    table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(s.table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.9, s.ACCENT),
+        ("LINEBELOW", (0, 1), (-1, -1), 0.3, s.RULE),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        *extra,
+    ]))
+    return table
+
+
+def _title_block(report: ProgressReport, width: float) -> list[Flowable]:
+    st = s.styles()
+    cell, bold, head, _ = _small_styles()
+    diagnosis = s.text(report.diagnosis)
+    if report.icd10_code:
+        diagnosis += f" (ICD-10 {s.text(report.icd10_code)})"
+    span = ""
+    if report.first_visit and report.last_visit:
+        span = f" ({s.short_date(report.first_visit)}, {report.first_visit.year} – " \
+               f"{s.long_date(report.last_visit)})"
+    pairs = [
+        ("Patient", f"<b>{s.text(report.patient_name)}</b>"),
+        ("Date of birth", s.long_date(report.date_of_birth)),
+        ("MRN", s.text(report.mrn)),
+        ("Referring physician", s.text(report.referring_physician) or "—"),
+        ("Diagnosis", diagnosis),
+        ("Affected side", _SIDES.get(report.affected_side, report.affected_side)),
+        ("Episode of care", f"Since {s.long_date(report.episode_start)}"
+         if report.episode_start else "—"),
+        ("Visits to date", f"{report.visits_to_date}{span}"),
+    ]
+    rows = []
+    for i in range(0, len(pairs), 2):
+        row: list[object] = []
+        for label, value in pairs[i:i + 2]:
+            row += [Paragraph(label, head), Paragraph(value, cell)]
+        rows.append(row)
+    info = Table(rows, colWidths=[width * 0.15, width * 0.35, width * 0.17, width * 0.33])
+    info.setStyle(s.table_style([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("BACKGROUND", (0, 0), (-1, -1), s.ACCENT_LIGHT),
+        ("LEFTPADDING", (0, 0), (-1, -1), 5),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    title = st.title.clone("pr_title", fontSize=20, leading=24, spaceAfter=2)
+    sub = f"Prepared {s.long_date(report.date)} by {s.text(report.clinician_name)}"
+    return [Paragraph("Physical therapy progress report", title),
+            Paragraph(sub, st.small), Spacer(1, 3 * mm), info]
+
+
+def _mark(flag: str | None) -> str:
+    if flag is None:
+        return ""
+    symbol, colour = _FLAG_MARK[flag]
+    return f'<font color="{colour.hexval().replace("0x", "#")}">{symbol}</font> '
+
+
+def _highlights(notes: tuple[ChangeNote, ...], first_visit: dt.date | None, width: float
+                ) -> list[Flowable]:
+    cell, _, _, note = _small_styles()
+    rows = [[Paragraph(f"{_mark(n.flag)}{s.text(n.text)}", cell)] for n in notes]
+    table = Table(rows, colWidths=[width], hAlign="LEFT")
+    table.setStyle(s.table_style([("LEFTPADDING", (0, 0), (-1, -1), 2),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5)]))
+    key = (f"{_mark('better')}better &nbsp; {_mark('worse')}worse &nbsp; "
+           f"{_mark('within_error')}within the minimal important change or measurement error")
+    dated = f" ({s.long_date(first_visit)})" if first_visit else ""
+    return [_heading(f"Change since intake{dated}"), table, Paragraph(key, note)]
+
+
+def _scores(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.scores:
+        return []
+    cell, bold, head, note = _small_styles()
+    rows: list[list[object]] = [[Paragraph(h, head) for h in (
+        "Outcome measure", "Intake", "Latest", "Change", "Reading against the MCID")]]
+    for row in report.scores:
+        rows.append([
+            Paragraph(f"<b>{s.text(row.measure)}</b><br/>"
+                      f'<font size="8" color="#4a5563">{s.text(row.scale)}</font>', cell),
+            Paragraph(s.text(row.intake), cell), Paragraph(s.text(row.latest), bold),
+            Paragraph(s.text(row.change), cell),
+            Paragraph(_mark(row.flag) + s.text(row.interpretation), cell),
+        ])
+    widths = [width * f for f in (0.27, 0.11, 0.11, 0.11, 0.40)]
+    parts: list[Flowable] = [_heading("Outcome measures"), _grid(rows, widths)]
+    parts += [Paragraph(s.text(text), note) for text in report.score_notes]
+    return [KeepTogether(parts)]
+
+
+def _usual(days: list[dt.date | None]) -> dt.date | None:
+    """The date most findings share, shown once in the column header."""
+    known = [d for d in days if d is not None]
+    return Counter(known).most_common(1)[0][0] if known else None
+
+
+def _dated(value: str, day: dt.date | None, usual: dt.date | None) -> str:
+    text = s.text(value)
+    if day is not None and day != usual:
+        text += f' <font size="7.5" color="#4a5563">({s.short_date(day)}, {day.year})</font>'
+    return text
+
+
+def _evaluation(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.evaluation:
+        return []
+    cell, bold, head, _ = _small_styles()
+    intake = _usual([r.intake_date for r in report.evaluation])
+    latest = _usual([r.latest_date for r in report.evaluation])
+    heads = ["Finding", "At intake" + (f" ({s.long_date(intake)})" if intake else ""),
+             "Latest" + (f" ({s.long_date(latest)})" if latest else "")]
+    rows: list[list[object]] = [[Paragraph(h, head) for h in heads]]
+    for r in report.evaluation:
+        now = (_dated(r.latest, r.latest_date, latest) if r.latest
+               else '<font color="#4a5563">not re-tested</font>')
+        rows.append([Paragraph(s.text(r.label), cell),
+                     Paragraph(_dated(r.intake, r.intake_date, intake), cell),
+                     Paragraph(now, bold)])
+    widths = [width * 0.38, width * 0.31, width * 0.31]
+    # The table may split across pages; the heading stays with its first rows.
+    return [CondPageBreak(45 * mm), _heading("Evaluation summary"), _grid(rows, widths)]
+
+
+def _symmetry(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.symmetry:
+        return []
+    cell, bold, head, note = _small_styles()
+    side = _SIDES.get(report.affected_side, report.affected_side).lower()
+    rows: list[list[object]] = [[Paragraph(h, head) for h in (
+        "Muscle group", "Left", "Right", "LSI now", "LSI at intake", "Since intake")]]
+    extra: list[tuple[object, ...]] = []
+    for index, row in enumerate(report.symmetry, start=1):
+        lsi = f"{s.text(row.lsi)}" + ("  ⚑" if row.flagged else "")
+        rows.append([
+            Paragraph(s.text(row.muscle_group), cell), Paragraph(s.text(row.left), cell),
+            Paragraph(s.text(row.right), cell), Paragraph(lsi, bold),
+            Paragraph(s.text(row.intake_lsi), cell),
+            Paragraph(_mark(row.change) + _FLAG_WORDS.get(row.change or "", "—"), cell),
+        ])
+        if row.flagged:
+            extra.append(("BACKGROUND", (3, index), (3, index), s.AMBER_LIGHT))
+    widths = [width * f for f in (0.40, 0.11, 0.11, 0.10, 0.12, 0.16)]
+    dated = f" (latest test {s.long_date(report.symmetry_date)})" if report.symmetry_date else ""
+    text = (f"LSI = involved ({side}) ÷ uninvolved × 100; ⚑ below 90%. Handheld dynamometry "
+            "varies about 3–12% between tests (Thorborg 2010), so changes under 10% are read "
+            "as measurement error. Manual muscle test grades give an approximate LSI only.")
+    if report.affected_side == "both":
+        text = text.replace(f"involved ({side}) ÷ uninvolved", "weaker ÷ stronger side")
+    return [KeepTogether([_heading(f"Strength symmetry{dated}"), _grid(rows, widths, extra),
+                          Paragraph(text, note)])]
+
+
+def _charts(report: ProgressReport, width: float) -> list[Flowable]:
+    half = (width - 6 * mm) / 2
+    drawings: list[Flowable] = []
+    if report.pain_chart is not None:
+        drawings.append(line_chart(report.pain_chart, half, _CHART_H))
+    drawings += [line_chart(c, half, _CHART_H) for c in report.outcome_charts]
+    if report.lsi_chart is not None:
+        drawings.append(line_chart(report.lsi_chart, half, _CHART_H))
+    if report.volume_chart is not None:
+        drawings.append(volume_chart(report.volume_chart, half, _CHART_H))
+    if not drawings:
+        return []
+    rows = [drawings[i:i + 2] + [""] * (2 - len(drawings[i:i + 2]))
+            for i in range(0, len(drawings), 2)]
+    grid = Table(rows, colWidths=[half + 6 * mm, half], hAlign="LEFT")
+    grid.setStyle(s.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                                 ("TOPPADDING", (0, 0), (-1, -1), 4),
+                                 ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+                                 ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [KeepTogether([_heading("Progress charts"), grid])]
+
+
+def _plan(report: ProgressReport, width: float) -> list[Flowable]:
+    cell, bold, head, note = _small_styles()
+    parts: list[Flowable] = []
+    if report.goals:
+        rows: list[list[object]] = [[Paragraph(h, head) for h in ("Goal", "Target", "Status")]]
+        rows += [[Paragraph(s.text(g.description), cell), Paragraph(s.text(g.target), cell),
+                  Paragraph(s.text(g.status), cell)] for g in report.goals]
+        parts.append(KeepTogether([_heading("Goals"),
+                                   _grid(rows, [width * 0.50, width * 0.28, width * 0.22])]))
+    dated = f" (since {s.long_date(report.program_date)})" if report.program_date else ""
+    rows = [[Paragraph(h, head) for h in ("Exercise", "Dosage")]]
+    rows += [[Paragraph(s.text(p.exercise), bold), Paragraph(s.text(p.dosage), cell)]
+             for p in report.program]
+    if report.program:
+        parts.append(KeepTogether([_heading(f"Current home programme{dated}"),
+                                   _grid(rows, [width * 0.36, width * 0.64])]))
+    if report.plan_summary:
+        rows = [[Paragraph(s.text(k), head), Paragraph(s.text(v), cell)]
+                for k, v in report.plan_summary]
+        table = Table(rows, colWidths=[width * 0.30, width * 0.70], hAlign="LEFT")
+        table.setStyle(s.table_style([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                      ("LINEBELOW", (0, 0), (-1, -1), 0.3, s.RULE),
+                                      ("LEFTPADDING", (0, 0), (-1, -1), 4),
+                                      ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+                                      ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
+        block: list[Flowable] = [_heading("Return-to-run plan"), table]
+        block += [Paragraph(s.text(text), note) for text in report.plan_notes]
+        parts.append(KeepTogether(block))
+    return parts
+
+
+def _signature(report: ProgressReport, width: float) -> list[Flowable]:
+    cell, _, head, _ = _small_styles()
+    line = "_" * 44
+    rows = [[Paragraph(line, cell), Paragraph("_" * 22, cell)],
+            [Paragraph(f"{s.text(report.clinician_name)}, treating physical therapist", head),
+             Paragraph("Date", head)]]
+    table = Table(rows, colWidths=[width * 0.62, width * 0.38], hAlign="LEFT")
+    table.setStyle(s.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                  ("TOPPADDING", (0, 0), (-1, -1), 0),
+                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return [Spacer(1, 12 * mm), table]

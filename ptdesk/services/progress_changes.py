@@ -1,0 +1,163 @@
+"""Change lines ("LEFS 54 → 66 (+12): meaningful improvement") read against MCID or test error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING, Protocol, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ptdesk.db.models import OutcomeItem
+from ptdesk.domain import outcomes as oc
+from ptdesk.domain import symmetry as sym
+
+if TYPE_CHECKING:
+    from ptdesk.services.progress import LsiSeries, OutcomePoint, PainPoint
+
+FORM_MEASURES: tuple[str, ...] = ("lefs", "kujala", "psfs")
+_FLAGS = {"better": "better", "worse": "worse", "no_meaningful_change": "within_error"}
+_LSI_WORDS = {"better": "better", "worse": "worse", "within_error": "within measurement error"}
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    """One measure's change between two visits, flagged better / worse / within_error.
+
+    `key` is the measure ("nprs", "lefs", "kujala", "psfs") or "lsi:<muscle group>".
+    """
+
+    key: str
+    label: str
+    before: float
+    after: float
+    before_date: date
+    after_date: date
+    delta: float
+    flag: str
+    text: str
+
+
+class _Dated(Protocol):
+    @property
+    def visit_date(self) -> date: ...
+
+
+P = TypeVar("P", bound=_Dated)
+
+
+def _pair(points: Sequence[P], since_intake: bool) -> tuple[P, P] | None:
+    if len(points) < 2:
+        return None
+    return (points[0] if since_intake else points[-2]), points[-1]
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _score(measure: str, total: float, missing: int) -> oc.OutcomeScore:
+    info = oc.MEASURES[measure]  # type: ignore[index]
+    return oc.OutcomeScore(info.key, total, info.max_total, info.higher_is_better,
+                           tuple(f"item_{n}" for n in range(missing)), missing == 0, "")
+
+
+def outcome_line(
+    measure: str, before: tuple[float, date, int], after: tuple[float, date, int],
+    patellofemoral: bool, note: str = "",
+) -> ChangeLine:
+    """(value, date, missing items) before and after, worded with the domain's MCID reading."""
+    info = oc.MEASURES[measure]  # type: ignore[index]
+    reading = oc.interpret_change(info.key, _score(measure, before[0], before[2]),
+                                  _score(measure, after[0], after[2]), patellofemoral)
+    signed, _, words = reading.text[len(info.name) + 1:].partition(": ")
+    text = f"{info.name} {_fmt(before[0])} → {_fmt(after[0])} ({signed}): {words}{note}"
+    return ChangeLine(measure, info.name, before[0], after[0], before[1], after[1],
+                      reading.delta, _FLAGS[reading.direction], text)
+
+
+def _psfs_pair(session: Session, before_id: int, after_id: int
+               ) -> tuple[float, float, str] | None:
+    """PSFS averages over the activities both forms share (the measure is per activity)."""
+    rows = session.execute(
+        select(OutcomeItem.result_id, OutcomeItem.label, OutcomeItem.value)
+        .where(OutcomeItem.result_id.in_((before_id, after_id)), OutcomeItem.value.is_not(None))
+    )
+    scores: dict[int, dict[str, int]] = {before_id: {}, after_id: {}}
+    for result_id, label, value in rows:
+        scores[result_id][label.strip().casefold()] = value
+    shared = sorted(set(scores[before_id]) & set(scores[after_id]))
+    if not shared:
+        return None
+    note = ""
+    if len(shared) < max(len(scores[before_id]), len(scores[after_id])):
+        plural = "activity" if len(shared) == 1 else "activities"
+        note = f" (compared on the {len(shared)} {plural} rated both times)"
+    before = sum(scores[before_id][k] for k in shared) / len(shared)
+    after = sum(scores[after_id][k] for k in shared) / len(shared)
+    return round(before, 6), round(after, 6), note
+
+
+def evenness(lsi: float) -> float:
+    """Weaker ÷ stronger side in percent: an LSI of 125% is as uneven as one of 80%."""
+    return lsi if lsi <= 100 else 10_000 / lsi
+
+
+def lsi_change(before: float, after: float) -> str:
+    """better / worse / within_error, judged on how even the sides are.
+
+    An involved side stronger than the other (LSI over 100%, e.g. the opposite
+    ankle was the sprained one) moving back to 100% is progress, not a loss.
+    """
+    return sym.change_vs_error(evenness(before), evenness(after))
+
+
+def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
+    pair = _pair([p for p in series.points if p.lsi is not None], since_intake)
+    if pair is None:
+        return None
+    first, last = pair
+    assert first.lsi is not None and last.lsi is not None
+    flag = lsi_change(first.lsi, last.lsi)
+    words = _LSI_WORDS[flag]
+    if flag != "within_error" and max(first.lsi, last.lsi) > 100:
+        words += " (sides more even)" if flag == "better" else " (sides less even)"
+    note = "" if first.method == last.method else " (tested differently, so read with care)"
+    text = f"{series.short_label} LSI {first.lsi:.0f}% → {last.lsi:.0f}%: {words}{note}"
+    return ChangeLine(f"lsi:{series.muscle_group}", f"{series.short_label} LSI", first.lsi,
+                      last.lsi, first.visit_date, last.visit_date, last.lsi - first.lsi, flag,
+                      text)
+
+
+def change_lines(
+    session: Session, pain: Sequence[PainPoint], forms: Mapping[str, Sequence[OutcomePoint]],
+    strength: Sequence[LsiSeries], patellofemoral: bool, *, since_intake: bool,
+) -> list[ChangeLine]:
+    """Pain, then the outcome forms, then symmetry per muscle group; measures seen once skipped."""
+    lines: list[ChangeLine] = []
+    pain_pair = _pair(pain, since_intake)
+    if pain_pair is not None:
+        a, b = pain_pair
+        lines.append(outcome_line("nprs", (a.value, a.visit_date, 0),
+                                  (b.value, b.visit_date, 0), patellofemoral))
+    for measure in FORM_MEASURES:
+        pair = _pair(forms.get(measure, ()), since_intake)
+        if pair is None:
+            continue
+        first, last = pair
+        before, after, note = first.value, last.value, ""
+        if measure == "psfs":
+            paired = _psfs_pair(session, first.result_id, last.result_id)
+            if paired is None:  # different activities: nothing to compare
+                continue
+            before, after, note = paired
+        lines.append(outcome_line(measure, (before, first.visit_date, first.missing_items),
+                                  (after, last.visit_date, last.missing_items),
+                                  patellofemoral, note))
+    for series in strength:
+        line = lsi_line(series, since_intake)
+        if line is not None:
+            lines.append(line)
+    return lines

@@ -1,0 +1,331 @@
+"""Assemble the referring physician's progress report from the chart, and print it to PDF."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from datetime import date, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Clinician, Episode, Exercise, Goal, Patient, Visit
+from ptdesk.domain import exercise_library as lib
+from ptdesk.domain import outcomes as oc
+from ptdesk.domain.units import format_amount
+from ptdesk.reports import progress_dto as dto
+from ptdesk.reports.dto import ClinicInfo
+from ptdesk.services import audit
+from ptdesk.services import progress as pg
+from ptdesk.services import progress_changes as changes
+from ptdesk.services.clinic import get_settings
+from ptdesk.services.errors import NotFoundError
+from ptdesk.services.prescriptions import active_prescription
+from ptdesk.services.progress_findings import evaluation_rows
+from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
+from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.services.uow import transaction
+
+_SCALES = {"nprs": "0–10, lower is better", "lefs": "0–80, higher is better",
+           "kujala": "0–100, higher is better", "psfs": "average 0–10, higher is better"}
+_TITLES = {"nprs": "Pain now (NPRS 0–10, lower is better)",
+           "lefs": "LEFS (0–80, higher is better)",
+           "kujala": "Kujala AKPS (0–100, higher is better)"}
+_DECISION_WORDS = {"progress": "go on to the next week", "hold": "repeat the week",
+                   "regress": "go back one week and review"}
+_MAX_LSI_LINES = 3
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _long(day: date) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
+
+
+def _clinic(session_factory: SessionFactory) -> ClinicInfo:
+    settings = get_settings(session_factory)
+    extra: dict[str, object] = {}
+    # The logo travels as bytes once the handouts DTO carries them; older DTOs have no field.
+    if "logo_bytes" in {f.name for f in dataclasses.fields(ClinicInfo)}:
+        extra["logo_bytes"] = settings.logo
+    return ClinicInfo(name=settings.name or "Physical Therapy", address=settings.address,
+                      phone=settings.phone, paper_size=settings.paper_size,  # type: ignore[arg-type]
+                      **extra)  # type: ignore[arg-type]
+
+
+def _clinician(session: Session, clinician_id: int | None, actor: str) -> str:
+    row = session.get(Clinician, clinician_id) if clinician_id is not None else None
+    row = row or session.scalar(select(Clinician).where(Clinician.username == actor.lower()))
+    if row is None:
+        return actor
+    return f"{row.display_name}, {row.credentials}" if row.credentials else row.display_name
+
+
+def _score_rows(pain: Sequence[pg.PainPoint], forms: dict[str, list[pg.OutcomePoint]],
+                lines: Sequence[changes.ChangeLine]) -> tuple[dto.ScoreRow, ...]:
+    by_key = {line.key: line for line in lines}
+    rows = []
+    for measure in ("nprs", *changes.FORM_MEASURES):
+        values = [p.value for p in (pain if measure == "nprs" else forms[measure])]
+        if not values:
+            continue
+        name = oc.MEASURES[measure].name  # type: ignore[index]
+        line = by_key.get(measure)
+        if line is None:
+            note = "measured once so far" if len(values) == 1 else "activities changed"
+            rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(values[0]), "—", "—",
+                                     note.capitalize(), None))
+            continue
+        signed, _, words = line.text.partition(" (")[2].partition("): ")
+        rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(line.before), _fmt(line.after),
+                                 signed, words, line.flag))
+    return tuple(rows)
+
+
+def _score_notes(measures: Sequence[str], patellofemoral: bool) -> tuple[str, ...]:
+    parts = []
+    for measure in measures:
+        info = oc.MEASURES[measure]  # type: ignore[index]
+        mcid = _fmt(oc.mcid_for(info.key, patellofemoral))
+        used = "" if info.mcid_source.startswith(mcid + " ") else f"; {mcid} used"
+        parts.append(f"{info.name} {info.mcid_source}{used}")
+    if not parts:
+        return ()
+    return ("Change is read against the minimal clinically important change (MCID): "
+            + ". ".join(parts) + ".",)
+
+
+def _symmetry(series: Sequence[pg.LsiSeries]) -> tuple[tuple[dto.SymmetryRow, ...], date | None]:
+    rows, latest = [], None
+    for group in series:
+        last = group.points[-1]
+        with_lsi = [p for p in group.points if p.lsi is not None]
+        first_lsi = with_lsi[0].lsi if with_lsi else None
+        change = changes.lsi_change(first_lsi, last.lsi) \
+            if first_lsi is not None and last.lsi is not None and len(with_lsi) > 1 else None
+        rows.append(dto.SymmetryRow(
+            group.label, last.left or "—", last.right or "—",
+            "—" if last.lsi is None else f"{last.lsi:.0f}%",
+            "—" if first_lsi is None else f"{first_lsi:.0f}%", last.flagged, change,
+            last.method))
+        latest = max(latest or last.visit_date, last.visit_date)
+    return tuple(rows), latest
+
+
+def _lsi_chart(series: Sequence[pg.LsiSeries]) -> dto.LineChart | None:
+    drawn = [g for g in series if sum(p.lsi is not None for p in g.points)]
+    flagged = [g for g in drawn if any(p.flagged for p in g.points)]
+
+    def lowest(g: pg.LsiSeries) -> float:
+        return min(p.lsi for p in g.points if p.lsi is not None)  # type: ignore[type-var]
+
+    chosen = sorted(flagged or drawn, key=lowest)[:_MAX_LSI_LINES]
+    if not chosen:
+        return None
+    lines = tuple(dto.ChartLine(
+        g.short_label,
+        tuple(dto.ChartPoint(p.visit_date, p.lsi) for p in g.points if p.lsi is not None),
+        tuple((p.visit_date, p.band_low, p.band_high) for p in g.points  # type: ignore[misc]
+              if p.lsi is not None))
+        for g in chosen)
+    return dto.LineChart("Limb symmetry index (%)", "%", 60, 110, lines, threshold=90,
+                         threshold_label="90%", line_band_label="±10% test error")
+
+
+def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: float,
+                   max_total: float, higher: bool) -> dto.LineChart:
+    intake = points[0][1]
+    band = (max(0.0, intake - mcid), min(max_total, intake + mcid))
+    line = dto.ChartLine(measure.upper(), tuple(dto.ChartPoint(d, v) for d, v in points))
+    return dto.LineChart(_TITLES[measure], "", 0, max_total, (line,), band=band,
+                         band_label=f"Intake ± MCID ({_fmt(mcid)})", higher_is_better=higher)
+
+
+def _amount(value: float | object, measure: str) -> str:
+    return format_amount(float(value), "min" if measure == "minutes" else measure,  # type: ignore[arg-type]
+                         rounding="down")
+
+
+def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
+                  ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    inputs, plan, measure = stored.inputs, stored.plan, stored.inputs.measure
+    words = {"minutes": "minutes of running", "km": "kilometres", "mi": "miles"}[measure]
+    rows = [("Plan", f"{inputs.runs_per_week} runs a week, weekly {words} rising at most "
+                     f"{_fmt(float(inputs.cap_pct))}% a week"),
+            ("Started", _long(inputs.start))]
+    current = next((w for w in plan.weeks if w.start <= on < w.start + timedelta(days=7)), None)
+    if current is not None:
+        rows.append(("This week", f"Week {current.week} of {len(plan.weeks)}: "
+                                  f"{_amount(current.total, measure)} in total, longest run "
+                                  f"{_amount(current.longest, measure)}"))
+    finished = [w for w in weeks if w.complete]
+    if finished:
+        last = finished[-1]
+        planned = "" if last.planned_total is None else \
+            f" of {_amount(last.planned_total, measure)} planned"
+        pain = "" if last.worst_pain is None else f", pain up to {last.worst_pain}/10"
+        rows.append(("Last finished week",
+                     f"Week {last.week}: {_amount(last.done_total, measure)} done{planned}"
+                     f"{pain}; pain rules: {_DECISION_WORDS.get(last.decision or '', '—')}"))
+    goal = f"{_amount(inputs.goal_weekly, measure)} a week"
+    if inputs.goal_long_run is not None:
+        goal += f", long run {_amount(inputs.goal_long_run, measure)}"
+    if plan.goal_week is not None and plan.goal_date is not None:
+        goal += (f"; reached in week {plan.goal_week} ({_long(plan.goal_date)}) "
+                 f"if all goes to plan")
+    rows.append(("Goal", goal))
+    if inputs.race_date is not None:
+        ready = {True: "goal reached before the race", False: "goal not reached before the race",
+                 None: ""}[plan.race_ready]
+        rows.append(("Race", f"{_long(inputs.race_date)}: {ready}"))
+    return tuple(rows), plan.warnings
+
+
+def _listed(numbers: Sequence[int]) -> str:
+    words = [str(n) for n in numbers]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _cap_notes(volume: pg.VolumeSeries, on: date) -> tuple[str, ...]:
+    notes = []
+    cap = _fmt(volume.cap_pct)
+    over = [w.week for w in volume.weeks if w.over_cap]
+    if over:
+        plural = "week" if len(over) == 1 else "weeks"
+        notes.append(f"The logged running went over the {cap}% weekly cap in {plural} "
+                     f"{_listed(over)}.")
+    ahead = next((w for w in volume.weeks if w.start <= on < w.start + timedelta(days=7)), None)
+    if ahead is not None and ahead.planned_over_cap:
+        notes.append(f"This week's planned running is more than {cap}% above what was actually "
+                     f"run last week; the plan should be re-planned from the run log.")
+    return tuple(notes)
+
+
+def _goals(session: Session, episode_id: int, on: date) -> tuple[dto.GoalLine, ...]:
+    goals = session.scalars(select(Goal).where(Goal.episode_id == episode_id).order_by(Goal.id))
+    lines = []
+    for goal in goals:
+        target = f"by {_long(goal.target_date)}" if goal.target_date else ""
+        if goal.met_on is not None:
+            status = f"Met {_long(goal.met_on)}"
+        elif goal.target_date is not None and goal.target_date < on:
+            status = "Open (past target date)"
+        else:
+            status = "Open"
+        lines.append(dto.GoalLine(goal.description, target, status))
+    return tuple(lines)
+
+
+def _program_lines(session_factory: SessionFactory, patient_id: int
+                   ) -> tuple[tuple[dto.ProgramLine, ...], date | None]:
+    prescription = active_prescription(session_factory, patient_id)
+    if prescription is None:
+        return (), None
+    ids = [item.exercise_id for item in prescription.items]
+    with transaction(session_factory) as session:
+        exercises = {row.id: row for row in session.scalars(
+            select(Exercise).where(Exercise.id.in_(ids)))}
+    lines = []
+    for item in prescription.items:
+        ex = exercises[item.exercise_id]
+        dosage = lib.Dosage(item.sets, item.reps, item.hold_seconds, item.per_day,
+                            item.per_week, "", item.minutes)
+        limb = lib.limb_for(ex.library_id or "", ex.category)
+        lines.append(dto.ProgramLine(ex.name, lib.dosage_in_words(dosage, item.side, limb=limb)))
+    return tuple(lines), prescription.effective_date
+
+
+def _highlights(lines: Sequence[changes.ChangeLine], strength: Sequence[pg.LsiSeries]
+                ) -> tuple[dto.ChangeNote, ...]:
+    """Every outcome line; symmetry only where it changed or is still below 90%."""
+    flagged = {f"lsi:{g.muscle_group}" for g in strength if g.points[-1].flagged}
+    return tuple(dto.ChangeNote(line.flag, line.text) for line in lines
+                 if not line.key.startswith("lsi:") or line.flag != "within_error"
+                 or line.key in flagged)
+
+
+def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                    on: date | None = None) -> dto.ProgressReport:
+    """Everything the progress report prints for the patient's current episode of care."""
+    on = on or date.today()
+    with transaction(session_factory) as session:
+        patient = session.get(Patient, patient_id)
+        if patient is None:
+            raise NotFoundError(f"No patient with id {patient_id}.")
+        scope = pg.episode_scope(session, patient_id)
+        if scope is None:
+            raise NotFoundError(f"{patient.mrn} has no episode of care to report on.")
+        episode = session.get(Episode, scope.id)
+        assert episode is not None
+        visits = session.execute(
+            select(Visit.visit_date, Visit.clinician_id)
+            .where(Visit.patient_id == patient_id, Visit.episode_id == scope.id)
+            .order_by(Visit.visit_date, Visit.id)).all()
+        pain = pg.load_pain(session, patient_id, scope)
+        forms = pg.load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
+        strength = pg.load_lsi(session, patient_id, scope)
+        lines = changes.change_lines(session, pain, forms, strength, scope.patellofemoral,
+                                     since_intake=True)
+        evaluation = evaluation_rows(session, patient_id, scope.id)
+        goals = _goals(session, scope.id, on)
+        clinician = _clinician(session, visits[-1].clinician_id if visits else None, actor)
+        header = dict(
+            patient_name=f"{patient.first_name} {patient.last_name}",
+            date_of_birth=patient.date_of_birth, mrn=patient.mrn,
+            referring_physician=patient.referring_physician, diagnosis=episode.diagnosis,
+            icd10_code=episode.icd10_code, affected_side=episode.affected_side,
+            episode_start=episode.start_date)
+    measures = [m for m in ("nprs", *changes.FORM_MEASURES)
+                if (pain if m == "nprs" else forms[m])]
+    charts = []
+    for measure in ("lefs", "kujala"):
+        if forms[measure]:
+            series = pg.make_outcome_series(measure, forms[measure], scope)
+            charts.append(_outcome_chart(measure, [(p.visit_date, p.value) for p in series.points],
+                                         series.mcid, series.max_total, True))
+    pain_chart = None
+    if pain:
+        pain_chart = _outcome_chart("nprs", [(p.visit_date, p.value) for p in pain],
+                                    oc.mcid_for("nprs", scope.patellofemoral), 10, False)
+    symmetry, symmetry_date = _symmetry(strength)
+    stored = active_plan(session_factory, patient_id)
+    volume_chart, plan_rows, plan_notes = None, (), ()
+    if stored is not None:
+        weeks = weekly_summary_for(session_factory, stored, on)
+        plan_rows, plan_notes = _plan_summary(stored, weeks, on)
+        volume = pg.volume_series(session_factory, patient_id, today=on)
+        if volume is not None:
+            plan_notes = (*_cap_notes(volume, on), *plan_notes)
+            volume_chart = dto.VolumeChart(
+                f"Weekly running ({volume.unit}): planned vs done", volume.unit, volume.cap_pct,
+                tuple(dto.VolumeBar(w.week, w.planned_total, w.done_total, w.ceiling, w.over_cap)
+                      for w in volume.weeks))
+    program, program_date = _program_lines(session_factory, patient_id)
+    return dto.ProgressReport(
+        clinic=_clinic(session_factory), clinician_name=clinician, date=on, **header,
+        visits_to_date=len(visits), first_visit=visits[0].visit_date if visits else None,
+        last_visit=visits[-1].visit_date if visits else None,
+        highlights=_highlights(lines, strength), evaluation=evaluation,
+        scores=_score_rows(pain, forms, lines),
+        score_notes=_score_notes(measures, scope.patellofemoral),
+        symmetry=symmetry, symmetry_date=symmetry_date, pain_chart=pain_chart,
+        outcome_charts=tuple(charts), lsi_chart=_lsi_chart(strength), volume_chart=volume_chart,
+        program=program, program_date=program_date, plan_summary=plan_rows,
+        plan_notes=tuple(plan_notes), goals=goals,
+    )
+
+
+def progress_report_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                        on: date | None = None) -> bytes:
+    """The report as PDF bytes; the print is recorded in the audit log."""
+    from ptdesk.reports.progress_report import render_progress_report
+
+    data = render_progress_report(
+        progress_report(session_factory, actor=actor, patient_id=patient_id, on=on))
+    with transaction(session_factory) as session:
+        audit.record(session, actor=actor, action="print", patient_id=patient_id,
+                     record_type="progress_report", summary="printed progress report")
+    return data

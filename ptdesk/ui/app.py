@@ -1,0 +1,151 @@
+"""Composition root: database, migrations, exercise library, QApplication and the main window."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+
+    from ptdesk.db.engine import SessionFactory
+    from ptdesk.ui.context import AppContext
+    from ptdesk.ui.main_window import MainWindow
+
+APP_NAME = "PT Desk"
+ORGANIZATION = "PT Desk"
+
+
+def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
+    """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
+    from ptdesk.db.engine import make_engine, make_session_factory
+    from ptdesk.db.migrate import upgrade
+    from ptdesk.services.exercises import sync_library
+
+    engine = make_engine(db)
+    upgrade(engine)
+    session_factory = make_session_factory(engine)
+    sync_library(session_factory)
+    return engine, session_factory
+
+
+def build_main_window(ctx: AppContext) -> MainWindow:
+    """A main window already connected to `ctx` (tests and benchmarks)."""
+    from ptdesk.ui.main_window import MainWindow
+
+    return MainWindow(ctx)
+
+
+def make_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(
+        list(argv) if argv is not None else sys.argv[:1])
+    app.setStyle("Fusion")
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    return app
+
+
+class DatabaseLoader(QObject):
+    """Opens the database on a worker thread while the (empty) window is already on screen.
+
+    Importing SQLAlchemy and Alembic and checking the schema takes several times
+    longer than showing a window, so the clinician can already see the window and
+    type into the search box; the list fills in as soon as the database is ready.
+    """
+
+    ready = Signal(object)    # AppContext
+    failed = Signal(object)   # Exception
+    _finished = Signal(object, object)
+
+    def __init__(self, db: str | None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.engine: Engine | None = None
+        self.ctx: AppContext | None = None
+        self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
+        self._finished.connect(self._on_finished)  # queued: delivered on the UI thread
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def join(self) -> None:
+        if self._thread.is_alive():
+            self._thread.join()
+
+    def _work(self) -> None:
+        try:
+            result: Any = open_database(self.db)
+            # Warm the modules the window needs next, off the UI thread.
+            import ptdesk.ui.chart_widget  # noqa: F401
+            import ptdesk.ui.patient_list_model  # noqa: F401
+        except Exception as exc:  # shown to the user on the UI thread
+            self._finished.emit(None, exc)
+        else:
+            self._finished.emit(result, None)
+
+    def _on_finished(self, result: Any, error: Exception | None) -> None:
+        if error is not None:
+            self.failed.emit(error)
+            return
+        from ptdesk.services.uow import default_actor
+        from ptdesk.ui.context import AppContext
+
+        self.engine, session_factory = result
+        # Until clinician accounts exist, the login name identifies who charted what.
+        self.ctx = AppContext(session_factory, default_actor())
+        self.ready.emit(self.ctx)
+
+
+@dataclass
+class Launch:
+    """What `launch` started; `finish` waits for background work and closes the database."""
+
+    app: QApplication
+    window: MainWindow
+    loader: DatabaseLoader
+    exit_code: list[int] = field(default_factory=list)
+
+    def finish(self) -> None:
+        self.loader.join()
+        if self.loader.ctx is not None:
+            self.loader.ctx.wait_for_background()
+        if self.loader.engine is not None:
+            self.loader.engine.dispose()
+
+
+def launch(db: str | None = None, argv: list[str] | None = None) -> Launch:
+    """Show the main window at once and open the database behind it."""
+    from ptdesk.ui.main_window import MainWindow
+
+    app = make_application(argv)
+    window = MainWindow()
+    loader = DatabaseLoader(db, window)
+    started = Launch(app, window, loader)
+
+    def on_failed(error: Exception) -> None:
+        QMessageBox.critical(window, "PT Desk", "PT Desk could not open the clinic database.\n\n"
+                                                f"{error}")
+        started.exit_code.append(1)
+        app.exit(1)
+
+    loader.ready.connect(window.attach)
+    loader.failed.connect(on_failed)
+    window.show()
+    app.processEvents()  # paint the window before the loader competes for the interpreter
+    loader.start()
+    return started
+
+
+def run(db: str | None = None, argv: list[str] | None = None) -> int:
+    """`ptdesk` with no command: the desktop app. Returns the process exit code."""
+    started = launch(db, argv)
+    code = started.app.exec()
+    started.finish()
+    return started.exit_code[0] if started.exit_code else int(code)

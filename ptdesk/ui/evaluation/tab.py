@@ -1,0 +1,393 @@
+"""The Evaluation chart tab: one visit's structured evaluation, with autosaved drafts and carry-forward."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QMessageBox, QScrollArea, QVBoxLayout, QWidget
+
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services import drafts
+from ptdesk.services.clinic import get_settings
+from ptdesk.services.episodes import active_episode
+from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
+from ptdesk.services.evaluations import (
+    VisitSummary,
+    carry_forward,
+    list_visits,
+    load_evaluation,
+    save_evaluation,
+)
+from ptdesk.ui.context import AppContext
+from ptdesk.ui.evaluation.ankle_section import AnkleSection
+from ptdesk.ui.evaluation.assessment_section import AssessmentSection
+from ptdesk.ui.evaluation.gait_section import GaitSection
+from ptdesk.ui.evaluation.knee_section import KneeSection
+from ptdesk.ui.evaluation.section import EvaluationSection
+from ptdesk.ui.evaluation.strength_grid import StrengthGrid
+from ptdesk.ui.evaluation.subjective_section import SubjectiveSection
+from ptdesk.ui.evaluation.visit_header import VisitHeader
+
+AUTOSAVE_MS = 2000
+DRAFT_FORMAT = 1
+SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
+CONFLICT_NOTE = (
+    "Not saved: someone else saved this visit since you opened it. Your entries are still "
+    "here and kept as a draft. Note what you changed, reopen the visit to see their version, "
+    "then enter your changes again."
+)
+# Sections whose values carry forward to a follow-up (measurements, not today's story).
+OBJECTIVE_SECTIONS = ("knee", "ankle", "strength", "gait")
+SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
+                  "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
+
+
+def form_key(visit_id: int) -> str:
+    return f"evaluation:visit:{visit_id}"
+
+
+class EvaluationTab(QWidget):
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._patient_id: int | None = None
+        self._visit: VisitSummary | None = None
+        self._version: int | None = None
+        self._dirty = False
+        self._loading = False
+        self._units = "mi"
+        self.sections: dict[str, EvaluationSection] = {
+            "subjective": SubjectiveSection(), "knee": KneeSection(), "ankle": AnkleSection(),
+            "strength": StrengthGrid(), "gait": GaitSection(), "assessment": AssessmentSection(),
+        }
+        self.header = VisitHeader([SECTION_TITLES[name] for name in self.sections])
+        content = QWidget()
+        content.setObjectName("evaluationContent")
+        column = QVBoxLayout(content)
+        column.setContentsMargins(16, 4, 16, 16)
+        for section in self.sections.values():
+            column.addWidget(section)
+        column.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(content)
+        self.scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.header)
+        layout.addWidget(self.scroll, 1)
+        self._autosave = QTimer(self)
+        self._autosave.setSingleShot(True)
+        self._autosave.setInterval(AUTOSAVE_MS)
+        self._connect_signals()
+        self._show_no_visit("Select a patient to chart an evaluation.")
+
+    def _connect_signals(self) -> None:
+        for section in self.sections.values():
+            section.edited.connect(self._on_section_edited)
+        self._autosave.timeout.connect(self.flush_draft)
+        self.header.visit_chosen.connect(self._on_header_visit_chosen)
+        self.header.save_clicked.connect(self.save)
+        self.header.carry_forward_clicked.connect(self._on_header_carry_forward_clicked)
+        self.header.section_chosen.connect(self._on_header_section_chosen)
+        self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
+
+    # ---- ChartTab ----------------------------------------------------------------------
+
+    def set_patient(self, patient_id: int | None) -> None:
+        self.flush_draft()
+        self._patient_id = patient_id
+        self._visit = None
+        if patient_id is None:
+            self.header.set_visits([], None)
+            self._show_no_visit("Select a patient to chart an evaluation.")
+            return
+        visits = self._load_patient_context(patient_id)
+        if visits:
+            self.open_visit(visits[0].id)
+        else:
+            self._show_no_visit("No visits yet. Start one in the Visits tab "
+                                "(for example New initial evaluation).")
+
+    def has_unsaved_changes(self) -> bool:
+        return self._dirty
+
+    def save(self) -> bool:
+        """Validate every field, then save all sections in one service call."""
+        if self._visit is None:
+            return not self._dirty
+        if self._visit.status == "signed":
+            self.header.show_error(SIGNED_NOTE)
+            return False
+        self._clear_errors()
+        problems = [p for section in self.sections.values() for p in section.check_fields()]
+        if problems:
+            self._refuse(problems)
+            return False
+        try:
+            evaluation = self.build_evaluation()
+            evaluation.validate()
+            summary = save_evaluation(
+                self.ctx.session_factory, actor=self.ctx.actor, visit_id=self._visit.id,
+                evaluation=evaluation, expected_version=self._version)
+        except ValidationError as exc:
+            self._refuse([exc])
+            return False
+        except ConflictError:
+            self.header.show_error(CONFLICT_NOTE)
+            self.flush_draft(force=True)
+            return False
+        except RecordLockedError:
+            self.header.show_error(SIGNED_NOTE)
+            return False
+        except ServiceError as exc:
+            self.header.show_error(f"Not saved: {exc}")
+            return False
+        self._visit, self._version, self._dirty = summary, summary.version, False
+        self._autosave.stop()
+        drafts.discard_draft(self.ctx.session_factory, actor=self.ctx.actor,
+                             form_key=form_key(summary.id))
+        self.header.select_visit(summary)
+        self.ctx.signals.data_changed.emit("evaluation", summary.patient_id)
+        self.ctx.signals.status_message.emit("Evaluation saved.")
+        return True
+
+    def flush_draft(self, force: bool = False) -> None:
+        """Keep the raw form (even invalid text) in the database until it is saved."""
+        self._autosave.stop()
+        visit = self._visit
+        if visit is None or visit.status == "signed" or not (self._dirty or force):
+            return
+        payload = json.dumps({
+            "format": DRAFT_FORMAT, "visit_id": visit.id, "version": self._version,
+            "sections": {name: s.raw() for name, s in self.sections.items()},
+        })
+        try:
+            drafts.save_draft(self.ctx.session_factory, actor=self.ctx.actor,
+                              form_key=form_key(visit.id), payload=payload,
+                              patient_id=visit.patient_id,
+                              label=f"Evaluation {visit.visit_date:%Y-%m-%d}")
+        except ServiceError:
+            self.ctx.signals.status_message.emit("Could not autosave the evaluation draft.")
+
+    def discard_changes(self) -> None:
+        """The user chose to discard: drop the draft and show the saved evaluation again."""
+        self._autosave.stop()
+        if self._visit is None:
+            return
+        drafts.discard_draft(self.ctx.session_factory, actor=self.ctx.actor,
+                             form_key=form_key(self._visit.id))
+        self._dirty = False
+        self._open(self._visit.id, offer_draft=False)
+
+    # ---- visits ------------------------------------------------------------------------
+
+    def open_visit(self, visit_id: int) -> None:
+        """Show one visit's evaluation; an autosaved draft of it is offered back."""
+        if self._visit is not None and self._visit.id == visit_id and self._dirty:
+            return  # already open with edits: keep them
+        self.flush_draft()
+        self._open(visit_id, offer_draft=True)
+
+    def _open(self, visit_id: int, *, offer_draft: bool) -> None:
+        sf, actor = self.ctx.session_factory, self.ctx.actor
+        try:
+            summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visit_id)
+        except ServiceError as exc:
+            self._show_no_visit(str(exc))
+            return
+        if summary.patient_id != self._patient_id:
+            self._patient_id = summary.patient_id
+            self._load_patient_context(summary.patient_id)
+        self._visit, self._version = summary, summary.version
+        self._fill(evaluation)
+        self.header.select_visit(summary)
+        signed = summary.status == "signed"
+        self._set_read_only(signed)
+        self.header.show_info(SIGNED_NOTE if signed else "")
+        self.header.show_error("")
+        self.header.set_actions(can_save=not signed,
+                                can_carry_forward=not signed
+                                and summary.visit_type != "initial_evaluation")
+        if offer_draft and not signed:
+            self._offer_draft(summary)
+
+    def _offer_draft(self, visit: VisitSummary) -> None:
+        sf, actor = self.ctx.session_factory, self.ctx.actor
+        draft = drafts.get_draft(sf, actor=actor, form_key=form_key(visit.id))
+        if draft is None:
+            return
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            f"Restore unsaved changes from {_local_time(draft.saved_at)}?",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+            QMessageBox.StandardButton.Yes)
+        if answer != QMessageBox.StandardButton.Yes:
+            drafts.discard_draft(sf, actor=actor, form_key=form_key(visit.id))
+            return
+        try:
+            data = json.loads(draft.payload)
+            sections = data["sections"]
+        except (ValueError, KeyError, TypeError):
+            self.header.show_error("The saved draft could not be read; it was left unchanged.")
+            return
+        self._loading = True
+        try:
+            for name, section in self.sections.items():
+                section.set_raw(sections.get(name, {}))
+        finally:
+            self._loading = False
+        # Saving checks against the version the draft was typed on, so a newer save by
+        # someone else is reported as a conflict instead of silently overwritten.
+        self._version = data.get("version", self._version)
+        self._dirty = True
+        self.ctx.signals.status_message.emit("Unsaved changes restored.")
+
+    def build_evaluation(self) -> ev.Evaluation:
+        """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
+        values: dict[str, Any] = {}
+        for section in self.sections.values():
+            values.update(section.to_domain())
+        return ev.Evaluation(**values)
+
+    # ---- slots -------------------------------------------------------------------------
+
+    def _on_section_edited(self) -> None:
+        if self._loading or self._visit is None or self._visit.status == "signed":
+            return
+        self._dirty = True
+        self._autosave.start()
+
+    def _on_header_visit_chosen(self, visit_id: int) -> None:
+        self.open_visit(visit_id)
+
+    def _on_header_section_chosen(self, index: int) -> None:
+        section = list(self.sections.values())[index]
+        self.scroll.verticalScrollBar().setValue(section.y())
+        first = section.first_input()
+        if first is not None:
+            first.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_header_carry_forward_clicked(self) -> None:
+        visit = self._visit
+        if visit is None or visit.status == "signed":
+            return
+        if self._has_objective_input() and QMessageBox.question(
+            self, "Carry forward",
+            "Replace the knee, ankle, strength and gait entries with the last visit's values?",
+        ) != QMessageBox.StandardButton.Yes:
+            return
+        previous = carry_forward(self.ctx.session_factory, actor=self.ctx.actor,
+                                 patient_id=visit.patient_id, before_visit_id=visit.id)
+        if previous == ev.Evaluation():
+            self.header.show_error("There is no earlier visit to carry forward from.")
+            return
+        self._loading = True
+        try:
+            for name in OBJECTIVE_SECTIONS:
+                self.sections[name].clear()
+                self.sections[name].load(previous)
+        finally:
+            self._loading = False
+        self._on_section_edited()
+        self.header.show_error("")
+        self.ctx.signals.status_message.emit(
+            "Last visit's measurements filled in. Check and update them before saving.")
+
+    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
+        if area not in ("visits", "episode") or patient_id != self._patient_id:
+            return
+        if area == "episode":
+            self._update_involved_side(patient_id)
+            return
+        visits = list_visits(self.ctx.session_factory, patient_id)
+        self.header.set_visits(visits, self._visit.id if self._visit else None)
+        if self._visit is None and visits:
+            self.open_visit(visits[0].id)
+
+    # ---- helpers -----------------------------------------------------------------------
+
+    def _load_patient_context(self, patient_id: int) -> list[VisitSummary]:
+        """Clinic units, the involved side for the LSI, and the visit list of this patient."""
+        sf = self.ctx.session_factory
+        self._units = get_settings(sf).default_units
+        self._update_involved_side(patient_id)
+        visits = list_visits(sf, patient_id)
+        self.header.set_visits(visits, self._visit.id if self._visit else None)
+        return visits
+
+    def _update_involved_side(self, patient_id: int) -> None:
+        episode = active_episode(self.ctx.session_factory, patient_id)
+        strength = self.sections["strength"]
+        assert isinstance(strength, StrengthGrid)
+        strength.set_involved_side(episode.affected_side if episode else None)
+
+    def _fill(self, evaluation: ev.Evaluation) -> None:
+        self._loading = True
+        try:
+            for section in self.sections.values():
+                section.clear()
+                default_unit = getattr(section, "set_default_unit", None)
+                if callable(default_unit):
+                    default_unit(self._units)
+                section.load(evaluation)
+        finally:
+            self._loading = False
+        self._dirty = False
+
+    def _has_objective_input(self) -> bool:
+        for name in OBJECTIVE_SECTIONS:
+            try:
+                parts = self.sections[name].to_domain()
+            except ValidationError:
+                return True  # text that does not parse is still the clinician's input
+            if any(parts.values()):
+                return True
+        return False
+
+    def _set_read_only(self, read_only: bool) -> None:
+        for section in self.sections.values():
+            section.set_read_only(read_only)
+
+    def _show_no_visit(self, message: str) -> None:
+        self._visit, self._version, self._dirty = None, None, False
+        self._fill(ev.Evaluation())
+        self._set_read_only(True)
+        self.header.status_label.setText("")
+        self.header.show_info(message)
+        self.header.show_error("")
+        self.header.set_actions(can_save=False, can_carry_forward=False)
+
+    def _clear_errors(self) -> None:
+        self.header.show_error("")
+        for section in self.sections.values():
+            section.clear_errors()
+
+    def _refuse(self, problems: list[ValidationError]) -> None:
+        """Show each problem by its field and say, at the top, why nothing was saved."""
+        unplaced = []
+        for problem in problems:
+            if not any(s.show_error(problem.field, problem.message)
+                       for s in self.sections.values()):
+                unplaced.append(problem.message)
+        count = len(problems)
+        summary = (f"Not saved: {count} field{'s' if count != 1 else ''} need"
+                   f"{'' if count != 1 else 's'} attention (see the red notes).")
+        self.header.show_error(" ".join([summary, *unplaced]))
+        for section in self.sections.values():
+            widget = section.focus_widget(problems[0].field)
+            if widget is not None:
+                self.scroll.ensureWidgetVisible(widget)
+                widget.setFocus(Qt.FocusReason.OtherFocusReason)
+                break
+
+
+def _local_time(moment: datetime) -> str:
+    # SQLite hands back naive datetimes; they were stored in UTC.
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone().strftime("%Y-%m-%d %H:%M")

@@ -1,0 +1,42 @@
+"""Attach the clinic's own photo to an exercise: file dialog, read the bytes, store them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services.exercises import ExerciseInfo, attach_photo
+
+PHOTO_FILTER = "Photos (*.png *.jpg *.jpeg)"
+
+
+def choose_and_attach_photo(session_factory: SessionFactory, exercise: ExerciseInfo,
+                            parent: QWidget | None = None) -> ExerciseInfo | None:
+    """Ask for a JPG/PNG and attach it; None when cancelled or refused (the user is told why)."""
+    path, _ = QFileDialog.getOpenFileName(parent, f"Attach photo — {exercise.name}", "",
+                                          PHOTO_FILTER)
+    if not path:
+        return None
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        QMessageBox.warning(parent, "Attach photo", f"The file could not be read: {exc.strerror}.")
+        return None
+    try:
+        return attach_photo(session_factory, exercise_id=exercise.id, photo=data)
+    except ValidationError as exc:
+        QMessageBox.warning(parent, "Attach photo", exc.message)
+        return None
+
+
+def remove_photo(session_factory: SessionFactory, exercise: ExerciseInfo,
+                 parent: QWidget | None = None) -> ExerciseInfo | None:
+    answer = QMessageBox.question(
+        parent, "Remove photo",
+        f"Remove the clinic's photo from {exercise.name}? Handouts will show the drawing again.")
+    if answer != QMessageBox.StandardButton.Yes:
+        return None
+    return attach_photo(session_factory, exercise_id=exercise.id, photo=None)

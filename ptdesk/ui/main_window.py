@@ -1,0 +1,405 @@
+"""The main window: searchable patient list on the left, the open chart on the right, menus and bars."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QPoint, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QSplitter,
+    QStyle,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptdesk import __version__
+
+# Only PySide6 is imported up front: the window can appear while the database stack
+# (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
+if TYPE_CHECKING:
+    from ptdesk.ui.chart_widget import ChartWidget
+    from ptdesk.ui.context import AppContext
+    from ptdesk.ui.patient_list_model import PatientListModel
+
+SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
+STATUS_TIMEOUT_MS = 6000
+LIST_WIDTH = 430  # default width of the patient list, enough for MRN, a long name, born, age
+# (print kind, menu text, chart tab that owns the handout)
+PRINT_KINDS = (("exercises", "&Exercise sheet", "Exercises"), ("runplan", "&Run plan", "Run plan"))
+
+
+class MainWindow(QMainWindow):
+    """Built empty and shown at once; attach(ctx) connects it to the clinic database."""
+
+    def __init__(self, ctx: AppContext | None = None, settings: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("mainWindow")
+        self.setWindowTitle("PT Desk")
+        self.ctx: AppContext | None = None
+        self.model: PatientListModel | None = None
+        self.chart: ChartWidget | None = None
+        self.settings = settings if settings is not None else QSettings()
+        self._build_actions()
+        self._build_menus()
+        self._build_toolbar()
+        self._build_central()
+        self.statusBar().showMessage("Opening the clinic database…")
+        self._restore_layout()
+        self._connect_signals()
+        self._update_actions()
+        if ctx is not None:
+            self.attach(ctx)
+
+    # ---- building -----------------------------------------------------------------------
+
+    def _action(self, name: str, text: str, shortcut: QKeySequence | str | None = None,
+                icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(text, self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        return action
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.new_patient_action = self._action("newPatient", "&New patient…",
+                                               QKeySequence.StandardKey.New, sp.SP_FileIcon)
+        self.settings_action = self._action("clinicSettings", "Clinic &settings…")
+        self.quit_action = self._action("quit", "&Quit", QKeySequence.StandardKey.Quit)
+        self.find_action = self._action("findPatient", "&Find patient", QKeySequence.StandardKey.Find)
+        self.edit_patient_action = self._action("editPatient", "&Edit patient…", "Ctrl+E",
+                                                sp.SP_FileDialogDetailedView)
+        self.save_action = self._action("saveChart", "&Save", QKeySequence.StandardKey.Save,
+                                        sp.SP_DialogSaveButton)
+        self.print_action = self._action("print", "&Print…", QKeySequence.StandardKey.Print)
+        self.print_sheet_action = self._action("printExerciseSheet", "Print e&xercise sheet…")
+        self.print_plan_action = self._action("printRunPlan", "Print &run plan…")
+        self.about_action = self._action("about", "&About PT Desk")
+        self.print_menu = QMenu("Print", self)
+        self.print_menu.setObjectName("printMenu")
+        self.print_menu_actions: dict[str, QAction] = {}
+        for kind, text, _tab in PRINT_KINDS:
+            self.print_menu_actions[kind] = self.print_menu.addAction(text)
+        self.print_action.setIcon(self.style().standardIcon(sp.SP_FileDialogContentsView))
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addActions([self.new_patient_action, self.settings_action])
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        patient_menu = bar.addMenu("&Patient")
+        patient_menu.addActions([self.find_action, self.edit_patient_action, self.save_action])
+        patient_menu.addSeparator()
+        patient_menu.addActions([self.print_action, self.print_sheet_action, self.print_plan_action])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(self.about_action)
+
+    def _build_toolbar(self) -> None:
+        self.toolbar = QToolBar("Main toolbar", self)
+        self.toolbar.setObjectName("mainToolBar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.setMovable(False)
+        self.toolbar.addActions([self.new_patient_action, self.edit_patient_action,
+                                 self.save_action, self.print_action])
+        self.addToolBar(self.toolbar)
+
+    def _build_central(self) -> None:
+        left = QWidget(self)
+        self.search_label = QLabel("F&ind patient", left)
+        self.search_edit = QLineEdit(left)
+        self.search_edit.setObjectName("patientSearch")
+        self.search_edit.setAccessibleName("Find patient")
+        self.search_edit.setPlaceholderText(SEARCH_PLACEHOLDER)
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_label.setBuddy(self.search_edit)
+        self.patient_view = QTableView(left)
+        self.patient_view.setObjectName("patientList")
+        self.patient_view.setAccessibleName("Patients")
+        self.patient_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.patient_view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.patient_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.patient_view.setAlternatingRowColors(True)
+        self.patient_view.setWordWrap(False)
+        self.patient_view.verticalHeader().hide()
+        # Fixed row heights: the view never measures rows, so long lists stay fast.
+        self.patient_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.patient_view.verticalHeader().setDefaultSectionSize(
+            self.patient_view.fontMetrics().height() + 8)
+        self.patient_view.horizontalHeader().setStretchLastSection(False)
+        self.count_label = QLabel(left)
+        self.count_label.setObjectName("patientCount")
+        layout = QVBoxLayout(left)
+        layout.setContentsMargins(6, 6, 0, 6)
+        layout.addWidget(self.search_label)
+        layout.addWidget(self.search_edit)
+        layout.addWidget(self.patient_view, 1)
+        layout.addWidget(self.count_label)
+        self.loading_label = QLabel("Opening the clinic database…", self)
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.loading_label)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.search_edit.installEventFilter(self)
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("main_window/geometry")
+        if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry) or not isinstance(geometry, QByteArray):
+            self.resize(1280, 800)
+        state = self.settings.value("main_window/state")
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+        self._restore_splitter()
+
+    def _restore_splitter(self) -> None:
+        splitter = self.settings.value("main_window/splitter")
+        if not isinstance(splitter, QByteArray) or not self.splitter.restoreState(splitter):
+            self.splitter.setSizes([LIST_WIDTH, max(self.width() - LIST_WIDTH, LIST_WIDTH)])
+
+    def save_layout(self) -> None:
+        self.settings.setValue("main_window/geometry", self.saveGeometry())
+        self.settings.setValue("main_window/state", self.saveState())
+        self.settings.setValue("main_window/splitter", self.splitter.saveState())
+        self.settings.sync()
+
+    def _connect_signals(self) -> None:
+        self.quit_action.triggered.connect(self.close)
+        self.find_action.triggered.connect(self._on_find_action_triggered)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.new_patient_action.triggered.connect(self._on_new_patient_action_triggered)
+        self.edit_patient_action.triggered.connect(self._on_edit_patient_action_triggered)
+        self.settings_action.triggered.connect(self._on_settings_action_triggered)
+        self.save_action.triggered.connect(self._on_save_action_triggered)
+        self.print_action.triggered.connect(self._on_print_action_triggered)
+        self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
+        self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
+        for kind, action in self.print_menu_actions.items():
+            action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
+        self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
+        self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
+        self.patient_view.activated.connect(self._on_patient_view_activated)
+        self.patient_view.clicked.connect(self._on_patient_view_activated)
+
+    # ---- attaching the database -----------------------------------------------------------
+
+    def attach(self, ctx: AppContext) -> None:
+        """Connect to the clinic: patient list model, chart, and app-wide signals."""
+        from ptdesk.ui.chart_widget import ChartWidget
+        from ptdesk.ui.patient_list_model import PatientListModel
+
+        self.ctx = ctx
+        self.model = PatientListModel(ctx.session_factory, self)
+        self.patient_view.setModel(self.model)
+        header = self.patient_view.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.chart = ChartWidget(ctx, self)
+        self.splitter.replaceWidget(1, self.chart)
+        self.loading_label.deleteLater()
+        self._restore_splitter()
+        self.model.total_changed.connect(self._on_model_total_changed)
+        self.model.search_applied.connect(self._on_model_search_applied)
+        ctx.signals.status_message.connect(self._on_signals_status_message)
+        ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
+        self.model.set_search(self.search_edit.text())
+        fm = self.patient_view.fontMetrics()
+        header.resizeSection(0, fm.horizontalAdvance("DEMO-0000-W") + 12)
+        header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
+        header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
+        self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
+        self._update_actions()
+
+    # ---- patients -----------------------------------------------------------------------
+
+    def open_patient(self, patient_id: int | None) -> None:
+        """Show a patient's chart; the chart being left has its drafts saved first."""
+        if self.chart is None or self.ctx is None:
+            return
+        self.chart.set_patient(patient_id)
+        self.ctx.signals.patient_selected.emit(self.chart.patient_id or 0)
+        self._select_in_list(self.chart.patient_id)
+        self._update_actions()
+
+    def _select_in_list(self, patient_id: int | None) -> None:
+        if self.model is None or patient_id is None:
+            return
+        row = self.model.row_of(patient_id)
+        if row is not None and self.patient_view.currentIndex().row() != row:
+            self.patient_view.selectRow(row)
+
+    def _update_actions(self) -> None:
+        ready = self.ctx is not None
+        has_patient = self.chart is not None and self.chart.patient_id is not None
+        for action in (self.new_patient_action, self.settings_action, self.find_action):
+            action.setEnabled(ready)
+        for action in (self.edit_patient_action, self.save_action, self.print_action,
+                       self.print_sheet_action, self.print_plan_action):
+            action.setEnabled(has_patient)
+
+    def print_handout(self, kind: str) -> None:
+        """Print "exercises" or "runplan": the owning tab's print_handout() if it has one."""
+        if self.chart is None or self.chart.patient_id is None or self.ctx is None:
+            return
+        tab_title = {k: t for k, _text, t in PRINT_KINDS}[kind]
+        tab = next((self.chart.tabs.widget(i) for i in range(self.chart.tabs.count())
+                    if self.chart.tabs.tabText(i).replace("&", "") == tab_title), None)
+        printer = getattr(tab, "print_handout", None)
+        if callable(printer):
+            printer()
+            return
+        # The handout prints what is saved, so offer to save the tab's edits first.
+        if tab is not None and self.chart.tab_has_unsaved_changes(tab):
+            buttons = QMessageBox.StandardButton
+            answer = QMessageBox.question(
+                self, "Print", "The handout prints what is saved. Save your changes first?",
+                buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+            if answer == buttons.Cancel or answer == buttons.Save and not tab.save():
+                return
+        from ptdesk.ui.printing.print_flow import start_print
+
+        start_print(self.ctx, self, kind, self.chart.patient_id)  # type: ignore[arg-type]
+
+    # ---- slots ----------------------------------------------------------------------------
+
+    def _on_find_action_triggered(self) -> None:
+        self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_edit.selectAll()
+
+    def _on_about_action_triggered(self) -> None:
+        QMessageBox.about(self, "About PT Desk",
+                          f"PT Desk {__version__}\n\nCharting, home exercises and return-to-run "
+                          "plans for physical therapists who treat runners.")
+
+    def _on_new_patient_action_triggered(self) -> None:
+        from ptdesk.ui.patient_dialog import PatientDialog
+
+        if self.ctx is None:
+            return
+        dialog = PatientDialog(self.ctx, parent=self)
+        if dialog.exec() and dialog.patient_id is not None and self.model is not None:
+            self.model.refresh()
+            self.open_patient(dialog.patient_id)
+            self.statusBar().showMessage("Patient registered.", STATUS_TIMEOUT_MS)
+
+    def _on_edit_patient_action_triggered(self) -> None:
+        from ptdesk.ui.patient_dialog import PatientDialog
+
+        if self.ctx is None or self.chart is None or self.chart.patient_id is None:
+            return
+        dialog = PatientDialog(self.ctx, self.chart.patient_id, parent=self)
+        if dialog.exec():
+            self.statusBar().showMessage("Patient details saved.", STATUS_TIMEOUT_MS)
+
+    def _on_settings_action_triggered(self) -> None:
+        from ptdesk.ui.settings_dialog import SettingsDialog
+
+        if self.ctx is not None:
+            SettingsDialog(self.ctx, parent=self).exec()
+
+    def _on_save_action_triggered(self) -> None:
+        if self.chart is None or self.chart.patient_id is None:
+            return
+        if self.chart.save():
+            self.statusBar().showMessage("Saved.", STATUS_TIMEOUT_MS)
+        else:
+            self.statusBar().showMessage("Not saved: see the messages next to the fields.",
+                                         STATUS_TIMEOUT_MS)
+
+    def _on_print_action_triggered(self) -> None:
+        """Ctrl+P: a two-item menu; the handout of the tab in front is pre-selected."""
+        if self.chart is None or self.chart.patient_id is None:
+            return
+        in_front = self.chart.tabs.tabText(self.chart.tabs.currentIndex()).replace("&", "")
+        kind = "runplan" if in_front == "Run plan" else "exercises"
+        button = self.toolbar.widgetForAction(self.print_action)
+        where = (button.mapToGlobal(QPoint(0, button.height())) if button is not None
+                 and button.isVisible() else self.mapToGlobal(self.rect().center()))
+        self.print_menu.setActiveAction(self.print_menu_actions[kind])
+        self.print_menu.popup(where, self.print_menu_actions[kind])
+
+    def _on_search_edit_text_edited(self, text: str) -> None:
+        if self.model is not None:
+            self.model.search_later(text)
+
+    def _on_search_edit_return_pressed(self) -> None:
+        if self.model is None:
+            return
+        self.model.flush_pending_search()
+        row = max(self.patient_view.currentIndex().row(), 0)
+        self.open_patient(self.model.patient_id(row))
+
+    def _on_patient_view_activated(self, index: QModelIndex) -> None:
+        if self.model is not None and index.isValid():
+            self.open_patient(self.model.patient_id(index.row()))
+
+    def _on_model_total_changed(self, total: int) -> None:
+        text = self.model.search_text if self.model is not None else ""
+        noun = "patient" if total == 1 else "patients"
+        self.count_label.setText(f"{total:,} {noun} match" if text else f"{total:,} {noun}")
+
+    def _on_model_search_applied(self, _text: str) -> None:
+        self.count_label.setText("Counting…")
+        self._select_in_list(self.chart.patient_id if self.chart is not None else None)
+
+    def _on_signals_status_message(self, text: str) -> None:
+        self.statusBar().showMessage(text, STATUS_TIMEOUT_MS)
+
+    def _on_signals_patient_changed(self, _patient_id: int) -> None:
+        if self.model is not None:
+            self.model.refresh()
+
+    # ---- Qt overrides ---------------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        # Down arrow in the search box moves into the list, so search → arrows → Enter works.
+        if (watched is self.search_edit and event.type() == QEvent.Type.KeyPress
+                and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down
+                and self.model is not None):
+            self.model.flush_pending_search()
+            self.patient_view.setFocus(Qt.FocusReason.OtherFocusReason)
+            if self.model.rowCount() and not self.patient_view.currentIndex().isValid():
+                self.patient_view.selectRow(0)
+            return True
+        return super().eventFilter(watched, event)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.chart is not None and not self._confirm_close():
+            event.ignore()
+            return
+        self.save_layout()
+        event.accept()
+
+    def _confirm_close(self) -> bool:
+        """Drafts are saved first; unsaved chart edits are never dropped without asking."""
+        assert self.chart is not None
+        self.chart.flush_draft()
+        if not self.chart.has_unsaved_changes():
+            return True
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(
+            self, "Unsaved changes",
+            "This chart has changes that are not saved yet.\n\nSave them before closing?",
+            buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
+        if answer == buttons.Save:
+            return self.chart.save_all()
+        if answer == buttons.Discard:
+            self.chart.discard_changes()
+            return True
+        return False

@@ -1,0 +1,196 @@
+"""The patient list: a lazily paged, query-backed table model that stays instant at 100,000 rows."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.services.patients import PatientSummary, count_patients, search_patients
+
+PAGE_SIZE = 200
+SEARCH_DELAY_MS = 120
+COLUMNS = ("MRN", "Name", "Born", "Age")
+MRN_COLUMN, NAME_COLUMN, BORN_COLUMN, AGE_COLUMN = range(4)
+PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+class PatientListModel(QAbstractTableModel):
+    """Rows are fetched a page at a time, in the order the search query returns them.
+
+    Only the first page is queried per keystroke; later pages arrive through
+    fetchMore as the view scrolls, and the total is counted after the list has
+    been shown so typing never waits for a count.
+    """
+
+    search_applied = Signal(str)   # the text now shown (after the debounce)
+    total_changed = Signal(int)    # how many patients match the search
+
+    def __init__(self, session_factory: SessionFactory, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._session_factory = session_factory
+        self._rows: list[PatientSummary] = []
+        self._text = ""
+        self._has_more = False
+        self._total: int | None = None
+        self._today = date.today()
+        self._pending_text = ""
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DELAY_MS)
+        self._count_timer = QTimer(self)
+        self._count_timer.setSingleShot(True)
+        self._count_timer.setInterval(0)
+        self._connect_signals()
+
+    def _connect_signals(self) -> None:
+        self._search_timer.timeout.connect(self._on_search_timer_timeout)
+        self._count_timer.timeout.connect(self._on_count_timer_timeout)
+
+    # ---- searching ------------------------------------------------------------------
+
+    @property
+    def search_text(self) -> str:
+        return self._text
+
+    def search_later(self, text: str) -> None:
+        """Debounced search for typing: waits until the keys pause briefly."""
+        self._pending_text = text
+        self._search_timer.start()
+
+    def flush_pending_search(self) -> None:
+        """Apply a debounced search now (Enter pressed before the pause ended)."""
+        if self._search_timer.isActive():
+            self._search_timer.stop()
+            self.set_search(self._pending_text)
+
+    def set_search(self, text: str) -> None:
+        """Show the first page of patients matching `text` (one indexed query)."""
+        self._search_timer.stop()
+        text = text.strip()
+        rows = search_patients(self._session_factory, text, limit=PAGE_SIZE)
+        self.beginResetModel()
+        self._text = text
+        self._rows = rows
+        self._has_more = len(rows) == PAGE_SIZE
+        self._total = None if self._has_more else len(rows)
+        self._today = date.today()
+        self.endResetModel()
+        self.search_applied.emit(text)
+        if self._total is None:
+            self._count_timer.start()
+        else:
+            self.total_changed.emit(self._total)
+
+    def refresh(self) -> None:
+        """Re-run the current search (after a patient was added or edited)."""
+        self.set_search(self._text)
+
+    @property
+    def total(self) -> int | None:
+        """Matching patients, or None while the count is still pending."""
+        return self._total
+
+    def _on_search_timer_timeout(self) -> None:
+        self.set_search(self._pending_text)
+
+    def _on_count_timer_timeout(self) -> None:
+        self._total = count_patients(self._session_factory, self._text)
+        self.total_changed.emit(self._total)
+
+    # ---- lookups --------------------------------------------------------------------
+
+    def patient_at(self, row: int) -> PatientSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def patient_id(self, row: int) -> int | None:
+        patient = self.patient_at(row)
+        return patient.id if patient else None
+
+    def row_of(self, patient_id: int) -> int | None:
+        """Row of a loaded patient (only fetched pages are searched)."""
+        for row, patient in enumerate(self._rows):
+            if patient.id == patient_id:
+                return row
+        return None
+
+    # ---- Qt model API ---------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008
+        if parent.isValid() or not self._has_more:
+            return False
+        # Once counted, the total saves the extra query after an exactly full last page.
+        return self._total is None or len(self._rows) < self._total
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        page = search_patients(self._session_factory, self._text, limit=PAGE_SIZE,
+                               offset=len(self._rows))
+        self._has_more = len(page) == PAGE_SIZE
+        if not page:
+            return
+        first = len(self._rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+        self._rows.extend(page)
+        self.endInsertRows()
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ItemDataRole.TextAlignmentRole and section == AGE_COLUMN:
+                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        patient = self._rows[index.row()]
+        column = index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
+            return self._display(patient, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"{patient.display_name} · MRN {patient.mrn} · born {patient.date_of_birth:%Y-%m-%d}"
+        if role == PATIENT_ID_ROLE:
+            return patient.id
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == AGE_COLUMN:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _display(self, patient: PatientSummary, column: int) -> str | None:
+        if column == MRN_COLUMN:
+            return patient.mrn
+        if column == NAME_COLUMN:
+            return patient.display_name
+        if column == BORN_COLUMN:
+            return patient.date_of_birth.strftime("%Y-%m-%d")
+        if column == AGE_COLUMN:
+            return str(patient.age_on(self._today))
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren

@@ -1,0 +1,1 @@
+"""Printing handouts: PDFs made in the background, shown in an in-app preview, printed or saved."""

@@ -1,0 +1,196 @@
+"""Clinic settings dialog: name, address, phone, logo, paper size and default distance units."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptdesk.domain.errors import ValidationError
+from ptdesk.services.clinic import LOGO_MAX_BYTES, get_settings, update_settings
+from ptdesk.ui.context import AppContext
+
+ERROR_STYLE = "color: #d0312d;"
+PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
+UNIT_CHOICES = (("Miles (mi)", "mi"), ("Kilometres (km)", "km"))
+LOGO_PREVIEW = (240, 90)
+IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
+
+
+class SettingsDialog(QDialog):
+    """Edits the clinic profile printed on every handout."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setWindowTitle("Clinic settings")
+        self.error_labels: dict[str, QLabel] = {}
+        self._logo: bytes | None = None
+        self.name_edit = QLineEdit(self)
+        self.address_edit = QPlainTextEdit(self)
+        self.address_edit.setTabChangesFocus(True)
+        self.address_edit.setFixedHeight(self.address_edit.fontMetrics().lineSpacing() * 3 + 12)
+        self.phone_edit = QLineEdit(self)
+        self.paper_combo = QComboBox(self)
+        for text, value in PAPER_CHOICES:
+            self.paper_combo.addItem(text, value)
+        self.units_combo = QComboBox(self)
+        for text, value in UNIT_CHOICES:
+            self.units_combo.addItem(text, value)
+        self.logo_preview = QLabel("No logo", self)
+        self.logo_preview.setObjectName("logoPreview")
+        self.logo_preview.setAccessibleName("Logo preview")
+        self.logo_preview.setFixedSize(*LOGO_PREVIEW)
+        self.logo_preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_preview.setFrameShape(QFrame.Shape.StyledPanel)
+        self.choose_logo_button = QPushButton("&Choose logo…", self)
+        self.remove_logo_button = QPushButton("&Remove logo", self)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self)
+        form = QFormLayout()
+        self._add_row(form, "name", "Clinic name", self.name_edit)
+        self._add_row(form, "address", "Address", self.address_edit)
+        self._add_row(form, "phone", "Phone", self.phone_edit)
+        logo_row = QWidget(self)
+        logo_layout = QHBoxLayout(logo_row)
+        logo_layout.setContentsMargins(0, 0, 0, 0)
+        logo_layout.addWidget(self.logo_preview)
+        logo_buttons = QVBoxLayout()
+        logo_buttons.addWidget(self.choose_logo_button)
+        logo_buttons.addWidget(self.remove_logo_button)
+        logo_buttons.addStretch(1)
+        logo_layout.addLayout(logo_buttons)
+        logo_layout.addStretch(1)
+        self._add_row(form, "logo", "Logo", logo_row)
+        self._add_row(form, "paper_size", "Paper size", self.paper_combo)
+        self._add_row(form, "default_units", "Default units", self.units_combo)
+        self.choose_logo_button.setAccessibleName("Choose logo")
+        self.remove_logo_button.setAccessibleName("Remove logo")
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.buttons)
+        self._connect_signals()
+        self._load()
+        self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
+
+    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
+        widget.setObjectName(key)
+        widget.setAccessibleName(label)
+        error = QLabel(self)
+        error.setObjectName(f"{key}_error")
+        error.setStyleSheet(ERROR_STYLE)
+        error.setWordWrap(True)
+        error.hide()
+        cell = QWidget(self)
+        cell_layout = QVBoxLayout(cell)
+        cell_layout.setContentsMargins(0, 0, 0, 0)
+        cell_layout.setSpacing(1)
+        cell_layout.addWidget(widget)
+        cell_layout.addWidget(error)
+        caption = QLabel(f"{label}:", self)
+        caption.setBuddy(widget)
+        form.addRow(caption, cell)
+        self.error_labels[key] = error
+
+    def _connect_signals(self) -> None:
+        self.choose_logo_button.clicked.connect(self._on_choose_logo_button_clicked)
+        self.remove_logo_button.clicked.connect(self._on_remove_logo_button_clicked)
+        self.buttons.accepted.connect(self._on_buttons_accepted)
+        self.buttons.rejected.connect(self.reject)
+        self.name_edit.textEdited.connect(lambda _t: self.set_error("name", ""))
+
+    def _load(self) -> None:
+        profile = get_settings(self.ctx.session_factory)
+        self.name_edit.setText(profile.name)
+        self.address_edit.setPlainText(profile.address)
+        self.phone_edit.setText(profile.phone)
+        self.paper_combo.setCurrentIndex(max(self.paper_combo.findData(profile.paper_size), 0))
+        self.units_combo.setCurrentIndex(max(self.units_combo.findData(profile.default_units), 0))
+        self.set_logo(profile.logo)
+
+    @property
+    def logo(self) -> bytes | None:
+        return self._logo
+
+    def set_logo(self, data: bytes | None) -> bool:
+        """Show the logo; False (and a message by the field) when the bytes are not an image."""
+        if data is None:
+            self._logo = None
+            self.logo_preview.setPixmap(QPixmap())
+            self.logo_preview.setText("No logo")
+            self.remove_logo_button.setEnabled(False)
+            return True
+        pixmap = QPixmap()
+        if not pixmap.loadFromData(data):
+            self.set_error("logo", "That file is not a picture this app can read (PNG or JPEG).")
+            return False
+        if len(data) > LOGO_MAX_BYTES:
+            self.set_error("logo", "The logo is larger than 2 MB; please use a smaller image.")
+            return False
+        self._logo = data
+        width, height = LOGO_PREVIEW
+        self.logo_preview.setPixmap(pixmap.scaled(
+            width - 8, height - 8, Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation))
+        self.remove_logo_button.setEnabled(True)
+        self.set_error("logo", "")
+        return True
+
+    def set_error(self, key: str, message: str) -> None:
+        label = self.error_labels[key]
+        label.setText(message)
+        label.setVisible(bool(message))
+
+    def save(self) -> bool:
+        for key in self.error_labels:
+            self.set_error(key, "")
+        try:
+            update_settings(
+                self.ctx.session_factory, name=self.name_edit.text(),
+                address=self.address_edit.toPlainText(), phone=self.phone_edit.text(),
+                paper_size=str(self.paper_combo.currentData()),
+                default_units=str(self.units_combo.currentData()),
+                logo=self._logo, keep_logo=False,
+            )
+        except ValidationError as exc:
+            key = exc.field if exc.field in self.error_labels else "name"
+            self.set_error(key, exc.message)
+            return False
+        self.ctx.signals.data_changed.emit("clinic", 0)
+        self.ctx.signals.status_message.emit("Clinic settings saved.")
+        return True
+
+    def _on_choose_logo_button_clicked(self) -> None:
+        path, _filter = QFileDialog.getOpenFileName(self, "Choose clinic logo", "", IMAGE_FILTER)
+        if not path:
+            return
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            QMessageBox.warning(self, "Logo not loaded", f"The file could not be read: {exc.strerror}.")
+            return
+        self.set_logo(data)
+
+    def _on_remove_logo_button_clicked(self) -> None:
+        self.set_logo(None)
+
+    def _on_buttons_accepted(self) -> None:
+        if self.save():
+            self.accept()

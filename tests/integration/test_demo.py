@@ -1,0 +1,318 @@
+"""The demo clinic: story patients through the services, deterministic synthetic bulk, CLI."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from ptdesk.cli import main
+from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
+from ptdesk.db.migrate import upgrade
+from ptdesk.db.models import AuditEntry, Patient, StrengthTest, SubjectiveExam, Visit
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.symmetry import lsi
+from ptdesk.domain.validation import search_key
+from ptdesk.services.demo import DEMO_TODAY, STORY_MRNS, build_demo_clinic, ensure_demo_staff
+from ptdesk.services.demo_bulk import add_synthetic_patients
+from ptdesk.services.demo_synthetic import plan_patient
+from ptdesk.services.episodes import list_episodes
+from ptdesk.services.evaluations import list_visits, load_evaluation
+from ptdesk.services.outcomes import list_outcomes
+from ptdesk.services.patients import find_by_mrn, search_patients
+from ptdesk.services.prescriptions import active_prescription, prescription_history
+from ptdesk.services.runplans import active_plan
+from ptdesk.services.uow import transaction
+
+ACTOR = "demo-test"
+HIP_AND_KNEE = ("hip_abduction", "hip_extension", "hip_external_rotation",
+                "hip_internal_rotation", "hip_flexion", "knee_extension", "knee_flexion")
+
+
+@pytest.fixture(scope="module")
+def story_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionFactory]:
+    """One story-only clinic shared by the read-only story tests (building it takes a second)."""
+    engine = make_engine(tmp_path_factory.mktemp("demo") / "stories.db")
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    build_demo_clinic(sf, actor=ACTOR, patients=0)
+    yield sf
+    engine.dispose()
+
+
+def _evaluations(sf: SessionFactory, mrn: str) -> list[tuple[str, ev.Evaluation]]:
+    patient = find_by_mrn(sf, mrn)
+    visits = sorted(list_visits(sf, patient.id), key=lambda v: (v.visit_date, v.id))
+    return [(v.visit_type, load_evaluation(sf, actor=ACTOR, visit_id=v.id)[1]) for v in visits]
+
+
+def _strength(evaluation: ev.Evaluation) -> dict[tuple[str, str], float]:
+    return {(m.muscle_group, m.side): m.comparable_value for m in evaluation.strength
+            if m.comparable_value is not None}
+
+
+def _ankle(evaluation: ev.Evaluation, side: str) -> ev.AnkleFindings:
+    return next(a for a in evaluation.ankles if a.side == side)
+
+
+@pytest.mark.parametrize("mrn", STORY_MRNS)
+def test_story_patient_has_a_complete_initial_evaluation(
+    story_clinic: SessionFactory, mrn: str
+) -> None:
+    visits = _evaluations(story_clinic, mrn)
+    kind, initial = visits[0]
+    assert kind == "initial_evaluation"
+    s = initial.subjective
+    assert s is not None and s.chief_complaint and s.red_flags_screened
+    assert None not in (s.nprs_now, s.nprs_best, s.nprs_worst, s.current_weekly_volume,
+                        s.preinjury_weekly_volume, s.longest_recent_run, s.runs_per_week)
+    assert s.goal_race and s.goal_race_date and s.goal_race_date > DEMO_TODAY
+    assert s.shoe_model and s.shoe_drop_mm is not None and s.surface
+    assert s.prior_injuries and s.prior_injuries[0].injury_date is not None
+    assert {k.side for k in initial.knees} == {"left", "right"}
+    assert all(k.flexion_deg and k.single_leg_squat for k in initial.knees)
+    assert {a.side for a in initial.ankles} == {"left", "right"}
+    assert all(a.knee_to_wall_cm and a.balance_eyes_open_s for a in initial.ankles)
+    grid = _strength(initial)
+    assert {(g, side) for g in HIP_AND_KNEE for side in ("left", "right")} <= set(grid)
+    ratios = [lsi(min(grid[g, "left"], grid[g, "right"]), max(grid[g, "left"], grid[g, "right"]))
+              for g in HIP_AND_KNEE]
+    assert min(r for r in ratios if r is not None) < 90
+    assert initial.special_tests
+    assert initial.gait and initial.gait.cadence_spm and initial.gait.cadence_target_pct
+    target = initial.gait.cadence_target_spm
+    assert target and target > initial.gait.cadence_spm
+    a = initial.assessment
+    assert a and a.working_diagnosis and a.icd10_code and a.problem_list and a.visit_frequency
+    assert initial.soap_subjective and initial.soap_plan
+    assert sum(1 for kind, _ in visits if kind == "follow_up") >= 3
+    assert visits[-1][1].subjective is not None
+    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, mrn).id)[0]
+    assert episode.icd10_code == a.icd10_code and len(episode.goals) >= 2
+    assert all(g.target_date for g in episode.goals)
+
+
+@pytest.mark.parametrize("mrn", STORY_MRNS)
+def test_story_patient_improves(story_clinic: SessionFactory, mrn: str) -> None:
+    visits = _evaluations(story_clinic, mrn)
+    first, last = visits[0][1], [e for kind, e in visits if kind == "re_evaluation"][-1]
+    before, after = _strength(first), _strength(last)
+    # The weakest group at intake is clearly stronger at re-evaluation.
+    weakest = min(HIP_AND_KNEE, key=lambda g: min(before[g, "left"], before[g, "right"])
+                  / max(before[g, "left"], before[g, "right"]))
+    weak_side = "left" if before[weakest, "left"] < before[weakest, "right"] else "right"
+    assert after[weakest, weak_side] > before[weakest, weak_side] * 1.1
+    assert first.subjective and last.subjective
+    assert last.subjective.nprs_worst <= first.subjective.nprs_worst  # type: ignore[operator]
+    patient = find_by_mrn(story_clinic, mrn)
+    lefs = [o.total for o in list_outcomes(story_clinic, patient.id, "lefs")]
+    assert len(lefs) >= 2 and lefs[-1] - lefs[0] >= 9  # beyond the LEFS MCID
+    for measure in ("nprs", "kujala", "psfs"):
+        series = [o.total for o in list_outcomes(story_clinic, patient.id, measure)]
+        if len(series) >= 2:
+            assert (series[-1] < series[0]) if measure == "nprs" else (series[-1] > series[0])
+
+
+@pytest.mark.parametrize("mrn", STORY_MRNS)
+def test_story_patient_has_a_programme_and_run_plan(story_clinic: SessionFactory, mrn: str) -> None:
+    patient = find_by_mrn(story_clinic, mrn)
+    history = prescription_history(story_clinic, patient.id)
+    active = active_prescription(story_clinic, patient.id)
+    assert len(history) == 2 and active is not None and len(active.items) >= 5
+    assert [p.status for p in sorted(history, key=lambda p: p.id)] == ["superseded", "active"]
+    plan = active_plan(story_clinic, patient.id)
+    assert plan is not None and len(plan.plan.weeks) >= 2
+    totals = [w.total for w in plan.plan.weeks]
+    assert all(b <= a * Decimal("1.1") for a, b in zip(totals, totals[1:], strict=False))
+
+
+def test_half_marathoner_story(story_clinic: SessionFactory) -> None:
+    _, initial = _evaluations(story_clinic, "DEMO-0001")[0]
+    s = initial.subjective
+    assert s and s.nprs_now == 0 and "weakness" in s.symptoms and s.onset_distance == 5.5
+    assert s.prior_injuries[0].side == "left" and "ankle" in s.prior_injuries[0].description
+    left, right = _ankle(initial, "left"), _ankle(initial, "right")
+    for measure in ("knee_to_wall_cm", "balance_eyes_open_s", "balance_eyes_closed_s",
+                    "heel_raise_count"):
+        assert getattr(left, measure) < getattr(right, measure), measure
+    grid = _strength(initial)
+    assert lsi(grid["hip_abduction", "right"], grid["hip_abduction", "left"]) < 90
+    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, "DEMO-0001").id)[0]
+    assert episode.affected_side == "right"
+
+
+def test_first_10k_story(story_clinic: SessionFactory) -> None:
+    _, initial = _evaluations(story_clinic, "DEMO-0002")[0]
+    gait, s = initial.gait, initial.subjective
+    assert gait and gait.pelvic_drop_side == "both" and gait.pronation == "over"
+    assert gait.foot_strike == "rearfoot" and "Minimalist" in gait.footwear
+    assert s and s.shoe_drop_mm == 0 and s.goal_race_date and s.goal_race_date.month == 5
+    assert {"front"} <= set(s.pain_locations)
+    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, "DEMO-0002").id)[0]
+    assert (episode.affected_side, episode.icd10_code) == ("both", "M22.2X3")
+
+
+def test_runners_knee_and_it_band_stories(story_clinic: SessionFactory) -> None:
+    _, knee = _evaluations(story_clinic, "DEMO-0003")[0]
+    assert ev.SpecialTestResult("patellar_grind", "right", "positive") in knee.special_tests
+    assert knee.gait and knee.gait.overstriding
+    assert knee.subjective and {"stairs", "squatting"} <= set(knee.subjective.aggravating)
+    assert "grinding" in knee.subjective.symptoms
+    _, itb = _evaluations(story_clinic, "DEMO-0004")[0]
+    positive = {(t.test, t.side) for t in itb.special_tests if t.result == "positive"}
+    assert {("ober", "left"), ("noble_compression", "left")} <= positive
+    assert itb.subjective and itb.subjective.pain_locations == ("outer",)
+    grid = _strength(itb)
+    assert lsi(grid["hip_abduction", "left"], grid["hip_abduction", "right"]) < 90
+    assert itb.assessment and itb.assessment.icd10_code == "M76.32"
+
+
+def test_non_ascii_patient_round_trips_and_is_found(story_clinic: SessionFactory) -> None:
+    patient = find_by_mrn(story_clinic, "DEMO-0005")
+    assert (patient.first_name, patient.last_name) == ("Zoë", "Ødegård-Núñez")
+    for text in ("zoe", "odegard", "ODEGÅRD", "zoe odegard-nunez", "Ødegård"):
+        assert [p.mrn for p in search_patients(story_clinic, text)] == ["DEMO-0005"], text
+
+
+def test_demo_is_idempotent(session_factory: SessionFactory) -> None:
+    first = build_demo_clinic(session_factory, actor=ACTOR, patients=25, seed=3)
+    assert (first.story_added, first.synthetic.patients) == (5, 25)
+    counts = _counts(session_factory)
+    again = build_demo_clinic(session_factory, actor=ACTOR, patients=25, seed=3)
+    assert (again.patients_added, again.visits_added) == (0, 0)
+    assert (again.story_skipped, again.synthetic.skipped) == (5, 25)
+    assert _counts(session_factory) == counts
+    more = build_demo_clinic(session_factory, actor=ACTOR, patients=30, seed=3)
+    assert (more.synthetic.patients, more.synthetic.skipped) == (5, 25)
+
+
+def _counts(sf: SessionFactory) -> tuple[int, int, int]:
+    with transaction(sf) as session:
+        return (session.scalar(select(func.count(Patient.id))) or 0,
+                session.scalar(select(func.count(Visit.id))) or 0,
+                session.scalar(select(func.count(StrengthTest.id))) or 0)
+
+
+def _synthetic_snapshot(tmp_path: Path, name: str, patients: int, seed: int) -> list[tuple]:
+    engine = make_engine(tmp_path / name)
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    # Straight to the bulk writer: the story patients are not what is compared here.
+    add_synthetic_patients(sf, actor=ACTOR, count=patients, seed=seed, today=DEMO_TODAY,
+                           clinician_ids=ensure_demo_staff(sf))
+    with transaction(sf) as session:
+        visits = func.count(Visit.id)
+        rows = session.execute(
+            select(Patient.mrn, Patient.first_name, Patient.last_name, Patient.date_of_birth,
+                   visits)
+            .outerjoin(Visit, Visit.patient_id == Patient.id)
+            .where(Patient.mrn.like("SYN-%")).group_by(Patient.id).order_by(Patient.mrn)
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def test_synthetic_clinic_is_deterministic_per_seed(tmp_path: Path) -> None:
+    one = _synthetic_snapshot(tmp_path, "a.db", 40, seed=7)
+    two = _synthetic_snapshot(tmp_path, "b.db", 40, seed=7)
+    other = _synthetic_snapshot(tmp_path, "c.db", 40, seed=8)
+    assert len(one) == 40 and one == two
+    assert [r[1:] for r in one] != [r[1:] for r in other]
+    # A smaller run is the start of a larger one, so benchmarks can grow a clinic.
+    assert _synthetic_snapshot(tmp_path, "d.db", 15, seed=7) == one[:15]
+    assert plan_patient(7, 3, DEMO_TODAY) == plan_patient(7, 3, DEMO_TODAY)
+
+
+def test_synthetic_patients_are_plausible(session_factory: SessionFactory) -> None:
+    result = build_demo_clinic(session_factory, actor=ACTOR, patients=200, seed=11)
+    assert result.synthetic.visits > 200 * 8
+    with transaction(session_factory) as session:
+        patients = session.scalars(select(Patient).where(Patient.mrn.like("SYN-11-%"))).all()
+        assert len(patients) == 200
+        for p in patients:
+            age = (DEMO_TODAY - p.date_of_birth).days / 365.25
+            assert 14 <= age <= 76, p.mrn
+            assert p.first_name_key == search_key(p.first_name)
+            assert p.last_name_key == search_key(p.last_name) and p.version == 1
+        assert any(not (p.first_name + p.last_name).isascii() for p in patients)
+        assert len({p.last_name for p in patients}) > 60
+        visits = session.scalars(select(Visit).join(Patient).where(Patient.mrn.like("SYN-%"))).all()
+        oldest = DEMO_TODAY - timedelta(days=3 * 366)
+        assert all(oldest <= v.visit_date <= DEMO_TODAY for v in visits)
+        evaluated = [v for v in visits if v.visit_type in ("initial_evaluation", "re_evaluation")]
+        strength = set(session.scalars(select(StrengthTest.visit_id).distinct()))
+        pain = set(session.scalars(
+            select(SubjectiveExam.visit_id).where(SubjectiveExam.nprs_now.is_not(None))))
+        assert all(v.id in strength and v.id in pain for v in evaluated)
+        kinds = {v.visit_type for v in visits}
+        assert kinds == {"initial_evaluation", "follow_up", "re_evaluation", "discharge"}
+        summaries = session.scalars(
+            select(AuditEntry.summary).where(AuditEntry.summary.like("demo clinic:%"))).all()
+        assert summaries == ["demo clinic: 200 synthetic patients (seed 11)"]
+    first = find_by_mrn(session_factory, "SYN-11-000001")
+    first_visit = min(list_visits(session_factory, first.id), key=lambda v: (v.visit_date, v.id))
+    assert first_visit.visit_type == "initial_evaluation"
+    _, initial = load_evaluation(session_factory, actor=ACTOR, visit_id=first_visit.id)
+    initial.validate()  # what the bulk writer stored obeys the domain rules
+    assert initial.subjective and initial.gait and initial.assessment and initial.strength
+    assert list_outcomes(session_factory, first.id, "nprs")
+
+
+def test_cli_done_when_contract_in_process(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db)]) == 0
+    assert main(["demo", "--db", str(db), "--patients", "200"]) == 0
+    out = capsys.readouterr().out
+    assert "205 patients" in out and out.strip().count("\n") == 1  # init line + one summary
+    assert main(["patients", "--db", str(db), "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 205
+    assert set(STORY_MRNS) <= {r["mrn"] for r in rows}
+    assert main(["demo", "--db", str(db), "--patients", "200"]) == 0
+    assert "added 0 patients" in capsys.readouterr().out
+    assert main(["patients", "--db", str(db), "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 205
+
+
+@pytest.mark.parametrize("args", [["--patients", "-1"], ["--patients", "200001"],
+                                  ["--seed", "-3"], ["--today", "1999-01-01"],
+                                  ["--today", "yesterday"]])
+def test_cli_rejects_bad_demo_options(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                      args: list[str]) -> None:
+    db = tmp_path / "x.db"
+    assert main(["init", "--db", str(db)]) == 0
+    capsys.readouterr()
+    assert main(["demo", "--db", str(db), *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ptdesk: --") and err.count("\n") == 1 and "Traceback" not in err
+
+
+@pytest.mark.slow
+def test_cli_done_when_contract_real_entry_point(tmp_path: Path) -> None:
+    db = str(tmp_path / "x.db")
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+
+    def ptdesk(*args: str) -> str:
+        done = subprocess.run([sys.executable, "-m", "ptdesk", *args], capture_output=True,
+                              text=True, encoding="utf-8", env=env, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    ptdesk("init", "--db", db)
+    ptdesk("demo", "--db", db, "--patients", "200")
+    rows = json.loads(ptdesk("patients", "--db", db, "--json"))
+    assert len(rows) == 205
+    assert {r["mrn"] for r in rows if r["mrn"].startswith("DEMO-")} == set(STORY_MRNS)
+    zoe = next(r for r in rows if r["mrn"] == "DEMO-0005")
+    assert (zoe["first_name"], zoe["last_name"]) == ("Zoë", "Ødegård-Núñez")
+    assert zoe["date_of_birth"] == date(2001, 3, 9).isoformat()

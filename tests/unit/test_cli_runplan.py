@@ -1,0 +1,176 @@
+"""`ptdesk runplan` through the real CLI entry point: table, JSON, history, PDF hook, bad input."""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ptdesk.cli import main
+from ptdesk.domain.runplan import Plan
+
+BASE = ["runplan", "--measure", "km", "--runs-per-week", "3", "--current-run", "1.5",
+        "--goal-weekly", "10", "--start", "2026-12-07"]
+
+
+def _run(capsys: pytest.CaptureFixture[str], *extra: str,
+         base: list[str] | None = None) -> tuple[int, str, str]:
+    code = main([*(BASE if base is None else base), *extra])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _with(option: str, value: str) -> list[str]:
+    """BASE with one option's value replaced."""
+    args = list(BASE)
+    args[args.index(option) + 1] = value
+    return args
+
+
+def test_table_lists_weeks_sessions_goal_and_race(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, "--race-date", "2027-01-10")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0].startswith("Return-to-run plan in km (at most 10% more each week")
+    header = next(line for line in lines if line.lstrip().startswith("Week"))
+    assert "Total" in header and "Longest" in header
+    assert any(line.split()[:5] == ["1", "Mon", "2026-12-07", "4.5", "km"] for line in lines)
+    assert any("Wed 2026-12-09" in line and "Walk-run: run 0.5 km" in line for line in lines)
+    assert "Race: not ready in time." in out
+    assert "Warning: At ≤10% a week the goal is reached" in out
+    goal_line = next(line for line in lines if line.startswith("Goal reached in week"))
+    assert "week of" in goal_line
+
+
+def test_json_is_one_object_matching_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "--json", "--goal-long-run", "5", "--race-date", "2027-06-01",
+                        "--cap", "7.5")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"measure", "cap_pct", "weeks", "goal_week", "goal_date", "race_ready",
+                         "warnings"}
+    assert data["measure"] == "km" and data["cap_pct"] == 7.5
+    assert data["goal_week"] == len(data["weeks"]) and isinstance(data["race_ready"], bool)
+    first = data["weeks"][0]
+    assert set(first) == {"week", "start", "total", "longest", "lighter", "sessions", "done",
+                          "decision"}
+    assert (first["total"], first["longest"], first["start"]) == (4.5, 1.5, "2026-12-07")
+    for week in data["weeks"]:
+        runs = [Decimal(str(session["run"])) for session in week["sessions"]]
+        assert Decimal(str(week["total"])) == sum(runs)
+        assert Decimal(str(week["longest"])) == max(runs)
+        assert {key for session in week["sessions"] for key in session} == {
+            "date", "run", "walk", "description"}
+    assert data["weeks"][-1]["longest"] >= 5
+
+
+def test_history_file_fills_done_and_decision(tmp_path: Path,
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([
+        {"week": 1, "done_total": 4.0, "done_longest": 1.5, "pain_during": 2,
+         "next_morning": "same", "swelling": False, "limping": False},
+        {"week": 2, "done_total": 4.4, "done_longest": 1.6, "pain_during": 7,
+         "next_morning": "worse", "swelling": False, "limping": True}]), encoding="utf-8")
+    code, out, _ = _run(capsys, "--history", str(history), "--json")
+    assert code == 0
+    weeks = json.loads(out)["weeks"]
+    assert [week["decision"] for week in weeks[:3]] == ["progress", "regress", None]
+    assert weeks[0]["done"]["done_total"] == 4.0 and weeks[1]["done"]["limping"] is True
+    assert weeks[2]["total"] < 4.4
+    code, out, _ = _run(capsys, "--history", str(history))
+    assert code == 0 and "pain 7/10, next morning worse, limping: regress" in out
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (_with("--measure", "furlongs"), "--measure"),
+    (_with("--runs-per-week", "9"), "--runs-per-week"),
+    (_with("--runs-per-week", "three"), "--runs-per-week"),
+    (_with("--current-run", "0"), "--current-run"),
+    (_with("--current-run", "-2"), "--current-run"),
+    (_with("--current-run", "lots"), "--current-run"),
+    (_with("--goal-weekly", "0"), "--goal-weekly"),
+    (_with("--goal-weekly", "-10"), "--goal-weekly"),
+    (_with("--goal-weekly", "1"), "--goal-weekly"),  # below the current run
+    (_with("--start", "07/12/2026"), "--start"),
+    ([*BASE, "--cap", "15"], "--cap"),
+    ([*BASE, "--cap", "0"], "--cap"),
+    ([*BASE, "--cap", "-5"], "--cap"),
+    ([*BASE, "--cap", "nan"], "--cap"),
+    ([*BASE, "--goal-long-run", "0"], "--goal-long-run"),
+    ([*BASE, "--goal-long-run", "-1"], "--goal-long-run"),
+    ([*BASE, "--race-date", "2026-12-01"], "--race-date"),
+    ([*BASE, "--lighter-every", "1"], "--lighter-every"),
+    ([*BASE, "--lighter-every", "4", "--lighter-pct", "30"], "--lighter-pct"),
+    ([*BASE, "--lighter-pct", "80"], "--lighter-every"),
+])
+def test_bad_input_exits_2_with_one_line_naming_the_option(
+        args: list[str], option: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = _run(capsys, base=args)
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1
+    assert option in err
+
+
+@pytest.mark.parametrize("content", [
+    "not json",
+    json.dumps({"week": 1}),
+    json.dumps([{"week": 1, "done_total": 4}]),
+    json.dumps([{"week": 1, "done_total": 4.0, "done_longest": 1.5, "pain_during": 12,
+                 "next_morning": "same"}]),
+    json.dumps([{"week": 2, "done_total": 4.0, "done_longest": 1.5, "pain_during": 1,
+                 "next_morning": "same"}]),
+    json.dumps([{"week": 1, "done_total": 4.0, "done_longest": 5.0, "pain_during": 1,
+                 "next_morning": "same"}]),
+])
+def test_malformed_history_exits_2_naming_history(
+        content: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    history = tmp_path / "history.json"
+    history.write_text(content, encoding="utf-8")
+    code, _, err = _run(capsys, "--history", str(history))
+    assert code == 2 and err.count("\n") == 1 and "--history" in err
+
+
+def test_missing_history_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = _run(capsys, "--history", str(tmp_path / "nope.json"))
+    assert code == 2 and "--history" in err and err.count("\n") == 1
+
+
+def test_missing_required_option_is_argparse_usage_error(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["runplan", "--measure", "km"])
+    assert caught.value.code == 2
+    assert "--runs-per-week" in capsys.readouterr().err
+
+
+def test_pdf_without_the_reports_module_exits_1(monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    monkeypatch.setitem(sys.modules, "ptdesk.reports.runplan_pdf", None)  # import fails
+    code, _, err = _run(capsys, "--pdf", str(tmp_path / "plan.pdf"))
+    assert code == 1 and "PDF output is not available in this build" in err
+
+
+def test_pdf_hook_receives_the_plan_and_path(monkeypatch: pytest.MonkeyPatch,
+                                             capsys: pytest.CaptureFixture[str],
+                                             tmp_path: Path) -> None:
+    calls: list[tuple[Any, ...]] = []
+    fake = types.ModuleType("ptdesk.reports.runplan_pdf")
+
+    def write_runplan_pdf(plan: Plan, path: Path, patient_name: str | None = None) -> None:
+        calls.append((plan, path, patient_name))
+
+    fake.write_runplan_pdf = write_runplan_pdf  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "ptdesk.reports.runplan_pdf", fake)
+    target = tmp_path / "plan.pdf"
+    code, out, _ = _run(capsys, "--pdf", str(target), "--json")
+    assert code == 0
+    ((plan, path, patient_name),) = calls
+    assert isinstance(plan, Plan) and Path(path) == target and patient_name is None
+    assert json.loads(out)["weeks"][0]["total"] == float(plan.weeks[0].total)
