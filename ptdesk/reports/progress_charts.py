@@ -80,9 +80,17 @@ class _Frame:
         return self.y0 + (value - self.lo) / (self.hi - self.lo) * self.h
 
 
-def _legend(group: Group, x: float, y: float, items: Sequence[tuple[str, object, str]]) -> None:
-    """A row of (kind, colour-or-dash, label) keys; kinds: line, band, shade, box, bar."""
+def _legend(group: Group, x: float, y: float, width: float,
+            items: Sequence[tuple[str, object, str]]) -> float:
+    """Rows of (kind, colour-or-dash, label) keys; returns the y of the last row.
+
+    Kinds: line, band, shade, box, bar. A key that would run past `width` starts a new row.
+    """
+    left = x
     for kind, style, label in items:
+        needed = 15 + stringWidth(label, s.FONT, LABEL_SIZE)
+        if x > left and x + needed > width:
+            x, y = left, y - 10
         if kind == "band":
             group.add(Rect(x, y - 1, 12, 6, fillColor=BAND_FILL, strokeColor=None))
         elif kind == "shade":
@@ -98,7 +106,8 @@ def _legend(group: Group, x: float, y: float, items: Sequence[tuple[str, object,
             group.add(Line(x, y + 2, x + 12, y + 2, strokeColor=colour, strokeWidth=1.6,
                            strokeDashArray=dash))
         group.add(_text(x + 15, y, label))
-        x += 15 + stringWidth(label, s.FONT, LABEL_SIZE) + 9
+        x += needed + 9
+    return y
 
 
 def _axes(group: Group, frame: _Frame, ticks: Sequence[float], fmt: str) -> None:
@@ -116,8 +125,8 @@ def _header(drawing: Drawing, title: str, legend: Sequence[tuple[str, object, st
     top = drawing.height
     drawing.add(_text(0, top - TITLE_SIZE - 1, title, TITLE_SIZE, bold=True, colour=s.INK))
     if legend:
-        _legend(drawing, 2, top - TITLE_SIZE - 13, legend)
-        return top - TITLE_SIZE - 25  # room for the top tick label under the legend
+        last = _legend(drawing, 2, top - TITLE_SIZE - 13, drawing.width, legend)
+        return last - 12  # room for the top tick label under the legend
     return top - TITLE_SIZE - 12
 
 

@@ -37,9 +37,10 @@ def render_progress_report(report: ProgressReport) -> bytes:
     story += _symmetry(report, width)
     story += _charts(report, width)
     story += _evaluation(report, width)
-    closing = _plan(report, width)
+    blocks = _plan(report, width)
     # The signature never sits alone on a last page: it stays with the final section.
-    story += [*closing[:-1], KeepTogether([*closing[-1:], *_signature(report, width)])]
+    blocks = blocks[:-1] + [[*(blocks[-1] if blocks else []), *_signature(report, width)]]
+    story += [KeepTogether(block) for block in blocks]
     return s.build_pdf(story, clinic=report.clinic, patient_name=report.patient_name,
                        day=report.date, doc_title=DOC_TITLE)
 
@@ -252,22 +253,23 @@ def _charts(report: ProgressReport, width: float) -> list[Flowable]:
     return [KeepTogether([_heading("Progress charts"), grid])]
 
 
-def _plan(report: ProgressReport, width: float) -> list[Flowable]:
+def _plan(report: ProgressReport, width: float) -> list[list[Flowable]]:
+    """Goals, home programme and run plan, each a block to keep on one page."""
     cell, bold, head, note = _small_styles()
-    parts: list[Flowable] = []
+    parts: list[list[Flowable]] = []
     if report.goals:
         rows: list[list[object]] = [[Paragraph(h, head) for h in ("Goal", "Target", "Status")]]
         rows += [[Paragraph(s.text(g.description), cell), Paragraph(s.text(g.target), cell),
                   Paragraph(s.text(g.status), cell)] for g in report.goals]
-        parts.append(KeepTogether([_heading("Goals"),
-                                   _grid(rows, [width * 0.50, width * 0.28, width * 0.22])]))
+        parts.append([_heading("Goals"),
+                      _grid(rows, [width * 0.50, width * 0.28, width * 0.22])])
     dated = f" (since {s.long_date(report.program_date)})" if report.program_date else ""
     rows = [[Paragraph(h, head) for h in ("Exercise", "Dosage")]]
     rows += [[Paragraph(s.text(p.exercise), bold), Paragraph(s.text(p.dosage), cell)]
              for p in report.program]
     if report.program:
-        parts.append(KeepTogether([_heading(f"Current home programme{dated}"),
-                                   _grid(rows, [width * 0.36, width * 0.64])]))
+        parts.append([_heading(f"Current home programme{dated}"),
+                      _grid(rows, [width * 0.36, width * 0.64])])
     if report.plan_summary:
         rows = [[Paragraph(s.text(k), head), Paragraph(s.text(v), cell)]
                 for k, v in report.plan_summary]
@@ -279,7 +281,7 @@ def _plan(report: ProgressReport, width: float) -> list[Flowable]:
                                       ("BOTTOMPADDING", (0, 0), (-1, -1), 3)]))
         block: list[Flowable] = [_heading("Return-to-run plan"), table]
         block += [Paragraph(s.text(text), note) for text in report.plan_notes]
-        parts.append(KeepTogether(block))
+        parts.append(block)
     return parts
 
 

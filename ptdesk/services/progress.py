@@ -11,20 +11,21 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, OutcomeResult, StrengthTest, SubjectiveExam, Visit
+from ptdesk.db.models import Episode, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain import outcomes as oc
-from ptdesk.domain import symmetry as sym
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.services import progress_changes as changes
-from ptdesk.services.progress_changes import ChangeLine, lsi_change
-from ptdesk.services.runlogs import weekly_summary_for
-from ptdesk.services.runplans import active_plan
+from ptdesk.services.progress_changes import ChangeLine
+from ptdesk.services.progress_strength import LsiPoint, LsiSeries, load_lsi
+from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
+from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.services.uow import transaction
 
 __all__ = [
     "ChangeLine", "EpisodeScope", "LsiPoint", "LsiSeries", "OutcomePoint", "OutcomeSeries",
-    "PainPoint", "VolumeSeries", "VolumeWeek", "change_since_intake", "lsi_series",
-    "outcome_series", "pain_series", "since_last_visit", "volume_series",
+    "PainPoint", "ProgressOverview", "VolumeSeries", "VolumeWeek", "change_since_intake",
+    "lsi_series", "outcome_series", "pain_series", "progress_overview", "since_last_visit",
+    "volume_from", "volume_series",
 ]
 
 
@@ -71,38 +72,6 @@ class OutcomeSeries:
     band_low: float | None
     band_high: float | None
     points: tuple[OutcomePoint, ...]
-
-
-@dataclass(frozen=True)
-class LsiPoint:
-    """Symmetry of one muscle group at one visit.
-
-    `left`/`right` are the readings as recorded ("18 kg", "4-"). LSI is involved ÷
-    uninvolved × 100 (for both sides affected: weaker ÷ stronger). A later LSI
-    inside `band_low`..`band_high` (±10%) is within measurement error. `change`
-    compares with the previous point that had an LSI (see `lsi_change`).
-    """
-
-    visit_date: date
-    visit_id: int
-    visit_type: str
-    method: str  # "dynamometer", "mmt" or "mixed" (sides tested differently: no LSI)
-    left: str
-    right: str
-    lsi: float | None
-    flagged: bool
-    band_low: float | None
-    band_high: float | None
-    change: str | None  # "better", "worse", "within_error"
-
-
-@dataclass(frozen=True)
-class LsiSeries:
-    muscle_group: str
-    label: str
-    short_label: str
-    involved_side: str
-    points: tuple[LsiPoint, ...]
 
 
 @dataclass(frozen=True)
@@ -206,73 +175,6 @@ def make_outcome_series(measure: str, points: Sequence[OutcomePoint],
                          intake, low, high, tuple(points))
 
 
-def _reading(method: str, grade: str | None, value: float | None, unit: str | None
-             ) -> tuple[str, float | None]:
-    """Display text and comparable number (N for dynamometry, grade value for MMT)."""
-    if method == "mmt" and grade is not None:
-        return grade, sym.MMT_VALUES[grade]
-    if value is None or unit not in ("kg", "N"):
-        return "", None
-    shown = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{shown} {unit}", sym.to_newtons(value, unit)  # type: ignore[arg-type]
-
-
-def _lsi_point(when: date, visit_id: int, kind: str, sides: dict[str, tuple[str, str, float | None]],
-               involved_side: str, previous: LsiPoint | None) -> LsiPoint:
-    left = sides.get("left", ("", "", None))
-    right = sides.get("right", ("", "", None))
-    methods = {m for m, _, _ in (left, right) if m}
-    method = methods.pop() if len(methods) == 1 else "mixed"
-    ratio = None
-    if method != "mixed" and left[2] is not None and right[2] is not None:
-        if involved_side == "both":
-            ratio = sym.lsi(min(left[2], right[2]), max(left[2], right[2]))
-        elif involved_side == "left":
-            ratio = sym.lsi(left[2], right[2])
-        else:
-            ratio = sym.lsi(right[2], left[2])
-    change = None
-    if ratio is not None and previous is not None and previous.lsi is not None \
-            and previous.method == method:
-        change = lsi_change(previous.lsi, ratio)
-    error = sym.DYNAMOMETER_ERROR_PCT / 100
-    return LsiPoint(
-        when, visit_id, kind, method, left[1], right[1], ratio, sym.is_flagged(ratio),
-        None if ratio is None else ratio * (1 - error),
-        None if ratio is None else ratio * (1 + error), change)
-
-
-def load_lsi(session: Session, patient_id: int, scope: EpisodeScope) -> tuple[LsiSeries, ...]:
-    stmt = (
-        select(Visit.id, Visit.visit_date, Visit.visit_type, StrengthTest.muscle_group,
-               StrengthTest.side, StrengthTest.method, StrengthTest.mmt_grade,
-               StrengthTest.value, StrengthTest.unit)
-        .join(StrengthTest, StrengthTest.visit_id == Visit.id)
-        .where(Visit.patient_id == patient_id, Visit.episode_id == scope.id)
-        .order_by(Visit.visit_date, Visit.id)
-    )
-    # group -> visit id -> side -> (method, display, comparable); insertion keeps date order
-    grouped: dict[str, dict[int, tuple[date, str, dict[str, tuple[str, str, float | None]]]]] = {}
-    for visit_id, when, kind, group, side, method, grade, value, unit in session.execute(stmt):
-        visits = grouped.setdefault(group, {})
-        entry = visits.setdefault(visit_id, (when, kind, {}))
-        shown, number = _reading(method, grade, value, unit)
-        entry[2][side] = (method, shown, number)
-    series = []
-    for group, label in sym.MUSCLE_GROUPS:
-        points: list[LsiPoint] = []
-        last_with_lsi: LsiPoint | None = None
-        for visit_id, (when, kind, sides) in grouped.get(group, {}).items():
-            point = _lsi_point(when, visit_id, kind, sides, scope.affected_side, last_with_lsi)
-            points.append(point)
-            if point.lsi is not None:
-                last_with_lsi = point
-        if points:
-            series.append(LsiSeries(group, label, label.split(" (")[0], scope.affected_side,
-                                    tuple(points)))
-    return tuple(series)
-
-
 # ---- public series -------------------------------------------------------------------
 
 def pain_series(session_factory: SessionFactory, patient_id: int) -> tuple[PainPoint, ...]:
@@ -298,7 +200,7 @@ def lsi_series(session_factory: SessionFactory, patient_id: int) -> tuple[LsiSer
     """Limb symmetry per muscle group over the current episode (groups never tested left out)."""
     with transaction(session_factory) as session:
         scope = episode_scope(session, patient_id)
-        return () if scope is None else load_lsi(session, patient_id, scope)
+        return () if scope is None else load_lsi(session, patient_id, scope.id, scope.affected_side)
 
 
 def volume_series(session_factory: SessionFactory, patient_id: int, *,
@@ -307,7 +209,12 @@ def volume_series(session_factory: SessionFactory, patient_id: int, *,
     stored = active_plan(session_factory, patient_id)
     if stored is None:
         return None
-    logged = {w.week: w for w in weekly_summary_for(session_factory, stored, today)}
+    return volume_from(stored, weekly_summary_for(session_factory, stored, today))
+
+
+def volume_from(stored: StoredPlan, logged_weeks: Sequence[LoggedWeek]) -> VolumeSeries:
+    """`volume_series` for a plan and weekly summary the caller already has."""
+    logged = {w.week: w for w in logged_weeks}
     planned = {w.week: w for w in stored.plan.weeks}
     factor = 1 + stored.inputs.cap_pct / 100
     weeks: list[VolumeWeek] = []
@@ -360,7 +267,7 @@ def _change_lines(session_factory: SessionFactory, patient_id: int, *,
             return []
         pain = load_pain(session, patient_id, scope)
         found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
-        strength = load_lsi(session, patient_id, scope)
+        strength = load_lsi(session, patient_id, scope.id, scope.affected_side)
         return changes.change_lines(session, pain, found, strength, scope.patellofemoral,
                                     since_intake=since_intake)
 
@@ -373,3 +280,43 @@ def since_last_visit(session_factory: SessionFactory, patient_id: int) -> list[C
 def change_since_intake(session_factory: SessionFactory, patient_id: int) -> list[ChangeLine]:
     """Each measure's latest value against its first in the episode (the intake value)."""
     return _change_lines(session_factory, patient_id, since_intake=True)
+
+
+# ---- everything the Progress tab shows -----------------------------------------------
+
+@dataclass(frozen=True)
+class ProgressOverview:
+    """All series and change lines of the current episode, loaded together.
+
+    One call shares the queries the separate functions would each repeat, so a
+    chart tab can draw three years of weekly data from a single read.
+    """
+
+    pain: tuple[PainPoint, ...]
+    nprs_mcid: float
+    outcomes: tuple[OutcomeSeries, ...]  # LEFS, Kujala, PSFS in that order (possibly empty)
+    strength: tuple[LsiSeries, ...]
+    volume: VolumeSeries | None
+    since_last_visit: tuple[ChangeLine, ...]
+    since_intake: tuple[ChangeLine, ...]
+
+    def outcome(self, measure: str) -> OutcomeSeries:
+        return next(series for series in self.outcomes if series.measure == measure)
+
+
+def progress_overview(session_factory: SessionFactory, patient_id: int, *,
+                      today: date | None = None) -> ProgressOverview:
+    """Pain, outcome, symmetry and volume series plus both sets of change lines, at once."""
+    with transaction(session_factory) as session:
+        scope = episode_scope(session, patient_id) or EpisodeScope(0, "right", False)
+        pain = load_pain(session, patient_id, scope)
+        found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
+        strength = load_lsi(session, patient_id, scope.id, scope.affected_side)
+        lines = {flag: tuple(changes.change_lines(session, pain, found, strength,
+                                                  scope.patellofemoral, since_intake=flag))
+                 for flag in (False, True)}
+    return ProgressOverview(
+        pain=pain, nprs_mcid=oc.mcid_for("nprs", scope.patellofemoral),
+        outcomes=tuple(make_outcome_series(m, found[m], scope) for m in changes.FORM_MEASURES),
+        strength=strength, volume=volume_series(session_factory, patient_id, today=today),
+        since_last_visit=lines[False], since_intake=lines[True])

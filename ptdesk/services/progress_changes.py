@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.models import OutcomeItem
 from ptdesk.domain import outcomes as oc
-from ptdesk.domain import symmetry as sym
+from ptdesk.services.progress_strength import LsiSeries, lsi_change
 
 if TYPE_CHECKING:
-    from ptdesk.services.progress import LsiSeries, OutcomePoint, PainPoint
+    from ptdesk.services.progress import OutcomePoint, PainPoint
 
 FORM_MEASURES: tuple[str, ...] = ("lefs", "kujala", "psfs")
 _FLAGS = {"better": "better", "worse": "worse", "no_meaningful_change": "within_error"}
@@ -98,20 +98,6 @@ def _psfs_pair(session: Session, before_id: int, after_id: int
     before = sum(scores[before_id][k] for k in shared) / len(shared)
     after = sum(scores[after_id][k] for k in shared) / len(shared)
     return round(before, 6), round(after, 6), note
-
-
-def evenness(lsi: float) -> float:
-    """Weaker ÷ stronger side in percent: an LSI of 125% is as uneven as one of 80%."""
-    return lsi if lsi <= 100 else 10_000 / lsi
-
-
-def lsi_change(before: float, after: float) -> str:
-    """better / worse / within_error, judged on how even the sides are.
-
-    An involved side stronger than the other (LSI over 100%, e.g. the opposite
-    ankle was the sprained one) moving back to 100% is progress, not a loss.
-    """
-    return sym.change_vs_error(evenness(before), evenness(after))
 
 
 def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:

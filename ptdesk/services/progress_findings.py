@@ -19,7 +19,8 @@ Dated = tuple[date, str]
 
 
 def _num(value: float) -> str:
-    return f"{value:.1f}".rstrip("0").rstrip(".")
+    text = f"{abs(value):.1f}".rstrip("0").rstrip(".")
+    return f"\u2212{text}" if value < 0 and text != "0" else text  # a true minus sign
 
 
 def compare(label: str, entries: Sequence[Dated]) -> ComparisonRow | None:
@@ -57,7 +58,7 @@ def _scoped(stmt: Any, model: Any, patient_id: int, episode_id: int) -> Any:
 
 def evaluation_rows(session: Session, patient_id: int, episode_id: int
                     ) -> tuple[ComparisonRow, ...]:
-    """Pain, knee, opposite-ankle, gait and running-volume findings, intake vs latest."""
+    """Knee, opposite-ankle, gait and running findings, intake vs latest (pain is a score row)."""
     subjective = session.execute(_scoped(
         select(Visit.visit_date, SubjectiveExam.nprs_now, SubjectiveExam.nprs_worst,
                SubjectiveExam.current_weekly_volume, SubjectiveExam.volume_unit,
@@ -87,7 +88,6 @@ def evaluation_rows(session: Session, patient_id: int, episode_id: int
 
     degrees = "{}°".format
     candidates = [
-        compare("Pain now (0–10)", plain(subjective, "nprs_now", "{}/10".format)),
         compare("Pain at worst (0–10)", plain(subjective, "nprs_worst", "{}/10".format)),
         compare("Knee flexion", _sides(knees, lambda r: r.flexion_deg,
                                        lambda v: degrees(_num(v)))),

@@ -23,6 +23,7 @@ from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.progress_findings import evaluation_rows
+from ptdesk.services.progress_strength import lsi_change
 from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.services.uow import transaction
@@ -39,6 +40,11 @@ _MAX_LSI_LINES = 3
 
 def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
+
+
+def _mcid(value: float) -> str:
+    """An MCID as published: 9, 2, 1.16."""
+    return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
 def _long(day: date) -> str:
@@ -89,7 +95,7 @@ def _score_notes(measures: Sequence[str], patellofemoral: bool) -> tuple[str, ..
     parts = []
     for measure in measures:
         info = oc.MEASURES[measure]  # type: ignore[index]
-        mcid = _fmt(oc.mcid_for(info.key, patellofemoral))
+        mcid = _mcid(oc.mcid_for(info.key, patellofemoral))
         used = "" if info.mcid_source.startswith(mcid + " ") else f"; {mcid} used"
         parts.append(f"{info.name} {info.mcid_source}{used}")
     if not parts:
@@ -104,7 +110,7 @@ def _symmetry(series: Sequence[pg.LsiSeries]) -> tuple[tuple[dto.SymmetryRow, ..
         last = group.points[-1]
         with_lsi = [p for p in group.points if p.lsi is not None]
         first_lsi = with_lsi[0].lsi if with_lsi else None
-        change = changes.lsi_change(first_lsi, last.lsi) \
+        change = lsi_change(first_lsi, last.lsi) \
             if first_lsi is not None and last.lsi is not None and len(with_lsi) > 1 else None
         rows.append(dto.SymmetryRow(
             group.label, last.left or "—", last.right or "—",
@@ -141,7 +147,7 @@ def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: flo
     band = (max(0.0, intake - mcid), min(max_total, intake + mcid))
     line = dto.ChartLine(measure.upper(), tuple(dto.ChartPoint(d, v) for d, v in points))
     return dto.LineChart(_TITLES[measure], "", 0, max_total, (line,), band=band,
-                         band_label=f"Intake ± MCID ({_fmt(mcid)})", higher_is_better=higher)
+                         band_label=f"Intake ± MCID ({_mcid(mcid)})", higher_is_better=higher)
 
 
 def _amount(value: float | object, measure: str) -> str:
@@ -266,7 +272,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
             .order_by(Visit.visit_date, Visit.id)).all()
         pain = pg.load_pain(session, patient_id, scope)
         forms = pg.load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
-        strength = pg.load_lsi(session, patient_id, scope)
+        strength = pg.load_lsi(session, patient_id, scope.id, scope.affected_side)
         lines = changes.change_lines(session, pain, forms, strength, scope.patellofemoral,
                                      since_intake=True)
         evaluation = evaluation_rows(session, patient_id, scope.id)
@@ -296,13 +302,12 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     if stored is not None:
         weeks = weekly_summary_for(session_factory, stored, on)
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
-        volume = pg.volume_series(session_factory, patient_id, today=on)
-        if volume is not None:
-            plan_notes = (*_cap_notes(volume, on), *plan_notes)
-            volume_chart = dto.VolumeChart(
-                f"Weekly running ({volume.unit}): planned vs done", volume.unit, volume.cap_pct,
-                tuple(dto.VolumeBar(w.week, w.planned_total, w.done_total, w.ceiling, w.over_cap)
-                      for w in volume.weeks))
+        volume = pg.volume_from(stored, weeks)
+        plan_notes = (*_cap_notes(volume, on), *plan_notes)
+        volume_chart = dto.VolumeChart(
+            f"Weekly running ({volume.unit}): planned vs done", volume.unit, volume.cap_pct,
+            tuple(dto.VolumeBar(w.week, w.planned_total, w.done_total, w.ceiling, w.over_cap)
+                  for w in volume.weeks))
     program, program_date = _program_lines(session_factory, patient_id)
     return dto.ProgressReport(
         clinic=_clinic(session_factory), clinician_name=clinician, date=on, **header,

@@ -6,7 +6,7 @@ import dataclasses
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
@@ -132,7 +132,7 @@ def log_run(
 ) -> RunLogInfo:
     """Record one run from the patient's log; the measure defaults to the active plan's."""
     today = today or date.today()
-    if isinstance(run_date, timedelta) or not isinstance(run_date, date):
+    if isinstance(run_date, datetime) or not isinstance(run_date, date):
         raise ValidationError("run_date", "Enter the day of the run as a date.")
     if run_date > today:
         raise ValidationError("run_date", "A run cannot be logged for a day that has not "

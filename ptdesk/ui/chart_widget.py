@@ -8,7 +8,9 @@ from datetime import date
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QFrame,
     QLabel,
+    QScrollArea,
     QSizePolicy,
     QStackedWidget,
     QTabWidget,
@@ -177,13 +179,14 @@ class ChartWidget(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("chartTabs")
         self.tabs.setDocumentMode(True)
+        self._pages: list[QWidget] = []  # the tabs themselves, some inside a scroll area
         self.overview_tab = OverviewTab(ctx)
         self.visits_tab = VisitsTab(ctx)
-        self.tabs.addTab(self.overview_tab, "&Overview")
-        self.tabs.addTab(self.visits_tab, "&Visits")
+        self._add_page(self.overview_tab, "&Overview", scroll=False)
+        self._add_page(self.visits_tab, "&Visits", scroll=False)
         for title, module_name, class_name in EXTERNAL_TABS:
-            self.tabs.addTab(_load_tab(ctx, title, module_name, class_name), title)
-        self.evaluation_tab = self.tabs.widget(2)
+            self._add_page(_load_tab(ctx, title, module_name, class_name), title, scroll=True)
+        self.evaluation_tab = self._pages[2]
         self.empty_label = QLabel(
             "Select a patient on the left, or press Ctrl+N to register a new patient.", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -199,6 +202,18 @@ class ChartWidget(QWidget):
         QVBoxLayout(self).addWidget(self.stack)
         self.layout().setContentsMargins(0, 0, 0, 0)
         self._connect_signals()
+
+    def _add_page(self, page: QWidget, title: str, *, scroll: bool) -> None:
+        if scroll:
+            # A wide form scrolls sideways instead of squeezing the patient list at 1280 px.
+            area = QScrollArea(self.tabs)
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            area.setWidget(page)
+            self.tabs.addTab(area, title)
+        else:
+            self.tabs.addTab(page, title)
+        self._pages.append(page)
 
     def _connect_signals(self) -> None:
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -216,8 +231,21 @@ class ChartWidget(QWidget):
     def patient(self) -> PatientDetails | None:
         return self._patient
 
-    def chart_tabs(self) -> list[ChartTab]:
-        return [self.tabs.widget(i) for i in range(self.tabs.count())]  # type: ignore[misc]
+    def chart_tabs(self) -> list[QWidget]:
+        return list(self._pages)
+
+    def tab_titled(self, title: str) -> QWidget | None:
+        """The tab whose caption reads `title` (mnemonic ampersands ignored)."""
+        for index, page in enumerate(self._pages):
+            if self.tabs.tabText(index).replace("&", "") == title:
+                return page
+        return None
+
+    def current_tab(self) -> QWidget:
+        return self._pages[self.tabs.currentIndex()]
+
+    def show_tab(self, tab: QWidget) -> None:
+        self.tabs.setCurrentIndex(self._pages.index(tab))
 
     def set_patient(self, patient_id: int | None) -> None:
         """Open a patient's chart (None closes it); drafts of the chart being left are kept."""
@@ -248,7 +276,7 @@ class ChartWidget(QWidget):
         return [i for i in self._current_tabs() if self._tab(i).has_unsaved_changes()]
 
     def tab_has_unsaved_changes(self, tab: QWidget) -> bool:
-        index = self.tabs.indexOf(tab)
+        index = self._pages.index(tab) if tab in self._pages else -1
         return index in self._current_tabs() and self._tab(index).has_unsaved_changes()
 
     def save(self) -> bool:
@@ -279,10 +307,16 @@ class ChartWidget(QWidget):
 
     def open_visit(self, visit_id: int) -> None:
         """Show a visit's evaluation in the Evaluation tab."""
-        self.tabs.setCurrentIndex(self.tabs.indexOf(self.evaluation_tab))
+        index = self._pages.index(self.evaluation_tab)
         opener = getattr(self.evaluation_tab, "open_visit", None)
-        if callable(opener):
+        if callable(opener) and self._patient_id is not None:
+            # open_visit loads the patient as well; a set_patient first would open the
+            # latest visit (and offer its draft) only to replace it at once.
+            self._loaded_for[index] = self._patient_id
+            self.tabs.setCurrentIndex(index)
             opener(visit_id)
+        else:
+            self.tabs.setCurrentIndex(index)
         self.visit_opened.emit(visit_id)
 
     def refresh_header(self) -> None:
@@ -310,7 +344,7 @@ class ChartWidget(QWidget):
     # ---- internals ------------------------------------------------------------------------
 
     def _tab(self, index: int) -> ChartTab:
-        return self.tabs.widget(index)  # type: ignore[return-value]
+        return self._pages[index]  # type: ignore[return-value]
 
     def _current_tabs(self) -> list[int]:
         """Tabs that show the open patient (others are reloaded when next shown)."""

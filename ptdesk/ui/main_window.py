@@ -257,9 +257,7 @@ class MainWindow(QMainWindow):
         """Print "exercises" or "runplan": the owning tab's print_handout() if it has one."""
         if self.chart is None or self.chart.patient_id is None or self.ctx is None:
             return
-        tab_title = {k: t for k, _text, t in PRINT_KINDS}[kind]
-        tab = next((self.chart.tabs.widget(i) for i in range(self.chart.tabs.count())
-                    if self.chart.tabs.tabText(i).replace("&", "") == tab_title), None)
+        tab = self.chart.tab_titled({k: t for k, _text, t in PRINT_KINDS}[kind])
         printer = getattr(tab, "print_handout", None)
         if callable(printer):
             printer()

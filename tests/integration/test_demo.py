@@ -231,6 +231,16 @@ def test_synthetic_clinic_is_deterministic_per_seed(tmp_path: Path) -> None:
     assert plan_patient(7, 3, DEMO_TODAY) == plan_patient(7, 3, DEMO_TODAY)
 
 
+def test_synthetic_plan_is_the_same_in_another_process() -> None:
+    # Benchmarks generate in their own process; string hashing differs per process.
+    code = ("from datetime import date; from ptdesk.services.demo_synthetic import plan_patient; "
+            "print(repr(plan_patient(7, 3, date(2026, 11, 21))))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONIOENCODING": "utf-8"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          encoding="utf-8", env=env, timeout=120, check=True)
+    assert done.stdout.strip() == repr(plan_patient(7, 3, DEMO_TODAY))
+
+
 def test_synthetic_patients_are_plausible(session_factory: SessionFactory) -> None:
     result = build_demo_clinic(session_factory, actor=ACTOR, patients=200, seed=11)
     assert result.synthetic.visits > 200 * 8

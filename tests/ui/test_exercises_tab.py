@@ -259,3 +259,61 @@ def test_models_pass_qtmodeltester(tab, qtmodeltester) -> None:
     qtmodeltester.check(tab.editor.model)
     assert tab.save()
     qtmodeltester.check(tab.history_model)
+
+
+def test_progress_without_a_link_is_explained(tab) -> None:
+    apply_template(tab)
+    row = names(tab).index("Calf stretch")
+    tab.editor.view.select_row(row)
+    before = tab.editor.model.item_at(row)
+    tab.editor.progress_button.click()
+    assert tab.editor.model.item_at(row) == before
+    assert "no harder version" in tab.editor.error.text()
+
+
+def test_default_dosage_dialog_saves_for_the_clinic(qtbot, tab, session_factory) -> None:
+    from ptdesk.ui.exercises.dosage_dialog import DosageDialog
+
+    clamshell = next(e for e in list_exercises(session_factory) if e.name == "Clamshell")
+    dialog = DosageDialog(session_factory, clamshell)
+    qtbot.addWidget(dialog)
+    dialog.fields.sets.setValue(2)
+    dialog.fields.reps.setValue(25)
+    dialog.fields.per.setCurrentIndex(dialog.fields.per.findData("week"))
+    dialog.fields.times.setValue(4)
+    assert "2 sets of 25" in dialog.words.text() and "4 days a week" in dialog.words.text()
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+    assert dialog.result() == DosageDialog.DialogCode.Accepted
+    saved = get_exercise(session_factory, clamshell.id)
+    assert (saved.dosage.sets, saved.dosage.reps, saved.dosage.per_day,
+            saved.dosage.per_week) == (2, 25, 0, 4)
+    assert saved.edited_by_clinic
+    # A new line added from the library starts from the clinic's default.
+    tab.library.reload()
+    tab.library.search.setText("clamshell")
+    tab.library.add_button.click()
+    item = tab.editor.model.item_at(0)
+    assert (item.sets, item.reps, item.per_week) == (2, 25, 4)
+
+
+def test_new_exercise_dialog_explains_and_creates(qtbot, session_factory) -> None:
+    from ptdesk.ui.exercises.new_exercise_dialog import NewExerciseDialog
+
+    sync_library(session_factory)
+    dialog = NewExerciseDialog(session_factory)
+    qtbot.addWidget(dialog)
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    dialog.show()
+    ok.click()
+    assert dialog.errors["name"].isVisible() and dialog.created is None
+    qtbot.keyClicks(dialog.name, "Hip hike")
+    ok.click()
+    assert "step" in dialog.errors["steps"].text() and dialog.name.text() == "Hip hike"
+    dialog.steps.setPlainText("Stand on a step on one leg.\n\nLet the other hip drop, then lift it.")
+    dialog.muscles.setText("gluteus medius, quadratus lumborum")
+    ok.click()
+    assert dialog.created is not None and dialog.created.is_custom
+    assert dialog.created.steps == ("Stand on a step on one leg.",
+                                    "Let the other hip drop, then lift it.")
+    assert dialog.created.target_muscles == ("gluteus medius", "quadratus lumborum")
+    assert any(e.id == dialog.created.id for e in list_exercises(session_factory, text="hip hike"))

@@ -11,7 +11,14 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QThread
 from PySide6.QtPrintSupport import QPrinter
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMainWindow, QMessageBox, QProgressBar
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressBar,
+)
 from reportlab.pdfgen import canvas
 
 from ptdesk.db.engine import SessionFactory
@@ -19,14 +26,11 @@ from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan
-from ptdesk.ui import printing
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing import preview_dialog, print_flow
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 from ptdesk.ui.printing.print_flow import start_print
 from tests.factories import ACTOR, make_patient
-
-assert printing.__doc__
 
 
 def small_pdf(pages: int = 2) -> bytes:

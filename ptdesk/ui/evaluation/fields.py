@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.evaluation.notify import Notifier
 
 Check = Callable[[Any], object]
 Raw = str | bool
@@ -93,14 +94,11 @@ class Field:
     check: Check | None
 
 
-class FormFields(QObject):
+class FormFields:
     """Registry of one section's inputs, keyed by the domain field name they fill."""
 
-    edited = Signal()
-
-    def __init__(self, owner: QWidget) -> None:
-        super().__init__(owner)
-        self._owner = owner
+    def __init__(self) -> None:
+        self.edited = Notifier()
         self._fields: dict[str, Field] = {}
         self._errors: dict[str, ErrorLabel] = {}
 

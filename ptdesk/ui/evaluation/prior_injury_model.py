@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.evaluation.notify import Notifier, emit
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -21,10 +22,9 @@ _SIDE_LABELS = dict(INJURY_SIDES)
 class PriorInjuryModel(QAbstractTableModel):
     """Rows of raw text, so a half-typed date survives autosave; parsed only on save."""
 
-    edited = Signal()
-
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
+        self.edited = Notifier()
         self._rows: list[list[str]] = []
         self._read_only = False
 
@@ -57,7 +57,8 @@ class PriorInjuryModel(QAbstractTableModel):
         if self._rows[index.row()][index.column()] == text:
             return True
         self._rows[index.row()][index.column()] = text
-        self.dataChanged.emit(index, index, [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
+        emit(self.dataChanged, index, index,
+             [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.edited.emit()
         return True
 

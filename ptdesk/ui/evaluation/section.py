@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -19,17 +19,18 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.ui.evaluation.fields import FormFields
+from ptdesk.ui.evaluation.notify import Notifier
 
 
 class EvaluationSection(QWidget):
     """One heading plus its inputs; subclasses build the form and map it to the domain."""
 
-    edited = Signal()
     title = ""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.fields = FormFields(self)
+        self.edited = Notifier()  # any input changed (plain Python: see notify.py)
+        self.fields = FormFields()
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 8, 0, 16)
         outer.setSpacing(8)
@@ -47,7 +48,7 @@ class EvaluationSection(QWidget):
         self.body = QVBoxLayout()
         self.body.setSpacing(10)
         outer.addLayout(self.body)
-        self.fields.edited.connect(self.edited)
+        self.fields.edited.connect(self.edited.emit)
 
     # ---- overridden by sections --------------------------------------------------------
 

@@ -202,7 +202,7 @@ class SubjectiveSection(EvaluationSection):
         self.body.addLayout(form)
 
     def _connect_signals(self) -> None:
-        self.injuries.edited.connect(self.edited)
+        self.injuries.edited.connect(self.edited.emit)
         self.add_injury_button.clicked.connect(self._on_add_injury_clicked)
         self.remove_injury_button.clicked.connect(self._on_remove_injury_clicked)
         unit = self.fields.widget("volume_unit")

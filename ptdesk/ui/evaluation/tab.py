@@ -27,6 +27,7 @@ from ptdesk.ui.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.evaluation.gait_section import GaitSection
 from ptdesk.ui.evaluation.knee_section import KneeSection
+from ptdesk.ui.evaluation.notify import emit
 from ptdesk.ui.evaluation.section import EvaluationSection
 from ptdesk.ui.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.evaluation.subjective_section import SubjectiveSection
@@ -92,8 +93,8 @@ class EvaluationTab(QWidget):
             section.edited.connect(self._on_section_edited)
         self._autosave.timeout.connect(self.flush_draft)
         self.header.visit_chosen.connect(self._on_header_visit_chosen)
-        self.header.save_clicked.connect(self.save)
-        self.header.carry_forward_clicked.connect(self._on_header_carry_forward_clicked)
+        self.header.save_button.clicked.connect(self._on_save_button_clicked)
+        self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -153,8 +154,8 @@ class EvaluationTab(QWidget):
         drafts.discard_draft(self.ctx.session_factory, actor=self.ctx.actor,
                              form_key=form_key(summary.id))
         self.header.select_visit(summary)
-        self.ctx.signals.data_changed.emit("evaluation", summary.patient_id)
-        self.ctx.signals.status_message.emit("Evaluation saved.")
+        emit(self.ctx.signals.data_changed, "evaluation", summary.patient_id)
+        emit(self.ctx.signals.status_message, "Evaluation saved.")
         return True
 
     def flush_draft(self, force: bool = False) -> None:
@@ -173,7 +174,7 @@ class EvaluationTab(QWidget):
                               patient_id=visit.patient_id,
                               label=f"Evaluation {visit.visit_date:%Y-%m-%d}")
         except ServiceError:
-            self.ctx.signals.status_message.emit("Could not autosave the evaluation draft.")
+            emit(self.ctx.signals.status_message, "Could not autosave the evaluation draft.")
 
     def discard_changes(self) -> None:
         """The user chose to discard: drop the draft and show the saved evaluation again."""
@@ -246,7 +247,7 @@ class EvaluationTab(QWidget):
         # someone else is reported as a conflict instead of silently overwritten.
         self._version = data.get("version", self._version)
         self._dirty = True
-        self.ctx.signals.status_message.emit("Unsaved changes restored.")
+        emit(self.ctx.signals.status_message, "Unsaved changes restored.")
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
@@ -262,6 +263,9 @@ class EvaluationTab(QWidget):
             return
         self._dirty = True
         self._autosave.start()
+
+    def _on_save_button_clicked(self) -> None:
+        self.save()
 
     def _on_header_visit_chosen(self, visit_id: int) -> None:
         self.open_visit(visit_id)
@@ -296,8 +300,8 @@ class EvaluationTab(QWidget):
             self._loading = False
         self._on_section_edited()
         self.header.show_error("")
-        self.ctx.signals.status_message.emit(
-            "Last visit's measurements filled in. Check and update them before saving.")
+        emit(self.ctx.signals.status_message,
+             "Last visit's measurements filled in. Check and update them before saving.")
 
     def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
         if area not in ("visits", "episode") or patient_id != self._patient_id:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.services.evaluations import VisitSummary
 from ptdesk.ui.evaluation.fields import ErrorLabel
+from ptdesk.ui.evaluation.notify import Notifier
 
 STATUS_TEXT = {"draft": "Draft — not signed", "signed": "Signed"}
 
@@ -29,13 +30,12 @@ def visit_label(visit: VisitSummary) -> str:
 class VisitHeader(QWidget):
     """Visit selector, status, Save, Carry forward, a message line and section jump buttons."""
 
-    visit_chosen = Signal(int)
-    save_clicked = Signal()
-    carry_forward_clicked = Signal()
-    section_chosen = Signal(int)
-
     def __init__(self, section_titles: list[str], parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        # Plain-Python notifications (see notify.py); Save and Carry forward are the
+        # buttons' own clicked signals.
+        self.visit_chosen = Notifier()
+        self.section_chosen = Notifier()
         self._updating = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 8, 12, 4)
@@ -109,8 +109,6 @@ class VisitHeader(QWidget):
 
     def _connect_signals(self) -> None:
         self.visit_combo.currentIndexChanged.connect(self._on_visit_combo_changed)
-        self.save_button.clicked.connect(self.save_clicked)
-        self.carry_button.clicked.connect(self.carry_forward_clicked)
 
     def _on_visit_combo_changed(self, index: int) -> None:
         if self._updating or index < 0:

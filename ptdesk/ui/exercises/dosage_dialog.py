@@ -19,6 +19,7 @@ class DosageDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Default dosage — {exercise.name}")
+        self.setMinimumWidth(460)
         self._sf = session_factory
         self._exercise = exercise
         self.saved: ExerciseInfo | None = None

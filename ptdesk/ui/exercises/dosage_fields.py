@@ -58,6 +58,7 @@ class DosageFields(QWidget):
         self.per.setCurrentIndex(1 if weekly else 0)
         self.times.setValue(max(dosage.per_week if weekly else dosage.per_day, 1))
         self.note.setText(dosage.note)
+        self.note.setCursorPosition(0)  # long notes show their beginning
 
     def value(self) -> lib.Dosage:
         times = self.times.value()

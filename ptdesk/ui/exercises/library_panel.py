@@ -32,7 +32,7 @@ class LibraryPanel(QWidget):
         self._ctx = ctx
         self.search = QLineEdit()
         self.search.setObjectName("library_search")
-        self.search.setAccessibleName("Search exercises")
+        self.search.setAccessibleName("Search")
         self.search.setPlaceholderText("Name or muscle")
         self.search.setClearButtonEnabled(True)
         self.category = QComboBox()

@@ -40,7 +40,7 @@ class NewExerciseDialog(QDialog):
     def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("New exercise")
-        self.setMinimumWidth(640)
+        self.setMinimumWidth(860)
         self._sf = session_factory
         self.created: ExerciseInfo | None = None
         self.name = self._line("name", "Name")
@@ -57,6 +57,7 @@ class NewExerciseDialog(QDialog):
         self.precautions = self._text("precautions", "Precautions (one per line)")
         self.dosage = DosageFields()
         self.dosage.set_value(lib.Dosage(3, 10, 0, 1, 0))
+        self.side.setCurrentIndex(self.side.findData("each"))
         for combo, name, label in ((self.category, "category", "Category"),
                                    (self.side, "side", "Side")):
             combo.setObjectName(name)

@@ -61,6 +61,8 @@ class PrescriptionPanel(QWidget):
             self.template.addItem(template.name, template_id)
             self.template.setItemData(self.template.count() - 1, template.description,
                                       Qt.ItemDataRole.ToolTipRole)
+        self.template.setPlaceholderText("Choose a starting programme…")
+        self.template.setCurrentIndex(-1)
         self.apply_button = _button("Apply template…", "apply_template",
                                     "Fill the list from the chosen template, then edit it")
         self.up_button = _button("Move up", "move_up", "Ctrl+Up")
@@ -77,6 +79,7 @@ class PrescriptionPanel(QWidget):
         self._build_layout()
         self._connect_signals()
         self._on_selection_changed()
+        self._on_template_current_index_changed(self.template.currentIndex())
 
     def _build_layout(self) -> None:
         top = QHBoxLayout()
@@ -99,6 +102,7 @@ class PrescriptionPanel(QWidget):
 
     def _connect_signals(self) -> None:
         self.apply_button.clicked.connect(self._on_apply_button_clicked)
+        self.template.currentIndexChanged.connect(self._on_template_current_index_changed)
         self.up_button.clicked.connect(self._on_up_button_clicked)
         self.down_button.clicked.connect(self._on_down_button_clicked)
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
@@ -173,6 +177,9 @@ class PrescriptionPanel(QWidget):
             self.apply_template(template_id, replace_all=replace_all)
         except (ServiceError, ValidationError) as exc:
             show_error(self.error, exc.message if isinstance(exc, ValidationError) else str(exc))
+
+    def _on_template_current_index_changed(self, index: int) -> None:
+        self.apply_button.setEnabled(index >= 0)
 
     def _on_up_button_clicked(self) -> None:
         self.view.move_current(-1)

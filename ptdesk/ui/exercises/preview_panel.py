@@ -25,10 +25,10 @@ from ptdesk.ui.exercises.photo_picker import choose_and_attach_photo, remove_pho
 
 
 def _drawing(exercise: ExerciseInfo) -> bytes | None:
-    shipped = lib.load_library().get(exercise.library_id or "")
-    if shipped is None or not shipped.illustration:
+    """The shipped SVG line-art, if this exercise has one (a clinic's own exercise has none)."""
+    if not exercise.illustration:
         return None
-    path = lib.illustration_path(shipped)
+    path = lib.illustration_path_for(exercise.illustration)
     try:
         return path.read_bytes() if path.is_file() else None
     except OSError:
@@ -80,6 +80,7 @@ class ExercisePreview(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(self.text)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.edit_dosage_button = QPushButton("Edit default dosage…")
         self.edit_dosage_button.setObjectName("edit_default_dosage")
         self.attach_photo_button = QPushButton("Attach photo…")

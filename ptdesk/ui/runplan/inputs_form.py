@@ -56,6 +56,7 @@ class PlanInputsForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.measure = QComboBox()
+        self.measure.setMaximumWidth(220)
         for text, code in MEASURE_CHOICES:
             self.measure.addItem(text, code)
         self.runs_per_week = QSpinBox()

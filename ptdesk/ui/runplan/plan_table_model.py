@@ -25,7 +25,7 @@ def amount_text(value: Decimal, measure: Measure) -> str:
 
 def dates_text(start: dt.date) -> str:
     end = start + dt.timedelta(days=6)
-    return f"{start:%d %b} – {end:%d %b %Y}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
 
 
 def sessions_text(sessions: tuple[Session, ...]) -> str:

@@ -6,6 +6,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistent
 from PySide6.QtGui import QFont
 
 from ptdesk.services.runplans import StoredPlan
+from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.runplan.plan_table_model import amount_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -37,10 +38,10 @@ class SavedPlansModel(QAbstractListModel):
             weeks = len(stored.plan.weeks)
             goal = amount_text(stored.inputs.goal_weekly, stored.inputs.measure)
             status = STATUS_WORDS.get(stored.status, stored.status)
-            return (f"{stored.created_on:%d %b %Y} · {status} · {weeks} weeks · "
+            return (f"{day_text(stored.created_on)} · {status} · {weeks} weeks · "
                     f"goal {goal} a week")
         if role == Qt.ItemDataRole.ToolTipRole:
-            return f"Starts {stored.inputs.start:%d %b %Y}; {stored.note}".rstrip("; ")
+            return f"Starts {day_text(stored.inputs.start)}; {stored.note}".rstrip("; ")
         if role == Qt.ItemDataRole.FontRole and stored.status == "active":
             font = QFont()
             font.setBold(True)

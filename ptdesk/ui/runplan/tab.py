@@ -33,6 +33,7 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.runplans import StoredPlan, list_plans, make_active, save_plan
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.exercises.draft_prompt import offer_draft
+from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.printing.print_flow import start_print
 from ptdesk.ui.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.runplan.plan_table_model import SESSIONS, PlanTableModel, amount_text
@@ -46,11 +47,11 @@ def summary_text(plan: Plan, race: dt.date | None) -> str:
     """One or two sentences a clinician reads at a glance."""
     if plan.goal_week is not None and plan.goal_date is not None:
         text = (f"The weekly goal is reached in week {plan.goal_week} "
-                f"(week of {plan.goal_date:%d %b %Y}), {len(plan.weeks)} weeks in all.")
+                f"(week of {day_text(plan.goal_date)}), {len(plan.weeks)} weeks in all.")
     else:
         text = f"The weekly goal is not reached within these {len(plan.weeks)} weeks."
     if race is not None and plan.race_ready:
-        text += f" That is before the race on {race:%d %b %Y}."
+        text += f" That is before the race on {day_text(race)}."
     return text
 
 
@@ -153,6 +154,7 @@ class RunPlanTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
         scroll.setMinimumWidth(430)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
         preview_layout = QVBoxLayout(preview_box)
         preview_layout.addWidget(self.summary)
@@ -246,7 +248,7 @@ class RunPlanTab(QWidget):
         active = next((p for p in plans if p.status == "active"), None)
         if active is not None:
             self._open(active)
-            self.state.setText(f"Showing the active plan saved on {active.created_on:%d %b %Y}.")
+            self.state.setText(f"Showing the active plan saved on {day_text(active.created_on)}.")
         else:
             self._history = ()
             units = get_settings(self._ctx.session_factory).default_units
@@ -344,7 +346,7 @@ class RunPlanTab(QWidget):
             return
         self._open(stored)
         self._on_form_changed()
-        self.state.setText(f"Editing a copy of the plan from {stored.created_on:%d %b %Y}; "
+        self.state.setText(f"Editing a copy of the plan from {day_text(stored.created_on)}; "
                            f"saving makes it the active plan.")
 
     def _on_activate_button_clicked(self) -> None:

@@ -1,0 +1,219 @@
+"""Chart widget, header alerts, Overview and Visits tabs (including the visit list model)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import date
+
+import pytest
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.runplan import PlanInputs
+from ptdesk.services.evaluations import create_visit, list_visits, save_evaluation
+from ptdesk.services.exercises import sync_library
+from ptdesk.services.prescriptions import items_from_template, save_prescription
+from ptdesk.services.runplans import save_plan
+from ptdesk.ui import chart_widget
+from ptdesk.ui.chart_widget import ChartWidget, PlaceholderTab, strength_alerts
+from ptdesk.ui.context import AppContext
+from ptdesk.ui.visits_tab import VisitListModel, VisitsTab
+from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+
+
+def dyn(group: str, side: str, value: float, unit: str = "kg") -> ev.StrengthMeasurement:
+    return ev.StrengthMeasurement(group, side, "dynamometer", value=value, unit=unit)
+
+
+def mmt(group: str, side: str, grade: str) -> ev.StrengthMeasurement:
+    return ev.StrengthMeasurement(group, side, "mmt", mmt_grade=grade)
+
+
+@pytest.fixture
+def ctx(session_factory: SessionFactory) -> AppContext:
+    return AppContext(session_factory, ACTOR)
+
+
+# ---- header alerts -------------------------------------------------------------------------
+
+def test_lsi_alert_compares_involved_with_the_other_side() -> None:
+    rows = [dyn("hip_abduction", "left", 18), dyn("hip_abduction", "right", 13)]
+    assert strength_alerts(rows, "right") == ["Hip abduction LSI 72%"]
+    assert strength_alerts(rows, "left") == []  # the involved side is the stronger one
+
+
+def test_lsi_alert_converts_units_and_uses_grades() -> None:
+    rows = [dyn("knee_extension", "left", 40, "kg"), dyn("knee_extension", "right", 300, "N"),
+            mmt("hip_extension", "left", "5"), mmt("hip_extension", "right", "4"),
+            mmt("hip_flexion", "left", "5"), mmt("hip_flexion", "right", "5")]
+    # 300 N / (40 kg x 9.80665) = 76%; grade 4 of 5 = 80%; equal grades are not flagged.
+    assert strength_alerts(rows, "right") == ["Hip extension LSI 80%", "Knee extension LSI 76%"]
+
+
+def test_no_alert_at_90_percent_for_one_side_or_for_both_legs() -> None:
+    rows = [dyn("hip_abduction", "left", 20), dyn("hip_abduction", "right", 18),
+            dyn("hip_flexion", "right", 5), mmt("knee_flexion", "left", "5"),
+            dyn("knee_flexion", "right", 10)]
+    assert strength_alerts(rows, "right") == []
+    assert strength_alerts([dyn("hip_abduction", "left", 20),
+                            dyn("hip_abduction", "right", 10)], "both") == []
+
+
+def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
+                                                    session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    first = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=first.id, evaluation=full_evaluation())
+    create_visit(session_factory, actor=ACTOR, episode_id=episode.id,  # empty, charted later
+                 visit_date=date(2026, 10, 9), visit_type="follow_up")
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    assert "Hip abduction LSI 72%" in chart.header.alerts_label.text()
+    better = ev.Evaluation(strength=(dyn("hip_abduction", "left", 18),
+                                     dyn("hip_abduction", "right", 17.5)))
+    save_evaluation(session_factory, actor=ACTOR, visit_id=list_visits(session_factory, pid)[0].id,
+                    evaluation=better)
+    ctx.signals.data_changed.emit("evaluation", pid)
+    assert chart.header.alerts_label.text() == ""
+    assert chart.header.alerts_label.isHidden()
+
+
+# ---- chart widget ------------------------------------------------------------------------------
+
+def test_missing_tab_module_gives_a_placeholder(qtbot, ctx: AppContext, tmp_path,
+                                               monkeypatch) -> None:
+    tab = chart_widget._load_tab(ctx, "Progress", "ptdesk.ui.no_such_pkg.tab", "ProgressTab")
+    qtbot.addWidget(tab)
+    assert isinstance(tab, PlaceholderTab)
+    assert tab.save() and not tab.has_unsaved_changes()
+    (tmp_path / "broken_tab_probe.py").write_text("import no_such_dependency_probe\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):  # a tab whose own import is broken is not hidden
+        chart_widget._load_tab(ctx, "X", "broken_tab_probe", "X")
+
+
+def test_tabs_load_only_when_shown(qtbot, ctx: AppContext, session_factory: SessionFactory,
+                                   monkeypatch) -> None:
+    pid = make_patient(session_factory).id
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    loaded: list[str] = []
+    for name in ("overview_tab", "visits_tab"):
+        tab = getattr(chart, name)
+        real = tab.set_patient
+        monkeypatch.setattr(tab, "set_patient", lambda p, n=name, r=real: (loaded.append(n), r(p)))
+    chart.set_patient(pid)
+    assert loaded == ["overview_tab"]
+    chart.set_patient(pid)  # same chart again: nothing reloads, nothing is lost
+    assert loaded == ["overview_tab"]
+    chart.show_tab(chart.visits_tab)
+    assert loaded == ["overview_tab", "visits_tab"]
+    chart.set_patient(None)
+    assert chart.stack.currentWidget() is chart.empty_label
+
+
+def test_tab_switch_flushes_the_draft_of_the_tab_left(qtbot, ctx: AppContext,
+                                                      session_factory: SessionFactory,
+                                                      monkeypatch) -> None:
+    pid = make_patient(session_factory).id
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    flushed: list[str] = []
+    monkeypatch.setattr(chart.overview_tab, "flush_draft", lambda: flushed.append("overview"))
+    chart.show_tab(chart.visits_tab)
+    assert flushed == ["overview"]
+
+
+# ---- overview ------------------------------------------------------------------------------------
+
+def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppContext,
+                                                               session_factory: SessionFactory) -> None:
+    sync_library(session_factory)
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+    items = items_from_template(session_factory, "runners_knee_phase_1")
+    save_prescription(session_factory, actor=ACTOR, patient_id=pid, items=items,
+                      effective_date=date(2026, 10, 2))
+    save_plan(session_factory, actor=ACTOR, patient_id=pid,
+              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)))
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    text = {key: label.text() for key, label in chart.overview_tab.labels.items()}
+    assert text["episode"].startswith("Patellofemoral pain syndrome (M22.2X1)\nAffected side: right")
+    assert text["goals"] == "• Run 10 miles without knee pain — by 2027-03-01"
+    assert text["last_visit"].startswith("2026-10-02 · Initial evaluation · draft, not signed")
+    assert "Pain now 2/10, worst 5/10" in text["last_visit"]
+    assert "Cadence 160 steps/min → target 172" in text["last_visit"]
+    assert text["prescription"].startswith(f"Since 2026-10-02 · {len(items)} exercises\n1. ")
+    assert items[0].exercise_name in text["prescription"]
+    assert text["plan"].startswith("3 runs a week, building to 15 km a week")
+
+
+def test_overview_without_records_says_so(qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory).id
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    labels = chart.overview_tab.labels
+    assert labels["episode"].text() == "No episode of care yet."
+    assert labels["last_visit"].text() == "No visits yet."
+    assert labels["plan"].text() == "No return-to-run plan yet."
+    assert chart.header.episode_label.text() == "No active episode of care"
+
+
+# ---- visits ------------------------------------------------------------------------------------
+
+def test_visit_list_model_passes_qt_model_tester(qtmodeltester, session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    for day, kind in ((2, "initial_evaluation"), (9, "follow_up"), (30, "re_evaluation")):
+        create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                     visit_date=date(2026, 10, day), visit_type=kind)
+    model = VisitListModel()
+    model.set_visits(list_visits(session_factory, pid))
+    qtmodeltester.check(model)
+    assert [model.index(r, 1).data() for r in range(3)] == \
+        ["Re-evaluation", "Follow-up", "Initial evaluation"]
+    assert model.index(0, 0).data() == "2026-10-30  Fri"
+    assert model.index(0, 2).data() == "Draft (not signed)"
+
+
+def test_visits_tab_needs_an_active_episode(qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory).id
+    tab = VisitsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.set_patient(pid)
+    assert not any(b.isEnabled() for b in tab.new_buttons.values())
+    assert "No active episode" in tab.episode_label.text()
+    assert tab.new_visit("follow_up") is None
+    make_episode(session_factory, pid)
+    ctx.signals.data_changed.emit("episode", pid)
+    assert all(b.isEnabled() for b in tab.new_buttons.values())
+
+
+def test_visits_tab_creates_and_opens_each_visit_type(qtbot, ctx: AppContext,
+                                                      session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory).id
+    make_episode(session_factory, pid)
+    tab = VisitsTab(ctx)
+    qtbot.addWidget(tab)
+    tab.set_patient(pid)
+    for kind in ("initial_evaluation", "follow_up", "re_evaluation", "discharge"):
+        with qtbot.waitSignal(tab.visit_open_requested) as opened:
+            tab.new_buttons[kind].click()
+        assert opened.args == [list_visits(session_factory, pid)[0].id]
+    assert tab.model.rowCount() == 4
+    assert {tab.model.visit_at(r).visit_type for r in range(4)} == \
+        {"initial_evaluation", "follow_up", "re_evaluation", "discharge"}  # type: ignore[union-attr]
+    tab.view.selectRow(3)
+    with qtbot.waitSignal(tab.visit_open_requested) as opened:
+        tab.open_button.click()
+    assert opened.args == [tab.model.visit_at(3).id]  # type: ignore[union-attr]

@@ -1,0 +1,132 @@
+"""Clinic settings dialog: load, validate by the field, logo picker, save."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QImage
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.services.clinic import get_settings, update_settings
+from ptdesk.ui.context import AppContext
+from ptdesk.ui.settings_dialog import SettingsDialog
+from tests.factories import ACTOR
+
+
+@pytest.fixture
+def ctx(session_factory: SessionFactory) -> AppContext:
+    return AppContext(session_factory, ACTOR)
+
+
+@pytest.fixture
+def logo_png(tmp_path: Path) -> Path:
+    image = QImage(120, 40, QImage.Format.Format_RGB32)
+    image.fill(QColor("#1f6f8b"))
+    path = tmp_path / "logo.png"
+    assert image.save(str(path))
+    return path
+
+
+def _save(dialog: SettingsDialog) -> None:
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+
+
+def _error(dialog: SettingsDialog, key: str) -> str:
+    label = dialog.findChild(QLabel, f"{key}_error")
+    assert label is not None
+    return "" if label.isHidden() else label.text()
+
+
+def test_inputs_carry_their_label_as_accessible_name(qtbot, ctx: AppContext) -> None:
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    names = {w.accessibleName() for w in (dialog.name_edit, dialog.address_edit, dialog.phone_edit,
+                                          dialog.paper_combo, dialog.units_combo)}
+    assert names == {"Clinic name", "Address", "Phone", "Paper size", "Default units"}
+
+
+def test_loads_saved_settings(qtbot, ctx: AppContext, session_factory: SessionFactory,
+                              logo_png: Path) -> None:
+    update_settings(session_factory, name="Hill Physio", address="1 Main St", phone="555-0100",
+                    paper_size="a4", default_units="km", logo=logo_png.read_bytes())
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    assert dialog.name_edit.text() == "Hill Physio"
+    assert dialog.address_edit.toPlainText() == "1 Main St"
+    assert dialog.paper_combo.currentData() == "a4"
+    assert dialog.units_combo.currentData() == "km"
+    assert dialog.logo == logo_png.read_bytes()
+    assert not dialog.logo_preview.pixmap().isNull()
+
+
+def test_missing_name_is_explained_and_input_kept(qtbot, ctx: AppContext,
+                                                  session_factory: SessionFactory) -> None:
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("   ")
+    dialog.phone_edit.setText("555-0123")
+    _save(dialog)
+    assert _error(dialog, "name") == "Clinic name is required."
+    assert dialog.phone_edit.text() == "555-0123"
+    assert get_settings(session_factory).phone == ""
+
+
+def test_save_stores_every_setting_and_logo(qtbot, ctx: AppContext, session_factory: SessionFactory,
+                                            logo_png: Path, monkeypatch) -> None:
+    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: (str(logo_png), ""))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.name_edit.setText("Riverside Running Physio")
+    dialog.address_edit.setPlainText("200 Riverside Dr\nPortland")
+    dialog.phone_edit.setText("(503) 555-0100")
+    dialog.paper_combo.setCurrentIndex(dialog.paper_combo.findData("a4"))
+    dialog.units_combo.setCurrentIndex(dialog.units_combo.findData("km"))
+    qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
+    assert not dialog.logo_preview.pixmap().isNull()
+    assert dialog.remove_logo_button.isEnabled()
+    with qtbot.waitSignal(ctx.signals.data_changed) as changed:
+        _save(dialog)
+    assert changed.args == ["clinic", 0]
+    assert dialog.result() == 1
+    saved = get_settings(session_factory)
+    assert (saved.name, saved.address, saved.phone) == \
+        ("Riverside Running Physio", "200 Riverside Dr\nPortland", "(503) 555-0100")
+    assert (saved.paper_size, saved.default_units) == ("a4", "km")
+    assert saved.logo == logo_png.read_bytes()
+
+
+def test_remove_logo_clears_it(qtbot, ctx: AppContext, session_factory: SessionFactory,
+                               logo_png: Path) -> None:
+    update_settings(session_factory, name="Hill Physio", logo=logo_png.read_bytes())
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.remove_logo_button, Qt.MouseButton.LeftButton)
+    assert dialog.logo_preview.text() == "No logo"
+    _save(dialog)
+    assert get_settings(session_factory).logo is None
+
+
+def test_a_file_that_is_not_a_picture_is_refused(qtbot, ctx: AppContext, tmp_path: Path,
+                                                 monkeypatch) -> None:
+    notes = tmp_path / "notes.png"
+    notes.write_text("not an image")
+    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: (str(notes), ""))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
+    assert "not a picture" in _error(dialog, "logo")
+    assert dialog.logo is None
+
+
+def test_cancelled_file_dialog_changes_nothing(qtbot, ctx: AppContext, monkeypatch) -> None:
+    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+                        lambda *args, **kwargs: ("", ""))
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
+    assert dialog.logo is None and _error(dialog, "logo") == ""

@@ -1,0 +1,108 @@
+"""Checks the exercise illustrations: one per exercise, two panels, Qt/svglib-safe, reproducible."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FOLDER = ROOT / "resources" / "illustrations"
+GENERATOR = FOLDER / "build" / "draw.py"
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+IDS = (
+    "clamshell", "side_lying_hip_abduction", "glute_bridge", "single_leg_bridge",
+    "bodyweight_squat", "split_squat_lunge", "reverse_lunge", "romanian_deadlift",
+    "single_leg_deadlift", "step_down", "step_up", "straight_leg_raise", "quad_set",
+    "wall_squat", "short_arc_quad", "leg_extension", "hamstring_curl", "calf_raise",
+    "single_leg_calf_raise", "heel_raise_with_ball", "tibialis_posterior_stretch",
+    "quadriceps_stretch", "hamstring_stretch", "calf_stretch", "soleus_stretch",
+    "hip_flexor_stretch", "tfl_it_band_stretch", "piriformis_stretch", "single_leg_balance",
+    "single_leg_balance_eyes_closed", "knee_to_wall_dorsiflexion", "ankle_alphabet",
+    "resisted_ankle_eversion", "lateral_band_walk", "side_plank", "forward_lean_drill",
+    "cadence_drill_metronome", "cycling", "swimming", "rowing",
+)
+
+# The subset of SVG that both reportlab's svglib and Qt's QSvgRenderer (SVG Tiny 1.2) draw.
+ALLOWED_TAGS = {"svg", "g", "line", "polyline", "polygon", "path", "circle", "ellipse", "rect",
+                "text"}
+FORBIDDEN_ATTRS = {"style", "class-style", "filter", "mask", "clip-path", "marker-start",
+                   "marker-mid", "marker-end"}
+
+
+def _root(exercise_id: str) -> ET.Element:
+    return ET.parse(FOLDER / f"{exercise_id}.svg").getroot()
+
+
+def _panels(root: ET.Element) -> list[ET.Element]:
+    return [g for g in root.iter(f"{SVG_NS}g") if g.get("class") == "panel"]
+
+
+def test_there_is_one_drawing_per_exercise_and_nothing_else() -> None:
+    assert len(IDS) == 40 == len(set(IDS))
+    assert {p.stem for p in FOLDER.glob("*.svg")} == set(IDS)
+    assert (FOLDER / "LICENSE.txt").read_text(encoding="utf-8").strip()
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_drawing_has_a_wide_viewbox_and_two_labelled_panels(exercise_id: str) -> None:
+    root = _root(exercise_id)
+    assert root.tag == f"{SVG_NS}svg"
+    x, y, width, height = (float(v) for v in root.get("viewBox", "").split())
+    assert (x, y) == (0, 0)
+    assert 1.8 <= width / height <= 2.2
+    panels = _panels(root)
+    assert [p.get("id") for p in panels] == ["start", "finish"]
+    for number, panel in enumerate(panels, start=1):
+        texts = [t.text or "" for t in panel.iter(f"{SVG_NS}text")]
+        assert str(number) in texts  # the step number in its circle
+        assert any(t.strip() and not t.isdigit() for t in texts)  # and a word beside it
+        assert any(True for _ in panel.iter(f"{SVG_NS}circle"))  # at least the head
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_start_and_finish_panels_show_different_positions(exercise_id: str) -> None:
+    def drawing(panel: ET.Element) -> list[bytes]:
+        return [ET.tostring(e) for e in panel if e.tag != f"{SVG_NS}text"]
+
+    start, finish = _panels(_root(exercise_id))
+    assert drawing(start) != drawing(finish)
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_drawing_uses_only_markup_qt_and_svglib_both_render(exercise_id: str) -> None:
+    for el in _root(exercise_id).iter():
+        tag = el.tag.removeprefix(SVG_NS)
+        assert tag in ALLOWED_TAGS, tag
+        assert not FORBIDDEN_ATTRS & set(el.attrib)
+        if tag == "path":
+            assert re.fullmatch(r"[MLQCAZ0-9.,\s-]+", el.get("d", ""))
+        if tag == "text":
+            assert el.get("font-family") == "DejaVu Sans"
+
+
+def test_regenerating_reproduces_the_committed_files(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, str(GENERATOR), "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False, timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    made = sorted(p.name for p in tmp_path.glob("*.svg"))
+    assert made == sorted(f"{i}.svg" for i in IDS)
+    for name in made:
+        assert (tmp_path / name).read_bytes() == (FOLDER / name).read_bytes(), name
+
+
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_svglib_loads_the_drawing(exercise_id: str) -> None:
+    from svglib.svglib import svg2rlg
+
+    drawing = svg2rlg(str(FOLDER / f"{exercise_id}.svg"))
+    assert drawing is not None
+    assert drawing.width > 0 and drawing.height > 0
+    assert drawing.getContents()
