@@ -9,7 +9,13 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ptdesk.commands import CommandError, UsageError
-from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
+from ptdesk.db.engine import (
+    SessionFactory,
+    make_engine,
+    make_session_factory,
+    resolve_url,
+    sqlite_path,
+)
 from ptdesk.db.migrate import is_up_to_date
 
 
@@ -30,6 +36,10 @@ def engine_for(args: argparse.Namespace) -> Engine:
 
 def open_database(args: argparse.Namespace) -> tuple[Engine, SessionFactory]:
     """An up-to-date database, or a clear line telling the user to run `ptdesk init`."""
+    path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    if path is not None and not path.exists():
+        # Only `ptdesk init` creates a database; a typo in --db must not leave empty files.
+        raise CommandError(f"no database at {path}; run `ptdesk init` first")
     engine = engine_for(args)
     try:
         ready = is_up_to_date(engine)

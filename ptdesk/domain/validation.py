@@ -146,6 +146,7 @@ def search_key(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     # Letters that NFKD does not split into base + accent.
-    for src, dst in (("ø", "o"), ("æ", "ae"), ("œ", "oe"), ("ß", "ss"), ("ł", "l"), ("đ", "d")):
+    for src, dst in (("ø", "o"), ("æ", "ae"), ("œ", "oe"), ("ß", "ss"), ("ł", "l"), ("đ", "d"),
+                     ("ı", "i"), ("þ", "th"), ("ð", "d")):
         stripped = stripped.replace(src, dst)
     return " ".join(stripped.split())

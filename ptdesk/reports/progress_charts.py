@@ -94,7 +94,7 @@ def _legend(group: Group, x: float, y: float, width: float,
         if kind == "band":
             group.add(Rect(x, y - 1, 12, 6, fillColor=BAND_FILL, strokeColor=None))
         elif kind == "shade":
-            group.add(Rect(x, y - 1, 12, 6, fillColor=s.ACCENT, fillOpacity=0.15,
+            group.add(Rect(x, y - 1, 12, 6, fillColor=s.ACCENT, fillOpacity=0.13,
                            strokeColor=None))
         elif kind == "box":
             group.add(Rect(x, y - 1, 10, 6, fillColor=PLANNED_FILL, strokeColor=s.ACCENT,
@@ -130,6 +130,15 @@ def _header(drawing: Drawing, title: str, legend: Sequence[tuple[str, object, st
     return top - TITLE_SIZE - 12
 
 
+def _drawing(width: float, height: float) -> Drawing:
+    s.register_fonts()
+    drawing = Drawing(width, height)
+    # The renderer starts each drawing in its initial font; left alone that is Helvetica,
+    # which would be referenced (not embedded) in the PDF.
+    drawing.initialFontName = s.FONT
+    return drawing
+
+
 def _empty(drawing: Drawing, message: str) -> Drawing:
     drawing.add(_text(drawing.width / 2, drawing.height / 2 - 10, message, 8, anchor="middle"))
     return drawing
@@ -137,8 +146,7 @@ def _empty(drawing: Drawing, message: str) -> Drawing:
 
 def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
     """Dated lines with an optional horizontal band (e.g. MCID) and threshold line (e.g. 90%)."""
-    s.register_fonts()
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     legend: list[tuple[str, object, str]] = []
     if len(chart.lines) > 1:
         legend += [("line", (LINE_COLOURS[i % 4], LINE_DASHES[i % 4]), line.label)
@@ -181,11 +189,12 @@ def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
                          strokeDashArray=(3, 2)))
     for index, line in enumerate(chart.lines):
         colour, dash = LINE_COLOURS[index % 4], LINE_DASHES[index % 4]
-        if len(line.band) > 1:
+        # Only the first (weakest) line gets its error band: overlapping bands turn to mud.
+        if index == 0 and len(line.band) > 1:
             upper = [(x(d), frame.y(hi)) for d, _, hi in line.band]
             lower = [(x(d), frame.y(lo)) for d, lo, _ in reversed(line.band)]
             points = [c for pair in upper + lower for c in pair]
-            drawing.add(Polygon(points, fillColor=colour, fillOpacity=0.10, strokeColor=None))
+            drawing.add(Polygon(points, fillColor=colour, fillOpacity=0.13, strokeColor=None))
         coords = [c for p in line.points for c in (x(p.day), frame.y(p.value))]
         if len(line.points) > 1:
             drawing.add(PolyLine(coords, strokeColor=colour, strokeWidth=1.5,
@@ -199,11 +208,10 @@ def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
 
 def volume_chart(chart: VolumeChart, width: float, height: float) -> Drawing:
     """Planned vs done per week, the cap's ceiling as a dashed step, over-cap weeks in red."""
-    s.register_fonts()
-    drawing = Drawing(width, height)
+    drawing = _drawing(width, height)
     cap = f"{chart.cap_pct:g}%"
     legend = [("box", None, "Planned"), ("bar", s.ACCENT, "Done"),
-              ("bar", s.RED, f"Over the {cap} cap"), ("line", (s.RED, (3, 2)), "Ceiling")]
+              ("bar", s.RED, f"Over the {cap} cap"), ("line", (s.INK, (3, 1.5)), "Ceiling")]
     top = _header(drawing, chart.title, legend)
     bars = chart.bars
     if not bars:
@@ -227,8 +235,9 @@ def volume_chart(chart: VolumeChart, width: float, height: float) -> Drawing:
                              frame.y(bar.done) - frame.y0, fillColor=colour, strokeColor=None))
         if bar.ceiling is not None:
             y = frame.y(bar.ceiling)
-            drawing.add(Line(left, y, left + slot, y, strokeColor=s.RED, strokeWidth=0.9,
-                             strokeDashArray=(3, 2)))
+            # Dark, not red: it must stay visible across a red over-cap bar.
+            drawing.add(Line(left, y, left + slot, y, strokeColor=s.INK, strokeWidth=1.0,
+                             strokeDashArray=(3, 1.5)))
         if index % every == 0:
             drawing.add(_text(left + slot / 2, frame.y0 - 10, str(bar.week), anchor="middle"))
     drawing.add(_text(frame.x0 - 3, frame.y0 - 10, "Week", anchor="end"))

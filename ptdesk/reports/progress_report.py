@@ -156,13 +156,13 @@ def _scores(report: ProgressReport, width: float) -> list[Flowable]:
         "Outcome measure", "Intake", "Latest", "Change", "Reading against the MCID")]]
     for row in report.scores:
         rows.append([
-            Paragraph(f"<b>{s.text(row.measure)}</b><br/>"
-                      f'<font size="8" color="#4a5563">{s.text(row.scale)}</font>', cell),
+            Paragraph(f"<b>{s.text(row.measure)}</b> "
+                      f'<font size="8" color="#4a5563">({s.text(row.scale)})</font>', cell),
             Paragraph(s.text(row.intake), cell), Paragraph(s.text(row.latest), bold),
             Paragraph(s.text(row.change), cell),
             Paragraph(_mark(row.flag) + s.text(row.interpretation), cell),
         ])
-    widths = [width * f for f in (0.27, 0.11, 0.11, 0.11, 0.40)]
+    widths = [width * f for f in (0.38, 0.09, 0.09, 0.09, 0.35)]
     parts: list[Flowable] = [_heading("Outcome measures"), _grid(rows, widths)]
     parts += [Paragraph(s.text(text), note) for text in report.score_notes]
     return [KeepTogether(parts)]
@@ -226,8 +226,10 @@ def _symmetry(report: ProgressReport, width: float) -> list[Flowable]:
             "as measurement error. Manual muscle test grades give an approximate LSI only.")
     if report.affected_side == "both":
         text = text.replace(f"involved ({side}) ÷ uninvolved", "weaker ÷ stronger side")
-    return [KeepTogether([_heading(f"Strength symmetry{dated}"), _grid(rows, widths, extra),
-                          Paragraph(text, note)])]
+    # The key goes above the table, so a page break can never strand it on its own; the
+    # table may split (header repeated) once a heading and a few rows fit.
+    return [CondPageBreak(55 * mm), _heading(f"Strength symmetry{dated}"),
+            Paragraph(text, note.clone("pr_key", spaceAfter=3)), _grid(rows, widths, extra)]
 
 
 def _charts(report: ProgressReport, width: float) -> list[Flowable]:
@@ -250,7 +252,8 @@ def _charts(report: ProgressReport, width: float) -> list[Flowable]:
                                  ("TOPPADDING", (0, 0), (-1, -1), 4),
                                  ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-    return [KeepTogether([_heading("Progress charts"), grid])]
+    # Rows of two charts may go to the next page, never a chart cut in half.
+    return [CondPageBreak(_CHART_H + 20 * mm), _heading("Progress charts"), grid]
 
 
 def _plan(report: ProgressReport, width: float) -> list[list[Flowable]]:

@@ -36,7 +36,7 @@ from ptdesk.services.demo_synthetic import (
     synthetic_mrn,
     synthetic_prefix,
 )
-from ptdesk.services.outcomes import _score as score_outcome_form
+from ptdesk.services.outcomes import score_form as score_outcome_form
 from ptdesk.services.uow import transaction
 
 BATCH_PATIENTS = 500
@@ -69,8 +69,11 @@ def add_synthetic_patients(
     """
     if count <= 0:
         return SyntheticResult(0, 0, 0)
+    if not clinician_ids:
+        raise ValueError("synthetic visits need at least one clinician")
     prefix = synthetic_prefix(seed)
     with transaction(session_factory) as session:
+        # "SYN-7-" <= mrn < "SYN-7." is the prefix as an index range ('.' sorts after '-').
         existing = set(session.scalars(
             select(Patient.mrn).where(Patient.mrn >= prefix, Patient.mrn < prefix[:-1] + ".")
         ))

@@ -32,7 +32,9 @@ class OutcomeRecord:
     items: tuple[tuple[str, str, int | None], ...]  # (key, label, value)
 
 
-def _score(measure: str, items: ItemsInput, allow_missing: bool) -> tuple[oc.OutcomeScore, list[tuple[str, str, int | None]]]:
+def score_form(
+    measure: str, items: ItemsInput, allow_missing: bool
+) -> tuple[oc.OutcomeScore, list[tuple[str, str, int | None]]]:
     """Score the form and produce the rows to store: (key, label, raw answer)."""
     if measure == "lefs":
         values = list(items)  # type: ignore[arg-type]
@@ -64,7 +66,7 @@ def record_outcome(
     items: ItemsInput, allow_missing: bool = False,
 ) -> OutcomeRecord:
     """Score and store one measure at a visit, replacing an earlier entry of that measure."""
-    score, rows = _score(measure, items, allow_missing)
+    score, rows = score_form(measure, items, allow_missing)
     with transaction(session_factory) as session:
         visit = session.get(Visit, visit_id)
         if visit is None:

@@ -36,6 +36,7 @@ _TITLES = {"nprs": "Pain now (NPRS 0–10, lower is better)",
 _DECISION_WORDS = {"progress": "go on to the next week", "hold": "repeat the week",
                    "regress": "go back one week and review"}
 _MAX_LSI_LINES = 3
+_WEEKS_AHEAD = 4  # planned weeks drawn after the current one
 
 
 def _fmt(value: float) -> str:
@@ -180,14 +181,25 @@ def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
     if inputs.goal_long_run is not None:
         goal += f", long run {_amount(inputs.goal_long_run, measure)}"
     if plan.goal_week is not None and plan.goal_date is not None:
-        goal += (f"; reached in week {plan.goal_week} ({_long(plan.goal_date)}) "
-                 f"if all goes to plan")
+        goal += f"; the plan reaches it in week {plan.goal_week} ({_long(plan.goal_date)})"
     rows.append(("Goal", goal))
     if inputs.race_date is not None:
         ready = {True: "goal reached before the race", False: "goal not reached before the race",
                  None: ""}[plan.race_ready]
         rows.append(("Race", f"{_long(inputs.race_date)}: {ready}"))
     return tuple(rows), plan.warnings
+
+
+def _volume_chart(volume: pg.VolumeSeries, weeks: Sequence[LoggedWeek]) -> dto.VolumeChart:
+    """Weeks run so far and the next few planned: far-off weeks would squeeze the bars."""
+    shown = min(len(volume.weeks), len(weeks) + _WEEKS_AHEAD)
+    title = f"Weekly running ({volume.unit}): planned vs done"
+    if shown < len(volume.weeks):
+        title += f", weeks 1–{shown} of {len(volume.weeks)}"
+    return dto.VolumeChart(
+        title, volume.unit, volume.cap_pct,
+        tuple(dto.VolumeBar(w.week, w.planned_total, w.done_total, w.ceiling, w.over_cap)
+              for w in volume.weeks[:shown]))
 
 
 def _listed(numbers: Sequence[int]) -> str:
@@ -304,10 +316,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)
         plan_notes = (*_cap_notes(volume, on), *plan_notes)
-        volume_chart = dto.VolumeChart(
-            f"Weekly running ({volume.unit}): planned vs done", volume.unit, volume.cap_pct,
-            tuple(dto.VolumeBar(w.week, w.planned_total, w.done_total, w.ceiling, w.over_cap)
-                  for w in volume.weeks))
+        volume_chart = _volume_chart(volume, weeks)
     program, program_date = _program_lines(session_factory, patient_id)
     return dto.ProgressReport(
         clinic=_clinic(session_factory), clinician_name=clinician, date=on, **header,

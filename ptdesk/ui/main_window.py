@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
-LIST_WIDTH = 430  # default width of the patient list, enough for MRN, a long name, born, age
+LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
 # (print kind, menu text, chart tab that owns the handout)
 PRINT_KINDS = (("exercises", "&Exercise sheet", "Exercises"), ("runplan", "&Run plan", "Run plan"))
 

@@ -47,6 +47,7 @@ def test_uninitialised_database_is_a_clear_failure(tmp_path: Path, capsys) -> No
     assert main(["patients", "--db", str(tmp_path / "empty.db")]) == 1
     err = capsys.readouterr().err
     assert "ptdesk init" in err and "Traceback" not in err
+    assert not (tmp_path / "empty.db").exists()
 
 
 def test_unknown_option_is_usage_error(capsys) -> None:

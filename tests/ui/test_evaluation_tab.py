@@ -25,6 +25,7 @@ from ptdesk.db.models import Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import drafts
+from ptdesk.services.clinic import update_settings
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, load_evaluation, save_evaluation
 from ptdesk.ui.context import AppContext
@@ -439,3 +440,21 @@ def test_prior_injury_model_passes_qtmodeltester(qtmodeltester) -> None:
     assert model.rowCount() == 2 and not model.rowCount(model.index(0, 0))
     assert model.columnCount(QModelIndex()) == 3
     qtmodeltester.check(model)
+
+
+def test_empty_visit_uses_the_clinic_units_and_saves_nothing_for_units_alone(
+    qtbot, ctx, session_factory, visit, no_dialogs,
+) -> None:
+    update_settings(session_factory, name="Riverside Running PT", default_units="km")
+    tab = make_tab(qtbot, ctx, visit.patient_id)
+    assert find(tab, "Weekly volume unit").currentText() == "km / week"  # type: ignore[attr-defined]
+    assert find(tab, "Distance at onset unit").currentText() == "km"  # type: ignore[attr-defined]
+    assert find(tab, "Speed unit").currentText() == "km/h"  # type: ignore[attr-defined]
+    assert find(tab, "Longest recent run").parentWidget().findChild(  # unit next to the number
+        QLabel, "longest_recent_run_unit").text() == "km"
+    assert tab.build_evaluation() == ev.Evaluation()
+    fill(qtbot, tab, "Current weekly volume", "12")
+    assert tab.save()
+    _summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
+    assert saved == ev.Evaluation(subjective=ev.SubjectiveFindings(
+        current_weekly_volume=12, volume_unit="km", onset_distance_unit="km"))

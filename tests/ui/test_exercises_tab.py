@@ -167,6 +167,11 @@ def test_add_from_library_with_enter_and_button(tab, qtbot) -> None:
     library.add_button.click()
     assert names(tab) == ["Clamshell", "Clamshell"]
     assert tab.editor.view.current_row() == 1
+    centre = library.view.visualRect(library.model.index(0, 0)).center()
+    qtbot.mouseClick(library.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert len(names(tab)) == 2  # a single click only selects
+    qtbot.mouseDClick(library.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    assert names(tab) == ["Clamshell"] * 3
 
 
 def test_library_filters(tab, session_factory) -> None:

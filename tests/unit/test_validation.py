@@ -91,6 +91,7 @@ def test_mrn_normalised_to_upper_case() -> None:
 def test_search_key_folds_case_and_accents() -> None:
     assert v.search_key("Zoë Ødegård-Núñez") == "zoe odegard-nunez"
     assert v.search_key("STRAßE") == "strasse"
+    assert v.search_key("Işık Þórðarson") == "isik thordarson"
 
 
 def test_evaluation_section_errors_name_the_field() -> None:

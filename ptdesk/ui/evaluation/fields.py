@@ -9,8 +9,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,7 +21,10 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.evaluation.error_label import ErrorLabel, error_colour
 from ptdesk.ui.evaluation.notify import Notifier
+
+__all__ = ["ErrorLabel", "FormFields", "error_colour", "format_number", "humanize"]
 
 Check = Callable[[Any], object]
 Raw = str | bool
@@ -47,42 +48,6 @@ def format_number(value: float | int | None) -> str:
     return str(int(number)) if number.is_integer() else repr(number)
 
 
-def is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def error_colour(widget: QWidget) -> str:
-    # A softer red on dark backgrounds keeps the message readable (contrast > 4.5:1 on both).
-    return "#ff8a80" if is_dark(widget) else "#b3261e"
-
-
-class ErrorLabel(QLabel):
-    """A small red note under a field; hidden while there is nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setObjectName("fieldError")
-        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self._apply_colour()
-        self.hide()
-
-    def show_message(self, message: str) -> None:
-        self.setText(message)
-        self.setVisible(bool(message))
-
-    def changeEvent(self, event: Any) -> None:
-        if event.type() == event.Type.PaletteChange:
-            self._apply_colour()
-        super().changeEvent(event)
-
-    def _apply_colour(self) -> None:
-        sheet = f"color: {error_colour(self)};"
-        # Setting a style sheet sends another PaletteChange; only set it when it differs.
-        if self.styleSheet() != sheet:
-            self.setStyleSheet(sheet)
-
-
 @dataclass
 class Field:
     key: str
@@ -99,6 +64,7 @@ class FormFields:
 
     def __init__(self) -> None:
         self.edited = Notifier()
+        self._read_only = False
         self._fields: dict[str, Field] = {}
         self._errors: dict[str, ErrorLabel] = {}
 
@@ -248,12 +214,16 @@ class FormFields:
     def clear(self) -> None:
         for field in self._fields.values():
             if isinstance(field.widget, QComboBox):
-                field.widget.setCurrentIndex(0)
+                if field.widget.currentIndex() != 0:
+                    field.widget.setCurrentIndex(0)
             else:
                 _write_raw(field, False if field.kind == "bool" else "")
         self.clear_errors()
 
     def set_read_only(self, read_only: bool) -> None:
+        if read_only == self._read_only:
+            return
+        self._read_only = read_only
         for field in self._fields.values():
             widget = field.widget
             if isinstance(widget, QLineEdit | QPlainTextEdit):
@@ -376,16 +346,21 @@ def _read_raw(field: Field) -> Raw:
 
 
 def _write_raw(field: Field, raw: Any) -> None:
+    # Unchanged inputs are left alone: loading a visit touches ~200 inputs, and each Qt
+    # setter call costs (see notify.py) as well as firing change handlers for nothing.
     widget = field.widget
     if isinstance(widget, QLineEdit):
-        widget.setText(str(raw))
-        widget.setCursorPosition(0)
+        if widget.text() != str(raw):
+            widget.setText(str(raw))
+            widget.setCursorPosition(0)
     elif isinstance(widget, QPlainTextEdit):
-        widget.setPlainText(str(raw))
+        if widget.toPlainText() != str(raw):
+            widget.setPlainText(str(raw))
     elif isinstance(widget, QComboBox):
-        index = widget.findData(str(raw) if raw is not None else "")
-        widget.setCurrentIndex(max(index, 0))
-    elif isinstance(widget, QCheckBox):
+        index = max(widget.findData(str(raw) if raw is not None else ""), 0)
+        if widget.currentIndex() != index:
+            widget.setCurrentIndex(index)
+    elif isinstance(widget, QCheckBox) and widget.isChecked() != bool(raw):
         widget.setChecked(bool(raw))
 
 

@@ -61,9 +61,12 @@ class EvaluationTab(QWidget):
         self._dirty = False
         self._loading = False
         self._units = "mi"
+        self._subjective = SubjectiveSection()
+        self._strength = StrengthGrid()
+        self._gait = GaitSection()
         self.sections: dict[str, EvaluationSection] = {
-            "subjective": SubjectiveSection(), "knee": KneeSection(), "ankle": AnkleSection(),
-            "strength": StrengthGrid(), "gait": GaitSection(), "assessment": AssessmentSection(),
+            "subjective": self._subjective, "knee": KneeSection(), "ankle": AnkleSection(),
+            "strength": self._strength, "gait": self._gait, "assessment": AssessmentSection(),
         }
         self.header = VisitHeader([SECTION_TITLES[name] for name in self.sections])
         content = QWidget()
@@ -327,19 +330,20 @@ class EvaluationTab(QWidget):
 
     def _update_involved_side(self, patient_id: int) -> None:
         episode = active_episode(self.ctx.session_factory, patient_id)
-        strength = self.sections["strength"]
-        assert isinstance(strength, StrengthGrid)
-        strength.set_involved_side(episode.affected_side if episode else None)
+        self._strength.set_involved_side(episode.affected_side if episode else None)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:
         self._loading = True
         try:
+            # load() sets every input of its section, so no clear() first (half the work).
             for section in self.sections.values():
-                section.clear()
-                default_unit = getattr(section, "set_default_unit", None)
-                if callable(default_unit):
-                    default_unit(self._units)
+                section.clear_errors()
                 section.load(evaluation)
+            # The clinic's units (km or mi) for sections that have nothing recorded yet.
+            if evaluation.subjective is None:
+                self._subjective.set_default_unit(self._units)
+            if evaluation.gait is None:
+                self._gait.set_default_unit(self._units)
         finally:
             self._loading = False
         self._dirty = False

@@ -16,7 +16,7 @@ class ImageView(QLabel):
         self._svg: QSvgRenderer | None = None
         self._photo: QImage | None = None
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setMinimumSize(QSize(200, 150))
+        self.setMinimumSize(QSize(160, 110))
         # Ignored: the pixmap follows the box's size, never the other way round (no resize loop).
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
         self.setFrameShape(QFrame.Shape.StyledPanel)

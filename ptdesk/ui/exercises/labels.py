@@ -1,4 +1,4 @@
-"""Clinic words for library codes (categories, sides) and the readable red used for errors."""
+"""Display helpers shared by the chart tabs: clinic words for codes, dates, the readable error red."""
 
 from __future__ import annotations
 

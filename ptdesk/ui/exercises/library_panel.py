@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import exercise_library as lib
 from ptdesk.services.exercises import ExerciseInfo, list_exercises, muscles_in_library
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.labels import category_label
 from ptdesk.ui.exercises.library_model import EXERCISE_ROLE, LibraryModel
 from ptdesk.ui.exercises.new_exercise_dialog import NewExerciseDialog
@@ -79,7 +80,7 @@ class LibraryPanel(QWidget):
         self.search.textChanged.connect(self._on_search_text_changed)
         self.category.currentIndexChanged.connect(self._on_filter_changed)
         self.muscle.currentIndexChanged.connect(self._on_filter_changed)
-        self.view.activated.connect(self._on_view_activated)
+        on_open(self.view, self._on_view_activated)
         self.view.selectionModel().currentChanged.connect(self._on_view_current_changed)
         self.add_button.clicked.connect(self._on_add_button_clicked)
         self.new_button.clicked.connect(self._on_new_button_clicked)

@@ -35,7 +35,7 @@ class PrescriptionView(QTableView):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.setColumnWidth(len(COLUMNS) - 1, 110)
+        self.setColumnWidth(len(COLUMNS) - 1, 100)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
 
     def current_row(self) -> int:

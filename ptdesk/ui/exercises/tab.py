@@ -28,6 +28,7 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo
 from ptdesk.services.prescriptions import DosedItem, prescription_history, save_prescription
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.history_model import HistoryModel
 from ptdesk.ui.exercises.labels import day_text
@@ -93,6 +94,8 @@ class ExercisesTab(QWidget):
         self.set_patient(None)
 
     def _build_layout(self) -> None:
+        # Two columns, so the chart still fits beside the patient list (about 960 px wide):
+        # pick and look on the left, prescribe on the right.
         version_row = QHBoxLayout()
         version_row.addWidget(QLabel("Starts on"))
         version_row.addWidget(self.effective)
@@ -103,31 +106,38 @@ class ExercisesTab(QWidget):
         save_row.addWidget(self.state, 1)
         save_row.addWidget(self.save_button)
         save_row.addWidget(self.print_button)
-        centre = QWidget()
-        centre_layout = QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.addWidget(_group("Prescription", self.editor, "prescription_group"), 1)
-        centre_layout.addLayout(version_row)
-        centre_layout.addLayout(save_row)
         history_box = QWidget()
-        history_layout = QVBoxLayout(history_box)
+        history_layout = QHBoxLayout(history_box)
         history_layout.setContentsMargins(0, 0, 0, 0)
         history_layout.addWidget(self.history, 1)
-        history_layout.addWidget(self.copy_button)
-        side = QSplitter(Qt.Orientation.Vertical)
-        side.addWidget(_group("Selected exercise", self.preview, "preview_group"))
-        side.addWidget(_group("Earlier versions", history_box, "history_group"))
-        side.setStretchFactor(0, 4)
-        side.setStretchFactor(1, 1)
+        history_layout.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
+        history_group = _group("Earlier versions", history_box, "history_group")
+        self.history.setMinimumHeight(48)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.setChildrenCollapsible(False)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(_group("Prescription", self.editor, "prescription_group"), 1)
+        top_layout.addLayout(version_row)
+        top_layout.addLayout(save_row)
+        right.addWidget(top)
+        right.addWidget(history_group)
+        right.setStretchFactor(0, 1)
+        right.setStretchFactor(1, 0)
+        right.setSizes([640, 110])
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.setChildrenCollapsible(False)
+        left.addWidget(_group("Exercise library", self.library, "library_group"))
+        left.addWidget(_group("Selected exercise", self.preview, "preview_group"))
+        left.setSizes([380, 420])
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setChildrenCollapsible(False)
-        splitter.addWidget(_group("Exercise library", self.library, "library_group"))
-        splitter.addWidget(centre)
-        splitter.addWidget(side)
+        splitter.addWidget(left)
+        splitter.addWidget(right)
         splitter.setStretchFactor(0, 0)
         splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 0)
-        splitter.setSizes([260, 700, 300])
+        splitter.setSizes([340, 900])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -142,7 +152,7 @@ class ExercisesTab(QWidget):
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
-        self.history.activated.connect(self._on_history_activated)
+        on_open(self.history, self._on_history_activated)
         self._autosave.timeout.connect(self.flush_draft)
         self._ctx.signals.data_changed.connect(self._on_ctx_data_changed)
 

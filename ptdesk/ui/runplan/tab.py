@@ -32,6 +32,7 @@ from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.runplans import StoredPlan, list_plans, make_active, save_plan
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.printing.print_flow import start_print
@@ -176,7 +177,7 @@ class RunPlanTab(QWidget):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
-        self.saved.activated.connect(self._on_saved_activated)
+        on_open(self.saved, self._on_saved_activated)
         self._autosave.timeout.connect(self.flush_draft)
 
     # --- ChartTab ------------------------------------------------------------------------

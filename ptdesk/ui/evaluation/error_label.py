@@ -1,0 +1,47 @@
+"""The small red note shown under a field whose value cannot be accepted."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QLabel, QWidget
+
+
+def is_dark(widget: QWidget) -> bool:
+    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_colour(widget: QWidget) -> str:
+    # A softer red on dark backgrounds keeps the message readable (contrast > 4.5:1 on both).
+    return "#ff8a80" if is_dark(widget) else "#b3261e"
+
+
+class ErrorLabel(QLabel):
+    """A small red note under a field; hidden while there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setObjectName("fieldError")
+        self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self._apply_colour()
+        self.hide()
+
+    def show_message(self, message: str) -> None:
+        if message == self.text() and self.isHidden() != bool(message):
+            return  # nothing to change (clearing all errors is frequent)
+        self.setText(message)
+        self.setVisible(bool(message))
+
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == event.Type.PaletteChange:
+            self._apply_colour()
+        super().changeEvent(event)
+
+    def _apply_colour(self) -> None:
+        sheet = f"color: {error_colour(self)};"
+        # Setting a style sheet sends another PaletteChange; only set it when it differs.
+        if self.styleSheet() != sheet:
+            self.setStyleSheet(sheet)

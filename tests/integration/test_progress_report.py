@@ -1,0 +1,168 @@
+"""The progress report read back with pypdf: patient, scores, deltas, symmetry, charts, audit."""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import re
+from collections import Counter
+
+import pypdf
+import pytest
+from pypdf.generic import ContentStream
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.reports.progress_report import render_progress_report
+from ptdesk.services import audit
+from ptdesk.services.clinic import update_settings
+from ptdesk.services.errors import NotFoundError
+from ptdesk.services.progress_report import progress_report, progress_report_pdf
+from tests.factories import ACTOR, make_episode, make_patient
+from tests.integration.progress_data import REPORT_DAY, add_plan_and_runs, build_chart
+
+
+def _flat(value: str) -> str:
+    return re.sub(r"\s+", " ", value).strip()
+
+
+def _reader(pdf: bytes) -> pypdf.PdfReader:
+    return pypdf.PdfReader(io.BytesIO(pdf))
+
+
+def _text(pdf: bytes) -> str:
+    return _flat(" ".join(page.extract_text() for page in _reader(pdf).pages))
+
+
+def _drawing_ops(pdf: bytes) -> Counter[bytes]:
+    """Path operators over all pages: lines (l), rectangles (re), curves (c)."""
+    reader = _reader(pdf)
+    ops: Counter[bytes] = Counter()
+    for page in reader.pages:
+        for _, operator in ContentStream(page.get_contents(), reader).operations:
+            ops[operator] += 1
+    return ops
+
+
+@pytest.fixture
+def chart(session_factory: SessionFactory):
+    update_settings(session_factory, name="Riverside Running Physio", phone="(503) 555-0100")
+    built = build_chart(session_factory)
+    add_plan_and_runs(session_factory, built.patient_id)
+    return built
+
+
+@pytest.fixture
+def pdf(session_factory, chart) -> bytes:
+    return progress_report_pdf(session_factory, actor=ACTOR, patient_id=chart.patient_id,
+                               on=REPORT_DAY)
+
+
+def test_patient_episode_and_clinic_are_printed(pdf) -> None:
+    text = _text(pdf)
+    for expected in ("Zoë Ødegård-Núñez", "PR-0042", "June 3, 1994", "Dr. Ana Ruiz",
+                     "Patellofemoral pain syndrome", "M22.2X1", "Riverside Running Physio",
+                     "Physical therapy progress report"):
+        assert expected in text, expected
+    assert re.search(r"Visits to date 3 \(Oct 1, 2026 – November 5, 2026\)", text)
+    assert _reader(pdf).pages[0].extract_text().count("Zoë Ødegård-Núñez") >= 2  # + footer
+
+
+def test_scores_deltas_and_mcid_readings(pdf) -> None:
+    text = _text(pdf)
+    assert "LEFS 54 → 66 (+12): meaningful improvement" in text
+    assert "Kujala 83 → 97 (+14): meaningful improvement" in text
+    assert "NPRS 5 → 4 (−1): within the minimal important change" in text
+    # The outcome table: measure, scale, intake, latest, change, reading.
+    assert re.search(r"LEFS 0–80, higher is better 54 66 \+12 ▲ meaningful improvement", text)
+    assert re.search(r"Kujala 0–100, higher is better 83 97 \+14", text)
+    assert "1.16 points in patellofemoral pain (Piva 2009)" in text
+
+
+def test_strength_symmetry_table(pdf) -> None:
+    text = _text(pdf)
+    assert re.search(r"Hip abduction \(gluteus medius/minimus\) 100 N 85 N 85% ⚑ 72% ▲ Better",
+                     text)
+    assert re.search(r"Hip extension \(gluteus maximus\) 5 4\+ 87% ⚑ 80% ● Within error", text)
+    assert re.search(r"Knee extension \(quadriceps\) 30 kg 28 kg 93% 83% ▲ Better", text)
+    assert "Hip abduction LSI 72% → 85%: better" in text
+
+
+def test_evaluation_plan_and_goals(pdf) -> None:
+    text = _text(pdf)
+    assert re.search(r"Knee flexion L 140° · R 128° L 140° · R 138°", text)
+    assert "L 0° · R −3°" in text
+    assert "Run 10 miles without knee pain by March 1, 2027 Open" in text
+    assert "3 runs a week" in text and "Week 5 of 11" in text
+    assert "went over the 10% weekly cap in week 2" in text
+    assert "treating physical therapist" in text
+
+
+def test_charts_are_drawn_as_vector_graphics(session_factory, chart, pdf) -> None:
+    text = _text(pdf)
+    for title in ("Pain now (NPRS 0–10, lower is better)", "LEFS (0–80, higher is better)",
+                  "Kujala AKPS (0–100, higher is better)", "Limb symmetry index (%)",
+                  "Weekly running (min): planned vs done", "Intake ± MCID (9)",
+                  "Over the 10% cap", "±10% test error"):
+        assert title in text, title
+    report = progress_report(session_factory, actor=ACTOR, patient_id=chart.patient_id,
+                             on=REPORT_DAY)
+    bare = render_progress_report(dataclasses.replace(
+        report, pain_chart=None, outcome_charts=(), lsi_chart=None, volume_chart=None))
+    assert "Limb symmetry index" not in _text(bare)
+    with_charts, without = _drawing_ops(pdf), _drawing_ops(bare)
+    # Axes, grid lines, polylines, bars and bands: far more paths than the tables alone.
+    assert with_charts[b"l"] - without[b"l"] > 60
+    assert with_charts[b"re"] - without[b"re"] > 20
+    assert with_charts[b"c"] > without[b"c"]  # the point markers are circles
+
+
+def test_report_values_behind_the_pdf(session_factory, chart) -> None:
+    report = progress_report(session_factory, actor=ACTOR, patient_id=chart.patient_id,
+                             on=REPORT_DAY)
+    scores = {row.measure: row for row in report.scores}
+    assert (scores["LEFS"].intake, scores["LEFS"].latest, scores["LEFS"].change,
+            scores["LEFS"].flag) == ("54", "66", "+12", "better")
+    assert scores["NPRS"].flag == "within_error"
+    assert [row.muscle_group.split(" (")[0] for row in report.symmetry] == [
+        "Hip abduction", "Hip extension", "Knee extension"]
+    # Groups ever below 90%, weakest first: hip abduction 72%, hip extension 80%, knee 83%.
+    assert report.lsi_chart is not None
+    assert [line.label for line in report.lsi_chart.lines] == [
+        "Hip abduction", "Hip extension", "Knee extension"]
+    assert [len(line.points) for line in report.lsi_chart.lines] == [3, 2, 2]
+    assert report.volume_chart is not None
+    assert [bar.over_cap for bar in report.volume_chart.bars[:3]] == [False, True, False]
+    assert report.pain_chart is not None and len(report.pain_chart.lines[0].points) == 3
+
+
+def test_printing_is_audited_and_fonts_are_embedded(session_factory, chart, pdf) -> None:
+    entries = audit.entries_for_patient(session_factory, chart.patient_id)
+    assert [(e.action, e.record_type) for e in entries][-1] == ("print", "progress_report")
+    assert "Zoë" not in entries[-1].summary  # no PHI in the audit text
+    fonts = set()
+    for page in _reader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    assert fonts and all("DejaVu" in name for name in fonts), fonts
+
+
+def test_a_new_episode_without_visits_still_prints(session_factory) -> None:
+    patient = make_patient(session_factory, mrn="PR-0100")
+    with pytest.raises(NotFoundError):
+        progress_report(session_factory, actor=ACTOR, patient_id=patient.id)
+    make_episode(session_factory, patient.id)
+    pdf = progress_report_pdf(session_factory, actor=ACTOR, patient_id=patient.id,
+                              on=REPORT_DAY)
+    text = _text(pdf)
+    assert "Alex Runner" in text and "Visits to date 0" in text
+    assert "Limb symmetry index" not in text
+    with pytest.raises(NotFoundError):
+        progress_report(session_factory, actor=ACTOR, patient_id=98765)
+
+
+def test_a4_clinics_get_a4_pages(session_factory, chart) -> None:
+    update_settings(session_factory, name="Klinik Nord", paper_size="a4")
+    pdf = progress_report_pdf(session_factory, actor=ACTOR, patient_id=chart.patient_id,
+                              on=REPORT_DAY)
+    box = _reader(pdf).pages[0].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)
