@@ -36,21 +36,26 @@ from ptdesk.reports.runplan_pdf import render_runplan  # noqa: E402
 
 CLINIC = ClinicInfo("Riverside Running Physio", "12 Mill Lane, Springfield, OR 97477",
                     "(541) 555-0142", None, "letter")
-PROGRAMME = ("straight_leg_raise", "quad_set", "clamshell", "side_lying_hip_abduction",
-             "glute_bridge", "wall_squat", "quadriceps_stretch", "calf_stretch")
+TEMPLATE = "runners_knee_phase_1"  # 8 exercises, as a clinic would hand out after a first visit
+SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs together",
+              "each": "Each leg"}
 
 
-def _sheet() -> ExerciseSheet:
-    library = lib.load_library_from(REPO / "resources" / "exercises")
-    illustrations = REPO / "resources" / "illustrations"
+def sheet_for(template_id: str = TEMPLATE) -> ExerciseSheet:
+    """The shipped template dosed and worded as the handout service does it."""
+    resources = REPO / "resources"
+    library = lib.load_library_from(resources / "exercises")
+    template = lib.load_templates_from(resources / "templates", library)[template_id]
     items = []
-    for exercise_id in PROGRAMME:
-        ex = library[exercise_id]
-        drawing = illustrations / ex.illustration
+    for entry in template.items:
+        ex = library[entry.exercise]
+        side = entry.side_for(ex)
+        drawing = resources / "illustrations" / ex.illustration
         items.append(ExerciseSheetItem(
             name=ex.name, purpose=ex.purpose, steps=ex.steps,
-            dosage_text=lib.exercise_dosage_in_words(ex), side_text=ex.side.capitalize(),
-            precautions=ex.precautions, note=ex.dosage.note,
+            dosage_text=lib.exercise_dosage_in_words(ex, entry.dosage_for(ex), side),
+            side_text=SIDE_WORDS[side] if ex.limb else "",
+            precautions=ex.precautions, note=entry.dosage_for(ex).note,
             image_path=drawing if drawing.exists() else None,
         ))
     return ExerciseSheet(CLINIC, "Dana Whitfield, PT, DPT", "Zoë Ødegård-Núñez",
@@ -91,7 +96,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=30)
     runs = parser.parse_args().runs
-    sheet, handout = _sheet(), _handout()
+    sheet, handout = sheet_for(), _handout()
     drawn = sum(item.image_path is not None for item in sheet.items)
     print(f"Exercise sheet: {len(sheet.items)} exercises ({drawn} with drawings); "
           f"plan: {len(handout.plan.weeks)} weeks, "

@@ -7,7 +7,6 @@ from pathlib import Path
 from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.units import inch, mm
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     Paragraph,
@@ -19,11 +18,12 @@ from ptdesk.reports import styles as s
 from ptdesk.reports.dto import ExerciseSheet, ExerciseSheetItem
 
 DOC_TITLE = "Home exercises"
-_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-_LEFT_W = 2.75 * inch
-_PICTURE_W = 2.35 * inch
-_PICTURE_H = 1.6 * inch
-_TICK_BOX = 0.36 * inch  # 9 mm: room for a tick with a ballpoint pen
+_DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+_LEFT_W = 3.0 * inch
+_GUTTER = 4 * mm
+_PICTURE_H = 1.45 * inch
+_TICK_BOX = 0.305 * inch  # 7.7 mm: room for a tick with a ballpoint pen
+_TICK_LABEL_W = 0.7 * inch
 
 _INTRO = (
     "Do these exercises the way your therapist showed you. Move slowly and keep breathing. "
@@ -35,11 +35,11 @@ _INTRO = (
 def render_exercise_sheet(sheet: ExerciseSheet) -> bytes:
     """The sheet as PDF bytes on the clinic's paper size."""
     width = s.content_width(sheet.clinic.paper_size)
-    story: list[Flowable] = [*_title_block(sheet, width)]
+    # The warning signs come first: they matter more than any one exercise.
+    story: list[Flowable] = [*_title_block(sheet, width), _stop_and_call_box(sheet, width)]
     for number, item in enumerate(sheet.items, start=1):
         story.append(_exercise_card(number, item, width))
-        story.append(Spacer(1, 5 * mm))
-    story.append(_stop_and_call_box(sheet, width))
+        story.append(Spacer(1, 4 * mm))
     return s.build_pdf(
         story,
         clinic=sheet.clinic,
@@ -96,23 +96,24 @@ def _exercise_card(number: int, item: ExerciseSheetItem, width: float) -> Flowab
     st = s.styles()
     parts: list[Flowable] = [_name_bar(number, item.name, width)]
 
-    details: list[Flowable] = []
-    if item.purpose.strip():
-        details.append(Paragraph(s.text(item.purpose), st.purpose))
-    details.append(_dose_box(item))
-    if item.steps:
-        details.append(Paragraph("How to do it", st.label))
-        for step_no, step in enumerate(item.steps, start=1):
-            details.append(Paragraph(s.text(step), st.step, bulletText=f"{step_no}."))
-
-    # Picture and tick boxes share the left column so a card stays short (2-3 a page).
+    left_w = _LEFT_W
+    right_w = width - left_w
+    # Left: what to look at and how much (picture, dose, tick boxes).
     left: list[Flowable] = []
-    pic = s.picture(item.image_path, _PICTURE_W, _PICTURE_H, item.image_bytes)
+    pic = s.picture(item.image_path, left_w - _GUTTER, _PICTURE_H, item.image_bytes)
     if pic is not None:
-        pic.hAlign = "CENTER"
-        left += [pic, Spacer(1, 3 * mm)]
-    left.append(_tick_grid())
-    body = Table([[left, details]], colWidths=[_LEFT_W, width - _LEFT_W])
+        pic.hAlign = "LEFT"
+        left += [pic, Spacer(1, 2 * mm)]
+    left += [_dose_box(item, left_w - _GUTTER), _tick_grid()]
+    # Right: what it is for and how to do it, with the warnings next to the steps.
+    right: list[Flowable] = []
+    if item.purpose.strip():
+        right.append(Paragraph(s.text(item.purpose), st.purpose))
+    for step_no, step in enumerate(item.steps, start=1):
+        right.append(Paragraph(s.text(step), st.step, bulletText=f"{step_no}."))
+    if item.precautions:
+        right.append(_precautions(item.precautions, right_w))
+    body = Table([[left, right]], colWidths=[left_w, right_w])
     # splitInRow lets a clinician-lengthened card still break instead of failing the print.
     body.splitInRow = 1
     body.setStyle(
@@ -121,15 +122,13 @@ def _exercise_card(number: int, item: ExerciseSheetItem, width: float) -> Flowab
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                ("RIGHTPADDING", (0, 0), (0, -1), 4 * mm),
-                ("TOPPADDING", (0, 0), (-1, -1), 6),
+                ("RIGHTPADDING", (0, 0), (0, -1), _GUTTER),
+                ("TOPPADDING", (0, 0), (-1, -1), 5),
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
             ]
         )
     )
     parts.append(body)
-    if item.precautions:
-        parts.append(_precautions(item.precautions, width))
     if item.note.strip():
         parts.append(_note(item.note))
     return KeepTogether(parts)
@@ -137,7 +136,7 @@ def _exercise_card(number: int, item: ExerciseSheetItem, width: float) -> Flowab
 
 def _name_bar(number: int, name: str, width: float) -> Table:
     st = s.styles()
-    style = st.heading.clone("card_name", spaceBefore=0, spaceAfter=0)
+    style = st.heading.clone("card_name", fontSize=15, leading=19, spaceBefore=0, spaceAfter=0)
     bar = Table([[Paragraph(f"{number}.&nbsp; {s.text(name)}", style)]], colWidths=[width])
     bar.setStyle(
         s.table_style(
@@ -153,28 +152,27 @@ def _name_bar(number: int, name: str, width: float) -> Table:
     return bar
 
 
-def _dose_box(item: ExerciseSheetItem) -> Table:
+def _dose_box(item: ExerciseSheetItem, width: float) -> Table:
     st = s.styles()
-    rows = [
-        [Paragraph("How much", st.label), Paragraph(s.text(item.dosage_text), st.body_bold)],
-    ]
+    # Label and value share a line: a card's height decides how many fit on a page.
+    label = f'<font name="{s.FONT_BOLD}" size="10.5" color="#{s.MUTED.hexval()[2:]}">{{}}</font>'
+    value = st.body_bold.clone("dose", spaceAfter=0)
+    rows = [[Paragraph(f"{label.format('How much:')} {s.text(item.dosage_text)}", value)]]
     if item.side_text.strip():
-        rows.append([Paragraph("Side", st.label), Paragraph(s.text(item.side_text), st.body_bold)])
-    box = Table(rows, colWidths=[1.1 * inch, None], hAlign="LEFT")
+        rows.append([Paragraph(f"{label.format('Side:')} {s.text(item.side_text)}", value)])
+    box = Table(rows, colWidths=[width], hAlign="LEFT")
     box.setStyle(
         s.table_style(
             [
-                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BOX", (0, 0), (-1, -1), 0.8, s.RULE),
-                ("LEFTPADDING", (0, 0), (-1, -1), 6),
-                ("TOPPADDING", (0, 0), (-1, -1), 4),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1),
                 ("LINEBELOW", (0, 0), (-1, -2), 0.4, s.RULE),
+                ("LEFTPADDING", (0, 0), (-1, -1), 6),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
         )
     )
-    box.spaceBefore = 2
-    box.spaceAfter = 6
+    box.spaceAfter = 5
     return box
 
 
@@ -196,7 +194,7 @@ def _precautions(precautions: tuple[str, ...], width: float) -> Table:
             ]
         )
     )
-    box.spaceBefore = 4
+    box.spaceBefore = 3
     return box
 
 
@@ -205,7 +203,7 @@ def _note(note: str) -> Paragraph:
     # A bordered paragraph (not a table cell) so even a page-long note can split cleanly.
     style = st.body.clone(
         "note", borderColor=s.RULE, borderWidth=0.8, borderPadding=(6, 8, 6, 8),
-        leftIndent=8, rightIndent=8, spaceBefore=12, spaceAfter=8,
+        leftIndent=8, rightIndent=8, spaceBefore=10, spaceAfter=6,
     )
     return Paragraph(f"<b>Note from your therapist:</b> {s.text(note)}", style)
 
@@ -213,23 +211,28 @@ def _note(note: str) -> Paragraph:
 def _tick_grid() -> Table:
     st = s.styles()
     day_style = st.label.clone("day", alignment=TA_CENTER, fontSize=9.5, leading=11)
-    days = [Paragraph(day, day_style) for day in _DAYS]
+    # The label sits beside the boxes, not above them: a card's height decides the page count.
+    label_style = st.label.clone("tick_label", fontSize=9.5, leading=11)
+    label = Paragraph("Tick when done", label_style)
     grid = Table(
-        [[Paragraph("Tick each day you do it:", st.label)] + [""] * 6, days, [""] * 7],
-        colWidths=[_TICK_BOX] * 7,
-        rowHeights=[None, None, _TICK_BOX],
-        hAlign="CENTER",
+        [[label] + [Paragraph(day, day_style) for day in _DAYS], [""] * 8],
+        colWidths=[_TICK_LABEL_W] + [_TICK_BOX] * 7,
+        rowHeights=[None, _TICK_BOX],
+        hAlign="LEFT",
     )
     grid.setStyle(
         s.table_style(
             [
-                ("SPAN", (0, 0), (-1, 0)),
-                ("GRID", (0, 2), (-1, 2), 1, s.GRID),
-                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("SPAN", (0, 0), (0, 1)),
+                ("VALIGN", (0, 0), (0, 1), "MIDDLE"),
+                ("GRID", (1, 1), (-1, 1), 1, s.GRID),
+                ("VALIGN", (1, 0), (-1, -1), "BOTTOM"),
                 ("LEFTPADDING", (0, 0), (-1, -1), 0),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (0, -1), 4),
                 ("TOPPADDING", (0, 0), (-1, -1), 0),
-                ("BOTTOMPADDING", (0, 0), (-1, 1), 2),
+                ("BOTTOMPADDING", (0, 0), (-1, 0), 2),
+                ("BOTTOMPADDING", (0, 0), (0, -1), 0),
             ]
         )
     )
@@ -259,4 +262,5 @@ def _stop_and_call_box(sheet: ExerciseSheet, width: float) -> Flowable:
             ]
         )
     )
-    return KeepTogether([CondPageBreak(1 * inch), box])
+    box.spaceAfter = 5 * mm
+    return box

@@ -1,4 +1,4 @@
-"""Vector charts for the progress report (reportlab graphics): dated lines and weekly volume bars."""
+"""Vector charts for the progress report (reportlab graphics): dated lines, weekly volume bars."""
 
 from __future__ import annotations
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import (
     CondPageBreak,
@@ -53,7 +55,7 @@ def write_progress_report(report: ProgressReport, path: Path | str) -> Path:
 
 # ---- building blocks -----------------------------------------------------------------
 
-def _small_styles() -> tuple[object, object, object, object]:
+def _small_styles() -> tuple[ParagraphStyle, ParagraphStyle, ParagraphStyle, ParagraphStyle]:
     """Table text a little smaller than the handouts: this page is for clinicians."""
     st = s.styles()
     cell = st.cell.clone("pr_cell", fontSize=9.5, leading=12)
@@ -70,8 +72,8 @@ def _heading(text: str) -> Paragraph:
                                             spaceBefore=9, spaceAfter=4))
 
 
-def _grid(rows: list[list[object]], widths: list[float], extra: list[tuple[object, ...]] = ()
-          ) -> Table:
+def _grid(rows: list[list[object]], widths: list[float],
+          extra: Sequence[tuple[object, ...]] = ()) -> Table:
     table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
     table.setStyle(s.table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),

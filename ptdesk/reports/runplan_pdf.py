@@ -263,7 +263,7 @@ def _week_table(plan: Plan, width: float) -> Table:
         if week.lighter:
             label += "<br/><font size=9.5>lighter week</font>"
         if week.done is not None:
-            label += "<br/><font size=9.5>✓ done</font>"
+            label += "<br/><font size=9.5>✓ logged</font>"
         rows.append([
             Paragraph(label, centre),
             Paragraph(_week_dates(week.start), st.cell),
@@ -284,8 +284,20 @@ def _evidence_style() -> object:
                                   spaceBefore=8)
 
 
+# The patient brings the log to visits every week or two, so it covers the next few
+# weeks only; a year of empty rows would be pages nobody fills in.
+LOG_WEEKS = 6
+
+
+def log_weeks(plan: Plan) -> list[PlanWeek]:
+    """The weeks the paper log covers: the next LOG_WEEKS not yet logged."""
+    upcoming = [week for week in plan.weeks if week.done is None and week.sessions]
+    return upcoming[:LOG_WEEKS]
+
+
 def _log_grid(plan: Plan, width: float) -> list[Flowable]:
     st = s.styles()
+    weeks = log_weeks(plan)
     head_style = st.cell_bold.clone("log_head", textColor=white, fontSize=11, leading=13.5)
     rows: list[list[object]] = [[
         Paragraph("Week", head_style), Paragraph("Date", head_style),
@@ -293,7 +305,7 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
         Paragraph("Next morning (circle one)", head_style),
     ]]
     banding: list[tuple[object, ...]] = []
-    for week in plan.weeks:
+    for week in weeks:
         first = len(rows)
         if week.week % 2 == 0 and week.sessions:
             banding.append(("BACKGROUND", (0, first), (-1, first + len(week.sessions) - 1),
@@ -322,5 +334,8 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
     ]))  # type: ignore[list-item]
     intro = ("After each run, write what you did, your pain during the run (0 = none, "
              "10 = worst), and the next morning circle how it feels compared with before.")
+    if weeks and weeks[-1] is not plan.weeks[-1]:
+        intro += (f" This log covers weeks {weeks[0].week} to {weeks[-1].week}. Bring it to your "
+                  "next visit and we will give you the next pages.")
     return [Paragraph("Your running log", st.heading), Paragraph(intro, st.body),
             Spacer(1, 2 * mm), table]

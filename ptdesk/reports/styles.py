@@ -55,24 +55,14 @@ RED = colors.HexColor("#b3261e")
 RED_LIGHT = colors.HexColor("#fbe4e2")
 
 MARGIN = 15 * mm
-_HEADER_GAP = 5 * mm
+_HEADER_GAP = 4 * mm
 _FOOTER_HEIGHT = 13 * mm
-
-
-@functools.cache
-def resources_dir() -> Path:
-    """The shipped resources folder, installed as `ptdesk_resources`."""
-    try:
-        return Path(str(importlib.resources.files("ptdesk_resources")))
-    except ModuleNotFoundError:
-        # Running from a source checkout that was not pip-installed.
-        return Path(__file__).resolve().parents[2] / "resources"
 
 
 @functools.cache
 def register_fonts() -> None:
     """Register DejaVu Sans so any Latin, Greek or Cyrillic name prints (embedded subset)."""
-    fonts = resources_dir() / "fonts"
+    fonts = Path(str(importlib.resources.files("ptdesk_resources"))) / "fonts"
     for name, filename in (
         (FONT, "DejaVuSans.ttf"),
         (FONT_BOLD, "DejaVuSans-Bold.ttf"),
@@ -87,7 +77,7 @@ def register_fonts() -> None:
 
 @dataclass(frozen=True, slots=True)
 class Styles:
-    """Paragraph styles for handouts; body text is 12.5 pt for older eyes."""
+    """Paragraph styles for handouts; body text is 12 pt or more, for older eyes."""
 
     title: ParagraphStyle
     heading: ParagraphStyle
@@ -128,10 +118,13 @@ def styles() -> Styles:
         ),
         body=body,
         body_bold=ParagraphStyle("body_bold", parent=body, fontName=FONT_BOLD),
-        purpose=ParagraphStyle("purpose", parent=body, fontName=FONT_ITALIC, textColor=MUTED),
+        # Lists and the purpose line run slightly tighter than prose; still 12 pt type.
+        purpose=ParagraphStyle(
+            "purpose", parent=body, fontName=FONT_ITALIC, textColor=MUTED, leading=14.5
+        ),
         step=ParagraphStyle(
-            "step", parent=body, leftIndent=20, bulletIndent=0, bulletFontName=FONT_BOLD,
-            bulletFontSize=12, spaceAfter=2,
+            "step", parent=body, leading=14.5, leftIndent=20, bulletIndent=0,
+            bulletFontName=FONT_BOLD, bulletFontSize=12, spaceAfter=2,
         ),
         label=ParagraphStyle(
             "label", parent=body, fontName=FONT_BOLD, fontSize=10.5, leading=13,
@@ -197,10 +190,8 @@ class ScaledDrawing(Flowable):
 
     def __init__(self, drawing: Drawing, scale: float) -> None:
         super().__init__()
-        self.drawing = drawing
-        self.scale = scale
-        self.width = drawing.width * scale
-        self.height = drawing.height * scale
+        self.drawing, self.scale = drawing, scale
+        self.width, self.height = drawing.width * scale, drawing.height * scale
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -235,72 +226,65 @@ def _use_dejavu(group: Group) -> None:
             node.fontName = FONT_BOLD if "bold" in node.fontName.lower() else FONT
 
 
-@functools.lru_cache(maxsize=256)
-def _image_size(path: str, mtime_ns: int) -> tuple[int, int] | None:
-    try:
-        return ImageReader(path).getSize()
-    except Exception:  # unreadable photo: print the rest of the handout
-        return None
+def _photo(source: str | bytes, max_width: float, max_height: float) -> Flowable | None:
+    def open_source() -> Any:
+        return io.BytesIO(source) if isinstance(source, bytes) else source
 
-
-def _photo_from_bytes(data: bytes, max_width: float, max_height: float) -> Flowable | None:
     try:
-        size = ImageReader(io.BytesIO(data)).getSize()
-    except Exception:  # unreadable photo: print the rest of the handout
+        width, height = ImageReader(open_source()).getSize()
+    except Exception:  # an unreadable photo must never stop the handout printing
         return None
-    if min(size) <= 0:
+    if width <= 0 or height <= 0:
         return None
-    scale = min(max_width / size[0], max_height / size[1])
-    return Image(io.BytesIO(data), width=size[0] * scale, height=size[1] * scale)
+    scale = min(max_width / width, max_height / height)
+    return Image(open_source(), width=width * scale, height=height * scale)
 
 
 def picture(
     path: Path | None, max_width: float, max_height: float, data: bytes | None = None
 ) -> Flowable | None:
     """A photo's bytes, or an SVG drawing / JPG / PNG file, scaled to fit; None if unusable."""
-    if data:
-        photo = _photo_from_bytes(data, max_width, max_height)
-        if photo is not None:
-            return photo
-    if path is None:
-        return None
+    photo = _photo(data, max_width, max_height) if data else None
+    if photo is not None or path is None:
+        return photo
     path = Path(str(path))  # importlib.resources may hand over a Traversable
     try:
         mtime_ns = path.stat().st_mtime_ns
     except OSError:
         return None
-    if path.suffix.lower() in (".svg", ".svgz"):
-        drawing = _load_svg(str(path), mtime_ns)
-        if drawing is None or drawing.width <= 0 or drawing.height <= 0:
-            return None
-        scale = min(max_width / drawing.width, max_height / drawing.height)
-        return ScaledDrawing(drawing, scale)
-    size = _image_size(str(path), mtime_ns)
-    if size is None or min(size) <= 0:
+    if path.suffix.lower() not in (".svg", ".svgz"):
+        return _photo(str(path), max_width, max_height)
+    drawing = _load_svg(str(path), mtime_ns)
+    if drawing is None or drawing.width <= 0 or drawing.height <= 0:
         return None
-    scale = min(max_width / size[0], max_height / size[1])
-    return Image(str(path), width=size[0] * scale, height=size[1] * scale)
+    return ScaledDrawing(drawing, min(max_width / drawing.width, max_height / drawing.height))
 
 
 # --- page frame ---------------------------------------------------------------------------
 
 
-def _header_flowables(clinic: ClinicInfo) -> list[Paragraph]:
+def _header_flowables(clinic: ClinicInfo, compact: bool) -> list[Paragraph]:
     st = styles()
-    parts = [Paragraph(text(clinic.name), st.clinic_name)]
     lines = [text(line) for line in (clinic.address, clinic.phone and f"Phone: {clinic.phone}")]
-    if any(lines):
-        parts.append(Paragraph(" · ".join(line for line in lines if line), st.clinic_line))
+    contact = " · ".join(line for line in lines if line)
+    if compact:
+        # Pages after the first: one line, so more of each page is left for the patient.
+        name = f'<font name="{FONT_BOLD}" color="#{ACCENT.hexval()[2:]}">{text(clinic.name)}</font>'
+        return [Paragraph(" · ".join(part for part in (name, contact) if part), st.clinic_line)]
+    parts = [Paragraph(text(clinic.name), st.clinic_name)]
+    if contact:
+        parts.append(Paragraph(contact, st.clinic_line))
     return parts
 
 
 class _Header:
-    """Measures the clinic header once, then draws it on every page."""
+    """Measures the clinic header once, then draws it on every page (full or compact)."""
 
-    def __init__(self, clinic: ClinicInfo, page: tuple[float, float]) -> None:
+    def __init__(self, clinic: ClinicInfo, page: tuple[float, float], compact: bool) -> None:
         self.page_w, self.page_h = page
         width = self.page_w - 2 * MARGIN
-        self.logo = picture(clinic.logo_path, 1.6 * inch, 0.75 * inch, clinic.logo_bytes)
+        logo_box = (0.9 * inch, 0.3 * inch) if compact else (1.6 * inch, 0.75 * inch)
+        self.logo = picture(clinic.logo_path, *logo_box, clinic.logo_bytes)
         # wrap() gives the drawn size for drawings and photos alike.
         self.logo_w, self.logo_h = (
             self.logo.wrap(width, self.page_h) if self.logo is not None else (0.0, 0.0)
@@ -308,8 +292,9 @@ class _Header:
         gap = 4 * mm if self.logo is not None else 0.0
         self.text_x = MARGIN + self.logo_w + gap
         self.text_w = width - self.logo_w - gap
-        self.parts = _header_flowables(clinic)
+        self.parts = _header_flowables(clinic, compact)
         self.text_h = sum(p.wrap(self.text_w, self.page_h)[1] for p in self.parts)
+        self.rule_width = 0.8 if compact else 1.2
         self.height = max(self.text_h, self.logo_h) + 3 * mm  # room for the rule below
 
     def draw(self, canv: Canvas, _doc: BaseDocTemplate) -> None:
@@ -324,7 +309,7 @@ class _Header:
             part.drawOn(canv, self.text_x, y)
         canv.saveState()
         canv.setStrokeColor(ACCENT)
-        canv.setLineWidth(1.2)
+        canv.setLineWidth(self.rule_width)
         rule_y = top - self.height + 1 * mm
         canv.line(MARGIN, rule_y, self.page_w - MARGIN, rule_y)
         canv.restoreState()
@@ -382,26 +367,32 @@ def build_pdf(
     """Lay the story out on the clinic's paper with header and numbered footer."""
     register_fonts()
     page = page_size(clinic.paper_size)
-    header = _Header(clinic, page)
+    first, later = _Header(clinic, page, compact=False), _Header(clinic, page, compact=True)
     buffer = io.BytesIO()
     # Metadata stays generic: a PDF's properties are often shown in places the page is not.
     doc = BaseDocTemplate(
         buffer, pagesize=page, title=doc_title, author=clinic.name or "PT Desk",
         creator="PT Desk", leftMargin=MARGIN, rightMargin=MARGIN,
-        topMargin=MARGIN + header.height + _HEADER_GAP, bottomMargin=MARGIN + _FOOTER_HEIGHT,
+        topMargin=MARGIN + first.height + _HEADER_GAP, bottomMargin=MARGIN + _FOOTER_HEIGHT,
         initialFontName=FONT, initialFontSize=12,
     )
-    frame = Frame(
-        doc.leftMargin, doc.bottomMargin, doc.width, doc.height,
-        leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="body",
-    )
 
-    def draw_page(canv: Canvas, d: BaseDocTemplate) -> None:
-        header.draw(canv, d)
-        if on_page is not None:
-            on_page(canv, d)
+    def template(template_id: str, header: _Header, after: str | None) -> PageTemplate:
+        top = page[1] - MARGIN - header.height - _HEADER_GAP
+        frame = Frame(
+            MARGIN, doc.bottomMargin, doc.width, top - doc.bottomMargin,
+            leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id=template_id,
+        )
 
-    doc.addPageTemplates([PageTemplate(id="handout", frames=[frame], onPage=draw_page)])
+        def draw_page(canv: Canvas, d: BaseDocTemplate) -> None:
+            header.draw(canv, d)
+            if on_page is not None:
+                on_page(canv, d)
+
+        return PageTemplate(id=template_id, frames=[frame], onPage=draw_page,
+                            autoNextPageTemplate=after)
+
+    doc.addPageTemplates([template("first", first, "later"), template("later", later, None)])
     footer = f"{text(patient_name)} · {doc_title} · {long_date(day)}"
     doc.build(list(story), canvasmaker=_numbered_canvas(footer))
     return buffer.getvalue()

@@ -12,7 +12,7 @@ from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.runplan import describe_pain_rules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.services import audit
-from ptdesk.services.clinic import get_clinician, get_settings
+from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientSummary, find_by_mrn
 from ptdesk.services.prescriptions import active_prescription
@@ -43,8 +43,14 @@ def _full_name(patient: PatientSummary) -> str:
 
 
 def _clinician_name(session_factory: SessionFactory, clinician_id: int | None, actor: str) -> str:
+    """The clinician who wrote it; else the signed-in clinician; else a neutral phrase.
+
+    An OS login name ("root", "jsmith") means nothing to a patient, so it never prints.
+    """
     clinician = get_clinician(session_factory, clinician_id)
-    return clinician.signature_name if clinician else actor
+    if clinician is None:
+        clinician = next((c for c in list_clinicians(session_factory) if c.username == actor), None)
+    return clinician.signature_name if clinician else "Your physical therapist"
 
 
 def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: int,
@@ -73,7 +79,7 @@ def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: i
                 image_path=image, image_bytes=ex.photo,
             ))
     clinic = _clinic(session_factory)
-    clinician = _clinician_name(session_factory, None, actor)
+    clinician = _clinician_name(session_factory, prescription.clinician_id, actor)
     return ExerciseSheet(clinic=clinic, clinician_name=clinician, patient_name=_full_name(patient),
                          date=on or date.today(), items=tuple(items))
 
@@ -111,7 +117,8 @@ def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: 
     if stored is None:
         raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")
     return RunPlanHandout(
-        clinic=_clinic(session_factory), clinician_name=_clinician_name(session_factory, None, actor),
+        clinic=_clinic(session_factory),
+        clinician_name=_clinician_name(session_factory, stored.clinician_id, actor),
         patient_name=_full_name(patient), date=on or date.today(), plan=stored.plan,
         cadence_target_spm=_cadence_target(session_factory, patient_id),
         pain_rules=tuple(describe_pain_rules(stored.rules)),

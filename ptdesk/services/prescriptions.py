@@ -59,6 +59,7 @@ class PrescriptionInfo:
     note: str
     items: tuple[DosedItem, ...]
     version: int
+    clinician_id: int | None = None
 
 
 def _item(row: PrescriptionItem) -> DosedItem:
@@ -72,7 +73,8 @@ def _item(row: PrescriptionItem) -> DosedItem:
 
 def _info(row: Prescription) -> PrescriptionInfo:
     return PrescriptionInfo(row.id, row.patient_id, row.effective_date, row.status,
-                            row.supersedes_id, row.note, tuple(_item(i) for i in row.items), row.version)
+                            row.supersedes_id, row.note, tuple(_item(i) for i in row.items),
+                            row.version, row.clinician_id)
 
 
 def _active_row(session: Session, patient_id: int) -> Prescription | None:

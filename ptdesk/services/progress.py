@@ -1,4 +1,4 @@
-"""Progress between sessions: pain, outcome, symmetry and running-volume series, and change lines."""
+"""Progress between sessions: pain, outcome, symmetry and running-volume series, change lines."""
 
 from __future__ import annotations
 
@@ -234,8 +234,9 @@ def volume_from(stored: StoredPlan, logged_weeks: Sequence[LoggedWeek]) -> Volum
             reference = prev_planned
         ceiling = None if reference is None else (reference[0] * factor, reference[1] * factor)
         plan_values = (plan_week.total, plan_week.longest) if plan_week else None
+        start = plan_week.start if plan_week else log.start  # type: ignore[union-attr]
         weeks.append(VolumeWeek(
-            week=number, start=plan_week.start if plan_week else log.start,  # type: ignore[union-attr]
+            week=number, start=start,
             planned_total=_f(plan_values and plan_values[0]),
             planned_longest=_f(plan_values and plan_values[1]),
             done_total=_f(done and done[0]), done_longest=_f(done and done[1]),

@@ -26,7 +26,8 @@ _LSI_WORDS = {"better": "better", "worse": "worse", "within_error": "within meas
 class ChangeLine:
     """One measure's change between two visits, flagged better / worse / within_error.
 
-    `key` is the measure ("nprs", "lefs", "kujala", "psfs") or "lsi:<muscle group>".
+    `key` is the measure ("nprs", "lefs", "kujala", "psfs") or "lsi:<muscle group>";
+    `reading` is the interpretation alone ("meaningful improvement"), `text` the full line.
     """
 
     key: str
@@ -38,6 +39,7 @@ class ChangeLine:
     delta: float
     flag: str
     text: str
+    reading: str
 
 
 class _Dated(Protocol):
@@ -73,9 +75,10 @@ def outcome_line(
     reading = oc.interpret_change(info.key, _score(measure, before[0], before[2]),
                                   _score(measure, after[0], after[2]), patellofemoral)
     signed, _, words = reading.text[len(info.name) + 1:].partition(": ")
-    text = f"{info.name} {_fmt(before[0])} → {_fmt(after[0])} ({signed}): {words}{note}"
+    words += note
+    text = f"{info.name} {_fmt(before[0])} → {_fmt(after[0])} ({signed}): {words}"
     return ChangeLine(measure, info.name, before[0], after[0], before[1], after[1],
-                      reading.delta, _FLAGS[reading.direction], text)
+                      reading.delta, _FLAGS[reading.direction], text, words)
 
 
 def _psfs_pair(session: Session, before_id: int, after_id: int

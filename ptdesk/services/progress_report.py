@@ -58,9 +58,9 @@ def _clinic(session_factory: SessionFactory) -> ClinicInfo:
     # The logo travels as bytes once the handouts DTO carries them; older DTOs have no field.
     if "logo_bytes" in {f.name for f in dataclasses.fields(ClinicInfo)}:
         extra["logo_bytes"] = settings.logo
+    paper = settings.paper_size
     return ClinicInfo(name=settings.name or "Physical Therapy", address=settings.address,
-                      phone=settings.phone, paper_size=settings.paper_size,  # type: ignore[arg-type]
-                      **extra)  # type: ignore[arg-type]
+                      phone=settings.phone, paper_size=paper, **extra)  # type: ignore[arg-type]
 
 
 def _clinician(session: Session, clinician_id: int | None, actor: str) -> str:
@@ -152,8 +152,8 @@ def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: flo
 
 
 def _amount(value: float | object, measure: str) -> str:
-    return format_amount(float(value), "min" if measure == "minutes" else measure,  # type: ignore[arg-type]
-                         rounding="down")
+    unit = "min" if measure == "minutes" else measure
+    return format_amount(float(value), unit, rounding="down")  # type: ignore[arg-type]
 
 
 def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date

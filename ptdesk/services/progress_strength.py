@@ -72,8 +72,9 @@ def _reading(method: str, grade: str | None, value: float | None, unit: str | No
         return grade, sym.MMT_VALUES[grade]
     if value is None or unit not in ("kg", "N"):
         return "", None
-    shown = f"{value:.1f}".rstrip("0").rstrip(".")
-    return f"{shown} {unit}", value * sym.NEWTONS_PER_KGF if unit == "kg" else value
+    if unit == "kg":  # kg readings are tenths; printing them alike keeps table columns even
+        return f"{value:.1f} kg", value * sym.NEWTONS_PER_KGF
+    return f"{value:.1f}".rstrip("0").rstrip(".") + " N", value
 
 
 _NO_READING: Reading = ("", "", None)

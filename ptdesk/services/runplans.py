@@ -34,6 +34,7 @@ class StoredPlan:
     rules: PainRules
     plan: Plan
     note: str
+    clinician_id: int | None = None
 
 
 def _stored(row: RunPlan) -> StoredPlan:
@@ -41,7 +42,7 @@ def _stored(row: RunPlan) -> StoredPlan:
     return StoredPlan(
         id=row.id, patient_id=row.patient_id, status=row.status,
         created_on=row.created_at.date(), inputs=inputs_from_json(row.inputs_json), rules=rules,
-        plan=plan_from_json(row.plan_json), note=row.note,
+        plan=plan_from_json(row.plan_json), note=row.note, clinician_id=row.clinician_id,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -19,6 +20,26 @@ if TYPE_CHECKING:
 
 APP_NAME = "PT Desk"
 ORGANIZATION = "PT Desk"
+# Far more references than any session can lose; Python 3.12 makes these objects immortal.
+_PINNED_REFS = 1 << 40
+
+
+def pin_singletons() -> None:
+    """Protect None, True and False from PySide6's reference leaks on Python 3.11.
+
+    PySide6 6.12 on Python 3.11 drops a reference to True on every Python-side signal
+    emit, and to None whenever Qt hands Python an empty QVariant (e.g. an unset
+    property or empty model data). True starts with a few hundred references, so the
+    app aborted ("bool_dealloc"/"none_dealloc") after a few hundred keystrokes. Giving
+    the three singletons a huge reference count is what Python 3.12 does for them
+    (PEP 683). Must run before other threads start; calling it again does nothing.
+    """
+    if sys.version_info >= (3, 12):
+        return
+    for singleton in (None, True, False):
+        refcount = ctypes.c_ssize_t.from_address(id(singleton))
+        if refcount.value < _PINNED_REFS:
+            refcount.value += _PINNED_REFS
 
 
 def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
@@ -42,6 +63,7 @@ def build_main_window(ctx: AppContext) -> MainWindow:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
+    pin_singletons()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv) if argv is not None else sys.argv[:1])
@@ -50,6 +72,18 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     return app
+
+
+def _warm_imports() -> None:
+    """Import (never build) the window's modules off the UI thread, so attaching is quick."""
+    import importlib
+    from contextlib import suppress
+
+    from ptdesk.ui import chart_widget, patient_list_model  # noqa: F401
+
+    for _title, module_name, _class in chart_widget.EXTERNAL_TABS:
+        with suppress(ImportError):  # the chart reports or replaces a missing tab itself
+            importlib.import_module(module_name)
 
 
 class DatabaseLoader(QObject):
@@ -82,9 +116,7 @@ class DatabaseLoader(QObject):
     def _work(self) -> None:
         try:
             result: Any = open_database(self.db)
-            # Warm the modules the window needs next, off the UI thread.
-            import ptdesk.ui.chart_widget  # noqa: F401
-            import ptdesk.ui.patient_list_model  # noqa: F401
+            _warm_imports()
         except Exception as exc:  # shown to the user on the UI thread
             self._finished.emit(None, exc)
         else:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -30,19 +32,26 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.overview_tab import OverviewTab
 from ptdesk.ui.visits_tab import VisitsTab
 
-# How many recent visits to look through for strength measurements: a brand-new, still
-# empty follow-up should not hide the deficit measured the visit before.
+# Strength is usually measured at evaluations, not at every follow-up: the alerts come from
+# the latest visit, else from the latest evaluations (at most this many visits are read).
 ALERT_LOOKBACK_VISITS = 3
-ERROR_COLOUR = "#d0312d"
+EVALUATION_TYPES = ("initial_evaluation", "re_evaluation", "discharge")
 GROUP_NAMES = {key: label.split(" (")[0] for key, label in MUSCLE_GROUPS}
 
 # (title, module, class): tabs built by other parts of the app, loaded by name so the
 # chart keeps working while one of them is still being written.
+EVALUATION_INDEX = 2  # Overview, Visits, then the first external tab
 EXTERNAL_TABS = (
     ("Evaluation", "ptdesk.ui.evaluation.tab", "EvaluationTab"),
     ("Exercises", "ptdesk.ui.exercises.tab", "ExercisesTab"),
     ("Run plan", "ptdesk.ui.runplan.tab", "RunPlanTab"),
 )
+
+
+def error_style(widget: QWidget) -> str:
+    """A red that stays readable on the current palette (light or dark)."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return f"color: {'#ff7b72' if dark else '#c62828'};"
 
 
 def strength_alerts(strength: Iterable[ev.StrengthMeasurement], affected_side: str) -> list[str]:
@@ -128,7 +137,6 @@ class ChartHeader(QWidget):
         self.alerts_label = QLabel(self)
         self.alerts_label.setObjectName("chartAlerts")
         self.alerts_label.setWordWrap(True)
-        self.alerts_label.setStyleSheet(f"color: {ERROR_COLOUR}; font-weight: bold;")
         for label in (self.name_label, self.details_label, self.episode_label, self.alerts_label):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
@@ -156,6 +164,7 @@ class ChartHeader(QWidget):
             self.episode_label.setText(
                 f"{episode.diagnosis}{code} · affected: {side} · since {episode.start_date:%Y-%m-%d}"
             )
+        self.alerts_label.setStyleSheet(error_style(self) + " font-weight: bold;")
         self.alerts_label.setText("  ·  ".join(["⚠ " + alerts[0], *alerts[1:]]) if alerts else "")
         self.alerts_label.setVisible(bool(alerts))
         self.setAccessibleDescription(" ".join(
@@ -165,8 +174,6 @@ class ChartHeader(QWidget):
 
 class ChartWidget(QWidget):
     """Holds the chart tabs; loads a tab for the patient only when it is first shown."""
-
-    visit_opened = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -179,14 +186,24 @@ class ChartWidget(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("chartTabs")
         self.tabs.setDocumentMode(True)
-        self._pages: list[QWidget] = []  # the tabs themselves, some inside a scroll area
+        # The tabs themselves; the big forms are built on first use (None until then) so
+        # the window is ready sooner, and sit in a scroll area so a wide form scrolls
+        # sideways instead of squeezing the patient list at 1280 px.
+        self._pages: list[QWidget | None] = []
+        self._builders: list[Callable[[], QWidget] | None] = []
         self.overview_tab = OverviewTab(ctx)
         self.visits_tab = VisitsTab(ctx)
-        self._add_page(self.overview_tab, "&Overview", scroll=False)
-        self._add_page(self.visits_tab, "&Visits", scroll=False)
+        for tab, title in ((self.overview_tab, "&Overview"), (self.visits_tab, "&Visits")):
+            self.tabs.addTab(tab, title)
+            self._pages.append(tab)
+            self._builders.append(None)
         for title, module_name, class_name in EXTERNAL_TABS:
-            self._add_page(_load_tab(ctx, title, module_name, class_name), title, scroll=True)
-        self.evaluation_tab = self._pages[2]
+            area = QScrollArea(self.tabs)
+            area.setWidgetResizable(True)
+            area.setFrameShape(QFrame.Shape.NoFrame)
+            self.tabs.addTab(area, title)
+            self._pages.append(None)
+            self._builders.append(partial(_load_tab, ctx, title, module_name, class_name))
         self.empty_label = QLabel(
             "Select a patient on the left, or press Ctrl+N to register a new patient.", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -203,17 +220,23 @@ class ChartWidget(QWidget):
         self.layout().setContentsMargins(0, 0, 0, 0)
         self._connect_signals()
 
-    def _add_page(self, page: QWidget, title: str, *, scroll: bool) -> None:
-        if scroll:
-            # A wide form scrolls sideways instead of squeezing the patient list at 1280 px.
-            area = QScrollArea(self.tabs)
-            area.setWidgetResizable(True)
-            area.setFrameShape(QFrame.Shape.NoFrame)
+    def _page(self, index: int) -> QWidget:
+        page, build = self._pages[index], self._builders[index]
+        if page is None and build is not None:
+            page = build()
+            area = self.tabs.widget(index)
+            assert isinstance(area, QScrollArea)
             area.setWidget(page)
-            self.tabs.addTab(area, title)
-        else:
-            self.tabs.addTab(page, title)
-        self._pages.append(page)
+            self._pages[index] = page
+        assert page is not None
+        return page
+
+    def _index_of(self, tab: QWidget) -> int:
+        return next((i for i, page in enumerate(self._pages) if page is tab), -1)
+
+    @property
+    def evaluation_tab(self) -> QWidget:
+        return self._page(EVALUATION_INDEX)
 
     def _connect_signals(self) -> None:
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
@@ -232,20 +255,20 @@ class ChartWidget(QWidget):
         return self._patient
 
     def chart_tabs(self) -> list[QWidget]:
-        return list(self._pages)
+        return [self._page(i) for i in range(self.tabs.count())]
 
     def tab_titled(self, title: str) -> QWidget | None:
         """The tab whose caption reads `title` (mnemonic ampersands ignored)."""
-        for index, page in enumerate(self._pages):
+        for index in range(self.tabs.count()):
             if self.tabs.tabText(index).replace("&", "") == title:
-                return page
+                return self._page(index)
         return None
 
     def current_tab(self) -> QWidget:
-        return self._pages[self.tabs.currentIndex()]
+        return self._page(self.tabs.currentIndex())
 
     def show_tab(self, tab: QWidget) -> None:
-        self.tabs.setCurrentIndex(self._pages.index(tab))
+        self.tabs.setCurrentIndex(self._index_of(tab))
 
     def set_patient(self, patient_id: int | None) -> None:
         """Open a patient's chart (None closes it); drafts of the chart being left are kept."""
@@ -276,7 +299,7 @@ class ChartWidget(QWidget):
         return [i for i in self._current_tabs() if self._tab(i).has_unsaved_changes()]
 
     def tab_has_unsaved_changes(self, tab: QWidget) -> bool:
-        index = self._pages.index(tab) if tab in self._pages else -1
+        index = self._index_of(tab)
         return index in self._current_tabs() and self._tab(index).has_unsaved_changes()
 
     def save(self) -> bool:
@@ -307,7 +330,7 @@ class ChartWidget(QWidget):
 
     def open_visit(self, visit_id: int) -> None:
         """Show a visit's evaluation in the Evaluation tab."""
-        index = self._pages.index(self.evaluation_tab)
+        index = EVALUATION_INDEX
         opener = getattr(self.evaluation_tab, "open_visit", None)
         if callable(opener) and self._patient_id is not None:
             # open_visit loads the patient as well; a set_patient first would open the
@@ -317,7 +340,6 @@ class ChartWidget(QWidget):
             opener(visit_id)
         else:
             self.tabs.setCurrentIndex(index)
-        self.visit_opened.emit(visit_id)
 
     def refresh_header(self) -> None:
         if self._patient_id is None:
@@ -334,7 +356,8 @@ class ChartWidget(QWidget):
         if episode.affected_side not in ("left", "right"):
             return []
         sf, actor = self.ctx.session_factory, self.ctx.actor
-        visits = list_visits(sf, episode.patient_id)[:ALERT_LOOKBACK_VISITS]
+        visits = [v for n, v in enumerate(list_visits(sf, episode.patient_id))
+                  if n == 0 or v.visit_type in EVALUATION_TYPES][:ALERT_LOOKBACK_VISITS]
         for visit in visits:
             _summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visit.id)
             if evaluation.strength:
@@ -344,7 +367,7 @@ class ChartWidget(QWidget):
     # ---- internals ------------------------------------------------------------------------
 
     def _tab(self, index: int) -> ChartTab:
-        return self._pages[index]  # type: ignore[return-value]
+        return self._page(index)  # type: ignore[return-value]
 
     def _current_tabs(self) -> list[int]:
         """Tabs that show the open patient (others are reloaded when next shown)."""

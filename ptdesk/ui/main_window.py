@@ -84,7 +84,8 @@ class MainWindow(QMainWindow):
                                                 sp.SP_FileDialogDetailedView)
         self.save_action = self._action("saveChart", "&Save", QKeySequence.StandardKey.Save,
                                         sp.SP_DialogSaveButton)
-        self.print_action = self._action("print", "&Print…", QKeySequence.StandardKey.Print)
+        self.print_action = self._action("print", "&Print…", QKeySequence.StandardKey.Print,
+                                         sp.SP_FileDialogContentsView)
         self.print_sheet_action = self._action("printExerciseSheet", "Print e&xercise sheet…")
         self.print_plan_action = self._action("printRunPlan", "Print &run plan…")
         self.about_action = self._action("about", "&About PT Desk")
@@ -93,7 +94,6 @@ class MainWindow(QMainWindow):
         self.print_menu_actions: dict[str, QAction] = {}
         for kind, text, _tab in PRINT_KINDS:
             self.print_menu_actions[kind] = self.print_menu.addAction(text)
-        self.print_action.setIcon(self.style().standardIcon(sp.SP_FileDialogContentsView))
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -112,7 +112,6 @@ class MainWindow(QMainWindow):
         self.toolbar = QToolBar("Main toolbar", self)
         self.toolbar.setObjectName("mainToolBar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-        self.toolbar.setMovable(False)
         self.toolbar.addActions([self.new_patient_action, self.edit_patient_action,
                                  self.save_action, self.print_action])
         self.addToolBar(self.toolbar)
@@ -139,7 +138,6 @@ class MainWindow(QMainWindow):
         self.patient_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.patient_view.verticalHeader().setDefaultSectionSize(
             self.patient_view.fontMetrics().height() + 8)
-        self.patient_view.horizontalHeader().setStretchLastSection(False)
         self.count_label = QLabel(left)
         self.count_label.setObjectName("patientCount")
         layout = QVBoxLayout(left)
@@ -154,16 +152,14 @@ class MainWindow(QMainWindow):
         self.splitter.setObjectName("mainSplitter")
         self.splitter.addWidget(left)
         self.splitter.addWidget(self.loading_label)
-        self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.search_edit.installEventFilter(self)
 
     def _restore_layout(self) -> None:
-        geometry = self.settings.value("main_window/geometry")
-        if isinstance(geometry, QByteArray) and not self.restoreGeometry(geometry) or not isinstance(geometry, QByteArray):
+        geometry, state = (self.settings.value(f"main_window/{k}") for k in ("geometry", "state"))
+        if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
             self.resize(1280, 800)
-        state = self.settings.value("main_window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self._restore_splitter()

@@ -99,7 +99,9 @@ def dosage_text(item: DosedItem) -> str:
     else:
         amount = f"{item.sets} × hold {item.hold_seconds} s"
     often = f"{item.per_day}×/day" if item.per_day else f"{item.per_week}×/week"
-    side = {"each": ", each side", "both": ", both sides"}.get(item.side, f", {item.side}")
+    # Timed work (cycling, drills) has no side worth printing.
+    side = "" if item.minutes else {"each": ", each side", "both": ", both sides"}.get(
+        item.side, f", {item.side}")
     return f"{amount}{side}, {often}"
 
 
@@ -181,6 +183,7 @@ class OverviewTab(QWidget):
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
+        self._stale = False
         self.reload()
 
     def has_unsaved_changes(self) -> bool:

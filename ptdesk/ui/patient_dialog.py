@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date, datetime
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -31,7 +32,6 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
 from ptdesk.ui.context import AppContext
 
-ERROR_STYLE = "color: #d0312d;"  # a red that stays readable on light and dark backgrounds
 DATE_HINT = "YYYY-MM-DD"
 DIALOG_SIZE = (980, 700)  # fits a 1280x800 screen with room for the taskbar
 SEX_CHOICES = (("Not recorded", "unknown"), ("Female", "female"), ("Male", "male"), ("Other", "other"))
@@ -51,6 +51,12 @@ FIELD_LABELS = {
     "start_date": "Start of care", "goal": "Goal", "goal_date": "Goal target date",
 }
 
+
+
+def error_style(widget: QWidget) -> str:
+    """A red that stays readable on the current palette (light or dark)."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return f"color: {'#ff7b72' if dark else '#c62828'};"
 
 def parse_date(text: str, field: str, label: str, *, required: bool = False) -> date | None:
     """A typed YYYY-MM-DD date; blank gives None (or an error when required)."""
@@ -103,7 +109,7 @@ class PatientDialog(QDialog):
         self.setWindowTitle("Edit patient" if patient_id else "New patient")
         self.summary_label = QLabel(self)
         self.summary_label.setObjectName("formSummary")
-        self.summary_label.setStyleSheet(ERROR_STYLE)
+        self.summary_label.setStyleSheet(error_style(self))
         self.summary_label.setWordWrap(True)
         self.summary_label.hide()
         patient_box = QGroupBox("Patient", self)
@@ -174,7 +180,7 @@ class PatientDialog(QDialog):
         widget.setAccessibleName(label)
         error = QLabel(self)
         error.setObjectName(f"{key}_error")
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style(self))
         error.setWordWrap(True)
         error.hide()
         cell = QWidget(self)

@@ -25,6 +25,20 @@ MRN_COLUMN, NAME_COLUMN, BORN_COLUMN, AGE_COLUMN = range(4)
 PATIENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 
 _Index = QModelIndex | QPersistentModelIndex
+Cells = tuple[str, str, str, str]
+# Views ask data() for a dozen roles per cell on every paint: plain ints and a precomputed
+# flags value keep each call a few dictionary-free comparisons.
+_TEXT_ROLES = frozenset({int(Qt.ItemDataRole.DisplayRole), int(Qt.ItemDataRole.AccessibleTextRole)})
+_ALIGN_ROLE = int(Qt.ItemDataRole.TextAlignmentRole)
+_TOOLTIP_ROLE = int(Qt.ItemDataRole.ToolTipRole)
+_ID_ROLE = int(PATIENT_ID_ROLE)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+
+def _cells(patient: PatientSummary, today: date) -> Cells:
+    born = patient.date_of_birth
+    return (patient.mrn, patient.display_name, born.isoformat(), str(patient.age_on(today)))
 
 
 class PatientListModel(QAbstractTableModel):
@@ -42,6 +56,7 @@ class PatientListModel(QAbstractTableModel):
         super().__init__(parent)
         self._session_factory = session_factory
         self._rows: list[PatientSummary] = []
+        self._cells: list[Cells] = []
         self._text = ""
         self._has_more = False
         self._total: int | None = None
@@ -81,12 +96,13 @@ class PatientListModel(QAbstractTableModel):
         self._search_timer.stop()
         text = text.strip()
         rows = search_patients(self._session_factory, text, limit=PAGE_SIZE)
+        today = date.today()
+        cells = [_cells(row, today) for row in rows]
         self.beginResetModel()
         self._text = text
-        self._rows = rows
+        self._rows, self._cells, self._today = rows, cells, today
         self._has_more = len(rows) == PAGE_SIZE
         self._total = None if self._has_more else len(rows)
-        self._today = date.today()
         self.endResetModel()
         self.search_applied.emit(text)
         if self._total is None:
@@ -151,6 +167,7 @@ class PatientListModel(QAbstractTableModel):
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
         self._rows.extend(page)
+        self._cells.extend(_cells(row, self._today) for row in page)
         self.endInsertRows()
 
     def headerData(
@@ -161,36 +178,23 @@ class PatientListModel(QAbstractTableModel):
             if role == Qt.ItemDataRole.DisplayRole:
                 return COLUMNS[section]
             if role == Qt.ItemDataRole.TextAlignmentRole and section == AGE_COLUMN:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+                return _RIGHT
         return None
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        row = index.row()
+        if not 0 <= row < len(self._cells) or not index.isValid():
             return None
-        patient = self._rows[index.row()]
-        column = index.column()
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return self._display(patient, column)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return f"{patient.display_name} · MRN {patient.mrn} · born {patient.date_of_birth:%Y-%m-%d}"
-        if role == PATIENT_ID_ROLE:
-            return patient.id
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == AGE_COLUMN:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _display(self, patient: PatientSummary, column: int) -> str | None:
-        if column == MRN_COLUMN:
-            return patient.mrn
-        if column == NAME_COLUMN:
-            return patient.display_name
-        if column == BORN_COLUMN:
-            return patient.date_of_birth.strftime("%Y-%m-%d")
-        if column == AGE_COLUMN:
-            return str(patient.age_on(self._today))
+        if role in _TEXT_ROLES:
+            return self._cells[row][index.column()]
+        if role == _ALIGN_ROLE:
+            return _RIGHT if index.column() == AGE_COLUMN else None
+        if role == _ID_ROLE:
+            return self._rows[row].id
+        if role == _TOOLTIP_ROLE:
+            mrn, name, born, _age = self._cells[row]
+            return f"{name} · MRN {mrn} · born {born}"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

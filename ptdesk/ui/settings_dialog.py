@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,12 +27,17 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.clinic import LOGO_MAX_BYTES, get_settings, update_settings
 from ptdesk.ui.context import AppContext
 
-ERROR_STYLE = "color: #d0312d;"
 PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
 UNIT_CHOICES = (("Miles (mi)", "mi"), ("Kilometres (km)", "km"))
 LOGO_PREVIEW = (240, 90)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
 
+
+
+def error_style(widget: QWidget) -> str:
+    """A red that stays readable on the current palette (light or dark)."""
+    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
+    return f"color: {'#ff7b72' if dark else '#c62828'};"
 
 class SettingsDialog(QDialog):
     """Edits the clinic profile printed on every handout."""
@@ -95,7 +100,7 @@ class SettingsDialog(QDialog):
         widget.setAccessibleName(label)
         error = QLabel(self)
         error.setObjectName(f"{key}_error")
-        error.setStyleSheet(ERROR_STYLE)
+        error.setStyleSheet(error_style(self))
         error.setWordWrap(True)
         error.hide()
         cell = QWidget(self)

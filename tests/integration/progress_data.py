@@ -1,4 +1,4 @@
-"""A patient with three visits, scores, strength tests, a run plan and logged runs (real services)."""
+"""A patient with three visits, scores, strength tests, a plan and logged runs (real services)."""
 
 from __future__ import annotations
 
@@ -51,13 +51,14 @@ def _visit(sf: SessionFactory, episode_id: int, day: date, kind: str,
     visit = create_visit(sf, actor=ACTOR, episode_id=episode_id, visit_date=day, visit_type=kind)
     save_evaluation(sf, actor=ACTOR, visit_id=visit.id, evaluation=evaluation)
     for measure, items in outcomes.items():
-        record_outcome(sf, actor=ACTOR, visit_id=visit.id, measure=measure, items=items)  # type: ignore[arg-type]
+        record_outcome(sf, actor=ACTOR, visit_id=visit.id, measure=measure,
+                       items=items)  # type: ignore[arg-type]
     return visit.id
 
 
 def build_chart(sf: SessionFactory, *, mrn: str = "PR-0042", first: str = "Zoë",
                 last: str = "Ødegård-Núñez") -> Chart:
-    """Right patellofemoral pain; LEFS 54 → 66, Kujala 83 → 97, NPRS 5 → 4, hip abduction 72% → 85%."""
+    """Right patellofemoral pain: LEFS 54 → 66, Kujala 83 → 97, NPRS 5 → 4, hip LSI 72 → 85%."""
     patient = make_patient(sf, mrn=mrn, first=first, last=last, born=date(1994, 6, 3),
                            referring_physician="Dr. Ana Ruiz")
     episode = make_episode(sf, patient.id, start=EPISODE_START)
@@ -66,7 +67,8 @@ def build_chart(sf: SessionFactory, *, mrn: str = "PR-0042", first: str = "Zoë"
         knees=(ev.KneeFindings("left", 140, 0), ev.KneeFindings("right", 128, -3)),
         strength=(dyn("hip_abduction", "left", 100), dyn("hip_abduction", "right", 72),
                   mmt("hip_extension", "left", "5"), mmt("hip_extension", "right", "4"),
-                  dyn("knee_extension", "left", 30, "kg"), dyn("knee_extension", "right", 25, "kg")),
+                  dyn("knee_extension", "left", 30, "kg"),
+                  dyn("knee_extension", "right", 25, "kg")),
     ), {"nprs": [5], "lefs": lefs_answers(54),
         "kujala": kujala_answers(stairs=2, running=2, jumping=2)})
     v2 = _visit(sf, episode.id, date(2026, 10, 15), "follow_up", ev.Evaluation(
@@ -78,7 +80,8 @@ def build_chart(sf: SessionFactory, *, mrn: str = "PR-0042", first: str = "Zoë"
         knees=(ev.KneeFindings("left", 140, 0), ev.KneeFindings("right", 138, 0)),
         strength=(dyn("hip_abduction", "left", 100), dyn("hip_abduction", "right", 85),
                   mmt("hip_extension", "left", "5"), mmt("hip_extension", "right", "4+"),
-                  dyn("knee_extension", "left", 30, "kg"), dyn("knee_extension", "right", 28, "kg")),
+                  dyn("knee_extension", "left", 30, "kg"),
+                  dyn("knee_extension", "right", 28, "kg")),
     ), {"nprs": [4], "lefs": lefs_answers(66), "kujala": kujala_answers(jumping=1)})
     return Chart(patient.id, episode.id, (v1, v2, v3))
 

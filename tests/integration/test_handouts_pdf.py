@@ -331,14 +331,22 @@ def test_runplan_without_cadence_or_race_says_neither() -> None:
     assert "your race" not in text
 
 
-def test_runplan_log_has_a_row_for_every_planned_run() -> None:
+def test_runplan_log_has_a_row_for_every_run_of_the_next_weeks() -> None:
+    from ptdesk.reports.runplan_pdf import LOG_WEEKS, log_weeks
+
     plan = _plan()
+    assert len(plan.weeks) > LOG_WEEKS  # the plan is longer than the paper log
     text = " ".join(_pages_text(render_runplan(_handout(plan))))
     log = text[text.index("Your running log"):]
-    sessions = [s for w in plan.weeks for s in w.sessions]
+    covered = log_weeks(plan)
+    assert [w.week for w in covered] == [w.week for w in plan.weeks[:LOG_WEEKS]]
+    sessions = [s for w in covered for s in w.sessions]
     assert log.count("better · same · worse") == len(sessions)
     for session in sessions:
         assert f"{session.date:%a} {session.date:%b} {session.date.day} " in log
+    assert f"covers weeks 1 to {LOG_WEEKS}" in log
+    later = plan.weeks[LOG_WEEKS].sessions[0]
+    assert f"{later.date:%a} {later.date:%b} {later.date.day} " not in log
 
 
 def test_runplan_paper_size_and_fonts() -> None:

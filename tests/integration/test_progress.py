@@ -51,7 +51,8 @@ def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory
 def test_since_last_visit_compares_the_two_latest_values(session_factory, chart) -> None:
     lines = _texts(pg.since_last_visit(session_factory, chart.patient_id))
     # Pain: the NPRS form at visit 3 (4) against the subjective pain at visit 2 (4).
-    assert lines["nprs"] == ("within_error", "NPRS 4 → 4 (0): within the minimal important change")
+    assert lines["nprs"] == ("within_error",
+                             "NPRS 4 → 4 (0): within the minimal important change")
     assert lines["lsi:hip_abduction"] == (
         "within_error", "Hip abduction LSI 80% → 85%: within measurement error")
     assert lines["lefs"][1] == "LEFS 54 → 66 (+12): meaningful improvement"
@@ -103,7 +104,7 @@ def test_lsi_series_per_muscle_group(session_factory, chart) -> None:
     assert hip.points[0].band_high == pytest.approx(72 * 1.1)
     assert (hip.points[0].left, hip.points[0].right) == ("100 N", "72 N")
     knee = series["knee_extension"]
-    assert (knee.points[0].left, knee.points[0].right) == ("30 kg", "25 kg")
+    assert (knee.points[0].left, knee.points[0].right) == ("30.0 kg", "25.0 kg")
     assert knee.points[0].method == "dynamometer" and not knee.points[-1].flagged
     mmt = series["hip_extension"]
     assert mmt.points[0].method == "mmt" and round(mmt.points[0].lsi) == 80
@@ -197,3 +198,32 @@ def test_overview_matches_the_separate_series(session_factory, chart) -> None:
     assert overview.nprs_mcid == pytest.approx(1.16)
     empty = pg.progress_overview(session_factory, 12345)
     assert (empty.pain, empty.strength, empty.volume, empty.since_intake) == ((), (), None, ())
+
+
+def test_both_sides_affected_uses_weaker_over_stronger(session_factory) -> None:
+    from tests.factories import make_patient
+
+    patient = make_patient(session_factory, mrn="BOTH-1")
+    episode = open_episode(session_factory, actor=ACTOR, patient_id=patient.id,
+                           diagnosis="Bilateral anterior knee pain", affected_side="both",
+                           start_date=date(2026, 9, 1))
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 9, 1), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=ev.Evaluation(
+        strength=(dyn("hip_abduction", "left", 80), dyn("hip_abduction", "right", 100),
+                  dyn("knee_extension", "left", 300),
+                  ev.StrengthMeasurement("knee_extension", "right", "mmt", mmt_grade="5"))))
+    series = {s.muscle_group: s for s in pg.lsi_series(session_factory, patient.id)}
+    assert series["hip_abduction"].points[0].lsi == pytest.approx(80.0)
+    mixed = series["knee_extension"].points[0]
+    assert (mixed.method, mixed.lsi, mixed.flagged) == ("mixed", None, False)
+    assert (mixed.left, mixed.right) == ("300 N", "5")
+
+
+def test_an_involved_side_stronger_than_the_other_moving_to_even_is_better() -> None:
+    from ptdesk.services.progress_strength import evenness, lsi_change
+
+    assert evenness(125.0) == pytest.approx(80.0)
+    assert lsi_change(125.0, 100.0) == "better"
+    assert lsi_change(100.0, 125.0) == "worse"
+    assert lsi_change(95.0, 104.0) == "within_error"

@@ -73,8 +73,9 @@ def test_scores_deltas_and_mcid_readings(pdf) -> None:
     assert "Kujala 83 → 97 (+14): meaningful improvement" in text
     assert "NPRS 5 → 4 (−1): within the minimal important change" in text
     # The outcome table: measure, scale, intake, latest, change, reading.
-    assert re.search(r"LEFS 0–80, higher is better 54 66 \+12 ▲ meaningful improvement", text)
-    assert re.search(r"Kujala 0–100, higher is better 83 97 \+14", text)
+    assert re.search(r"LEFS \(0–80, higher is better\) 54 66 \+12 ▲ meaningful improvement",
+                     text)
+    assert re.search(r"Kujala \(0–100, higher is better\) 83 97 \+14", text)
     assert "1.16 points in patellofemoral pain (Piva 2009)" in text
 
 
@@ -83,7 +84,7 @@ def test_strength_symmetry_table(pdf) -> None:
     assert re.search(r"Hip abduction \(gluteus medius/minimus\) 100 N 85 N 85% ⚑ 72% ▲ Better",
                      text)
     assert re.search(r"Hip extension \(gluteus maximus\) 5 4\+ 87% ⚑ 80% ● Within error", text)
-    assert re.search(r"Knee extension \(quadriceps\) 30 kg 28 kg 93% 83% ▲ Better", text)
+    assert re.search(r"Knee extension \(quadriceps\) 30\.0 kg 28\.0 kg 93% 83% ▲ Better", text)
     assert "Hip abduction LSI 72% → 85%: better" in text
 
 
@@ -166,3 +167,26 @@ def test_a4_clinics_get_a4_pages(session_factory, chart) -> None:
                               on=REPORT_DAY)
     box = _reader(pdf).pages[0].mediabox
     assert (round(float(box.width)), round(float(box.height))) == (595, 842)
+
+
+def test_charts_cope_with_one_point_no_points_and_three_years() -> None:
+    import datetime as dt
+
+    from ptdesk.reports.progress_charts import date_ticks, line_chart, nice_ticks, volume_chart
+    from ptdesk.reports.progress_dto import ChartLine, ChartPoint, LineChart, VolumeBar, VolumeChart
+
+    assert nice_ticks(0, 10) == [0, 2, 4, 6, 8, 10]
+    assert nice_ticks(60, 110)[0] <= 60 and nice_ticks(60, 110)[-1] >= 110
+    years = date_ticks(dt.date(2023, 11, 25), dt.date(2026, 11, 21))
+    assert [label for _, label in years] == ["2024", "2025", "2026"]
+    weeks = date_ticks(dt.date(2026, 10, 1), dt.date(2026, 11, 5))
+    assert weeks[0][1] == "Oct 1" and len(weeks) == 6
+    one = LineChart("LEFS", "", 0, 80, (ChartLine("LEFS", (ChartPoint(dt.date(2026, 1, 5), 50),)),))
+    none = LineChart("Kujala", "", 0, 100, ())
+    for chart in (one, none):
+        assert line_chart(chart, 250, 170).height == 170
+    bars = tuple(VolumeBar(n, 10 + n, 10 + n if n < 40 else None, 11 + n, n % 7 == 0)
+                 for n in range(1, 53))
+    drawing = volume_chart(VolumeChart("Weekly running (km)", "km", 10, bars), 250, 170)
+    labels = [node.text for node in drawing.contents if hasattr(node, "text")]
+    assert "52" not in labels and "1" in labels  # every 4th week labelled, not all 52

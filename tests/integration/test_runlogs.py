@@ -1,4 +1,4 @@
-"""Run logs: validation, grouping into plan weeks, the pain rules per week, re-planning under the cap."""
+"""Run logs: validation, grouping into plan weeks, pain rules per week, re-planning, the cap."""
 
 from __future__ import annotations
 

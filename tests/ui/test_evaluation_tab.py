@@ -30,8 +30,9 @@ from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, load_evaluation, save_evaluation
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.evaluation import EvaluationTab
+from ptdesk.ui.evaluation.draft_store import form_key
 from ptdesk.ui.evaluation.prior_injury_model import PriorInjuryModel
-from ptdesk.ui.evaluation.tab import SIGNED_NOTE, form_key
+from ptdesk.ui.evaluation.tab import SIGNED_NOTE
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 ABDUCTION = "Hip abduction (gluteus medius/minimus)"
@@ -458,3 +459,26 @@ def test_empty_visit_uses_the_clinic_units_and_saves_nothing_for_units_alone(
     _summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
     assert saved == ev.Evaluation(subjective=ev.SubjectiveFindings(
         current_weekly_volume=12, volume_unit="km", onset_distance_unit="km"))
+
+
+def test_alt_number_jumps_to_a_section_from_deep_in_the_form(qtbot, ctx, visit, no_dialogs) -> None:
+    tab = make_tab(qtbot, ctx, visit.patient_id)
+    tab.show()
+    qtbot.waitExposed(tab)
+    tab.activateWindow()
+    notes = find(tab, "Gait notes")
+    notes.setFocus()
+    qtbot.waitUntil(notes.hasFocus)
+    qtbot.keyClick(notes, Qt.Key.Key_2, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(find(tab, "Knee flexion, left").hasFocus)
+
+
+def test_unreadable_draft_is_reported_and_kept(
+    qtbot, ctx, session_factory, visit, monkeypatch, no_dialogs,
+) -> None:
+    drafts.save_draft(session_factory, actor=ACTOR, form_key=form_key(visit.id),
+                      payload="{not json", patient_id=visit.patient_id)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a: QMessageBox.StandardButton.Yes)
+    tab = make_tab(qtbot, ctx, visit.patient_id)
+    assert "could not be read" in tab.header.error_label.text()
+    assert drafts.get_draft(session_factory, actor=ACTOR, form_key=form_key(visit.id)) is not None

@@ -166,3 +166,28 @@ def test_no_active_prescription_is_explained(qtbot, window, ctx, session_factory
     assert "no active exercise prescription" in blocker.args[0]
     assert warned == [blocker.args[0]]
     assert job.dialog is None
+
+
+def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
+                                                  monkeypatch) -> None:
+    from ptdesk.services.prescriptions import active_prescription
+    from ptdesk.ui.exercises import tab as tab_module
+
+    sync_library(session_factory)
+    patient = make_patient(session_factory)
+    tab = tab_module.ExercisesTab(ctx)
+    qtbot.addWidget(tab)
+    tab.set_patient(patient.id)
+    tab.editor.apply_template("runners_knee_phase_1")
+    assert tab.has_unsaved_changes()
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Save))
+    jobs: list[print_flow.PrintJob] = []
+    real = tab_module.start_print
+    monkeypatch.setattr(tab_module, "start_print",
+                        lambda *args: jobs.append(real(*args)) or jobs[-1])
+    tab.print_handout()
+    assert not tab.has_unsaved_changes()
+    assert active_prescription(session_factory, patient.id) is not None
+    assert len(jobs) == 1
+    assert open_preview(qtbot, jobs[0]).page_count() >= 1

@@ -195,3 +195,20 @@ def test_models_pass_qtmodeltester(tab, qtbot, qtmodeltester) -> None:
     qtmodeltester.check(tab.table_model)
     assert tab.save()
     qtmodeltester.check(tab.saved_model)
+
+
+def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot) -> None:
+    form = tab.form
+    type_into(qtbot, form.amounts["current_run"], "20")
+    type_into(qtbot, form.amounts["goal_weekly"], "150")
+    form.measure.setCurrentIndex(form.measure.findData("minutes"))
+    form.progress_max_pain.setValue(6)
+    assert "higher than" in form.errors["hold_max_pain"].text()
+    assert not tab.save_button.isEnabled()
+    form.hold_max_pain.setValue(7)
+    assert not form.errors["hold_max_pain"].isVisible()
+    form.cap_pct.setValue(7.5)
+    assert tab.save()
+    stored = active_plan(session_factory, tab._patient_id)
+    assert (stored.rules.progress_max_pain, stored.rules.hold_max_pain) == (6, 7)
+    assert stored.inputs.cap_pct == Decimal("7.5") and stored.inputs.measure == "minutes"

@@ -169,6 +169,11 @@ class StrengthGrid(EvaluationSection):
     def _read_only_state(self) -> bool:
         return bool(self.property("readOnly"))
 
+    def changeEvent(self, event: Any) -> None:
+        if event.type() == event.Type.PaletteChange:
+            self._on_fields_edited()  # the flag red differs between light and dark palettes
+        super().changeEvent(event)
+
     def lsi_label(self, group: str) -> QLabel:
         return self._lsi_labels[group]
 

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QMessageBox, QScrollArea, QVBoxLayout, QWidget
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import drafts
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
@@ -25,6 +23,7 @@ from ptdesk.services.evaluations import (
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.evaluation.assessment_section import AssessmentSection
+from ptdesk.ui.evaluation.draft_store import EvaluationDrafts
 from ptdesk.ui.evaluation.gait_section import GaitSection
 from ptdesk.ui.evaluation.knee_section import KneeSection
 from ptdesk.ui.evaluation.notify import emit
@@ -34,7 +33,6 @@ from ptdesk.ui.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.evaluation.visit_header import VisitHeader
 
 AUTOSAVE_MS = 2000
-DRAFT_FORMAT = 1
 SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
 CONFLICT_NOTE = (
     "Not saved: someone else saved this visit since you opened it. Your entries are still "
@@ -47,14 +45,11 @@ SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
                   "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
 
 
-def form_key(visit_id: int) -> str:
-    return f"evaluation:visit:{visit_id}"
-
-
 class EvaluationTab(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self._drafts = EvaluationDrafts(ctx)
         self._patient_id: int | None = None
         self._visit: VisitSummary | None = None
         self._version: int | None = None
@@ -99,6 +94,12 @@ class EvaluationTab(QWidget):
         self.header.save_button.clicked.connect(self._on_save_button_clicked)
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
+        for n in range(len(self.sections)):
+            # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
+            # shortcut, so it works while a field deep in the form has focus).
+            shortcut = QShortcut(QKeySequence(f"Alt+{n + 1}"), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(lambda i=n: self._on_header_section_chosen(i))
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # ---- ChartTab ----------------------------------------------------------------------
@@ -154,8 +155,7 @@ class EvaluationTab(QWidget):
             return False
         self._visit, self._version, self._dirty = summary, summary.version, False
         self._autosave.stop()
-        drafts.discard_draft(self.ctx.session_factory, actor=self.ctx.actor,
-                             form_key=form_key(summary.id))
+        self._drafts.discard(summary.id)
         self.header.select_visit(summary)
         emit(self.ctx.signals.data_changed, "evaluation", summary.patient_id)
         emit(self.ctx.signals.status_message, "Evaluation saved.")
@@ -167,15 +167,9 @@ class EvaluationTab(QWidget):
         visit = self._visit
         if visit is None or visit.status == "signed" or not (self._dirty or force):
             return
-        payload = json.dumps({
-            "format": DRAFT_FORMAT, "visit_id": visit.id, "version": self._version,
-            "sections": {name: s.raw() for name, s in self.sections.items()},
-        })
         try:
-            drafts.save_draft(self.ctx.session_factory, actor=self.ctx.actor,
-                              form_key=form_key(visit.id), payload=payload,
-                              patient_id=visit.patient_id,
-                              label=f"Evaluation {visit.visit_date:%Y-%m-%d}")
+            self._drafts.save(visit, self._version,
+                              {name: s.raw() for name, s in self.sections.items()})
         except ServiceError:
             emit(self.ctx.signals.status_message, "Could not autosave the evaluation draft.")
 
@@ -184,8 +178,7 @@ class EvaluationTab(QWidget):
         self._autosave.stop()
         if self._visit is None:
             return
-        drafts.discard_draft(self.ctx.session_factory, actor=self.ctx.actor,
-                             form_key=form_key(self._visit.id))
+        self._drafts.discard(self._visit.id)
         self._dirty = False
         self._open(self._visit.id, offer_draft=False)
 
@@ -222,33 +215,22 @@ class EvaluationTab(QWidget):
             self._offer_draft(summary)
 
     def _offer_draft(self, visit: VisitSummary) -> None:
-        sf, actor = self.ctx.session_factory, self.ctx.actor
-        draft = drafts.get_draft(sf, actor=actor, form_key=form_key(visit.id))
-        if draft is None:
-            return
-        answer = QMessageBox.question(
-            self, "Unsaved changes",
-            f"Restore unsaved changes from {_local_time(draft.saved_at)}?",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
-            drafts.discard_draft(sf, actor=actor, form_key=form_key(visit.id))
-            return
         try:
-            data = json.loads(draft.payload)
-            sections = data["sections"]
-        except (ValueError, KeyError, TypeError):
+            restored = self._drafts.offer(self, visit)
+        except ValueError:
             self.header.show_error("The saved draft could not be read; it was left unchanged.")
+            return
+        if restored is None:
             return
         self._loading = True
         try:
             for name, section in self.sections.items():
-                section.set_raw(sections.get(name, {}))
+                section.set_raw(restored.sections.get(name, {}))
         finally:
             self._loading = False
         # Saving checks against the version the draft was typed on, so a newer save by
         # someone else is reported as a conflict instead of silently overwritten.
-        self._version = data.get("version", self._version)
+        self._version = restored.version if restored.version is not None else self._version
         self._dirty = True
         emit(self.ctx.signals.status_message, "Unsaved changes restored.")
 
@@ -394,8 +376,3 @@ class EvaluationTab(QWidget):
                 widget.setFocus(Qt.FocusReason.OtherFocusReason)
                 break
 
-
-def _local_time(moment: datetime) -> str:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")

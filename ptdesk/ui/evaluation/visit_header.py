@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QKeySequence, QShortcut
+from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -96,11 +96,8 @@ class VisitHeader(QWidget):
             button.setAccessibleName(f"Go to {title}")
             button.setToolTip(f"Alt+{n}")
             button.setAutoRaise(True)
-            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the Alt+n shortcuts do this job
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the tab's Alt+n shortcuts do this
             button.clicked.connect(lambda _checked=False, i=n - 1: self.section_chosen.emit(i))
-            shortcut = QShortcut(QKeySequence(f"Alt+{n}"), self)
-            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            shortcut.activated.connect(lambda i=n - 1: self.section_chosen.emit(i))
             self.jump_buttons.append(button)
             jumps.addWidget(button)
         jumps.addStretch(1)

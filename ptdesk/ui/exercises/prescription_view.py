@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QItemSelectionModel, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ptdesk.ui.exercises.dosage_delegate import DosageDelegate
 from ptdesk.ui.exercises.prescription_model import COLUMNS, PrescriptionModel
+
+NOTE = len(COLUMNS) - 1
+NOTE_MIN, NOTE_MAX, NAME_ROOM = 100, 360, 220
 
 
 class PrescriptionView(QTableView):
@@ -33,10 +36,18 @@ class PrescriptionView(QTableView):
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # The exercise name gets the room; the note is read in full in its editor or tooltip.
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
-        self.setColumnWidth(len(COLUMNS) - 1, 100)
+        self.setColumnWidth(NOTE, NOTE_MIN)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Wide windows give the spare room to the note; narrow ones keep it for the name.
+        header = self.horizontalHeader()
+        fixed = sum(header.sectionSize(c) for c in range(1, NOTE))
+        spare = self.viewport().width() - fixed - NAME_ROOM
+        self.setColumnWidth(NOTE, max(NOTE_MIN, min(NOTE_MAX, spare)))
 
     def current_row(self) -> int:
         rows = self.selectionModel().selectedRows()

@@ -125,7 +125,7 @@ class ExercisesTab(QWidget):
         right.addWidget(history_group)
         right.setStretchFactor(0, 1)
         right.setStretchFactor(1, 0)
-        right.setSizes([640, 110])
+        right.setSizes([700, 90])
         left = QSplitter(Qt.Orientation.Vertical)
         left.setChildrenCollapsible(False)
         left.addWidget(_group("Exercise library", self.library, "library_group"))
@@ -283,6 +283,10 @@ class ExercisesTab(QWidget):
         self.save()
 
     def _on_print_button_clicked(self) -> None:
+        self.print_handout()
+
+    def print_handout(self) -> None:
+        """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
         if self._patient_id is None:
             return
         if self._dirty:

@@ -56,7 +56,7 @@ class PlanInputsForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.measure = QComboBox()
-        self.measure.setMaximumWidth(220)
+        self.measure.setMaximumWidth(200)
         for text, code in MEASURE_CHOICES:
             self.measure.addItem(text, code)
         self.runs_per_week = QSpinBox()
@@ -83,7 +83,7 @@ class PlanInputsForm(QWidget):
         self.lighter_pct = QSpinBox()
         self.lighter_pct.setRange(*LIGHTER_PCT_RANGE)
         self.lighter_pct.setValue(LIGHTER_PCT_DEFAULT)
-        self.lighter_pct.setSuffix(" % of the week before")
+        self.lighter_pct.setSuffix(" % of week before")
         self.progress_max_pain = QSpinBox()
         self.hold_max_pain = QSpinBox()
         for spin, value in ((self.progress_max_pain, 3), (self.hold_max_pain, 5)):

@@ -13,7 +13,7 @@ from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure
 
 Index = QModelIndex | QPersistentModelIndex
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell (Decimal, date, bool)
-COLUMNS: tuple[str, ...] = ("Week", "Dates", "Sessions", "Total", "Longest run", "Lighter")
+COLUMNS: tuple[str, ...] = ("Week", "Dates", "Sessions", "Total", "Longest", "Lighter")
 WEEK, DATES, SESSIONS, TOTAL, LONGEST, LIGHTER = range(len(COLUMNS))
 
 
@@ -23,9 +23,13 @@ def amount_text(value: Decimal, measure: Measure) -> str:
     return f"{value:.1f} {UNIT_TEXT[measure]}"
 
 
-def dates_text(start: dt.date) -> str:
+def dates_text(start: dt.date, *, with_year: bool = True) -> str:
+    """ "23–29 Nov 2026", "30 Nov – 6 Dec" (the year only when asked)."""
     end = start + dt.timedelta(days=6)
-    return f"{start.day} {start:%b} – {end.day} {end:%b %Y}"
+    year = f" {end.year}" if with_year else ""
+    if start.month == end.month:
+        return f"{start.day}–{end.day} {end:%b}{year}"
+    return f"{start.day} {start:%b} – {end.day} {end:%b}{year}"
 
 
 def sessions_text(sessions: tuple[Session, ...]) -> str:
@@ -72,11 +76,13 @@ class PlanTableModel(QAbstractTableModel):
         column = index.column()
         measure = self._plan.measure
         if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(week, column, measure)
+            return self._display(index.row(), column, measure)
         if role == VALUE_ROLE:
             values: tuple[object, ...] = (week.week, week.start, week.sessions, week.total,
                                           week.longest, week.lighter)
             return values[column] if 0 <= column < len(values) else None
+        if role == Qt.ItemDataRole.ToolTipRole and column == DATES:
+            return dates_text(week.start)
         if role == Qt.ItemDataRole.ToolTipRole and column == SESSIONS:
             return "\n".join(f"{s.date:%a %d %b}: {s.description}" for s in week.sessions)
         if role == Qt.ItemDataRole.FontRole and week.lighter:
@@ -89,11 +95,17 @@ class PlanTableModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-    def _display(self, week: PlanWeek, column: int, measure: Measure) -> str | None:
+    def _display(self, row: int, column: int, measure: Measure) -> str | None:
+        weeks = self._weeks()
+        week = weeks[row]
         if column == WEEK:
             return str(week.week)
         if column == DATES:
-            return dates_text(week.start)
+            # The year only where it is news: the first week and when a new year starts.
+            end_year = (week.start + dt.timedelta(days=6)).year
+            before = weeks[row - 1] if row > 0 else None
+            new_year = before is None or (before.start + dt.timedelta(days=6)).year != end_year
+            return dates_text(week.start, with_year=new_year)
         if column == SESSIONS:
             return sessions_text(week.sessions)
         if column == TOTAL:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -37,11 +39,19 @@ from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.printing.print_flow import start_print
 from ptdesk.ui.runplan.inputs_form import PlanInputsForm
-from ptdesk.ui.runplan.plan_table_model import SESSIONS, PlanTableModel, amount_text
+from ptdesk.ui.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.runplan.saved_plans_model import SavedPlansModel
 
 AUTOSAVE_MS = 2000
+
+
+class _PaddedDelegate(QStyledItemDelegate):
+    """Rows that fit their wrapped text get a little air above and below it."""
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
+                 ) -> QSize:
+        return super().sizeHint(option, index) + QSize(0, 10)
 
 
 def summary_text(plan: Plan, race: dt.date | None) -> str:
@@ -77,9 +87,16 @@ class RunPlanTab(QWidget):
         self.table.setWordWrap(True)
         self.table.setAlternatingRowColors(True)
         self.table.verticalHeader().setVisible(False)
+        # Rows follow the wrapped sessions text whenever the columns change width.
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.setItemDelegate(_PaddedDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SESSIONS, QHeaderView.ResizeMode.Stretch)
+        # Dates wrap rather than widen the column when a week spans the new year.
+        header.setSectionResizeMode(DATES, QHeaderView.ResizeMode.Interactive)
+        self.table.setColumnWidth(
+            DATES, self.table.fontMetrics().horizontalAdvance("30 Nov – 30 Dec") + 16)
         self.summary = QLabel()
         self.summary.setObjectName("plan_summary")
         self.summary.setWordWrap(True)
@@ -154,7 +171,8 @@ class RunPlanTab(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(430)
+        scroll.setMinimumWidth(410)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
         preview_layout = QVBoxLayout(preview_box)
@@ -167,7 +185,7 @@ class RunPlanTab(QWidget):
         splitter.addWidget(scroll)
         splitter.addWidget(preview_box)
         splitter.setStretchFactor(1, 1)
-        splitter.setSizes([440, 800])
+        splitter.setSizes([420, 820])
         layout = QVBoxLayout(self)
         layout.addWidget(splitter)
 
@@ -287,7 +305,6 @@ class RunPlanTab(QWidget):
         self._valid = True
         self.form.show_errors(None)
         self.table_model.set_plan(plan)
-        self.table.resizeRowsToContents()
         self.table.setEnabled(True)
         self.stale.setVisible(False)
         self.save_button.setEnabled(self._patient_id is not None)
@@ -324,6 +341,10 @@ class RunPlanTab(QWidget):
         self.save()
 
     def _on_print_button_clicked(self) -> None:
+        self.print_handout()
+
+    def print_handout(self) -> None:
+        """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
         if self._patient_id is None:
             return
         if self._dirty:

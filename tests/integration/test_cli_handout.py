@@ -1,0 +1,96 @@
+"""`ptdesk handout` end to end on the demo clinic: real PDFs read back with pypdf."""
+
+from __future__ import annotations
+
+import io
+import stat
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from ptdesk.cli import main
+from ptdesk.domain import exercise_library as lib
+from ptdesk.reports.runplan_pdf import amount_text
+from ptdesk.services.demo import build_demo_clinic
+from ptdesk.services.patients import find_by_mrn
+from ptdesk.services.prescriptions import active_prescription
+from ptdesk.services.runplans import active_plan
+from tests.factories import make_patient
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> Path:
+    from ptdesk.db.engine import make_engine, make_session_factory
+    from ptdesk.db.migrate import upgrade
+
+    path = tmp_path_factory.mktemp("demo") / "demo.db"
+    engine = make_engine(path)
+    upgrade(engine)
+    build_demo_clinic(make_session_factory(engine), actor="test", patients=0)
+    engine.dispose()
+    return path
+
+
+def _text(path: Path) -> str:
+    reader = PdfReader(io.BytesIO(path.read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _session_factory(db: Path):
+    from ptdesk.db.engine import make_engine, make_session_factory
+
+    return make_session_factory(make_engine(db))
+
+
+@pytest.mark.parametrize("mrn", ["DEMO-0001", "DEMO-0005"])
+def test_exercise_sheet_for_demo_patient(demo_db: Path, tmp_path: Path, mrn: str) -> None:
+    out = tmp_path / "sheet.pdf"
+    assert main(["handout", "exercises", mrn, "--out", str(out), "--db", str(demo_db)]) == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    text = " ".join(_text(out).split())
+    sf = _session_factory(demo_db)
+    patient = find_by_mrn(sf, mrn)
+    assert f"{patient.first_name} {patient.last_name}" in text
+    prescription = active_prescription(sf, patient.id)
+    assert prescription is not None
+    library = lib.load_library()
+    for item in prescription.items:
+        assert item.exercise_name in text
+        limb = lib.limb_for(item.library_id or "", item.category)
+        words = lib.dosage_in_words(item.dosage, item.side, limb=limb)
+        assert " ".join(words.split()) in text, words
+        assert item.library_id in library
+    assert "root" not in text.split("From your therapist")[1][:40]
+    reader = PdfReader(str(out))
+    assert reader.pages[0].mediabox.width == pytest.approx(612)  # Letter
+
+
+def test_non_ascii_patient_name_prints(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "zoe.pdf"
+    assert main(["handout", "runplan", "DEMO-0005", "--out", str(out), "--db", str(demo_db)]) == 0
+    assert "Zoë Ødegård-Núñez" in _text(out)
+
+
+def test_run_plan_handout_lists_every_week_total(demo_db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "plan.pdf"
+    assert main(["handout", "runplan", "DEMO-0002", "--out", str(out), "--db", str(demo_db)]) == 0
+    text = _text(out)
+    sf = _session_factory(demo_db)
+    plan = active_plan(sf, find_by_mrn(sf, "DEMO-0002").id)
+    assert plan is not None
+    for week in plan.plan.weeks:
+        assert amount_text(week.total, plan.plan.measure) in text
+
+
+def test_unknown_mrn_and_missing_prescription_exit_2(demo_db: Path, tmp_path: Path, capsys) -> None:
+    out = tmp_path / "x.pdf"
+    assert main(["handout", "exercises", "NOPE-1", "--out", str(out), "--db", str(demo_db)]) == 2
+    assert "NOPE-1" in capsys.readouterr().err
+    sf = _session_factory(demo_db)
+    make_patient(sf, mrn="NEW-1")
+    assert main(["handout", "exercises", "NEW-1", "--out", str(out), "--db", str(demo_db)]) == 2
+    assert "no active exercise prescription" in capsys.readouterr().err
+    assert main(["handout", "runplan", "NEW-1", "--out", str(out), "--db", str(demo_db)]) == 2
+    assert "no active return-to-run plan" in capsys.readouterr().err
+    assert not out.exists()
