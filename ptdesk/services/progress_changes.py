@@ -113,11 +113,12 @@ def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
     words = _LSI_WORDS[flag]
     if flag != "within_error" and max(first.lsi, last.lsi) > 100:
         words += " (sides more even)" if flag == "better" else " (sides less even)"
-    note = "" if first.method == last.method else " (tested differently, so read with care)"
-    text = f"{series.short_label} LSI {first.lsi:.0f}% → {last.lsi:.0f}%: {words}{note}"
+    if first.method != last.method:
+        words += " (tested differently, so read with care)"
+    text = f"{series.short_label} LSI {first.lsi:.0f}% → {last.lsi:.0f}%: {words}"
     return ChangeLine(f"lsi:{series.muscle_group}", f"{series.short_label} LSI", first.lsi,
                       last.lsi, first.visit_date, last.visit_date, last.lsi - first.lsi, flag,
-                      text)
+                      text, words)
 
 
 def change_lines(

@@ -43,6 +43,12 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
+def _signed(delta: float) -> str:
+    # The true minus sign (U+2212), as the change lines print it.
+    size = _fmt(abs(delta))
+    return "0" if size in ("0", "0.0") else ("+" if delta > 0 else "\u2212") + size
+
+
 def _mcid(value: float) -> str:
     """An MCID as published: 9, 2, 1.16."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
@@ -86,9 +92,8 @@ def _score_rows(pain: Sequence[pg.PainPoint], forms: dict[str, list[pg.OutcomePo
             rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(values[0]), "—", "—",
                                      note.capitalize(), None))
             continue
-        signed, _, words = line.text.partition(" (")[2].partition("): ")
         rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(line.before), _fmt(line.after),
-                                 signed, words, line.flag))
+                                 _signed(line.delta), line.reading, line.flag))
     return tuple(rows)
 
 

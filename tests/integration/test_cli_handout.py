@@ -94,3 +94,42 @@ def test_unknown_mrn_and_missing_prescription_exit_2(demo_db: Path, tmp_path: Pa
     assert main(["handout", "runplan", "NEW-1", "--out", str(out), "--db", str(demo_db)]) == 2
     assert "no active return-to-run plan" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_clinic_photo_replaces_drawing_on_the_sheet(tmp_path: Path) -> None:
+    from datetime import date
+
+    from ptdesk.db.engine import make_engine, make_session_factory
+    from ptdesk.db.migrate import upgrade
+    from ptdesk.reports.exercise_sheet import render_exercise_sheet
+    from ptdesk.services import exercises as ex
+    from ptdesk.services import handouts
+    from ptdesk.services import prescriptions as rx
+
+    engine = make_engine(tmp_path / "p.db")
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    ex.sync_library(sf)
+    patient = make_patient(sf)
+    items = rx.items_from_template(sf, "hip_glute_strength")[:2]
+    rx.save_prescription(sf, actor="t", patient_id=patient.id, items=items, effective_date=date(2026, 11, 1))
+    png = _tiny_png()
+    ex.attach_photo(sf, exercise_id=items[0].exercise_id, photo=png)
+    sheet = handouts.exercise_sheet(sf, actor="t", patient_id=patient.id)
+    assert sheet.items[0].image_bytes == png and sheet.items[0].image_path is None
+    assert sheet.items[1].image_bytes is None and sheet.items[1].image_path is not None
+    reader = PdfReader(io.BytesIO(render_exercise_sheet(sheet)))
+    assert sum(len(page.images) for page in reader.pages) == 1  # the photo; drawings are vector
+    engine.dispose()
+
+
+def _tiny_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\x80\x40\x20" * 8 for _ in range(8))
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))

@@ -46,6 +46,10 @@ def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory
     assert lines["lsi:hip_extension"][0] == "within_error"
     assert lines["lsi:knee_extension"] == ("better", "Knee extension LSI 83% → 93%: better")
     assert list(lines)[:3] == ["nprs", "lefs", "kujala"]
+    readings = {line.key: line.reading
+                for line in pg.change_since_intake(session_factory, chart.patient_id)}
+    assert readings["lefs"] == "meaningful improvement"
+    assert readings["lsi:hip_extension"] == "within measurement error"
 
 
 def test_since_last_visit_compares_the_two_latest_values(session_factory, chart) -> None:
