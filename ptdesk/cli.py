@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.patients",
     "ptdesk.commands.runplan",
     "ptdesk.commands.handout",
+    "ptdesk.commands.report",
 )
 
 

@@ -23,7 +23,8 @@ _SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs toge
                "each": "Each leg"}
 
 
-def _clinic(session_factory: SessionFactory) -> ClinicInfo:
+def clinic_info(session_factory: SessionFactory) -> ClinicInfo:
+    """The clinic header every printed page carries."""
     settings = get_settings(session_factory)
     return ClinicInfo(name=settings.name or "Physical Therapy", address=settings.address,
                       phone=settings.phone, logo_bytes=settings.logo,
@@ -78,7 +79,7 @@ def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: i
                 note="\n".join(n for n in (ex.dosage_note if not item.note else "", item.note) if n),
                 image_path=image, image_bytes=ex.photo,
             ))
-    clinic = _clinic(session_factory)
+    clinic = clinic_info(session_factory)
     clinician = _clinician_name(session_factory, prescription.clinician_id, actor)
     return ExerciseSheet(clinic=clinic, clinician_name=clinician, patient_name=_full_name(patient),
                          date=on or date.today(), items=tuple(items))
@@ -117,7 +118,7 @@ def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: 
     if stored is None:
         raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")
     return RunPlanHandout(
-        clinic=_clinic(session_factory),
+        clinic=clinic_info(session_factory),
         clinician_name=_clinician_name(session_factory, stored.clinician_id, actor),
         patient_name=_full_name(patient), date=on or date.today(), plan=stored.plan,
         cadence_target_spm=_cadence_target(session_factory, patient_id),

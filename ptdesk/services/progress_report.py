@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -15,12 +14,11 @@ from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
-from ptdesk.reports.dto import ClinicInfo
 from ptdesk.services import audit
 from ptdesk.services import progress as pg
 from ptdesk.services import progress_changes as changes
-from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import NotFoundError
+from ptdesk.services.handouts import clinic_info
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.progress_findings import evaluation_rows
 from ptdesk.services.progress_strength import lsi_change
@@ -56,17 +54,6 @@ def _mcid(value: float) -> str:
 
 def _long(day: date) -> str:
     return f"{day:%B} {day.day}, {day.year}"
-
-
-def _clinic(session_factory: SessionFactory) -> ClinicInfo:
-    settings = get_settings(session_factory)
-    extra: dict[str, object] = {}
-    # The logo travels as bytes once the handouts DTO carries them; older DTOs have no field.
-    if "logo_bytes" in {f.name for f in dataclasses.fields(ClinicInfo)}:
-        extra["logo_bytes"] = settings.logo
-    paper = settings.paper_size
-    return ClinicInfo(name=settings.name or "Physical Therapy", address=settings.address,
-                      phone=settings.phone, paper_size=paper, **extra)  # type: ignore[arg-type]
 
 
 def _clinician(session: Session, clinician_id: int | None, actor: str) -> str:
@@ -324,7 +311,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         volume_chart = _volume_chart(volume, weeks)
     program, program_date = _program_lines(session_factory, patient_id)
     return dto.ProgressReport(
-        clinic=_clinic(session_factory), clinician_name=clinician, date=on, **header,
+        clinic=clinic_info(session_factory), clinician_name=clinician, date=on, **header,
         visits_to_date=len(visits), first_visit=visits[0].visit_date if visits else None,
         last_visit=visits[-1].visit_date if visits else None,
         highlights=_highlights(lines, strength), evaluation=evaluation,

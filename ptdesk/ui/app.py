@@ -12,9 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 if TYPE_CHECKING:
-    from sqlalchemy import Engine
-
-    from ptdesk.db.engine import SessionFactory
+    from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
     from ptdesk.ui.main_window import MainWindow
 
