@@ -77,6 +77,13 @@ def interactive():
 def ready(_ctx):
     started.app.processEvents()
     print("ready", time.time(), started.window.model.rowCount(), flush=True)
+    QTimer.singleShot(0, settled)
+def settled():
+    # The loader goes on importing the big chart tabs after the list is filled: stalls
+    # are measured until it has finished too.
+    if started.loader.busy:
+        QTimer.singleShot(10, settled)
+        return
     print("stall", stall[0], flush=True)
     started.window.close()
 QTimer.singleShot(0, interactive)
@@ -238,8 +245,8 @@ def main() -> None:
         ("(c) start-up until interactive / empty window", f"{interactive / empty:.2f}x",
          f"{interactive:.0f} ms vs {empty:.0f} ms", "<= 2.0x", interactive / empty <= 2.0),
         ("    until the patient list is filled", f"{ready / empty:.2f}x", f"{ready:.0f} ms", "", None),
-        ("    longest UI stall while the database opens", f"{max(startup['stall']):.0f} ms", "", "",
-         None),
+        ("    longest UI stall while loading in background", f"{max(startup['stall']):.0f} ms", "",
+         "", None),
     ]
     print(f"{'Measure':<48} {'Result':>10}  {'Detail':<32} {'Target':<10} OK")
     for label, value, detail, target, ok in rows:

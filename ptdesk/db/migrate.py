@@ -22,6 +22,8 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     config = alembic_config(engine)
+    if revision == "head" and is_up_to_date(engine):
+        return  # the common start-up case: skip Alembic's environment and locking
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -18,28 +17,6 @@ if TYPE_CHECKING:
 
 APP_NAME = "PT Desk"
 ORGANIZATION = "PT Desk"
-# Far more references than any session can lose; Python 3.12 makes these objects immortal.
-_PINNED_REFS = 1 << 40
-
-
-def pin_singletons() -> None:
-    """Protect None, True and False from PySide6's reference leaks on Python 3.11.
-
-    PySide6 6.12 on Python 3.11 drops a reference to True on every Python-side signal
-    emit, and to None whenever Qt hands Python an empty QVariant (e.g. an unset
-    property or empty model data). True starts with a few hundred references, so the
-    app aborted ("bool_dealloc"/"none_dealloc") after a few hundred keystrokes. Giving
-    the three singletons a huge reference count is what Python 3.12 does for them
-    (PEP 683). Must run before other threads start; calling it again does nothing.
-    """
-    if sys.version_info >= (3, 12):
-        return
-    for singleton in (None, True, False):
-        refcount = ctypes.c_ssize_t.from_address(id(singleton))
-        if refcount.value < _PINNED_REFS:
-            refcount.value += _PINNED_REFS
-
-
 def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
     """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
     from ptdesk.db.engine import make_engine, make_session_factory
@@ -61,7 +38,6 @@ def build_main_window(ctx: AppContext) -> MainWindow:
 
 
 def make_application(argv: list[str] | None = None) -> QApplication:
-    pin_singletons()
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(
         list(argv) if argv is not None else sys.argv[:1])
@@ -72,14 +48,14 @@ def make_application(argv: list[str] | None = None) -> QApplication:
     return app
 
 
-def _warm_imports() -> None:
-    """Import (never build) the window's modules off the UI thread, so attaching is quick."""
+def _warm_chart_tabs() -> None:
+    """Import (never build) the big chart tabs off the UI thread, so opening one is quick."""
     import importlib
     from contextlib import suppress
 
-    from ptdesk.ui import chart_widget, patient_list_model  # noqa: F401
+    from ptdesk.ui.chart_widget import EXTERNAL_TABS
 
-    for _title, module_name, _class in chart_widget.EXTERNAL_TABS:
+    for _title, module_name, _class in EXTERNAL_TABS:
         with suppress(ImportError):  # the chart reports or replaces a missing tab itself
             importlib.import_module(module_name)
 
@@ -102,23 +78,32 @@ class DatabaseLoader(QObject):
         self.engine: Engine | None = None
         self.ctx: AppContext | None = None
         self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
+        # Started once the window is attached, so the two never compete for the interpreter.
+        self._warm_thread = threading.Thread(target=_warm_chart_tabs, name="ptdesk-warm", daemon=True)
         self._finished.connect(self._on_finished)  # queued: delivered on the UI thread
 
     def start(self) -> None:
         self._thread.start()
 
     def join(self) -> None:
-        if self._thread.is_alive():
-            self._thread.join()
+        for thread in (self._thread, self._warm_thread):
+            if thread.is_alive():
+                thread.join()
+
+    @property
+    def busy(self) -> bool:
+        return self._thread.is_alive() or self._warm_thread.is_alive()
 
     def _work(self) -> None:
         try:
             result: Any = open_database(self.db)
-            _warm_imports()
+            # What attach() needs, imported here rather than on the UI thread.
+            import ptdesk.ui.chart_widget
+            import ptdesk.ui.patient_list_model  # noqa: F401
         except Exception as exc:  # shown to the user on the UI thread
             self._finished.emit(None, exc)
-        else:
-            self._finished.emit(result, None)
+            return
+        self._finished.emit(result, None)
 
     def _on_finished(self, result: Any, error: Exception | None) -> None:
         if error is not None:
@@ -131,6 +116,7 @@ class DatabaseLoader(QObject):
         # Until clinician accounts exist, the login name identifies who charted what.
         self.ctx = AppContext(session_factory, default_actor())
         self.ready.emit(self.ctx)
+        self._warm_thread.start()  # the big chart tabs, while the clinician looks at the list
 
 
 @dataclass

@@ -155,6 +155,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.search_edit.installEventFilter(self)
+        self.search_edit.setFocus()  # typing a name is the first thing a clinician does
 
     def _restore_layout(self) -> None:
         geometry, state = (self.settings.value(f"main_window/{k}") for k in ("geometry", "state"))
@@ -234,9 +235,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _select_in_list(self, patient_id: int | None) -> None:
-        if self.model is None or patient_id is None:
-            return
-        row = self.model.row_of(patient_id)
+        row = None if self.model is None or patient_id is None else self.model.row_of(patient_id)
         if row is not None and self.patient_view.currentIndex().row() != row:
             self.patient_view.selectRow(row)
 
@@ -284,11 +283,11 @@ class MainWindow(QMainWindow):
     def _on_new_patient_action_triggered(self) -> None:
         from ptdesk.ui.patient_dialog import PatientDialog
 
-        if self.ctx is None:
-            return
-        dialog = PatientDialog(self.ctx, parent=self)
+        dialog = PatientDialog(self.ctx, parent=self)  # type: ignore[arg-type]  # enabled once attached
         if dialog.exec() and dialog.patient_id is not None and self.model is not None:
-            self.model.refresh()
+            # Search for the new MRN so the patient is visible and selected in the list.
+            self.search_edit.setText(dialog.line("mrn").text().strip().upper())
+            self.model.set_search(self.search_edit.text())
             self.open_patient(dialog.patient_id)
             self.statusBar().showMessage("Patient registered.", STATUS_TIMEOUT_MS)
 
@@ -336,8 +335,9 @@ class MainWindow(QMainWindow):
         if self.model is None:
             return
         self.model.flush_pending_search()
-        row = max(self.patient_view.currentIndex().row(), 0)
-        self.open_patient(self.model.patient_id(row))
+        patient_id = self.model.patient_id(max(self.patient_view.currentIndex().row(), 0))
+        if patient_id is not None:  # no match: keep the chart that is open
+            self.open_patient(patient_id)
 
     def _on_patient_view_activated(self, index: QModelIndex) -> None:
         if self.model is not None and index.isValid():

@@ -53,7 +53,7 @@ def episode_text(episodes: list[EpisodeInfo]) -> str:
     return "\n".join(lines)
 
 
-def goals_text(episodes: list[EpisodeInfo]) -> str:
+def goals_text(episodes: list[EpisodeInfo], today: date | None = None) -> str:
     current = next((e for e in reversed(episodes) if e.status == "active"), None)
     if current is None or not current.goals:
         return "No goals recorded."
@@ -63,6 +63,8 @@ def goals_text(episodes: list[EpisodeInfo]) -> str:
             lines.append(f"✓ {goal.description} (met {_day(goal.met_on)})")
         else:
             target = f" — by {_day(goal.target_date)}" if goal.target_date else ""
+            if goal.target_date and goal.target_date < (today or date.today()):
+                target += " (past due)"
             lines.append(f"• {goal.description}{target}")
     return "\n".join(lines)
 
@@ -207,7 +209,7 @@ class OverviewTab(QWidget):
         if visits:
             _summary, evaluation = load_evaluation(sf, actor=self.ctx.actor, visit_id=visits[0].id)
         self.labels["episode"].setText(episode_text(episodes))
-        self.labels["goals"].setText(goals_text(episodes))
+        self.labels["goals"].setText(goals_text(episodes, date.today()))
         self.labels["last_visit"].setText(last_visit_text(visits, evaluation))
         self.labels["prescription"].setText(prescription_text(active_prescription(sf, pid)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid), date.today()))

@@ -114,19 +114,3 @@ def test_build_main_window_is_connected(qtbot, session_factory) -> None:
     assert window.chart is not None and window.model is not None
 
 
-def test_singletons_survive_pyside_reference_leaks() -> None:
-    import sys
-
-    from PySide6.QtCore import QObject, Signal
-
-    class Probe(QObject):
-        ping = Signal(int)
-
-    ui_app.pin_singletons()
-    probe = Probe()
-    # Unprotected, a few hundred of these abort Python 3.11 with PySide6 6.12.
-    for n in range(5000):
-        probe.ping.emit(n)
-        probe.property("never_set")
-    assert sys.getrefcount(True) > 1 << 39 or sys.version_info >= (3, 12)
-    assert sys.getrefcount(None) > 1 << 39 or sys.version_info >= (3, 12)

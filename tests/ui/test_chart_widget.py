@@ -148,13 +148,29 @@ def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppCo
     chart.set_patient(pid)
     text = {key: label.text() for key, label in chart.overview_tab.labels.items()}
     assert text["episode"].startswith("Patellofemoral pain syndrome (M22.2X1)\nAffected side: right")
-    assert text["goals"] == "• Run 10 miles without knee pain — by 2027-03-01"
+    assert text["goals"].startswith("• Run 10 miles without knee pain — by 2027-03-01")
     assert text["last_visit"].startswith("2026-10-02 · Initial evaluation · draft, not signed")
     assert "Pain now 2/10, worst 5/10" in text["last_visit"]
     assert "Cadence 160 steps/min → target 172" in text["last_visit"]
     assert text["prescription"].startswith(f"Since 2026-10-02 · {len(items)} exercises\n1. ")
     assert items[0].exercise_name in text["prescription"]
     assert text["plan"].startswith("3 runs a week, building to 15 km a week")
+
+
+def test_overview_marks_goals_past_their_target_date() -> None:
+    from ptdesk.services.episodes import EpisodeInfo, GoalInfo
+    from ptdesk.ui.overview_tab import goals_text
+
+    episode = EpisodeInfo(1, 1, "PFPS", "", "right", None, date(2026, 9, 1), None, "active", (
+        GoalInfo(1, "Stairs without pain", date(2026, 11, 1), None),
+        GoalInfo(2, "Run 5 km", date(2027, 1, 1), None),
+        GoalInfo(3, "Walk 30 min", date(2026, 10, 1), date(2026, 9, 28)),
+    ))
+    assert goals_text([episode], date(2026, 11, 21)).splitlines() == [
+        "• Stairs without pain — by 2026-11-01 (past due)",
+        "• Run 5 km — by 2027-01-01",
+        "✓ Walk 30 min (met 2026-09-28)",
+    ]
 
 
 def test_overview_without_records_says_so(qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:

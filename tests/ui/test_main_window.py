@@ -83,6 +83,16 @@ def test_enter_in_search_opens_the_top_match(qtbot, window: MainWindow, clinic: 
     assert window.chart.patient_id == clinic["alex"]
 
 
+def test_enter_without_a_match_keeps_the_open_chart(qtbot, window: MainWindow,
+                                                    clinic: dict[str, int]) -> None:
+    assert window.chart is not None
+    window.open_patient(clinic["alex"])
+    qtbot.keyClicks(window.search_edit, "zzz")
+    qtbot.keyClick(window.search_edit, Qt.Key.Key_Return)
+    assert window.model is not None and window.model.rowCount() == 0
+    assert window.chart.patient_id == clinic["alex"]
+
+
 def test_header_shows_episode_and_strength_alerts(window: MainWindow, clinic: dict[str, int]) -> None:
     assert window.chart is not None
     window.open_patient(clinic["alex"])
@@ -123,6 +133,7 @@ def test_new_patient_is_registered_listed_and_opened(window: MainWindow, session
     window.new_patient_action.trigger()
     assert count_patients(session_factory) == 3
     assert window.model is not None and window.chart is not None
+    assert window.search_edit.text() == "PT-777"  # the new patient is listed and selected
     assert window.model.patient_at(0).last_name == "Abbott"  # type: ignore[union-attr]
     assert window.chart.header.name_label.text() == "Cora Abbott"
     assert window.patient_view.currentIndex().row() == 0
