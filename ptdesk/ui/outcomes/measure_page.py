@@ -64,6 +64,12 @@ class MeasurePage(QWidget):
         layout.addWidget(line)
         layout.addLayout(bar)
         self.update_total()
+        self.set_state("")
+
+    def set_state(self, text: str) -> None:
+        """The line under the total ("Saved: …", "Not saved: …"); hidden while empty."""
+        self.state.setText(text)
+        self.state.setVisible(bool(text))
 
     def update_total(self) -> None:
         self.total.setText(self.form.summary_text())

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -143,10 +143,10 @@ class OutcomesTab(QWidget):
                                     allow_missing=allow_missing)
         except ValidationError as exc:
             form.show_error(exc)
-            page.state.setText("Not saved: see the message in red. Your answers are kept.")
+            page.set_state("Not saved: see the message in red. Your answers are kept.")
             return False
         except ServiceError as exc:
-            page.state.setText(f"Not saved: {exc}")
+            page.set_state(f"Not saved: {exc}")
             QMessageBox.warning(self, f"Save {form.title}", str(exc))
             return False
         outcome_drafts.discard(self._ctx, visit.id, measure)
@@ -154,7 +154,7 @@ class OutcomesTab(QWidget):
         self._mark_tab(measure)
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id)
         self._show_results()
-        page.state.setText(f"Saved: {result_line(record)}.")
+        page.set_state(f"Saved: {result_line(record)}.")
         emit(self._ctx.signals.data_changed, "outcomes", self._patient_id)
         emit(self._ctx.signals.status_message, f"{form.title} saved.")
         return True
@@ -180,7 +180,7 @@ class OutcomesTab(QWidget):
             for measure, page in self.pages.items():
                 page.form.load_record(None)
                 page.update_total()
-                page.state.setText("")
+                page.set_state("")
                 page.set_editable(False)
                 self._mark_tab(measure)
             self._show_results()
@@ -204,7 +204,7 @@ class OutcomesTab(QWidget):
         for measure, page in self.pages.items():
             page.form.clear_errors()
             page.form.load_record(here.get(measure))
-            page.state.setText("")
+            page.set_state("")
             page.set_editable(editable)
         if "psfs" not in here:
             self._prefill_psfs(visit)
@@ -214,7 +214,7 @@ class OutcomesTab(QWidget):
                 if offer_drafts else {}
             for measure, state in restored.items():
                 self.forms[measure].set_raw_state(state)
-                self.pages[measure].state.setText("Restored unsaved changes: not saved yet.")
+                self.pages[measure].set_state("Restored unsaved changes: not saved yet.")
                 self._dirty.add(measure)
         else:
             self.visit_status.setText("This visit's note is signed: its outcome scores can be "
@@ -254,7 +254,7 @@ class OutcomesTab(QWidget):
         if measure not in self._dirty:
             self._dirty.add(measure)
             self._mark_tab(measure)
-            self.pages[measure].state.setText("Unsaved changes (kept as a draft while you work).")
+            self.pages[measure].set_state("Unsaved changes (kept as a draft while you work).")
         self._autosave.start()
 
     def _on_visit_combo_current_index_changed(self, index: int) -> None:

@@ -17,9 +17,9 @@ STATUS_WORDS: dict[str, str] = {
 DECISION_STATUS: dict[str, str] = {"progress": "better", "hold": "neutral", "regress": "worse"}
 
 # Okabe-Ito colour-blind-safe set; the dark variants are lifted so lines show on black.
-_SERIES_LIGHT = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#56b4e9",
+_SERIES_LIGHT = ("#0072b2", "#d55e00", "#009e73", "#cc79a7", "#e69f00", "#8c564b",
                  "#7a5195", "#4d4d4d")
-_SERIES_DARK = ("#56b4e9", "#ff9e4a", "#3ddc97", "#f29ad8", "#f0c24e", "#9ad0f5",
+_SERIES_DARK = ("#56b4e9", "#ff9e4a", "#3ddc97", "#f29ad8", "#f0e442", "#c8a27c",
                 "#c3a6ff", "#d0d0d0")
 
 
