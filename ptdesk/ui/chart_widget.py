@@ -45,6 +45,9 @@ EXTERNAL_TABS = (
     ("Evaluation", "ptdesk.ui.evaluation.tab", "EvaluationTab"),
     ("Exercises", "ptdesk.ui.exercises.tab", "ExercisesTab"),
     ("Run plan", "ptdesk.ui.runplan.tab", "RunPlanTab"),
+    ("Outcomes", "ptdesk.ui.outcomes.tab", "OutcomesTab"),
+    ("Run log", "ptdesk.ui.runlogs.tab", "RunLogTab"),
+    ("Progress", "ptdesk.ui.progress.tab", "ProgressTab"),
 )
 
 
@@ -86,35 +89,11 @@ def _pair_lsi(involved: ev.StrengthMeasurement, uninvolved: ev.StrengthMeasureme
                to_newtons(uninvolved.value, uninvolved.unit or "kg"))  # type: ignore[arg-type]
 
 
-class PlaceholderTab(QWidget):
-    """Stands in for a chart tab that is not part of this build yet."""
-
-    def __init__(self, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        label = QLabel(f"The {title} tab is not available in this build yet.", self)
-        label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        QVBoxLayout(self).addWidget(label)
-
-    def set_patient(self, patient_id: int | None) -> None:
-        pass
-
-    def has_unsaved_changes(self) -> bool:
-        return False
-
-    def save(self) -> bool:
-        return True
-
-    def flush_draft(self) -> None:
-        pass
 
 
 def _load_tab(ctx: AppContext, title: str, module_name: str, class_name: str) -> QWidget:
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name is None or not module_name.startswith(exc.name):
-            raise  # the tab exists but something it imports is missing: a real error
-        return PlaceholderTab(title)
+    # Imported on first use: the big tabs (and QtCharts) stay off the start-up path.
+    module = importlib.import_module(module_name)
     return getattr(module, class_name)(ctx)
 
 

@@ -35,7 +35,11 @@ SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
 # (print kind, menu text, chart tab that owns the handout)
-PRINT_KINDS = (("exercises", "&Exercise sheet", "Exercises"), ("runplan", "&Run plan", "Run plan"))
+PRINT_KINDS = (
+    ("exercises", "&Exercise sheet", "Exercises"),
+    ("runplan", "&Run plan", "Run plan"),
+    ("progress", "&Progress report", "Progress"),
+)
 
 
 class MainWindow(QMainWindow):
@@ -88,6 +92,7 @@ class MainWindow(QMainWindow):
                                          sp.SP_FileDialogContentsView)
         self.print_sheet_action = self._action("printExerciseSheet", "Print e&xercise sheet…")
         self.print_plan_action = self._action("printRunPlan", "Print &run plan…")
+        self.print_report_action = self._action("printProgressReport", "Print pro&gress report…")
         self.about_action = self._action("about", "&About PT Desk")
         self.print_menu = QMenu("Print", self)
         self.print_menu.setObjectName("printMenu")
@@ -104,7 +109,8 @@ class MainWindow(QMainWindow):
         patient_menu = bar.addMenu("&Patient")
         patient_menu.addActions([self.find_action, self.edit_patient_action, self.save_action])
         patient_menu.addSeparator()
-        patient_menu.addActions([self.print_action, self.print_sheet_action, self.print_plan_action])
+        patient_menu.addActions([self.print_action, self.print_sheet_action, self.print_plan_action,
+                                 self.print_report_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -187,6 +193,7 @@ class MainWindow(QMainWindow):
         self.print_action.triggered.connect(self._on_print_action_triggered)
         self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
         self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
+        self.print_report_action.triggered.connect(lambda: self.print_handout("progress"))
         for kind, action in self.print_menu_actions.items():
             action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
@@ -245,7 +252,7 @@ class MainWindow(QMainWindow):
         for action in (self.new_patient_action, self.settings_action, self.find_action):
             action.setEnabled(ready)
         for action in (self.edit_patient_action, self.save_action, self.print_action,
-                       self.print_sheet_action, self.print_plan_action):
+                       self.print_sheet_action, self.print_plan_action, self.print_report_action):
             action.setEnabled(has_patient)
 
     def print_handout(self, kind: str) -> None:
@@ -316,11 +323,11 @@ class MainWindow(QMainWindow):
                                          STATUS_TIMEOUT_MS)
 
     def _on_print_action_triggered(self) -> None:
-        """Ctrl+P: a two-item menu; the handout of the tab in front is pre-selected."""
+        """Ctrl+P: a menu of the printouts; the one of the tab in front is pre-selected."""
         if self.chart is None or self.chart.patient_id is None:
             return
         in_front = self.chart.tabs.tabText(self.chart.tabs.currentIndex()).replace("&", "")
-        kind = "runplan" if in_front == "Run plan" else "exercises"
+        kind = {tab: k for k, _text, tab in PRINT_KINDS}.get(in_front, "exercises")
         button = self.toolbar.widgetForAction(self.print_action)
         where = (button.mapToGlobal(QPoint(0, button.height())) if button is not None
                  and button.isVisible() else self.mapToGlobal(self.rect().center()))

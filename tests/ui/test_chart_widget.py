@@ -15,7 +15,7 @@ from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan
 from ptdesk.ui import chart_widget
-from ptdesk.ui.chart_widget import ChartWidget, PlaceholderTab, strength_alerts
+from ptdesk.ui.chart_widget import ChartWidget, strength_alerts
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.visits_tab import VisitListModel, VisitsTab
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
@@ -83,16 +83,13 @@ def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
 
 # ---- chart widget ------------------------------------------------------------------------------
 
-def test_missing_tab_module_gives_a_placeholder(qtbot, ctx: AppContext, tmp_path,
-                                               monkeypatch) -> None:
-    tab = chart_widget._load_tab(ctx, "Progress", "ptdesk.ui.no_such_pkg.tab", "ProgressTab")
-    qtbot.addWidget(tab)
-    assert isinstance(tab, PlaceholderTab)
-    assert tab.save() and not tab.has_unsaved_changes()
-    (tmp_path / "broken_tab_probe.py").write_text("import no_such_dependency_probe\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):  # a tab whose own import is broken is not hidden
-        chart_widget._load_tab(ctx, "X", "broken_tab_probe", "X")
+def test_every_chart_tab_is_a_real_tab(qtbot, ctx: AppContext) -> None:
+    from ptdesk.ui.chart_tab import ChartTab
+
+    for title, module_name, class_name in chart_widget.EXTERNAL_TABS:
+        tab = chart_widget._load_tab(ctx, title, module_name, class_name)
+        qtbot.addWidget(tab)
+        assert isinstance(tab, ChartTab), title
 
 
 def test_tabs_load_only_when_shown(qtbot, ctx: AppContext, session_factory: SessionFactory,

@@ -198,11 +198,13 @@ def test_ctrl_p_offers_both_handouts_with_the_tab_in_front_preselected(
     assert window.chart is not None
     window.open_patient(clinic["alex"])
     assert window.print_action.shortcut() == QKeySequence(QKeySequence.StandardKey.Print)
-    window.chart.tabs.setCurrentIndex(window.chart.tabs.count() - 1)  # Run plan
-    window.print_action.trigger()
-    qtbot.waitUntil(window.print_menu.isVisible)
-    assert window.print_menu.activeAction() is window.print_menu_actions["runplan"]
-    window.print_menu.hide()
+    titles = [window.chart.tabs.tabText(i) for i in range(window.chart.tabs.count())]
+    for title, kind in (("Run plan", "runplan"), ("Progress", "progress"), ("Exercises", "exercises")):
+        window.chart.tabs.setCurrentIndex(titles.index(title))
+        window.print_action.trigger()
+        qtbot.waitUntil(window.print_menu.isVisible)
+        assert window.print_menu.activeAction() is window.print_menu_actions[kind]
+        window.print_menu.hide()
 
 
 def test_layout_is_remembered(qtbot, settings: QSettings) -> None:

@@ -23,7 +23,6 @@ from ptdesk.services.patients import find_by_mrn
 from ptdesk.services.runlogs import log_run
 from ptdesk.services.runplans import save_plan
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation.notify import emit  # a Qt emit that survives the PySide6 refcount bug
 from ptdesk.ui.progress import ProgressTab
 from ptdesk.ui.progress import report_print as rp
 from ptdesk.ui.progress.chart_theme import ms
@@ -97,7 +96,7 @@ def test_new_nprs_result_is_drawn_after_data_changed(tab, session_factory, demo,
                          visit_date=DEMO_TODAY, visit_type="follow_up")
     record_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="nprs", items=[6])
     assert tab.pain.line.count() == before  # nothing told the tab yet
-    emit(ctx.signals.data_changed, "outcomes", patient_id)
+    ctx.signals.data_changed.emit("outcomes", patient_id)
     assert tab.pain.line.count() == before + 1
     assert ys(tab.pain.line)[-1] == 6
     nprs = [text for _tag, text in tab.since.shown() if text.startswith("NPRS")]
@@ -113,9 +112,9 @@ def test_data_changed_for_another_patient_is_ignored(tab, demo, ctx, session_fac
     tab_module = sys.modules["ptdesk.ui.progress.tab"]
     tab_module.progress_overview = lambda *a, **k: calls.append(1) or original(*a, **k)  # type: ignore[attr-defined]
     try:
-        emit(ctx.signals.data_changed, "outcomes", demo["DEMO-0002"])
+        ctx.signals.data_changed.emit("outcomes", demo["DEMO-0002"])
         assert calls == []
-        emit(ctx.signals.data_changed, "runlog", demo["DEMO-0001"])
+        ctx.signals.data_changed.emit("runlog", demo["DEMO-0001"])
         assert calls == [1]
     finally:
         tab_module.progress_overview = original  # type: ignore[attr-defined]

@@ -213,6 +213,16 @@ def test_unlogged_entry_is_kept_as_a_draft(qtbot, tab, session_factory, patient_
                             form_key=f"runlog:patient:{patient_id}") is None
 
 
+def test_discard_drops_the_entry_and_its_draft(qtbot, tab, session_factory, patient_id) -> None:
+    type_run(qtbot, tab, START, "12", "3")
+    tab.flush_draft()
+    tab.discard_changes()
+    assert not tab.has_unsaved_changes() and tab.form.amount.text() == ""
+    assert drafts.get_draft(session_factory, actor=ACTOR,
+                            form_key=f"runlog:patient:{patient_id}") is None
+    assert list_runs(session_factory, patient_id) == []
+
+
 def test_models_pass_qtmodeltester(qtbot, tab, qtmodeltester) -> None:
     log_week(qtbot, tab, 1, "10", "1")
     type_run(qtbot, tab, START + timedelta(days=9), "11", "6", morning="Worse")

@@ -347,7 +347,7 @@ def _read_raw(field: Field) -> Raw:
 
 def _write_raw(field: Field, raw: Any) -> None:
     # Unchanged inputs are left alone: loading a visit touches ~200 inputs, and each Qt
-    # setter call costs (see notify.py) as well as firing change handlers for nothing.
+    # setter call would fire change handlers for nothing.
     widget = field.widget
     if isinstance(widget, QLineEdit):
         if widget.text() != str(raw):

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.ui.evaluation.notify import Notifier, emit
+from ptdesk.ui.evaluation.notify import Notifier
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -57,7 +57,7 @@ class PriorInjuryModel(QAbstractTableModel):
         if self._rows[index.row()][index.column()] == text:
             return True
         self._rows[index.row()][index.column()] = text
-        emit(self.dataChanged, index, index,
+        self.dataChanged.emit(index, index,
              [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole])
         self.edited.emit()
         return True

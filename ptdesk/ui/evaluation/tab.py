@@ -26,7 +26,6 @@ from ptdesk.ui.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.evaluation.draft_store import EvaluationDrafts
 from ptdesk.ui.evaluation.gait_section import GaitSection
 from ptdesk.ui.evaluation.knee_section import KneeSection
-from ptdesk.ui.evaluation.notify import emit
 from ptdesk.ui.evaluation.section import EvaluationSection
 from ptdesk.ui.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.evaluation.subjective_section import SubjectiveSection
@@ -157,8 +156,8 @@ class EvaluationTab(QWidget):
         self._autosave.stop()
         self._drafts.discard(summary.id)
         self.header.select_visit(summary)
-        emit(self.ctx.signals.data_changed, "evaluation", summary.patient_id)
-        emit(self.ctx.signals.status_message, "Evaluation saved.")
+        self.ctx.signals.data_changed.emit("evaluation", summary.patient_id)
+        self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
 
     def flush_draft(self, force: bool = False) -> None:
@@ -171,7 +170,7 @@ class EvaluationTab(QWidget):
             self._drafts.save(visit, self._version,
                               {name: s.raw() for name, s in self.sections.items()})
         except ServiceError:
-            emit(self.ctx.signals.status_message, "Could not autosave the evaluation draft.")
+            self.ctx.signals.status_message.emit("Could not autosave the evaluation draft.")
 
     def discard_changes(self) -> None:
         """The user chose to discard: drop the draft and show the saved evaluation again."""
@@ -232,7 +231,7 @@ class EvaluationTab(QWidget):
         # someone else is reported as a conflict instead of silently overwritten.
         self._version = restored.version if restored.version is not None else self._version
         self._dirty = True
-        emit(self.ctx.signals.status_message, "Unsaved changes restored.")
+        self.ctx.signals.status_message.emit("Unsaved changes restored.")
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
@@ -285,8 +284,7 @@ class EvaluationTab(QWidget):
             self._loading = False
         self._on_section_edited()
         self.header.show_error("")
-        emit(self.ctx.signals.status_message,
-             "Last visit's measurements filled in. Check and update them before saving.")
+        self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
 
     def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
         if area not in ("visits", "episode") or patient_id != self._patient_id:

@@ -79,9 +79,8 @@ class StripedGrid(QWidget):
 class MeasureForm(QWidget):
     """Base of the four forms; subclasses fill `errors` and implement the abstract parts.
 
-    `changed` is a plain-Python notifier (see ptdesk.ui.evaluation.notify): forms notify
-    on every answer, and a Qt emit from Python per answer would hit the PySide6 refcount bug.
-    It fires only for the clinician's own edits, never for loading or restoring.
+    `changed` is a plain-Python notifier (see ptdesk.ui.evaluation.notify) that fires only
+    for the clinician's own edits, never for loading or restoring.
     """
 
     measure = ""

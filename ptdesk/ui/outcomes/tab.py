@@ -19,7 +19,6 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, list_visits
 from ptdesk.services.outcomes import OutcomeRecord, list_outcomes, record_outcome
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation.notify import emit
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.outcomes import outcome_drafts
 from ptdesk.ui.outcomes.change_text import is_patellofemoral, result_at_visit, result_line
@@ -155,8 +154,8 @@ class OutcomesTab(QWidget):
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id)
         self._show_results()
         page.set_state(f"Saved: {result_line(record)}.")
-        emit(self._ctx.signals.data_changed, "outcomes", self._patient_id)
-        emit(self._ctx.signals.status_message, f"{form.title} saved.")
+        self._ctx.signals.data_changed.emit("outcomes", self._patient_id)
+        self._ctx.signals.status_message.emit(f"{form.title} saved.")
         return True
 
     # --- loading ---------------------------------------------------------------------------

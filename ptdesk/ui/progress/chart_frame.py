@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCharts import QChart, QChartView, QXYSeries
-from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QCursor, QGuiApplication, QPainter
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
+from PySide6.QtGui import QCursor, QGuiApplication, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QSizePolicy,
-    QStackedWidget,
     QToolButton,
     QToolTip,
     QVBoxLayout,
@@ -78,14 +77,17 @@ class ChartFrame(QFrame):
         # QChartView asks for 600x600; ignoring that lets four charts share the tab's height.
         self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.empty = QLabel()
+        # The "nothing to draw" message covers the view rather than replacing it: hiding
+        # and showing the view would make QtCharts lay the whole chart out again.
+        self.empty = QLabel(self.view)
         self.empty.setObjectName(f"{key}_empty")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setMinimumHeight(MIN_CHART_HEIGHT)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
+        self.empty.setAutoFillBackground(True)
+        self.empty.setBackgroundRole(QPalette.ColorRole.Base)
+        self.empty.setMargin(24)
+        self.empty.hide()
+        self.view.installEventFilter(self)
         self.caption = QLabel()
         self.caption.setObjectName(f"{key}_caption")
         self.caption.setWordWrap(True)
@@ -105,7 +107,7 @@ class ChartFrame(QFrame):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
-        layout.addWidget(self.stack, 1)
+        layout.addWidget(self.view, 1)
         layout.addLayout(bar)
         self.tips = HoverTips(self.view)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
@@ -115,12 +117,19 @@ class ChartFrame(QFrame):
     def set_empty(self, message: str | None) -> None:
         """Show `message` instead of the chart (None shows the chart)."""
         self.empty.setText(message or "")
-        self.stack.setCurrentWidget(self.empty if message else self.view)
+        if bool(message) != self.empty.isVisibleTo(self.view):
+            self.empty.setGeometry(self.view.rect())
+            self.empty.setVisible(bool(message))
         self.copy_button.setEnabled(not message)
         self.save_button.setEnabled(not message)
 
     def is_empty(self) -> bool:
-        return self.stack.currentWidget() is self.empty
+        return self.empty.isVisibleTo(self.view)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.view and event.type() == QEvent.Type.Resize:
+            self.empty.setGeometry(self.view.rect())
+        return super().eventFilter(watched, event)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setPixmap(self.view.grab())

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import date
 from functools import lru_cache
@@ -83,10 +84,30 @@ def set_date_range(axis: QDateTimeAxis, window: DateWindow, ticks: int = 6) -> N
                   QDateTime.fromMSecsSinceEpoch(int(ms(window.end) + pad)))
 
 
-def value_axis(title: str, low: float, high: float, ticks: int, fmt: str = "%d") -> QValueAxis:
+def value_axis(title: str, low: float, high: float, step: float, fmt: str = "%d") -> QValueAxis:
     axis = QValueAxis()
     axis.setTitleText(title)
-    axis.setRange(low, high)
-    axis.setTickCount(ticks)
     axis.setLabelFormat(fmt)
+    set_value_range(axis, low, high, step)
     return axis
+
+
+def set_value_range(axis: QValueAxis, low: float, high: float, step: float) -> None:
+    """Ticks every `step` from `low` to `high`, with a little air so a point on the bottom
+    or top line (pain 0, a full score) shows its whole marker."""
+    pad = (high - low) * 0.03
+    axis.setTickType(QValueAxis.TickType.TicksDynamic)
+    axis.setTickAnchor(low)
+    axis.setTickInterval(step)
+    axis.setRange(low - pad, high + pad)
+
+
+def nice_step(top: float, most_ticks: int = 6) -> float:
+    """1, 2 or 5 times a power of ten, so at most `most_ticks` steps reach `top`."""
+    if top <= 0:
+        return 1.0
+    scale = 10 ** math.floor(math.log10(top / most_ticks))
+    for factor in (1, 2, 5, 10):
+        if top / (factor * scale) <= most_ticks:
+            return factor * scale
+    return 10 * scale

@@ -20,6 +20,7 @@ from ptdesk.ui.progress.chart_theme import (
     ms,
     new_chart,
     set_date_range,
+    set_value_range,
     style_chart,
     value_axis,
 )
@@ -69,7 +70,7 @@ class LsiChart:
         # Up to eight groups: a list at the side, where names are not cut short.
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         self.x_axis = date_axis()
-        self.y_axis = value_axis("LSI (%)", 50, 120, 8)
+        self.y_axis = value_axis("LSI (%)", 50, 120, 10)
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         self.target = QLineSeries()
@@ -139,8 +140,8 @@ class LsiChart:
         self.target.replace([QPointF(ms(window.start), 90), QPointF(ms(window.end), 90)])
         low = min([80.0, *values])
         high = max([110.0, *values])
-        self.y_axis.setRange(max(0, math.floor(low / 10) * 10), math.ceil(high / 10) * 10)
-        self.y_axis.setTickCount(int((self.y_axis.max() - self.y_axis.min()) / 10) + 1)
+        set_value_range(self.y_axis, max(0, math.floor(low / 10) * 10), math.ceil(high / 10) * 10,
+                        10)
         set_date_range(self.x_axis, window)
         self._sync_visibility()
         if shown_any:

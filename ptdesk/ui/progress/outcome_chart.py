@@ -60,7 +60,8 @@ class OutcomeChart:
         for measure, title, high, side in (
                 ("lefs", "LEFS (0–80)", 80, Qt.AlignmentFlag.AlignLeft),
                 ("kujala", "Kujala (0–100)", 100, Qt.AlignmentFlag.AlignRight)):
-            axis = value_axis(title, 0, high, 5)
+            axis = value_axis(title, 0, high, high / 4)  # both axes share four grid rows
+            axis.setGridLineVisible(measure == "lefs")
             self.chart.addAxis(axis, side)
             upper, lower = QLineSeries(), QLineSeries()
             band = QAreaSeries(upper, lower)
@@ -107,9 +108,10 @@ class OutcomeChart:
                 left, right = ms(window.start), ms(window.end)
                 entry.upper.replace([QPointF(left, series.band_high), QPointF(right, series.band_high)])
                 entry.lower.replace([QPointF(left, series.band_low), QPointF(right, series.band_low)])
-                entry.band.setName(f"{series.name} intake ± {_fmt(series.mcid)} (MCID)")
-                captions.append(f"{series.name}: intake {_fmt(series.intake or 0)}, a change of "
-                                f"{_fmt(series.mcid)} or more is meaningful")
+                entry.band.setName(f"{series.name} intake ± MCID")
+                captions.append(f"{series.name} intake {_fmt(series.intake or 0)} ± "
+                                f"{_fmt(series.mcid)} (MCID); outside the band is a meaningful "
+                                f"change")
             visible = bool(series.points)
             entry.line.setVisible(visible)
             entry.band.setVisible(visible and has_band)
@@ -124,4 +126,4 @@ class OutcomeChart:
         else:
             self.frame.set_empty("No LEFS or Kujala scores in this episode yet. Enter them in "
                                  "the Outcomes tab.")
-        self.frame.caption.setText("Shaded: " + "; ".join(captions) + "." if captions else "")
+        self.frame.caption.setText("Bands: " + "; ".join(captions) + "." if captions else "")

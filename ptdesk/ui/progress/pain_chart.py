@@ -47,7 +47,7 @@ class PainChart:
         self.evaluations.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         self.evaluations.setMarkerSize(11)
         self.x_axis = date_axis()
-        self.y_axis = value_axis("Pain (0–10)", 0, 10, 6)
+        self.y_axis = value_axis("Pain (0–10)", 0, 10, 2)
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (self.line, self.evaluations):

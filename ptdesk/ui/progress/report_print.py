@@ -13,7 +13,6 @@ from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox, QWidget
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation.notify import emit
 
 TITLE = "Progress report"
 _JOBS: set[ReportJob] = set()  # jobs in flight outlive the tab that started them
@@ -45,7 +44,7 @@ class ReportJob(QObject):
 
         sf, actor, patient_id = self._ctx.session_factory, self._ctx.actor, self.patient_id
         _JOBS.add(self)
-        emit(self._ctx.signals.status_message, "Preparing the progress report…")
+        self._ctx.signals.status_message.emit("Preparing the progress report…")
         self._ctx.run_in_background(
             lambda: progress_report_pdf(sf, actor=actor, patient_id=patient_id),
             self._on_task_done, self._on_task_failed)
@@ -65,8 +64,8 @@ class ReportJob(QObject):
             self.dialog = preview(bytes(pdf), TITLE, name, owner.window() if owner else None)
             self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             self.dialog.show()  # not modal: the chart stays usable
-            emit(self._ctx.signals.status_message, f"{TITLE} ready.")
-            emit(self.finished, self.dialog)
+            self._ctx.signals.status_message.emit(f"{TITLE} ready.")
+            self.finished.emit(self.dialog)
             return
         path, _ = QFileDialog.getSaveFileName(owner, "Save progress report", name,
                                               "PDF files (*.pdf)")
@@ -79,7 +78,7 @@ class ReportJob(QObject):
                                                   f"{exc.strerror or exc}."))
                 return
             self.saved_to = target
-        emit(self.finished, self.saved_to)
+        self.finished.emit(self.saved_to)
 
     def _on_task_failed(self, exc: Exception) -> None:
         _JOBS.discard(self)
@@ -90,9 +89,9 @@ class ReportJob(QObject):
         else:  # the detail stays out of the message: it may hold PHI
             message = (f"The progress report could not be made because of an unexpected error "
                        f"({type(exc).__name__}). Please try again.")
-        emit(self._ctx.signals.status_message, f"{TITLE} not printed.")
+        self._ctx.signals.status_message.emit(f"{TITLE} not printed.")
         QMessageBox.warning(self._owner(), f"Print {TITLE.lower()}", message)
-        emit(self.failed, message)
+        self.failed.emit(message)
 
 
 def start_report(ctx: AppContext, parent: QWidget, patient_id: int) -> ReportJob:

@@ -205,6 +205,10 @@ class ProgressTab(QWidget):
     def _on_print_button_clicked(self) -> None:
         self.print_report()
 
+    def print_handout(self) -> None:
+        """The name MainWindow.print_handout() looks for on the tab that owns a printout."""
+        self.print_report()
+
     def print_report(self) -> ReportJob | None:
         """Ctrl+P and the button: make the PDF in the background, then preview it."""
         if self._patient_id is None:

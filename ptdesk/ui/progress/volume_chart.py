@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import date, timedelta
 
 from PySide6.QtCharts import QLineSeries, QScatterSeries
@@ -15,7 +16,9 @@ from ptdesk.ui.progress.chart_theme import (
     date_axis,
     ms,
     new_chart,
+    nice_step,
     set_date_range,
+    set_value_range,
     style_chart,
     value_axis,
 )
@@ -28,12 +31,13 @@ WEEKS_AHEAD = 4  # planned weeks drawn past the period shown: what comes next
 MEASURE_OF_UNIT = {"min": "minutes", "km": "km", "mi": "mi"}
 
 
-def week_text(week: VolumeWeek, measure: str, cap_pct: float) -> str:
+def week_text(week: VolumeWeek, measure: str, cap_pct: float, today: date) -> str:
     def amount(value: float | None) -> str:
         return "—" if value is None else amount_text(value, measure)
 
+    so_far = " so far" if week.start <= today < week.start + timedelta(days=7) else ""
     parts = [f"Week {week.week} ({dates_text(week.start)})",
-             f"done {amount(week.done_total)}", f"planned {amount(week.planned_total)}"]
+             f"done{so_far} {amount(week.done_total)}", f"planned {amount(week.planned_total)}"]
     if week.ceiling is not None:
         parts.append(f"{cap_pct:g}% cap {amount(week.ceiling)}")
     if week.over_cap:
@@ -60,7 +64,7 @@ class VolumeChart:
         self.over.setName("Over the cap")
         self.over.setMarkerSize(14)
         self.x_axis = date_axis()
-        self.y_axis = value_axis("Running per week", 0, 10, 6, "%g")
+        self.y_axis = value_axis("Running per week", 0, 10, 2, "%g")
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (self.ceiling, self.planned, self.done, self.over):
@@ -100,7 +104,7 @@ class VolumeChart:
                  if w.start + timedelta(days=6) >= window.start and w.start <= horizon]
         self.weeks_shown = weeks
         def describe(w: VolumeWeek) -> str:
-            return week_text(w, measure, volume.cap_pct)
+            return week_text(w, measure, volume.cap_pct, today)
 
         mid = [(ms(w.start) + 3 * DAY_MS, w) for w in weeks]  # points sit mid-week
         planned = [(x, w) for x, w in mid if w.planned_total is not None]
@@ -126,8 +130,9 @@ class VolumeChart:
         values = [v for w in weeks for v in (w.planned_total, w.done_total, w.ceiling)
                   if v is not None]
         top = max(values, default=1.0)
+        step = nice_step(top)
         self.y_axis.setTitleText(f"{volume.unit} per week")
-        self.y_axis.setRange(0, _nice_ceiling(top * 1.08))
+        set_value_range(self.y_axis, 0, math.ceil(top / step) * step, step)
         # From the plan's first week shown (a plan starts late in an episode) to the last.
         start = max(window.start, weeks[0].start) if weeks else window.start
         end = weeks[-1].start + timedelta(days=6) if weeks else window.end
@@ -153,12 +158,3 @@ class VolumeChart:
             series.clear()
         self.frame.caption.setText("")
 
-
-def _nice_ceiling(value: float) -> float:
-    """A round top for the axis: 10, 20, 50, 100 … steps."""
-    if value <= 0:
-        return 1.0
-    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
-        if value <= step * 6:
-            return -(-value // step) * step
-    return value

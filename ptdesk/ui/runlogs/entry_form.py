@@ -84,6 +84,7 @@ class RunEntryForm(QWidget):
         self.note.setPlaceholderText("optional")
         self.errors = {name: ErrorLabel() for name in FIELDS}
         self._plan_measure: str | None = None
+        self._setting_date = False  # dates set by the form itself are not the clinician's edits
         self._build_layout()
         self._connect_signals()
         self.reset(dt.date.today())
@@ -150,7 +151,8 @@ class RunEntryForm(QWidget):
             combo.activated.connect(self._on_any_edit)
         for box in (self.swelling, self.limping):
             box.clicked.connect(self._on_any_edit)
-        self.run_date.editingFinished.connect(self._on_any_edit)
+        # Not editingFinished: a focused date field sends it while the form is being destroyed.
+        self.run_date.dateChanged.connect(self._on_run_date_date_changed)
 
     # --- plan measure ----------------------------------------------------------------------
     def set_plan_measure(self, measure: str | None) -> None:
@@ -168,9 +170,11 @@ class RunEntryForm(QWidget):
     # --- values ----------------------------------------------------------------------------
     def reset(self, today: dt.date, keep_date: bool = False) -> None:
         """Empty the run's details; the date and kind stay when several runs are typed in a row."""
+        self._setting_date = True
         self.run_date.setMaximumDate(QDate(today.year, today.month, today.day))
         if not keep_date:
             self.run_date.setDate(QDate(today.year, today.month, today.day))
+        self._setting_date = False
         for edit in (self.amount, self.pain_during, self.note):
             edit.clear()
         self.next_morning.setCurrentIndex(-1)
@@ -213,7 +217,9 @@ class RunEntryForm(QWidget):
     def set_raw_texts(self, raw: dict[str, Any]) -> None:
         day = QDate.fromString(str(raw.get("run_date", "")), "yyyy-MM-dd")
         if day.isValid():
+            self._setting_date = True
             self.run_date.setDate(day)
+            self._setting_date = False
         self.amount.setText(str(raw.get("amount", "")))
         self.pain_during.setText(str(raw.get("pain_during", "")))
         self.note.setText(str(raw.get("note", "")))
@@ -252,6 +258,10 @@ class RunEntryForm(QWidget):
     def _on_pain_during_text_edited(self, _text: str) -> None:
         self._check_live()
         self.changed.emit()
+
+    def _on_run_date_date_changed(self, _day: QDate) -> None:
+        if not self._setting_date:
+            self.changed.emit()
 
     def _on_any_edit(self, *_args: object) -> None:
         self.errors["next_morning"].show_message("")

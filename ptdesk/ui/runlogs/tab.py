@@ -28,7 +28,6 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.runlogs import delete_run, list_runs, log_run, replan_from_logs, weekly_summary
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation.notify import emit
 from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.progress.colours import status_colour
@@ -51,6 +50,18 @@ def _table(name: str) -> QTableView:
     view.verticalHeader().setVisible(False)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
+
+
+class _Body(QWidget):
+    """The tab's content, sized by its minimum rather than its wrapped labels' ideal height.
+
+    The chart puts each tab in a scroll area, which sizes a height-for-width widget to
+    its preferred height; with wrapped labels inside, that is taller than the screen
+    and scrolls although everything fits. The tables shrink instead.
+    """
+
+    def hasHeightForWidth(self) -> bool:
+        return False
 
 
 class RunLogTab(QWidget):
@@ -122,10 +133,14 @@ class RunLogTab(QWidget):
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(weeks)
         splitter.addWidget(runs)
-        layout = QVBoxLayout(self)
+        body = _Body()
+        layout = QVBoxLayout(body)
         layout.addWidget(self.plan_label)
         layout.addWidget(entry)
         layout.addWidget(splitter, 1)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(body)
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
@@ -184,6 +199,16 @@ class RunLogTab(QWidget):
                    payload=json.dumps({"fields": self.form.raw_texts()}),
                    patient_id=self._patient_id, label="Run log entry")
 
+    def discard_changes(self) -> None:
+        """The clinician chose Discard: drop the run being typed and its draft."""
+        self._autosave.stop()
+        if self._patient_id is not None:
+            discard_draft(self._ctx.session_factory, actor=self._ctx.actor,
+                          form_key=self._form_key())
+        self._dirty = False
+        self.form.reset(self.today())
+        self.entry_state.setText("")
+
     def _form_key(self) -> str:
         return f"runlog:patient:{self._patient_id}"
 
@@ -210,7 +235,7 @@ class RunLogTab(QWidget):
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
         self._reload()
-        emit(self._ctx.signals.data_changed, "runlog", self._patient_id)
+        self._ctx.signals.data_changed.emit("runlog", self._patient_id)
         return True
 
     def delete_selected_run(self) -> bool:
@@ -228,7 +253,7 @@ class RunLogTab(QWidget):
             return False
         delete_run(self._ctx.session_factory, actor=self._ctx.actor, run_id=run.id)
         self._reload()
-        emit(self._ctx.signals.data_changed, "runlog", self._patient_id)
+        self._ctx.signals.data_changed.emit("runlog", self._patient_id)
         return True
 
     def replan(self) -> bool:
@@ -256,8 +281,8 @@ class RunLogTab(QWidget):
             text += (f" Week {upcoming.week} is now "
                      f"{amount_text(upcoming.total, stored.inputs.measure)}.")
         self.replan_state.setText(text)
-        emit(self._ctx.signals.data_changed, "runplan", self._patient_id)
-        emit(self._ctx.signals.status_message, "Run plan re-planned from the run log.")
+        self._ctx.signals.data_changed.emit("runplan", self._patient_id)
+        self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
     # --- loading ---------------------------------------------------------------------------
