@@ -20,6 +20,7 @@ from ptdesk.db.models_patients import (
     Patient,
 )
 from ptdesk.db.models_visits import (
+    Addendum,
     AnkleExam,
     AssessmentPlanRecord,
     GaitAssessment,
@@ -32,7 +33,7 @@ from ptdesk.db.models_visits import (
 )
 
 __all__ = [
-    "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Draft", "Episode",
+    "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Draft", "Episode",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",

@@ -29,6 +29,8 @@ class ClinicSettings(Versioned, Base):
     __table_args__ = (
         CheckConstraint(_in("paper_size", ("letter", "a4")), name="paper_size"),
         CheckConstraint(_in("default_units", ("km", "mi")), name="default_units"),
+        CheckConstraint("lock_minutes >= 1 AND lock_minutes <= 120", name="lock_minutes"),
+        CheckConstraint("backups_kept >= 1 AND backups_kept <= 365", name="backups_kept"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,16 +40,30 @@ class ClinicSettings(Versioned, Base):
     logo: Mapped[bytes | None] = mapped_column(LargeBinary)
     paper_size: Mapped[str] = mapped_column(String(10), default="letter")
     default_units: Mapped[str] = mapped_column(String(5), default="mi")
+    lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
+    backups_kept: Mapped[int] = mapped_column(default=14, server_default="14")
+
+
+ROLES = ("administrator", "clinician", "assistant")
 
 
 class Clinician(Versioned, Base):
+    """A user account: clinicians, assistants and administrators all sign in here."""
+
     __tablename__ = "clinicians"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(200))
     credentials: Mapped[str] = mapped_column(String(100), default="")
     active: Mapped[bool] = mapped_column(default=True)
+    role: Mapped[str] = mapped_column(String(16), default="clinician", server_default="clinician")
+    # scrypt hash with its parameters and salt ("scrypt$n$r$p$salt$hash"); never the password.
+    password_hash: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    failed_logins: Mapped[int] = mapped_column(default=0, server_default="0")
+    last_failed_at: Mapped[datetime | None] = mapped_column()
+    last_login_at: Mapped[datetime | None] = mapped_column()
 
 
 class Patient(Versioned, Base):
@@ -134,6 +150,10 @@ class AuditEntry(Base):
     record_type: Mapped[str] = mapped_column(String(40), default="")
     record_id: Mapped[int | None] = mapped_column()
     summary: Mapped[str] = mapped_column(String(500), default="")
+    # Tamper evidence: HMAC over this entry and the previous entry's hash, keyed with a
+    # secret kept outside the database.
+    prev_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    entry_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
 
 
 class Draft(Base):

@@ -53,6 +53,9 @@ class Visit(Versioned, Base):
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column()
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
+    # SHA-256 of the note's canonical content at signing, re-checked by `ptdesk verify`.
+    content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
     soap_subjective: Mapped[str] = mapped_column(Text, default="")
     soap_objective: Mapped[str] = mapped_column(Text, default="")
     soap_assessment: Mapped[str] = mapped_column(Text, default="")
@@ -65,6 +68,21 @@ class Visit(Versioned, Base):
     strength_tests: Mapped[list[StrengthTest]] = relationship(cascade="all, delete-orphan")
     gait: Mapped[GaitAssessment | None] = relationship(cascade="all, delete-orphan")
     assessment: Mapped[AssessmentPlanRecord | None] = relationship(cascade="all, delete-orphan")
+
+
+class Addendum(Base):
+    """A correction or addition to a signed note; never edited once written."""
+
+    __tablename__ = "addenda"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="RESTRICT"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
+    author_name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(String(500))
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
 
 
 class SubjectiveExam(Versioned, Base):

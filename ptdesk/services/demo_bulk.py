@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
@@ -36,6 +36,7 @@ from ptdesk.services.demo_synthetic import (
     synthetic_mrn,
     synthetic_prefix,
 )
+from ptdesk.services.note_hash import hash_visits
 from ptdesk.services.outcomes import score_form as score_outcome_form
 from ptdesk.services.uow import transaction
 
@@ -171,7 +172,29 @@ def _write_batch(
         for rid, (_result, items) in zip(result_ids, rows.outcomes, strict=True)
         for item in items
     ])
+    _sign(session, [(vid, ref[-1]) for vid, ref in zip(visit_ids, visit_refs, strict=True)],
+          clinicians)
     return len(visit_ids)
+
+
+def _sign(session: Session, visits: list[tuple[int, VisitPlan]], clinicians: list[int]) -> None:
+    """Sign the finished notes the way a clinician does: after every row is written.
+
+    Rows cannot be added to a signed visit (database triggers), so visits are inserted
+    as drafts and signed here with the same content hash `ptdesk verify` re-checks.
+    """
+    to_sign = [(vid, plan) for vid, plan in visits if plan.signed]
+    hashes = hash_visits(session, [vid for vid, _plan in to_sign])
+    table = _table(Visit)
+    stmt = (update(table).where(table.c.id == bindparam("vid"))
+            .values(status="signed", signed_at=bindparam("when"),
+                    signed_by_id=bindparam("by"), content_hash=bindparam("digest")))
+    if to_sign:
+        session.execute(stmt, [
+            {"vid": vid, "when": _stamp(plan.visit_date), "digest": hashes[vid],
+             "by": clinicians[plan.clinician]}
+            for vid, plan in to_sign
+        ])
 
 
 def _patient_row(p: PatientPlan) -> dict[str, Any]:
@@ -196,7 +219,7 @@ def _visit_row(pid: int, eid: int, v: VisitPlan, clinicians: list[int]) -> dict[
     return {
         "patient_id": pid, "episode_id": eid, "clinician_id": clinicians[v.clinician],
         "visit_date": v.visit_date, "visit_type": v.visit_type,
-        "status": "signed" if v.signed else "draft", "signed_at": stamp if v.signed else None,
+        "status": "draft", "signed_at": None,
         "soap_subjective": f"Pain {v.nprs}/10. {note}", "soap_plan": _PLAN_NOTES[v.visit_type],
         "version": 1, "created_at": stamp, "updated_at": stamp,
     }

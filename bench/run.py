@@ -1,0 +1,258 @@
+"""`python bench/run.py [--patients N] [--json FILE]`: every figure of the performance issue, measured.
+
+Builds (or reuses, cached by seed and size under bench/.cache/) a synthetic clinic with the demo
+generator, then measures each figure in real child processes with real widgets (offscreen Qt)
+and prints median, min, max, target and PASS/FAIL. Exits 0 even when a target is missed; non-zero
+only when something could not be measured. See bench/README.md for what each figure means.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+BENCH = Path(__file__).resolve().parent
+sys.path[:0] = [str(BENCH), str(BENCH.parent)]
+
+from clinic_cache import CACHE_DIR, REPO, Clinic, bench_env, ensure_clinic, working_copy  # noqa: E402
+from figures import (  # noqa: E402
+    ERROR,
+    SKIPPED,
+    TARGETS,
+    UNAVAILABLE,
+    Detail,
+    Figure,
+    machine,
+    machine_line,
+    median,
+    report_json,
+    table,
+)
+from probe_common import parse_result, percentile  # noqa: E402
+
+BIG_CLINIC = 100_000
+PROBE_TIMEOUT_S = 1800
+
+
+class ProbeError(RuntimeError):
+    pass
+
+
+def _say(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def run_probe(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
+    command = [sys.executable, str(BENCH / script), *args]
+    try:
+        done = subprocess.run(command, env=env, cwd=REPO, capture_output=True, text=True,
+                              timeout=PROBE_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise ProbeError(f"{script} {' '.join(args[:1])} took over {PROBE_TIMEOUT_S} s") from exc
+    if done.returncode != 0:
+        tail = "\n".join(done.stderr.strip().splitlines()[-12:])
+        raise ProbeError(f"{script} {' '.join(args[:1])} exited with {done.returncode}:\n{tail}")
+    try:
+        return parse_result(done.stdout)
+    except ValueError as exc:
+        raise ProbeError(f"{script}: {exc}") from exc
+
+
+def measure_startup(db: Path, env: dict[str, str], runs: int) -> Figure:
+    """Pairs of cold processes, empty window then ptdesk; one untimed pair first."""
+    empty, ready, shown, stall, ratios = [], [], [], [], []
+    for attempt in range(runs + 1):
+        spawned = time.time()
+        blank = run_probe("probe_startup.py", "empty", env=env)["ready"] - spawned
+        spawned = time.time()
+        app = run_probe("probe_startup.py", "app", str(db), env=env)
+        if not app.get("rows"):
+            raise ProbeError("ptdesk started but its patient list stayed empty")
+        if attempt == 0:
+            continue  # the first pair also pays for a cold file cache after the copy
+        empty.append(blank * 1000)
+        ready.append((app["ready"] - spawned) * 1000)
+        shown.append((app["shown"] - spawned) * 1000)
+        stall.append(app["stall_ms"])
+        ratios.append(ready[-1] / empty[-1])
+    return Figure("startup_ratio", tuple(ratios), details=(
+        Detail("empty QMainWindow shown (median)", median(empty), "ms"),
+        Detail("ptdesk patient list usable (median)", median(ready), "ms"),
+        Detail("ptdesk window shown, list still empty", median(shown), "ms"),
+        Detail("  as a ratio to the empty window", median(shown) / median(empty), "x"),
+        Detail("longest UI stall while loading (max)", max(stall), "ms"),
+    ))
+
+
+def measure_search(name: str, db: Path, env: dict[str, str], runs: int, keystrokes: int,
+                   seed: int) -> Figure:
+    """One p95 per process (200 keystrokes each); the figure is the median of those."""
+    p95s, filtered, counted, lengths = [], [], [], []
+    for run in range(runs):
+        out = run_probe("probe_ui.py", "search", str(db), "--keystrokes", str(keystrokes),
+                        "--seed", str(seed * 1000 + run), env=env)
+        p95s.append(percentile(out["filter_ms"], 95))
+        filtered += out["filter_ms"]
+        counted += out["count_ms"]
+        lengths += out["typed_length"]
+    first = [ms for ms, n in zip(filtered, lengths, strict=True) if n == 1]
+    later = [ms for ms, n in zip(filtered, lengths, strict=True) if n > 1]
+    return Figure(name, tuple(p95s), details=(
+        Detail(f"keystrokes timed ({runs} x {keystrokes})", len(filtered), ""),
+        Detail("one keystroke, median", median(filtered), "ms"),
+        Detail("one keystroke, slowest", max(filtered), "ms"),
+        Detail(f"first letter of a name, p95 ({len(first)})", percentile(first, 95), "ms"),
+        Detail(f"second letter onwards, p95 ({len(later)})", percentile(later, 95), "ms"),
+        Detail("deferred match count after paint, p95", percentile(counted, 95), "ms"),
+    ))
+
+
+def measure_chart(db: Path, env: dict[str, str], runs: int, opens: int) -> Figure:
+    """Overview in front (the chart as it first opens); the other tabs are shown as details."""
+    by_tab: dict[str, list[float]] = {}
+    for _ in range(runs):
+        out = run_probe("probe_ui.py", "chart", str(db), "--opens", str(opens), env=env)
+        for title, times in out["tabs"].items():
+            by_tab.setdefault(title, []).extend(times)
+    first = next(iter(by_tab))
+    details = [Detail(f"{first} in front, p95", percentile(by_tab[first], 95), "ms")]
+    details += [Detail(f"{title} in front, median", median(times), "ms")
+                for title, times in by_tab.items() if title != first]
+    return Figure("open_chart_ms", tuple(by_tab[first]), details=tuple(details),
+                  note=f"{first} tab in front; {runs} x {opens} openings of a 150-visit chart")
+
+
+def measure_rss(db: Path, env: dict[str, str], runs: int, seed: int) -> Figure:
+    values, ready = [], []
+    for run in range(runs):
+        out = run_probe("probe_ui.py", "rss", str(db), "--seed", str(seed + run), env=env)
+        values.append(out["rss_mib"])
+        ready.append(out["rss_ready_mib"])
+    return Figure("rss_mib", tuple(values), details=(
+        Detail("when the list is ready, before any chart", median(ready), "MiB"),))
+
+
+def measure_services(db: Path, env: dict[str, str], runs: int) -> list[Figure]:
+    out = run_probe("probe_services.py", str(db), "--runs", str(runs), env=env)["results"]
+    names = {"save_evaluation": "save_evaluation_ms", "exercise_sheet": "exercise_sheet_ms",
+             "runplan_pdf": "runplan_pdf_ms", "progress_report": "progress_report_ms"}
+    return [Figure(figure, tuple(out[key]["wall_ms"]), details=(
+        Detail("CPU time of the process, median", median(out[key]["cpu_ms"]), "ms"),))
+        for key, figure in names.items()]
+
+
+def measure_progress_tab(db: Path, env: dict[str, str], runs: int) -> Figure:
+    out = run_probe("probe_progress_tab.py", str(db), "--runs", str(runs), env=env)
+    if not out.get("available"):
+        return Figure("progress_tab_ms", status=UNAVAILABLE, note=str(out.get("reason", "")))
+    return Figure("progress_tab_ms", tuple(out["draw_ms"]), details=(
+        Detail("first draw (imports QtCharts, builds charts)", out["first_draw_ms"], "ms"),))
+
+
+def _guarded(names: list[str], measure: Callable[[], Figure | list[Figure]]) -> list[Figure]:
+    """A probe that fails marks its figures as errors; the other figures are still measured."""
+    _say(f"measuring {', '.join(names)}…")
+    try:
+        result = measure()
+    except ProbeError as exc:
+        _say(f"  ERROR: {exc}")
+        lines = str(exc).splitlines()
+        note = lines[0] + (f" {lines[-1]}" if len(lines) > 1 else "")
+        return [Figure(name, status=ERROR, note=note) for name in names]
+    return result if isinstance(result, list) else [result]
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="bench/run.py", description=__doc__.splitlines()[0].split(": ", 1)[1])
+    parser.add_argument("--patients", type=int, default=10_000,
+                        help="patients in the synthetic clinic (default 10,000)")
+    parser.add_argument("--json", metavar="FILE", type=Path, help="also write the figures here")
+    parser.add_argument("--seed", type=int, default=1, help="demo generator seed (default 1)")
+    parser.add_argument("--skip-100k", action="store_true",
+                        help="do not build or search the 100,000-patient clinic")
+    parser.add_argument("--quick", action="store_true",
+                        help="fewer repetitions (a rough look while working, not for the record)")
+    args = parser.parse_args(argv)
+    if not 10 <= args.patients <= 200_000:
+        parser.error("--patients must be from 10 to 200,000")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # probes inherit it; reported too
+    began = time.perf_counter()
+    quick = args.quick
+    reps = {"startup": 3 if quick else 7, "ui": 1 if quick else 3, "chart": 1 if quick else 2,
+            "opens": 5 if quick else 15, "runs": 8 if quick else 20}
+    clinic = ensure_clinic(args.patients, args.seed)
+    big: Clinic | None = None
+    if not args.skip_100k:
+        big = clinic if args.patients == BIG_CLINIC else ensure_clinic(BIG_CLINIC, args.seed)
+    host = machine()
+    _say(f"clinic: {clinic.path.name} ({clinic.info.get('patients')} patients, "
+         f"{clinic.info.get('visits')} visits); {machine_line(host)}")
+    figures: list[Figure] = []
+    with tempfile.TemporaryDirectory(prefix="run-", dir=CACHE_DIR) as scratch:
+        folder = Path(scratch)
+        (folder / "config").mkdir()
+        env = bench_env(folder / "config")
+        db = working_copy(clinic, folder)  # the cache itself stays as built
+        figures += _guarded(["startup_ratio"],
+                            lambda: measure_startup(db, env, reps["startup"]))
+        figures += _guarded(["search_keystroke_ms"], lambda: measure_search(
+            "search_keystroke_ms", db, env, reps["ui"], 200, args.seed))
+        figures += _guarded(["open_chart_ms"],
+                            lambda: measure_chart(db, env, reps["chart"], reps["opens"]))
+        service_names = ["save_evaluation_ms", "exercise_sheet_ms", "runplan_pdf_ms",
+                         "progress_report_ms"]
+        figures += _guarded(service_names, lambda: measure_services(db, env, reps["runs"]))
+        figures += _guarded(["progress_tab_ms"],
+                            lambda: measure_progress_tab(db, env, reps["runs"]))
+        figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
+        if big is None:
+            figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,
+                                  note="skipped with --skip-100k"))
+        else:
+            # Read-only work: the cached file is searched in place (no 2.7 GB copy).
+            big_path = big.path
+            figures += _guarded(["search_keystroke_ms_100k"], lambda: measure_search(
+                "search_keystroke_ms_100k", big_path, env, reps["ui"], 200, args.seed))
+    figures.sort(key=lambda f: list(TARGETS).index(f.name))
+    host["load_average_after"] = list(machine()["load_average"] or [])
+    print(f"\nPT Desk benchmark — {clinic.info.get('patients'):,} patients, "
+          f"{clinic.info.get('visits'):,} visits (seed {args.seed})"
+          + (" [--quick]" if quick else ""))
+    print(f"Machine: {machine_line(host)}\n")
+    print(table(figures))
+    missed = [f.name for f in figures if f.passed is False]
+    print(f"\n{len(missed)} figure(s) miss their target" + (f": {', '.join(missed)}" if missed
+                                                           else "."))
+    if args.json:
+        clinics = {"main": _clinic_json(clinic), "100k": _clinic_json(big) if big else None}
+        report = report_json(figures, {
+            "machine": host, "clinic": clinics, "quick": quick,
+            "measured_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "duration_s": round(time.perf_counter() - began, 1),
+        })
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        print(f"Wrote {args.json}")
+    return 1 if any(f.status == ERROR for f in figures) else 0
+
+
+def _clinic_json(clinic: Clinic) -> dict[str, Any]:
+    return {"file": clinic.path.name, **clinic.info}
+
+
+if __name__ == "__main__":
+    sys.exit(main())
