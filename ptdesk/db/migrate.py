@@ -2,17 +2,47 @@
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect, text
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+
+_REVISION = re.compile(r"^revision(?:: str)? = ['\"]([^'\"]+)['\"]", re.M)
+_DOWN = re.compile(r"^down_revision(?:: [^=]+)? = ['\"]([^'\"]+)['\"]", re.M)
+
+
+def _versions_dir() -> Path:
+    return Path(str(files("ptdesk_migrations"))) / "versions"
+
+
+@cache
+def known_head() -> str | None:
+    """The newest revision, read from the revision files without importing Alembic.
+
+    Start-up only needs to know whether the schema is current; importing Alembic for
+    that costs more than the rest of opening the database.
+    """
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in _versions_dir().glob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        if found := _REVISION.search(source):
+            revisions.add(found.group(1))
+        if parent := _DOWN.search(source):
+            parents.add(parent.group(1))
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config
+
     location = Path(str(files("ptdesk_migrations")))
     config = Config()
     config.set_main_option("script_location", str(location))
@@ -21,9 +51,11 @@ def alembic_config(engine: Engine) -> Config:
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    config = alembic_config(engine)
     if revision == "head" and is_up_to_date(engine):
-        return  # the common start-up case: skip Alembic's environment and locking
+        return  # the common start-up case: no Alembic import, no environment, no locking
+    from alembic import command
+
+    config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
@@ -31,6 +63,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
+    from alembic import command
+
     config = alembic_config(engine)
     with engine.connect() as connection:
         config.attributes["connection"] = connection
@@ -40,12 +74,19 @@ def downgrade(engine: Engine, revision: str = "base") -> None:
 
 def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        if not inspect(connection).has_table("alembic_version"):
+            return None
+        return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def head_revision(engine: Engine) -> str | None:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()
 
 
 def is_up_to_date(engine: Engine) -> bool:
-    return current_revision(engine) == head_revision(engine)
+    head = known_head()
+    if head is None:  # branches or unreadable files: ask Alembic itself
+        head = head_revision(engine)
+    return current_revision(engine) == head

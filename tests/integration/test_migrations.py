@@ -69,3 +69,27 @@ def test_check_constraints_reject_out_of_range_values(engine) -> None:
         ))
     with pytest.raises(IntegrityError), engine.begin() as connection:
         connection.execute(text("UPDATE patients SET sex = 'robot' WHERE id = 1"))
+
+
+def test_head_read_from_files_matches_alembic(engine) -> None:
+    from ptdesk.db.migrate import known_head
+
+    assert known_head() is not None
+    assert known_head() == head_revision(engine)
+
+
+def test_up_to_date_check_does_not_import_alembic(db_path: Path) -> None:
+    import subprocess
+    import sys
+
+    engine = make_engine(db_path)
+    upgrade(engine)
+    engine.dispose()
+    probe = (
+        "import sys; from ptdesk.db.engine import make_engine; "
+        "from ptdesk.db.migrate import upgrade; "
+        f"upgrade(make_engine({str(db_path)!r})); "
+        "print('alembic' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
+    assert done.stdout.strip() == "False", done.stderr
