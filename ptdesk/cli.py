@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 from ptdesk import __version__
 from ptdesk.commands import CommandError, UsageError
+from ptdesk.services.errors import ServiceError
 
 # Subcommand modules, imported only when `ptdesk` runs so start-up stays quick.
 COMMAND_MODULES = (
@@ -18,6 +19,12 @@ COMMAND_MODULES = (
     "ptdesk.commands.runplan",
     "ptdesk.commands.handout",
     "ptdesk.commands.report",
+    "ptdesk.commands.setup",
+    "ptdesk.commands.users",
+    "ptdesk.commands.audit",
+    "ptdesk.commands.backup",
+    "ptdesk.commands.restore",
+    "ptdesk.commands.verify",
 )
 
 
@@ -37,6 +44,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"ptdesk {__version__}")
     add_db_option(parser)
+    # Commands read it as getattr(args, "actor", None) or the OS login name.
+    parser.add_argument("--as", dest="actor", metavar="USER", default=None,
+                        help="act as this PT Desk user (default: your login name); once the "
+                        "clinic is set up the password is asked for, or read from "
+                        "$PTDESK_PASSWORD")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     for name in COMMAND_MODULES:
         try:
@@ -61,6 +73,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ptdesk: {exc}", file=sys.stderr)
         return 2
     except CommandError as exc:
+        print(f"ptdesk: {exc}", file=sys.stderr)
+        return 1
+    except ServiceError as exc:  # e.g. the acting user's role does not allow the command
         print(f"ptdesk: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

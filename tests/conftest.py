@@ -31,4 +31,9 @@ def engine(db_path: Path) -> Iterator[Engine]:
 
 @pytest.fixture
 def session_factory(engine: Engine) -> SessionFactory:
-    return make_session_factory(engine)
+    """A migrated database with the test staff accounts (tests.factories.STAFF): set up."""
+    from tests.factories import provision_accounts
+
+    sf = make_session_factory(engine)
+    provision_accounts(sf)
+    return sf

@@ -6,10 +6,41 @@ from datetime import date
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
+from ptdesk.services.accounts import provision_account
 from ptdesk.services.episodes import EpisodeInfo, open_episode
+from ptdesk.services.passwords import hash_password
 from ptdesk.services.patients import PatientDetails, PatientInput, create_patient
+from ptdesk.services.uow import transaction
 
+# Every fresh test database has these three accounts (see `provision_accounts`), so the
+# clinic counts as set up and each service checks the acting user's role.
 ACTOR = "test-clinician"
+ASSISTANT = "test-assistant"
+ADMIN = "test-admin"
+COLLEAGUE = "test-colleague"  # a second clinician, for "someone else saved it" cases
+PASSWORD = "test-password-123"
+STAFF = (
+    (ACTOR, "Casey Clinician", "clinician"),
+    (ASSISTANT, "Ari Assistant", "assistant"),
+    (ADMIN, "Alex Admin", "administrator"),
+    (COLLEAGUE, "Cory Colleague", "clinician"),
+)
+_HASHES: dict[str, str] = {}
+
+
+def password_hash() -> str:
+    """PASSWORD hashed once per run with a cheap scrypt cost (same format; fast tests)."""
+    if not _HASHES:
+        _HASHES["test"] = hash_password(PASSWORD, n=2**10)
+    return _HASHES["test"]
+
+
+def provision_accounts(sf: SessionFactory) -> None:
+    """The clinician, assistant and administrator every test database starts with."""
+    with transaction(sf) as session:
+        for username, name, role in STAFF:
+            provision_account(session, username=username, display_name=name, role=role,
+                              password_hash=password_hash())
 
 
 def make_patient(

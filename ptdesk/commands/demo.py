@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 
 from ptdesk.commands import UsageError
+from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database, parse_date
 from ptdesk.services.demo import (
     DEFAULT_SEED,
@@ -15,7 +16,6 @@ from ptdesk.services.demo import (
     MAX_SYNTHETIC,
     build_demo_clinic,
 )
-from ptdesk.services.uow import default_actor
 
 EARLIEST_TODAY = date(2020, 1, 1)
 
@@ -36,6 +36,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="date the demo histories end on (default %(default)s, fixed so "
                         "the demo is the same every time)")
     add_db_option(parser)
+    add_actor_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -51,9 +52,13 @@ def run(args: argparse.Namespace) -> int:
                          "(the demo patients' stories need their birth dates behind them)")
     engine, session_factory = open_database(args)
     try:
-        result = build_demo_clinic(session_factory, actor=default_actor(),
-                                   patients=args.patients, seed=args.seed, today=today)
+        # A fresh database gets the published demo sign-ins, which completes its setup.
+        result = build_demo_clinic(session_factory, actor=signed_in_actor(args, session_factory),
+                                   patients=args.patients, seed=args.seed, today=today,
+                                   demo_logins=True)
     finally:
         engine.dispose()
     print(result.summary_line())
+    if result.logins_enabled:
+        print(result.logins_line())
     return 0

@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
+from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
-from ptdesk.services.errors import NotFoundError, ServiceError
-from ptdesk.services.uow import default_actor
+from ptdesk.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -21,6 +21,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
     parser.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
     add_db_option(parser)
+    add_actor_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -33,13 +34,15 @@ def run(args: argparse.Namespace) -> int:
     engine, session_factory = open_database(args)
     from ptdesk.services import handouts
 
-    actor = default_actor()
     try:
+        actor = signed_in_actor(args, session_factory)
         patient_id = handouts.patient_id_for_mrn(session_factory, args.mrn)
         if args.kind == "exercises":
             data = handouts.exercise_sheet_pdf(session_factory, actor=actor, patient_id=patient_id)
         else:
             data = handouts.runplan_pdf(session_factory, actor=actor, patient_id=patient_id)
+    except PermissionDeniedError as exc:
+        raise CommandError(str(exc)) from exc
     except (NotFoundError, ServiceError) as exc:
         raise UsageError(str(exc)) from exc
     finally:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 
+from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
 from ptdesk.services.patients import search_patients
+from ptdesk.services.permissions import check
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -18,13 +20,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="words that start a first name, last name or MRN, or a birth date")
     parser.add_argument("--json", action="store_true", help="print a JSON list instead of a table")
     add_db_option(parser)
+    add_actor_option(parser)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     engine, session_factory = open_database(args)
-    patients = search_patients(session_factory, args.search)
-    engine.dispose()
+    try:
+        check(session_factory, signed_in_actor(args, session_factory), "view_chart")
+        patients = search_patients(session_factory, args.search)
+    finally:
+        engine.dispose()
     if args.json:
         rows = [
             {"mrn": p.mrn, "first_name": p.first_name, "last_name": p.last_name,

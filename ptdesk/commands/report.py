@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ptdesk.commands import UsageError
+from ptdesk.commands import CommandError, UsageError
+from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
 from ptdesk.commands.handout import _write_private
-from ptdesk.services.errors import ServiceError
-from ptdesk.services.uow import default_actor
+from ptdesk.services.errors import PermissionDeniedError, ServiceError
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +22,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
     parser.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
     add_db_option(parser)
+    add_actor_option(parser)
     parser.set_defaults(run=run)
 
 
@@ -36,8 +37,11 @@ def run(args: argparse.Namespace) -> int:
     from ptdesk.services.progress_report import progress_report_pdf
 
     try:
+        actor = signed_in_actor(args, session_factory)
         patient_id = find_by_mrn(session_factory, args.mrn).id
-        data = progress_report_pdf(session_factory, actor=default_actor(), patient_id=patient_id)
+        data = progress_report_pdf(session_factory, actor=actor, patient_id=patient_id)
+    except PermissionDeniedError as exc:
+        raise CommandError(str(exc)) from exc
     except ServiceError as exc:  # unknown MRN, or nothing to report on yet
         raise UsageError(str(exc)) from exc
     finally:

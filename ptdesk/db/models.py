@@ -1,5 +1,6 @@
 """Every mapped class in one import, so Alembic and services see the whole schema."""
 
+from ptdesk.db.models_audit import AuditHead
 from ptdesk.db.models_care import (
     Exercise,
     OutcomeItem,
@@ -33,7 +34,7 @@ from ptdesk.db.models_visits import (
 )
 
 __all__ = [
-    "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "ClinicSettings", "Clinician", "Draft", "Episode",
+    "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",

@@ -42,6 +42,10 @@ def check_text(field: str, value: str, label: str, max_len: int) -> str:
         raise ValidationError(field, f"{label} is too long ({len(value)} characters; the limit is {max_len}).")
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise ValidationError(field, f"{label} contains a control character that cannot be stored.")
+    # Lone surrogates come from undecodable bytes (e.g. a mis-encoded command line) and
+    # cannot be stored or printed as UTF-8.
+    if any(unicodedata.category(ch) == "Cs" for ch in value):
+        raise ValidationError(field, f"{label} contains a character that is not valid text.")
     return value
 
 

@@ -1,16 +1,31 @@
-"""Writes audit entries inside the caller's transaction; never stores clinical text."""
+"""The tamper-evident audit log: keyed hash-chained entries written in the caller's transaction.
+
+Each entry's hash is HMAC-SHA256(key, previous entry's hash + the entry's fields), with
+the key kept in a file outside the database (see audit_key.py). Appends are serialized
+through the one-row `audit_head` table, which also records where the chain ends, so
+edited, deleted, reordered and truncated entries are all detected by `verify_chain`.
+Entries never hold clinical text: summaries say what changed, not what was written.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import json
 import socket
 from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import AuditEntry
+from ptdesk.db.models import AuditEntry, AuditHead, Patient
+from ptdesk.services.audit_key import AuditKeyError, key_path, load_key
+from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.uow import transaction
 
 ACTIONS = (
@@ -18,6 +33,71 @@ ACTIONS = (
     "backup", "restore", "login", "logout", "failed_login", "lock",
 )
 _WORKSTATION = socket.gethostname()
+_LOG: Table = AuditEntry.__table__  # type: ignore[assignment]
+_HEAD: Table = AuditHead.__table__  # type: ignore[assignment]
+_FIELDS = ("at", "actor", "workstation", "action", "patient_id", "record_type", "record_id",
+           "summary")
+MAX_PROBLEMS = 50  # a wholesale rewrite would otherwise list every entry
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    entries: int
+    problems: tuple[str, ...]
+    sealed: bool  # False only before the first entry written with a key
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    id: int
+    at: datetime  # UTC
+    actor: str
+    workstation: str
+    action: str
+    patient_mrn: str
+    record_type: str
+    record_id: int | None
+    summary: str
+
+
+def _utc_text(at: datetime) -> str:
+    # SQLite hands back naive UTC, PostgreSQL aware values: hash one spelling of both.
+    if at.tzinfo is not None:
+        at = at.astimezone(UTC).replace(tzinfo=None)
+    return at.isoformat(sep=" ", timespec="microseconds")
+
+
+def entry_mac(key: bytes, prev_hash: str, fields: dict[str, Any]) -> str:
+    """HMAC of one entry chained to the hash before it."""
+    values = [prev_hash, *(
+        _utc_text(fields[name]) if name == "at" else fields[name] for name in _FIELDS)]
+    message = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    return hmac.new(key, message.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+
+def head_mac(key: bytes, entries: int, last_id: int, last_hash: str, legacy_through: int) -> str:
+    message = json.dumps(["audit-head", entries, last_id, last_hash, legacy_through])
+    return hmac.new(key, message.encode("ascii"), hashlib.sha256).hexdigest()
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _head(session: Session) -> Row[Any]:
+    row = session.execute(select(_HEAD).where(_HEAD.c.id == 1)).one_or_none()
+    if row is None:
+        raise ServiceError("The audit log's head record is missing; the database was changed "
+                           "outside PT Desk. Run `ptdesk verify` and restore a backup.")
+    return row
+
+
+def _fold(key: bytes, rows: Any, running: str = "") -> str:
+    for row in rows:
+        running = entry_mac(key, running, row._mapping)
+    return running
 
 
 def record(
@@ -30,20 +110,189 @@ def record(
     record_id: int | None = None,
     summary: str = "",
 ) -> None:
+    """Append one entry to the chain inside the caller's transaction."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    session.add(
-        AuditEntry(
-            at=utcnow(),
-            actor=actor[:64],
-            workstation=_WORKSTATION[:255],
-            action=action,
-            patient_id=patient_id,
-            record_type=record_type,
-            record_id=record_id,
-            summary=summary[:500],
-        )
-    )
+    # The head update comes first: it takes the write lock (SQLite) or the row lock
+    # (PostgreSQL) before the chain's end is read, so concurrent appends never fork.
+    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(entries=_HEAD.c.entries))
+    head = _head(session)
+    sealed = bool(head.head_mac)
+    engine = _engine(session)
+    key = load_key(engine, create=not sealed)
+    if key is None:
+        raise AuditKeyError(
+            f"The audit key file is missing (expected at {key_path(engine)}). Nothing was "
+            "saved. Put the key file back (backups keep a copy next to each backup).")
+    prev = head.last_hash
+    if not sealed:
+        # Entries from before the chain existed are folded into the first chained hash.
+        legacy = session.execute(select(*(_LOG.c[f] for f in _FIELDS))
+                                 .where(_LOG.c.id <= head.legacy_through).order_by(_LOG.c.id))
+        prev = _fold(key, legacy)
+    fields: dict[str, Any] = {
+        "at": utcnow(), "actor": actor[:64], "workstation": _WORKSTATION[:255],
+        "action": action, "patient_id": patient_id, "record_type": record_type[:40],
+        "record_id": record_id, "summary": summary[:500],
+    }
+    digest = entry_mac(key, prev, fields)
+    new_id = session.execute(
+        insert(_LOG).values(**fields, prev_hash=prev, entry_hash=digest).returning(_LOG.c.id)
+    ).scalar_one()
+    entries = head.entries + 1
+    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
+        entries=entries, last_id=new_id, last_hash=digest,
+        head_mac=head_mac(key, entries, new_id, digest, head.legacy_through)))
+
+
+def _factory_engine(session_factory: SessionFactory) -> Engine:
+    bind = session_factory.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise TypeError("the session factory is not bound to an engine")
+    return bind
+
+
+def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None) -> VerifyResult:
+    """Re-compute the whole chain; every break is described in plain words.
+
+    `key` overrides the database's own key file (a restore checks a backup with the key
+    saved next to it).
+    """
+    if key is None:
+        key = load_key(_factory_engine(session_factory), create=False)
+    with transaction(session_factory) as session:
+        head = _head(session)
+        if not head.head_mac:
+            return _verify_unsealed(session, head)
+        if key is None:
+            path = key_path(_factory_engine(session_factory))
+            return VerifyResult(False, 0, (
+                f"The audit key file is missing (expected at {path}), so the log cannot be "
+                "checked.",), True)
+        # Only entries up to the head's last id: later ones were appended while we read.
+        rows = session.execute(
+            select(_LOG.c.id, _LOG.c.prev_hash, _LOG.c.entry_hash, *(_LOG.c[f] for f in _FIELDS))
+            .where(_LOG.c.id <= head.last_id).order_by(_LOG.c.id)
+            .execution_options(yield_per=2000))
+        problems, count, running = _walk(key, rows, head.legacy_through)
+    _check_end(problems, head, key, count, running)
+    return _result(problems, count, sealed=True)
+
+
+def _walk(key: bytes, rows: Any, legacy_through: int) -> tuple[list[str], int, str]:
+    problems: list[str] = []
+    running, count = "", 0
+    for row in rows:
+        count += 1
+        expected = entry_mac(key, running, row._mapping)
+        if row.id <= legacy_through and not row.entry_hash and not row.prev_hash:
+            running = expected  # written before the chain; covered by the next entry
+            continue
+        if not row.entry_hash:
+            problems.append(f"Entry {row.id} has no seal: it was added outside PT Desk.")
+            running = expected
+            continue
+        if row.prev_hash != running:
+            if entry_mac(key, row.prev_hash, row._mapping) == row.entry_hash:
+                problems.append(f"Entry {row.id} does not follow the entry before it: entries "
+                                "were deleted, inserted or reordered.")
+            else:
+                problems.append(f"Entry {row.id} was changed after it was written.")
+        elif row.entry_hash != expected:
+            problems.append(f"Entry {row.id} was changed after it was written.")
+        # Continue from the stored hash so one break is reported once, not at every entry.
+        running = row.entry_hash
+    return problems, count, running
+
+
+def _check_end(problems: list[str], head: Row[Any], key: bytes, count: int, running: str) -> None:
+    if head.head_mac != head_mac(key, head.entries, head.last_id, head.last_hash,
+                                 head.legacy_through):
+        problems.append("The audit log's end marker was altered outside PT Desk.")
+    if count < head.entries:
+        problems.append(f"{head.entries - count} entries are missing from the log "
+                        "(deleted or the log was cut short).")
+    elif count > head.entries:
+        problems.append(f"The log holds {count - head.entries} more entries than were written "
+                        "through PT Desk.")
+    if running != head.last_hash:
+        problems.append("The log does not end with the last entry PT Desk wrote: the newest "
+                        "entries were removed or replaced.")
+
+
+def _verify_unsealed(session: Session, head: Row[Any]) -> VerifyResult:
+    """Before the first keyed entry: only the entries from before the chain may exist."""
+    problems: list[str] = []
+    count = session.scalar(select(func.count()).select_from(_LOG)) or 0
+    hashed = session.scalar(select(func.count()).select_from(_LOG)
+                            .where(_LOG.c.entry_hash != "")) or 0
+    if hashed:
+        problems.append("The audit log's end marker was reset outside PT Desk: "
+                        f"{hashed} sealed entries are not covered by it.")
+    if count != head.entries:
+        problems.append(f"The log holds {count} entries but {head.entries} were there when "
+                        "sealing was set up.")
+    return _result(problems, count, sealed=False)
+
+
+def _result(problems: list[str], count: int, *, sealed: bool) -> VerifyResult:
+    shown = problems[:MAX_PROBLEMS]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems.")
+    return VerifyResult(not problems, count, tuple(shown), sealed)
+
+
+def _local_day_start(day: date) -> datetime:
+    # Report dates are the clinic's calendar days, not UTC days.
+    return datetime.combine(day, time.min).astimezone().astimezone(UTC)
+
+
+def report(
+    session_factory: SessionFactory, *, patient_mrn: str | None = None,
+    start: date | None = None, end: date | None = None, user: str | None = None,
+    actor: str | None = None, action: str = "view",
+) -> list[AuditRow]:
+    """Entries matching every given filter, oldest first.
+
+    With `actor`, the reader's permission is checked and the reading itself is audited
+    as `action` ("view" on screen, "export" to a file).
+    """
+    with transaction(session_factory) as session:
+        if actor is not None:
+            from ptdesk.services.permissions import require
+
+            require(session, actor, "audit_report")
+        stmt = (select(_LOG, Patient.mrn).join(Patient, Patient.id == _LOG.c.patient_id,
+                                               isouter=True).order_by(_LOG.c.id))
+        filters: list[str] = []
+        if patient_mrn is not None:
+            mrn = patient_mrn.strip().upper()
+            patient_id = session.scalar(select(Patient.id).where(Patient.mrn == mrn))
+            if patient_id is None:
+                raise NotFoundError(f"No patient with MRN {mrn}.")
+            stmt = stmt.where(_LOG.c.patient_id == patient_id)
+            filters.append("patient")
+        if start is not None:
+            stmt = stmt.where(_LOG.c.at >= _local_day_start(start))
+            filters.append("from")
+        if end is not None:
+            stmt = stmt.where(_LOG.c.at < _local_day_start(end + timedelta(days=1)))
+            filters.append("to")
+        if user is not None:
+            stmt = stmt.where(_LOG.c.actor == user)
+            filters.append("user")
+        rows = [_audit_row(row) for row in session.execute(stmt)]
+        if actor is not None:
+            record(session, actor=actor, action=action, record_type="audit_log",
+                   summary=f"audit report: {len(rows)} entries"
+                   + (f" (filtered by {', '.join(filters)})" if filters else ""))
+        return rows
+
+
+def _audit_row(row: Row[Any]) -> AuditRow:
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    return AuditRow(row.id, at.astimezone(UTC), row.actor, row.workstation, row.action,
+                    row.mrn or "", row.record_type, row.record_id, row.summary)
 
 
 def entries_for_patient(session_factory: SessionFactory, patient_id: int) -> Sequence[AuditEntry]:

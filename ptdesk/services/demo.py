@@ -9,8 +9,8 @@ from datetime import date
 from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Patient
-from ptdesk.services import clinic
+from ptdesk.db.models import Clinician, ClinicSettings, Patient
+from ptdesk.services import accounts, permissions
 from ptdesk.services.demo_bulk import SyntheticResult, add_synthetic_patients
 from ptdesk.services.demo_care import add_care
 from ptdesk.services.demo_kit import Story, StoryVisit
@@ -19,6 +19,7 @@ from ptdesk.services.demo_patients_more import it_band, patellar_tendon, runners
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.outcomes import record_outcome
+from ptdesk.services.passwords import hash_password
 from ptdesk.services.patients import create_patient
 from ptdesk.services.uow import transaction
 
@@ -43,6 +44,13 @@ DEMO_CLINICIANS = (
     ("demo.mensah", "Kofi Mensah", "PT, DPT, SCS"),
     ("demo.chen", "Grace Chen", "PTA"),
 )
+# The rest of the demo staff, one per other role: (username, display name, role).
+DEMO_OTHER_STAFF = (
+    ("demo.admin", "Pat Morgan", "administrator"),
+    ("demo.front", "Jo Okafor", "assistant"),
+)
+# Published in the README: a demo clinic is for trying PT Desk, never for real patients.
+DEMO_PASSWORD = "runner-demo"
 
 
 @dataclass(frozen=True)
@@ -51,6 +59,7 @@ class DemoResult:
     story_skipped: int
     synthetic: SyntheticResult
     story_visits: int
+    logins_enabled: bool = False
 
     @property
     def patients_added(self) -> int:
@@ -67,6 +76,12 @@ class DemoResult:
                 f"with {self.visits_added} visits")
         return line + (f"; {skipped} already present." if skipped else ".")
 
+    def logins_line(self) -> str:
+        if not self.logins_enabled:
+            return ""
+        return (f"Demo sign-in: demo.alvarez (clinician), demo.front (assistant) or demo.admin "
+                f"(administrator), password {DEMO_PASSWORD}")
+
 
 def story_patients(today: date = DEMO_TODAY) -> tuple[Story, ...]:
     """The five hand-written patients, dated relative to `today`."""
@@ -75,13 +90,19 @@ def story_patients(today: date = DEMO_TODAY) -> tuple[Story, ...]:
 
 def build_demo_clinic(
     session_factory: SessionFactory, *, actor: str, patients: int = DEFAULT_SYNTHETIC,
-    seed: int = DEFAULT_SEED, today: date = DEMO_TODAY,
+    seed: int = DEFAULT_SEED, today: date = DEMO_TODAY, demo_logins: bool = False,
 ) -> DemoResult:
-    """Fill a database with the demo clinic; running it again adds only what is missing."""
+    """Fill a database with the demo clinic; running it again adds only what is missing.
+
+    With `demo_logins`, a clinic that is not set up yet (no account has a password) gets
+    the published DEMO_PASSWORD on every demo account, which completes its setup; a
+    clinic already set up never gets a known password.
+    """
     if not 0 <= patients <= MAX_SYNTHETIC:
         raise ValueError(f"patients must be 0..{MAX_SYNTHETIC}")
     if not 0 <= seed <= MAX_SEED:
         raise ValueError(f"seed must be 0..{MAX_SEED}")
+    permissions.check(session_factory, actor, "edit_patient")
     clinician_ids = ensure_demo_staff(session_factory)
     added, skipped, visits = add_story_patients(
         session_factory, actor=actor, today=today, clinician_id=clinician_ids[0]
@@ -90,24 +111,44 @@ def build_demo_clinic(
         session_factory, actor=actor, count=patients, seed=seed, today=today,
         clinician_ids=clinician_ids,
     )
-    return DemoResult(added, skipped, synthetic, visits)
+    logins = enable_demo_logins(session_factory) if demo_logins else False
+    return DemoResult(added, skipped, synthetic, visits, logins)
 
 
 def ensure_demo_staff(session_factory: SessionFactory) -> list[int]:
-    """The demo clinicians' ids (created on first use); names the clinic if it has no name yet."""
-    if not clinic.get_settings(session_factory).name:
-        name, address, phone = DEMO_CLINIC
-        clinic.update_settings(session_factory, name=name, address=address, phone=phone)
-    existing = {c.username: c.id for c in clinic.list_clinicians(session_factory)}
-    ids = []
-    for username, display_name, credentials in DEMO_CLINICIANS:
-        if username not in existing:
-            existing[username] = clinic.add_clinician(
-                session_factory, username=username, display_name=display_name,
-                credentials=credentials,
-            ).id
-        ids.append(existing[username])
-    return ids
+    """The demo clinicians' ids (created on first use, with their roles; no passwords).
+
+    Names the clinic if it has no name yet. No permission check: the accounts cannot
+    sign in until a password is set (see `enable_demo_logins`).
+    """
+    with transaction(session_factory) as session:
+        settings = session.get(ClinicSettings, 1)
+        if settings is None:
+            settings = ClinicSettings(id=1, paper_size="letter", default_units="mi")
+            session.add(settings)
+        if not settings.name:
+            settings.name, settings.address, settings.phone = DEMO_CLINIC
+        existing = {row.username: row.id for row in session.scalars(select(Clinician))}
+        staff = [(u, n, c, "clinician") for u, n, c in DEMO_CLINICIANS]
+        staff += [(u, n, "", role) for u, n, role in DEMO_OTHER_STAFF]
+        for username, display_name, credentials, role in staff:
+            if username not in existing:
+                existing[username] = accounts.provision_account(
+                    session, username=username, display_name=display_name, role=role,
+                    credentials=credentials).id
+        return [existing[username] for username, _name, _credentials in DEMO_CLINICIANS]
+
+
+def enable_demo_logins(session_factory: SessionFactory) -> bool:
+    """Give the demo accounts DEMO_PASSWORD, only while the clinic is not set up yet."""
+    hashed = hash_password(DEMO_PASSWORD)  # one hash for all: the password is public anyway
+    names = [u for u, _n, _c in DEMO_CLINICIANS] + [u for u, _n, _r in DEMO_OTHER_STAFF]
+    with transaction(session_factory) as session:
+        if permissions.setup_done(session):
+            return False
+        for row in session.scalars(select(Clinician).where(Clinician.username.in_(names))):
+            row.password_hash = hashed
+        return True
 
 
 def add_story_patients(

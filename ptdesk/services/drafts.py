@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Draft
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 
@@ -27,6 +28,7 @@ def save_draft(
     patient_id: int | None = None, label: str = "",
 ) -> None:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = session.scalar(select(Draft).where(Draft.actor == actor, Draft.form_key == form_key))
         if row is None:
             row = Draft(actor=actor, form_key=form_key)
@@ -36,18 +38,21 @@ def save_draft(
 
 def get_draft(session_factory: SessionFactory, *, actor: str, form_key: str) -> DraftInfo | None:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = session.scalar(select(Draft).where(Draft.actor == actor, Draft.form_key == form_key))
         return _info(row) if row else None
 
 
 def list_drafts(session_factory: SessionFactory, *, actor: str) -> list[DraftInfo]:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(select(Draft).where(Draft.actor == actor).order_by(Draft.saved_at))
         return [_info(r) for r in rows]
 
 
 def discard_draft(session_factory: SessionFactory, *, actor: str, form_key: str) -> None:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         session.execute(delete(Draft).where(Draft.actor == actor, Draft.form_key == form_key))
 
 

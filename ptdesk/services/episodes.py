@@ -13,6 +13,7 @@ from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 EPISODE_STATUSES = ("active", "on_hold", "discharged")
@@ -59,6 +60,7 @@ def open_episode(
     if onset_date and onset_date > start_date:
         raise ValidationError("onset_date", "Onset cannot be after the start of care.")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
@@ -84,6 +86,7 @@ def set_episode_status(
 ) -> EpisodeInfo:
     v.validate_choice("status", status, EPISODE_STATUSES, "Status")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
         row = session.get(Episode, episode_id)
         if row is None:
             raise NotFoundError(f"No episode with id {episode_id}.")

@@ -16,6 +16,7 @@ from ptdesk.domain import validation as v
 from ptdesk.services import audit
 from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.errors import ConflictError, NotFoundError, RecordLockedError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 
@@ -45,6 +46,7 @@ def create_visit(
 ) -> VisitSummary:
     v.validate_choice("visit_type", visit_type, ev.VISIT_TYPES, "Visit type")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
         episode = session.get(Episode, episode_id)
         if episode is None:
             raise NotFoundError(f"No episode with id {episode_id}.")
@@ -76,6 +78,7 @@ def save_evaluation(
     """Replace every section of the visit's evaluation in one transaction."""
     evaluation.validate()
     with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
         row = _load_visit(session, visit_id)
         if row.status == "signed":
             raise RecordLockedError("This note is signed and cannot be changed; add an addendum.")
@@ -95,6 +98,7 @@ def load_evaluation(
     session_factory: SessionFactory, *, actor: str, visit_id: int
 ) -> tuple[VisitSummary, ev.Evaluation]:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = _load_visit(session, visit_id)
         audit.record(session, actor=actor, action="view", patient_id=row.patient_id,
                      record_type="visit", record_id=row.id)
@@ -125,6 +129,7 @@ def carry_forward(
     start empty; measurements (knee, ankle, strength, gait, special tests) carry over.
     """
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         current = session.get(Visit, before_visit_id)
         if current is None:
             raise NotFoundError(f"No visit with id {before_visit_id}.")

@@ -15,6 +15,7 @@ from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import NotFoundError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 PHOTO_MAX_BYTES = 5 * 1024 * 1024
@@ -149,9 +150,12 @@ def _get(session: Session, exercise_id: int) -> Exercise:
     return row
 
 
-def set_default_dosage(session_factory: SessionFactory, *, exercise_id: int, dosage: lib.Dosage) -> ExerciseInfo:
+def set_default_dosage(
+    session_factory: SessionFactory, *, actor: str, exercise_id: int, dosage: lib.Dosage
+) -> ExerciseInfo:
     lib.check_dosage(dosage, "dosage")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_library")
         row = _get(session, exercise_id)
         _set_dosage(row, dosage)
         row.edited_by_clinic = True
@@ -160,7 +164,7 @@ def set_default_dosage(session_factory: SessionFactory, *, exercise_id: int, dos
 
 
 def add_custom_exercise(
-    session_factory: SessionFactory, *, name: str, category: str, steps: tuple[str, ...],
+    session_factory: SessionFactory, *, actor: str, name: str, category: str, steps: tuple[str, ...],
     dosage: lib.Dosage, side: str = "each", purpose: str = "", target_muscles: tuple[str, ...] = (),
     precautions: tuple[str, ...] = (),
 ) -> ExerciseInfo:
@@ -172,6 +176,7 @@ def add_custom_exercise(
         raise ValidationError("steps", "Write at least one step the patient can follow.")
     lib.check_dosage(dosage, "dosage")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_library")
         row = Exercise(library_id=None, name=name, category=category, steps=clean_steps, side=side,
                        purpose=purpose.strip(), target_muscles=list(target_muscles),
                        precautions=[p for p in precautions if p.strip()], edited_by_clinic=True)
@@ -181,7 +186,9 @@ def add_custom_exercise(
         return _info(row)
 
 
-def attach_photo(session_factory: SessionFactory, *, exercise_id: int, photo: bytes | None) -> ExerciseInfo:
+def attach_photo(
+    session_factory: SessionFactory, *, actor: str, exercise_id: int, photo: bytes | None
+) -> ExerciseInfo:
     """Attach the clinic's own JPG/PNG photo (it replaces the drawing on handouts); None removes it."""
     if photo is not None:
         if len(photo) > PHOTO_MAX_BYTES:
@@ -189,6 +196,7 @@ def attach_photo(session_factory: SessionFactory, *, exercise_id: int, photo: by
         if not photo.startswith(_PHOTO_SIGNATURES):
             raise ValidationError("photo", "The photo must be a JPG or PNG image.")
     with transaction(session_factory) as session:
+        require(session, actor, "edit_library")
         row = _get(session, exercise_id)
         row.photo = photo
         session.flush()

@@ -15,6 +15,7 @@ from ptdesk.services import audit
 from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientSummary, find_by_mrn
+from ptdesk.services.permissions import require
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.runplans import active_plan
 from ptdesk.services.uow import transaction
@@ -31,8 +32,9 @@ def clinic_info(session_factory: SessionFactory) -> ClinicInfo:
                       paper_size=settings.paper_size)  # type: ignore[arg-type]
 
 
-def _patient(session_factory: SessionFactory, patient_id: int) -> PatientSummary:
+def _patient(session_factory: SessionFactory, patient_id: int, actor: str) -> PatientSummary:
     with transaction(session_factory) as session:
+        require(session, actor, "print")
         row = session.get(Patient, patient_id)
         if row is None:
             raise ServiceError(f"No patient with id {patient_id}.")
@@ -56,7 +58,7 @@ def _clinician_name(session_factory: SessionFactory, clinician_id: int | None, a
 
 def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: int,
                    on: date | None = None) -> ExerciseSheet:
-    patient = _patient(session_factory, patient_id)
+    patient = _patient(session_factory, patient_id, actor)
     prescription = active_prescription(session_factory, patient_id)
     if prescription is None:
         raise ServiceError(f"{patient.mrn} has no active exercise prescription.")
@@ -113,7 +115,7 @@ def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | N
 
 def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,
                     on: date | None = None) -> RunPlanHandout:
-    patient = _patient(session_factory, patient_id)
+    patient = _patient(session_factory, patient_id, actor)
     stored = active_plan(session_factory, patient_id)
     if stored is None:
         raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")

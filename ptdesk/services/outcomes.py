@@ -15,6 +15,7 @@ from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError, RecordLockedError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 ItemsInput = Sequence[int | None] | Mapping[str, int | None] | Sequence[tuple[str, int]]
@@ -68,6 +69,7 @@ def record_outcome(
     """Score and store one measure at a visit, replacing an earlier entry of that measure."""
     score, rows = score_form(measure, items, allow_missing)
     with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
         visit = session.get(Visit, visit_id)
         if visit is None:
             raise NotFoundError(f"No visit with id {visit_id}.")

@@ -16,6 +16,7 @@ from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
 from ptdesk.services.errors import ConflictError, NotFoundError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 
@@ -130,6 +131,7 @@ def _mrn_taken(session: Session, mrn: str, except_id: int | None = None) -> bool
 def create_patient(session_factory: SessionFactory, *, actor: str, data: PatientInput) -> PatientDetails:
     clean = data.validated()
     with transaction(session_factory) as session:
+        require(session, actor, "edit_patient")
         if _mrn_taken(session, clean.mrn):
             raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.")
         row = Patient()
@@ -150,6 +152,7 @@ def update_patient(
 ) -> PatientDetails:
     clean = data.validated()
     with transaction(session_factory) as session:
+        require(session, actor, "edit_patient")
         row = _get(session, patient_id)
         if expected_version is not None and row.version != expected_version:
             raise ConflictError("This patient was changed by someone else since you opened it.")
@@ -182,6 +185,7 @@ def _get(session: Session, patient_id: int) -> Patient:
 def get_patient(session_factory: SessionFactory, *, actor: str, patient_id: int) -> PatientDetails:
     """Open a patient's record; the view is audited."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = _get(session, patient_id)
         audit.record(session, actor=actor, action="view", patient_id=row.id,
                      record_type="patient", record_id=row.id)

@@ -16,6 +16,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 
@@ -106,6 +107,7 @@ def save_prescription(
     for index, item in enumerate(items):
         item.validate(index)
     with transaction(session_factory) as session:
+        require(session, actor, "prescribe")
         if session.get(Patient, patient_id) is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
         previous = _active_row(session, patient_id)
@@ -150,6 +152,7 @@ def prescription_history(session_factory: SessionFactory, patient_id: int) -> li
 
 def retire_prescription(session_factory: SessionFactory, *, actor: str, patient_id: int) -> None:
     with transaction(session_factory) as session:
+        require(session, actor, "prescribe")
         row = _active_row(session, patient_id)
         if row is None:
             raise ServiceError("This patient has no active prescription.")

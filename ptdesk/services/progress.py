@@ -15,6 +15,7 @@ from ptdesk.db.models import Episode, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.services import progress_changes as changes
+from ptdesk.services.permissions import require
 from ptdesk.services.progress_changes import ChangeLine
 from ptdesk.services.progress_strength import LsiPoint, LsiSeries, load_lsi
 from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
@@ -306,9 +307,14 @@ class ProgressOverview:
 
 
 def progress_overview(session_factory: SessionFactory, patient_id: int, *,
-                      today: date | None = None) -> ProgressOverview:
-    """Pain, outcome, symmetry and volume series plus both sets of change lines, at once."""
+                      today: date | None = None, actor: str | None = None) -> ProgressOverview:
+    """Pain, outcome, symmetry and volume series plus both sets of change lines, at once.
+
+    With `actor`, the reader's account is checked first (the Progress tab passes it).
+    """
     with transaction(session_factory) as session:
+        if actor is not None:
+            require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id) or EpisodeScope(0, "right", False)
         pain = load_pain(session, patient_id, scope)
         found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)

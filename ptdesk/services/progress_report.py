@@ -19,6 +19,7 @@ from ptdesk.services import progress as pg
 from ptdesk.services import progress_changes as changes
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.handouts import clinic_info
+from ptdesk.services.permissions import require
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.progress_findings import evaluation_rows
 from ptdesk.services.progress_strength import lsi_change
@@ -262,6 +263,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     """Everything the progress report prints for the patient's current episode of care."""
     on = on or date.today()
     with transaction(session_factory) as session:
+        require(session, actor, "print")
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")

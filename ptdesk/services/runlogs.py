@@ -29,6 +29,7 @@ from ptdesk.domain.runplan.amounts import UNIT_TEXT, steps_down
 from ptdesk.domain.units import convert_distance
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError, ServiceError
+from ptdesk.services.permissions import check, require
 from ptdesk.services.runplans import StoredPlan, active_plan, save_plan
 from ptdesk.services.uow import transaction
 
@@ -158,6 +159,7 @@ def log_run(
         raise ValidationError("measure", "A run is logged in minutes, km or miles.")
     value = _amount(amount, measure)
     with transaction(session_factory) as session:
+        require(session, actor, "log_runs")
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
@@ -190,6 +192,7 @@ def list_runs(
 def delete_run(session_factory: SessionFactory, *, actor: str, run_id: int) -> None:
     """Remove a run entered by mistake (the audit log keeps who removed it)."""
     with transaction(session_factory) as session:
+        require(session, actor, "log_runs")
         row = session.get(RunLog, run_id)
         if row is None:
             raise NotFoundError(f"No logged run with id {run_id}.")
@@ -299,6 +302,7 @@ def replan_from_logs(session_factory: SessionFactory, *, actor: str, patient_id:
     capped against the week done (not the week printed), and the pain rules'
     hold or go-back decisions are applied.
     """
+    check(session_factory, actor, "edit_plan")
     stored = active_plan(session_factory, patient_id)
     if stored is None:
         raise ServiceError("This patient has no active return-to-run plan to re-plan.")

@@ -21,6 +21,7 @@ from ptdesk.domain.runplan import (
 )
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 
@@ -59,6 +60,7 @@ def save_plan(
     rules = rules or PainRules()
     plan = build_plan(inputs, rules)
     with transaction(session_factory) as session:
+        require(session, actor, "edit_plan")
         if session.get(Patient, patient_id) is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
         for old in session.scalars(
@@ -108,6 +110,7 @@ def list_plans(session_factory: SessionFactory, patient_id: int) -> list[StoredP
 
 def get_plan(session_factory: SessionFactory, *, actor: str, plan_id: int) -> StoredPlan:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = session.get(RunPlan, plan_id)
         if row is None:
             raise NotFoundError(f"No run plan with id {plan_id}.")
@@ -118,6 +121,7 @@ def get_plan(session_factory: SessionFactory, *, actor: str, plan_id: int) -> St
 
 def make_active(session_factory: SessionFactory, *, actor: str, plan_id: int) -> StoredPlan:
     with transaction(session_factory) as session:
+        require(session, actor, "edit_plan")
         row = session.get(RunPlan, plan_id)
         if row is None:
             raise NotFoundError(f"No run plan with id {plan_id}.")

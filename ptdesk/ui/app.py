@@ -65,10 +65,12 @@ class DatabaseLoader(QObject):
 
     Importing SQLAlchemy and Alembic and checking the schema takes several times
     longer than showing a window, so the clinician can already see the window and
-    type into the search box; the list fills in as soon as the database is ready.
+    type into the search box; the list fills in once the database is open and
+    someone has signed in (no patient name shows before that).
     """
 
-    ready = Signal(object)    # AppContext
+    opened = Signal(object)   # SessionFactory: the database is ready, nobody signed in yet
+    ready = Signal(object)    # AppContext of the signed-in user
     failed = Signal(object)   # Exception
     _finished = Signal(object, object)
 
@@ -76,9 +78,10 @@ class DatabaseLoader(QObject):
         super().__init__(parent)
         self.db = db
         self.engine: Engine | None = None
+        self.session_factory: SessionFactory | None = None
         self.ctx: AppContext | None = None
         self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
-        # Started once the window is attached, so the two never compete for the interpreter.
+        # Started once the database is open: it runs while the clinician signs in.
         self._warm_thread = threading.Thread(target=_warm_chart_tabs, name="ptdesk-warm", daemon=True)
         self._finished.connect(self._on_finished)  # queued: delivered on the UI thread
 
@@ -109,14 +112,17 @@ class DatabaseLoader(QObject):
         if error is not None:
             self.failed.emit(error)
             return
-        from ptdesk.services.uow import default_actor
+        self.engine, self.session_factory = result
+        self._warm_thread.start()  # the big chart tabs, while the clinician signs in
+        self.opened.emit(self.session_factory)
+
+    def sign_in_done(self, username: str) -> None:
+        """The signed-in account becomes the acting user of everything done in the window."""
         from ptdesk.ui.context import AppContext
 
-        self.engine, session_factory = result
-        # Until clinician accounts exist, the login name identifies who charted what.
-        self.ctx = AppContext(session_factory, default_actor())
+        assert self.session_factory is not None
+        self.ctx = AppContext(self.session_factory, username)
         self.ready.emit(self.ctx)
-        self._warm_thread.start()  # the big chart tabs, while the clinician looks at the list
 
 
 @dataclass
@@ -127,17 +133,30 @@ class Launch:
     window: MainWindow
     loader: DatabaseLoader
     exit_code: list[int] = field(default_factory=list)
+    sign_in: Any = None  # the SignInFlow once the database is open
 
     def finish(self) -> None:
         self.loader.join()
         if self.loader.ctx is not None:
             self.loader.ctx.wait_for_background()
+            from contextlib import suppress
+
+            from ptdesk.services.accounts import record_logout
+            from ptdesk.services.errors import ServiceError
+
+            with suppress(ServiceError):  # closing must not fail over the audit entry
+                record_logout(self.loader.ctx.session_factory, actor=self.loader.ctx.actor)
         if self.loader.engine is not None:
             self.loader.engine.dispose()
 
 
-def launch(db: str | None = None, argv: list[str] | None = None) -> Launch:
-    """Show the main window at once and open the database behind it."""
+def launch(db: str | None = None, argv: list[str] | None = None, *,
+           credentials: tuple[str, str] | None = None) -> Launch:
+    """Show the main window at once, open the database behind it, then ask who is there.
+
+    First start shows the setup dialog, every other start the sign-in dialog;
+    `credentials` (user name, password) sign in without it (tests, benchmarks).
+    """
     from ptdesk.ui.main_window import MainWindow
 
     app = make_application(argv)
@@ -145,12 +164,22 @@ def launch(db: str | None = None, argv: list[str] | None = None) -> Launch:
     loader = DatabaseLoader(db, window)
     started = Launch(app, window, loader)
 
+    def on_opened(session_factory: SessionFactory) -> None:
+        from ptdesk.ui.login.sign_in import SignInFlow
+
+        flow = SignInFlow(window, session_factory, credentials=credentials)
+        started.sign_in = flow
+        flow.signed_in.connect(loader.sign_in_done)
+        flow.cancelled.connect(window.close)
+        flow.start()
+
     def on_failed(error: Exception) -> None:
         QMessageBox.critical(window, "PT Desk", "PT Desk could not open the clinic database.\n\n"
                                                 f"{error}")
         started.exit_code.append(1)
         app.exit(1)
 
+    loader.opened.connect(on_opened)
     loader.ready.connect(window.attach)
     loader.failed.connect(on_failed)
     window.show()

@@ -29,6 +29,7 @@ from ptdesk import __version__
 if TYPE_CHECKING:
     from ptdesk.ui.chart_widget import ChartWidget
     from ptdesk.ui.context import AppContext
+    from ptdesk.ui.login.account_menu import AccountMenu
     from ptdesk.ui.patient_list_model import PatientListModel
 
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
@@ -53,6 +54,7 @@ class MainWindow(QMainWindow):
         self.ctx: AppContext | None = None
         self.model: PatientListModel | None = None
         self.chart: ChartWidget | None = None
+        self.account_menu: AccountMenu | None = None  # the signed-in user's items and lock
         self.settings = settings if settings is not None else QSettings()
         self._build_actions()
         self._build_menus()
@@ -227,6 +229,9 @@ class MainWindow(QMainWindow):
         header.resizeSection(0, fm.horizontalAdvance("DEMO-0000-W") + 12)
         header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
         header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
+        from ptdesk.ui.login.account_menu import AccountMenu
+
+        self.account_menu = AccountMenu(self, ctx)  # role-based menus and the automatic lock
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
 

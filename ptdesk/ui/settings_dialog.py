@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.clinic import LOGO_MAX_BYTES, get_settings, update_settings
+from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
 
 PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
@@ -168,7 +169,7 @@ class SettingsDialog(QDialog):
             self.set_error(key, "")
         try:
             update_settings(
-                self.ctx.session_factory, name=self.name_edit.text(),
+                self.ctx.session_factory, actor=self.ctx.actor, name=self.name_edit.text(),
                 address=self.address_edit.toPlainText(), phone=self.phone_edit.text(),
                 paper_size=str(self.paper_combo.currentData()),
                 default_units=str(self.units_combo.currentData()),
@@ -177,6 +178,9 @@ class SettingsDialog(QDialog):
         except ValidationError as exc:
             key = exc.field if exc.field in self.error_labels else "name"
             self.set_error(key, exc.message)
+            return False
+        except ServiceError as exc:  # e.g. only an administrator may change the settings
+            self.set_error("name", str(exc))
             return False
         self.ctx.signals.data_changed.emit("clinic", 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")

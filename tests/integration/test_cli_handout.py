@@ -114,7 +114,7 @@ def test_clinic_photo_replaces_drawing_on_the_sheet(tmp_path: Path) -> None:
     items = rx.items_from_template(sf, "hip_glute_strength")[:2]
     rx.save_prescription(sf, actor="t", patient_id=patient.id, items=items, effective_date=date(2026, 11, 1))
     png = _tiny_png()
-    ex.attach_photo(sf, exercise_id=items[0].exercise_id, photo=png)
+    ex.attach_photo(sf, actor="test", exercise_id=items[0].exercise_id, photo=png)
     sheet = handouts.exercise_sheet(sf, actor="t", patient_id=patient.id)
     assert sheet.items[0].image_bytes == png and sheet.items[0].image_path is None
     assert sheet.items[1].image_bytes is None and sheet.items[1].image_path is not None

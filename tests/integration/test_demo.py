@@ -21,7 +21,13 @@ from ptdesk.db.models import AuditEntry, Patient, StrengthTest, SubjectiveExam, 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.symmetry import lsi
 from ptdesk.domain.validation import search_key
-from ptdesk.services.demo import DEMO_TODAY, STORY_MRNS, build_demo_clinic, ensure_demo_staff
+from ptdesk.services.demo import (
+    DEMO_PASSWORD,
+    DEMO_TODAY,
+    STORY_MRNS,
+    build_demo_clinic,
+    ensure_demo_staff,
+)
 from ptdesk.services.demo_bulk import add_synthetic_patients
 from ptdesk.services.demo_synthetic import plan_patient
 from ptdesk.services.episodes import list_episodes
@@ -32,7 +38,7 @@ from ptdesk.services.prescriptions import active_prescription, prescription_hist
 from ptdesk.services.runplans import active_plan
 from ptdesk.services.uow import transaction
 
-ACTOR = "demo-test"
+ACTOR = "test-clinician"  # the clinician account every test database has (tests.factories)
 HIP_AND_KNEE = ("hip_abduction", "hip_extension", "hip_external_rotation",
                 "hip_internal_rotation", "hip_flexion", "knee_extension", "knee_flexion")
 
@@ -277,20 +283,24 @@ def test_synthetic_patients_are_plausible(session_factory: SessionFactory) -> No
 
 
 def test_cli_done_when_contract_in_process(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     db = tmp_path / "x.db"
     assert main(["init", "--db", str(db)]) == 0
     assert main(["demo", "--db", str(db), "--patients", "200"]) == 0
     out = capsys.readouterr().out
-    assert "205 patients" in out and out.strip().count("\n") == 1  # init line + one summary
-    assert main(["patients", "--db", str(db), "--json"]) == 0
+    # init line, one summary, and the demo sign-in (the demo completes the clinic's setup)
+    assert "205 patients" in out and out.strip().count("\n") == 2
+    assert "demo.alvarez (clinician)" in out and DEMO_PASSWORD in out
+    monkeypatch.setenv("PTDESK_PASSWORD", DEMO_PASSWORD)
+    as_clinician = ["--as", "demo.alvarez"]
+    assert main([*as_clinician, "patients", "--db", str(db), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert len(rows) == 205
     assert set(STORY_MRNS) <= {r["mrn"] for r in rows}
-    assert main(["demo", "--db", str(db), "--patients", "200"]) == 0
+    assert main([*as_clinician, "demo", "--db", str(db), "--patients", "200"]) == 0
     assert "added 0 patients" in capsys.readouterr().out
-    assert main(["patients", "--db", str(db), "--json"]) == 0
+    assert main([*as_clinician, "patients", "--db", str(db), "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)) == 205
 
 
@@ -320,7 +330,8 @@ def test_cli_done_when_contract_real_entry_point(tmp_path: Path) -> None:
 
     ptdesk("init", "--db", db)
     ptdesk("demo", "--db", db, "--patients", "200")
-    rows = json.loads(ptdesk("patients", "--db", db, "--json"))
+    env["PTDESK_PASSWORD"] = DEMO_PASSWORD  # the demo's published sign-in
+    rows = json.loads(ptdesk("--as", "demo.alvarez", "patients", "--db", db, "--json"))
     assert len(rows) == 205
     assert {r["mrn"] for r in rows if r["mrn"].startswith("DEMO-")} == set(STORY_MRNS)
     zoe = next(r for r in rows if r["mrn"] == "DEMO-0005")

@@ -17,7 +17,7 @@ from ptdesk.services import audit
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.progress_report import progress_report, progress_report_pdf
-from tests.factories import ACTOR, make_episode, make_patient
+from tests.factories import ACTOR, ADMIN, make_episode, make_patient
 from tests.integration.progress_data import REPORT_DAY, add_plan_and_runs, build_chart
 
 
@@ -45,7 +45,7 @@ def _drawing_ops(pdf: bytes) -> Counter[bytes]:
 
 @pytest.fixture
 def chart(session_factory: SessionFactory):
-    update_settings(session_factory, name="Riverside Running Physio", phone="(503) 555-0100")
+    update_settings(session_factory, actor=ADMIN, name="Riverside Running Physio", phone="(503) 555-0100")
     built = build_chart(session_factory)
     add_plan_and_runs(session_factory, built.patient_id)
     return built
@@ -162,7 +162,7 @@ def test_a_new_episode_without_visits_still_prints(session_factory) -> None:
 
 
 def test_a4_clinics_get_a4_pages(session_factory, chart) -> None:
-    update_settings(session_factory, name="Klinik Nord", paper_size="a4")
+    update_settings(session_factory, actor=ADMIN, name="Klinik Nord", paper_size="a4")
     pdf = progress_report_pdf(session_factory, actor=ACTOR, patient_id=chart.patient_id,
                               on=REPORT_DAY)
     box = _reader(pdf).pages[0].mediabox

@@ -30,7 +30,7 @@ def test_library_load_is_idempotent_and_keeps_clinic_edits(session_factory) -> N
     assert added == len(lib.load_library()) >= 35 and updated == 0
     assert ex.sync_library(session_factory) == (0, 0)
     clam = next(e for e in ex.list_exercises(session_factory, text="clamshell"))
-    edited = ex.set_default_dosage(session_factory, exercise_id=clam.id,
+    edited = ex.set_default_dosage(session_factory, actor=ACTOR, exercise_id=clam.id,
                                    dosage=lib.Dosage(2, 25, 0, 1, 0))
     assert edited.edited_by_clinic
     # Simulate a newer shipped library: the stored hash no longer matches.
@@ -51,17 +51,17 @@ def test_library_search_and_filters(loaded) -> None:
 
 
 def test_custom_exercise_and_photo(loaded) -> None:
-    mine = ex.add_custom_exercise(loaded, name="Towel scrunch", category="strength",
+    mine = ex.add_custom_exercise(loaded, actor=ACTOR, name="Towel scrunch", category="strength",
                                   steps=("Sit with a towel under your foot.", "Scrunch it."),
                                   dosage=lib.Dosage(2, 10, 0, 1, 0), side="each")
     assert mine.is_custom
     with pytest.raises(ValidationError) as info:
-        ex.attach_photo(loaded, exercise_id=mine.id, photo=b"GIF89a...")
+        ex.attach_photo(loaded, actor=ACTOR, exercise_id=mine.id, photo=b"GIF89a...")
     assert info.value.field == "photo"
     png = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
-    assert ex.attach_photo(loaded, exercise_id=mine.id, photo=png).has_photo
+    assert ex.attach_photo(loaded, actor=ACTOR, exercise_id=mine.id, photo=png).has_photo
     with pytest.raises(ValidationError) as info:
-        ex.add_custom_exercise(loaded, name="", category="strength", steps=("x",),
+        ex.add_custom_exercise(loaded, actor=ACTOR, name="", category="strength", steps=("x",),
                                dosage=lib.Dosage(1, 1, 0, 1, 0))
     assert info.value.field == "name"
 

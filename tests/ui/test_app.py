@@ -13,7 +13,7 @@ from ptdesk.services.patients import search_patients
 from ptdesk.ui import app as ui_app
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
-from tests.factories import ACTOR, make_patient
+from tests.factories import ACTOR, PASSWORD, make_patient, provision_accounts
 
 
 @pytest.fixture(autouse=True)
@@ -36,9 +36,10 @@ def test_open_database_migrates_and_loads_the_exercise_library(tmp_path: Path) -
 def test_launch_shows_the_window_before_the_database_is_ready(qtbot, tmp_path: Path) -> None:
     db = tmp_path / "clinic.db"
     engine, sf = ui_app.open_database(str(db))
+    provision_accounts(sf)
     make_patient(sf, mrn="PT-9", first="Nia", last="Long")
     engine.dispose()
-    started = ui_app.launch(str(db))
+    started = ui_app.launch(str(db), credentials=(ACTOR, PASSWORD))
     window = started.window
     qtbot.addWidget(window)
     try:
@@ -58,10 +59,11 @@ def test_launch_shows_the_window_before_the_database_is_ready(qtbot, tmp_path: P
 def test_typing_before_the_database_is_ready_is_kept(qtbot, tmp_path: Path) -> None:
     db = tmp_path / "clinic.db"
     engine, sf = ui_app.open_database(str(db))
+    provision_accounts(sf)
     make_patient(sf, mrn="PT-1", first="Ana", last="Smith")
     make_patient(sf, mrn="PT-2", first="Bo", last="Jones")
     engine.dispose()
-    started = ui_app.launch(str(db))
+    started = ui_app.launch(str(db), credentials=(ACTOR, PASSWORD))
     qtbot.addWidget(started.window)
     try:
         started.window.search_edit.setText("jon")
@@ -81,7 +83,8 @@ def test_run_returns_when_the_window_closes(qtbot, tmp_path: Path, monkeypatch) 
     def launch_and_close(db: str | None = None, argv: list[str] | None = None) -> ui_app.Launch:
         started = real_launch(db, argv)
         windows.append(started.window)
-        started.loader.ready.connect(lambda _ctx: QTimer.singleShot(0, started.window.close))
+        # A new database opens on the setup dialog; closing the window there ends the app.
+        started.loader.opened.connect(lambda _sf: QTimer.singleShot(0, started.window.close))
         return started
 
     monkeypatch.setattr(ui_app, "launch", launch_and_close)

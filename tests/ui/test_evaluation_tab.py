@@ -33,7 +33,7 @@ from ptdesk.ui.evaluation import EvaluationTab
 from ptdesk.ui.evaluation.draft_store import form_key
 from ptdesk.ui.evaluation.prior_injury_model import PriorInjuryModel
 from ptdesk.ui.evaluation.tab import SIGNED_NOTE
-from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+from tests.factories import ACTOR, ADMIN, COLLEAGUE, full_evaluation, make_episode, make_patient
 
 ABDUCTION = "Hip abduction (gluteus medius/minimus)"
 
@@ -392,7 +392,7 @@ def test_stale_version_shows_conflict_and_keeps_input(
     fill(qtbot, tab, "Chief complaint", "My version")
     # Someone else saves the same visit in the meantime.
     other = ev.Evaluation(subjective=ev.SubjectiveFindings(chief_complaint="Their version"))
-    save_evaluation(session_factory, actor="colleague", visit_id=visit.id, evaluation=other,
+    save_evaluation(session_factory, actor=COLLEAGUE, visit_id=visit.id, evaluation=other,
                     expected_version=visit.version)
     assert not tab.save()
     assert "someone else saved this visit" in tab.header.error_label.text()
@@ -446,7 +446,7 @@ def test_prior_injury_model_passes_qtmodeltester(qtmodeltester) -> None:
 def test_empty_visit_uses_the_clinic_units_and_saves_nothing_for_units_alone(
     qtbot, ctx, session_factory, visit, no_dialogs,
 ) -> None:
-    update_settings(session_factory, name="Riverside Running PT", default_units="km")
+    update_settings(session_factory, actor=ADMIN, name="Riverside Running PT", default_units="km")
     tab = make_tab(qtbot, ctx, visit.patient_id)
     assert find(tab, "Weekly volume unit").currentText() == "km / week"  # type: ignore[attr-defined]
     assert find(tab, "Distance at onset unit").currentText() == "km"  # type: ignore[attr-defined]

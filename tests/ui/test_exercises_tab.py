@@ -280,7 +280,7 @@ def test_default_dosage_dialog_saves_for_the_clinic(qtbot, tab, session_factory)
     from ptdesk.ui.exercises.dosage_dialog import DosageDialog
 
     clamshell = next(e for e in list_exercises(session_factory) if e.name == "Clamshell")
-    dialog = DosageDialog(session_factory, clamshell)
+    dialog = DosageDialog(session_factory, clamshell, actor=ACTOR)
     qtbot.addWidget(dialog)
     dialog.fields.sets.setValue(2)
     dialog.fields.reps.setValue(25)
@@ -305,7 +305,7 @@ def test_new_exercise_dialog_explains_and_creates(qtbot, session_factory) -> Non
     from ptdesk.ui.exercises.new_exercise_dialog import NewExerciseDialog
 
     sync_library(session_factory)
-    dialog = NewExerciseDialog(session_factory)
+    dialog = NewExerciseDialog(session_factory, actor=ACTOR)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
     dialog.show()

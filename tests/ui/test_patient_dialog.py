@@ -19,7 +19,7 @@ from ptdesk.services.episodes import active_episode, list_episodes
 from ptdesk.services.patients import count_patients, get_patient, search_patients
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.patient_dialog import PatientDialog
-from tests.factories import ACTOR, make_episode, make_patient
+from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
 
 
 @pytest.fixture
@@ -208,7 +208,7 @@ def test_edit_conflict_keeps_the_form(qtbot, ctx: AppContext, session_factory: S
     pid = make_patient(session_factory, mrn="PT-1").id
     dialog = PatientDialog(ctx, pid)
     qtbot.addWidget(dialog)
-    update_patient(session_factory, actor="someone-else", patient_id=pid, data=PatientInput(
+    update_patient(session_factory, actor=COLLEAGUE, patient_id=pid, data=PatientInput(
         mrn="PT-1", first_name="Alex", last_name="Other", date_of_birth=date(1990, 4, 2)))
     warnings: list[str] = []
     monkeypatch.setattr("ptdesk.ui.patient_dialog.QMessageBox.warning",

@@ -32,7 +32,7 @@ from tests.factories import ACTOR, make_patient
 
 @pytest.fixture
 def demo(session_factory: SessionFactory) -> dict[str, int]:
-    build_demo_clinic(session_factory, actor="t", patients=0)
+    build_demo_clinic(session_factory, actor=ACTOR, patients=0)
     return {mrn: find_by_mrn(session_factory, mrn).id for mrn in STORY_MRNS}
 
 

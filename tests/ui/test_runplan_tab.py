@@ -16,7 +16,7 @@ from ptdesk.services.runplans import active_plan, list_plans
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.runplan import RunPlanTab
 from ptdesk.ui.runplan.plan_table_model import LONGEST, TOTAL, VALUE_ROLE
-from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+from tests.factories import ACTOR, ADMIN, full_evaluation, make_episode, make_patient
 
 
 @pytest.fixture
@@ -140,7 +140,7 @@ def test_save_makes_the_active_plan_with_the_previewed_weeks(tab, session_factor
 
 
 def test_default_units_come_from_clinic_settings(qtbot, session_factory) -> None:
-    update_settings(session_factory, name="Clinic", default_units="km")
+    update_settings(session_factory, actor=ADMIN, name="Clinic", default_units="km")
     patient = make_patient(session_factory)
     widget = RunPlanTab(AppContext(session_factory, ACTOR))
     qtbot.addWidget(widget)

@@ -13,12 +13,12 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.services.clinic import get_settings, update_settings
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.settings_dialog import SettingsDialog
-from tests.factories import ACTOR
+from tests.factories import ADMIN
 
 
 @pytest.fixture
 def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
+    return AppContext(session_factory, ADMIN)  # only administrators change clinic settings
 
 
 @pytest.fixture
@@ -50,7 +50,7 @@ def test_inputs_carry_their_label_as_accessible_name(qtbot, ctx: AppContext) -> 
 
 def test_loads_saved_settings(qtbot, ctx: AppContext, session_factory: SessionFactory,
                               logo_png: Path) -> None:
-    update_settings(session_factory, name="Hill Physio", address="1 Main St", phone="555-0100",
+    update_settings(session_factory, actor=ADMIN, name="Hill Physio", address="1 Main St", phone="555-0100",
                     paper_size="a4", default_units="km", logo=logo_png.read_bytes())
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
@@ -101,7 +101,7 @@ def test_save_stores_every_setting_and_logo(qtbot, ctx: AppContext, session_fact
 
 def test_remove_logo_clears_it(qtbot, ctx: AppContext, session_factory: SessionFactory,
                                logo_png: Path) -> None:
-    update_settings(session_factory, name="Hill Physio", logo=logo_png.read_bytes())
+    update_settings(session_factory, actor=ADMIN, name="Hill Physio", logo=logo_png.read_bytes())
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.remove_logo_button, Qt.MouseButton.LeftButton)

@@ -27,7 +27,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
 from ptdesk.ui.patient_dialog import PatientDialog
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
-from tests.factories import full_evaluation
+from tests.factories import ACTOR, full_evaluation
 from tests.ui.test_evaluation_tab import FILL, fill, find
 from tests.ui.test_patient_dialog import click_save
 from tests.ui.test_patient_dialog import type_into as type_into_dialog
@@ -43,7 +43,7 @@ PATIENT = {
 
 def _open_window(qtbot: Any, db: Path, settings: QSettings) -> tuple[MainWindow, Any]:
     engine = make_engine(db)
-    ctx = AppContext(make_session_factory(engine), "flow-clinician")
+    ctx = AppContext(make_session_factory(engine), ACTOR)
     window = MainWindow(ctx, settings)
     qtbot.addWidget(window)
     window.resize(1280, 800)
@@ -158,7 +158,7 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
 
     sf = make_session_factory(engine2)
     [visit] = list_visits(sf, patient.id)
-    _summary, saved = load_evaluation(sf, actor="check", visit_id=visit.id)
+    _summary, saved = load_evaluation(sf, actor=ACTOR, visit_id=visit.id)
     assert saved == full_evaluation()
     reopened = window2.chart.evaluation_tab
     window2.chart.show_tab(reopened)

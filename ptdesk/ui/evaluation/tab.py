@@ -27,6 +27,7 @@ from ptdesk.ui.evaluation.draft_store import EvaluationDrafts
 from ptdesk.ui.evaluation.gait_section import GaitSection
 from ptdesk.ui.evaluation.knee_section import KneeSection
 from ptdesk.ui.evaluation.section import EvaluationSection
+from ptdesk.ui.evaluation.signing_panel import SigningPanel
 from ptdesk.ui.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.evaluation.visit_header import VisitHeader
@@ -69,6 +70,8 @@ class EvaluationTab(QWidget):
         column.setContentsMargins(16, 4, 16, 16)
         for section in self.sections.values():
             column.addWidget(section)
+        self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
+        column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
@@ -93,6 +96,7 @@ class EvaluationTab(QWidget):
         self.header.save_button.clicked.connect(self._on_save_button_clicked)
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
+        self.signing.note_signed.connect(self._on_signing_note_signed)
         for n in range(len(self.sections)):
             # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
             # shortcut, so it works while a field deep in the form has focus).
@@ -153,6 +157,7 @@ class EvaluationTab(QWidget):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit, self._version, self._dirty = summary, summary.version, False
+        self.signing.show_visit(summary)
         self._autosave.stop()
         self._drafts.discard(summary.id)
         self.header.select_visit(summary)
@@ -210,6 +215,7 @@ class EvaluationTab(QWidget):
         self.header.set_actions(can_save=not signed,
                                 can_carry_forward=not signed
                                 and summary.visit_type != "initial_evaluation")
+        self.signing.show_visit(summary)
         if offer_draft and not signed:
             self._offer_draft(summary)
 
@@ -250,6 +256,16 @@ class EvaluationTab(QWidget):
 
     def _on_save_button_clicked(self) -> None:
         self.save()
+
+    def _save_before_signing(self) -> bool:
+        return self.save() if self._dirty else True
+
+    def _on_signing_note_signed(self, visit_id: int) -> None:
+        self._drafts.discard(visit_id)
+        self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
+        if self._visit is not None:
+            self.ctx.signals.data_changed.emit("visits", self._visit.patient_id)
+        self.ctx.signals.status_message.emit("Note signed.")
 
     def _on_header_visit_chosen(self, visit_id: int) -> None:
         self.open_visit(visit_id)
@@ -350,6 +366,7 @@ class EvaluationTab(QWidget):
         self.header.show_info(message)
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
+        self.signing.show_visit(None)
 
     def _clear_errors(self) -> None:
         self.header.show_error("")

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QW
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, set_default_dosage
 from ptdesk.ui.exercises.dosage_fields import DosageFields
 from ptdesk.ui.exercises.labels import make_error_label, plain_message, show_error
@@ -16,11 +17,12 @@ class DosageDialog(QDialog):
     """OK saves through the service; a refused dosage is explained and the dialog stays open."""
 
     def __init__(self, session_factory: SessionFactory, exercise: ExerciseInfo,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, actor: str) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Default dosage — {exercise.name}")
         self.setMinimumWidth(460)
         self._sf = session_factory
+        self._actor = actor
         self._exercise = exercise
         self.saved: ExerciseInfo | None = None
         intro = QLabel("New prescriptions of this exercise start with this dosage. "
@@ -66,9 +68,13 @@ class DosageDialog(QDialog):
 
     def _on_buttons_accepted(self) -> None:
         try:
-            self.saved = set_default_dosage(self._sf, exercise_id=self._exercise.id,
+            self.saved = set_default_dosage(self._sf, actor=self._actor,
+                                            exercise_id=self._exercise.id,
                                             dosage=self.fields.value())
         except ValidationError as exc:
             show_error(self.error, plain_message(exc))
+            return
+        except ServiceError as exc:  # e.g. the signed-in role may not change the library
+            show_error(self.error, str(exc))
             return
         self.accept()

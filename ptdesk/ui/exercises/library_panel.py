@@ -135,7 +135,7 @@ class LibraryPanel(QWidget):
             self.add_requested.emit(info)
 
     def _on_new_button_clicked(self) -> None:
-        dialog = NewExerciseDialog(self._ctx.session_factory, self)
+        dialog = NewExerciseDialog(self._ctx.session_factory, self, actor=self._ctx.actor)
         if dialog.exec() == NewExerciseDialog.DialogCode.Accepted and dialog.created:
             self.search.clear()
             self.category.setCurrentIndex(0)

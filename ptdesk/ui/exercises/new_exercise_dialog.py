@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, add_custom_exercise
 from ptdesk.ui.exercises.dosage_fields import DosageFields
 from ptdesk.ui.exercises.labels import (
@@ -37,11 +38,13 @@ def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:
 class NewExerciseDialog(QDialog):
     """OK adds the exercise through the service; errors appear under the field they concern."""
 
-    def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None) -> None:
+    def __init__(self, session_factory: SessionFactory, parent: QWidget | None = None, *,
+                 actor: str) -> None:
         super().__init__(parent)
         self.setWindowTitle("New exercise")
         self.setMinimumWidth(860)
         self._sf = session_factory
+        self._actor = actor
         self.created: ExerciseInfo | None = None
         self.name = self._line("name", "Name")
         self.category = QComboBox()
@@ -120,7 +123,7 @@ class NewExerciseDialog(QDialog):
             show_error(label, "")
         try:
             self.created = add_custom_exercise(
-                self._sf, name=self.name.text(), category=self.category.currentData(),
+                self._sf, actor=self._actor, name=self.name.text(), category=self.category.currentData(),
                 steps=_lines(self.steps), dosage=self.dosage.value(),
                 side=self.side.currentData(), purpose=self.purpose.text(),
                 target_muscles=tuple(m.strip() for m in self.muscles.text().split(",")
@@ -130,5 +133,8 @@ class NewExerciseDialog(QDialog):
         except ValidationError as exc:
             key = exc.field.split(".")[0].split("[")[0]
             show_error(self.errors.get(key, self.errors["dosage"]), plain_message(exc))
+            return
+        except ServiceError as exc:  # e.g. the signed-in role may not change the library
+            show_error(self.errors["dosage"], str(exc))
             return
         self.accept()

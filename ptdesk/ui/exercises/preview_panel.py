@@ -142,14 +142,17 @@ class ExercisePreview(QWidget):
     def _on_edit_dosage_button_clicked(self) -> None:
         if self._exercise is None:
             return
-        dialog = DosageDialog(self._ctx.session_factory, self._exercise, self)
+        dialog = DosageDialog(self._ctx.session_factory, self._exercise, self,
+                              actor=self._ctx.actor)
         if dialog.exec() == DosageDialog.DialogCode.Accepted:
             self._updated(dialog.saved)
 
     def _on_attach_photo_button_clicked(self) -> None:
         if self._exercise is not None:
-            self._updated(choose_and_attach_photo(self._ctx.session_factory, self._exercise, self))
+            self._updated(choose_and_attach_photo(self._ctx.session_factory, self._exercise,
+                                                  self, actor=self._ctx.actor))
 
     def _on_remove_photo_button_clicked(self) -> None:
         if self._exercise is not None:
-            self._updated(remove_photo(self._ctx.session_factory, self._exercise, self))
+            self._updated(remove_photo(self._ctx.session_factory, self._exercise, self,
+                                       actor=self._ctx.actor))

@@ -123,7 +123,7 @@ class ProgressTab(QWidget):
             self._overview = None
         else:
             self._overview = progress_overview(self._ctx.session_factory, self._patient_id,
-                                               today=self.today())
+                                               today=self.today(), actor=self._ctx.actor)
         self._draw()
 
     def charts(self) -> list[Any]:

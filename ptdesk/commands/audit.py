@@ -1,0 +1,113 @@
+"""`ptdesk audit verify|report`: check the audit log's chain, or list who did what and when."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import os
+from pathlib import Path
+
+from ptdesk.commands import CommandError, UsageError
+from ptdesk.commands.acting import add_actor_option, signed_in_actor
+from ptdesk.commands.common import add_db_option, open_database, parse_date
+from ptdesk.db.engine import SessionFactory
+from ptdesk.services.errors import NotFoundError, ServiceError
+
+COLUMNS = ("id", "when_utc", "user", "workstation", "action", "patient_mrn", "record_type",
+           "record_id", "summary")
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "audit", help="check the audit log or report from it",
+        description="The audit log records who viewed or changed what, and when. `verify` "
+        "detects edited, deleted, reordered or truncated entries; `report` lists entries "
+        "(administrators).",
+    )
+    actions = parser.add_subparsers(dest="audit_action", metavar="ACTION", required=True)
+    verify = actions.add_parser("verify", help="check that no entry was changed or removed")
+    report = actions.add_parser("report", help="list audit entries (administrators)")
+    report.add_argument("--patient", metavar="MRN", help="only entries about this patient")
+    report.add_argument("--from", dest="start", metavar="YYYY-MM-DD", help="first day")
+    report.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day")
+    report.add_argument("--user", metavar="U", help="only entries by this user name")
+    report.add_argument("--csv", metavar="FILE", help="write the entries to a CSV file")
+    for sub in (verify, report):
+        add_db_option(sub)
+        add_actor_option(sub)
+        sub.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    engine, session_factory = open_database(args)
+    try:
+        if args.audit_action == "verify":
+            return _verify(session_factory)
+        return _report(args, session_factory)
+    finally:
+        engine.dispose()
+
+
+def _verify(session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit import verify_chain
+
+    result = verify_chain(session_factory)
+    if result.ok:
+        state = "" if result.sealed else " (no sealed entries yet)"
+        print(f"Audit log OK: {result.entries} entries, chain unbroken{state}.")
+        return 0
+    print("Audit log check FAILED:")
+    for problem in result.problems:
+        print(f"  - {problem}")
+    raise CommandError(f"the audit log failed its check ({len(result.problems)} problem(s))")
+
+
+def _report(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit import report
+
+    start = parse_date("--from", args.start) if args.start else None
+    end = parse_date("--to", args.end) if args.end else None
+    if start and end and end < start:
+        raise UsageError("--to must be on or after --from")
+    out = Path(args.csv).expanduser() if args.csv else None
+    if out is not None and (out.is_dir() or not out.parent.exists()):
+        raise UsageError(f"--csv: cannot write a file at {out}")
+    actor = signed_in_actor(args, session_factory)
+    try:
+        rows = report(session_factory, patient_mrn=args.patient, start=start,
+                      end=end, user=args.user, actor=actor,
+                      action="export" if out else "view")
+    except NotFoundError as exc:
+        raise UsageError(str(exc)) from exc
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    table = [(r.id, r.at.strftime("%Y-%m-%d %H:%M:%S"), r.actor, r.workstation, r.action,
+              r.patient_mrn, r.record_type, "" if r.record_id is None else r.record_id,
+              r.summary) for r in rows]
+    if out is not None:
+        _write_csv(out, table)
+        print(f"Wrote {len(table)} entries to {out}.")
+        return 0
+    print("  ".join(COLUMNS))
+    for row in table:
+        print("  ".join(str(value) for value in row))
+    print(f"{len(table)} entries.")
+    return 0
+
+
+def _write_csv(path: Path, table: list[tuple[object, ...]]) -> None:
+    """Owner-only and atomic: the report names patients (by MRN) and staff."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(COLUMNS)
+    writer.writerows(table)
+    tmp = path.with_name(f".{path.name}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(buffer.getvalue())
+        os.replace(tmp, path)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise CommandError(f"cannot write {path}: {exc.strerror}") from exc

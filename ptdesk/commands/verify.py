@@ -1,0 +1,40 @@
+"""`ptdesk verify`: integrity, foreign keys, schema, audit chain and signed notes; non-zero on failure."""
+
+from __future__ import annotations
+
+import argparse
+
+from ptdesk.commands import CommandError
+from ptdesk.commands.common import add_db_option, engine_for
+from ptdesk.db.engine import resolve_url, sqlite_path
+from ptdesk.services.errors import ServiceError
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "verify", help="check the database, the audit log and the signed notes",
+        description="Run SQLite's integrity and foreign-key checks, the schema version, "
+        "the audit-log chain and the signed-note hashes. Exits with status 1 on any failure.",
+    )
+    add_db_option(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ptdesk.services.backup import verify
+
+    path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    if path is not None and not path.exists():
+        raise CommandError(f"no database at {path}; run `ptdesk init` first")
+    engine = engine_for(args)
+    try:
+        report = verify(engine)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    finally:
+        engine.dispose()
+    print("\n".join(report.lines()))
+    if not report.ok:
+        failed = sum(not check.ok for check in report.checks)
+        raise CommandError(f"the database failed {failed} check(s); see the report above")
+    return 0

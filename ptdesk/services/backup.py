@@ -1,0 +1,322 @@
+"""Backups of the live database, a checked and atomic restore, and `verify` (SQLite only for now).
+
+A backup is a consistent copy taken with SQLite's online backup API (the app may keep
+running), written owner-only, with the audit key file copied next to it so the copy's
+audit chain can still be checked. A restore checks the file completely on a staging copy,
+keeps the current database aside, and swaps with one atomic rename.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from ptdesk.db.engine import (
+    SessionFactory,
+    make_engine,
+    make_session_factory,
+    resolve_url,
+    sqlite_path,
+)
+from ptdesk.db.models import ClinicSettings
+from ptdesk.services import audit
+from ptdesk.services.audit_key import (
+    KEY_SUFFIX,
+    key_path_for_url,
+    load_key,
+    read_key_file,
+    write_key_file,
+)
+from ptdesk.services.db_check import ClinicModeError, Report, check_database, require_sqlite
+from ptdesk.services.errors import PermissionDeniedError, ServiceError
+from ptdesk.services.permissions import check as check_permission
+from ptdesk.services.restore_file import StagedCopy, stage_backup
+from ptdesk.services.uow import default_actor, transaction
+
+__all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",
+           "default_folder", "last_backup_at", "list_backups", "restore", "verify"]
+DEFAULT_KEEP = 14
+
+
+class BackupError(ServiceError):
+    """A backup or restore that could not be done; nothing was changed."""
+
+
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    database: Path
+    kept_aside: Path | None  # the database as it was before the restore
+    revision: str
+
+
+def _engine(target: SessionFactory | Engine) -> Engine:
+    if isinstance(target, Engine):
+        return target
+    bind = target.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise TypeError("the session factory is not bound to an engine")
+    return bind
+
+
+def _database_file(engine: Engine, what: str) -> Path:
+    require_sqlite(engine, what)
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        raise ClinicModeError(f"{what} needs a database file, not an in-memory database.")
+    return path
+
+
+def _stamp() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):  # not every filesystem lets a folder be synced
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def _pattern(stem: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{6}}\.db$")
+
+
+def list_backups(folder: Path, stem: str) -> list[Path]:
+    """This database's backups in `folder`, oldest first."""
+    pattern = _pattern(stem)
+    return sorted(p for p in folder.glob(f"{stem}-*.db") if pattern.match(p.name))
+
+
+def default_folder(target: SessionFactory | Engine) -> Path:
+    """Where backups go without --to: a `backups` folder next to the database."""
+    return _database_file(_engine(target), "Backup").parent / "backups"
+
+
+def last_backup_at(target: SessionFactory | Engine,
+                   to_dir: str | os.PathLike[str] | None = None) -> datetime | None:
+    """When the newest backup in the folder was taken (UTC), for the daily backup offer."""
+    db = _database_file(_engine(target), "Backup")
+    folder = Path(to_dir).expanduser() if to_dir is not None else db.parent / "backups"
+    found = list_backups(folder, db.stem) if folder.is_dir() else []
+    if not found:
+        return None
+    stamp = found[-1].name[len(db.stem) + 1:-len(".db")]
+    return datetime.strptime(stamp, "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)
+
+
+def _prune(folder: Path, stem: str, keep: int) -> None:
+    for old in list_backups(folder, stem)[:-keep]:
+        for path in (old, old.with_name(old.name + KEY_SUFFIX)):
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()
+
+
+def _keep_setting(session_factory: SessionFactory) -> int:
+    with transaction(session_factory) as session:
+        value = session.scalar(select(ClinicSettings.backups_kept).limit(1))
+    return int(value) if value else DEFAULT_KEEP
+
+
+def backup(
+    target: SessionFactory | Engine, *, to_dir: str | os.PathLike[str] | None = None,
+    keep: int | None = None, actor: str | None = None,
+) -> Path:
+    """Write a consistent, owner-only copy of the live database; returns its path.
+
+    Keeps the newest `keep` backups of this database in the folder (default: the clinic
+    setting). With `actor`, the permission is checked and the backup is audited.
+    """
+    engine = _engine(target)
+    db = _database_file(engine, "Backup")
+    sf = make_session_factory(engine)
+    if actor is not None:
+        check_permission(sf, actor, "backup")
+    keep = keep if keep is not None else _keep_setting(sf)
+    if keep < 1:
+        raise BackupError("At least one backup must be kept.")
+    folder = Path(to_dir).expanduser() if to_dir is not None else db.parent / "backups"
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError as exc:
+        raise BackupError(f"The backup folder {folder} cannot be created ({exc.strerror}).") \
+            from exc
+    key = load_key(engine, create=True)  # so the copy's chain can always be checked
+    final = folder / f"{db.stem}-{_stamp()}.db"
+    partial = folder / f".{final.name}.partial"
+    try:
+        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        _copy_live(engine, partial)
+        if key is not None:
+            write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
+        os.replace(partial, final)
+        _fsync_dir(folder)
+    except (OSError, sqlite3.Error) as exc:
+        raise BackupError(f"The backup could not be written to {folder}: {exc}. "
+                          "The database itself is unchanged.") from exc
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+    _prune(folder, db.stem, keep)
+    if actor is not None:
+        with transaction(sf) as session:
+            audit.record(session, actor=actor, action="backup", record_type="database",
+                         summary=f"backup written: {final.name}")
+    return final
+
+
+def _copy_live(engine: Engine, partial: Path) -> None:
+    with engine.connect() as connection:
+        source = connection.connection.driver_connection
+        assert isinstance(source, sqlite3.Connection)
+        copy = sqlite3.connect(partial)
+        try:
+            source.backup(copy)  # one step: a single consistent snapshot of the live file
+            # A self-contained file: no -wal next to the backup.
+            copy.execute("PRAGMA journal_mode=DELETE")
+            result = copy.execute("PRAGMA quick_check").fetchone()[0]
+            copy.commit()
+        finally:
+            copy.close()
+    if result != "ok":
+        raise sqlite3.DatabaseError(f"the copy failed its check ({result})")
+    fd = os.open(partial, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def verify(target: SessionFactory | Engine) -> Report:
+    """integrity_check, foreign_key_check, schema, audit chain, signed-note hashes."""
+    engine = _engine(target)
+    _database_file(engine, "Checking the database")
+    return check_database(engine)
+
+
+def restore(
+    path: str | os.PathLike[str], *, target_db: str | os.PathLike[str],
+    actor: str | None = None,
+) -> RestoreResult:
+    """Replace the database at `target_db` with the backup at `path`, after checking it.
+
+    The backup is copied to a staging file, checked (integrity, foreign keys, schema,
+    audit chain with the backup's key, signed-note hashes) and upgraded there; only then
+    is the current database kept aside and the staged file renamed over it.
+    """
+    source = Path(path).expanduser()
+    url = resolve_url(target_db)
+    target = sqlite_path(url)
+    if target is None:
+        raise ClinicModeError("Restore is not yet supported in clinic mode (a PostgreSQL "
+                              "server); use the server's own tools for now.")
+    if not source.is_file():
+        raise BackupError(f"There is no backup file at {source}.")
+    if source.resolve() == target.resolve():
+        raise BackupError("That file is the database itself, not a backup of it.")
+    checked_here = actor is not None and _check_current(url, actor)
+    staged = stage_backup(source, target, _stamp(), key_path_for_url(url))
+    try:
+        if actor is not None and not checked_here:
+            check_permission(make_session_factory(staged.engine), actor, "restore")
+        staged.close()
+        aside = _swap(staged, target, url)
+    except BaseException:
+        staged.discard()
+        raise
+    engine = make_engine(target)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            audit.record(session, actor=actor or default_actor(), action="restore",
+                         record_type="database",
+                         summary=f"restored from backup {source.name}")
+    finally:
+        engine.dispose()
+    return RestoreResult(source, target, aside, staged.revision)
+
+
+def _check_current(url: str, actor: str) -> bool:
+    """Check `actor` may restore, against the current database when it can be read."""
+    target = sqlite_path(url)
+    if target is None or not target.exists():
+        return False
+    engine = make_engine(url)
+    try:
+        check_permission(make_session_factory(engine), actor, "restore")
+        return True
+    except PermissionDeniedError:
+        raise
+    except Exception:  # a damaged or outdated database: the backup's accounts decide
+        return False
+    finally:
+        engine.dispose()
+
+
+def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
+    """Keep the current database aside, then rename the staged copy over it (atomic).
+
+    If the rename fails, the key file and the folder are put back as they were.
+    """
+    aside: Path | None = None
+    key_file = key_path_for_url(url)
+    old_key = read_key_file(key_file) if key_file is not None and key_file.exists() else None
+    if target.exists():
+        aside = target.with_name(f"{target.name}.before-restore-{staged.stamp}")
+        _take_out_of_wal(target, aside)
+        try:
+            os.link(target, aside)  # the old file stays reachable under the new name
+        except OSError:
+            shutil.copy2(target, aside)
+        os.chmod(aside, 0o600)
+        if old_key is not None:
+            write_key_file(aside.with_name(aside.name + KEY_SUFFIX), old_key, replace=True)
+    try:
+        if key_file is not None and staged.key is not None:
+            write_key_file(key_file, staged.key, replace=True)
+        os.replace(staged.path, target)
+    except BaseException:
+        if key_file is not None and old_key is not None:
+            write_key_file(key_file, old_key, replace=True)
+        if aside is not None:
+            for path in (aside, aside.with_name(aside.name + KEY_SUFFIX)):
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+        raise
+    _fsync_dir(target.parent)
+    return aside
+
+
+def _take_out_of_wal(target: Path, aside: Path) -> None:
+    """Fold the -wal file into the database so the file alone is complete.
+
+    Switching the journal mode needs every other connection closed, so this also
+    refuses to restore under a running PT Desk.
+    """
+    try:
+        connection = sqlite3.connect(target, timeout=1.0)
+        try:
+            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
+        finally:
+            connection.close()
+        return
+    except sqlite3.OperationalError as exc:
+        if "locked" in str(exc) or "busy" in str(exc):
+            raise BackupError("The database is in use. Close every PT Desk window (on this "
+                              "and other computers) and try the restore again.") from exc
+    except sqlite3.DatabaseError:
+        pass
+    # A damaged database is kept aside as it is, with its -wal and -shm files.
+    for suffix in ("-wal", "-shm"):
+        side = target.with_name(target.name + suffix)
+        if side.exists():
+            os.replace(side, aside.with_name(aside.name + suffix))

@@ -1,0 +1,263 @@
+"""Signing visit notes, correcting them with addenda, and re-checking their content hashes.
+
+A signed note never changes: this service refuses, and database triggers refuse any
+other path. The SHA-256 of the note's stored rows is kept at signing; `verify_signed_notes`
+recomputes it (and each addendum's own hash) to catch edits made behind the triggers.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from ptdesk.db.base import utcnow
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
+from ptdesk.domain import validation as v
+from ptdesk.services import audit
+from ptdesk.services.errors import (
+    ConflictError,
+    NotFoundError,
+    PermissionDeniedError,
+    RecordLockedError,
+    ServiceError,
+)
+from ptdesk.services.note_hash import hash_visits
+from ptdesk.services.permissions import require
+from ptdesk.services.uow import transaction
+
+REASON_MAX = 500
+ADDENDUM_MAX = 20_000
+_CHUNK = 500
+_ANCHOR = re.compile(r"content hash ([0-9a-f]{64})")
+ALREADY_SIGNED = "This note is already signed and cannot be changed; add an addendum."
+
+
+@dataclass(frozen=True)
+class Signature:
+    visit_id: int
+    status: str  # "draft" or "signed"
+    signed_at: datetime | None  # UTC
+    signed_by_id: int | None
+    signed_by_name: str
+    content_hash: str
+    version: int
+
+
+@dataclass(frozen=True)
+class AddendumInfo:
+    id: int
+    visit_id: int
+    author_id: int | None
+    author_name: str
+    created_at: datetime  # UTC
+    reason: str
+    text: str
+    content_hash: str
+
+
+@dataclass(frozen=True)
+class NoteProblem:
+    kind: str  # "note" or "addendum"
+    record_id: int
+    visit_id: int
+    message: str
+
+
+def _utc(value: datetime) -> datetime:
+    # SQLite returns naive UTC; PostgreSQL returns aware values.
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _signer_name(person: Clinician | None) -> str:
+    if person is None:
+        return ""
+    return f"{person.display_name}, {person.credentials}" if person.credentials \
+        else person.display_name
+
+
+def _account(session: Session, actor: str, permission: str, doing: str) -> Clinician:
+    # An unknown actor passes `require` before setup, but a signature must name a person.
+    person = require(session, actor, permission)
+    if person is None:
+        raise PermissionDeniedError(f"Only a clinician signed in with an account can {doing}.")
+    return person
+
+
+def _signature(session: Session, row: Visit) -> Signature:
+    signer = session.get(Clinician, row.signed_by_id) if row.signed_by_id else None
+    return Signature(row.id, row.status, _utc(row.signed_at) if row.signed_at else None,
+                     row.signed_by_id, _signer_name(signer), row.content_hash, row.version)
+
+
+def sign_visit(
+    session_factory: SessionFactory, *, actor: str, visit_id: int,
+    expected_version: int | None = None,
+) -> Signature:
+    """Sign the note as `actor`; from then on it can only gain addenda."""
+    try:
+        with transaction(session_factory) as session:
+            person = _account(session, actor, "sign_note", "sign a note")
+            row = session.scalar(select(Visit).where(Visit.id == visit_id).with_for_update())
+            if row is None:
+                raise NotFoundError(f"No visit with id {visit_id}.")
+            if row.status == "signed":
+                raise RecordLockedError(ALREADY_SIGNED)
+            if expected_version is not None and row.version != expected_version:
+                raise ConflictError("This visit was saved by someone else since you opened it; "
+                                    "reopen it and check the note before signing.")
+            row.content_hash = hash_visits(session, [row.id])[row.id]
+            row.status, row.signed_at, row.signed_by_id = "signed", utcnow(), person.id
+            session.flush()
+            # The hash also goes into the keyed audit chain: the stored hash alone is plain
+            # SHA-256, which someone with raw file access could recompute after an edit.
+            audit.record(session, actor=actor, action="sign", patient_id=row.patient_id,
+                         record_type="visit", record_id=row.id,
+                         summary=f"note signed; content hash {row.content_hash}")
+            return _signature(session, row)
+    except StaleDataError as exc:  # another workstation saved or signed it first
+        raise ConflictError("This visit changed while you were signing it; reopen it and "
+                            "check the note before signing.") from exc
+    except IntegrityError as exc:  # the trigger: signed meanwhile by someone else
+        raise RecordLockedError(ALREADY_SIGNED) from exc
+
+
+def signature(session_factory: SessionFactory, visit_id: int) -> Signature:
+    """Who signed the note and when (status "draft" while unsigned)."""
+    with transaction(session_factory) as session:
+        row = session.get(Visit, visit_id)
+        if row is None:
+            raise NotFoundError(f"No visit with id {visit_id}.")
+        return _signature(session, row)
+
+
+def addendum_hash(*, visit_id: int, author_id: int | None, author_name: str,
+                  created_at: datetime, reason: str, text: str, note_hash: str) -> str:
+    """SHA-256 of an addendum, tied to the hash of the note it corrects."""
+    at = _utc(created_at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    canonical = json.dumps([visit_id, author_id, author_name, at, reason, text, note_hash],
+                           ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def add_addendum(
+    session_factory: SessionFactory, *, actor: str, visit_id: int, reason: str, text: str,
+) -> AddendumInfo:
+    """Add a correction under a signed note; the note itself stays as signed."""
+    reason = v.require_text("reason", reason, "The reason for the addendum", REASON_MAX)
+    text = v.require_text("text", text, "The addendum text", ADDENDUM_MAX)
+    with transaction(session_factory) as session:
+        person = _account(session, actor, "add_addendum", "add an addendum")
+        visit = session.get(Visit, visit_id)
+        if visit is None:
+            raise NotFoundError(f"No visit with id {visit_id}.")
+        if visit.status != "signed":
+            raise ServiceError("Addenda are for signed notes. This note is not signed yet, so "
+                               "change the note itself.")
+        created = utcnow()
+        name = _signer_name(person)
+        row = Addendum(visit_id=visit.id, author_id=person.id, author_name=name,
+                       created_at=created, reason=reason, text=text,
+                       content_hash=addendum_hash(
+                           visit_id=visit.id, author_id=person.id, author_name=name,
+                           created_at=created, reason=reason, text=text,
+                           note_hash=visit.content_hash))
+        session.add(row)
+        session.flush()
+        # The summary names the addendum, never its reason or text (clinical content).
+        audit.record(session, actor=actor, action="addendum", patient_id=visit.patient_id,
+                     record_type="addendum", record_id=row.id,
+                     summary=f"addendum added to signed note of visit {visit.id}; "
+                             f"content hash {row.content_hash}")
+        return _addendum_info(row)
+
+
+def _addendum_info(row: Addendum) -> AddendumInfo:
+    return AddendumInfo(row.id, row.visit_id, row.author_id, row.author_name,
+                        _utc(row.created_at), row.reason, row.text, row.content_hash)
+
+
+def list_addenda(session_factory: SessionFactory, visit_id: int) -> list[AddendumInfo]:
+    """The note's addenda, oldest first (shown under the note)."""
+    with transaction(session_factory) as session:
+        rows = session.scalars(select(Addendum).where(Addendum.visit_id == visit_id)
+                               .order_by(Addendum.created_at, Addendum.id))
+        return [_addendum_info(row) for row in rows]
+
+
+def _chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start:start + _CHUNK]
+
+
+def _anchors(session: Session, action: str, record_type: str) -> dict[int, str]:
+    """Record id -> the content hash written into the (keyed) audit chain when it was made."""
+    rows = session.execute(select(AuditEntry.record_id, AuditEntry.summary)
+                           .where(AuditEntry.action == action,
+                                  AuditEntry.record_type == record_type)
+                           .order_by(AuditEntry.id))
+    return {rid: found.group(1) for rid, summary in rows
+            if rid is not None and (found := _ANCHOR.search(summary))}
+
+
+def _check_notes(session: Session) -> tuple[list[NoteProblem], int]:
+    problems: list[NoteProblem] = []
+    unhashed = 0
+    signed = session.execute(select(Visit.id, Visit.content_hash)
+                             .where(Visit.status == "signed").order_by(Visit.id)).all()
+    stored = dict(signed)
+    anchors = _anchors(session, "sign", "visit")
+    for chunk in _chunks([vid for vid, _digest in signed]):
+        for vid, digest in sorted(hash_visits(session, chunk).items()):
+            anchor = anchors.get(vid)
+            if not stored[vid] and anchor is None:
+                unhashed += 1  # signed before content hashes were kept: nothing to compare
+            elif digest != stored[vid] or (anchor is not None and anchor != stored[vid]):
+                problems.append(NoteProblem("note", vid, vid, f"The signed note of visit {vid} "
+                                            "was changed after it was signed."))
+    return problems, unhashed
+
+
+def _check_addenda(session: Session) -> list[NoteProblem]:
+    problems: list[NoteProblem] = []
+    anchors = _anchors(session, "addendum", "addendum")
+    rows = session.execute(select(Addendum, Visit.content_hash, Visit.status)
+                           .join(Visit, Visit.id == Addendum.visit_id).order_by(Addendum.id))
+    for addendum, note_hash, status in rows:
+        expected = addendum_hash(
+            visit_id=addendum.visit_id, author_id=addendum.author_id,
+            author_name=addendum.author_name, created_at=addendum.created_at,
+            reason=addendum.reason, text=addendum.text, note_hash=note_hash)
+        anchor = anchors.get(addendum.id)
+        if status != "signed":
+            problems.append(NoteProblem("addendum", addendum.id, addendum.visit_id,
+                                        f"Addendum {addendum.id} belongs to visit "
+                                        f"{addendum.visit_id}, which is no longer signed."))
+        elif expected != addendum.content_hash or anchor not in (None, addendum.content_hash):
+            problems.append(NoteProblem("addendum", addendum.id, addendum.visit_id,
+                                        f"Addendum {addendum.id} (visit {addendum.visit_id}) "
+                                        "was changed after it was written."))
+    return problems
+
+
+def check_signed_notes(session: Session) -> tuple[list[NoteProblem], int]:
+    """(problems, count of signed notes from before content hashes were kept)."""
+    problems, unhashed = _check_notes(session)
+    return problems + _check_addenda(session), unhashed
+
+
+def verify_signed_notes(source: Session | SessionFactory) -> list[NoteProblem]:
+    """Every signed note and addendum whose stored content no longer matches its hash."""
+    if isinstance(source, Session):
+        return check_signed_notes(source)[0]
+    with transaction(source) as session:
+        return check_signed_notes(session)[0]

@@ -1,0 +1,246 @@
+"""The audit log is a keyed hash chain: every kind of tampering is detected, writers never fork it."""
+
+from __future__ import annotations
+
+import stat
+import subprocess
+import sys
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from ptdesk.db.engine import make_engine, make_session_factory
+from ptdesk.db.migrate import upgrade
+from ptdesk.services import audit
+from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget
+from ptdesk.services.errors import NotFoundError, PermissionDeniedError
+from ptdesk.services.uow import transaction
+from tests.factories import make_patient
+from tests.integration.integrity_helpers import ADMIN, ASSISTANT, add_accounts, drop_triggers
+
+COLUMNS = "at, actor, workstation, action, patient_id, record_type, record_id, summary, " \
+          "prev_hash, entry_hash"
+
+
+def append(sf, n: int, actor: str = "sam", start: int = 0) -> None:
+    for i in range(start, start + n):
+        with transaction(sf) as session:
+            audit.record(session, actor=actor, action="view", record_type="visit",
+                         record_id=i, summary=f"entry {i}")
+
+
+@pytest.fixture
+def chain(engine, session_factory):
+    append(session_factory, 10)
+    assert audit.verify_chain(session_factory).ok
+    drop_triggers(engine, "trg_audit_log_append_only_%")  # raw file access, as an attacker has
+    return engine
+
+
+def raw(engine, *statements: str) -> None:
+    with engine.begin() as connection:
+        for statement in statements:
+            connection.execute(text(statement))
+
+
+def problems(session_factory) -> str:
+    result = audit.verify_chain(session_factory)
+    assert not result.ok
+    return " ".join(result.problems)
+
+
+def test_untouched_chain_verifies_and_the_key_is_owner_only(db_path, session_factory) -> None:
+    append(session_factory, 5)
+    result = audit.verify_chain(session_factory)
+    assert (result.ok, result.entries, result.sealed) == (True, 5, True)
+    key_file = db_path.with_name(db_path.name + ".auditkey")
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    assert len(bytes.fromhex(key_file.read_text())) == 32
+
+
+@pytest.mark.parametrize("change", ["summary = 'nothing to see'", "actor = 'someone.else'",
+                                    "at = '2020-01-01 00:00:00.000000'", "patient_id = 42",
+                                    "action = 'print'"])
+def test_an_edited_entry_is_detected(chain, session_factory, change) -> None:
+    raw(chain, f"UPDATE audit_log SET {change} WHERE id = 4")
+    assert "Entry 4 was changed" in problems(session_factory)
+
+
+def test_a_deleted_entry_is_detected(chain, session_factory) -> None:
+    raw(chain, "DELETE FROM audit_log WHERE id = 6")
+    found = problems(session_factory)
+    assert "Entry 7 does not follow" in found and "1 entries are missing" in found
+
+
+def test_reordered_entries_are_detected(chain, session_factory) -> None:
+    # Swap the whole content (hashes included) of entries 3 and 4.
+    raw(chain,
+        f"CREATE TEMP TABLE saved AS SELECT id, {COLUMNS} FROM audit_log WHERE id IN (3, 4)",
+        f"UPDATE audit_log SET ({COLUMNS}) = (SELECT {COLUMNS} FROM saved "
+        "WHERE saved.id = 7 - audit_log.id) WHERE id IN (3, 4)")
+    assert "does not follow" in problems(session_factory)
+
+
+def test_a_truncated_log_is_detected(chain, session_factory) -> None:
+    raw(chain, "DELETE FROM audit_log WHERE id > 7")
+    found = problems(session_factory)
+    assert "3 entries are missing" in found and "does not end with the last entry" in found
+
+
+def test_truncation_with_a_forged_end_marker_is_detected(chain, session_factory) -> None:
+    raw(chain, "DELETE FROM audit_log WHERE id > 7",
+        "UPDATE audit_head SET entries = 7, last_id = 7, "
+        "last_hash = (SELECT entry_hash FROM audit_log WHERE id = 7)")
+    assert "end marker was altered" in problems(session_factory)
+
+
+def test_resetting_the_end_marker_to_unsealed_is_detected(chain, session_factory) -> None:
+    raw(chain, "UPDATE audit_head SET head_mac = '', last_hash = '', last_id = 0, "
+               "legacy_through = 0, entries = 10")
+    assert "sealed entries are not covered" in problems(session_factory)
+
+
+def test_an_inserted_entry_is_detected(chain, session_factory) -> None:
+    raw(chain, "INSERT INTO audit_log (at, actor, workstation, action, record_type, summary, "
+               "prev_hash, entry_hash) SELECT at, actor, workstation, action, record_type, "
+               "'forged', prev_hash, entry_hash FROM audit_log WHERE id = 10",
+        "UPDATE audit_head SET entries = 11, last_id = 11")
+    assert "Entry 11" in problems(session_factory)
+
+
+def test_appending_after_tampering_does_not_hide_it(chain, session_factory) -> None:
+    raw(chain, "DELETE FROM audit_log WHERE id = 10")
+    append(session_factory, 2, start=100)  # SQLite hands id 10 out again
+    found = problems(session_factory)
+    assert "Entry 10 does not follow" in found and "1 entries are missing" in found
+
+
+def test_a_wrong_or_missing_key_fails_and_never_forks_a_new_chain(
+    db_path, engine, session_factory, tmp_path,
+) -> None:
+    append(session_factory, 3)
+    assert not audit.verify_chain(session_factory, key=b"x" * 32).ok
+    key_file = db_path.with_name(db_path.name + ".auditkey")
+    key_file.rename(tmp_path / "elsewhere.key")
+    forget(engine)
+    result = audit.verify_chain(session_factory)
+    assert not result.ok and "key file is missing" in result.problems[0]
+    with pytest.raises(AuditKeyError, match="missing"), transaction(session_factory) as session:
+        audit.record(session, actor="sam", action="view")
+    assert not key_file.exists()  # a new key would have broken the chain silently
+
+
+def test_key_file_override_and_loose_permissions(tmp_path, monkeypatch) -> None:
+    key_file = tmp_path / "keys" / "clinic.key"
+    monkeypatch.setenv(KEY_ENV, str(key_file))
+    engine = make_engine(tmp_path / "other.db")
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    append(sf, 2)
+    assert key_file.exists() and not (tmp_path / "other.db.auditkey").exists()
+    key_file.chmod(0o644)
+    forget(engine)
+    assert audit.verify_chain(sf).ok
+    assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
+    engine.dispose()
+
+
+def test_entries_from_before_the_chain_are_folded_in_and_protected(db_path) -> None:
+    engine = make_engine(db_path)
+    upgrade(engine, "0002")
+    raw(engine, *(
+        "INSERT INTO audit_log (at, actor, workstation, action, record_type, summary) "
+        f"VALUES ('2026-11-0{i} 09:00:00.000000', 'old', 'desk', 'view', 'visit', 'legacy {i}')"
+        for i in range(1, 4)))
+    upgrade(engine)
+    sf = make_session_factory(engine)
+    before = audit.verify_chain(sf)
+    assert (before.ok, before.sealed, before.entries) == (True, False, 3)
+    append(sf, 2)
+    after = audit.verify_chain(sf)
+    assert (after.ok, after.sealed, after.entries) == (True, True, 5)
+    drop_triggers(engine, "trg_audit_log_append_only_%")
+    raw(engine, "UPDATE audit_log SET summary = 'rewritten' WHERE id = 2")
+    assert "Entry 4 does not follow" in problems(sf)
+    engine.dispose()
+
+
+def test_eight_concurrent_threads_never_fork_the_chain(session_factory) -> None:
+    errors: list[BaseException] = []
+
+    def writer(n: int) -> None:
+        try:
+            append(session_factory, 25, actor=f"user{n}", start=n * 100)
+        except BaseException as exc:  # reported below; a thread cannot fail the test itself
+            errors.append(exc)
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    result = audit.verify_chain(session_factory)
+    assert (result.ok, result.entries) == (True, 200), result.problems
+    with transaction(session_factory) as session:
+        prevs = session.execute(text("SELECT prev_hash FROM audit_log")).scalars().all()
+    assert len(set(prevs)) == 200  # no two entries chained onto the same predecessor
+
+
+WRITER = """
+import sys
+from ptdesk.db.engine import make_engine, make_session_factory
+from ptdesk.services import audit
+from ptdesk.services.uow import transaction
+sf = make_session_factory(make_engine(sys.argv[1]))
+for i in range(int(sys.argv[3])):
+    with transaction(sf) as session:
+        audit.record(session, actor=sys.argv[2], action="view", summary=str(i))
+"""
+
+
+def test_eight_concurrent_processes_never_fork_the_chain(db_path, session_factory) -> None:
+    # Fresh, unsealed database: the processes also race to create the key and seal.
+    workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), f"p{n}", "20"],
+                                stderr=subprocess.PIPE, text=True, cwd=Path.cwd())
+               for n in range(8)]
+    for worker in workers:
+        _out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0, err
+    result = audit.verify_chain(session_factory)
+    assert (result.ok, result.entries) == (True, 160), result.problems
+
+
+def test_report_filters_by_patient_dates_and_user(session_factory) -> None:
+    add_accounts(session_factory)
+    alex = make_patient(session_factory, mrn="MRN-001")
+    make_patient(session_factory, mrn="MRN-002", first="Sam")
+    with transaction(session_factory) as session:
+        audit.record(session, actor="dr.kim", action="view", patient_id=alex.id,
+                     record_type="patient", record_id=alex.id, summary="opened chart")
+    rows = audit.report(session_factory, patient_mrn="mrn-001")
+    assert [r.action for r in rows] == ["create", "view"]
+    assert {r.patient_mrn for r in rows} == {"MRN-001"}
+    assert [r.summary for r in audit.report(session_factory, user="dr.kim")] == ["opened chart"]
+    today = date.today()
+    assert len(audit.report(session_factory, start=today - timedelta(days=1), end=today + timedelta(days=1))) == 3
+    assert audit.report(session_factory, start=today + timedelta(days=2)) == []
+    assert audit.report(session_factory, end=today - timedelta(days=2)) == []
+    with pytest.raises(NotFoundError):
+        audit.report(session_factory, patient_mrn="NOPE-1")
+
+
+def test_report_checks_the_role_and_audits_its_own_reading(session_factory) -> None:
+    add_accounts(session_factory)
+    with pytest.raises(PermissionDeniedError):
+        audit.report(session_factory, actor=ASSISTANT)
+    rows = audit.report(session_factory, actor=ADMIN)
+    again = audit.report(session_factory, actor=ADMIN, action="export")
+    assert len(again) == len(rows) + 1
+    assert (again[-1].actor, again[-1].action, again[-1].record_type) == (ADMIN, "view",
+                                                                          "audit_log")
+    assert audit.report(session_factory, user=ADMIN)[-1].action == "export"
+    assert audit.verify_chain(session_factory).ok

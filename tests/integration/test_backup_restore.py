@@ -1,0 +1,364 @@
+"""Backups are consistent and owner-only; restore checks first, keeps the old file, swaps atomically."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import sqlite3
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, select, text, update
+
+from ptdesk.db.engine import make_engine, make_session_factory
+from ptdesk.db.migrate import current_revision, upgrade
+from ptdesk.db.models import ClinicSettings, Patient
+from ptdesk.services import audit
+from ptdesk.services import backup as backups
+from ptdesk.services.backup import BackupError, ClinicModeError, backup, list_backups, restore
+from ptdesk.services.errors import PermissionDeniedError
+from ptdesk.services.restore_file import RestoreRefusedError
+from ptdesk.services.signing import add_addendum, sign_visit
+from ptdesk.services.uow import transaction
+from tests.factories import ADMIN as STAFF_ADMIN
+from tests.factories import ASSISTANT as STAFF_ASSISTANT
+from tests.factories import PASSWORD, make_patient
+from tests.integration.integrity_helpers import (
+    ADMIN,
+    ASSISTANT,
+    CLINICIAN,
+    add_accounts,
+    charted_visit,
+    drop_triggers,
+    run_cli,
+)
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def mrns(db: Path) -> set[str]:
+    engine = make_engine(db)
+    try:
+        with engine.connect() as connection:
+            return set(connection.execute(select(Patient.mrn)).scalars())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def clinic(session_factory):
+    """A clinic with accounts, a signed note with an addendum, and a sealed audit chain."""
+    add_accounts(session_factory)
+    visit = charted_visit(session_factory)
+    sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id)
+    add_addendum(session_factory, actor=CLINICIAN, visit_id=visit.id, reason="Late entry",
+                 text="Called the patient.")
+    return session_factory
+
+
+def no_leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if ".restore-" in p.name or p.name.endswith(".partial")]
+
+
+def test_backup_is_a_checked_owner_only_copy_with_its_key(db_path, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "out")
+    key = path.with_name(path.name + ".auditkey")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    assert key.read_text() == db_path.with_name(db_path.name + ".auditkey").read_text()
+    assert not path.with_name(path.name + "-wal").exists()  # one self-contained file
+    copy = make_engine(path)
+    report = backups.verify(copy)
+    assert report.ok, report.lines()
+    assert mrns(path) == {"MRN-001"}
+    copy.dispose()
+
+
+def test_last_backup_time_for_the_daily_offer(db_path, clinic) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    assert backups.last_backup_at(clinic) is None
+    path = backup(clinic)
+    assert path.parent == backups.default_folder(clinic)
+    when = backups.last_backup_at(clinic)
+    assert when is not None and abs(datetime.now(UTC) - when) < timedelta(minutes=1)
+
+
+def test_backup_keeps_the_newest_n_and_defaults_to_the_clinic_setting(db_path, clinic) -> None:
+    with transaction(clinic) as session:
+        if session.get(ClinicSettings, 1) is None:
+            session.add(ClinicSettings(id=1))
+            session.flush()
+        session.execute(update(ClinicSettings).values(backups_kept=3))
+    made = [backup(clinic) for _ in range(5)]
+    folder = db_path.parent / "backups"
+    assert list_backups(folder, db_path.stem) == made[-3:]
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    backup(clinic, keep=1)
+    assert len(list_backups(folder, db_path.stem)) == 1
+    assert len(list(folder.glob("*.auditkey"))) == 1
+
+
+def test_backup_of_a_busy_database_is_consistent(engine, clinic, tmp_path) -> None:
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def busy() -> None:
+        n = 0
+        try:
+            while not stop.is_set():
+                make_patient(clinic, mrn=f"BUSY-{n}")
+                n += 1
+        except BaseException as exc:  # reported below
+            errors.append(exc)
+
+    worker = threading.Thread(target=busy)
+    worker.start()
+    try:
+        paths = [backup(clinic, to_dir=tmp_path / "b", keep=10) for _ in range(5)]
+    finally:
+        stop.set()
+        worker.join()
+    assert errors == []
+    for path in paths:
+        copy = make_engine(path)
+        report = backups.verify(copy)
+        assert report.ok, report.lines()
+        copy.dispose()
+
+
+def test_backup_and_restore_check_the_role_and_are_audited(db_path, engine, clinic,
+                                                           tmp_path) -> None:
+    with pytest.raises(PermissionDeniedError):
+        backup(clinic, to_dir=tmp_path / "b", actor=CLINICIAN)
+    assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
+    path = backup(clinic, to_dir=tmp_path / "b", actor=ADMIN)
+    assert audit.report(clinic, user=ADMIN)[-1].action == "backup"
+    engine.dispose()
+    with pytest.raises(PermissionDeniedError):
+        restore(path, target_db=db_path, actor=ASSISTANT)
+    restore(path, target_db=db_path, actor=ADMIN)
+    engine = make_engine(db_path)
+    last = audit.report(make_session_factory(engine))[-1]
+    assert (last.actor, last.action) == (ADMIN, "restore")
+    engine.dispose()
+
+
+def test_restore_brings_back_the_backup_and_keeps_the_current_database_aside(
+    db_path, engine, clinic, tmp_path,
+) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    make_patient(clinic, mrn="AFTER-1")  # written after the backup, still in the -wal file
+    engine.dispose()
+    result = restore(path, target_db=db_path)
+    assert mrns(db_path) == {"MRN-001"}
+    assert result.kept_aside is not None and mrns(result.kept_aside) == {"MRN-001", "AFTER-1"}
+    assert stat.S_IMODE(result.kept_aside.stat().st_mode) == 0o600
+    assert result.kept_aside.with_name(result.kept_aside.name + ".auditkey").exists()
+    assert no_leftovers(db_path.parent) == []
+    restored = make_engine(db_path)
+    report = backups.verify(restored)
+    assert report.ok, report.lines()
+    restored.dispose()
+
+
+CRASHED_WRITER = """
+import os, sqlite3, sys
+connection = sqlite3.connect(sys.argv[1])
+connection.execute("PRAGMA wal_autocheckpoint=0")
+connection.execute("INSERT INTO clinicians (username, display_name, credentials, active, version, "
+                   "created_at, updated_at, role, password_hash, failed_logins) VALUES "
+                   "('wal.only', 'W', '', 1, 1, '2026-01-01', '2026-01-01', 'clinician', '', 0)")
+connection.commit()
+os._exit(0)  # dies without closing: the committed row is only in the -wal file
+"""
+
+
+def test_committed_rows_left_in_the_wal_file_are_kept_aside(db_path, engine, clinic,
+                                                            tmp_path) -> None:
+    import subprocess
+    import sys
+
+    path = backup(clinic, to_dir=tmp_path / "b")
+    engine.dispose()
+    subprocess.run([sys.executable, "-c", CRASHED_WRITER, str(db_path)], check=True)
+    wal = db_path.with_name(db_path.name + "-wal")
+    assert wal.exists() and wal.stat().st_size > 0
+    result = restore(path, target_db=db_path)
+    assert not wal.exists() or wal.stat().st_size == 0
+    with sqlite3.connect(result.kept_aside) as connection:
+        names = {r[0] for r in connection.execute("SELECT username FROM clinicians")}
+    connection.close()
+    assert "wal.only" in names
+
+
+def test_restore_into_an_empty_folder(clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    target = tmp_path / "new-computer" / "ptdesk.db"
+    result = restore(path, target_db=target)
+    assert result.kept_aside is None and mrns(target) == {"MRN-001"}
+    engine = make_engine(target)
+    assert backups.verify(engine).ok
+    engine.dispose()
+
+
+def test_an_older_backup_is_upgraded_after_restore(db_path, tmp_path) -> None:
+    old = tmp_path / "old.db"
+    engine = make_engine(old)
+    upgrade(engine, "0002")
+    engine.dispose()
+    result = restore(old, target_db=db_path)
+    assert result.revision == "0002"
+    engine = make_engine(db_path)
+    assert current_revision(engine) == "0003" and backups.verify(engine).ok
+    engine.dispose()
+
+
+def _refused(db_path: Path, engine, bad: Path, match: str) -> None:
+    engine.dispose()
+    before = digest(db_path)
+    with pytest.raises(RestoreRefusedError, match=match):
+        restore(bad, target_db=db_path)
+    assert digest(db_path) == before
+    assert no_leftovers(db_path.parent) == [] and no_leftovers(bad.parent) == []
+
+
+def test_a_damaged_backup_is_refused(db_path, engine, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    data = bytearray(path.read_bytes())
+    for offset in range(4096 * 3, len(data) - 4096, 4096):  # scribble over page contents
+        data[offset + 200:offset + 260] = b"\xff" * 60
+    path.write_bytes(bytes(data))
+    _refused(db_path, engine, path, "not restored")
+
+
+def test_a_file_that_is_not_a_database_is_refused(db_path, engine, tmp_path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_text("hello " * 1000)
+    _refused(db_path, engine, bad, "not a readable database")
+
+
+def test_a_backup_from_a_newer_pt_desk_is_refused(db_path, engine, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    connection.close()
+    _refused(db_path, engine, path, "newer PT Desk")
+
+
+def test_a_backup_with_a_tampered_audit_log_is_refused(db_path, engine, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    copy = make_engine(path)
+    drop_triggers(copy, "trg_audit_log_%")
+    with copy.begin() as connection:
+        connection.execute(text("DELETE FROM audit_log WHERE id = 2"))
+    copy.dispose()
+    _refused(db_path, engine, path, "Audit log chain")
+
+
+def test_a_backup_with_an_edited_signed_note_is_refused(db_path, engine, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    copy = make_engine(path)
+    drop_triggers(copy, "trg_%_signed_%")
+    with copy.begin() as connection:
+        connection.execute(text("UPDATE knee_exams SET notes = 'forged'"))
+    copy.dispose()
+    _refused(db_path, engine, path, "changed after it was signed")
+
+
+def test_a_backup_without_its_key_and_another_clinics_key_is_refused(
+    db_path, engine, clinic, tmp_path,
+) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    path.with_name(path.name + ".auditkey").unlink()
+    db_path.with_name(db_path.name + ".auditkey").write_text("ab" * 32 + "\n")
+    _refused(db_path, engine, path, "Audit log chain")
+
+
+def test_restore_refuses_while_the_database_is_open(db_path, engine, clinic, tmp_path) -> None:
+    path = backup(clinic, to_dir=tmp_path / "b")
+    make_patient(clinic, mrn="OPEN-1")  # the engine's pooled connection stays open
+    with pytest.raises(BackupError, match="in use"):
+        restore(path, target_db=db_path)
+    assert "OPEN-1" in mrns(db_path) and no_leftovers(db_path.parent) == []
+
+
+def test_a_failed_swap_leaves_the_current_database_and_key_whole(
+    db_path, engine, clinic, tmp_path, monkeypatch,
+) -> None:
+    # A backup of another clinic, so the swap would also replace the audit key.
+    other_engine = make_engine(tmp_path / "other" / "other.db")
+    upgrade(other_engine)
+    path = backup(make_session_factory(other_engine), to_dir=tmp_path / "b")
+    other_engine.dispose()
+    make_patient(clinic, mrn="KEEP-1")
+    engine.dispose()
+    key_file = db_path.with_name(db_path.name + ".auditkey")
+    key_before = key_file.read_text()
+    real_replace = backups.os.replace
+
+    def failing_replace(src, dst):
+        if Path(dst) == db_path:
+            raise OSError(28, "No space left on device")
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(backups.os, "replace", failing_replace)
+    with pytest.raises(OSError):
+        restore(path, target_db=db_path)
+    monkeypatch.undo()
+    assert "KEEP-1" in mrns(db_path) and key_file.read_text() == key_before
+    assert no_leftovers(db_path.parent) == []
+    assert not list(db_path.parent.glob("*before-restore*"))
+    check = make_engine(db_path)
+    assert backups.verify(check).ok
+    check.dispose()
+
+
+def test_clinic_mode_is_refused_clearly(tmp_path) -> None:
+    import sqlite3 as fake_driver  # never used: no connection is opened
+
+    server = create_engine("postgresql+pg8000://clinic@server/ptdesk", module=fake_driver)
+    for call in (lambda: backup(server), lambda: backups.verify(server),
+                 lambda: restore(tmp_path, target_db="postgresql://clinic@server/ptdesk")):
+        with pytest.raises(ClinicModeError, match="not yet supported in clinic mode"):
+            call()
+
+
+def test_cli_backup_verify_restore_and_audit(db_path, engine, clinic, tmp_path, monkeypatch,
+                                             capsys) -> None:
+    db = str(db_path)
+    monkeypatch.setenv("PTDESK_PASSWORD", PASSWORD)  # the CLI signs in once the clinic is set up
+    assert run_cli(monkeypatch, ["--as", STAFF_ADMIN, "backup", "--db", db, "--to", str(tmp_path / "b")]) == 0
+    path = Path(capsys.readouterr().out.split("Backup written: ")[1].strip())
+    assert path.exists()
+    assert run_cli(monkeypatch, ["verify", "--db", db]) == 0
+    out = capsys.readouterr().out
+    assert "OK    Audit log chain" in out and "Everything checks out." in out
+    assert run_cli(monkeypatch, ["audit", "verify", "--db", db]) == 0
+    report_file = tmp_path / "audit.csv"
+    assert run_cli(monkeypatch, ["--as", STAFF_ADMIN, "audit", "report", "--db", db, "--patient",
+                                 "MRN-001", "--csv", str(report_file)]) == 0
+    rows = list(csv.DictReader(report_file.open(encoding="utf-8")))
+    assert {r["patient_mrn"] for r in rows} == {"MRN-001"} and len(rows) >= 4
+    assert stat.S_IMODE(report_file.stat().st_mode) == 0o600
+    assert run_cli(monkeypatch, ["--as", STAFF_ASSISTANT, "audit", "report", "--db", db]) == 1
+    assert run_cli(monkeypatch, ["--as", STAFF_ADMIN, "audit", "report", "--db", db,
+                                 "--from", "yesterday"]) == 2
+    engine.dispose()
+    assert run_cli(monkeypatch, ["--as", STAFF_ADMIN, "restore", str(path), "--db", db]) == 0
+    assert "kept as" in capsys.readouterr().out
+    drop_triggers(engine, "trg_audit_log_%")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_log SET summary = 'x' WHERE id = 3"))
+    engine.dispose()
+    capsys.readouterr()
+    assert run_cli(monkeypatch, ["verify", "--db", db]) == 1
+    captured = capsys.readouterr()
+    assert "FAIL  Audit log chain" in captured.out and "Entry 3 was changed" in captured.out
+    assert "failed 1 check" in captured.err and "Traceback" not in captured.err
+    assert run_cli(monkeypatch, ["audit", "verify", "--db", db]) == 1
+    assert run_cli(monkeypatch, ["restore", str(tmp_path / "missing.db"), "--db", db]) == 2

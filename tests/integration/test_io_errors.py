@@ -1,0 +1,137 @@
+"""Disk full / I/O errors on commit: a clean rollback, a plain message, nothing half-written."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from ptdesk.db.models import Addendum, AuditEntry, Visit
+from ptdesk.domain import evaluation as ev
+from ptdesk.services import audit
+from ptdesk.services import backup as backups
+from ptdesk.services.errors import ServiceError, StorageError
+from ptdesk.services.evaluations import load_evaluation, save_evaluation
+from ptdesk.services.signing import add_addendum, sign_visit
+from ptdesk.services.uow import transaction
+from tests.factories import ACTOR, full_evaluation
+from tests.integration.integrity_helpers import charted_visit
+
+
+@contextmanager
+def failing(engine: Any, method: str, message: str, when: str = "") -> Any:
+    """Make the driver raise `message` from commit (or from executing SQL containing `when`)."""
+    dialect = engine.dialect
+    real = getattr(dialect, method)
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        statement = args[1] if method == "do_execute" else ""
+        if method == "do_commit" or when in statement:
+            raise sqlite3.OperationalError(message)
+        return real(*args, **kwargs)
+
+    setattr(dialect, method, broken)
+    try:
+        yield
+    finally:
+        delattr(dialect, method)  # back to the class's method
+
+
+def counts(sf) -> tuple[int, int, int]:
+    with transaction(sf) as session:
+        return (session.scalar(select(func.count()).select_from(AuditEntry)),
+                session.scalar(select(func.count()).select_from(Visit)),
+                session.scalar(select(func.count()).select_from(Addendum)))
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("database or disk is full", "The disk is full, so nothing was saved"),
+    ("disk I/O error", "could not write to the database (a disk error)"),
+    ("database is locked", "busy with another PT Desk window"),
+])
+def test_a_failed_commit_rolls_back_everything(engine, session_factory, message, expected) -> None:
+    visit = charted_visit(session_factory)
+    before = counts(session_factory)
+    changed = ev.Evaluation(soap_plan="new plan that never reached the disk")
+    with failing(engine, "do_commit", message), pytest.raises(StorageError) as info:
+        save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=changed)
+    assert expected in str(info.value) and isinstance(info.value, ServiceError)
+    assert counts(session_factory) == before  # no audit entry, no rows
+    summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
+    assert saved == full_evaluation() and summary.version == visit.version
+    assert backups.verify(session_factory).ok
+    # The database is fine afterwards: the same save goes through.
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=changed)
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1] == changed
+
+
+def test_a_failure_halfway_through_a_save_leaves_no_half_note(engine, session_factory) -> None:
+    visit = charted_visit(session_factory)
+    before = counts(session_factory)
+    # The sections are already rewritten when the audit entry fails to go in.
+    with failing(engine, "do_execute", "database or disk is full", when="INSERT INTO audit_log"), \
+            pytest.raises(StorageError):
+        save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                        evaluation=ev.Evaluation(soap_plan="half"))
+    assert counts(session_factory) == before
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1] == full_evaluation()
+    assert audit.verify_chain(session_factory).ok
+
+
+def test_signing_and_addenda_roll_back_on_a_full_disk(engine, session_factory) -> None:
+    visit = charted_visit(session_factory)
+    with failing(engine, "do_commit", "database or disk is full"), pytest.raises(StorageError):
+        sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
+    with transaction(session_factory) as session:
+        row = session.get(Visit, visit.id)
+        assert (row.status, row.content_hash, row.signed_by_id) == ("draft", "", None)
+    sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
+    before = counts(session_factory)
+    with failing(engine, "do_commit", "disk I/O error"), pytest.raises(StorageError):
+        add_addendum(session_factory, actor=ACTOR, visit_id=visit.id, reason="r", text="t")
+    assert counts(session_factory) == before
+    assert backups.verify(session_factory).ok
+
+
+def test_a_backup_that_cannot_be_written_leaves_no_partial_file(
+    session_factory, tmp_path, monkeypatch,
+) -> None:
+    charted_visit(session_factory)
+    folder = tmp_path / "b"
+
+    def full_disk(*_args: Any) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(backups, "_copy_live", full_disk)
+    with pytest.raises(backups.BackupError, match="No space left"):
+        backups.backup(session_factory, to_dir=folder)
+    assert list(folder.iterdir()) == []
+
+
+def test_the_evaluation_tab_shows_a_full_disk_and_keeps_the_typed_input(
+    qtbot, engine, session_factory,
+) -> None:
+    from PySide6.QtWidgets import QLineEdit, QWidget
+
+    from ptdesk.ui.context import AppContext
+    from ptdesk.ui.evaluation import EvaluationTab
+
+    visit = charted_visit(session_factory)
+    tab = EvaluationTab(AppContext(session_factory, ACTOR))
+    qtbot.addWidget(tab)
+    tab.set_patient(visit.patient_id)
+    (complaint,) = [w for w in tab.findChildren(QWidget) if w.accessibleName() == "Chief complaint"]
+    assert isinstance(complaint, QLineEdit)
+    complaint.clear()
+    qtbot.keyClicks(complaint, "Typed while the disk was full")
+    with failing(engine, "do_commit", "database or disk is full"):
+        assert not tab.save()
+    assert "The disk is full, so nothing was saved" in tab.header.error_label.text()
+    assert complaint.text() == "Typed while the disk was full" and tab.has_unsaved_changes()
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1] == full_evaluation()
+    assert tab.save()  # space freed: the same input saves
+    stored = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1]
+    assert stored.subjective.chief_complaint == "Typed while the disk was full"
