@@ -30,7 +30,8 @@ from ptdesk.services.progress_report import progress_report, progress_report_pdf
 from ptdesk.services.runlogs import log_run, weekly_summary  # noqa: E402
 from ptdesk.services.runplans import save_plan  # noqa: E402
 
-ACTOR = "bench"
+# The demo clinician: benchmarks sign in like a user would (issue 7).
+ACTOR = "demo.alvarez"
 TODAY = date(2026, 11, 21)
 GROUPS = ev.STRENGTH_GROUP_KEYS
 

@@ -48,7 +48,7 @@ def main() -> int:
         patient_id = build(sf, args.weeks)
         print(f"built {args.weeks} weekly visits + run logs in "
               f"{time.perf_counter() - began:.1f} s")
-        tab = ProgressTab(AppContext(sf, "bench"))
+        tab = ProgressTab(AppContext(sf, "demo.alvarez"))
         tab.today = lambda: TODAY
         tab.resize(1280, 800)
         tab.show()

@@ -38,7 +38,8 @@ from ptdesk.services.patients import (  # noqa: E402
 )
 from ptdesk.ui.app import open_database  # noqa: E402
 
-ACTOR = "bench"
+# The demo clinician: benchmarks sign in like a user would (issue 7).
+ACTOR = "demo.alvarez"
 BIG_CHART_MRN = "BENCH-150"
 BIG_CHART_VISITS = 150
 
@@ -61,7 +62,9 @@ APP_CHILD = """
 import sys, time
 from PySide6.QtCore import QTimer
 from ptdesk.ui import app as ui_app
-started = ui_app.launch(sys.argv[1])
+# ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
+DEMO_PASSWORD = "runner-demo"
+started = ui_app.launch(sys.argv[1], credentials=(ACTOR, DEMO_PASSWORD))
 ticks = [time.perf_counter()]
 stall = [0.0]
 def tick():
@@ -101,7 +104,7 @@ def build_clinic(db: Path, patients: int) -> SessionFactory:
 
         print(f"Building the demo clinic ({patients:,} patients) in {db} — one-off, please wait…")
         started = time.perf_counter()
-        result = build_demo_clinic(sf, actor=ACTOR, patients=max(patients - 5, 0))
+        result = build_demo_clinic(sf, actor=ACTOR, patients=max(patients - 5, 0), demo_logins=True)
         print(f"  {result.summary_line()} ({time.perf_counter() - started:.0f} s)")
     try:
         find_by_mrn(sf, BIG_CHART_MRN)

@@ -17,8 +17,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE_DIR = BENCH / ".cache"
 # Bump when what the cache holds changes (extra patients, their data), so old files are rebuilt.
-CACHE_VERSION = 1
-ACTOR = "bench"
+CACHE_VERSION = 2  # 2: demo accounts with passwords (sign-in)
+# The demo clinician: benchmarks sign in like a user would (issue 7).
+ACTOR = "demo.alvarez"
 
 # Patients the benchmark adds to the demo clinic, found again by MRN in every probe.
 BIG_CHART_MRN = "BENCH-150"      # 150 weekly visits, 8-exercise programme, 30-week run plan
@@ -101,7 +102,8 @@ def _build(path: Path, patients: int, seed: int) -> dict[str, object]:
     engine, sf = open_database(str(path))
     try:
         # The demo clinic already has its five story patients: N in all.
-        result = build_demo_clinic(sf, actor=ACTOR, patients=max(patients - 5, 0), seed=seed)
+        result = build_demo_clinic(sf, actor=ACTOR, patients=max(patients - 5, 0), seed=seed,
+                                   demo_logins=True)
         info: dict[str, object] = {
             "patients": result.patients_added, "visits": result.visits_added, "seed": seed,
             "cache_version": CACHE_VERSION,

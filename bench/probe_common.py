@@ -10,6 +10,9 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+# ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
+DEMO_PASSWORD = "runner-demo"
+
 if TYPE_CHECKING:
     from ptdesk.ui.app import Launch
 
@@ -78,7 +81,7 @@ def launch_app(db: str) -> Launch:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ptdesk.ui import app as ui_app
 
-    started = ui_app.launch(db)
+    started = ui_app.launch(db, credentials=("demo.alvarez", DEMO_PASSWORD))
     stub_dialogs()
     failed: list[object] = []
     started.loader.failed.connect(failed.append)

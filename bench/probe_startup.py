@@ -16,6 +16,9 @@ from typing import Any
 
 from probe_common import emit, stub_dialogs
 
+# ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
+DEMO_PASSWORD = "runner-demo"
+
 
 def empty_window() -> None:
     from PySide6.QtCore import QTimer
@@ -45,7 +48,7 @@ def ptdesk_app(db: str) -> int:
     original_launch = ui_app.launch
 
     def launch(db: str | None = None, argv: list[str] | None = None) -> ui_app.Launch:
-        started = original_launch(db, argv)
+        started = original_launch(db, argv, credentials=("demo.alvarez", DEMO_PASSWORD))
         stub_dialogs()
         window, loader = started.window, started.loader
         ticks = [time.perf_counter()]
