@@ -61,9 +61,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _gui_only(argv: Sequence[str]) -> argparse.Namespace | None:
+    """Plain `ptdesk [--db DB] [--as USER]`: the options the window needs, else None.
+
+    Building the full parser imports every command, and with them SQLAlchemy, Alembic
+    and the services; the window should not wait for that (start-up is a benchmark).
+    """
+    quick = argparse.ArgumentParser(add_help=False)
+    quick.add_argument("--db", default=None)
+    quick.add_argument("--as", dest="actor", default=None)
+    try:
+        args, rest = quick.parse_known_args(list(argv))
+    except SystemExit:  # a malformed option: let the full parser explain it
+        return None
+    return None if rest else args
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    gui_args = _gui_only(words)
+    if gui_args is not None:
+        return _open_gui(gui_args)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(words)
     run = getattr(args, "run", None)
     try:
         if run is None:
@@ -83,13 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _open_gui(args: argparse.Namespace) -> int:
-    try:
-        app = importlib.import_module("ptdesk.ui.app")
-    except ModuleNotFoundError as exc:
-        if exc.name != "ptdesk.ui.app":
-            raise
-        print("The desktop window is not part of this build yet; see `ptdesk --help`.")
-        return 0
+    app = importlib.import_module("ptdesk.ui.app")
     return int(app.run(db=args.db))
 
 

@@ -76,3 +76,26 @@ def test_real_entry_point_runs_without_traceback(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1
     assert "Traceback" not in done.stderr and "ptdesk init" in done.stderr
+
+
+def test_plain_ptdesk_opens_the_gui_without_loading_the_commands(monkeypatch) -> None:
+    import ptdesk.cli as cli
+    from ptdesk.ui import app as ui_app
+
+    opened: list[str | None] = []
+    monkeypatch.setattr(ui_app, "run", lambda db=None: opened.append(db) or 0)
+    monkeypatch.setattr(cli, "build_parser", lambda: (_ for _ in ()).throw(AssertionError("parsed")))
+    assert cli.main(["--db", "/tmp/clinic.db"]) == 0
+    assert cli.main([]) == 0
+    assert opened == ["/tmp/clinic.db", None]
+
+
+def test_gui_start_does_not_import_sqlalchemy_before_the_window(tmp_path: Path) -> None:
+    probe = (
+        "import sys; import ptdesk.cli as cli; import ptdesk.ui.app as app; "
+        "seen = []; app.run = lambda db=None: seen.append('sqlalchemy' in sys.modules) or 0; "
+        "cli.main(['--db', 'x.db']); print(seen[0])"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          timeout=120, cwd=tmp_path)
+    assert done.stdout.strip() == "False", done.stderr
