@@ -66,6 +66,9 @@ def ensure_clinic(patients: int, seed: int) -> Clinic:
         info["build_seconds"] = round(time.perf_counter() - began, 1)
         _checkpoint(building)
         building.rename(path)
+        key = building.with_name(building.name + ".auditkey")
+        if key.exists():  # the audit chain's key travels with its database
+            key.rename(path.with_name(path.name + ".auditkey"))
         sidecar.write_text(json.dumps(info, indent=2))
         _say(f"  built in {info['build_seconds']} s")
     else:
@@ -92,6 +95,10 @@ def working_copy(clinic: Clinic, folder: Path) -> Path:
     """A scratch copy for one benchmark run: audit rows and saved evaluations land there."""
     target = folder / "clinic.db"
     shutil.copyfile(clinic.path, target)
+    # The audit chain's key lives beside the database; without it every write is refused.
+    key = clinic.path.with_name(clinic.path.name + ".auditkey")
+    if key.exists():
+        shutil.copy2(key, target.with_name(target.name + ".auditkey"))
     return target
 
 
