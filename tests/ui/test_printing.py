@@ -183,8 +183,8 @@ def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
     monkeypatch.setattr(QMessageBox, "question",
                         staticmethod(lambda *a, **k: QMessageBox.StandardButton.Save))
     jobs: list[print_flow.PrintJob] = []
-    real = tab_module.start_print
-    monkeypatch.setattr(tab_module, "start_print",
+    real = print_flow.start_print
+    monkeypatch.setattr(print_flow, "start_print",
                         lambda *args: jobs.append(real(*args)) or jobs[-1])
     tab.print_handout()
     assert not tab.has_unsaved_changes()

@@ -35,7 +35,7 @@ from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.exercises.library_panel import LibraryPanel
 from ptdesk.ui.exercises.prescription_panel import PrescriptionPanel
 from ptdesk.ui.exercises.preview_panel import ExercisePreview
-from ptdesk.ui.printing.print_flow import start_print
+from ptdesk.ui.printing.print_flow import save_then_print
 
 AUTOSAVE_MS = 2000
 
@@ -289,17 +289,9 @@ class ExercisesTab(QWidget):
         """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
         if self._patient_id is None:
             return
-        if self._dirty:
-            answer = QMessageBox.question(
-                self, "Print exercise sheet",
-                "The sheet prints the saved prescription. Save your changes first?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save and not self.save():
-                return
-        start_print(self._ctx, self, "exercises", self._patient_id)
+        save_then_print(self._ctx, self, "exercises", self._patient_id, dirty=self._dirty,
+                        save=self.save, title="Print exercise sheet",
+                        question="The sheet prints the saved prescription. Save your changes first?")
 
     def _on_copy_button_clicked(self) -> None:
         self._on_history_activated(self.history.currentIndex())

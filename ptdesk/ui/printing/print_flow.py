@@ -130,3 +130,17 @@ def start_print(ctx: AppContext, parent: QWidget | None, kind: Kind,
     job = PrintJob(ctx, parent, kind, patient_id)
     job.start()
     return job
+
+
+def save_then_print(
+    ctx: AppContext, parent: QWidget, kind: Kind, patient_id: int, *,
+    dirty: bool, save: Callable[[], bool], title: str, question: str,
+) -> PrintJob | None:
+    """Handouts print what is saved: offer to save unsaved edits first, then print."""
+    if dirty:
+        buttons = QMessageBox.StandardButton
+        answer = QMessageBox.question(parent, title, question,
+                                      buttons.Save | buttons.Discard | buttons.Cancel)
+        if answer == buttons.Cancel or (answer == buttons.Save and not save()):
+            return None
+    return start_print(ctx, parent, kind, patient_id)

@@ -37,7 +37,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.labels import day_text
-from ptdesk.ui.printing.print_flow import start_print
+from ptdesk.ui.printing.print_flow import save_then_print
 from ptdesk.ui.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.runplan.prefill import prefill_from_evaluation
@@ -347,17 +347,9 @@ class RunPlanTab(QWidget):
         """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
         if self._patient_id is None:
             return
-        if self._dirty:
-            answer = QMessageBox.question(
-                self, "Print run plan",
-                "The handout prints the saved active plan. Save your changes first?",
-                QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                | QMessageBox.StandardButton.Cancel)
-            if answer == QMessageBox.StandardButton.Cancel:
-                return
-            if answer == QMessageBox.StandardButton.Save and not self.save():
-                return
-        start_print(self._ctx, self, "runplan", self._patient_id)
+        save_then_print(self._ctx, self, "runplan", self._patient_id, dirty=self._dirty,
+                        save=self.save, title="Print run plan",
+                        question="The handout prints the saved active plan. Save your changes first?")
 
     def _on_open_button_clicked(self) -> None:
         self._on_saved_activated(self.saved.currentIndex())
