@@ -12,6 +12,9 @@ from ptdesk.services.patients import PatientInput
 
 # Items a runner loses first (running, turning, hopping, squatting, stairs, hobbies),
 # so a reduced LEFS total reads like a runner's form rather than random answers.
+# What every story patient was screened for (charted in the subjective section).
+NO_RED_FLAGS = "No night pain, fever, weight loss, numbness or locking."
+
 _LEFS_RUNNER_ORDER = (15, 16, 17, 18, 1, 5, 12, 13, 8, 14, 11, 6, 0, 9)
 
 OutcomeItems = list[int | None] | dict[str, int | None] | list[tuple[str, int]]

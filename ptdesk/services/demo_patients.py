@@ -1,4 +1,4 @@
-"""The hand-written demo patients DEMO-0001..0003 from CLINICAL.md's patient stories."""
+"""The hand-written demo patients DEMO-0001 and DEMO-0002 from CLINICAL.md's patient stories."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.services.demo_kit import (
+    NO_RED_FLAGS,
     OutcomeEntry,
     Progress,
     Story,
@@ -19,8 +20,6 @@ from ptdesk.services.demo_kit import (
     strength_grid,
 )
 from ptdesk.services.patients import PatientInput
-
-NO_RED_FLAGS = "No night pain, fever, weight loss, numbness or locking."
 
 
 def half_marathoner(today: date) -> Story:

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.services.demo_kit import (
+    NO_RED_FLAGS,
     Progress,
     Story,
     kujala,
@@ -18,8 +19,6 @@ from ptdesk.services.demo_kit import (
     strength_grid,
 )
 from ptdesk.services.patients import PatientInput
-
-NO_RED_FLAGS = "No night pain, fever, weight loss, numbness or locking."
 
 
 def runners_knee(today: date) -> Story:
