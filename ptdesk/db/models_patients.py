@@ -75,7 +75,8 @@ class Patient(Versioned, Base):
         CheckConstraint("length(first_name) > 0 AND length(last_name) > 0", name="names"),
         # Prefix searches on the folded names and MRN stay index range scans at 100k patients.
         Index("ix_patients_last_key", "last_name_key", "first_name_key"),
-        Index("ix_patients_first_key", "first_name_key"),
+        # Covering for first-name matches, which are then sorted by last name.
+        Index("ix_patients_first_last_key", "first_name_key", "last_name_key"),
         Index("ix_patients_date_of_birth", "date_of_birth"),
     )
 

@@ -5,8 +5,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Select, and_, func, inspect, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Select,
+    Subquery,
+    and_,
+    func,
+    inspect,
+    not_,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -218,36 +231,91 @@ def _as_date(token: str) -> date | None:
     return None
 
 
+def _token_conditions(raw: str) -> list[ColumnElement[bool]]:
+    """What one typed word may match; MRN prefixes only for words that look like an MRN.
+
+    A plain word such as "s" would otherwise prefix-match every MRN of a clinic whose
+    numbers all start with the same letters, and the search would read the whole table.
+    """
+    token = v.search_key(raw)
+    conditions: list[ColumnElement[bool]] = [
+        _prefix_range(Patient.last_name_key, token),
+        _prefix_range(Patient.first_name_key, token),
+        Patient.mrn == raw.upper(),
+    ]
+    if any(ch.isdigit() or ch == "-" for ch in raw):
+        conditions.append(_prefix_range(Patient.mrn, raw.upper()))
+    born = _as_date(raw)
+    if born is not None:
+        conditions.append(Patient.date_of_birth == born)
+    return conditions
+
+
 def search_statement(text: str) -> Select[tuple[Patient]]:
     """Every word must prefix-match first name, last name or MRN, or equal the birth date."""
     stmt = select(Patient)
     for raw in text.split():
-        born = _as_date(raw)
-        token = v.search_key(raw)
-        conditions = [
-            _prefix_range(Patient.last_name_key, token),
-            _prefix_range(Patient.first_name_key, token),
-            _prefix_range(Patient.mrn, raw.upper()),
-        ]
-        if born is not None:
-            conditions.append(Patient.date_of_birth == born)
-        stmt = stmt.where(or_(*conditions))
+        stmt = stmt.where(or_(*_token_conditions(raw)))
     return stmt
+
+
+_SUMMARY_COLUMNS = (Patient.id, Patient.mrn, Patient.first_name, Patient.last_name,
+                    Patient.date_of_birth, Patient.sex)
+
+
+def _hits(words: list[str]) -> Subquery:
+    """(id, last key, first key) of the patients the words match.
+
+    The longest word drives: each of its alternatives is its own index-only range scan
+    (the name-key indexes cover both keys), and each leg leaves out what an earlier leg
+    already matched, so the legs are disjoint and need no de-duplication before the
+    page is cut. Other words, if any, filter those candidates.
+    """
+    driver = max(words, key=len)
+    legs, earlier = [], []
+    for condition in _token_conditions(driver):
+        legs.append(select(Patient.id, Patient.last_name_key, Patient.first_name_key)
+                    .where(condition, *(not_(e) for e in earlier)))
+        earlier.append(condition)
+    hits: Select[Any] | CompoundSelect = union_all(*legs)
+    others = [w for w in words if w is not driver]
+    if others:
+        matched = hits.subquery()
+        hits = select(matched).join(Patient, Patient.id == matched.c.id).where(
+            *(or_(*_token_conditions(w)) for w in others))
+    return hits.subquery()
+
+
+def search_page_statement(text: str, *, limit: int | None = None,
+                          offset: int = 0) -> Select[Any]:
+    """The summary rows of one page of matches, in last name, first name order."""
+    words = text.split()
+    if not words:
+        stmt = select(*_SUMMARY_COLUMNS).order_by(
+            Patient.last_name_key, Patient.first_name_key, Patient.id).offset(offset)
+        return stmt if limit is None else stmt.limit(limit)
+    hits = _hits(words)
+    page = select(hits).order_by(hits.c.last_name_key, hits.c.first_name_key, hits.c.id) \
+        .offset(offset)
+    if limit is not None:
+        page = page.limit(limit)
+    cut = page.subquery()
+    # Only the page's rows are fetched from the table.
+    return select(*_SUMMARY_COLUMNS).join(cut, cut.c.id == Patient.id).order_by(
+        cut.c.last_name_key, cut.c.first_name_key, cut.c.id)
 
 
 def search_patients(
     session_factory: SessionFactory, text: str = "", *, limit: int | None = None, offset: int = 0
 ) -> list[PatientSummary]:
-    stmt = search_statement(text).order_by(
-        Patient.last_name_key, Patient.first_name_key, Patient.id
-    ).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
+    stmt = search_page_statement(text, limit=limit, offset=offset)
     with transaction(session_factory) as session:
-        return [_summary(row) for row in session.scalars(stmt)]
+        return [PatientSummary(*row) for row in session.execute(stmt)]
 
 
 def count_patients(session_factory: SessionFactory, text: str = "") -> int:
-    stmt = select(func.count()).select_from(search_statement(text).subquery())
+    words = text.split()
+    source = _hits(words) if words else select(Patient.id).subquery()
+    stmt = select(func.count()).select_from(source)
     with transaction(session_factory) as session:
         return int(session.scalar(stmt) or 0)

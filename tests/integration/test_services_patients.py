@@ -14,6 +14,7 @@ from ptdesk.services.patients import (
     PatientInput,
     count_patients,
     get_patient,
+    search_page_statement,
     search_patients,
     search_statement,
     update_patient,
@@ -76,6 +77,11 @@ def clinic(session_factory):
         ("garcia", {"P-0003"}),
         ("demo-00", {"DEMO-0005"}),
         ("p-000", {"P-0002", "P-0003"}),
+        ("P-0002", {"P-0002"}),
+        # A plain word is a name: "p" must not prefix-match every MRN starting with P.
+        ("p", set()),
+        # Oscar Odell matches "o" by both names and is still listed once.
+        ("o", {"DEMO-0005", "P-0002"}),
         ("maria gar", {"P-0003"}),
         ("1988-03-09", {"DEMO-0005", "Z-0004"}),
         ("03/09/1988 zol", {"Z-0004"}),
@@ -93,6 +99,36 @@ def test_search_is_sorted_by_last_then_first_name(clinic) -> None:
     names = [p.last_name for p in search_patients(clinic, "")]
     # Accents are folded for sorting too: "odegard" comes before "odell".
     assert names == ["García", "Ødegård-Núñez", "Odell", "Zoller"]
+
+
+def _letters(i: int) -> str:
+    return chr(ord("a") + i // 26) + chr(ord("a") + i % 26)
+
+
+def test_search_pages_are_ordered_and_never_repeat_a_patient(session_factory) -> None:
+    for i in range(30):
+        # Both names start with "a" for half of them, so two index legs match them.
+        make_patient(session_factory, mrn=f"PG-{i:04d}", first="Ann" if i % 2 else "Bea",
+                     last="Abbot" + _letters(i))
+    pages = [search_patients(session_factory, "a", limit=7, offset=o) for o in range(0, 35, 7)]
+    listed = [p.mrn for page in pages for p in page]
+    assert sorted(listed) == sorted(f"PG-{i:04d}" for i in range(30))
+    assert [p.last_name for page in pages for p in page] == ["Abbot" + _letters(i) for i in range(30)]
+    assert count_patients(session_factory, "a") == 30
+    assert count_patients(session_factory, "ann abb") == 15
+
+
+@pytest.mark.parametrize("query", ["m", "ma", "maria gar", "p-00", "1988-03-09"])
+def test_search_page_reads_only_indexes_until_the_page_is_cut(engine, query: str) -> None:
+    compiled = search_page_statement(query, limit=200).compile(
+        engine, compile_kwargs={"literal_binds": True})
+    if engine.dialect.name != "sqlite":
+        pytest.skip("SQLite's EXPLAIN QUERY PLAN wording")
+    with engine.connect() as connection:
+        plan = [row[-1] for row in connection.execute(text(f"EXPLAIN QUERY PLAN {compiled}"))]
+    assert not any(step.startswith("SCAN patients") for step in plan), plan
+    name_scans = [step for step in plan if "ix_patients_" in step and "_key" in step]
+    assert name_scans and all("COVERING INDEX" in step for step in name_scans), plan
 
 
 def test_search_uses_indexes_not_a_table_scan(clinic, engine) -> None:
