@@ -55,9 +55,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _row(mapping: Any, skip: Iterable[str] = ()) -> dict[str, Any]:
-    drop = _SKIP | set(skip)
-    return {k: _plain(v) for k, v in sorted(mapping.items()) if k not in drop}
+_AS_IS = (str, int, bool, type(None))
+
+
+class _Shape:
+    """How to turn one query's result rows into canonical dicts, worked out once per query.
+
+    Verify hashes every signed visit of the clinic, so per-row work is kept to a dict
+    built from positions; only values that need it go through `_plain`.
+    """
+
+    def __init__(self, keys: Sequence[str], skip: Iterable[str] = ()) -> None:
+        drop = _SKIP | set(skip)
+        self.fields = [(name, i) for i, name in enumerate(keys) if name not in drop]
+        self.index = {name: i for i, name in enumerate(keys)}
+
+    def canonical(self, row: Sequence[Any]) -> dict[str, Any]:
+        out = {}
+        for name, i in self.fields:
+            value = row[i]
+            out[name] = value if isinstance(value, _AS_IS) else _plain(value)
+        return out
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -69,40 +87,48 @@ def _content(session: Session, visit_ids: Sequence[int]) -> dict[int, dict[str, 
     content: dict[int, dict[str, Any]] = {}
     visits = _table(Visit)
     for chunk in _chunks(visit_ids):
+        parents: dict[tuple[str, int], int] = {}
         stmt = select(visits.c.id, *(visits.c[f] for f in _VISIT_FIELDS)).where(visits.c.id.in_(chunk))
-        for row in session.execute(stmt).mappings():
-            content[row["id"]] = {"visit": _row(row), "sections": defaultdict(list)}
+        result = session.execute(stmt)
+        shape = _Shape(list(result.keys()))
+        for row in result:
+            content[row[0]] = {"visit": shape.canonical(row), "sections": defaultdict(list)}
         for model in _SECTION_MODELS:
             table = _table(model)
-            for row in session.execute(select(table).where(table.c.visit_id.in_(chunk))).mappings():
-                content[row["visit_id"]]["sections"][table.name].append(_row(row))
-                _remember_parent(content, table.name, row)
-        _add_children(session, content, chunk)
+            result = session.execute(select(table).where(table.c.visit_id.in_(chunk)))
+            shape = _Shape(list(result.keys()))
+            at_id, at_visit = shape.index["id"], shape.index["visit_id"]
+            for row in result:
+                visit_id = row[at_visit]
+                content[visit_id]["sections"][table.name].append(shape.canonical(row))
+                parents[(table.name, row[at_id])] = visit_id
+        _add_children(session, content, parents)
     return content
 
 
-def _remember_parent(content: dict[int, dict[str, Any]], table: str, row: Any) -> None:
-    content[row["visit_id"]].setdefault("_parents", {})[(table, row["id"])] = row["visit_id"]
-
-
 # Child rows (prior injuries, outcome items) hang off a section row, not the visit.
-def _add_children(session: Session, content: dict[int, dict[str, Any]], chunk: Sequence[int]) -> None:
-    parents: dict[tuple[str, int], int] = {}
-    for visit_id in chunk:
-        parents.update(content.get(visit_id, {}).pop("_parents", {}))
+def _add_children(session: Session, content: dict[int, dict[str, Any]],
+                  parents: dict[tuple[str, int], int]) -> None:
     for model, parent_table, key in ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
                                      (OutcomeItem, "outcome_results", "result_id")):
         parent_ids = [pid for (table, pid) in parents if table == parent_table]
         table = _table(model)
         for ids in _chunks(parent_ids):
-            for row in session.execute(select(table).where(table.c[key].in_(ids))).mappings():
-                visit_id = parents[(parent_table, row[key])]
-                # Keyed by the parent's content, not its id, so re-created parents hash alike.
-                content[visit_id]["sections"][table.name].append(_row(row, skip=(key,)))
+            result = session.execute(select(table).where(table.c[key].in_(ids)))
+            # Keyed by the parent's content, not its id, so re-created parents hash alike.
+            shape = _Shape(list(result.keys()), skip=(key,))
+            at_key = shape.index[key]
+            for row in result:
+                visit_id = parents[(parent_table, row[at_key])]
+                content[visit_id]["sections"][table.name].append(shape.canonical(row))
+
+
+def _sort_key(row: dict[str, Any]) -> str:
+    return json.dumps(row, sort_keys=True, default=str)
 
 
 def _digest(item: dict[str, Any]) -> str:
-    sections = {name: sorted(rows, key=lambda r: json.dumps(r, sort_keys=True, default=str))
+    sections = {name: sorted(rows, key=_sort_key) if len(rows) > 1 else rows
                 for name, rows in sorted(item["sections"].items())}
     canonical = json.dumps({"visit": item["visit"], "sections": sections}, sort_keys=True,
                            ensure_ascii=False, separators=(",", ":"), default=str)
