@@ -9,13 +9,14 @@ from reportlab.lib.units import inch, mm
 from reportlab.platypus import (
     Flowable,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
 )
 
 from ptdesk.reports import styles as s
 from ptdesk.reports.dto import ExerciseSheet, ExerciseSheetItem
+from ptdesk.reports.fonts import oblique_can_print
+from ptdesk.reports.text_runs import Paragraph
 
 DOC_TITLE = "Home exercises"
 _DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
@@ -108,7 +109,10 @@ def _exercise_card(number: int, item: ExerciseSheetItem, width: float) -> Flowab
     # Right: what it is for and how to do it, with the warnings next to the steps.
     right: list[Flowable] = []
     if item.purpose.strip():
-        right.append(Paragraph(s.text(item.purpose), st.purpose))
+        # Upright when the slanted face lacks a letter (Arabic), rather than print boxes.
+        style = st.purpose if oblique_can_print(item.purpose) else st.purpose.clone(
+            "purpose_upright", fontName=s.FONT)
+        right.append(Paragraph(s.text(item.purpose), style))
     for step_no, step in enumerate(item.steps, start=1):
         right.append(Paragraph(s.text(step), st.step, bulletText=f"{step_no}."))
     if item.precautions:

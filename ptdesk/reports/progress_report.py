@@ -13,7 +13,6 @@ from reportlab.platypus import (
     CondPageBreak,
     Flowable,
     KeepTogether,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -21,6 +20,7 @@ from reportlab.platypus import (
 from ptdesk.reports import styles as s
 from ptdesk.reports.progress_charts import line_chart, volume_chart
 from ptdesk.reports.progress_dto import ChangeNote, ProgressReport
+from ptdesk.reports.text_runs import Paragraph
 
 DOC_TITLE = "Progress report"
 _FLAG_MARK = {"better": ("▲", s.GREEN), "worse": ("▼", s.RED), "within_error": ("●", s.MUTED)}

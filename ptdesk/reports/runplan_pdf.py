@@ -16,7 +16,6 @@ from reportlab.platypus import (
     Flowable,
     KeepTogether,
     PageBreak,
-    Paragraph,
     Spacer,
     Table,
 )
@@ -25,6 +24,7 @@ from ptdesk.domain.runplan import PainRules, Plan, PlanWeek, Session, describe_p
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, UNIT_WORDS, format_pct
 from ptdesk.reports import styles as s
 from ptdesk.reports.dto import ClinicInfo, RunPlanHandout
+from ptdesk.reports.text_runs import Paragraph
 
 DOC_TITLE = "Return-to-run plan"
 DEFAULT_CLINIC = ClinicInfo(name="PT Desk")

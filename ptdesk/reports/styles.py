@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-import importlib.resources
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, String
@@ -20,8 +18,6 @@ from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.lib.utils import ImageReader
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -29,16 +25,15 @@ from reportlab.platypus import (
     Frame,
     Image,
     PageTemplate,
-    Paragraph,
     TableStyle,
 )
 from svglib.svglib import svg2rlg
 
+from ptdesk.reports import fonts
 from ptdesk.reports.dto import ClinicInfo, PaperSize
+from ptdesk.reports.text_runs import Paragraph, markup
 
-FONT = "DejaVuSans"
-FONT_BOLD = "DejaVuSans-Bold"
-FONT_ITALIC = "DejaVuSans-Oblique"
+FONT, FONT_BOLD, FONT_ITALIC = fonts.FONT, fonts.FONT_BOLD, fonts.FONT_ITALIC
 
 # Calm, high-contrast palette; every colour still reads as a distinct grey when photocopied.
 INK = colors.HexColor("#1b2430")
@@ -59,20 +54,9 @@ _HEADER_GAP = 4 * mm
 _FOOTER_HEIGHT = 13 * mm
 
 
-@functools.cache
 def register_fonts() -> None:
-    """Register DejaVu Sans so any Latin, Greek or Cyrillic name prints (embedded subset)."""
-    fonts = Path(str(importlib.resources.files("ptdesk_resources"))) / "fonts"
-    for name, filename in (
-        (FONT, "DejaVuSans.ttf"),
-        (FONT_BOLD, "DejaVuSans-Bold.ttf"),
-        (FONT_ITALIC, "DejaVuSans-Oblique.ttf"),
-    ):
-        pdfmetrics.registerFont(TTFont(name, str(fonts / filename)))
-    # No bold-oblique face ships; bold reads better than a fake slant.
-    pdfmetrics.registerFontFamily(
-        FONT, normal=FONT, bold=FONT_BOLD, italic=FONT_ITALIC, boldItalic=FONT_BOLD
-    )
+    """Register DejaVu Sans (Latin, Greek, Cyrillic, Hebrew, Arabic) and the emoji font."""
+    fonts.register_fonts()
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,8 +139,8 @@ def table_style(commands: list[tuple[Any, ...]]) -> TableStyle:
 
 
 def text(value: str) -> str:
-    """Escape free text for Paragraph markup; keep the writer's line breaks."""
-    return escape(value.strip()).replace("\r\n", "\n").replace("\n", "<br/>")
+    """Free text as Paragraph markup: escaped, line breaks kept, any script and emoji printable."""
+    return markup(value)
 
 
 def long_date(day: dt.date) -> str:

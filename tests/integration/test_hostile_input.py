@@ -23,6 +23,8 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import PlanInputs, build_plan
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.reports.exercise_sheet import render_exercise_sheet
+from ptdesk.reports.progress_dto import ProgressReport
+from ptdesk.reports.progress_report import render_progress_report
 from ptdesk.reports.runplan_pdf import render_runplan
 from ptdesk.services.evaluations import create_visit, load_evaluation, save_evaluation
 from ptdesk.services.exercises import list_exercises, sync_library
@@ -255,13 +257,48 @@ def test_progress_report_prints_a_long_accented_name_in_full(session_factory) ->
     assert _squeezed(f"{first} {last}") in _pdf_text(pdf)
 
 
-@pytest.mark.xfail(strict=True, reason="known gap, see the issue-7 integrity report: reportlab "
-                   "without a shaping engine prints right-to-left names reversed, and "
-                   "DejaVu Sans has no emoji, so both are lost on paper")
-@pytest.mark.parametrize("name", ["שלום עולם", "Anna 🏃"])
-def test_right_to_left_and_emoji_names_print_faithfully(name) -> None:
+def _exercise_sheet_with(field: str, value: str) -> bytes:
+    note = value if field == "note" else "Go slowly."
+    item = ExerciseSheetItem("Clamshell", "Strengthens the side of the hip.",
+                             ("Lie on your side.",), "3 sets of 10", "Each side", (), note)
+    return render_exercise_sheet(ExerciseSheet(
+        ClinicInfo(value if field == "clinic" else "Riverside Physio"),
+        value if field == "clinician" else "Dana Lee", value if field == "patient" else "Ann Bo",
+        date(2026, 11, 1), (item,)))
+
+
+def _runplan_with(field: str, value: str) -> bytes:
+    plan = build_plan(PlanInputs("minutes", 3, 10, 90, start=date(2026, 11, 2)))
+    return render_runplan(RunPlanHandout(
+        ClinicInfo(value if field == "clinic" else "Riverside Physio"),
+        value if field == "clinician" else "Dana Lee", value if field == "patient" else "Ann Bo",
+        date(2026, 11, 1), plan))
+
+
+def _progress_report_with(field: str, value: str) -> bytes:
+    return render_progress_report(ProgressReport(
+        ClinicInfo(value if field == "clinic" else "Riverside Physio"),
+        value if field == "clinician" else "Dana Lee", date(2026, 11, 1),
+        value if field == "patient" else "Ann Bo", date(1990, 1, 1), "HP-2", "Dr Ko",
+        value if field == "diagnosis" else "Knee pain", "M22.2X1", "right", None, 1, None, None))
+
+
+RENDERERS = {"exercise sheet": (_exercise_sheet_with, ("patient", "clinician", "clinic", "note")),
+             "run plan": (_runplan_with, ("patient", "clinician", "clinic")),
+             "progress report": (_progress_report_with, ("patient", "clinician", "clinic",
+                                                         "diagnosis"))}
+
+
+# Right to left (Hebrew, Arabic) is drawn in visual order and reads back in the order typed;
+# emoji print from the bundled emoji font. Arabic reads back as the letters typed, not as the
+# joined forms printed.
+@pytest.mark.parametrize("name", ["שלום עולם", "Anna 🏃", "مرحبا بالعالم", "👩🏽‍⚕️🏃‍♀️"])
+@pytest.mark.parametrize(("renderer", "field"), [
+    (renderer, field) for renderer, (_, fields) in RENDERERS.items() for field in fields])
+def test_right_to_left_and_emoji_names_print_faithfully(renderer, field, name) -> None:
+    render, _ = RENDERERS[renderer]
     text = "".join(p.extract_text() for p in
-                   pypdf.PdfReader(io.BytesIO(render_exercise_sheet(_sheet(name, "")))).pages)
+                   pypdf.PdfReader(io.BytesIO(render(field, name))).pages)
     assert name in text
 
 
