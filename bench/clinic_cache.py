@@ -17,7 +17,9 @@ BENCH = Path(__file__).resolve().parent
 REPO = BENCH.parent
 CACHE_DIR = BENCH / ".cache"
 # Bump when what the cache holds changes (extra patients, their data), so old files are rebuilt.
-CACHE_VERSION = 2  # 2: demo accounts with passwords (sign-in)
+# 2: demo accounts with passwords (sign-in)
+# 3: synthetic prescriptions, plans and run logs
+CACHE_VERSION = 3
 # The demo clinician: benchmarks sign in like a user would (issue 7).
 ACTOR = "demo.alvarez"
 

@@ -162,7 +162,7 @@ def rss(db: str, charts: int, seed: int) -> dict[str, Any]:
     chosen = list(patient_ids(sf, mrns).values())
     from ptdesk.services.patients import search_patients
 
-    pool = [p.id for p in search_patients(sf, "SYN", limit=2000)]
+    pool = [p.id for p in search_patients(sf, "SYN-", limit=2000)]
     chosen += random.Random(seed).sample(pool, max(0, charts - len(chosen)))
     assert window.chart is not None
     for patient_id in chosen[:charts]:

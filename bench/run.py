@@ -68,29 +68,58 @@ def run_probe(script: str, *args: str, env: dict[str, str]) -> dict[str, Any]:
 
 
 def measure_startup(db: Path, env: dict[str, str], runs: int) -> Figure:
-    """Pairs of cold processes, empty window then ptdesk; one untimed pair first."""
-    empty, ready, shown, stall, ratios = [], [], [], [], []
+    """Rounds of cold processes (empty window; ptdesk; ptdesk signed in at once), one untimed first.
+
+    The figure is ptdesk's start until its window and sign-in prompt are painted and take
+    keystrokes (the first moment a clinician can act), over the empty window's, per round.
+    Signing in through the real prompt, and how long the UI thread stalls meanwhile, are
+    reported underneath.
+    """
+    rows: dict[str, list[float]] = {}
+
+    def add(key: str, value: float) -> None:
+        rows.setdefault(key, []).append(value)
+
+    ratios: list[float] = []
     for attempt in range(runs + 1):
         spawned = time.time()
         blank = run_probe("probe_startup.py", "empty", env=env)["ready"] - spawned
         spawned = time.time()
         app = run_probe("probe_startup.py", "app", str(db), env=env)
-        if not app.get("rows"):
-            raise ProbeError("ptdesk started but its patient list stayed empty")
+        spawned_eager = time.time()
+        eager = run_probe("probe_startup.py", "app", str(db), "--eager", env=env)
+        for out in (app, eager):
+            if "error" in out:
+                raise ProbeError(f"ptdesk did not start: {out['error']}")
+            if not out.get("typed"):
+                raise ProbeError("ptdesk's sign-in prompt did not take keystrokes")
+            if not out.get("rows"):
+                raise ProbeError("ptdesk signed in but its patient list stayed empty")
         if attempt == 0:
-            continue  # the first pair also pays for a cold file cache after the copy
-        empty.append(blank * 1000)
-        ready.append((app["ready"] - spawned) * 1000)
-        shown.append((app["shown"] - spawned) * 1000)
-        stall.append(app["stall_ms"])
-        ratios.append(ready[-1] / empty[-1])
+            continue  # the first round also pays for a cold file cache after the copy
+        add("empty", blank * 1000)
+        add("prompt", (app["prompt"] - spawned) * 1000)
+        add("db_open", (app["db_open"] - spawned) * 1000)
+        add("signin", (app["ready"] - app["submit"]) * 1000)
+        add("check", (app["signed_in"] - app["submit"]) * 1000)
+        add("check_stall", app["check_stall_ms"])
+        add("stall", app["stall_ms"])
+        add("eager", (eager["ready"] - spawned_eager) * 1000)
+        add("eager_stall", eager["stall_ms"])
+        ratios.append(rows["prompt"][-1] / rows["empty"][-1])
+    m = {key: median(values) for key, values in rows.items()}
     return Figure("startup_ratio", tuple(ratios), details=(
-        Detail("empty QMainWindow shown (median)", median(empty), "ms"),
-        Detail("ptdesk patient list usable (median)", median(ready), "ms"),
-        Detail("ptdesk window shown, list still empty", median(shown), "ms"),
-        Detail("  as a ratio to the empty window", median(shown) / median(empty), "x"),
-        Detail("longest UI stall while loading (max)", max(stall), "ms"),
-    ))
+        Detail("empty QMainWindow shown (median)", m["empty"], "ms"),
+        Detail("window + sign-in prompt ready (median)", m["prompt"], "ms"),
+        Detail("database open behind it (median)", m["db_open"], "ms"),
+        Detail("signin_to_list_ms (Sign in to list)", m["signin"], "ms"),
+        Detail("  of it the password check (median)", m["check"], "ms"),
+        Detail("UI stall during password check (max)", max(rows["check_stall"]), "ms"),
+        Detail("UI stall, Sign in to list usable (max)", max(rows["stall"]), "ms"),
+        Detail("signed in at once: list usable (median)", m["eager"], "ms"),
+        Detail("  its UI stall while signing in (max)", max(rows["eager_stall"]), "ms"),
+    ), note="to the painted, typeable sign-in prompt; signin_to_list_ms: Sign in clicked once "
+            "the database is open; 'at once': clicked the moment the prompt shows")
 
 
 def measure_search(name: str, db: Path, env: dict[str, str], runs: int, keystrokes: int,

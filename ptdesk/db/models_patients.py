@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -42,6 +43,9 @@ class ClinicSettings(Versioned, Base):
     default_units: Mapped[str] = mapped_column(String(5), default="mi")
     lock_minutes: Mapped[int] = mapped_column(default=10, server_default="10")
     backups_kept: Mapped[int] = mapped_column(default=14, server_default="14")
+    backup_on_close: Mapped[bool] = mapped_column(default=True, server_default=true())
+    # Empty: the default folder beside the database (see services/backup.py).
+    backup_folder: Mapped[str] = mapped_column(String(1000), default="", server_default="")
 
 
 ROLES = ("administrator", "clinician", "assistant")

@@ -35,6 +35,7 @@ from ptdesk.services.audit_key import (
     read_key_file,
     write_key_file,
 )
+from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.db_check import ClinicModeError, Report, check_database, require_sqlite
 from ptdesk.services.errors import PermissionDeniedError, ServiceError
 from ptdesk.services.permissions import check as check_permission
@@ -42,7 +43,8 @@ from ptdesk.services.restore_file import StagedCopy, stage_backup
 from ptdesk.services.uow import default_actor, transaction
 
 __all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",
-           "default_folder", "last_backup_at", "list_backups", "restore", "verify"]
+           "backup_folder", "default_folder", "last_backup_at", "list_backups", "restore",
+           "verify"]
 DEFAULT_KEEP = 14
 
 
@@ -103,11 +105,18 @@ def default_folder(target: SessionFactory | Engine) -> Path:
     return _database_file(_engine(target), "Backup").parent / "backups"
 
 
+def backup_folder(target: SessionFactory | Engine) -> Path:
+    """The clinic's backup folder: the one an administrator chose, else `default_folder`."""
+    engine = _engine(target)
+    chosen = get_backup_settings(make_session_factory(engine)).folder
+    return Path(chosen).expanduser() if chosen else default_folder(engine)
+
+
 def last_backup_at(target: SessionFactory | Engine,
                    to_dir: str | os.PathLike[str] | None = None) -> datetime | None:
     """When the newest backup in the folder was taken (UTC), for the daily backup offer."""
     db = _database_file(_engine(target), "Backup")
-    folder = Path(to_dir).expanduser() if to_dir is not None else db.parent / "backups"
+    folder = Path(to_dir).expanduser() if to_dir is not None else backup_folder(target)
     found = list_backups(folder, db.stem) if folder.is_dir() else []
     if not found:
         return None
@@ -130,22 +139,27 @@ def _keep_setting(session_factory: SessionFactory) -> int:
 
 def backup(
     target: SessionFactory | Engine, *, to_dir: str | os.PathLike[str] | None = None,
-    keep: int | None = None, actor: str | None = None,
+    keep: int | None = None, actor: str | None = None, daily: bool = False,
 ) -> Path:
     """Write a consistent, owner-only copy of the live database; returns its path.
 
     Keeps the newest `keep` backups of this database in the folder (default: the clinic
-    setting). With `actor`, the permission is checked and the backup is audited.
+    setting); the folder defaults to the clinic's backup folder. With `actor`, the
+    permission is checked and the backup is audited. `daily` is the backup offered on
+    close: any role may take it (permission "daily_backup"), so it always uses the
+    clinic's folder and keep setting, never a caller's.
     """
+    if daily and (to_dir is not None or keep is not None):
+        raise ValueError("the daily backup uses the clinic's backup folder and keep setting")
     engine = _engine(target)
     db = _database_file(engine, "Backup")
     sf = make_session_factory(engine)
     if actor is not None:
-        check_permission(sf, actor, "backup")
+        check_permission(sf, actor, "daily_backup" if daily else "backup")
     keep = keep if keep is not None else _keep_setting(sf)
     if keep < 1:
         raise BackupError("At least one backup must be kept.")
-    folder = Path(to_dir).expanduser() if to_dir is not None else db.parent / "backups"
+    folder = Path(to_dir).expanduser() if to_dir is not None else backup_folder(engine)
     try:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     except OSError as exc:
@@ -171,7 +185,7 @@ def backup(
     if actor is not None:
         with transaction(sf) as session:
             audit.record(session, actor=actor, action="backup", record_type="database",
-                         summary=f"backup written: {final.name}")
+                         summary=f"{'daily ' if daily else ''}backup written: {final.name}")
     return final
 
 

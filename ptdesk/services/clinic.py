@@ -1,8 +1,11 @@
-"""Clinic settings (name, address, phone, logo, paper, units) and the clinicians list."""
+"""Clinic settings (name, address, phone, logo, paper, units, backups) and the clinicians list."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -11,7 +14,8 @@ from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
-from ptdesk.services.permissions import ROLES, require
+from ptdesk.services.errors import ServiceError
+from ptdesk.services.permissions import ROLES, check, require
 from ptdesk.services.uow import transaction
 
 LOGO_MAX_BYTES = 2 * 1024 * 1024
@@ -130,3 +134,92 @@ def set_lock_minutes(session_factory: SessionFactory, *, actor: str, minutes: in
         audit.record(session, actor=actor, action="update", record_type="clinic_settings",
                      summary=f"screen lock after {row.lock_minutes} minutes")
         return _profile(row)
+
+
+# ---- backups: the daily offer on close and the clinic's backup folder ----------------------
+
+BACKUP_FOLDER_MAX = 1000
+# The two settings are columns `clinic_settings.backup_on_close` / `backup_folder` (see
+# BACKUP_SETTINGS_STORED); until a database has them, the defaults apply.
+BACKUP_SETTINGS_STORED = hasattr(ClinicSettings, "backup_on_close") and hasattr(
+    ClinicSettings, "backup_folder")
+
+
+@dataclass(frozen=True)
+class BackupSettings:
+    offer_on_close: bool = True  # offer the daily backup when someone closes PT Desk
+    folder: str = ""  # where backups go; "" = the `backups` folder next to the database
+
+
+def get_backup_settings(session_factory: SessionFactory) -> BackupSettings:
+    if not BACKUP_SETTINGS_STORED:
+        return BackupSettings()
+    with transaction(session_factory) as session:
+        row = session.get(ClinicSettings, 1)
+        if row is None:
+            return BackupSettings()
+        return BackupSettings(bool(row.backup_on_close), row.backup_folder or "")  # type: ignore[attr-defined]
+
+
+def check_backup_folder(text: str) -> Path | None:
+    """The folder backups would go to if `text` were saved (None: the default folder).
+
+    Raises ValidationError("backup_folder", ...) unless the folder exists and can be
+    written, or could be created. Nothing is created here.
+    """
+    text = v.optional_text("backup_folder", text, "Backup folder", BACKUP_FOLDER_MAX)
+    if not text:
+        return None
+    folder = Path(text).expanduser()
+    if not folder.is_absolute():
+        raise ValidationError("backup_folder", "Please give the whole path of the backup folder, "
+                              "for example /home/clinic/PT Desk backups.")
+    if folder.exists():
+        if not folder.is_dir():
+            raise ValidationError("backup_folder", f"{folder} is a file, not a folder.")
+        if not _can_write_in(folder):
+            raise ValidationError("backup_folder", f"PT Desk cannot save files in {folder}. "
+                                  "Choose a folder you are allowed to write to.")
+        return folder
+    parent = next((p for p in folder.parents if p.exists()), None)
+    if parent is None or not parent.is_dir() or not os.access(parent, os.W_OK | os.X_OK):
+        raise ValidationError("backup_folder", f"The folder {folder} does not exist and "
+                              "cannot be created there. Choose another folder.")
+    return folder
+
+
+def _can_write_in(folder: Path) -> bool:
+    # A real file, not os.access: network shares and read-only disks only tell on writing.
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".ptdesk-write-test-"):
+            return True
+    except OSError:
+        return False
+
+
+def set_backup_settings(
+    session_factory: SessionFactory, *, actor: str, offer_on_close: bool, folder: str,
+) -> BackupSettings:
+    """Administrators: whether closing offers the daily backup, and where backups go."""
+    check(session_factory, actor, "edit_settings")  # before the folder is even looked at
+    checked = check_backup_folder(folder)
+    text = str(checked) if checked is not None else ""
+    wanted = BackupSettings(bool(offer_on_close), text)
+    with transaction(session_factory) as session:
+        require(session, actor, "edit_settings")
+        if not BACKUP_SETTINGS_STORED:
+            if wanted == BackupSettings():
+                return wanted
+            raise ServiceError("This database cannot store backup settings yet; "
+                               "upgrade PT Desk, then try again.")
+        row = session.get(ClinicSettings, 1)
+        if row is None:
+            row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
+            session.add(row)
+        row.backup_on_close = wanted.offer_on_close  # type: ignore[attr-defined]
+        row.backup_folder = wanted.folder  # type: ignore[attr-defined]
+        session.flush()
+        audit.record(session, actor=actor, action="update", record_type="clinic_settings",
+                     summary=f"daily backup offer {'on' if wanted.offer_on_close else 'off'}; "
+                             f"backup folder: {wanted.folder or 'next to the database'}")
+        return wanted

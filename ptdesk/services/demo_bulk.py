@@ -26,6 +26,7 @@ from ptdesk.db.models import (
 from ptdesk.domain.outcomes import KUJALA_ITEMS
 from ptdesk.domain.validation import search_key
 from ptdesk.services import audit
+from ptdesk.services.demo_bulk_care import CareLibrary, PlanShapes, write_care
 from ptdesk.services.demo_exam import ExamRows, initial_subjective, write_exam_rows
 from ptdesk.services.demo_kit import lefs_items
 from ptdesk.services.demo_synthetic import (
@@ -36,6 +37,7 @@ from ptdesk.services.demo_synthetic import (
     synthetic_mrn,
     synthetic_prefix,
 )
+from ptdesk.services.exercises import sync_library
 from ptdesk.services.note_hash import hash_visits
 from ptdesk.services.outcomes import score_form as score_outcome_form
 from ptdesk.services.uow import transaction
@@ -79,14 +81,29 @@ def add_synthetic_patients(
             select(Patient.mrn).where(Patient.mrn >= prefix, Patient.mrn < prefix[:-1] + ".")
         ))
     todo = [i for i in range(1, count + 1) if synthetic_mrn(seed, i) not in existing]
+    if not todo:
+        return SyntheticResult(0, 0, count)
+    # Programmes are chosen from the clinic's library, which a new file may not have yet.
+    sync_library(session_factory)
+    with transaction(session_factory) as session:
+        care = _Care(CareLibrary(session), PlanShapes(), today)
     visits = 0
     for chunk in _chunks(todo, batch_size):
         plans = [plan_patient(seed, i, today, len(clinician_ids)) for i in chunk]
         with transaction(session_factory) as session:
-            visits += _write_batch(session, plans, seed, list(clinician_ids))
+            visits += _write_batch(session, plans, seed, list(clinician_ids), care)
             audit.record(session, actor=actor, action="create", record_type="patient",
                          summary=f"demo clinic: {len(plans)} synthetic patients (seed {seed})")
     return SyntheticResult(len(todo), visits, count - len(todo))
+
+
+@dataclass(frozen=True)
+class _Care:
+    """What every batch shares for programmes and plans: the library and the plans built."""
+
+    library: CareLibrary
+    shapes: PlanShapes
+    today: date
 
 
 def _chunks(items: list[int], size: int) -> Iterator[list[int]]:
@@ -116,7 +133,7 @@ def _stamp(day: date, hour: int = 17) -> datetime:
 
 
 def _write_batch(
-    session: Session, plans: list[PatientPlan], seed: int, clinicians: list[int]
+    session: Session, plans: list[PatientPlan], seed: int, clinicians: list[int], care: _Care,
 ) -> int:
     patient_ids = _insert_returning_ids(session, Patient, [_patient_row(p) for p in plans])
     episodes = [(pid, plan, ep) for pid, plan in zip(patient_ids, plans, strict=True)
@@ -172,6 +189,11 @@ def _write_batch(
         for rid, (_result, items) in zip(result_ids, rows.outcomes, strict=True)
         for item in items
     ])
+    episode_iter = iter(episode_ids)
+    write_care(session, care.library, care.shapes,
+               [(pid, plan, [next(episode_iter) for _ep in plan.episodes])
+                for pid, plan in zip(patient_ids, plans, strict=True)],
+               seed, clinicians, care.today)
     _sign(session, [(vid, ref[-1]) for vid, ref in zip(visit_ids, visit_refs, strict=True)],
           clinicians)
     return len(visit_ids)

@@ -7,17 +7,27 @@ from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Patient, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
-from ptdesk.services import audit
+from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.services import audit, conflicts
 from ptdesk.services import evaluation_mapping as mapping
-from ptdesk.services.errors import ConflictError, NotFoundError, RecordLockedError
+from ptdesk.services.errors import (
+    ConflictError,
+    NotFoundError,
+    RecordLockedError,
+    ServiceError,
+)
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
+
+SIGNED = "This note is signed and cannot be changed; add an addendum."
+VISIT_CONFLICT = "This visit was saved by someone else since you opened it."
 
 
 @dataclass(frozen=True)
@@ -62,10 +72,13 @@ def create_visit(
         return _summary(row)
 
 
-def _load_visit(session: Session, visit_id: int) -> Visit:
-    row = session.scalar(
-        select(Visit).where(Visit.id == visit_id).options(*mapping.SECTION_LOADERS)
-    )
+def _load_visit(session: Session, visit_id: int, *, lock: bool = False) -> Visit:
+    stmt = select(Visit).where(Visit.id == visit_id).options(*mapping.SECTION_LOADERS)
+    if lock:
+        # PostgreSQL: a second workstation's save waits here, then sees the newer version.
+        # NO KEY UPDATE still lets others add rows that refer to the visit meanwhile.
+        stmt = stmt.with_for_update(key_share=True)
+    row = session.scalar(stmt)
     if row is None:
         raise NotFoundError(f"No visit with id {visit_id}.")
     return row
@@ -75,23 +88,43 @@ def save_evaluation(
     session_factory: SessionFactory, *, actor: str, visit_id: int, evaluation: ev.Evaluation,
     expected_version: int | None = None,
 ) -> VisitSummary:
-    """Replace every section of the visit's evaluation in one transaction."""
+    """Replace every section of the visit's evaluation in one transaction.
+
+    With `expected_version` (the version the form was opened at) a newer save by someone
+    else raises ConflictError carrying who saved it, when, and both versions' texts.
+    """
     evaluation.validate()
-    with transaction(session_factory) as session:
-        require(session, actor, "edit_evaluation")
-        row = _load_visit(session, visit_id)
-        if row.status == "signed":
-            raise RecordLockedError("This note is signed and cannot be changed; add an addendum.")
-        if expected_version is not None and row.version != expected_version:
-            raise ConflictError("This visit was saved by someone else since you opened it.")
-        mapping.write_sections(row, evaluation)
-        # Touching the visit bumps its version even when only child rows changed.
-        row.updated_at = utcnow()
-        session.flush()
-        audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
-                     record_type="visit", record_id=row.id,
-                     summary="saved evaluation: " + ", ".join(mapping.filled_sections(evaluation)))
-        return _summary(row)
+    try:
+        with transaction(session_factory) as session:
+            require(session, actor, "edit_evaluation")
+            row = _load_visit(session, visit_id, lock=True)
+            if row.status == "signed":
+                raise RecordLockedError(SIGNED)
+            if expected_version is not None and row.version != expected_version:
+                raise _visit_conflict(session, row, evaluation)
+            mapping.write_sections(row, evaluation)
+            # Touching the visit bumps its version even when only child rows changed.
+            row.updated_at = utcnow()
+            session.flush()
+            audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                         record_type="visit", record_id=row.id, summary="saved evaluation: "
+                         + ", ".join(mapping.filled_sections(evaluation)))
+            return _summary(row)
+    except StaleDataError:
+        # Another workstation saved between our read and our write (SQLite takes no row
+        # lock); everything was rolled back, so report it like any other conflict.
+        with transaction(session_factory) as session:
+            row = _load_visit(session, visit_id)
+            error: ServiceError = (RecordLockedError(SIGNED) if row.status == "signed"
+                                   else _visit_conflict(session, row, evaluation))
+        raise error from None
+
+
+def _visit_conflict(session: Session, row: Visit, evaluation: ev.Evaluation) -> ConflictError:
+    return conflicts.conflict(
+        session, VISIT_CONFLICT, patient_id=row.patient_id, record_type="visit",
+        record_ids=[row.id], theirs=evaluation_fields(mapping.read_sections(row)),
+        yours=evaluation_fields(evaluation))
 
 
 def load_evaluation(

@@ -22,12 +22,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
+from ptdesk.services import audit, conflicts
 from ptdesk.services.errors import ConflictError, NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -164,20 +165,36 @@ def update_patient(
     expected_version: int | None = None,
 ) -> PatientDetails:
     clean = data.validated()
-    with transaction(session_factory) as session:
-        require(session, actor, "edit_patient")
-        row = _get(session, patient_id)
-        if expected_version is not None and row.version != expected_version:
-            raise ConflictError("This patient was changed by someone else since you opened it.")
-        if _mrn_taken(session, clean.mrn, except_id=row.id):
-            raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.")
-        _apply(row, clean)
-        changed = sorted(_changed_fields(row))
-        session.flush()
-        audit.record(session, actor=actor, action="update", patient_id=row.id,
-                     record_type="patient", record_id=row.id,
-                     summary="changed: " + ", ".join(changed) if changed else "no change")
-        return _details(row)
+    try:
+        with transaction(session_factory) as session:
+            require(session, actor, "edit_patient")
+            # PostgreSQL: a second workstation's save waits here, then sees the new version.
+            row = _get(session, patient_id, lock=True)
+            if expected_version is not None and row.version != expected_version:
+                raise _patient_conflict(session, row, clean)
+            if _mrn_taken(session, clean.mrn, except_id=row.id):
+                raise ValidationError("mrn", f"MRN {clean.mrn} is already used by another patient.")
+            _apply(row, clean)
+            changed = sorted(_changed_fields(row))
+            session.flush()
+            audit.record(session, actor=actor, action="update", patient_id=row.id,
+                         record_type="patient", record_id=row.id,
+                         summary="changed: " + ", ".join(changed) if changed else "no change")
+            return _details(row)
+    except StaleDataError:
+        # Saved elsewhere between our read and our write (SQLite takes no row lock).
+        with transaction(session_factory) as session:
+            error = _patient_conflict(session, _get(session, patient_id), clean)
+        raise error from None
+
+
+PATIENT_CONFLICT = "This patient was changed by someone else since you opened it."
+
+
+def _patient_conflict(session: Session, row: Patient, data: PatientInput) -> ConflictError:
+    return conflicts.conflict(
+        session, PATIENT_CONFLICT, patient_id=row.id, record_type="patient", record_ids=[row.id],
+        theirs=conflicts.patient_fields(row), yours=conflicts.patient_fields(data))
 
 
 def _changed_fields(row: Patient) -> list[str]:
@@ -188,8 +205,9 @@ def _changed_fields(row: Patient) -> list[str]:
     ]
 
 
-def _get(session: Session, patient_id: int) -> Patient:
-    row = session.get(Patient, patient_id)
+def _get(session: Session, patient_id: int, *, lock: bool = False) -> Patient:
+    # FOR NO KEY UPDATE: other saves that merely refer to the patient are not held up.
+    row = session.get(Patient, patient_id, with_for_update={"key_share": True} if lock else None)
     if row is None:
         raise NotFoundError(f"No patient with id {patient_id}.")
     return row

@@ -1,10 +1,14 @@
 """Who may do what: the role → permission matrix and the check every service makes first.
 
 Roles (column `clinicians.role`):
-- administrator: user accounts, clinic settings, backups, restore, the audit report;
-  may also open charts and print, but not chart.
+- administrator: user accounts, clinic settings, backups (to any folder), restore, the
+  audit report; may also open charts and print, but not chart.
 - clinician: all clinical work, including signing notes and adding addenda.
 - assistant: opens charts, enters run logs and prints handouts; cannot sign or chart.
+- every role: the daily backup offered when PT Desk closes (`daily_backup`). It only
+  writes into the clinic's backup folder, with the clinic's keep-last-N, so it cannot copy
+  the records anywhere else or prune old backups away; whoever closes PT Desk last in the
+  evening (rarely the administrator) can still keep the clinic backed up.
 
 Transition policy (first start). Until the clinic is set up, that is while no account
 has a password (`needs_setup`), an actor with no account (the OS login name that
@@ -45,6 +49,7 @@ PERMISSIONS: dict[str, str] = {
     "manage_users": "manage user accounts",
     "edit_settings": "change the clinic settings",
     "backup": "back up the clinic database",
+    "daily_backup": "take the daily backup when closing PT Desk",
     "restore": "restore a backup",
     "audit_report": "see the audit log",
 }
@@ -55,11 +60,11 @@ _CLINICAL = frozenset({
 })
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
     "administrator": frozenset({
-        "view_chart", "print", "manage_users", "edit_settings", "backup", "restore",
-        "audit_report",
+        "view_chart", "print", "manage_users", "edit_settings", "backup", "daily_backup",
+        "restore", "audit_report",
     }),
-    "clinician": _CLINICAL,
-    "assistant": frozenset({"view_chart", "log_runs", "print"}),
+    "clinician": _CLINICAL | {"daily_backup"},
+    "assistant": frozenset({"view_chart", "log_runs", "print", "daily_backup"}),
 }
 # Before setup an actor with no account stands in for the whole clinic (see the docstring),
 # except for managing accounts: the first account with a password must be an administrator

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Exercise, Patient, Prescription, PrescriptionItem
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
-from ptdesk.services.errors import NotFoundError, ServiceError
+from ptdesk.services import audit, conflicts
+from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -96,20 +98,114 @@ def item_from_exercise(exercise: Exercise, **overrides: object) -> DosedItem:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
+PRESCRIPTION_CONFLICT = ("Someone else saved a new version of this exercise programme since "
+                         "you started editing.")
+
+
+def item_text(item: DosedItem) -> str:
+    """One line of the programme in the handout's words, with its note."""
+    limb = lib.limb_for(item.library_id or "", item.category)
+    text = lib.dosage_in_words(item.dosage, item.side, limb=limb)
+    return f"{text}. Note: {item.note.strip()}" if item.note.strip() else text
+
+
+def prescription_fields(
+    items: Sequence[DosedItem], effective_date: date | None, note: str,
+) -> dict[str, str]:
+    """A programme as flat {label: text}: one entry per exercise (by name), order, date, note."""
+    out: dict[str, str] = {}
+    names = []
+    for item in items:
+        name = item.exercise_name or f"Exercise {item.exercise_id}"
+        label, n = name, 1
+        while label in out:  # the same exercise twice (e.g. left and right lines)
+            n += 1
+            label = f"{name} ({n})"
+        out[label] = item_text(item)
+        names.append(name)
+    out["Order of exercises"] = ", ".join(names)
+    out["Starts on"] = effective_date.isoformat() if effective_date else ""
+    out["Note for this version"] = note.strip()
+    return out
+
+
+def info_fields(info: PrescriptionInfo | None) -> dict[str, str]:
+    """The saved version's fields (empty when there is no active programme)."""
+    return prescription_fields(info.items, info.effective_date, info.note) if info else {}
+
+
+def _named(session: Session, items: list[DosedItem]) -> list[DosedItem]:
+    """Items with their exercise names and categories, for the conflict details."""
+    named = []
+    for item in items:
+        row = session.get(Exercise, item.exercise_id)
+        named.append(item if row is None or item.exercise_name else replace(
+            item, exercise_name=row.name, category=row.category, library_id=row.library_id))
+    return named
+
+
 def save_prescription(
     session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
     effective_date: date, note: str = "", episode_id: int | None = None,
-    clinician_id: int | None = None,
+    clinician_id: int | None = None, based_on_id: int | None = None,
 ) -> PrescriptionInfo:
-    """Save the programme as a new dated version; the previous one stays in the chart history."""
+    """Save the programme as a new dated version; the previous one stays in the chart history.
+
+    `based_on_id` is the id of the active version the editor started from (STARTED_EMPTY
+    when there was none): if another workstation saved a newer version meanwhile, this
+    raises ConflictError instead of replacing it. None skips the check.
+    """
     if not items:
         raise ValidationError("items", "Add at least one exercise to the prescription.")
     for index, item in enumerate(items):
         item.validate(index)
+    try:
+        return _save_prescription(session_factory, actor=actor, patient_id=patient_id,
+                                  items=items, effective_date=effective_date, note=note,
+                                  episode_id=episode_id, clinician_id=clinician_id,
+                                  based_on_id=based_on_id)
+    except StaleDataError:
+        # Another workstation replaced the same version between our read and our write.
+        with transaction(session_factory) as session:
+            _check_based_on(session, patient_id, based_on_id, items, effective_date, note,
+                            force=True)
+        raise ConflictError(PRESCRIPTION_CONFLICT) from None  # not reached: forced above
+
+
+def _check_based_on(
+    session: Session, patient_id: int, based_on_id: int | None, items: list[DosedItem],
+    effective_date: date, note: str, *, not_id: int | None = None, force: bool = False,
+) -> None:
+    """ConflictError unless the active version (other than `not_id`) is `based_on_id`."""
+    stmt = (select(Prescription)
+            .where(Prescription.patient_id == patient_id, Prescription.status == "active",
+                   Prescription.id != (not_id or 0))
+            .order_by(Prescription.id.desc()).limit(1)
+            .options(selectinload(Prescription.items).selectinload(PrescriptionItem.exercise)))
+    current = session.scalar(stmt)
+    conflicts.check_based_on(
+        session, based_on_id=based_on_id, current_id=current.id if current else None,
+        message=PRESCRIPTION_CONFLICT, patient_id=patient_id, record_type="prescription",
+        theirs=lambda: info_fields(_info(current) if current else None),
+        yours=lambda: prescription_fields(_named(session, items), effective_date, note),
+        force=force)
+
+
+def _save_prescription(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
+    effective_date: date, note: str, episode_id: int | None, clinician_id: int | None,
+    based_on_id: int | None,
+) -> PrescriptionInfo:
     with transaction(session_factory) as session:
         require(session, actor, "prescribe")
-        if session.get(Patient, patient_id) is None:
+        # Locking the patient row makes two workstations' saves for one patient take
+        # turns on PostgreSQL, so the second one sees the first one's version.
+        # (FOR NO KEY UPDATE: rows referring to the patient can still be added meanwhile.)
+        locked = select(Patient.id).where(Patient.id == patient_id).with_for_update(key_share=True)
+        if session.scalar(locked) is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
+        if based_on_id is not None:
+            _check_based_on(session, patient_id, based_on_id, items, effective_date, note)
         previous = _active_row(session, patient_id)
         if previous is not None:
             previous.status = "superseded"
@@ -127,11 +223,21 @@ def save_prescription(
             ))
         session.add(row)
         session.flush()
+        if based_on_id is not None and _active_count(session, patient_id) > 1:
+            # SQLite: both started from no programme and the other save committed first.
+            _check_based_on(session, patient_id, based_on_id, items, effective_date, note,
+                            not_id=row.id, force=True)
         session.refresh(row, ["items"])
         audit.record(session, actor=actor, action="create", patient_id=patient_id,
                      record_type="prescription", record_id=row.id,
                      summary=f"prescription with {len(items)} exercises")
         return _info(row)
+
+
+def _active_count(session: Session, patient_id: int) -> int:
+    stmt = select(func.count(Prescription.id)).where(
+        Prescription.patient_id == patient_id, Prescription.status == "active")
+    return int(session.scalar(stmt) or 0)
 
 
 def active_prescription(session_factory: SessionFactory, patient_id: int) -> PrescriptionInfo | None:

@@ -5,10 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient, RunPlan, RunPlanWeek
+from ptdesk.domain.conflicts import fields_of
 from ptdesk.domain.runplan import (
     PainRules,
     Plan,
@@ -19,8 +22,8 @@ from ptdesk.domain.runplan import (
     plan_from_json,
     plan_to_json,
 )
-from ptdesk.services import audit
-from ptdesk.services.errors import NotFoundError
+from ptdesk.services import audit, conflicts
+from ptdesk.services.errors import ConflictError, NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -47,22 +50,86 @@ def _stored(row: RunPlan) -> StoredPlan:
     )
 
 
+PLAN_CONFLICT = ("Someone else saved a new return-to-run plan for this patient since you "
+                 "started editing.")
+PLAN_LABELS = {
+    "measure": "Measure", "runs_per_week": "Runs per week",
+    "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+    "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
+    "cap_pct": "Weekly increase cap (%)", "lighter_every": "Lighter week every (weeks)",
+    "lighter_pct": "Lighter week size (%)",
+}
+
+
+def plan_fields(inputs: PlanInputs, rules: PainRules, note: str = "") -> dict[str, str]:
+    """A plan's inputs as flat {label: text}, to compare two saves field by field."""
+    out = fields_of(inputs, PLAN_LABELS)
+    out["Progress if pain ≤"] = str(rules.progress_max_pain)
+    out["Repeat week if pain ≤"] = str(rules.hold_max_pain)
+    out["Note"] = note.strip()
+    return out
+
+
+def stored_fields(stored: StoredPlan | None) -> dict[str, str]:
+    return plan_fields(stored.inputs, stored.rules, stored.note) if stored else {}
+
+
 def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
-    clinician_id: int | None = None,
+    clinician_id: int | None = None, based_on_id: int | None = None,
 ) -> StoredPlan:
     """Generate the plan from the inputs and store it as the patient's active plan.
 
     The plan is regenerated here rather than trusted from the caller, so what is
-    stored always satisfies the cap for these inputs.
+    stored always satisfies the cap for these inputs. `based_on_id` is the active plan
+    the editor started from (STARTED_EMPTY: none): a newer plan saved meanwhile by
+    someone else raises ConflictError instead of being replaced. None skips the check.
     """
     rules = rules or PainRules()
+    try:
+        return _save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
+                          rules=rules, note=note, episode_id=episode_id,
+                          clinician_id=clinician_id, based_on_id=based_on_id)
+    except StaleDataError:
+        # Another workstation replaced the same plan between our read and our write.
+        with transaction(session_factory) as session:
+            _check_based_on(session, patient_id, based_on_id, plan_fields(inputs, rules, note),
+                            force=True)
+        raise ConflictError(PLAN_CONFLICT) from None  # not reached: forced above
+
+
+def _check_based_on(
+    session: Session, patient_id: int, based_on_id: int | None, yours: dict[str, str], *,
+    not_id: int | None = None, force: bool = False,
+) -> None:
+    """ConflictError unless the active plan (other than `not_id`) is `based_on_id`."""
+    current = session.scalar(
+        select(RunPlan).where(RunPlan.patient_id == patient_id, RunPlan.status == "active",
+                              RunPlan.id != (not_id or 0)).order_by(RunPlan.id.desc()).limit(1))
+    conflicts.check_based_on(
+        session, based_on_id=based_on_id, current_id=current.id if current else None,
+        message=PLAN_CONFLICT, patient_id=patient_id, record_type="run_plan",
+        theirs=lambda: stored_fields(_stored(current) if current else None),
+        yours=lambda: yours, force=force)
+
+
+def _save_plan(
+    session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
+    rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
+    based_on_id: int | None,
+) -> StoredPlan:
     plan = build_plan(inputs, rules)
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
-        if session.get(Patient, patient_id) is None:
+        # Locking the patient row makes two workstations' saves for one patient take
+        # turns on PostgreSQL, so the second one sees the first one's plan.
+        # (FOR NO KEY UPDATE: rows referring to the patient can still be added meanwhile.)
+        locked = select(Patient.id).where(Patient.id == patient_id).with_for_update(key_share=True)
+        if session.scalar(locked) is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
+        if based_on_id is not None:
+            _check_based_on(session, patient_id, based_on_id, plan_fields(inputs, rules, note))
         for old in session.scalars(
             select(RunPlan).where(RunPlan.patient_id == patient_id, RunPlan.status == "active")
         ):
@@ -86,10 +153,20 @@ def save_plan(
         ]
         session.add(row)
         session.flush()
+        if based_on_id is not None and _active_count(session, patient_id) > 1:
+            # SQLite: both started from no plan and the other save committed first.
+            _check_based_on(session, patient_id, based_on_id, plan_fields(inputs, rules, note),
+                            not_id=row.id, force=True)
         audit.record(session, actor=actor, action="create", patient_id=patient_id,
                      record_type="run_plan", record_id=row.id,
                      summary=f"run plan, {len(plan.weeks)} weeks")
         return _stored(row)
+
+
+def _active_count(session: Session, patient_id: int) -> int:
+    stmt = select(func.count(RunPlan.id)).where(RunPlan.patient_id == patient_id,
+                                                RunPlan.status == "active")
+    return int(session.scalar(stmt) or 0)
 
 
 def active_plan(session_factory: SessionFactory, patient_id: int) -> StoredPlan | None:

@@ -13,10 +13,13 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
+    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
 
 APP_NAME = "PT Desk"
 ORGANIZATION = "PT Desk"
+
+
 def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
     """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
     from ptdesk.db.engine import make_engine, make_session_factory
@@ -61,12 +64,13 @@ def _warm_chart_tabs() -> None:
 
 
 class DatabaseLoader(QObject):
-    """Opens the database on a worker thread while the (empty) window is already on screen.
+    """Opens the database on a worker thread while the window and sign-in prompt are on screen.
 
     Importing SQLAlchemy and Alembic and checking the schema takes several times
-    longer than showing a window, so the clinician can already see the window and
-    type into the search box; the list fills in once the database is open and
-    someone has signed in (no patient name shows before that).
+    longer than showing a window, so the clinician can already type their user name
+    and password; the list fills in once the database is open and someone has
+    signed in (no patient name shows before that). Whether the clinic still needs
+    setting up, and its name, are read here too, off the UI thread.
     """
 
     opened = Signal(object)   # SessionFactory: the database is ready, nobody signed in yet
@@ -80,6 +84,8 @@ class DatabaseLoader(QObject):
         self.engine: Engine | None = None
         self.session_factory: SessionFactory | None = None
         self.ctx: AppContext | None = None
+        self.setup_needed = False  # read with the database, before `opened`
+        self.clinic_name = ""
         self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
         # Started once the database is open: it runs while the clinician signs in.
         self._warm_thread = threading.Thread(target=_warm_chart_tabs, name="ptdesk-warm", daemon=True)
@@ -100,8 +106,15 @@ class DatabaseLoader(QObject):
     def _work(self) -> None:
         try:
             result: Any = open_database(self.db)
+            from ptdesk.services.accounts import needs_setup
+            from ptdesk.services.clinic import get_settings
+
+            self.setup_needed = needs_setup(result[1])
+            self.clinic_name = "" if self.setup_needed else get_settings(result[1]).name
             # What attach() needs, imported here rather than on the UI thread.
             import ptdesk.ui.chart_widget
+            import ptdesk.ui.context
+            import ptdesk.ui.login.account_menu
             import ptdesk.ui.patient_list_model  # noqa: F401
         except Exception as exc:  # shown to the user on the UI thread
             self._finished.emit(None, exc)
@@ -133,10 +146,12 @@ class Launch:
     window: MainWindow
     loader: DatabaseLoader
     exit_code: list[int] = field(default_factory=list)
-    sign_in: Any = None  # the SignInFlow once the database is open
+    sign_in: SignInFlow | None = None  # the prompt shown with the window
 
     def finish(self) -> None:
         self.loader.join()
+        if self.sign_in is not None:
+            self.sign_in.join(30)  # a password check still running uses the database
         if self.loader.ctx is not None:
             self.loader.ctx.wait_for_background()
             from contextlib import suppress
@@ -152,38 +167,40 @@ class Launch:
 
 def launch(db: str | None = None, argv: list[str] | None = None, *,
            credentials: tuple[str, str] | None = None) -> Launch:
-    """Show the main window at once, open the database behind it, then ask who is there.
+    """Show the main window and the sign-in prompt at once, and open the database behind them.
 
-    First start shows the setup dialog, every other start the sign-in dialog;
-    `credentials` (user name, password) sign in without it (tests, benchmarks).
+    The clinician types while the database opens; a new clinic swaps the prompt for
+    the setup dialog. `credentials` (user name, password) are typed into the prompt
+    and submitted for the user (tests, benchmarks).
     """
+    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
 
     app = make_application(argv)
     window = MainWindow()
     loader = DatabaseLoader(db, window)
-    started = Launch(app, window, loader)
+    flow = SignInFlow(window, credentials=credentials)
+    started = Launch(app, window, loader, sign_in=flow)
 
     def on_opened(session_factory: SessionFactory) -> None:
-        from ptdesk.ui.login.sign_in import SignInFlow
-
-        flow = SignInFlow(window, session_factory, credentials=credentials)
-        started.sign_in = flow
-        flow.signed_in.connect(loader.sign_in_done)
-        flow.cancelled.connect(window.close)
-        flow.start()
+        flow.database_opened(session_factory, setup_needed=loader.setup_needed,
+                             clinic_name=loader.clinic_name)
 
     def on_failed(error: Exception) -> None:
+        flow.abort()
         QMessageBox.critical(window, "PT Desk", "PT Desk could not open the clinic database.\n\n"
                                                 f"{error}")
         started.exit_code.append(1)
         app.exit(1)
 
+    flow.signed_in.connect(loader.sign_in_done)
+    flow.cancelled.connect(window.close)
     loader.opened.connect(on_opened)
     loader.ready.connect(window.attach)
     loader.failed.connect(on_failed)
     window.show()
-    app.processEvents()  # paint the window before the loader competes for the interpreter
+    flow.start()  # window-modal over the window: the first thing the clinician can act on
+    app.processEvents()  # paint both before the loader competes for the interpreter
     loader.start()
     return started
 
@@ -191,6 +208,8 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
 def run(db: str | None = None, argv: list[str] | None = None) -> int:
     """`ptdesk` with no command: the desktop app. Returns the process exit code."""
     started = launch(db, argv)
+    # The real app offers the daily backup on close; tests that launch windows opt in.
+    started.window.offer_backup_on_close = True
     code = started.app.exec()
     started.finish()
     return started.exit_code[0] if started.exit_code else int(code)

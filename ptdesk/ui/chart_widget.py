@@ -23,10 +23,12 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.symmetry import MUSCLE_GROUPS, is_flagged, lsi, mmt_lsi, to_newtons
+from ptdesk.services.changes import ChangeNote
 from ptdesk.services.episodes import EpisodeInfo, active_episode
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.evaluations import list_visits, load_evaluation
 from ptdesk.services.patients import PatientDetails, get_patient
+from ptdesk.ui.chart_refresh import ChartRefresher
 from ptdesk.ui.chart_tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.overview_tab import OverviewTab
@@ -190,7 +192,10 @@ class ChartWidget(QWidget):
         page = QWidget(self)
         page_layout = QVBoxLayout(page)
         page_layout.setContentsMargins(0, 0, 0, 0)
+        # Saves made on other workstations: clean tabs reload, edited ones get a banner.
+        self.refresher = ChartRefresher(self)
         page_layout.addWidget(self.header)
+        page_layout.addWidget(self.refresher.banner)
         page_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty_label)
@@ -246,6 +251,20 @@ class ChartWidget(QWidget):
     def current_tab(self) -> QWidget:
         return self._page(self.tabs.currentIndex())
 
+    def tab_at(self, index: int) -> ChartTab:
+        return self._tab(index)
+
+    def tab_title(self, index: int) -> str:
+        return self.tabs.tabText(index).replace("&", "")
+
+    def loaded_tabs(self) -> list[int]:
+        """Indexes of the tabs that show the open patient."""
+        return self._current_tabs()
+
+    def apply_remote_changes(self, patient_id: int, notes: tuple[ChangeNote, ...]) -> None:
+        """Another workstation saved to this chart (see ChangeWatcher.patient_changed)."""
+        self.refresher.apply(patient_id, notes)
+
     def show_tab(self, tab: QWidget) -> None:
         self.tabs.setCurrentIndex(self._index_of(tab))
 
@@ -256,6 +275,7 @@ class ChartWidget(QWidget):
         self.flush_draft()
         self._patient_id = patient_id
         self._patient = None
+        self.refresher.clear()
         if patient_id is not None:
             try:
                 self.refresh_header()
@@ -367,6 +387,7 @@ class ChartWidget(QWidget):
         if previous in self._current_tabs():
             self._tab(previous).flush_draft()
         self._ensure_loaded(index)
+        self.refresher.tab_shown(index)
 
     def _on_signals_patient_changed(self, patient_id: int) -> None:
         if patient_id == self._patient_id:

@@ -27,6 +27,7 @@ from ptdesk import __version__
 # Only PySide6 is imported up front: the window can appear while the database stack
 # (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
 if TYPE_CHECKING:
+    from ptdesk.ui.change_watcher import ChangeWatcher
     from ptdesk.ui.chart_widget import ChartWidget
     from ptdesk.ui.context import AppContext
     from ptdesk.ui.login.account_menu import AccountMenu
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self.model: PatientListModel | None = None
         self.chart: ChartWidget | None = None
         self.account_menu: AccountMenu | None = None  # the signed-in user's items and lock
+        self.watcher: ChangeWatcher | None = None  # saves made on other workstations
         self.settings = settings if settings is not None else QSettings()
         self._build_actions()
         self._build_menus()
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Connect to the clinic: patient list model, chart, and app-wide signals."""
+        from ptdesk.ui.change_watcher import watch_main_window
         from ptdesk.ui.chart_widget import ChartWidget
         from ptdesk.ui.patient_list_model import PatientListModel
 
@@ -232,6 +235,7 @@ class MainWindow(QMainWindow):
         from ptdesk.ui.login.account_menu import AccountMenu
 
         self.account_menu = AccountMenu(self, ctx)  # role-based menus and the automatic lock
+        self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
 
@@ -241,6 +245,8 @@ class MainWindow(QMainWindow):
         """Show a patient's chart; the chart being left has its drafts saved first."""
         if self.chart is None or self.ctx is None:
             return
+        if self.watcher is not None:  # watch first: a save while the chart loads is news
+            self.watcher.set_patient(patient_id)
         self.chart.set_patient(patient_id)
         self.ctx.signals.patient_selected.emit(self.chart.patient_id or 0)
         self._select_in_list(self.chart.patient_id)
@@ -385,10 +391,22 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
+    # The daily backup offer on close (ptdesk.ui.backup_on_close); the app turns it on,
+    # a bare window (tests, embedding) closes without it.
+    offer_backup_on_close = False
+
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.chart is not None and not self._confirm_close():
             event.ignore()
             return
+        if self.ctx is not None and self.offer_backup_on_close:
+            from ptdesk.ui.backup_on_close import allow_close
+
+            if not allow_close(self, self.ctx):  # the offer closes the window once answered
+                event.ignore()
+                return
+        if self.watcher is not None:
+            self.watcher.stop()
         self.save_layout()
         event.accept()
 

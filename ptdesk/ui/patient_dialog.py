@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import date
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QPalette
@@ -24,73 +25,36 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.conflicts import patient_fields
 from ptdesk.services.episodes import active_episode, open_episode
-from ptdesk.services.errors import ServiceError
+from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
+from ptdesk.ui.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.patient_checks import (
+    DATE_HINT,
+    FIELD_LABELS,
+    icd10_code,
+    parse_date,
+    patient_errors,
+)
 
-DATE_HINT = "YYYY-MM-DD"
 DIALOG_SIZE = (980, 700)  # fits a 1280x800 screen with room for the taskbar
 SEX_CHOICES = (("Not recorded", "unknown"), ("Female", "female"), ("Male", "male"), ("Other", "other"))
 LEG_CHOICES = (("Not recorded", "unknown"), ("Left", "left"), ("Right", "right"))
 SIDE_CHOICES = (("Choose side…", ""), ("Left", "left"), ("Right", "right"), ("Both", "both"))
-# Stand-ins that always pass, so every problem in the form is found in one Save, not one per click.
-_VALID_STAND_INS: dict[str, object] = {
-    "mrn": "TMP-000", "first_name": "A", "last_name": "A", "date_of_birth": date(2000, 1, 1),
-    "sex": "unknown", "dominant_leg": "unknown",
-}
-FIELD_LABELS = {
-    "mrn": "MRN", "first_name": "First name", "last_name": "Last name",
-    "preferred_name": "Preferred name", "date_of_birth": "Date of birth", "sex": "Sex",
-    "dominant_leg": "Dominant leg", "phone": "Phone", "email": "Email", "address": "Address",
-    "referring_physician": "Referring physician", "alerts": "Alerts", "diagnosis": "Diagnosis",
-    "icd10_code": "ICD-10 code", "affected_side": "Affected side", "onset_date": "Onset date",
-    "start_date": "Start of care", "goal": "Goal", "goal_date": "Goal target date",
-}
-
+PATIENT_KEYS = ("mrn", "first_name", "last_name", "preferred_name", "date_of_birth", "sex",
+                "dominant_leg", "phone", "email", "address", "referring_physician", "alerts")
+CONFLICT_NOTE = ("Not saved: someone else changed this patient since you opened it. What you "
+                 "typed is still here.")
 
 
 def error_style(widget: QWidget) -> str:
     """A red that stays readable on the current palette (light or dark)."""
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return f"color: {'#ff7b72' if dark else '#c62828'};"
-
-def parse_date(text: str, field: str, label: str, *, required: bool = False) -> date | None:
-    """A typed YYYY-MM-DD date; blank gives None (or an error when required)."""
-    text = text.strip()
-    if not text:
-        if required:
-            raise ValidationError(field, f"{label} is required ({DATE_HINT}).")
-        return None
-    try:
-        return datetime.strptime(text, "%Y-%m-%d").date()
-    except ValueError:
-        raise ValidationError(field, f"{label} must be a real date written {DATE_HINT}, "
-                                     "e.g. 1990-04-02.") from None
-
-
-def patient_errors(data: PatientInput) -> dict[str, str]:
-    """Every field problem in the patient part of the form, by field name."""
-    errors: dict[str, str] = {}
-    for _ in range(len(FIELD_LABELS)):
-        try:
-            data.validated()
-            break
-        except ValidationError as exc:
-            if exc.field in errors or not hasattr(data, exc.field):
-                errors.setdefault(exc.field, exc.message)
-                break
-            errors[exc.field] = exc.message
-            data = replace(data, **{exc.field: _VALID_STAND_INS.get(exc.field, "")})
-    return errors
-
-
-def _icd10(code: str) -> str:
-    ev.AssessmentPlan(icd10_code=code).validate()  # the same format rule as the evaluation form
-    return code.strip().upper()
 
 
 class PatientDialog(QDialog):
@@ -112,6 +76,12 @@ class PatientDialog(QDialog):
         self.summary_label.setStyleSheet(error_style(self))
         self.summary_label.setWordWrap(True)
         self.summary_label.hide()
+        # What the form was opened with, to tell what someone else changed meanwhile.
+        self._started_from: dict[str, str] | None = None
+        self._loaded_texts: dict[str, str] = {}
+        self.conflicts = ConflictFlow(ctx, self, "patient's details", reload=self._reload,
+                                      restore=self._on_conflict_restore,
+                                      has_changes=lambda: self.form_texts() != self._loaded_texts)
         patient_box = QGroupBox("Patient", self)
         form = QFormLayout(patient_box)
         self._add_line(form, "mrn", "MRN", "e.g. PT-10482")
@@ -163,6 +133,7 @@ class PatientDialog(QDialog):
         scroll.setWidget(content)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
+        layout.addWidget(self.conflicts.bar)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.buttons)
         self._connect_signals()
@@ -270,6 +241,28 @@ class PatientDialog(QDialog):
         self._offer_episode = not has_episode
         self.episode_panel.setVisible(self._offer_episode)
         self.episode_box.setChecked(False)
+        self._started_from = patient_fields(patient)
+        self._loaded_texts = self.form_texts()
+        self.conflicts.set_form(f"patient:{patient_id}", patient_id)
+
+    def form_texts(self) -> dict[str, str]:
+        """The patient fields as typed (kept as a copy when a save conflicts)."""
+        return {key: self.text(key) for key in PATIENT_KEYS}
+
+    def _reload(self) -> None:
+        if self.patient_id is not None:
+            self._load(self.patient_id)
+            self.show_errors({})
+
+    def _on_conflict_restore(self, form: str) -> bool:
+        """The kept text back over the version now shown; saving it replaces that one."""
+        try:
+            texts = json.loads(form)
+            for key in PATIENT_KEYS:
+                self.set_value(key, str(texts.get(key, "")))
+        except (ValueError, AttributeError):
+            return False
+        return True
 
     def patient_input(self) -> tuple[PatientInput, dict[str, str]]:
         errors: dict[str, str] = {}
@@ -301,7 +294,7 @@ class PatientDialog(QDialog):
                 errors[key] = exc.message
 
         check("diagnosis", lambda: v.require_text("diagnosis", self.text("diagnosis"), "Diagnosis", 300))
-        check("icd10_code", lambda: _icd10(self.text("icd10_code")))
+        check("icd10_code", lambda: icd10_code(self.text("icd10_code")))
         if self.text("affected_side") not in v.AFFECTED_SIDES:
             errors["affected_side"] = "Choose the affected side: left, right or both."
         for key in ("onset_date", "start_date", "goal_date"):
@@ -364,6 +357,12 @@ class PatientDialog(QDialog):
         except ValidationError as exc:
             key = "start_date" if exc.field == "visit_date" else exc.field
             self.show_errors({key: exc.message})
+            return False
+        except ConflictError as exc:
+            self.summary_label.setText(CONFLICT_NOTE)
+            self.summary_label.show()
+            self.conflicts.show_conflict(exc, self._started_from, form=json.dumps(
+                self.form_texts()), title="Patient details")
             return False
         except ServiceError as exc:
             QMessageBox.warning(self, "Not saved", str(exc))

@@ -93,15 +93,24 @@ class PatientListModel(QAbstractTableModel):
 
     def set_search(self, text: str) -> None:
         """Show the first page of patients matching `text` (one indexed query)."""
+        self._load(text.strip(), PAGE_SIZE)
+
+    def refresh(self) -> None:
+        """Re-run the current search (a patient was added or edited, here or elsewhere).
+
+        As many rows as were loaded are read again, so a list scrolled down stays put.
+        """
+        self._load(self._text, max(PAGE_SIZE, len(self._rows)))
+
+    def _load(self, text: str, limit: int) -> None:
         self._search_timer.stop()
-        text = text.strip()
-        rows = search_patients(self._session_factory, text, limit=PAGE_SIZE)
+        rows = search_patients(self._session_factory, text, limit=limit)
         today = date.today()
         cells = [_cells(row, today) for row in rows]
         self.beginResetModel()
         self._text = text
         self._rows, self._cells, self._today = rows, cells, today
-        self._has_more = len(rows) == PAGE_SIZE
+        self._has_more = len(rows) == limit
         self._total = None if self._has_more else len(rows)
         self.endResetModel()
         self.search_applied.emit(text)
@@ -109,10 +118,6 @@ class PatientListModel(QAbstractTableModel):
             self._count_timer.start()
         else:
             self.total_changed.emit(self._total)
-
-    def refresh(self) -> None:
-        """Re-run the current search (after a patient was added or edited)."""
-        self.set_search(self._text)
 
     @property
     def total(self) -> int | None:

@@ -1,18 +1,20 @@
-"""Clinic settings dialog: name, address, phone, logo, paper size and default distance units."""
+"""Clinic settings dialog: name, address, phone, logo, paper, units and the backup settings."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QPalette, QPixmap
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QFrame,
+    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -24,7 +26,16 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.clinic import LOGO_MAX_BYTES, get_settings, update_settings
+from ptdesk.services.backup import default_folder
+from ptdesk.services.clinic import (
+    LOGO_MAX_BYTES,
+    BackupSettings,
+    check_backup_folder,
+    get_backup_settings,
+    get_settings,
+    set_backup_settings,
+    update_settings,
+)
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
 
@@ -32,13 +43,14 @@ PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
 UNIT_CHOICES = (("Miles (mi)", "mi"), ("Kilometres (km)", "km"))
 LOGO_PREVIEW = (240, 90)
 IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
-
+FOLDER_CHECK_DELAY_MS = 400  # check the typed folder once typing pauses
 
 
 def error_style(widget: QWidget) -> str:
     """A red that stays readable on the current palette (light or dark)."""
     dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
     return f"color: {'#ff7b72' if dark else '#c62828'};"
+
 
 class SettingsDialog(QDialog):
     """Edits the clinic profile printed on every handout."""
@@ -49,6 +61,7 @@ class SettingsDialog(QDialog):
         self.setWindowTitle("Clinic settings")
         self.error_labels: dict[str, QLabel] = {}
         self._logo: bytes | None = None
+        self._backup = BackupSettings()
         self.name_edit = QLineEdit(self)
         self.address_edit = QPlainTextEdit(self)
         self.address_edit.setTabChangesFocus(True)
@@ -91,14 +104,53 @@ class SettingsDialog(QDialog):
         self.remove_logo_button.setAccessibleName("Remove logo")
         layout = QVBoxLayout(self)
         layout.addLayout(form)
+        layout.addWidget(self._build_backup_group())
         layout.addWidget(self.buttons)
         self._connect_signals()
         self._load()
         self.resize(max(self.sizeHint().width(), 560), self.sizeHint().height())
 
-    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
-        widget.setObjectName(key)
-        widget.setAccessibleName(label)
+    def _build_backup_group(self) -> QGroupBox:
+        group = QGroupBox("Backups", self)
+        self.backup_offer_check = QCheckBox("Offer a daily &backup when closing", group)
+        self.backup_offer_check.setObjectName("backup_on_close")
+        self.backup_offer_check.setAccessibleName("Offer a daily backup when closing")
+        self.backup_offer_check.setToolTip(
+            "When PT Desk closes and no backup was taken today, whoever is signed in is "
+            "asked to back up into the backup folder.")
+        self.backup_folder_edit = QLineEdit(group)
+        self.backup_folder_edit.setClearButtonEnabled(True)
+        self.choose_folder_button = QPushButton("C&hoose…", group)
+        self.choose_folder_button.setObjectName("choose_backup_folder")
+        self.choose_folder_button.setAccessibleName("Choose backup folder")
+        self._folder_timer = QTimer(self)
+        self._folder_timer.setSingleShot(True)
+        self._folder_timer.setInterval(FOLDER_CHECK_DELAY_MS)
+        folder_row = QWidget(group)
+        row = QHBoxLayout(folder_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.backup_folder_edit, 1)
+        row.addWidget(self.choose_folder_button)
+        form = QFormLayout(group)
+        form.addRow(self.backup_offer_check)
+        self._add_row(form, "backup_folder", "Backup folder", folder_row,
+                      focus=self.backup_folder_edit)
+        return group
+
+    def _default_backup_folder(self) -> str:
+        try:
+            return str(default_folder(self.ctx.session_factory))
+        except ServiceError:  # e.g. a clinic server: no database file to sit next to
+            return "the backups folder next to the database"
+
+    def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget,
+                 focus: QWidget | None = None) -> None:
+        """A captioned row with its error label; `focus` is the input inside a composite row."""
+        focus = focus or widget
+        if focus is not widget:
+            widget.setObjectName(f"{key}_row")
+        focus.setObjectName(key)
+        focus.setAccessibleName(label)
         error = QLabel(self)
         error.setObjectName(f"{key}_error")
         error.setStyleSheet(error_style(self))
@@ -111,7 +163,7 @@ class SettingsDialog(QDialog):
         cell_layout.addWidget(widget)
         cell_layout.addWidget(error)
         caption = QLabel(f"{label}:", self)
-        caption.setBuddy(widget)
+        caption.setBuddy(focus)
         form.addRow(caption, cell)
         self.error_labels[key] = error
 
@@ -121,6 +173,9 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.name_edit.textEdited.connect(lambda _t: self.set_error("name", ""))
+        self.choose_folder_button.clicked.connect(self._on_choose_folder_button_clicked)
+        self.backup_folder_edit.textChanged.connect(self._on_backup_folder_edit_text_changed)
+        self._folder_timer.timeout.connect(self.check_folder)
 
     def _load(self) -> None:
         profile = get_settings(self.ctx.session_factory)
@@ -130,6 +185,11 @@ class SettingsDialog(QDialog):
         self.paper_combo.setCurrentIndex(max(self.paper_combo.findData(profile.paper_size), 0))
         self.units_combo.setCurrentIndex(max(self.units_combo.findData(profile.default_units), 0))
         self.set_logo(profile.logo)
+        self._backup = get_backup_settings(self.ctx.session_factory)
+        self.backup_offer_check.setChecked(self._backup.offer_on_close)
+        self.backup_folder_edit.setPlaceholderText(self._default_backup_folder())
+        self.backup_folder_edit.setText(self._backup.folder)
+        self._folder_timer.stop()
 
     @property
     def logo(self) -> bytes | None:
@@ -164,9 +224,27 @@ class SettingsDialog(QDialog):
         label.setText(message)
         label.setVisible(bool(message))
 
+    def check_folder(self) -> bool:
+        """Show by the field whether backups could be written to the folder typed."""
+        self._folder_timer.stop()
+        try:
+            check_backup_folder(self.backup_folder_edit.text())
+        except ValidationError as exc:
+            self.set_error("backup_folder", exc.message)
+            return False
+        self.set_error("backup_folder", "")
+        return True
+
+    def _backup_settings_wanted(self) -> BackupSettings:
+        return BackupSettings(self.backup_offer_check.isChecked(),
+                              self.backup_folder_edit.text().strip())
+
     def save(self) -> bool:
         for key in self.error_labels:
             self.set_error(key, "")
+        changed_folder = self._backup_settings_wanted().folder != self._backup.folder
+        if changed_folder and not self.check_folder():  # nothing is saved meanwhile
+            return False
         try:
             update_settings(
                 self.ctx.session_factory, actor=self.ctx.actor, name=self.name_edit.text(),
@@ -182,9 +260,39 @@ class SettingsDialog(QDialog):
         except ServiceError as exc:  # e.g. only an administrator may change the settings
             self.set_error("name", str(exc))
             return False
+        if not self._save_backup_settings():
+            return False
         self.ctx.signals.data_changed.emit("clinic", 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")
         return True
+
+    def _save_backup_settings(self) -> bool:
+        wanted = self._backup_settings_wanted()
+        if wanted == self._backup:
+            return True
+        try:
+            self._backup = set_backup_settings(
+                self.ctx.session_factory, actor=self.ctx.actor,
+                offer_on_close=wanted.offer_on_close, folder=wanted.folder)
+        except ValidationError as exc:
+            self.set_error("backup_folder", exc.message)
+            return False
+        except ServiceError as exc:
+            self.set_error("backup_folder", str(exc))
+            return False
+        self.backup_folder_edit.setText(self._backup.folder)  # as stored: the whole path
+        self._folder_timer.stop()
+        return True
+
+    def _on_choose_folder_button_clicked(self) -> None:
+        start = self.backup_folder_edit.text().strip() or self.backup_folder_edit.placeholderText()
+        path = QFileDialog.getExistingDirectory(self, "Choose the backup folder", start)
+        if path:
+            self.backup_folder_edit.setText(path)
+            self.check_folder()
+
+    def _on_backup_folder_edit_text_changed(self, _text: str) -> None:
+        self._folder_timer.start()
 
     def _on_choose_logo_button_clicked(self) -> None:
         path, _filter = QFileDialog.getOpenFileName(self, "Choose clinic logo", "", IMAGE_FILTER)

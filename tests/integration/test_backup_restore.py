@@ -17,6 +17,7 @@ from ptdesk.db.migrate import current_revision, known_head, upgrade
 from ptdesk.db.models import ClinicSettings, Patient
 from ptdesk.services import audit
 from ptdesk.services import backup as backups
+from ptdesk.services import clinic as clinic_settings
 from ptdesk.services.backup import BackupError, ClinicModeError, backup, list_backups, restore
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.restore_file import RestoreRefusedError
@@ -34,6 +35,9 @@ from tests.integration.integrity_helpers import (
     drop_triggers,
     run_cli,
 )
+
+# Backups copy the SQLite file; clinic mode (pg_dump/pg_restore) gets its own tests.
+pytestmark = pytest.mark.sqlite_only
 
 
 def digest(path: Path) -> str:
@@ -362,3 +366,90 @@ def test_cli_backup_verify_restore_and_audit(db_path, engine, clinic, tmp_path, 
     assert "failed 1 check" in captured.err and "Traceback" not in captured.err
     assert run_cli(monkeypatch, ["audit", "verify", "--db", db]) == 1
     assert run_cli(monkeypatch, ["restore", str(tmp_path / "missing.db"), "--db", db]) == 2
+
+
+# ---- the daily backup offered on close: any role, the clinic's folder only ------------------
+
+STORED = pytest.mark.skipif(
+    not clinic_settings.BACKUP_SETTINGS_STORED,
+    reason="needs columns clinic_settings.backup_on_close and backup_folder (new revision)")
+
+
+def test_an_assistant_takes_the_daily_backup_into_the_clinic_folder_only(db_path, clinic,
+                                                                         tmp_path) -> None:
+    path = backup(clinic, actor=ASSISTANT, daily=True)
+    assert path.parent == backups.default_folder(clinic) == backups.backup_folder(clinic)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert backups.verify(make_engine(path)).ok
+    last = audit.report(clinic)[-1]
+    assert (last.actor, last.action, last.record_type) == (ASSISTANT, "backup", "database")
+    assert last.summary == f"daily backup written: {path.name}"
+    usb = tmp_path / "usb"
+    for call in (lambda: backup(clinic, actor=ASSISTANT),
+                 lambda: backup(clinic, to_dir=usb, actor=ASSISTANT),
+                 lambda: backup(clinic, to_dir=usb, actor=CLINICIAN)):
+        with pytest.raises(PermissionDeniedError, match="cannot back up the clinic database"):
+            call()
+    # The daily backup never takes a caller's folder or keep count (keep=1 would prune).
+    for kwargs in ({"to_dir": usb}, {"keep": 1}):
+        with pytest.raises(ValueError, match="clinic's backup folder"):
+            backup(clinic, actor=ASSISTANT, daily=True, **kwargs)  # type: ignore[arg-type]
+    assert not usb.exists()
+    assert list_backups(path.parent, db_path.stem) == [path]
+
+
+def test_the_daily_backup_keeps_the_clinic_setting_of_n(db_path, clinic) -> None:
+    with transaction(clinic) as session:
+        if session.get(ClinicSettings, 1) is None:
+            session.add(ClinicSettings(id=1))
+            session.flush()
+        session.execute(update(ClinicSettings).values(backups_kept=2))
+    made = [backup(clinic, actor=CLINICIAN, daily=True) for _ in range(4)]
+    assert list_backups(db_path.parent / "backups", db_path.stem) == made[-2:]
+    assert backups.last_backup_at(clinic) is not None
+
+
+def test_backup_folder_check(tmp_path) -> None:
+    from ptdesk.domain.errors import ValidationError
+
+    check = clinic_settings.check_backup_folder
+    assert check("") is None and check("   ") is None  # the default folder
+    assert check(str(tmp_path)) == tmp_path
+    later = tmp_path / "not" / "yet"
+    assert check(str(later)) == later and not later.exists()  # creatable: nothing made yet
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("x")
+    for typed, message in (("backups", "whole path"), (str(a_file), "is a file, not a folder"),
+                           (str(a_file / "inside"), "cannot be created there"),
+                           (str(tmp_path) + "\x07", "control character")):
+        with pytest.raises(ValidationError, match=message) as info:
+            check(typed)
+        assert info.value.field == "backup_folder"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # no probe left behind
+
+
+def test_only_an_administrator_chooses_the_backup_folder(db_path, clinic, tmp_path) -> None:
+    for actor in (CLINICIAN, ASSISTANT):
+        with pytest.raises(PermissionDeniedError, match="cannot change the clinic settings"):
+            clinic_settings.set_backup_settings(clinic, actor=actor, offer_on_close=False,
+                                                folder=str(tmp_path / "elsewhere"))
+    assert clinic_settings.get_backup_settings(clinic) == clinic_settings.BackupSettings(True, "")
+    assert not (tmp_path / "elsewhere").exists()
+
+
+@STORED
+def test_the_daily_backup_goes_to_the_folder_an_administrator_chose(db_path, clinic,
+                                                                    tmp_path) -> None:
+    chosen = tmp_path / "nas" / "pt-desk"
+    saved = clinic_settings.set_backup_settings(clinic, actor=ADMIN, offer_on_close=False,
+                                                folder=str(chosen))
+    assert saved == clinic_settings.BackupSettings(False, str(chosen))
+    assert clinic_settings.get_backup_settings(clinic) == saved
+    assert audit.report(clinic, user=ADMIN)[-1].summary == \
+        f"daily backup offer off; backup folder: {chosen}"
+    assert backups.backup_folder(clinic) == chosen
+    path = backup(clinic, actor=ASSISTANT, daily=True)
+    assert path.parent == chosen and stat.S_IMODE(chosen.stat().st_mode) == 0o700
+    assert backups.last_backup_at(clinic) is not None
+    assert not (db_path.parent / "backups").exists()
+    assert backup(clinic, actor=ADMIN).parent == chosen  # `ptdesk backup` without --to too

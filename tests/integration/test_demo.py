@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -17,8 +18,23 @@ from sqlalchemy import func, select
 from ptdesk.cli import main
 from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
 from ptdesk.db.migrate import upgrade
-from ptdesk.db.models import AuditEntry, Patient, StrengthTest, SubjectiveExam, Visit
+from ptdesk.db.models import (
+    AuditEntry,
+    Clinician,
+    Exercise,
+    Patient,
+    Prescription,
+    PrescriptionItem,
+    RunLog,
+    RunPlan,
+    RunPlanWeek,
+    StrengthTest,
+    SubjectiveExam,
+    Visit,
+)
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.exercise_library import load_library
+from ptdesk.domain.runplan import build_plan, plan_to_json
 from ptdesk.domain.symmetry import lsi
 from ptdesk.domain.validation import search_key
 from ptdesk.services.demo import (
@@ -28,14 +44,29 @@ from ptdesk.services.demo import (
     build_demo_clinic,
     ensure_demo_staff,
 )
-from ptdesk.services.demo_bulk import add_synthetic_patients
-from ptdesk.services.demo_synthetic import plan_patient
+from ptdesk.services.demo_bulk import SyntheticResult, add_synthetic_patients
+from ptdesk.services.demo_bulk_care import PROGRAMMES
+from ptdesk.services.demo_conditions import CONDITIONS
+from ptdesk.services.demo_synthetic import plan_patient, synthetic_mrn
 from ptdesk.services.episodes import list_episodes
 from ptdesk.services.evaluations import list_visits, load_evaluation
 from ptdesk.services.outcomes import list_outcomes
 from ptdesk.services.patients import find_by_mrn, search_patients
-from ptdesk.services.prescriptions import active_prescription, prescription_history
-from ptdesk.services.runplans import active_plan
+from ptdesk.services.prescriptions import (
+    DosedItem,
+    active_prescription,
+    items_from_template,
+    prescription_history,
+)
+from ptdesk.services.progress import progress_overview
+from ptdesk.services.runlogs import (
+    MAX_RUN,
+    NEXT_MORNING_RANK,
+    RUN_KINDS,
+    list_runs,
+    weekly_summary,
+)
+from ptdesk.services.runplans import active_plan, list_plans
 from ptdesk.services.uow import transaction
 
 ACTOR = "test-clinician"  # the clinician account every test database has (tests.factories)
@@ -337,3 +368,257 @@ def test_cli_done_when_contract_real_entry_point(tmp_path: Path) -> None:
     zoe = next(r for r in rows if r["mrn"] == "DEMO-0005")
     assert (zoe["first_name"], zoe["last_name"]) == ("Zoë", "Ødegård-Núñez")
     assert zoe["date_of_birth"] == date(2001, 3, 9).isoformat()
+
+
+# ---- synthetic programmes, run plans and run logs --------------------------------------
+
+CARE_SEED = 5
+CARE_PATIENTS = 20
+
+
+def _add_synthetic(sf: SessionFactory, count: int = CARE_PATIENTS, seed: int = CARE_SEED
+                   ) -> SyntheticResult:
+    return add_synthetic_patients(sf, actor=ACTOR, count=count, seed=seed, today=DEMO_TODAY,
+                                  clinician_ids=ensure_demo_staff(sf))
+
+
+def _synthetic_ids(sf: SessionFactory, seed: int = CARE_SEED) -> list[int]:
+    with transaction(sf) as session:
+        return list(session.scalars(select(Patient.id).where(Patient.mrn.like(f"SYN-{seed}-%"))
+                                    .order_by(Patient.mrn)))
+
+
+def _visits_by_day(sf: SessionFactory, patient_id: int) -> dict[tuple[int, date], tuple]:
+    """(episode id, visit date) -> (visit type, clinician id, pain now) of the patient's visits."""
+    with transaction(sf) as session:
+        rows = session.execute(
+            select(Visit.episode_id, Visit.visit_date, Visit.visit_type, Visit.clinician_id,
+                   SubjectiveExam.nprs_now)
+            .outerjoin(SubjectiveExam, SubjectiveExam.visit_id == Visit.id)
+            .where(Visit.patient_id == patient_id)).all()
+    return {(r[0], r[1]): tuple(r[2:]) for r in rows}
+
+
+def _condition_of(icd10_code: str) -> str:
+    return next(c.key for c in CONDITIONS if icd10_code in c.codes.values())
+
+
+def _dosage(item: DosedItem) -> tuple:
+    return (item.exercise_id, item.sets, item.reps, item.hold_seconds, item.minutes,
+            item.per_day, item.per_week, item.side, item.note)
+
+
+def test_synthetic_patients_get_programmes_like_the_editor_makes(
+    session_factory: SessionFactory,
+) -> None:
+    sf = session_factory
+    _add_synthetic(sf)
+    shipped = load_library()
+    templates = {key: [_dosage(i) for i in items_from_template(sf, source)]
+                 for key, source in PROGRAMMES.items() if isinstance(source, str)}
+    progressions = 0
+    for pid in _synthetic_ids(sf):
+        visits = _visits_by_day(sf, pid)
+        history = sorted(prescription_history(sf, pid), key=lambda p: p.id)
+        with transaction(sf) as session:
+            episode_of = dict(session.execute(select(Prescription.id, Prescription.episode_id)
+                                              .where(Prescription.patient_id == pid)).all())
+        episodes = list_episodes(sf, pid)
+        assert len(history) >= len(episodes)
+        assert [p.status for p in history] == ["superseded"] * (len(history) - 1) + ["active"]
+        assert [p.supersedes_id for p in history] == [None] + [p.id for p in history[:-1]]
+        assert active_prescription(sf, pid) == history[-1]
+        for episode in episodes:
+            versions = [p for p in history if episode_of[p.id] == episode.id]
+            kinds = [visits[episode.id, p.effective_date][0] for p in versions]
+            assert kinds in (["initial_evaluation"], ["initial_evaluation", "re_evaluation"])
+            for p in versions:  # prescribed by the clinician who saw the patient that day
+                assert p.clinician_id == visits[episode.id, p.effective_date][1]
+                assert 4 <= len(p.items) <= 7
+                assert len({i.exercise_id for i in p.items}) == len(p.items)
+            intake = versions[0].items
+            source = PROGRAMMES[_condition_of(episode.icd10_code)]
+            if isinstance(source, str):  # the template's exercises at the template's dosage
+                allowed = templates[_condition_of(episode.icd10_code)]
+                assert all(_dosage(i) in allowed for i in intake)
+            else:
+                assert all(i.library_id in source for i in intake)
+                assert all(shipped[i.library_id].dosage.reps == i.reps for i in intake)
+            if len(versions) == 2:
+                before = {i.library_id: i for i in intake}
+                for item in versions[1].items:
+                    harder = [b for b in before.values()
+                              if shipped[b.library_id].progression == item.library_id]
+                    assert item.library_id in before or harder \
+                        or item.library_id == "cadence_drill_metronome", item
+                    progressions += item.library_id not in before and bool(harder)
+    assert progressions > 0
+
+
+def test_synthetic_run_plans_keep_the_cap_and_rebuild_identically(
+    session_factory: SessionFactory,
+) -> None:
+    sf = session_factory
+    _add_synthetic(sf)
+    plans = 0
+    for pid in _synthetic_ids(sf):
+        visits = _visits_by_day(sf, pid)
+        stored = list_plans(sf, pid)  # newest first
+        statuses = [p.status for p in stored]
+        assert statuses == ["active", *["archived"] * (len(stored) - 1)][:len(stored)]
+        assert len(stored) <= len(list_episodes(sf, pid))
+        for plan in stored:
+            plans += 1
+            weeks = plan.plan.weeks
+            for before, after in zip(weeks, weeks[1:], strict=False):
+                assert after.total <= before.total * Decimal("1.1"), (plan.id, after.week)
+                assert after.longest <= before.longest * Decimal("1.1"), (plan.id, after.week)
+            # Exactly the generator's plan for the stored inputs, as save_plan would store it.
+            assert plan_to_json(plan.plan) == plan_to_json(build_plan(plan.inputs, plan.rules))
+            assert plan.inputs.cap_pct == 10 and plan.inputs.race_date is None
+            # Made at a visit of the episode where pain had settled to 3/10 or less.
+            with transaction(sf) as session:
+                episode_id = session.get(RunPlan, plan.id).episode_id  # type: ignore[union-attr]
+            kind, clinician, pain = visits[episode_id, plan.inputs.start]
+            assert plan.clinician_id == clinician and pain is not None and pain <= 3
+    assert plans >= CARE_PATIENTS // 2
+
+
+def test_synthetic_run_logs_follow_the_plans_and_read_back(
+    session_factory: SessionFactory,
+) -> None:
+    sf = session_factory
+    _add_synthetic(sf)
+    missed = logged = flags = 0
+    decisions: set[str | None] = set()
+    for pid in _synthetic_ids(sf):
+        with transaction(sf) as session:
+            born = session.get(Patient, pid).date_of_birth  # type: ignore[union-attr]
+        plans = {p.id: p for p in list_plans(sf, pid)}
+        runs = list_runs(sf, pid)
+        for run in runs:  # the rules log_run applies to what a patient enters
+            plan = plans[run.plan_id]  # type: ignore[index]
+            assert run.measure == plan.inputs.measure
+            assert 0 < Decimal(repr(run.amount)) <= MAX_RUN[run.measure]
+            assert Decimal(repr(run.amount)) == Decimal(repr(run.amount)).quantize(Decimal("0.01"))
+            assert run.kind in RUN_KINDS and run.next_morning in NEXT_MORNING_RANK
+            assert 0 <= run.pain_during <= 10 and plan.inputs.start <= run.run_date < DEMO_TODAY
+            assert run.run_date > born
+            days = {s.date: s for w in plan.plan.weeks for s in w.sessions}
+            assert run.run_date in days  # run on a day the plan has a run
+            assert run.kind == ("walk_run" if days[run.run_date].is_walk_run else "continuous")
+            flags += run.pain_during > 3 or run.next_morning == "worse"
+        logged += len(runs)
+        for plan in plans.values():  # planned runs up to the plan's last logged one, not logged
+            dates = {r.run_date for r in runs if r.plan_id == plan.id}
+            missed += sum(1 for w in plan.plan.weeks for s in w.sessions
+                          if s.date < max(dates, default=plan.inputs.start) and s.date not in dates)
+        active = active_plan(sf, pid)
+        summary = weekly_summary(sf, pid, today=DEMO_TODAY)
+        overview = progress_overview(sf, pid, today=DEMO_TODAY)
+        if active is None:
+            assert summary == [] and overview.volume is None
+            continue
+        assert overview.volume is not None and overview.volume.plan_id == active.id
+        assert sum(w.runs for w in summary) == sum(1 for r in runs if r.plan_id == active.id)
+        volume = {w.week: w for w in overview.volume.weeks}
+        for week in summary:
+            decisions.add(week.decision)
+            if week.runs:
+                assert volume[week.week].done_total == float(week.done_total)
+                assert week.done_total <= week.planned_total * Decimal("1.1")  # type: ignore[operator]
+    assert logged > 0 and 0 < missed < logged / 5  # mostly done as planned, some missed
+    assert flags > 0 and "progress" in decisions and decisions & {"hold", "regress"}
+
+
+def _care_digest(sf: SessionFactory, seed: int, upto: int = CARE_PATIENTS) -> str:
+    """What the care writer stored for the seed's patients 1..upto, independent of row ids."""
+    first, last = synthetic_mrn(seed, 1), synthetic_mrn(seed, upto)
+    with transaction(sf) as session:
+        items = session.execute(
+            select(Patient.mrn, Prescription.effective_date, Prescription.status,
+                   Prescription.note, Prescription.supersedes_id.is_(None), Clinician.username,
+                   PrescriptionItem.position, Exercise.library_id, PrescriptionItem.sets,
+                   PrescriptionItem.reps, PrescriptionItem.hold_seconds, PrescriptionItem.minutes,
+                   PrescriptionItem.per_day, PrescriptionItem.per_week, PrescriptionItem.side,
+                   PrescriptionItem.note)
+            .join(Prescription, Prescription.patient_id == Patient.id)
+            .join(Clinician, Clinician.id == Prescription.clinician_id)
+            .join(PrescriptionItem, PrescriptionItem.prescription_id == Prescription.id)
+            .join(Exercise, Exercise.id == PrescriptionItem.exercise_id)
+            .where(Patient.mrn.between(first, last))
+            .order_by(Patient.mrn, Prescription.effective_date, PrescriptionItem.position)).all()
+        plans = session.execute(
+            select(Patient.mrn, RunPlan.start_date, RunPlan.status, Clinician.username,
+                   RunPlan.inputs_json, RunPlan.plan_json, RunPlan.pain_rules, RunPlan.note)
+            .join(RunPlan, RunPlan.patient_id == Patient.id)
+            .join(Clinician, Clinician.id == RunPlan.clinician_id)
+            .where(Patient.mrn.between(first, last)).order_by(Patient.mrn, RunPlan.start_date)).all()
+        weeks = session.execute(
+            select(Patient.mrn, RunPlan.start_date, RunPlanWeek.week, RunPlanWeek.start_date,
+                   RunPlanWeek.total, RunPlanWeek.longest, RunPlanWeek.lighter)
+            .join(RunPlan, RunPlan.patient_id == Patient.id)
+            .join(RunPlanWeek, RunPlanWeek.plan_id == RunPlan.id)
+            .where(Patient.mrn.between(first, last))
+            .order_by(Patient.mrn, RunPlan.start_date, RunPlanWeek.week)).all()
+        runs = session.execute(
+            select(Patient.mrn, RunPlan.start_date, RunLog.run_date, RunLog.amount,
+                   RunLog.measure, RunLog.kind, RunLog.pain_during, RunLog.next_morning,
+                   RunLog.swelling, RunLog.limping, RunLog.note)
+            .join(RunLog, RunLog.patient_id == Patient.id)
+            .join(RunPlan, RunPlan.id == RunLog.plan_id)
+            .where(Patient.mrn.between(first, last)).order_by(Patient.mrn, RunLog.run_date)).all()
+    assert items and plans and weeks and runs
+    text = json.dumps([[list(r) for r in rows] for rows in (items, plans, weeks, runs)],
+                      sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def test_synthetic_care_is_deterministic_per_seed(
+    session_factory: SessionFactory, tmp_path: Path,
+) -> None:
+    _add_synthetic(session_factory)
+    others = []
+    for name, seed in (("same.db", CARE_SEED), ("other.db", CARE_SEED + 1)):
+        engine = make_engine(tmp_path / name)
+        upgrade(engine)
+        sf = make_session_factory(engine)
+        _add_synthetic(sf, seed=seed)
+        others.append(_care_digest(sf, seed))
+        engine.dispose()
+    # The same rows on a fresh SQLite file as in the fixture's database (either engine).
+    assert _care_digest(session_factory, CARE_SEED) == others[0]
+    assert others[1] != others[0]
+
+
+def _care_counts(sf: SessionFactory) -> tuple[int, ...]:
+    with transaction(sf) as session:
+        return tuple(session.scalar(select(func.count(model.id))) or 0 for model in
+                     (Prescription, PrescriptionItem, RunPlan, RunPlanWeek, RunLog))
+
+
+def test_synthetic_care_is_added_once(session_factory: SessionFactory) -> None:
+    sf = session_factory
+    first = _add_synthetic(sf)
+    counts = _care_counts(sf)
+    digest = _care_digest(sf, CARE_SEED)
+    assert first.patients == CARE_PATIENTS and all(counts)
+    again = _add_synthetic(sf)
+    assert (again.patients, again.visits, again.skipped) == (0, 0, CARE_PATIENTS)
+    assert _care_counts(sf) == counts
+    more = _add_synthetic(sf, count=CARE_PATIENTS + 5)
+    assert (more.patients, more.skipped) == (5, CARE_PATIENTS)
+    grown = _care_counts(sf)
+    assert grown[0] > counts[0] and all(b >= a for a, b in zip(counts, grown, strict=True))
+    # The first patients' care is untouched; the new ones got their own.
+    assert _care_digest(sf, CARE_SEED) == digest
+    assert _care_digest(sf, CARE_SEED, upto=CARE_PATIENTS + 5) != digest
+
+
+def test_synthetic_care_loads_the_library_itself(session_factory: SessionFactory) -> None:
+    with transaction(session_factory) as session:
+        assert session.scalar(select(func.count(Exercise.id))) == 0
+    _add_synthetic(session_factory, count=3)
+    with transaction(session_factory) as session:
+        assert session.scalar(select(func.count(Exercise.id))) == len(load_library())
+        assert session.scalar(select(func.count(Prescription.id)))

@@ -212,8 +212,18 @@ ACTIONS: tuple[tuple[str, str, Call], ...] = (
      lambda sf, a, c: clinic.update_settings(sf, actor=a, name="Taken Over PT")),
     ("change the lock time", "edit_settings",
      lambda sf, a, c: clinic.set_lock_minutes(sf, actor=a, minutes=120)),
+    ("choose the backup folder", "edit_settings",
+     lambda sf, a, c: clinic.set_backup_settings(sf, actor=a, offer_on_close=False,
+                                                 folder=str(c.path.parent / "elsewhere"))),
     ("back up the database", "backup",
      lambda sf, a, c: backup.backup(sf, to_dir=c.path.parent / "backups", actor=a)),
+    # The clinic's own folder is no exception: outside the daily backup it is the
+    # administrator's job (`ptdesk backup`, with a keep count of their choosing).
+    ("back up into the clinic's folder", "backup",
+     lambda sf, a, c: backup.backup(sf, actor=a)),
+    # Every role may (test below), so only unknown and switched-off accounts are refused.
+    ("take the daily backup", "daily_backup",
+     lambda sf, a, c: backup.backup(sf, actor=a, daily=True)),
     ("restore a backup", "restore",
      lambda sf, a, c: backup.restore(c.backup_file, target_db=c.path, actor=a)),
     ("read the audit log", "audit_report", lambda sf, a, c: audit.report(sf, actor=a)),
@@ -310,6 +320,7 @@ def test_an_assistant_logs_runs_and_prints_but_cannot_sign_or_chart(
         ("create", "run_log"), ("print", "handout"), ("print", "handout")]
 
 
+@pytest.mark.sqlite_only  # takes a backup: clinic mode (pg_dump) backups are not there yet
 def test_a_clinician_signs_and_an_administrator_administers(
     session_factory: SessionFactory, tmp_path: Path,
 ) -> None:
@@ -329,3 +340,20 @@ def test_a_clinician_signs_and_an_administrator_administers(
     assert [(e.action, e.record_type) for e in entries] == [
         ("update", "clinic_settings"), ("update", "clinic_settings"), ("backup", "database"),
         ("view", "patient")]
+
+
+def test_every_role_takes_the_daily_backup_but_only_there(db_path: Path,
+                                                         session_factory: SessionFactory,
+                                                         tmp_path: Path) -> None:
+    folder = backup.backup_folder(session_factory)
+    for role, actor in ROLE_ACTORS.items():
+        assert can(session_factory, actor, "daily_backup"), role
+        path = backup.backup(session_factory, actor=actor, daily=True)
+        assert path.parent == folder
+        entry = audit.report(session_factory, user=actor)[-1]
+        assert (entry.action, entry.summary) == ("backup", f"daily backup written: {path.name}")
+    assert len(backup.list_backups(folder, db_path.stem)) == len(ROLE_ACTORS)
+    for role in ("clinician", "assistant"):
+        with pytest.raises(PermissionDeniedError, match=refusal(role, "backup")):
+            backup.backup(session_factory, to_dir=tmp_path / "usb", actor=ROLE_ACTORS[role])
+    assert not (tmp_path / "usb").exists()

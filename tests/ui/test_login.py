@@ -53,6 +53,13 @@ def _error(dialog: Any, key: str) -> str:
     return dialog.rows.error_text(key)
 
 
+def _press(qtbot: Any, dialog: Any, button: Any) -> None:
+    """Click, then wait for the answer from the worker thread (the password check)."""
+    button.click()
+    qtbot.waitUntil(lambda: not dialog.checking if isinstance(dialog, LoginDialog)
+                    else not dialog.busy, timeout=10_000)
+
+
 def _audit(sf: SessionFactory, action: str) -> list[AuditEntry]:
     with transaction(sf) as session:
         return list(session.scalars(select(AuditEntry).where(AuditEntry.action == action)))
@@ -75,21 +82,26 @@ def test_setup_dialog_shows_errors_beside_fields_and_keeps_what_was_typed(
     assert _error(dialog, "username") == ""
     _type(qtbot, dialog, "Password again", SECRET)
     dialog.setup_button.click()
+    assert not dialog.setup_button.isEnabled()  # checked on a worker thread meanwhile
+    assert dialog.status_label.text() == "Setting up the clinic…"
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert "lowercase letters" in _error(dialog, "username")
+    assert dialog.setup_button.isEnabled() and dialog.status_label.isHidden()
     assert _error(dialog, "password_again") == ""
     assert find(dialog, "User name").text() == "Pat Morgan"  # type: ignore[attr-defined]
     assert find(dialog, "Password").text() == SECRET  # type: ignore[attr-defined]
     _type(qtbot, dialog, "User name", "pat.morgan")
     _type(qtbot, dialog, "Password", "short one")
     _type(qtbot, dialog, "Password again", "short one")
-    dialog.setup_button.click()
+    _press(qtbot, dialog, dialog.setup_button)
     assert "at least 10 characters" in _error(dialog, "password")
     assert accounts.needs_setup(fresh) and dialog.result() == 0
     _type(qtbot, dialog, "Password", SECRET)
     _type(qtbot, dialog, "Password again", SECRET)
-    dialog.setup_button.click()
+    _press(qtbot, dialog, dialog.setup_button)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.account is not None and dialog.account.role == "administrator"
+    assert find(dialog, "Password").text() == ""  # type: ignore[attr-defined]
     assert not accounts.needs_setup(fresh)
     assert get_settings(fresh).name == "Hill Running PT"
     assert [e.actor for e in _audit(fresh, "login")] == ["pat.morgan"]
@@ -112,18 +124,27 @@ def test_login_dialog_errors_and_the_wait_after_failures(
     for attempt in range(3):
         _type(qtbot, dialog, "Password", f"wrong guess {attempt}")
         qtbot.keyClick(find(dialog, "Password"), Qt.Key.Key_Return)
+        # Checked on a worker thread: "Signing in…", the button off, the typed text kept.
+        assert dialog.checking and not dialog.sign_in_button.isEnabled()
+        assert dialog.status_label.text() == "Signing in…" and dialog.status_label.isVisible()
+        assert find(dialog, "Password").text() == f"wrong guess {attempt}"  # type: ignore[attr-defined]
+        qtbot.waitUntil(lambda: not dialog.checking, timeout=10_000)
         assert _error(dialog, "password") == "The user name or password is not right."
         assert find(dialog, "Password").text() == ""  # type: ignore[attr-defined]
         assert find(dialog, "User name").text() == ACTOR  # type: ignore[attr-defined]
+        assert not dialog.status_label.isVisible()
     # Third failure in a row: one second before the next try, shown and enforced.
     assert dialog.wait_label.isVisible() and "1 second" in dialog.wait_label.text()
     assert not dialog.sign_in_button.isEnabled()
+    _type(qtbot, dialog, "Password", PASSWORD)
+    dialog.submit()  # Enter during the wait does nothing either
+    assert not dialog.checking
     qtbot.waitUntil(dialog.sign_in_button.isEnabled, timeout=3000)
     assert not dialog.wait_label.isVisible()
-    _type(qtbot, dialog, "Password", PASSWORD)
-    dialog.sign_in_button.click()
+    _press(qtbot, dialog, dialog.sign_in_button)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert dialog.account is not None and dialog.account.username == ACTOR
+    assert find(dialog, "Password").text() == ""  # type: ignore[attr-defined]
     assert len(_audit(session_factory, "failed_login")) == 3
     assert len(_audit(session_factory, "login")) == 1
 
@@ -138,8 +159,7 @@ def test_app_shows_setup_first_and_no_patient_before_anyone_signs_in(
     started = ui_app.launch(str(db))
     qtbot.addWidget(started.window)
     try:
-        qtbot.waitUntil(lambda: started.sign_in is not None and started.sign_in.dialog
-                        is not None, timeout=30_000)
+        qtbot.waitUntil(lambda: isinstance(started.sign_in.dialog, SetupDialog), timeout=30_000)
         dialog = started.sign_in.dialog
         assert isinstance(dialog, SetupDialog) and dialog.isVisible()
         assert started.window.model is None  # the patient list stays empty until signed in
@@ -171,11 +191,11 @@ def test_app_asks_for_the_password_on_every_later_start(qtbot: Any, tmp_path: Pa
     started = ui_app.launch(str(db), credentials=(ACTOR, "not my password"))
     qtbot.addWidget(started.window)
     try:
-        qtbot.waitUntil(lambda: started.sign_in is not None and started.sign_in.dialog
-                        is not None, timeout=30_000)
         dialog = started.sign_in.dialog
-        assert isinstance(dialog, LoginDialog)
+        assert isinstance(dialog, LoginDialog) and dialog.isVisible()
+        qtbot.waitUntil(lambda: bool(_error(dialog, "password")), timeout=30_000)
         assert "not right" in _error(dialog, "password")  # the refused pair is explained
+        assert find(dialog, "User name").text() == ACTOR  # type: ignore[attr-defined]
         assert started.window.model is None
         _type(qtbot, dialog, "Password", PASSWORD)
         with qtbot.waitSignal(started.loader.ready, timeout=10_000):
@@ -248,7 +268,12 @@ def test_inactivity_locks_and_unlocking_resumes_exactly_where_the_clinician_was(
     # A wrong password is refused next to the field; the right one unlocks.
     qtbot.keyClicks(overlay.password, "wrong password")
     qtbot.keyClick(overlay.password, Qt.Key.Key_Return)
+    assert lock.checking and overlay.unlock_button is not None  # scrypt: off the UI thread
+    assert not overlay.unlock_button.isEnabled() and overlay.unlock_button.text() == "Checking…"
+    assert overlay.password.text() == ""  # never left lying in the widget
+    qtbot.waitUntil(lambda: not lock.checking, timeout=10_000)
     assert lock.is_locked and "not right" in overlay.error_text()
+    assert overlay.unlock_button.isEnabled()
     with qtbot.waitSignal(lock.unlocked, timeout=5000):
         qtbot.keyClicks(overlay.password, PASSWORD)
         qtbot.keyClick(overlay.password, Qt.Key.Key_Return)

@@ -210,12 +210,11 @@ def test_edit_conflict_keeps_the_form(qtbot, ctx: AppContext, session_factory: S
     qtbot.addWidget(dialog)
     update_patient(session_factory, actor=COLLEAGUE, patient_id=pid, data=PatientInput(
         mrn="PT-1", first_name="Alex", last_name="Other", date_of_birth=date(1990, 4, 2)))
-    warnings: list[str] = []
-    monkeypatch.setattr("ptdesk.ui.patient_dialog.QMessageBox.warning",
-                        lambda _parent, _title, text: warnings.append(text))
     type_into(dialog, {"Last name": "Mine"})
     click_save(dialog)
     assert dialog.result() == 0
-    assert warnings and "changed by someone else" in warnings[0]
+    # The conflict dialog (tests/ui/test_conflict_dialog.py) explains it; the form stays.
+    assert "someone else changed this patient" in dialog.summary_label.text()
+    assert dialog.conflicts.dialog is not None and dialog.conflicts.dialog.isVisible()
     assert field(dialog, "Last name").text() == "Mine"  # type: ignore[attr-defined]
     assert get_patient(session_factory, actor=ACTOR, patient_id=pid).last_name == "Other"

@@ -2,30 +2,34 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QMessageBox, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
 from ptdesk.services.evaluations import (
     VisitSummary,
-    carry_forward,
     list_visits,
     load_evaluation,
     save_evaluation,
 )
+from ptdesk.ui.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.evaluation.assessment_section import AssessmentSection
-from ptdesk.ui.evaluation.draft_store import EvaluationDrafts
+from ptdesk.ui.evaluation.carry_forward import fill_objective, previous_measurements
+from ptdesk.ui.evaluation.draft_store import EvaluationDrafts, form_key
 from ptdesk.ui.evaluation.gait_section import GaitSection
 from ptdesk.ui.evaluation.knee_section import KneeSection
+from ptdesk.ui.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.evaluation.section import EvaluationSection
 from ptdesk.ui.evaluation.signing_panel import SigningPanel
 from ptdesk.ui.evaluation.strength_grid import StrengthGrid
@@ -34,13 +38,8 @@ from ptdesk.ui.evaluation.visit_header import VisitHeader
 
 AUTOSAVE_MS = 2000
 SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
-CONFLICT_NOTE = (
-    "Not saved: someone else saved this visit since you opened it. Your entries are still "
-    "here and kept as a draft. Note what you changed, reopen the visit to see their version, "
-    "then enter your changes again."
-)
-# Sections whose values carry forward to a follow-up (measurements, not today's story).
-OBJECTIVE_SECTIONS = ("knee", "ankle", "strength", "gait")
+CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. Your entries "
+                 "are still here and kept as a draft.")
 SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
                   "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
 
@@ -53,6 +52,7 @@ class EvaluationTab(QWidget):
         self._patient_id: int | None = None
         self._visit: VisitSummary | None = None
         self._version: int | None = None
+        self._started_from: dict[str, str] | None = None  # saved text as opened (conflicts)
         self._dirty = False
         self._loading = False
         self._units = "mi"
@@ -80,7 +80,12 @@ class EvaluationTab(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        # After "Reload their version" the kept copy replaces the plain draft (discard_changes).
+        self.conflicts = ConflictFlow(ctx, self, "visit note", reload=self.discard_changes,
+                                      restore=self._on_conflict_restore,
+                                      has_changes=self.has_unsaved_changes)
         layout.addWidget(self.header)
+        layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
         self._autosave = QTimer(self)
         self._autosave.setSingleShot(True)
@@ -132,10 +137,10 @@ class EvaluationTab(QWidget):
         if self._visit.status == "signed":
             self.header.show_error(SIGNED_NOTE)
             return False
-        self._clear_errors()
+        clear_refusal(self.header, self.sections.values())
         problems = [p for section in self.sections.values() for p in section.check_fields()]
         if problems:
-            self._refuse(problems)
+            show_refusal(self.header, self.sections.values(), self.scroll, problems)
             return False
         try:
             evaluation = self.build_evaluation()
@@ -144,11 +149,13 @@ class EvaluationTab(QWidget):
                 self.ctx.session_factory, actor=self.ctx.actor, visit_id=self._visit.id,
                 evaluation=evaluation, expected_version=self._version)
         except ValidationError as exc:
-            self._refuse([exc])
+            show_refusal(self.header, self.sections.values(), self.scroll, [exc])
             return False
-        except ConflictError:
+        except ConflictError as exc:
             self.header.show_error(CONFLICT_NOTE)
             self.flush_draft(force=True)
+            self.conflicts.show_conflict(exc, self._started_from, form=self._raw_payload(),
+                                         title=f"Evaluation {self._visit.visit_date:%Y-%m-%d}")
             return False
         except RecordLockedError:
             self.header.show_error(SIGNED_NOTE)
@@ -157,6 +164,7 @@ class EvaluationTab(QWidget):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit, self._version, self._dirty = summary, summary.version, False
+        self._started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
         self._autosave.stop()
         self._drafts.discard(summary.id)
@@ -186,6 +194,16 @@ class EvaluationTab(QWidget):
         self._dirty = False
         self._open(self._visit.id, offer_draft=False)
 
+    def reload(self, offer_draft: bool = False) -> None:
+        """The open visit as saved now; edits are dropped (the chart flushes a draft first)."""
+        self._autosave.stop()
+        self._dirty = False
+        if self._patient_id is None or self._visit is None:
+            self.set_patient(self._patient_id)  # a first visit may have been started elsewhere
+            return
+        self._load_patient_context(self._patient_id)
+        self._open(self._visit.id, offer_draft=offer_draft)
+
     # ---- visits ------------------------------------------------------------------------
 
     def open_visit(self, visit_id: int) -> None:
@@ -206,7 +224,9 @@ class EvaluationTab(QWidget):
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
         self._visit, self._version = summary, summary.version
+        self._started_from = evaluation_fields(evaluation)
         self._fill(evaluation)
+        self.conflicts.set_form(form_key(summary.id), summary.patient_id)
         self.header.select_visit(summary)
         signed = summary.status == "signed"
         self._set_read_only(signed)
@@ -227,17 +247,25 @@ class EvaluationTab(QWidget):
             return
         if restored is None:
             return
+        self._set_raw(restored.sections)
+        # Saving checks against the version the draft was typed on, so a newer save by
+        # someone else is reported as a conflict instead of silently overwritten.
+        if restored.version is not None and restored.version != self._version:
+            self._version, self._started_from = restored.version, None  # start unknown
+        self.ctx.signals.status_message.emit("Unsaved changes restored.")
+
+    def _set_raw(self, sections: dict[str, Any]) -> None:
+        """Typed texts back into every section (a draft or a kept copy); the form is edited."""
         self._loading = True
         try:
             for name, section in self.sections.items():
-                section.set_raw(restored.sections.get(name, {}))
+                section.set_raw(sections.get(name, {}))
         finally:
             self._loading = False
-        # Saving checks against the version the draft was typed on, so a newer save by
-        # someone else is reported as a conflict instead of silently overwritten.
-        self._version = restored.version if restored.version is not None else self._version
         self._dirty = True
-        self.ctx.signals.status_message.emit("Unsaved changes restored.")
+
+    def _raw_payload(self) -> str:
+        return json.dumps({"sections": {name: s.raw() for name, s in self.sections.items()}})
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
@@ -267,6 +295,21 @@ class EvaluationTab(QWidget):
             self.ctx.signals.data_changed.emit("visits", self._visit.patient_id)
         self.ctx.signals.status_message.emit("Note signed.")
 
+    def _on_conflict_restore(self, form: str) -> bool:
+        """Put the kept text back over the version now shown; saving it replaces that one."""
+        try:
+            sections = json.loads(form)["sections"]
+        except (ValueError, KeyError, TypeError):
+            sections = None
+        if self._visit is None or self._visit.status == "signed" or sections is None:
+            self.header.show_error("Your kept text cannot go back into this note (it is signed "
+                                   "or the copy is unreadable); use Copy my text instead.")
+            return False
+        self._set_raw(sections)
+        self.header.show_error("")
+        self.flush_draft()
+        return True
+
     def _on_header_visit_chosen(self, visit_id: int) -> None:
         self.open_visit(visit_id)
 
@@ -281,21 +324,15 @@ class EvaluationTab(QWidget):
         visit = self._visit
         if visit is None or visit.status == "signed":
             return
-        if self._has_objective_input() and QMessageBox.question(
-            self, "Carry forward",
-            "Replace the knee, ankle, strength and gait entries with the last visit's values?",
-        ) != QMessageBox.StandardButton.Yes:
+        previous = previous_measurements(self, self.ctx, visit, self.sections)
+        if previous is None:
             return
-        previous = carry_forward(self.ctx.session_factory, actor=self.ctx.actor,
-                                 patient_id=visit.patient_id, before_visit_id=visit.id)
         if previous == ev.Evaluation():
             self.header.show_error("There is no earlier visit to carry forward from.")
             return
         self._loading = True
         try:
-            for name in OBJECTIVE_SECTIONS:
-                self.sections[name].clear()
-                self.sections[name].load(previous)
+            fill_objective(self.sections, previous)
         finally:
             self._loading = False
         self._on_section_edited()
@@ -344,22 +381,14 @@ class EvaluationTab(QWidget):
             self._loading = False
         self._dirty = False
 
-    def _has_objective_input(self) -> bool:
-        for name in OBJECTIVE_SECTIONS:
-            try:
-                parts = self.sections[name].to_domain()
-            except ValidationError:
-                return True  # text that does not parse is still the clinician's input
-            if any(parts.values()):
-                return True
-        return False
-
     def _set_read_only(self, read_only: bool) -> None:
         for section in self.sections.values():
             section.set_read_only(read_only)
 
     def _show_no_visit(self, message: str) -> None:
         self._visit, self._version, self._dirty = None, None, False
+        self._started_from = None
+        self.conflicts.set_form(None, None)
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
@@ -367,27 +396,4 @@ class EvaluationTab(QWidget):
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
         self.signing.show_visit(None)
-
-    def _clear_errors(self) -> None:
-        self.header.show_error("")
-        for section in self.sections.values():
-            section.clear_errors()
-
-    def _refuse(self, problems: list[ValidationError]) -> None:
-        """Show each problem by its field and say, at the top, why nothing was saved."""
-        unplaced = []
-        for problem in problems:
-            if not any(s.show_error(problem.field, problem.message)
-                       for s in self.sections.values()):
-                unplaced.append(problem.message)
-        count = len(problems)
-        summary = (f"Not saved: {count} field{'s' if count != 1 else ''} need"
-                   f"{'' if count != 1 else 's'} attention (see the red notes).")
-        self.header.show_error(" ".join([summary, *unplaced]))
-        for section in self.sections.values():
-            widget = section.focus_widget(problems[0].field)
-            if widget is not None:
-                self.scroll.ensureWidgetVisible(widget)
-                widget.setFocus(Qt.FocusReason.OtherFocusReason)
-                break
 

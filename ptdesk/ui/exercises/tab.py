@@ -21,12 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.episodes import active_episode
-from ptdesk.services.errors import ServiceError
+from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.exercises import ExerciseInfo
-from ptdesk.services.prescriptions import DosedItem, prescription_history, save_prescription
+from ptdesk.services.prescriptions import (
+    DosedItem,
+    info_fields,
+    prescription_history,
+    save_prescription,
+)
+from ptdesk.ui.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.draft_prompt import offer_draft
@@ -57,6 +64,13 @@ class ExercisesTab(QWidget):
         self._patient_id: int | None = None
         self._dirty = False
         self._loading = False
+        # The saved version the editor started from: a save replaces only that version.
+        self._based_on = STARTED_EMPTY
+        self._started_from: dict[str, str] | None = {}
+        self.conflicts = ConflictFlow(ctx, self, "exercise programme",
+                                      reload=self._on_conflict_reload,
+                                      restore=self._on_conflict_restore,
+                                      has_changes=self.has_unsaved_changes)
         self.library = LibraryPanel(ctx)
         self.editor = PrescriptionPanel(ctx)
         self.preview = ExercisePreview(ctx)
@@ -139,6 +153,7 @@ class ExercisesTab(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 900])
         layout = QVBoxLayout(self)
+        layout.addWidget(self.conflicts.bar)
         layout.addWidget(splitter)
 
     def _connect_signals(self) -> None:
@@ -185,10 +200,18 @@ class ExercisesTab(QWidget):
             saved = save_prescription(
                 sf, actor=self._ctx.actor, patient_id=self._patient_id,
                 items=self.editor.model.items(), effective_date=self.effective.date().toPython(),
-                note=self.note.text(), episode_id=episode.id if episode else None)
+                note=self.note.text(), episode_id=episode.id if episode else None,
+                based_on_id=self._based_on)
         except ValidationError as exc:
             self.editor.show_save_error(exc)
             self.state.setText("Not saved yet — see the message above the buttons.")
+            return False
+        except ConflictError as exc:
+            self.state.setText("Not saved: someone else saved a newer version. Your list is "
+                               "still here.")
+            self.flush_draft()
+            self.conflicts.show_conflict(exc, self._started_from, form=self._payload(),
+                                         title="Exercise programme")
             return False
         except ServiceError as exc:
             QMessageBox.warning(self, "Save prescription", str(exc))
@@ -209,6 +232,19 @@ class ExercisesTab(QWidget):
                    payload=self._payload(), patient_id=self._patient_id,
                    label="Exercise prescription")
 
+    def reload(self, offer_draft: bool = False) -> None:
+        """Show the prescription as saved now (another workstation saved); edits are dropped.
+
+        The chart calls flush_draft() first to keep them; `offer_draft` offers them back.
+        """
+        row = max(self.editor.view.currentIndex().row(), 0)
+        if offer_draft:
+            self.set_patient(self._patient_id)
+        else:
+            self._autosave.stop()
+            self._load_saved()
+        self.editor.view.select_row(min(row, self.editor.model.rowCount() - 1))
+
     # --- loading and drafts --------------------------------------------------------------
     def _form_key(self) -> str:
         return f"prescription:patient:{self._patient_id}"
@@ -219,6 +255,9 @@ class ExercisesTab(QWidget):
         versions = (prescription_history(self._ctx.session_factory, self._patient_id)
                     if self._patient_id is not None else [])
         active = next((v for v in versions if v.status == "active"), None)
+        self._based_on = active.id if active else STARTED_EMPTY
+        self._started_from = info_fields(active)
+        self.conflicts.set_form(self._form_key() if self._patient_id else None, self._patient_id)
         self.history_model.set_versions(versions)
         self.editor.model.set_items(list(active.items) if active else [])
         self.effective.setDate(QDate(date.today()))
@@ -238,15 +277,19 @@ class ExercisesTab(QWidget):
         return json.dumps({
             "items": [asdict(item) for item in self.editor.model.items()],
             "effective_date": self.effective.date().toPython().isoformat(),
-            "note": self.note.text(),
+            "note": self.note.text(), "based_on_id": self._based_on,
         })
 
-    def _restore(self, payload: str) -> None:
+    def _restore(self, payload: str, *, adopt_base: bool = True) -> bool:
         try:
             data = json.loads(payload)
             items = [DosedItem(**item) for item in data.get("items", [])]
-        except (ValueError, TypeError):
-            return  # a draft from an older version of the form: nothing safe to restore
+        except (ValueError, TypeError, AttributeError):
+            return False  # a draft from an older version of the form: nothing safe to restore
+        base = data.get("based_on_id")
+        if adopt_base and isinstance(base, int) and base != self._based_on:
+            # A draft typed on an older version: saving it must not replace the newer one.
+            self._based_on, self._started_from = base, None
         self._loading = True
         self.editor.model.set_items(items)
         if data.get("effective_date"):
@@ -255,6 +298,17 @@ class ExercisesTab(QWidget):
         self.editor.view.select_row(0)
         self._loading = False
         self._mark_dirty()
+        return True
+
+    def _on_conflict_reload(self) -> None:
+        """Their version in the editor; the user's list is kept as a copy (ConflictFlow)."""
+        self._autosave.stop()
+        discard_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key())
+        self._load_saved()
+
+    def _on_conflict_restore(self, form: str) -> bool:
+        # Put back over the version now shown, so saving it replaces that one knowingly.
+        return self._restore(form, adopt_base=False)
 
     def _mark_dirty(self) -> None:
         self._dirty = True

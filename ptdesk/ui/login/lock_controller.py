@@ -10,15 +10,18 @@ from __future__ import annotations
 
 import contextlib
 import weakref
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
+from ptdesk.db.engine import SessionFactory
 from ptdesk.services.accounts import WRONG, authenticate, get_account, record_lock
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import LoginRefusedError, ServiceError
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.login.background import BackgroundCall
 from ptdesk.ui.login.lock_overlay import LockOverlay
 
 _T = QEvent.Type
@@ -27,6 +30,21 @@ ACTIVITY = frozenset({_T.KeyPress, _T.MouseButtonPress, _T.MouseMove, _T.Wheel,
 BLOCKED = frozenset({_T.KeyPress, _T.KeyRelease, _T.ShortcutOverride, _T.Shortcut,
                      _T.MouseButtonPress, _T.MouseButtonRelease, _T.MouseButtonDblClick,
                      _T.Wheel, _T.ContextMenu, _T.Drop, _T.TouchBegin, _T.TabletPress})
+UNLOCK_FAILED = "PT Desk could not check the password. Try again."
+
+
+def check_unlock(session_factory: SessionFactory, actor: str,
+                 password: str) -> tuple[str, float] | None:
+    """None when `actor`'s password is right, else the message and the wait before a retry."""
+    try:
+        authenticate(session_factory, actor, password, summary="unlocked the screen")
+    except LoginRefusedError as exc:
+        # There is no user name to get wrong here: only the password.
+        return ("That password is not right." if str(exc) == WRONG else str(exc),
+                exc.retry_after)
+    except ServiceError as exc:
+        return str(exc), 0.0
+    return None
 
 
 class LockController(QObject):
@@ -49,6 +67,7 @@ class LockController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms if idle_ms is not None else self.clinic_idle_ms())
+        self._check = BackgroundCall(self, name="ptdesk-unlock")
         self._connect_signals()
         app = QApplication.instance()
         assert app is not None
@@ -57,6 +76,7 @@ class LockController(QObject):
 
     def _connect_signals(self) -> None:
         self.timer.timeout.connect(self._on_timer_timeout)
+        self._check.finished.connect(self._on_check_finished)
 
     def clinic_idle_ms(self) -> int:
         return get_settings(self.ctx.session_factory).lock_minutes * 60_000
@@ -94,13 +114,14 @@ class LockController(QObject):
         self.locked.emit()
 
     def _cover(self, top: QWidget, *, interactive: bool) -> None:
+        self.overlays = [o for o in self.overlays if _alive(o)]  # a covered dialog went away
         if any(o.parentWidget() is top for o in self.overlays):
             return
         overlay = LockOverlay(top, who=self.who, interactive=interactive)
         self.overlays.append(overlay)
         if interactive:
             self.overlay = overlay
-            overlay.unlock_requested.connect(self.unlock)
+            overlay.unlock_requested.connect(self.request_unlock)
             overlay.destroyed.connect(self._on_overlay_destroyed)
         overlay.cover()
 
@@ -136,20 +157,44 @@ class LockController(QObject):
     # ---- unlocking ----------------------------------------------------------------------
 
     def unlock(self, password: str) -> bool:
-        """True when the signed-in user's password is right; the windows are as they were."""
+        """True when the signed-in user's password is right; the windows are as they were.
+
+        This checks on the calling thread (scripts, tests); the overlay's Unlock button
+        goes through `request_unlock`, which keeps the UI thread free meanwhile.
+        """
         if not self._is_locked:
             return True
-        try:
-            authenticate(self.ctx.session_factory, self.ctx.actor, password,
-                         summary="unlocked the screen")
-        except LoginRefusedError as exc:
-            # There is no user name to get wrong here: only the password.
-            message = "That password is not right." if str(exc) == WRONG else str(exc)
-            self._refused(message, exc.retry_after)
-            return False
-        except ServiceError as exc:
-            self._refused(str(exc), 0)
-            return False
+        refusal = check_unlock(self.ctx.session_factory, self.ctx.actor, password)
+        self._apply(refusal)
+        return refusal is None
+
+    def request_unlock(self, password: str) -> None:
+        """Check the password on a worker thread (scrypt, ~0.3 s); `unlocked` follows if right."""
+        if not self._is_locked or self._check.busy:
+            return
+        if self.overlay is not None:
+            self.overlay.set_checking(True)
+        sf, actor = self.ctx.session_factory, self.ctx.actor
+        self._check.start(lambda: check_unlock(sf, actor, password))
+
+    @property
+    def checking(self) -> bool:
+        return self._check.busy
+
+    def _on_check_finished(self, refusal: Any, error: BaseException | None) -> None:
+        if self.overlay is not None and _alive(self.overlay):
+            self.overlay.set_checking(False)
+        if not self._is_locked:
+            return
+        if error is not None:  # not a refusal: the database failed under the check
+            self._refused(UNLOCK_FAILED, 0)
+            return
+        self._apply(refusal)
+
+    def _apply(self, refusal: tuple[str, float] | None) -> None:
+        if refusal is not None:
+            self._refused(*refusal)
+            return
         self._is_locked = False
         for overlay in self.overlays:
             if _alive(overlay):
@@ -161,7 +206,6 @@ class LockController(QObject):
         self._restore_focus()
         self.timer.start()
         self.unlocked.emit()
-        return True
 
     def _refused(self, message: str, retry_after: float) -> None:
         overlay = self.overlay

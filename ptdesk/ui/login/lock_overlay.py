@@ -36,6 +36,8 @@ class LockOverlay(QWidget):
         self.setAutoFillBackground(True)  # the palette's Window colour, opaque, light or dark
         self.setBackgroundRole(QPalette.ColorRole.Window)
         self.interactive = interactive
+        self._waiting = False
+        self._checking = False
         compact = parent.width() < 560 or parent.height() < 360
         icon = QLabel(self)
         icon.setPixmap(self.style().standardIcon(
@@ -129,8 +131,21 @@ class LockOverlay(QWidget):
         return self.rows.error_text("password") if self.rows is not None else ""
 
     def set_waiting(self, waiting: bool) -> None:
+        """Unlock is refused for a while after wrong passwords."""
+        self._waiting = waiting
+        self._update_button()
+
+    def set_checking(self, checking: bool) -> None:
+        """The password is being checked (on a worker thread); a second press does nothing."""
+        self._checking = checking
+        if checking:
+            self.show_error("")
+        self._update_button()
+
+    def _update_button(self) -> None:
         if self.unlock_button is not None:
-            self.unlock_button.setEnabled(not waiting)
+            self.unlock_button.setEnabled(not (self._waiting or self._checking))
+            self.unlock_button.setText("Checking…" if self._checking else "&Unlock")
 
     def _on_unlock_button_clicked(self) -> None:
         if self.password is None or (self.unlock_button and not self.unlock_button.isEnabled()):

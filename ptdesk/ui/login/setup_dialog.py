@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication
+from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -14,16 +16,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.accounts import Account, authenticate, setup_clinic
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.passwords import MIN_LENGTH
+from ptdesk.ui.login.background import BackgroundCall
 from ptdesk.ui.login.form_rows import FormRows, password_edit
+
+if TYPE_CHECKING:
+    from ptdesk.db.engine import SessionFactory
+    from ptdesk.services.accounts import Account
 
 # The service names fields after its arguments; the form after what the user sees.
 _ALIASES = {"admin_username": "username", "admin_display_name": "display_name",
             "display_name": "display_name", "clinic_name": "clinic_name"}
+SETTING_UP = "Setting up the clinic…"
+SETUP_FAILED = ("PT Desk could not set up the clinic. Try again; if it keeps happening, "
+                "check that the database folder can be written to.")
+
+
+def set_up_clinic(session_factory: SessionFactory, *, clinic_name: str, username: str,
+                  display_name: str, password: str) -> Account:
+    """Create the clinic and its administrator, then sign in (worker thread: two scrypt runs)."""
+    from ptdesk.services.accounts import authenticate, setup_clinic
+
+    created = setup_clinic(session_factory, clinic_name=clinic_name, admin_username=username,
+                           admin_display_name=display_name, password=password)
+    # Signing in right away records the session start like every later one.
+    return authenticate(session_factory, created.username, password,
+                        summary="signed in after setting up the clinic")
 
 
 class SetupDialog(QDialog):
@@ -35,6 +55,8 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up PT Desk")
         self._sf = session_factory
         self.account: Account | None = None
+        self._work = BackgroundCall(self, name="ptdesk-setup")
+        self._closed = False
         heading = QLabel("Welcome to PT Desk", self)
         font = QFont(heading.font())
         font.setPointSizeF(font.pointSizeF() * 1.4)
@@ -58,6 +80,9 @@ class SetupDialog(QDialog):
                                       "is easy to remember and hard to guess.")
         self.password_again = self.rows.add("password_again", "Password again",
                                             password_edit(self))
+        self.status_label = QLabel(self)
+        self.status_label.setObjectName("setupStatus")
+        self.status_label.hide()
         self.buttons = QDialogButtonBox(self)
         self.setup_button = self.buttons.addButton("Set &up",
                                                    QDialogButtonBox.ButtonRole.AcceptRole)
@@ -69,6 +94,7 @@ class SetupDialog(QDialog):
         layout.addWidget(heading)
         layout.addWidget(intro)
         layout.addLayout(form)
+        layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self._connect_signals()
         self.setMinimumWidth(560)
@@ -77,6 +103,14 @@ class SetupDialog(QDialog):
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        self._work.finished.connect(self._on_work_finished)
+
+    @property
+    def busy(self) -> bool:
+        return self._work.busy
+
+    def join(self, timeout: float | None = None) -> None:
+        self._work.join(timeout)
 
     def line(self, key: str) -> QLineEdit:
         widget = self.rows.fields[key]
@@ -84,27 +118,56 @@ class SetupDialog(QDialog):
         return widget
 
     def _on_buttons_accepted(self) -> None:
+        if self.busy:
+            return
         self.rows.clear()
         if self.line("password").text() != self.line("password_again").text():
             self.rows.set_error("password_again", "The two passwords are not the same.")
             self.line("password_again").setFocus()
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # hashing takes a moment
-        try:
-            created = setup_clinic(
-                self._sf, clinic_name=self.line("clinic_name").text(),
-                admin_username=self.line("username").text(),
-                admin_display_name=self.line("display_name").text(),
-                password=self.line("password").text())
-            # Signing in right away records the session start like every later one.
-            self.account = authenticate(self._sf, created.username, self.line("password").text(),
-                                        summary="signed in after setting up the clinic")
-        except ValidationError as exc:
-            self.rows.show_validation(exc, "clinic_name", _ALIASES)
+        sf = self._sf
+        values = {"clinic_name": self.line("clinic_name").text(),
+                  "username": self.line("username").text(),
+                  "display_name": self.line("display_name").text(),
+                  "password": self.line("password").text()}
+        self._set_busy(True)
+        self._work.start(lambda: set_up_clinic(sf, **values))
+
+    def _set_busy(self, busy: bool) -> None:
+        # Hashing the new password and signing in take a moment; the typed text stays.
+        self.status_label.setText(SETTING_UP)
+        self.status_label.setVisible(busy)
+        self.setup_button.setEnabled(not busy)
+        for widget in self.rows.fields.values():
+            if isinstance(widget, QLineEdit):
+                widget.setReadOnly(busy)
+        if busy:
+            self.setCursor(Qt.CursorShape.BusyCursor)
+        else:
+            self.unsetCursor()
+
+    def _on_work_finished(self, result: Any, error: BaseException | None) -> None:
+        if self._closed:
+            return  # quit meanwhile (a finished setup stays; nobody is signed in)
+        self._set_busy(False)
+        if isinstance(error, ValidationError):
+            self.rows.show_validation(error, "clinic_name", _ALIASES)
             return
-        except ServiceError as exc:  # set up meanwhile from another workstation
-            self.rows.set_error("clinic_name", str(exc))
+        if isinstance(error, ServiceError):  # set up meanwhile from another workstation
+            self.rows.set_error("clinic_name", str(error))
             return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
+        if error is not None:
+            self.rows.set_error("clinic_name", SETUP_FAILED)
+            return
+        self.account = result
+        for key in ("password", "password_again"):
+            self.line(key).clear()  # nothing sensitive stays behind in the widgets
         self.accept()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        self._closed = False
+        super().showEvent(event)
+
+    def done(self, result: int) -> None:
+        self._closed = True
+        super().done(result)

@@ -1,16 +1,18 @@
-"""Before any chart shows: the setup dialog on first start, else the sign-in dialog."""
+"""Before any chart shows: the sign-in prompt at once, or the setup dialog on a new clinic."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDialog, QLabel, QMainWindow, QWidget
 
-from ptdesk.db.engine import SessionFactory
-from ptdesk.services.accounts import authenticate, needs_setup
-from ptdesk.services.clinic import get_settings
-from ptdesk.services.errors import LoginRefusedError
+from ptdesk.ui.login.background import BackgroundCall
 from ptdesk.ui.login.login_dialog import LoginDialog
-from ptdesk.ui.login.setup_dialog import SetupDialog
+
+# No SQLAlchemy here: the prompt is built and shown while the database still opens.
+if TYPE_CHECKING:
+    from ptdesk.db.engine import SessionFactory
 
 
 def show_waiting(window: QWidget) -> None:
@@ -23,47 +25,88 @@ def show_waiting(window: QWidget) -> None:
 
 
 class SignInFlow(QObject):
-    """Shows the right dialog over `window` (window-modal, never blocking the event loop).
+    """The sign-in prompt over `window` (window-modal, never blocking the event loop).
 
-    `credentials` (user name, password) sign in without the dialog, for tests and
-    benchmarks; a refused pair falls back to the dialog with the reason shown.
+    `start` shows it straight away, before the database is open; `database_opened`
+    then fills in the clinic's name and lets a sign-in already asked for go ahead, or
+    swaps the prompt for the setup dialog when the clinic has no accounts yet.
+    `credentials` (user name, password) are typed in and submitted for the user
+    (tests, benchmarks); a refused pair leaves the prompt with the reason shown.
     """
 
     signed_in = Signal(str)  # the user name
     cancelled = Signal()
 
-    def __init__(self, window: QWidget, session_factory: SessionFactory, *,
-                 credentials: tuple[str, str] | None = None) -> None:
+    def __init__(self, window: QWidget, *, credentials: tuple[str, str] | None = None) -> None:
         super().__init__(window)
         self.window = window
-        self.session_factory = session_factory
         self.credentials = credentials
+        self.session_factory: SessionFactory | None = None
         self.dialog: QDialog | None = None
 
-    def start(self) -> None:
-        sf = self.session_factory
+    @property
+    def login(self) -> LoginDialog | None:
+        return self.dialog if isinstance(self.dialog, LoginDialog) else None
+
+    def start(self) -> LoginDialog:
         show_waiting(self.window)
-        if needs_setup(sf):
-            self.dialog = SetupDialog(sf, self.window)
+        name = self.credentials[0] if self.credentials else ""
+        login = LoginDialog(None, self.window, username=name)
+        self._show(login)
+        if self.credentials is not None:
+            login.password.setText(self.credentials[1])
+            login.submit()  # waits for the database like a quick typist would
+        return login
+
+    def database_opened(self, session_factory: SessionFactory, *, setup_needed: bool,
+                        clinic_name: str = "") -> None:
+        self.session_factory = session_factory
+        login = self.login
+        if setup_needed:
+            from ptdesk.ui.login.setup_dialog import SetupDialog
+
+            if login is not None:  # whatever was typed there belongs to no account
+                self._drop(login)
+            self._show(SetupDialog(session_factory, self.window))
+        elif login is not None:
+            login.set_database(session_factory, clinic_name)
+
+    def abort(self) -> None:
+        """Close the prompt without cancelling (the database could not be opened)."""
+        if self.dialog is not None:
+            self._drop(self.dialog)
+            self.dialog = None
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait for a password check or setup still running (the app is closing)."""
+        join = getattr(self.dialog, "join", None)
+        if callable(join):
+            join(timeout)
+
+    def _show(self, dialog: QDialog) -> None:
+        self.dialog = dialog
+        dialog.accepted.connect(self._on_dialog_accepted)
+        dialog.rejected.connect(self._on_dialog_rejected)
+        dialog.open()
+
+    def _drop(self, dialog: QDialog) -> None:
+        dialog.accepted.disconnect(self._on_dialog_accepted)
+        dialog.rejected.disconnect(self._on_dialog_rejected)
+        password = getattr(dialog, "password", None)
+        if hasattr(password, "clear"):
+            password.clear()
+        dialog.reject()
+        worker = dialog.findChild(BackgroundCall)
+        if worker is not None and worker.busy:
+            # Deleted once its check has answered: never under a thread still using it.
+            worker.finished.connect(dialog.deleteLater)
         else:
-            error = ""
-            if self.credentials is not None:
-                name, password = self.credentials
-                try:
-                    self.signed_in.emit(authenticate(sf, name, password).username)
-                    return
-                except LoginRefusedError as exc:
-                    error = str(exc)
-            login = LoginDialog(sf, self.window, clinic_name=get_settings(sf).name,
-                                username=self.credentials[0] if self.credentials else "")
-            if error:
-                login.rows.set_error("password", error)
-            self.dialog = login
-        self.dialog.accepted.connect(self._on_dialog_accepted)
-        self.dialog.rejected.connect(self.cancelled)
-        self.dialog.open()
+            dialog.deleteLater()
 
     def _on_dialog_accepted(self) -> None:
         account = getattr(self.dialog, "account", None)
         if account is not None:
             self.signed_in.emit(account.username)
+
+    def _on_dialog_rejected(self) -> None:
+        self.cancelled.emit()

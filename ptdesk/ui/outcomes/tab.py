@@ -129,6 +129,19 @@ class OutcomesTab(QWidget):
         if self._visit is not None:
             self._open_visit(self._visit, offer_drafts=False)
 
+    def reload(self, offer_draft: bool = False) -> None:
+        """Show what is saved now (another workstation saved), on the same visit.
+
+        Edits on screen are dropped: the chart calls flush_draft() first to keep them, and
+        with `offer_draft` they are offered back as usual.
+        """
+        self._autosave.stop()
+        self._dirty.clear()
+        shown = self._visit
+        self._load_visits(keep=shown.id if shown else None)
+        if shown is not None and self._visit is not None and self._visit.id == shown.id:
+            self._open_visit(self._visit, offer_drafts=offer_draft)
+
     # --- saving ----------------------------------------------------------------------------
     def save_measure(self, measure: str) -> bool:
         visit, form, page = self._visit, self.forms[measure], self.pages[measure]

@@ -112,6 +112,10 @@ class ProgressTab(QWidget):
     def flush_draft(self) -> None:
         pass
 
+    def reload(self, offer_draft: bool = False) -> None:
+        """Another workstation saved: read again (nothing here is ever edited)."""
+        self.refresh()
+
     # --- loading and drawing ---------------------------------------------------------------
     def refresh(self) -> None:
         """Read the patient's progress again (drawn now if shown, else when next shown)."""

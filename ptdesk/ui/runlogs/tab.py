@@ -209,6 +209,14 @@ class RunLogTab(QWidget):
         self.form.reset(self.today())
         self.entry_state.setText("")
 
+    # The form is always a new run, never a copy of a saved one, so runs saved elsewhere
+    # can be shown while something is typed (the chart's refresher reads this).
+    reload_keeps_edits = True
+
+    def reload(self, offer_draft: bool = False) -> None:
+        """Show runs and plan weeks saved on another workstation; the run being typed stays."""
+        self._reload()
+
     def _form_key(self) -> str:
         return f"runlog:patient:{self._patient_id}"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -18,21 +18,26 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QSplitter,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
+from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.runplan import Plan, WeekLog, build_plan
+from ptdesk.domain.runplan import WeekLog, build_plan
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.episodes import active_episode
-from ptdesk.services.errors import ServiceError
-from ptdesk.services.runplans import StoredPlan, list_plans, make_active, save_plan
+from ptdesk.services.errors import ConflictError, ServiceError
+from ptdesk.services.runplans import (
+    StoredPlan,
+    list_plans,
+    make_active,
+    save_plan,
+    stored_fields,
+)
+from ptdesk.ui.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.exercises.activation import on_open
 from ptdesk.ui.exercises.draft_prompt import offer_draft
@@ -41,29 +46,10 @@ from ptdesk.ui.printing.print_flow import save_then_print
 from ptdesk.ui.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.runplan.prefill import prefill_from_evaluation
+from ptdesk.ui.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
 from ptdesk.ui.runplan.saved_plans_model import SavedPlansModel
 
 AUTOSAVE_MS = 2000
-
-
-class _PaddedDelegate(QStyledItemDelegate):
-    """Rows that fit their wrapped text get a little air above and below it."""
-
-    def sizeHint(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex,
-                 ) -> QSize:
-        return super().sizeHint(option, index) + QSize(0, 10)
-
-
-def summary_text(plan: Plan, race: dt.date | None) -> str:
-    """One or two sentences a clinician reads at a glance."""
-    if plan.goal_week is not None and plan.goal_date is not None:
-        text = (f"The weekly goal is reached in week {plan.goal_week} "
-                f"(week of {day_text(plan.goal_date)}), {len(plan.weeks)} weeks in all.")
-    else:
-        text = f"The weekly goal is not reached within these {len(plan.weeks)} weeks."
-    if race is not None and plan.race_ready:
-        text += f" That is before the race on {day_text(race)}."
-    return text
 
 
 class RunPlanTab(QWidget):
@@ -76,6 +62,13 @@ class RunPlanTab(QWidget):
         self._dirty = False
         self._history: tuple[WeekLog, ...] = ()
         self._valid = False
+        # The active plan the form started from: a save replaces only that plan.
+        self._based_on = STARTED_EMPTY
+        self._started_from: dict[str, str] | None = {}
+        self.conflicts = ConflictFlow(ctx, self, "return-to-run plan",
+                                      reload=self._on_conflict_reload,
+                                      restore=self._on_conflict_restore,
+                                      has_changes=self.has_unsaved_changes)
         self.form = PlanInputsForm()
         self.table_model = PlanTableModel(self)
         self.table = QTableView()
@@ -89,7 +82,7 @@ class RunPlanTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         # Rows follow the wrapped sessions text whenever the columns change width.
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.setItemDelegate(_PaddedDelegate(self.table))
+        self.table.setItemDelegate(PaddedDelegate(self.table))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(SESSIONS, QHeaderView.ResizeMode.Stretch)
@@ -103,7 +96,7 @@ class RunPlanTab(QWidget):
         self.warnings = QLabel()
         self.warnings.setObjectName("plan_warnings")
         self.warnings.setWordWrap(True)
-        self.warning_frame = self._warning_frame()
+        self.warning_frame = warning_frame(self.warnings, self.style())
         self.stale = QLabel()
         self.stale.setObjectName("preview_state")
         self.stale.setWordWrap(True)
@@ -130,20 +123,6 @@ class RunPlanTab(QWidget):
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
-
-    def _warning_frame(self) -> QFrame:
-        frame = QFrame()
-        frame.setObjectName("warning_frame")
-        # An amber border reads as "attention" on light and dark palettes alike.
-        frame.setStyleSheet("#warning_frame { border: 2px solid #d99a00; border-radius: 4px; }")
-        icon = QLabel()
-        icon.setPixmap(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(24, 24))
-        icon.setAlignment(Qt.AlignmentFlag.AlignTop)
-        row = QHBoxLayout(frame)
-        row.addWidget(icon)
-        row.addWidget(self.warnings, 1)
-        return frame
 
     def _build_layout(self) -> None:
         inputs_box = QGroupBox("Plan inputs")
@@ -187,6 +166,7 @@ class RunPlanTab(QWidget):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([420, 820])
         layout = QVBoxLayout(self)
+        layout.addWidget(self.conflicts.bar)
         layout.addWidget(splitter)
 
     def _connect_signals(self) -> None:
@@ -226,10 +206,18 @@ class RunPlanTab(QWidget):
             episode = active_episode(sf, self._patient_id)
             stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
                                inputs=inputs, rules=rules,
-                               episode_id=episode.id if episode else None)
+                               episode_id=episode.id if episode else None,
+                               based_on_id=self._based_on)
         except ValidationError as exc:
             self.form.show_errors(exc)
             self.state.setText("Not saved: fix the field marked in red.")
+            return False
+        except ConflictError as exc:
+            self.state.setText("Not saved: someone else saved a newer plan. Your entries are "
+                               "still here.")
+            self.flush_draft()
+            self.conflicts.show_conflict(exc, self._started_from, form=self._payload(),
+                                         title="Return-to-run plan")
             return False
         except ServiceError as exc:
             QMessageBox.warning(self, "Save plan", str(exc))
@@ -237,6 +225,7 @@ class RunPlanTab(QWidget):
         self._autosave.stop()
         discard_draft(sf, actor=self._ctx.actor, form_key=self._form_key())
         self._dirty = False
+        self._based_on, self._started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
         self._ctx.signals.data_changed.emit("runplan", self._patient_id)
@@ -247,9 +236,23 @@ class RunPlanTab(QWidget):
         self._autosave.stop()
         if self._patient_id is None or not self._dirty:
             return
-        payload = json.dumps({"fields": self.form.raw_texts()})
         save_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key(),
-                   payload=payload, patient_id=self._patient_id, label="Return-to-run plan")
+                   payload=self._payload(), patient_id=self._patient_id,
+                   label="Return-to-run plan")
+
+    def _payload(self) -> str:
+        return json.dumps({"fields": self.form.raw_texts(), "based_on_id": self._based_on})
+
+    def reload(self, offer_draft: bool = False) -> None:
+        """Show the active plan as saved now (another workstation saved); edits are dropped.
+
+        The chart calls flush_draft() first to keep them; `offer_draft` offers them back.
+        """
+        if offer_draft:
+            self.set_patient(self._patient_id)
+        else:
+            self._autosave.stop()
+            self._load_saved()
 
     # --- loading -------------------------------------------------------------------------
     def _form_key(self) -> str:
@@ -265,6 +268,9 @@ class RunPlanTab(QWidget):
         """The active plan in the form, or a fresh form prefilled from the evaluation."""
         plans = self._refresh_saved_list()
         active = next((p for p in plans if p.status == "active"), None)
+        self._based_on = active.id if active else STARTED_EMPTY
+        self._started_from = stored_fields(active)
+        self.conflicts.set_form(self._form_key() if self._patient_id else None, self._patient_id)
         if active is not None:
             self._open(active)
             self.state.setText(f"Showing the active plan saved on {day_text(active.created_on)}.")
@@ -286,13 +292,29 @@ class RunPlanTab(QWidget):
         self._history = stored.inputs.history
         self.form.set_inputs(stored.inputs, stored.rules)
 
-    def _restore(self, payload: str) -> None:
+    def _restore(self, payload: str, *, adopt_base: bool = True) -> bool:
         try:
-            fields = json.loads(payload)["fields"]
-        except (ValueError, KeyError, TypeError):
-            return
-        self.form.set_raw_texts({k: str(v) for k, v in fields.items()})
+            data = json.loads(payload)
+            fields = data["fields"]
+            self.form.set_raw_texts({k: str(v) for k, v in fields.items()})
+        except (ValueError, KeyError, TypeError, AttributeError):
+            return False
+        base = data.get("based_on_id")
+        if adopt_base and isinstance(base, int) and base != self._based_on:
+            # A draft typed on an older plan: saving it must not replace the newer one.
+            self._based_on, self._started_from = base, None
         self._on_form_changed()
+        return True
+
+    def _on_conflict_reload(self) -> None:
+        """The saved plan in the form; the user's entries are kept as a copy (ConflictFlow)."""
+        self._autosave.stop()
+        discard_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key())
+        self._load_saved()
+
+    def _on_conflict_restore(self, form: str) -> bool:
+        # Put back over the plan now shown, so saving it replaces that one knowingly.
+        return self._restore(form, adopt_base=False)
 
     # --- preview -------------------------------------------------------------------------
     def _regenerate(self) -> None:

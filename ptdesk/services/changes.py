@@ -1,0 +1,213 @@
+"""Change stamps from the audit log, so an open chart notices what another workstation saved."""
+
+from __future__ import annotations
+
+import socket
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Select, and_, func, not_, select
+from sqlalchemy.orm import Session
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import AuditEntry, Clinician
+from ptdesk.services.uow import transaction
+
+# Audit actions that change a record. Views, prints, exports and sign-ins are left out:
+# opening a chart must never look like a change to the other workstations.
+WRITE_ACTIONS = ("create", "update", "delete", "sign", "addendum")
+# Audit record type -> the part of the chart it changes.
+KIND_OF_RECORD = {
+    "patient": "patient",
+    "episode": "episode",
+    "visit": "evaluation",
+    "addendum": "evaluation",
+    "prescription": "exercises",
+    "run_plan": "runplan",
+    "outcome": "outcomes",
+    "run_log": "runlog",
+}
+KIND_LABELS = {
+    "patient": "the patient's details",
+    "episode": "the episode of care",
+    "evaluation": "Evaluation",
+    "exercises": "Exercises",
+    "runplan": "Run plan",
+    "outcomes": "Outcomes",
+    "runlog": "Run log",
+    "other": "the chart",
+}
+MAX_NOTES = 200  # one poll never reads more; a bigger burst still reports every kind seen
+# The same spelling audit.record() stores, so this workstation can skip its own writes.
+THIS_WORKSTATION = socket.gethostname()[:255]
+
+_LOG = AuditEntry.__table__
+
+
+@dataclass(frozen=True)
+class ChangeStamp:
+    """The newest audit entry already taken into account (0 = none)."""
+
+    last_id: int = 0
+
+
+@dataclass(frozen=True)
+class ChangeNote:
+    """One write found in the audit log: which part of which chart, by whom and when."""
+
+    audit_id: int
+    patient_id: int | None
+    kind: str            # a key of KIND_LABELS
+    action: str          # the audit action: create, update, delete, sign, addendum
+    record_type: str
+    record_id: int | None
+    actor: str           # user name
+    actor_name: str      # display name ("" when the account is unknown)
+    actor_role: str
+    workstation: str
+    at: datetime         # UTC, aware
+
+    @property
+    def who(self) -> str:
+        """'Anna Lee (clinician)', or the user name when the account is not known."""
+        name = self.actor_name or self.actor
+        return f"{name} ({self.actor_role})" if self.actor_role else name
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, KIND_LABELS["other"])
+
+    def is_from(self, actor: str, workstation: str = THIS_WORKSTATION) -> bool:
+        return self.actor == actor and self.workstation == workstation
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    """What one poll found since the stamp it was given."""
+
+    stamp: ChangeStamp                 # pass this to the next poll
+    notes: tuple[ChangeNote, ...]      # writes to the watched patient, oldest first
+    patients_list_changed: bool        # a patient was registered or edited by someone else
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(note.kind for note in self.notes))
+
+
+def kind_of(record_type: str) -> str:
+    return KIND_OF_RECORD.get(record_type, "other")
+
+
+def current_stamp(session_factory: SessionFactory) -> ChangeStamp:
+    """The newest audit entry: where a watcher starts (a primary-key lookup)."""
+    with transaction(session_factory) as session:
+        return ChangeStamp(_max_id(session))
+
+
+def patient_change_stamp(session_factory: SessionFactory, patient_id: int) -> ChangeStamp:
+    """The newest write to one patient's chart (uses the (patient_id, at) index)."""
+    with transaction(session_factory) as session:
+        return ChangeStamp(session.scalar(patient_stamp_query(patient_id)) or 0)
+
+
+def patient_stamp_query(patient_id: int) -> Select[Any]:
+    return select(func.max(_LOG.c.id)).where(
+        _LOG.c.patient_id == patient_id, _LOG.c.action.in_(WRITE_ACTIONS))
+
+
+def changes_since(
+    session_factory: SessionFactory, patient_id: int, stamp: ChangeStamp, *,
+    ignore_actor: str | None = None,
+) -> list[ChangeNote]:
+    """Writes to a patient's chart after `stamp`, oldest first.
+
+    With `ignore_actor`, that user's writes from this workstation are left out (the
+    window that made them has already shown them).
+    """
+    with transaction(session_factory) as session:
+        return _patient_notes(session, patient_id, stamp.last_id, None, ignore_actor)
+
+
+def poll_changes(
+    session_factory: SessionFactory, since: ChangeStamp | None, patient_id: int | None, *,
+    ignore_actor: str | None = None,
+) -> ChangeReport:
+    """One cheap poll: what changed for `patient_id` and the patient list after `since`.
+
+    When nothing was written anywhere, this is a single primary-key lookup. `since=None`
+    only takes the current stamp (a watcher's first call).
+    """
+    with transaction(session_factory) as session:
+        newest = _max_id(session)
+        stamp = ChangeStamp(newest)
+        if since is None or newest <= since.last_id:
+            return ChangeReport(stamp, (), False)
+        notes: tuple[ChangeNote, ...] = ()
+        if patient_id is not None:
+            notes = tuple(_patient_notes(session, patient_id, since.last_id, newest,
+                                         ignore_actor))
+        listed = session.scalar(patient_list_query(since.last_id, newest, ignore_actor))
+        return ChangeReport(stamp, notes, listed is not None)
+
+
+def patient_list_query(after: int, upto: int, ignore_actor: str | None) -> Select[Any]:
+    """The first patient registration or edit in (after, upto]: a primary-key range scan."""
+    stmt = select(_LOG.c.id).where(
+        _LOG.c.id > after, _LOG.c.id <= upto, _LOG.c.record_type == "patient",
+        _LOG.c.action.in_(WRITE_ACTIONS))
+    return _without_own(stmt, ignore_actor).order_by(_LOG.c.id).limit(1)
+
+
+def patient_notes_query(
+    patient_id: int, after: int, upto: int | None, ignore_actor: str | None,
+) -> Select[Any]:
+    stmt = (select(_LOG.c.id, _LOG.c.at, _LOG.c.actor, _LOG.c.workstation, _LOG.c.action,
+                   _LOG.c.patient_id, _LOG.c.record_type, _LOG.c.record_id,
+                   Clinician.display_name, Clinician.role)
+            .join(Clinician, Clinician.username == _LOG.c.actor, isouter=True)
+            .where(_LOG.c.patient_id == patient_id, _LOG.c.id > after,
+                   _LOG.c.action.in_(WRITE_ACTIONS)))
+    if upto is not None:
+        stmt = stmt.where(_LOG.c.id <= upto)
+    return _without_own(stmt, ignore_actor).order_by(_LOG.c.id).limit(MAX_NOTES)
+
+
+def _without_own(stmt: Select[Any], ignore_actor: str | None) -> Select[Any]:
+    if ignore_actor is None:
+        return stmt
+    return stmt.where(not_(and_(_LOG.c.actor == ignore_actor,
+                                _LOG.c.workstation == THIS_WORKSTATION)))
+
+
+def _max_id(session: Session) -> int:
+    # Appends are serialized through audit_head (row lock / write lock held to commit), so
+    # ids become visible in increasing order and "newer than the last id" misses nothing.
+    return session.scalar(select(func.max(_LOG.c.id))) or 0
+
+
+def _patient_notes(
+    session: Session, patient_id: int, after: int, upto: int | None, ignore_actor: str | None,
+) -> list[ChangeNote]:
+    rows = session.execute(patient_notes_query(patient_id, after, upto, ignore_actor))
+    return [_note(row) for row in rows]
+
+
+def _note(row: Any) -> ChangeNote:
+    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
+    return ChangeNote(
+        audit_id=row.id, patient_id=row.patient_id, kind=kind_of(row.record_type),
+        action=row.action, record_type=row.record_type, record_id=row.record_id,
+        actor=row.actor, actor_name=row.display_name or "", actor_role=row.role or "",
+        workstation=row.workstation, at=at.astimezone(UTC))
+
+
+def describe(notes: tuple[ChangeNote, ...] | list[ChangeNote]) -> str:
+    """One plain sentence about the newest change: who saved which part, at what local time."""
+    if not notes:
+        return ""
+    last = notes[-1]
+    parts = list(dict.fromkeys(note.label for note in notes))
+    what = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    when = last.at.astimezone().strftime("%H:%M")
+    return f"{last.who} saved changes to {what} at {when} on another workstation."
