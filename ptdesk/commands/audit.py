@@ -1,4 +1,4 @@
-"""`ptdesk audit verify|report`: check the audit log's chain, or list who did what and when."""
+"""`ptdesk audit verify|report|key`: check the chain, list who did what, carry the key."""
 
 from __future__ import annotations
 
@@ -9,7 +9,13 @@ import os
 from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
-from ptdesk.commands.acting import add_actor_option, signed_in_actor
+from ptdesk.commands.acting import (
+    PASSWORD_ENV,
+    actor_name,
+    add_actor_option,
+    read_secret,
+    signed_in_actor,
+)
 from ptdesk.commands.common import add_db_option, open_database, parse_date
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services.errors import NotFoundError, ServiceError
@@ -33,7 +39,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     report.add_argument("--to", dest="end", metavar="YYYY-MM-DD", help="last day")
     report.add_argument("--user", metavar="U", help="only entries by this user name")
     report.add_argument("--csv", metavar="FILE", help="write the entries to a CSV file")
-    for sub in (verify, report):
+    key = actions.add_parser(
+        "key", help="where this workstation keeps the audit key; export or install it",
+        description="Each workstation of a clinic on a PostgreSQL server needs the same "
+        "audit key. `path` prints where this workstation keeps it, `export FILE` writes it "
+        "to a file to carry to another workstation, `install FILE` puts it in place there "
+        "after checking it against the audit log (administrators).")
+    key.add_argument("key_action", choices=("path", "export", "install"), metavar="KEY_ACTION",
+                     help="path, export or install")
+    key.add_argument("file", nargs="?", metavar="FILE", help="the key file (export, install)")
+    for sub in (verify, report, key):
         add_db_option(sub)
         add_actor_option(sub)
         sub.set_defaults(run=run)
@@ -44,6 +59,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.audit_action == "verify":
             return _verify(session_factory)
+        if args.audit_action == "key":
+            return _key(args, session_factory)
         return _report(args, session_factory)
     finally:
         engine.dispose()
@@ -61,6 +78,36 @@ def _verify(session_factory: SessionFactory) -> int:
     for problem in result.problems:
         print(f"  - {problem}")
     raise CommandError(f"the audit log failed its check ({len(result.problems)} problem(s))")
+
+
+def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services import audit_key_admin as keys
+    from ptdesk.services.accounts import needs_setup
+
+    if args.key_action == "path":
+        print(keys.workstation_key_path(session_factory) or "(in memory)")
+        return 0
+    if not args.file:
+        raise UsageError(f"audit key {args.key_action} needs a FILE")
+    file = Path(args.file).expanduser()
+    try:
+        if args.key_action == "export":
+            keys.export_key(session_factory, actor=signed_in_actor(args, session_factory),
+                            dest=file)
+            print(f"Wrote the audit key to {file} (owner-only). Install it on the other "
+                  "workstation with `ptdesk audit key install FILE`, then delete this copy.")
+            return 0
+        # Signing in writes to the audit log, which needs the key: the service signs in
+        # only once the key is in place.
+        name = actor_name(args)
+        password = "" if needs_setup(session_factory) else read_secret(
+            f"PT Desk password for {name}: ", PASSWORD_ENV, f"the password of {name}")
+        target = keys.install_key(session_factory, source=file, username=name,
+                                  password=password)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"Installed the audit key at {target}; it matches the clinic's audit log.")
+    return 0
 
 
 def _report(args: argparse.Namespace, session_factory: SessionFactory) -> int:

@@ -1,0 +1,103 @@
+"""Carrying the clinic's audit key to another workstation (clinic mode on a shared server).
+
+With SQLite the key file sits beside the database file. On a PostgreSQL server every
+workstation keeps its own copy in its configuration folder, and all copies must be the
+same key, or the entries one workstation writes would not verify on another. An
+administrator exports the key once and installs it on each new workstation; a key is
+only installed after it has been checked against the clinic's audit chain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.services import audit
+from ptdesk.services.audit import verify_chain
+from ptdesk.services.audit_key import (
+    AuditKeyError,
+    forget,
+    key_path,
+    load_key,
+    read_key_file,
+    write_key_file,
+)
+from ptdesk.services.permissions import require
+from ptdesk.services.uow import transaction
+
+# The key guards the audit log, so handling it is an administrator's job.
+_PERMISSION = "edit_settings"
+
+
+def _engine(session_factory: SessionFactory) -> Engine:
+    engine: Engine = session_factory.kw["bind"]
+    return engine
+
+
+def workstation_key_path(session_factory: SessionFactory) -> Path | None:
+    """Where this workstation keeps the key of this database (None: in-memory database)."""
+    return key_path(_engine(session_factory))
+
+
+def export_key(session_factory: SessionFactory, *, actor: str, dest: Path) -> Path:
+    """Write this workstation's key to `dest` (owner-only), to be installed elsewhere."""
+    with transaction(session_factory) as session:
+        require(session, actor, _PERMISSION)
+    key = load_key(_engine(session_factory), create=False)
+    if key is None:
+        raise AuditKeyError("This workstation has no audit key for this database yet, so "
+                            "there is nothing to export. Export it from a workstation that "
+                            "has one.")
+    if dest.exists() and dest.is_dir():
+        raise AuditKeyError(f"{dest} is a folder; give the name of the file to write.")
+    write_key_file(dest, key, replace=True)
+    return dest
+
+
+def install_key(session_factory: SessionFactory, *, source: Path, username: str,
+                password: str) -> Path:
+    """Put the key from `source` in place for this workstation, once it checks out.
+
+    The key must verify the clinic's sealed audit chain; a wrong key is refused rather
+    than installed, because entries written with it would break the chain for everyone.
+    The administrator signs in only after the key is in place: signing in writes an
+    audit entry, which a workstation without the key cannot do. If the sign-in or the
+    role check fails, the workstation is put back as it was.
+    """
+    from ptdesk.services.accounts import authenticate, needs_setup
+
+    try:
+        key = read_key_file(source)
+    except FileNotFoundError:
+        raise AuditKeyError(f"There is no key file at {source}.") from None
+    result = verify_chain(session_factory, key=key)
+    if result.sealed and not result.ok:
+        raise AuditKeyError("This key does not match the clinic's audit log, so it was not "
+                            "installed. Export the key again from a workstation where "
+                            "`ptdesk audit verify` passes.")
+    target = workstation_key_path(session_factory)
+    if target is None:
+        raise AuditKeyError("An in-memory database keeps its key in memory only.")
+    engine = _engine(session_factory)
+    previous = target.read_bytes() if target.exists() else None
+    write_key_file(target, key, replace=True)
+    forget(engine)
+    try:
+        actor = username
+        if not needs_setup(session_factory):
+            actor = authenticate(session_factory, username, password,
+                                 summary="signed in to install the audit key").username
+        with transaction(session_factory) as session:
+            require(session, actor, _PERMISSION)
+            audit.record(session, actor=actor, action="update", record_type="audit_key",
+                         summary="audit key installed on this workstation")
+    except BaseException:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
+        forget(engine)
+        raise
+    return target

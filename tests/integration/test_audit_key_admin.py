@@ -1,0 +1,90 @@
+"""Carrying the audit key to another workstation: export, checked install, and refusals."""
+
+from __future__ import annotations
+
+import secrets
+import stat
+from pathlib import Path
+
+import pytest
+
+from ptdesk.services import audit
+from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget, write_key_file
+from ptdesk.services.audit_key_admin import export_key, install_key, workstation_key_path
+from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError
+from tests.factories import ADMIN, ASSISTANT, PASSWORD, make_patient
+from tests.integration.integrity_helpers import run_cli
+
+
+def _new_workstation(monkeypatch, engine, tmp_path: Path, name: str) -> Path:
+    """Same database, but this 'workstation' keeps its key somewhere else (no key yet)."""
+    path = tmp_path / name / "audit.key"
+    monkeypatch.setenv(KEY_ENV, str(path))
+    forget(engine)
+    return path
+
+
+def test_a_second_workstation_writes_only_after_the_key_is_installed(
+        session_factory, engine, tmp_path, monkeypatch) -> None:
+    make_patient(session_factory, mrn="KEY-1")  # seals the chain with the first key
+    carried = export_key(session_factory, actor=ADMIN, dest=tmp_path / "carry.key")
+    assert stat.S_IMODE(carried.stat().st_mode) == 0o600
+
+    target = _new_workstation(monkeypatch, engine, tmp_path, "desk2")
+    assert workstation_key_path(session_factory) == target
+    # Without the key the second desk must not start a chain of its own.
+    with pytest.raises(AuditKeyError):
+        make_patient(session_factory, mrn="KEY-2")
+    assert not target.exists()
+
+    assert install_key(session_factory, source=carried, username=ADMIN,
+                       password=PASSWORD) == target
+    assert target.read_bytes() == carried.read_bytes()
+    make_patient(session_factory, mrn="KEY-2")
+    result = audit.verify_chain(session_factory)
+    assert result.ok and result.sealed, result.problems
+
+
+def test_a_key_that_does_not_match_the_log_is_refused(
+        session_factory, engine, tmp_path, monkeypatch) -> None:
+    make_patient(session_factory, mrn="KEY-3")
+    wrong = tmp_path / "wrong.key"
+    write_key_file(wrong, secrets.token_bytes(32))
+    target = _new_workstation(monkeypatch, engine, tmp_path, "desk3")
+    with pytest.raises(AuditKeyError, match="does not match"):
+        install_key(session_factory, source=wrong, username=ADMIN, password=PASSWORD)
+    assert not target.exists()
+
+
+def test_only_an_administrator_handles_the_key(session_factory, engine, tmp_path,
+                                               monkeypatch) -> None:
+    make_patient(session_factory, mrn="KEY-4")
+    with pytest.raises(PermissionDeniedError):
+        export_key(session_factory, actor=ASSISTANT, dest=tmp_path / "k")
+    assert not (tmp_path / "k").exists()
+    carried = export_key(session_factory, actor=ADMIN, dest=tmp_path / "carry.key")
+    target = _new_workstation(monkeypatch, engine, tmp_path, "desk5")
+    with pytest.raises(PermissionDeniedError):
+        install_key(session_factory, source=carried, username=ASSISTANT, password=PASSWORD)
+    with pytest.raises(LoginRefusedError):
+        install_key(session_factory, source=carried, username=ADMIN, password="not it")
+    # Refused: the workstation is left without a key, as it was.
+    assert not target.exists()
+
+
+def test_audit_key_cli_path_export_install(session_factory, engine, tmp_path, monkeypatch,
+                                           capsys) -> None:
+    make_patient(session_factory, mrn="KEY-5")
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("PTDESK_PASSWORD", PASSWORD)
+    assert run_cli(monkeypatch, ["audit", "key", "path", "--db", url]) == 0
+    here = Path(capsys.readouterr().out.strip())
+    assert here == workstation_key_path(session_factory)
+    carried = tmp_path / "carry.key"
+    assert run_cli(monkeypatch, ["audit", "key", "export", str(carried), "--db", url,
+                                 "--as", ADMIN]) == 0
+    target = _new_workstation(monkeypatch, engine, tmp_path, "desk4")
+    assert run_cli(monkeypatch, ["audit", "key", "install", str(carried), "--db", url,
+                                 "--as", ADMIN]) == 0
+    assert target.read_bytes() == carried.read_bytes()
+    assert run_cli(monkeypatch, ["audit", "key", "install", "--db", url, "--as", ADMIN]) == 2
