@@ -43,7 +43,8 @@ def upgrade() -> None:
                    f"BEGIN SELECT RAISE(ABORT, '{_KEEP}'); END")
     else:
         op.execute("CREATE FUNCTION ptdesk_keep_audit_head() RETURNS trigger AS $$ "
-                   f"BEGIN RAISE EXCEPTION '{_KEEP}'; END $$ LANGUAGE plpgsql")
+                   f"BEGIN RAISE EXCEPTION '{_KEEP}' USING ERRCODE = 'integrity_constraint_violation'; "
+                   "END $$ LANGUAGE plpgsql")
         op.execute("CREATE TRIGGER trg_audit_head_keep BEFORE DELETE ON audit_head "
                    "FOR EACH ROW EXECUTE FUNCTION ptdesk_keep_audit_head()")
 

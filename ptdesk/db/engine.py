@@ -1,4 +1,4 @@
-"""Engine and session factory; the only module that knows about SQLite specifics."""
+"""Engine and session factory; the only module that knows about SQLite or PostgreSQL specifics."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 SessionFactory = sessionmaker[Session]
 
 BUSY_TIMEOUT_MS = 10_000
+LOCK_TIMEOUT_MS = 10_000  # PostgreSQL's counterpart of SQLite's busy timeout
+CONNECT_TIMEOUT_S = 10
 DB_FILENAME = "ptdesk.db"
 
 
@@ -68,15 +70,40 @@ def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _server_options(url: str) -> dict[str, Any]:
+    """Pool and connection settings for a database server (PostgreSQL in clinic mode)."""
+    options: dict[str, Any] = {
+        # A server restart or a dropped network link leaves dead pooled connections;
+        # test each one before use instead of failing the clinician's next save.
+        "pool_pre_ping": True,
+        "pool_size": 5,
+        "max_overflow": 5,
+        "pool_timeout": 30,
+        "pool_recycle": 1800,
+    }
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "postgresql":
+        defaults = {
+            "connect_timeout": CONNECT_TIMEOUT_S,
+            "application_name": "ptdesk",
+            # Wait at most this long for a row another workstation holds, then report it.
+            "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
+        }
+        # Settings written into the URL (?connect_timeout=...) win over these defaults.
+        options["connect_args"] = {k: v for k, v in defaults.items() if k not in parsed.query}
+    return options
+
+
 def make_engine(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> Engine:
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
-    engine = create_engine(url, **kwargs)
     if is_sqlite(url):
+        engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
-    return engine
+        return engine
+    return create_engine(url, **{**_server_options(url), **kwargs})
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

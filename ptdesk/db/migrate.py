@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from functools import cache
 from importlib.resources import files
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, inspect, text
+from sqlalchemy.exc import DBAPIError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -46,8 +48,14 @@ def alembic_config(engine: Engine) -> Config:
     location = Path(str(files("ptdesk_migrations")))
     config = Config()
     config.set_main_option("script_location", str(location))
-    config.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    # ConfigParser treats '%' as interpolation: a password may contain one.
+    url = engine.url.render_as_string(hide_password=False).replace("%", "%%")
+    config.set_main_option("sqlalchemy.url", url)
     return config
+
+
+# Any fixed number: workstations starting at once take turns migrating a shared server.
+_MIGRATION_LOCK = 0x70746465736B  # "ptdesk"
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -57,9 +65,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     config = alembic_config(engine)
     with engine.connect() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, revision)
-        connection.commit()
+        server = connection.dialect.name == "postgresql"
+        if server:
+            connection.execute(text("SELECT pg_advisory_lock(:k)"), {"k": _MIGRATION_LOCK})
+            connection.commit()
+        try:
+            config.attributes["connection"] = connection
+            command.upgrade(config, revision)  # a no-op when another workstation just did it
+            connection.commit()
+        finally:
+            if server:
+                # A lost connection already released the lock; keep the original error.
+                with contextlib.suppress(DBAPIError):
+                    connection.rollback()
+                    connection.execute(text("SELECT pg_advisory_unlock(:k)"),
+                                       {"k": _MIGRATION_LOCK})
+                    connection.commit()
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:

@@ -37,14 +37,27 @@ def charted_visit(sf: SessionFactory, mrn: str = "MRN-001") -> VisitSummary:
 
 
 def drop_triggers(engine: Engine, like: str) -> list[str]:
-    """Simulate an attacker with raw file access: remove the protecting triggers."""
+    """Simulate an attacker with raw database access: remove the protecting triggers.
+
+    `like` uses SQLite's names (one trigger per event, e.g. trg_addenda_append_only_update);
+    PostgreSQL has one trigger per table (trg_addenda_append_only), which the pattern
+    without its trailing "_%" matches.
+    """
     with engine.begin() as connection:
-        names = [row[0] for row in connection.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE :like"),
-            {"like": like})]
-        for name in names:
-            connection.execute(text(f"DROP TRIGGER {name}"))
-    return names
+        if engine.dialect.name == "sqlite":
+            found = [(row[0], "") for row in connection.execute(text(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE :like"),
+                {"like": like})]
+        else:
+            stem = like.removesuffix("_%")
+            found = [(row[0], f" ON {row[1]}") for row in connection.execute(text(
+                "SELECT t.tgname, c.relname FROM pg_trigger t JOIN pg_class c "
+                "ON c.oid = t.tgrelid WHERE NOT t.tgisinternal "
+                "AND (t.tgname LIKE :like OR t.tgname LIKE :stem)"),
+                {"like": like, "stem": stem})]
+        for name, table in found:
+            connection.execute(text(f"DROP TRIGGER {name}{table}"))
+    return [name for name, _table in found]
 
 
 INTEGRITY_COMMANDS = ("ptdesk.commands.audit", "ptdesk.commands.backup",

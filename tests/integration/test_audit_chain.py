@@ -11,11 +11,12 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
 
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import upgrade
 from ptdesk.services import audit
-from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget
+from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget, key_path
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError
 from ptdesk.services.uow import transaction
 from tests.factories import make_patient
@@ -52,13 +53,26 @@ def problems(session_factory) -> str:
     return " ".join(result.problems)
 
 
-def test_untouched_chain_verifies_and_the_key_is_owner_only(db_path, session_factory) -> None:
+def test_untouched_chain_verifies_and_the_key_is_owner_only(engine, session_factory) -> None:
     append(session_factory, 5)
     result = audit.verify_chain(session_factory)
     assert (result.ok, result.entries, result.sealed) == (True, 5, True)
-    key_file = db_path.with_name(db_path.name + ".auditkey")
+    key_file = key_path(engine)  # next to an SQLite file; $PTDESK_AUDIT_KEY_FILE in the tests
     assert stat.S_IMODE(key_file.stat().st_mode) == 0o600
     assert len(bytes.fromhex(key_file.read_text())) == 32
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE audit_log SET summary = 'nothing to see' WHERE id = 1",
+    "DELETE FROM audit_log WHERE id = 1",
+    "DELETE FROM audit_head",
+])
+def test_the_database_refuses_raw_edits_of_the_log(engine, session_factory, statement) -> None:
+    append(session_factory, 2)
+    with pytest.raises(IntegrityError, match="append-only|cannot be deleted"), \
+            engine.begin() as connection:
+        connection.execute(text(statement))
+    assert audit.verify_chain(session_factory).ok
 
 
 @pytest.mark.parametrize("change", ["summary = 'nothing to see'", "actor = 'someone.else'",
@@ -113,17 +127,19 @@ def test_an_inserted_entry_is_detected(chain, session_factory) -> None:
 
 def test_appending_after_tampering_does_not_hide_it(chain, session_factory) -> None:
     raw(chain, "DELETE FROM audit_log WHERE id = 10")
-    append(session_factory, 2, start=100)  # SQLite hands id 10 out again
+    append(session_factory, 2, start=100)
+    # SQLite hands id 10 out again; a PostgreSQL sequence never reuses it.
+    first_new = 10 if chain.dialect.name == "sqlite" else 11
     found = problems(session_factory)
-    assert "Entry 10 does not follow" in found and "1 entries are missing" in found
+    assert f"Entry {first_new} does not follow" in found and "1 entries are missing" in found
 
 
 def test_a_wrong_or_missing_key_fails_and_never_forks_a_new_chain(
-    db_path, engine, session_factory, tmp_path,
+    engine, session_factory, tmp_path,
 ) -> None:
     append(session_factory, 3)
     assert not audit.verify_chain(session_factory, key=b"x" * 32).ok
-    key_file = db_path.with_name(db_path.name + ".auditkey")
+    key_file = key_path(engine)
     key_file.rename(tmp_path / "elsewhere.key")
     forget(engine)
     result = audit.verify_chain(session_factory)
@@ -148,8 +164,8 @@ def test_key_file_override_and_loose_permissions(tmp_path, monkeypatch) -> None:
     engine.dispose()
 
 
-def test_entries_from_before_the_chain_are_folded_in_and_protected(db_path) -> None:
-    engine = make_engine(db_path)
+def test_entries_from_before_the_chain_are_folded_in_and_protected(blank_db_url) -> None:
+    engine = make_engine(blank_db_url)
     upgrade(engine, "0002")
     raw(engine, *(
         "INSERT INTO audit_log (at, actor, workstation, action, record_type, summary) "
@@ -193,18 +209,19 @@ def test_eight_concurrent_threads_never_fork_the_chain(session_factory) -> None:
 WRITER = """
 import sys
 from ptdesk.db.engine import make_engine, make_session_factory
-from ptdesk.services import audit
-from ptdesk.services.uow import transaction
+from ptdesk.services.patients import get_patient
+from tests.factories import ACTOR, make_patient
 sf = make_session_factory(make_engine(sys.argv[1]))
 for i in range(int(sys.argv[3])):
-    with transaction(sf) as session:
-        audit.record(session, actor=sys.argv[2], action="view", summary=str(i))
+    patient = make_patient(sf, mrn=f"{sys.argv[2]}-{i}", first="Writer" + "abcdefgh"[i % 8])
+    get_patient(sf, actor=ACTOR, patient_id=patient.id)
 """
 
 
-def test_eight_concurrent_processes_never_fork_the_chain(db_path, session_factory) -> None:
-    # Fresh, unsealed database: the processes also race to create the key and seal.
-    workers = [subprocess.Popen([sys.executable, "-c", WRITER, str(db_path), f"p{n}", "20"],
+def test_eight_concurrent_processes_never_fork_the_chain(db_url, session_factory) -> None:
+    # Fresh, unsealed database: the processes also race to create the key and seal. Each
+    # one creates patients and opens their charts: two audited transactions per patient.
+    workers = [subprocess.Popen([sys.executable, "-c", WRITER, db_url, f"P{n}", "10"],
                                 stderr=subprocess.PIPE, text=True, cwd=Path.cwd())
                for n in range(8)]
     for worker in workers:
@@ -212,6 +229,13 @@ def test_eight_concurrent_processes_never_fork_the_chain(db_path, session_factor
         assert worker.returncode == 0, err
     result = audit.verify_chain(session_factory)
     assert (result.ok, result.entries) == (True, 160), result.problems
+    with transaction(session_factory) as session:
+        prevs = session.execute(text("SELECT prev_hash FROM audit_log")).scalars().all()
+    assert len(set(prevs)) == 160  # no two entries chained onto the same predecessor
+    done = subprocess.run([sys.executable, "-m", "ptdesk", "audit", "verify", "--db", db_url],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Audit log OK: 160 entries" in done.stdout
 
 
 def test_report_filters_by_patient_dates_and_user(session_factory) -> None:

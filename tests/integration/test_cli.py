@@ -15,16 +15,16 @@ from ptdesk.db.engine import make_engine, make_session_factory
 from tests.factories import make_patient
 
 
-def test_init_creates_and_is_idempotent(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "c.db"
+def test_init_creates_and_is_idempotent(blank_db_url: str, capsys) -> None:
+    db = blank_db_url
     assert main(["init", "--db", str(db)]) == 0
     assert "Database ready" in capsys.readouterr().out
     assert main(["--db", str(db), "init"]) == 0
     assert "up to date" in capsys.readouterr().out
 
 
-def test_patients_json_lists_required_fields(tmp_path: Path, capsys) -> None:
-    db = tmp_path / "c.db"
+def test_patients_json_lists_required_fields(blank_db_url: str, capsys) -> None:
+    db = blank_db_url
     main(["init", "--db", str(db)])
     engine = make_engine(db)
     sf = make_session_factory(engine)
@@ -43,11 +43,13 @@ def test_patients_json_lists_required_fields(tmp_path: Path, capsys) -> None:
     assert "2 patients" in capsys.readouterr().out
 
 
-def test_uninitialised_database_is_a_clear_failure(tmp_path: Path, capsys) -> None:
-    assert main(["patients", "--db", str(tmp_path / "empty.db")]) == 1
+def test_uninitialised_database_is_a_clear_failure(blank_db_url: str, db_backend: str,
+                                                   capsys) -> None:
+    assert main(["patients", "--db", blank_db_url]) == 1
     err = capsys.readouterr().err
     assert "ptdesk init" in err and "Traceback" not in err
-    assert not (tmp_path / "empty.db").exists()
+    if db_backend == "sqlite":
+        assert not Path(blank_db_url).exists()
 
 
 def test_unknown_option_is_usage_error(capsys) -> None:
@@ -56,12 +58,12 @@ def test_unknown_option_is_usage_error(capsys) -> None:
     assert info.value.code == 2
 
 
-def test_ptdesk_db_environment_variable(tmp_path: Path, capsys, monkeypatch) -> None:
-    db = tmp_path / "env.db"
-    monkeypatch.setenv("PTDESK_DB", str(db))
+def test_ptdesk_db_environment_variable(blank_db_url: str, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("PTDESK_DB", blank_db_url)
     assert main(["init"]) == 0
-    assert db.exists()
+    assert "Database ready" in capsys.readouterr().out
     assert main(["patients", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == []
 
 
 def test_sqlalchemy_url_accepted(tmp_path: Path) -> None:

@@ -6,7 +6,6 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -35,15 +34,15 @@ def no_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("getpass.getpass", no_prompt)
 
 
-def _init(db: Path) -> list[str]:
+def _init(db: str) -> list[str]:
     assert main(["init", "--db", str(db)]) == 0
     return ["--db", str(db)]
 
 
 @pytest.fixture
-def clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> list[str]:
+def clinic(db_url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> list[str]:
     """A set-up clinic: administrator pat, clinician sam, one patient."""
-    db = tmp_path / "c.db"
+    db = db_url  # already migrated: `init` only confirms it
     opt = _init(db)
     engine = make_engine(db)
     make_patient(make_session_factory(engine), mrn="P-1", first="Ana", last="Lee")
@@ -68,8 +67,8 @@ def _audit(db_opt: list[str]) -> list[AuditEntry]:
         engine.dispose()
 
 
-def test_before_setup_the_os_user_acts_without_a_password(tmp_path: Path, capsys) -> None:
-    opt = _init(tmp_path / "new.db")
+def test_before_setup_the_os_user_acts_without_a_password(blank_db_url: str, capsys) -> None:
+    opt = _init(blank_db_url)
     capsys.readouterr()
     assert main(["patients", *opt, "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == []
@@ -146,9 +145,9 @@ def test_own_password_change_uses_the_sign_in_password(
     assert main(["--as", "sam", "patients", *clinic]) == 0
 
 
-def test_setup_runs_once_and_checks_its_input(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+def test_setup_runs_once_and_checks_its_input(blank_db_url: str, monkeypatch: pytest.MonkeyPatch,
                                               capsys) -> None:
-    opt = _init(tmp_path / "s.db")
+    opt = _init(blank_db_url)
     capsys.readouterr()
     assert main(["setup", *opt, "--clinic", "Hill PT", "--admin", "pat"]) == 2
     assert "PTDESK_PASSWORD" in capsys.readouterr().err  # no password, no terminal: no prompt

@@ -16,7 +16,7 @@ from ptdesk.services.demo import build_demo_clinic
 from ptdesk.services.patients import find_by_mrn
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.runplans import active_plan
-from tests.factories import make_patient
+from tests.factories import ACTOR, make_patient
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +50,9 @@ def test_exercise_sheet_for_demo_patient(demo_db: Path, tmp_path: Path, mrn: str
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     text = " ".join(_text(out).split())
     sf = _session_factory(demo_db)
-    patient = find_by_mrn(sf, mrn)
+    patient = find_by_mrn(sf, mrn, actor=ACTOR)
     assert f"{patient.first_name} {patient.last_name}" in text
-    prescription = active_prescription(sf, patient.id)
+    prescription = active_prescription(sf, patient.id, actor=ACTOR)
     assert prescription is not None
     library = lib.load_library()
     for item in prescription.items:
@@ -77,7 +77,7 @@ def test_run_plan_handout_lists_every_week_total(demo_db: Path, tmp_path: Path) 
     assert main(["handout", "runplan", "DEMO-0002", "--out", str(out), "--db", str(demo_db)]) == 0
     text = _text(out)
     sf = _session_factory(demo_db)
-    plan = active_plan(sf, find_by_mrn(sf, "DEMO-0002").id)
+    plan = active_plan(sf, find_by_mrn(sf, "DEMO-0002", actor=ACTOR).id, actor=ACTOR)
     assert plan is not None
     for week in plan.plan.weeks:
         assert amount_text(week.total, plan.plan.measure) in text
@@ -96,7 +96,7 @@ def test_unknown_mrn_and_missing_prescription_exit_2(demo_db: Path, tmp_path: Pa
     assert not out.exists()
 
 
-def test_clinic_photo_replaces_drawing_on_the_sheet(tmp_path: Path) -> None:
+def test_clinic_photo_replaces_drawing_on_the_sheet(db_url: str) -> None:
     from datetime import date
 
     from ptdesk.db.engine import make_engine, make_session_factory
@@ -106,7 +106,7 @@ def test_clinic_photo_replaces_drawing_on_the_sheet(tmp_path: Path) -> None:
     from ptdesk.services import handouts
     from ptdesk.services import prescriptions as rx
 
-    engine = make_engine(tmp_path / "p.db")
+    engine = make_engine(db_url)
     upgrade(engine)
     sf = make_session_factory(engine)
     ex.sync_library(sf)

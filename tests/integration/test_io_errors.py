@@ -13,6 +13,7 @@ from ptdesk.db.models import Addendum, AuditEntry, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.services import audit
 from ptdesk.services import backup as backups
+from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import ServiceError, StorageError
 from ptdesk.services.evaluations import load_evaluation, save_evaluation
 from ptdesk.services.signing import add_addendum, sign_visit
@@ -20,17 +21,33 @@ from ptdesk.services.uow import transaction
 from tests.factories import ACTOR, full_evaluation
 from tests.integration.integrity_helpers import charted_visit
 
+# What each driver raises when the disk is full, the disk fails or another writer holds a lock.
+SQLITE_ERRORS = {"full": "database or disk is full", "io": "disk I/O error",
+                 "locked": "database is locked"}
+
+
+def driver_error(engine: Any, kind: str) -> Exception:
+    if engine.dialect.name == "sqlite":
+        return sqlite3.OperationalError(SQLITE_ERRORS[kind])
+    from psycopg import errors as pg
+
+    return {"full": pg.DiskFull('could not extend file "base/16384/2619": No space left on '
+                                "device"),
+            "io": pg.IoError('could not write block 7 of relation base/16384/2619: '
+                             "Input/output error"),
+            "locked": pg.LockNotAvailable("canceling statement due to lock timeout")}[kind]
+
 
 @contextmanager
-def failing(engine: Any, method: str, message: str, when: str = "") -> Any:
-    """Make the driver raise `message` from commit (or from executing SQL containing `when`)."""
+def failing(engine: Any, method: str, kind: str, when: str = "") -> Any:
+    """Make the driver raise a `kind` error from commit (or from executing SQL containing `when`)."""
     dialect = engine.dialect
     real = getattr(dialect, method)
 
     def broken(*args: Any, **kwargs: Any) -> Any:
         statement = args[1] if method == "do_execute" else ""
         if method == "do_commit" or when in statement:
-            raise sqlite3.OperationalError(message)
+            raise driver_error(engine, kind)
         return real(*args, **kwargs)
 
     setattr(dialect, method, broken)
@@ -47,22 +64,26 @@ def counts(sf) -> tuple[int, int, int]:
                 session.scalar(select(func.count()).select_from(Addendum)))
 
 
-@pytest.mark.parametrize(("message", "expected"), [
-    ("database or disk is full", "The disk is full, so nothing was saved"),
-    ("disk I/O error", "could not write to the database (a disk error)"),
-    ("database is locked", "busy with another PT Desk window"),
+@pytest.mark.parametrize(("kind", "expected"), [
+    ("full", {"sqlite": "The disk is full, so nothing was saved",
+              "postgresql": "The database server's disk is full, so nothing was saved"}),
+    ("io", {"sqlite": "could not write to the database (a disk error)",
+            "postgresql": "server could not write to the database (a disk error)"}),
+    ("locked", {"sqlite": "busy with another PT Desk window",
+                "postgresql": "Another workstation was saving the same records"}),
 ])
-def test_a_failed_commit_rolls_back_everything(engine, session_factory, message, expected) -> None:
+def test_a_failed_commit_rolls_back_everything(engine, session_factory, kind, expected) -> None:
     visit = charted_visit(session_factory)
     before = counts(session_factory)
     changed = ev.Evaluation(soap_plan="new plan that never reached the disk")
-    with failing(engine, "do_commit", message), pytest.raises(StorageError) as info:
+    with failing(engine, "do_commit", kind), pytest.raises(StorageError) as info:
         save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=changed)
-    assert expected in str(info.value) and isinstance(info.value, ServiceError)
+    assert expected[engine.dialect.name] in str(info.value)
+    assert isinstance(info.value, ServiceError)
     assert counts(session_factory) == before  # no audit entry, no rows
     summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
     assert saved == full_evaluation() and summary.version == visit.version
-    assert backups.verify(session_factory).ok
+    assert check_database(engine).ok
     # The database is fine afterwards: the same save goes through.
     save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=changed)
     assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1] == changed
@@ -72,7 +93,7 @@ def test_a_failure_halfway_through_a_save_leaves_no_half_note(engine, session_fa
     visit = charted_visit(session_factory)
     before = counts(session_factory)
     # The sections are already rewritten when the audit entry fails to go in.
-    with failing(engine, "do_execute", "database or disk is full", when="INSERT INTO audit_log"), \
+    with failing(engine, "do_execute", "full", when="INSERT INTO audit_log"), \
             pytest.raises(StorageError):
         save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
                         evaluation=ev.Evaluation(soap_plan="half"))
@@ -83,19 +104,20 @@ def test_a_failure_halfway_through_a_save_leaves_no_half_note(engine, session_fa
 
 def test_signing_and_addenda_roll_back_on_a_full_disk(engine, session_factory) -> None:
     visit = charted_visit(session_factory)
-    with failing(engine, "do_commit", "database or disk is full"), pytest.raises(StorageError):
+    with failing(engine, "do_commit", "full"), pytest.raises(StorageError):
         sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
     with transaction(session_factory) as session:
         row = session.get(Visit, visit.id)
         assert (row.status, row.content_hash, row.signed_by_id) == ("draft", "", None)
     sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
     before = counts(session_factory)
-    with failing(engine, "do_commit", "disk I/O error"), pytest.raises(StorageError):
+    with failing(engine, "do_commit", "io"), pytest.raises(StorageError):
         add_addendum(session_factory, actor=ACTOR, visit_id=visit.id, reason="r", text="t")
     assert counts(session_factory) == before
-    assert backups.verify(session_factory).ok
+    assert check_database(engine).ok
 
 
+@pytest.mark.sqlite_only  # a file copy; clinic mode backs up with pg_dump
 def test_a_backup_that_cannot_be_written_leaves_no_partial_file(
     session_factory, tmp_path, monkeypatch,
 ) -> None:
@@ -127,9 +149,9 @@ def test_the_evaluation_tab_shows_a_full_disk_and_keeps_the_typed_input(
     assert isinstance(complaint, QLineEdit)
     complaint.clear()
     qtbot.keyClicks(complaint, "Typed while the disk was full")
-    with failing(engine, "do_commit", "database or disk is full"):
+    with failing(engine, "do_commit", "full"):
         assert not tab.save()
-    assert "The disk is full, so nothing was saved" in tab.header.error_label.text()
+    assert "disk is full, so nothing was saved" in tab.header.error_label.text()
     assert complaint.text() == "Typed while the disk was full" and tab.has_unsaved_changes()
     assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1] == full_evaluation()
     assert tab.save()  # space freed: the same input saves

@@ -5,6 +5,7 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
@@ -18,8 +19,8 @@ def _tables(engine) -> set[str]:
     return set(inspect(engine).get_table_names()) - {"alembic_version"}
 
 
-def test_empty_to_head_to_base_to_head(db_path: Path) -> None:
-    engine = make_engine(db_path)
+def test_empty_to_head_to_base_to_head(blank_db_url: str) -> None:
+    engine = make_engine(blank_db_url)
     assert _tables(engine) == set()
     upgrade(engine)
     assert _tables(engine) == set(Base.metadata.tables)
@@ -38,6 +39,7 @@ def test_autogenerate_finds_no_difference(engine) -> None:
     assert diff == []
 
 
+@pytest.mark.sqlite_only
 def test_sqlite_pragmas_are_on_for_every_connection(engine) -> None:
     for _ in range(2):
         with engine.connect() as connection:
@@ -78,18 +80,34 @@ def test_head_read_from_files_matches_alembic(engine) -> None:
     assert known_head() == head_revision(engine)
 
 
-def test_up_to_date_check_does_not_import_alembic(db_path: Path) -> None:
+def test_up_to_date_check_does_not_import_alembic(db_url: str) -> None:
     import subprocess
     import sys
 
-    engine = make_engine(db_path)
-    upgrade(engine)
-    engine.dispose()
     probe = (
         "import sys; from ptdesk.db.engine import make_engine; "
         "from ptdesk.db.migrate import upgrade; "
-        f"upgrade(make_engine({str(db_path)!r})); "
+        f"upgrade(make_engine({db_url!r})); "
         "print('alembic' in sys.modules)"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "False", done.stderr
+
+
+@pytest.mark.postgresql_only
+def test_workstations_starting_together_migrate_a_new_server_once(blank_db_url: str) -> None:
+    import subprocess
+    import sys
+
+    from ptdesk.db import models  # noqa: F401  (fills Base.metadata)
+
+    runs = [subprocess.Popen([sys.executable, "-m", "ptdesk", "init", "--db", blank_db_url],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(3)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert [run.returncode for run in runs] == [0, 0, 0], outputs
+    assert sum("Database ready" in out for out, _err in outputs) >= 1
+    engine = make_engine(blank_db_url)
+    assert current_revision(engine) == head_revision(engine)
+    assert _tables(engine) == set(Base.metadata.tables)
+    engine.dispose()

@@ -23,16 +23,15 @@ def report_command(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "clinic.db"
-    assert cli.main(["init", "--db", str(path)]) == 0
-    engine = make_engine(path)
+def db(db_url: str) -> str:
+    assert cli.main(["init", "--db", db_url]) == 0
+    engine = make_engine(db_url)
     build_chart(make_session_factory(engine), mrn="PR-0042")
     engine.dispose()
-    return path
+    return db_url
 
 
-def test_writes_a_private_pdf(db: Path, tmp_path: Path, capsys) -> None:
+def test_writes_a_private_pdf(db: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "report.pdf"
     assert cli.main(["report", "progress", "pr-0042", "--out", str(out), "--db", str(db)]) == 0
     assert "Wrote" in capsys.readouterr().out
@@ -41,7 +40,7 @@ def test_writes_a_private_pdf(db: Path, tmp_path: Path, capsys) -> None:
     assert "Zoë Ødegård-Núñez" in text and "LEFS 54 → 66 (+12)" in text
 
 
-def test_unknown_mrn_is_a_usage_error(db: Path, tmp_path: Path, capsys) -> None:
+def test_unknown_mrn_is_a_usage_error(db: str, tmp_path: Path, capsys) -> None:
     out = tmp_path / "nobody.pdf"
     assert cli.main(["report", "progress", "NOPE-1", "--out", str(out), "--db", str(db)]) == 2
     err = capsys.readouterr().err
@@ -49,7 +48,7 @@ def test_unknown_mrn_is_a_usage_error(db: Path, tmp_path: Path, capsys) -> None:
     assert not out.exists()
 
 
-def test_bad_output_folder_and_uninitialised_database(db: Path, tmp_path: Path, capsys) -> None:
+def test_bad_output_folder_and_uninitialised_database(db: str, tmp_path: Path, capsys) -> None:
     missing = tmp_path / "no-such-folder" / "r.pdf"
     assert cli.main(["report", "progress", "PR-0042", "--out", str(missing),
                      "--db", str(db)]) == 2

@@ -10,7 +10,7 @@ from ptdesk.db.models import AuditEntry, Clinician, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import audit
-from ptdesk.services.backup import verify
+from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import (
     ConflictError,
     PermissionDeniedError,
@@ -64,7 +64,7 @@ def test_signing_stores_signer_time_hash_and_an_audit_entry(session_factory) -> 
     result = sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id)
     assert result.status == "signed" and result.content_hash == expected_hash
     assert result.signed_by_name == "Jordan Kim, PT, DPT" and result.signed_at is not None
-    assert signature(session_factory, visit.id) == result
+    assert signature(session_factory, visit.id, actor=ACTOR) == result
     with transaction(session_factory) as session:
         row = session.get(Visit, visit.id)
         kim = session.scalar(select(Clinician).where(Clinician.username == CLINICIAN))
@@ -131,7 +131,7 @@ def test_roles_without_the_permission_cannot_sign_or_add_addenda(session_factory
     for actor in (ASSISTANT, ADMIN, "no-account"):
         with pytest.raises(PermissionDeniedError):
             add_addendum(session_factory, actor=actor, visit_id=visit.id, reason="r", text="t")
-    assert list_addenda(session_factory, visit.id) == []
+    assert list_addenda(session_factory, visit.id, actor=ACTOR) == []
 
 
 def test_stale_version_is_a_conflict_not_a_signature(session_factory) -> None:
@@ -142,7 +142,7 @@ def test_stale_version_is_a_conflict_not_a_signature(session_factory) -> None:
     with pytest.raises(ConflictError):
         sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id,
                    expected_version=visit.version)
-    assert signature(session_factory, visit.id).status == "draft"
+    assert signature(session_factory, visit.id, actor=ACTOR).status == "draft"
 
 
 def test_addenda_are_stored_listed_hashed_and_audited_without_their_text(
@@ -152,7 +152,7 @@ def test_addenda_are_stored_listed_hashed_and_audited_without_their_text(
                          reason="Wrong side recorded", text="Effusion was on the LEFT knee.")
     second = add_addendum(session_factory, actor=CLINICIAN, visit_id=signed.id,
                           reason="  Late entry  ", text="Patient called: pain 2/10 today.\n")
-    listed = list_addenda(session_factory, signed.id)
+    listed = list_addenda(session_factory, signed.id, actor=ACTOR)
     assert listed == [first, second]
     assert (second.reason, second.text) == ("Late entry", "Patient called: pain 2/10 today.")
     assert first.author_name == "Jordan Kim, PT, DPT" and first.created_at <= second.created_at
@@ -178,7 +178,7 @@ def test_addendum_needs_a_signed_note_a_reason_and_sane_text(session_factory) ->
             add_addendum(session_factory, actor=CLINICIAN, visit_id=visit.id, reason=reason,
                          text=body)
         assert info.value.field == field
-    assert list_addenda(session_factory, visit.id) == []
+    assert list_addenda(session_factory, visit.id, actor=ACTOR) == []
 
 
 def test_addenda_are_append_only_in_the_database(engine, session_factory, signed) -> None:
@@ -200,7 +200,7 @@ def test_editing_a_signed_note_behind_the_triggers_is_detected(
     problems = verify_signed_notes(session_factory)
     assert [(p.kind, p.visit_id) for p in problems] == [("note", signed.id)]
     assert "changed after it was signed" in problems[0].message
-    report = verify(session_factory)
+    report = check_database(engine)
     assert not report.ok
     assert any("changed after it was signed" in p for p in report.problems)
 
@@ -240,6 +240,6 @@ def test_notes_signed_before_hashes_existed_are_reported_not_failed(
         connection.execute(text("UPDATE visits SET status = 'signed' WHERE id = :v"),
                            {"v": visit.id})
     assert verify_signed_notes(session_factory) == []
-    report = verify(session_factory)
+    report = check_database(engine)
     assert report.ok and any("before content hashes were kept" in line
                              for line in report.lines())
