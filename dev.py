@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -39,6 +40,36 @@ def ensure_venv() -> None:
     STAMP.write_text(_pyproject_hash())
 
 
+def _have_postgres() -> bool:
+    if shutil.which("initdb") or os.environ.get("PTDESK_TEST_PG_URL"):
+        return True
+    return any(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+
+
+def ensure_postgres() -> None:
+    """The tests also run against a throwaway PostgreSQL server (clinic mode).
+
+    The suite starts and removes that server itself; here we only make sure Debian's
+    server programs are installed, when that can be done without asking (root, or
+    password-less sudo). Otherwise the suite skips its PostgreSQL half and says why.
+    """
+    if _have_postgres() or not shutil.which("apt-get"):
+        return
+    prefix: list[str] = []
+    if hasattr(os, "geteuid") and os.geteuid() != 0:
+        if not shutil.which("sudo"):
+            return
+        prefix = ["sudo", "-n"]
+    print("Installing PostgreSQL for the clinic-mode tests ...", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    quiet = {"stdout": subprocess.DEVNULL, "env": env}
+    ok = subprocess.call([*prefix, "apt-get", "update", "-qq"], **quiet) == 0 and \
+        subprocess.call([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends",
+                         "postgresql"], **quiet) == 0
+    if not ok:
+        print("Could not install PostgreSQL; its tests will be skipped.", file=sys.stderr)
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
@@ -55,6 +86,7 @@ def main(argv: list[str]) -> int:
     if command == "lint":
         return subprocess.call([BIN / "ruff", "check", "ptdesk", "tests", "migrations", "bench"], cwd=ROOT)
     lint = subprocess.call([BIN / "ruff", "check", "ptdesk", "tests", "migrations", "bench"], cwd=ROOT)
+    ensure_postgres()
     tests = subprocess.call([PYTHON, "-m", "pytest", *rest], cwd=ROOT, env=env)
     return tests or lint
 
