@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 
+from ptdesk.commands import CommandError
 from ptdesk.commands.common import add_db_option, engine_for
 from ptdesk.db.migrate import current_revision, upgrade
 
@@ -18,10 +19,19 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from sqlalchemy.exc import OperationalError
+
+    from ptdesk.services.uow import storage_message
+
     engine = engine_for(args)
-    before = current_revision(engine)
-    upgrade(engine)
-    after = current_revision(engine)
+    try:
+        before = current_revision(engine)
+        upgrade(engine)
+        after = current_revision(engine)
+    except OperationalError as exc:
+        engine.dispose()
+        # Plain words, and never the URL's password.
+        raise CommandError(f"cannot set up the database: {storage_message(exc)}") from None
     if before == after:
         print(f"Database is up to date (schema {after}).")
     else:
