@@ -123,7 +123,9 @@ def record(
     if key is None:
         raise AuditKeyError(
             f"The audit key file is missing (expected at {key_path(engine)}). Nothing was "
-            "saved. Put the key file back (backups keep a copy next to each backup).")
+            "saved. Put the key file back (backups keep a copy next to each backup); on a "
+            "new workstation of a clinic server, an administrator installs it with "
+            "`ptdesk audit key install FILE`.")
     prev = head.last_hash
     if not sealed:
         # Entries from before the chain existed are folded into the first chained hash.
@@ -295,7 +297,12 @@ def _audit_row(row: Row[Any]) -> AuditRow:
                     row.mrn or "", row.record_type, row.record_id, row.summary)
 
 
-def entries_for_patient(session_factory: SessionFactory, patient_id: int) -> Sequence[AuditEntry]:
+def entries_for_patient(session_factory: SessionFactory, patient_id: int, *,
+                        actor: str) -> Sequence[AuditEntry]:
+    """Every audit entry about one patient, oldest first (the audit log is the administrator's)."""
+    from ptdesk.services.permissions import require
+
     with transaction(session_factory) as session:
+        require(session, actor, "audit_report")
         stmt = select(AuditEntry).where(AuditEntry.patient_id == patient_id).order_by(AuditEntry.id)
         return session.scalars(stmt).all()
