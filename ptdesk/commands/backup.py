@@ -13,12 +13,15 @@ from ptdesk.services.errors import ServiceError
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "backup", help="back up the database (administrators)",
-        description="Copy the database safely while PT Desk may be running. Backups are "
-        "owner-only; the newest ones are kept (clinic setting, 14 by default). The audit "
-        "key is copied next to each backup so a restore can check it.",
+        description="Copy the database safely while PT Desk may be running: a .db file, or "
+        "for a PostgreSQL server a .dump written by pg_dump (PostgreSQL's client programs "
+        "must be installed; $PTDESK_PG_BIN names their folder). Backups are owner-only; "
+        "the newest ones are kept (clinic setting, 14 by default). The audit key is "
+        "copied next to each backup so a restore can check it.",
     )
     parser.add_argument("--to", dest="to_dir", metavar="DIR",
-                        help="folder for backups (default: 'backups' next to the database)")
+                        help="folder for backups (default: the clinic's backup folder, else "
+                        "'backups' next to the database file or in PT Desk's data folder)")
     parser.add_argument("--keep", type=int, metavar="N",
                         help="how many backups to keep (default: the clinic setting)")
     add_db_option(parser)

@@ -8,7 +8,7 @@ from pathlib import Path
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.commands.acting import actor_name, add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
-from ptdesk.db.engine import resolve_url, sqlite_path
+from ptdesk.db.engine import is_sqlite, resolve_url, sqlite_path
 from ptdesk.services.errors import ServiceError
 
 
@@ -17,9 +17,13 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "restore", help="restore the database from a backup (administrators)",
         description="Check the backup (integrity, schema, audit chain, signed notes) before "
         "using it, keep the current database aside under a dated name, then put the backup "
-        "in its place in one step. Close PT Desk first.",
+        "in its place in one step. Close PT Desk first, on every workstation. On a "
+        "PostgreSQL server the backup (.dump) is loaded into a new database beside the "
+        "current one and checked there (the database user needs the CREATEDB right), and "
+        "its audit log is checked with this workstation's audit key.",
     )
-    parser.add_argument("file", metavar="FILE", help="the backup file (.db)")
+    parser.add_argument("file", metavar="FILE",
+                        help="the backup file (.db, or .dump for a PostgreSQL server)")
     add_db_option(parser)
     add_actor_option(parser)
     parser.set_defaults(run=run)
@@ -31,8 +35,9 @@ def _actor(args: argparse.Namespace) -> str:
     A damaged or missing database cannot check a password; the restore then checks the
     name's role against the accounts in the backup.
     """
-    path = sqlite_path(resolve_url(getattr(args, "db", None)))
-    if path is None or not path.exists():
+    url = resolve_url(getattr(args, "db", None))
+    path = sqlite_path(url)
+    if (path is None and is_sqlite(url)) or (path is not None and not path.exists()):
         return actor_name(args)
     try:
         engine, session_factory = open_database(args)
@@ -55,7 +60,9 @@ def run(args: argparse.Namespace) -> int:
         result = restore(source, target_db=resolve_url(getattr(args, "db", None)), actor=actor)
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
+    on_server = "" if isinstance(result.database, Path) else " on the server"
     if result.kept_aside is not None:
-        print(f"The previous database was kept as {result.kept_aside}.")
-    print(f"Restored {result.database} from {source} (schema {result.revision} when backed up).")
+        print(f"The previous database was kept as {result.kept_aside}{on_server}.")
+    print(f"Restored {result.database}{on_server} from {source} "
+          f"(schema {result.revision} when backed up).")
     return 0

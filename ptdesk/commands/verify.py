@@ -13,8 +13,10 @@ from ptdesk.services.errors import ServiceError
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser(
         "verify", help="check the database, the audit log and the signed notes",
-        description="Run SQLite's integrity and foreign-key checks, the schema version, "
-        "the audit-log chain and the signed-note hashes. Exits with status 1 on any failure.",
+        description="Run SQLite's integrity and foreign-key checks (on a PostgreSQL server: "
+        "a search for records whose linked record is missing; the server checks its own "
+        "storage), the schema version, the audit-log chain and the signed-note hashes. "
+        "Exits with status 1 on any failure.",
     )
     add_db_option(parser)
     parser.set_defaults(run=run)

@@ -1,9 +1,10 @@
-"""Backups of the live database, a checked and atomic restore, and `verify` (SQLite only for now).
+"""Backups of the live database, a checked and atomic restore, and `verify`, for both engines.
 
 A backup is a consistent copy taken with SQLite's online backup API (the app may keep
-running), written owner-only, with the audit key file copied next to it so the copy's
-audit chain can still be checked. A restore checks the file completely on a staging copy,
-keeps the current database aside, and swaps with one atomic rename.
+running) or, in clinic mode, with pg_dump (see pg_backup.py); it is written owner-only,
+with the audit key file copied next to it so the copy's audit chain can still be checked.
+A restore checks the backup completely on a staging copy (a scratch database on a
+server), keeps the current database aside, and swaps in one atomic step.
 """
 
 from __future__ import annotations
@@ -13,21 +14,23 @@ import os
 import re
 import shutil
 import sqlite3
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from glob import escape as glob_escape
 from pathlib import Path
 
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DBAPIError
 
 from ptdesk.db.engine import (
     SessionFactory,
+    default_data_dir,
     make_engine,
     make_session_factory,
     resolve_url,
     sqlite_path,
 )
 from ptdesk.db.models import ClinicSettings
-from ptdesk.services import audit
+from ptdesk.services import audit, pg_backup
 from ptdesk.services.audit_key import (
     KEY_SUFFIX,
     key_path_for_url,
@@ -36,28 +39,22 @@ from ptdesk.services.audit_key import (
     write_key_file,
 )
 from ptdesk.services.clinic import get_backup_settings
-from ptdesk.services.db_check import ClinicModeError, Report, check_database, require_sqlite
+from ptdesk.services.db_check import ClinicModeError, Report, backend, check_database
 from ptdesk.services.errors import PermissionDeniedError, ServiceError
 from ptdesk.services.permissions import check as check_permission
-from ptdesk.services.restore_file import StagedCopy, stage_backup
-from ptdesk.services.uow import default_actor, transaction
+from ptdesk.services.pg_tools import PgToolError
+from ptdesk.services.restore_file import RestoreResult, StagedCopy, stage_backup
+from ptdesk.services.uow import default_actor, storage_message, transaction
 
 __all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",
            "backup_folder", "default_folder", "last_backup_at", "list_backups", "restore",
            "verify"]
 DEFAULT_KEEP = 14
+FILE_SUFFIX = ".db"
 
 
 class BackupError(ServiceError):
     """A backup or restore that could not be done; nothing was changed."""
-
-
-@dataclass(frozen=True)
-class RestoreResult:
-    restored_from: Path
-    database: Path
-    kept_aside: Path | None  # the database as it was before the restore
-    revision: str
 
 
 def _engine(target: SessionFactory | Engine) -> Engine:
@@ -69,8 +66,11 @@ def _engine(target: SessionFactory | Engine) -> Engine:
     return bind
 
 
+def _is_server(engine: Engine, what: str) -> bool:
+    return backend(engine.url, what) == "postgresql"
+
+
 def _database_file(engine: Engine, what: str) -> Path:
-    require_sqlite(engine, what)
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
     if path is None:
         raise ClinicModeError(f"{what} needs a database file, not an in-memory database.")
@@ -90,19 +90,31 @@ def _fsync_dir(folder: Path) -> None:
             os.close(fd)
 
 
-def _pattern(stem: str) -> re.Pattern[str]:
-    return re.compile(rf"^{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{6}}\.db$")
+def _naming(engine: Engine) -> tuple[str, str]:
+    """Backup names: `<database>-<UTC stamp><suffix>`; `.dump` for pg_dump files."""
+    if _is_server(engine, "Backup"):
+        return str(engine.url.database), pg_backup.DUMP_SUFFIX
+    return _database_file(engine, "Backup").stem, FILE_SUFFIX
 
 
-def list_backups(folder: Path, stem: str) -> list[Path]:
-    """This database's backups in `folder`, oldest first."""
-    pattern = _pattern(stem)
-    return sorted(p for p in folder.glob(f"{stem}-*.db") if pattern.match(p.name))
+def _pattern(stem: str, suffix: str) -> re.Pattern[str]:
+    return re.compile(rf"^{re.escape(stem)}-\d{{8}}-\d{{6}}-\d{{6}}{re.escape(suffix)}$")
+
+
+def list_backups(folder: Path, stem: str, suffix: str = FILE_SUFFIX) -> list[Path]:
+    """This database's backups in `folder`, oldest first (`.dump` ones: pass the suffix)."""
+    pattern = _pattern(stem, suffix)
+    return sorted(p for p in folder.glob(f"{glob_escape(stem)}-*{suffix}")
+                  if pattern.match(p.name))
 
 
 def default_folder(target: SessionFactory | Engine) -> Path:
-    """Where backups go without --to: a `backups` folder next to the database."""
-    return _database_file(_engine(target), "Backup").parent / "backups"
+    """Where backups go without --to: a `backups` folder next to the database file, or
+    in PT Desk's data folder on this computer for a database on a server."""
+    engine = _engine(target)
+    if _is_server(engine, "Backup"):
+        return default_data_dir() / "backups"
+    return _database_file(engine, "Backup").parent / "backups"
 
 
 def backup_folder(target: SessionFactory | Engine) -> Path:
@@ -115,17 +127,17 @@ def backup_folder(target: SessionFactory | Engine) -> Path:
 def last_backup_at(target: SessionFactory | Engine,
                    to_dir: str | os.PathLike[str] | None = None) -> datetime | None:
     """When the newest backup in the folder was taken (UTC), for the daily backup offer."""
-    db = _database_file(_engine(target), "Backup")
+    stem, suffix = _naming(_engine(target))
     folder = Path(to_dir).expanduser() if to_dir is not None else backup_folder(target)
-    found = list_backups(folder, db.stem) if folder.is_dir() else []
+    found = list_backups(folder, stem, suffix) if folder.is_dir() else []
     if not found:
         return None
-    stamp = found[-1].name[len(db.stem) + 1:-len(".db")]
+    stamp = found[-1].name[len(stem) + 1:-len(suffix)]
     return datetime.strptime(stamp, "%Y%m%d-%H%M%S-%f").replace(tzinfo=UTC)
 
 
-def _prune(folder: Path, stem: str, keep: int) -> None:
-    for old in list_backups(folder, stem)[:-keep]:
+def _prune(folder: Path, stem: str, suffix: str, keep: int) -> None:
+    for old in list_backups(folder, stem, suffix)[:-keep]:
         for path in (old, old.with_name(old.name + KEY_SUFFIX)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
@@ -152,7 +164,7 @@ def backup(
     if daily and (to_dir is not None or keep is not None):
         raise ValueError("the daily backup uses the clinic's backup folder and keep setting")
     engine = _engine(target)
-    db = _database_file(engine, "Backup")
+    stem, suffix = _naming(engine)
     sf = make_session_factory(engine)
     if actor is not None:
         check_permission(sf, actor, "daily_backup" if daily else "backup")
@@ -166,22 +178,26 @@ def backup(
         raise BackupError(f"The backup folder {folder} cannot be created ({exc.strerror}).") \
             from exc
     key = load_key(engine, create=True)  # so the copy's chain can always be checked
-    final = folder / f"{db.stem}-{_stamp()}.db"
+    final = folder / f"{stem}-{_stamp()}{suffix}"
     partial = folder / f".{final.name}.partial"
     try:
         os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        _copy_live(engine, partial)
+        if suffix == pg_backup.DUMP_SUFFIX:
+            pg_backup.dump(engine, partial)
+        else:
+            _copy_live(engine, partial)
         if key is not None:
             write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
         os.replace(partial, final)
         _fsync_dir(folder)
-    except (OSError, sqlite3.Error) as exc:
-        raise BackupError(f"The backup could not be written to {folder}: {exc}. "
-                          "The database itself is unchanged.") from exc
+    except (OSError, sqlite3.Error, PgToolError, DBAPIError) as exc:
+        detail = storage_message(exc) if isinstance(exc, DBAPIError) else str(exc)
+        raise BackupError(f"The backup could not be written to {folder}: "
+                          f"{detail.rstrip('.')}. The database itself is unchanged.") from exc
     finally:
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()
-    _prune(folder, db.stem, keep)
+    _prune(folder, stem, suffix, keep)
     if actor is not None:
         with transaction(sf) as session:
             audit.record(session, actor=actor, action="backup", record_type="database",
@@ -214,7 +230,8 @@ def _copy_live(engine: Engine, partial: Path) -> None:
 def verify(target: SessionFactory | Engine) -> Report:
     """integrity_check, foreign_key_check, schema, audit chain, signed-note hashes."""
     engine = _engine(target)
-    _database_file(engine, "Checking the database")
+    if not _is_server(engine, "Checking the database"):
+        _database_file(engine, "Checking the database")
     return check_database(engine)
 
 
@@ -224,18 +241,53 @@ def restore(
 ) -> RestoreResult:
     """Replace the database at `target_db` with the backup at `path`, after checking it.
 
-    The backup is copied to a staging file, checked (integrity, foreign keys, schema,
-    audit chain with the backup's key, signed-note hashes) and upgraded there; only then
-    is the current database kept aside and the staged file renamed over it.
+    The backup is copied to a staging file (or, for a PostgreSQL database, loaded into a
+    scratch database on the same server), checked (integrity, foreign keys, schema,
+    audit chain, signed-note hashes) and upgraded there; only then is the current
+    database kept aside and the staged copy put in its place in one step.
     """
     source = Path(path).expanduser()
     url = resolve_url(target_db)
-    target = sqlite_path(url)
-    if target is None:
-        raise ClinicModeError("Restore is not yet supported in clinic mode (a PostgreSQL "
-                              "server); use the server's own tools for now.")
+    server = backend(url, "Restore") == "postgresql"
     if not source.is_file():
         raise BackupError(f"There is no backup file at {source}.")
+    _require_kind(source, server)
+    if server:
+        try:
+            result = pg_backup.restore_dump(source, url, actor=actor, stamp=_stamp())
+        except PgToolError as exc:
+            raise BackupError(str(exc)) from exc
+        except DBAPIError as exc:  # the server went away, or refused a statement
+            raise BackupError(f"The restore stopped: {storage_message(exc)}") from exc
+    else:
+        result = _restore_file(source, url, actor)
+    engine = make_engine(url)
+    try:
+        with transaction(make_session_factory(engine)) as session:
+            audit.record(session, actor=actor or default_actor(), action="restore",
+                         record_type="database",
+                         summary=f"restored from backup {source.name}")
+    finally:
+        engine.dispose()
+    return result
+
+
+def _require_kind(source: Path, server: bool) -> None:
+    """A pg_dump file only restores onto a server, an SQLite file only into a file."""
+    with contextlib.suppress(OSError), source.open("rb") as file:
+        head = file.read(16)
+        if server and head.startswith(b"SQLite format 3"):
+            raise BackupError(f"{source.name} is a backup of a database file (SQLite); it "
+                              "cannot be restored onto a PostgreSQL server.")
+        if not server and head.startswith(b"PGDMP"):
+            raise BackupError(f"{source.name} is a backup of a clinic server (pg_dump); "
+                              "restore it with --db set to the PostgreSQL database.")
+
+
+def _restore_file(source: Path, url: str, actor: str | None) -> RestoreResult:
+    target = sqlite_path(url)
+    if target is None:
+        raise ClinicModeError("Restore needs a database file, not an in-memory database.")
     if source.resolve() == target.resolve():
         raise BackupError("That file is the database itself, not a backup of it.")
     checked_here = actor is not None and _check_current(url, actor)
@@ -248,14 +300,6 @@ def restore(
     except BaseException:
         staged.discard()
         raise
-    engine = make_engine(target)
-    try:
-        with transaction(make_session_factory(engine)) as session:
-            audit.record(session, actor=actor or default_actor(), action="restore",
-                         record_type="database",
-                         summary=f"restored from backup {source.name}")
-    finally:
-        engine.dispose()
     return RestoreResult(source, target, aside, staged.revision)
 
 

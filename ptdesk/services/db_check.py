@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
+from sqlalchemy.engine import URL, make_url
 
 from ptdesk.db.engine import SessionFactory, is_sqlite, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head
@@ -18,7 +19,7 @@ SHOWN = 20  # details listed per check; the rest are counted
 
 
 class ClinicModeError(ServiceError):
-    """The operation only exists for the single-computer (SQLite) database so far."""
+    """The operation is not available for this kind of database (neither SQLite nor PostgreSQL)."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Check:
     name: str
     ok: bool
     details: tuple[str, ...] = ()
+    applies: bool = True  # False: the check has no meaning for this kind of database
 
 
 @dataclass(frozen=True)
@@ -44,17 +46,21 @@ class Report:
         """The report as printed by `ptdesk verify`."""
         out = []
         for check in self.checks:
-            out.append(f"{'OK  ' if check.ok else 'FAIL'}  {check.name}")
+            label = "N/A " if not check.applies else "OK  " if check.ok else "FAIL"
+            out.append(f"{label}  {check.name}")
             out += [f"      {detail}" for detail in check.details]
         out.append("Everything checks out." if self.ok else
                    f"{sum(not c.ok for c in self.checks)} check(s) failed.")
         return out
 
 
-def require_sqlite(engine: Engine, what: str) -> None:
-    if not is_sqlite(engine.url.render_as_string(hide_password=False)):
-        raise ClinicModeError(f"{what} is not yet supported in clinic mode (a PostgreSQL "
-                              "server); use the server's own tools for now.")
+def backend(url: str | URL, what: str) -> str:
+    """'sqlite' or 'postgresql'; any other database is refused with a clear message."""
+    name = (make_url(url) if isinstance(url, str) else url).get_backend_name()
+    if name not in ("sqlite", "postgresql"):
+        raise ClinicModeError(f"{what} works with an SQLite database file or a PostgreSQL "
+                              f"server, not with {name}.")
+    return name
 
 
 def _limited(details: list[str]) -> tuple[str, ...]:
@@ -76,6 +82,46 @@ def _foreign_keys(engine: Engine) -> Check:
     details = [f"a row in {table} (row {rowid}) points to a missing row in {parent}"
                for table, rowid, parent, _fk in rows]
     return Check("Links between records (foreign keys)", not rows, _limited(details))
+
+
+def _server_storage() -> Check:
+    return Check("Database file integrity", True, (
+        "not applicable on a PostgreSQL server, which checks its own storage (its "
+        "administrator can run pg_amcheck)",), applies=False)
+
+
+_PG_FOREIGN_KEYS = """
+SELECT c.conname, cl.relname, pl.relname,
+       array_agg(ca.attname ORDER BY k.n), array_agg(pa.attname ORDER BY k.n)
+FROM pg_constraint c
+JOIN pg_class cl ON cl.oid = c.conrelid
+JOIN pg_class pl ON pl.oid = c.confrelid
+CROSS JOIN LATERAL unnest(c.conkey, c.confkey) WITH ORDINALITY AS k(child, parent, n)
+JOIN pg_attribute ca ON ca.attrelid = c.conrelid AND ca.attnum = k.child
+JOIN pg_attribute pa ON pa.attrelid = c.confrelid AND pa.attnum = k.parent
+WHERE c.contype = 'f' AND c.connamespace = current_schema()::regnamespace
+GROUP BY c.conname, cl.relname, pl.relname ORDER BY cl.relname, c.conname
+"""
+
+
+def _server_foreign_keys(engine: Engine) -> Check:
+    """Rows whose parent is missing: the server enforces the keys, but a restore or a
+    session with triggers switched off (session_replication_role) can bypass them."""
+    details: list[str] = []
+    with engine.connect() as connection:
+        q = connection.dialect.identifier_preparer.quote_identifier
+        for _name, table, parent, columns, parent_columns in \
+                connection.execute(text(_PG_FOREIGN_KEYS)).all():
+            joined = " AND ".join(f"p.{q(pc)} = c.{q(cc)}"
+                                  for cc, pc in zip(columns, parent_columns, strict=True))
+            present = " AND ".join(f"c.{q(cc)} IS NOT NULL" for cc in columns)
+            orphans = connection.execute(text(
+                f"SELECT count(*) FROM {q(table)} c WHERE {present} AND NOT EXISTS "
+                f"(SELECT 1 FROM {q(parent)} p WHERE {joined})")).scalar_one()
+            if orphans:
+                details.append(f"{orphans} row(s) in {table} point to a missing row in {parent} "
+                               f"({', '.join(columns)})")
+    return Check("Links between records (foreign keys)", not details, _limited(details))
 
 
 def _schema(engine: Engine) -> Check:
@@ -111,12 +157,21 @@ def _run(name: str, check: Callable[[], Check]) -> Check:
 
 
 def check_database(engine: Engine, *, key: bytes | None = None) -> Report:
-    """integrity_check, foreign_key_check, schema, audit chain and signed-note hashes."""
-    require_sqlite(engine, "Checking the database")
+    """integrity_check, foreign_key_check, schema, audit chain and signed-note hashes.
+
+    On a PostgreSQL server the file check is the server's own job (reported as not
+    applicable); the foreign keys are checked by a query for rows whose parent is missing.
+    """
     sf = make_session_factory(engine)
-    checks = [_run("Database file integrity", lambda: _integrity(engine)),
-              _run("Links between records (foreign keys)", lambda: _foreign_keys(engine)),
-              _run("Schema version", lambda: _schema(engine))]
+    checks: list[Check] = []
+    if is_sqlite(engine.url.render_as_string(hide_password=False)):
+        checks += [_run("Database file integrity", lambda: _integrity(engine)),
+                   _run("Links between records (foreign keys)", lambda: _foreign_keys(engine))]
+    else:
+        checks += [_server_storage(),
+                   _run("Links between records (foreign keys)",
+                        lambda: _server_foreign_keys(engine))]
+    checks.append(_run("Schema version", lambda: _schema(engine)))
     if checks[-1].ok:  # the chain and hashes need the current tables
         checks += [_run("Audit log chain", lambda: _chain(sf, key)),
                    _run("Signed notes and addenda", lambda: _notes(sf))]

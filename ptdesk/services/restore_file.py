@@ -23,6 +23,14 @@ class RestoreRefusedError(ServiceError):
     """The backup file failed a check; the current database was not touched."""
 
 
+@dataclass(frozen=True)
+class RestoreResult:
+    restored_from: Path
+    database: Path | str  # the file, or the database's name on a PostgreSQL server
+    kept_aside: Path | str | None  # the database as it was before the restore
+    revision: str  # the backup's schema revision before it was upgraded
+
+
 @dataclass
 class StagedCopy:
     """A checked, upgraded copy of the backup next to the database, ready to be renamed."""
@@ -49,7 +57,7 @@ class StagedCopy:
                 path.unlink()
 
 
-def _refuse(source: Path, reason: str) -> RestoreRefusedError:
+def refuse(source: Path, reason: str) -> RestoreRefusedError:
     return RestoreRefusedError(f"{source.name} was not restored: {reason} "
                                "The current database was not changed.")
 
@@ -66,7 +74,7 @@ def _copy(source: Path, staging: Path) -> None:
         finally:
             src.close()
     except sqlite3.DatabaseError as exc:
-        raise _refuse(source, f"it is not a readable database ({exc}).") from exc
+        raise refuse(source, f"it is not a readable database ({exc}).") from exc
 
 
 def _revision(source: Path, staging: Path) -> str:
@@ -76,7 +84,7 @@ def _revision(source: Path, staging: Path) -> str:
             # Migrations must not run on a damaged file; at head, check_database checks it.
             rows = [r[0] for r in connection.execute("PRAGMA integrity_check")]
             if rows != ["ok"]:
-                raise _refuse(source, f"the file is damaged ({'; '.join(rows[:3])}).")
+                raise refuse(source, f"the file is damaged ({'; '.join(rows[:3])}).")
         return _read_revision(connection, source)
     finally:
         connection.close()
@@ -86,18 +94,18 @@ def _read_revision(connection: sqlite3.Connection, source: Path) -> str:
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
-        raise _refuse(source, "it is not a PT Desk database.") from exc
+        raise refuse(source, "it is not a PT Desk database.") from exc
     if row is None:
-        raise _refuse(source, "it is not a PT Desk database (no schema version).")
+        raise refuse(source, "it is not a PT Desk database (no schema version).")
     return str(row[0])
 
 
-def _require_known(engine: Engine, source: Path, revision: str) -> None:
+def require_known(engine: Engine, source: Path, revision: str) -> None:
     from alembic.script import ScriptDirectory
 
     script = ScriptDirectory.from_config(alembic_config(engine))
     if revision not in {s.revision for s in script.walk_revisions()}:
-        raise _refuse(source, f"it was made by a newer PT Desk (schema {revision}); "
+        raise refuse(source, f"it was made by a newer PT Desk (schema {revision}); "
                               "update PT Desk first.")
 
 
@@ -121,14 +129,14 @@ def stage_backup(source: Path, target: Path, stamp: str,
     try:
         _copy(source, staging)
         staged.revision = _revision(source, staging)
-        _require_known(engine, source, staged.revision)
+        require_known(engine, source, staged.revision)
         upgrade(engine)
         sf = make_session_factory(engine)
         candidates = _key_candidates(source, current_key_file)
         staged.key = next((k for k in candidates if verify_chain(sf, key=k).ok), candidates[0])
         report = check_database(engine, key=staged.key)
         if not report.ok:
-            raise _refuse(source, "it failed these checks: " + " ".join(report.problems))
+            raise refuse(source, "it failed these checks: " + " ".join(report.problems))
     except BaseException:
         staged.discard()
         raise

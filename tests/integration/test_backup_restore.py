@@ -10,7 +10,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text, update
+from sqlalchemy import select, text, update
 
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head, upgrade
@@ -18,7 +18,7 @@ from ptdesk.db.models import ClinicSettings, Patient
 from ptdesk.services import audit
 from ptdesk.services import backup as backups
 from ptdesk.services import clinic as clinic_settings
-from ptdesk.services.backup import BackupError, ClinicModeError, backup, list_backups, restore
+from ptdesk.services.backup import BackupError, backup, list_backups, restore
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.restore_file import RestoreRefusedError
 from ptdesk.services.signing import add_addendum, sign_visit
@@ -36,7 +36,9 @@ from tests.integration.integrity_helpers import (
     run_cli,
 )
 
-# Backups copy the SQLite file; clinic mode (pg_dump/pg_restore) gets its own tests.
+# These tests are about the SQLite file (its -wal file, file copies, a restore by rename);
+# clinic mode (pg_dump, a scratch database, a rename on the server) is tested the same ways
+# in test_pg_backup.py, which also checks that other database kinds are refused.
 pytestmark = pytest.mark.sqlite_only
 
 
@@ -320,16 +322,6 @@ def test_a_failed_swap_leaves_the_current_database_and_key_whole(
     check = make_engine(db_path)
     assert backups.verify(check).ok
     check.dispose()
-
-
-def test_clinic_mode_is_refused_clearly(tmp_path) -> None:
-    import sqlite3 as fake_driver  # never used: no connection is opened
-
-    server = create_engine("postgresql+pg8000://clinic@server/ptdesk", module=fake_driver)
-    for call in (lambda: backup(server), lambda: backups.verify(server),
-                 lambda: restore(tmp_path, target_db="postgresql://clinic@server/ptdesk")):
-        with pytest.raises(ClinicModeError, match="not yet supported in clinic mode"):
-            call()
 
 
 def test_cli_backup_verify_restore_and_audit(db_path, engine, clinic, tmp_path, monkeypatch,
