@@ -98,7 +98,7 @@ started.finish()
 
 def build_clinic(db: Path, patients: int) -> SessionFactory:
     engine, sf = open_database(str(db))
-    have = count_patients(sf)
+    have = count_patients(sf, actor=ACTOR)
     if have < patients:
         from ptdesk.services.demo import build_demo_clinic
 
@@ -107,7 +107,7 @@ def build_clinic(db: Path, patients: int) -> SessionFactory:
         result = build_demo_clinic(sf, actor=ACTOR, patients=max(patients - 5, 0), demo_logins=True)
         print(f"  {result.summary_line()} ({time.perf_counter() - started:.0f} s)")
     try:
-        find_by_mrn(sf, BIG_CHART_MRN)
+        find_by_mrn(sf, BIG_CHART_MRN, actor=ACTOR)
     except Exception:  # not there yet
         _add_big_chart(sf)
     return sf
@@ -155,7 +155,7 @@ def bench_search(sf: SessionFactory, keystrokes: int) -> dict[str, list[float]]:
     assert model is not None
     rng = random.Random(5)
     # Surnames from across the alphabet, not just the first page of A-names.
-    everyone = search_patients(sf, "")
+    everyone = search_patients(sf, "", actor=ACTOR)
     names = [p.last_name for p in everyone[:: max(1, len(everyone) // 5000)]]
     typed: list[str] = []
     while len(typed) < keystrokes:  # type real surnames key by key, as a clinician would
@@ -179,8 +179,8 @@ def bench_search(sf: SessionFactory, keystrokes: int) -> dict[str, list[float]]:
 def bench_chart(window, sf: SessionFactory, runs: int = 20) -> dict[str, list[float]]:  # type: ignore[no-untyped-def]
     from PySide6.QtWidgets import QApplication
 
-    big = find_by_mrn(sf, BIG_CHART_MRN).id
-    other = find_by_mrn(sf, "DEMO-0001").id
+    big = find_by_mrn(sf, BIG_CHART_MRN, actor=ACTOR).id
+    other = find_by_mrn(sf, "DEMO-0001", actor=ACTOR).id
     results: dict[str, list[float]] = {}
     chart = window.chart
     for title in ("Overview", "Visits", "Evaluation"):
@@ -230,7 +230,7 @@ def main() -> None:
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"ptdesk-bench-ui-{args.patients}.db"
     sf = build_clinic(db, args.patients)
-    print(f"Database: {db} ({count_patients(sf):,} patients; platform "
+    print(f"Database: {db} ({count_patients(sf, actor=ACTOR):,} patients; platform "
           f"{os.environ.get('QT_QPA_PLATFORM', 'native')})\n")
     ui = bench_search(sf, args.keystrokes)
     startup = bench_startup(db, args.startup_runs)

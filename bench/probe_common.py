@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 # ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
 DEMO_PASSWORD = "runner-demo"
+ACTOR = "demo.alvarez"  # the demo clinician every probe signs in as (clinic_cache.ACTOR)
 
 if TYPE_CHECKING:
     from ptdesk.ui.app import Launch
@@ -81,7 +82,7 @@ def launch_app(db: str) -> Launch:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from ptdesk.ui import app as ui_app
 
-    started = ui_app.launch(db, credentials=("demo.alvarez", DEMO_PASSWORD))
+    started = ui_app.launch(db, credentials=(ACTOR, DEMO_PASSWORD))
     stub_dialogs()
     failed: list[object] = []
     started.loader.failed.connect(failed.append)
@@ -102,7 +103,7 @@ def close_app(started: Launch) -> None:
 def patient_ids(session_factory: Any, mrns: list[str]) -> dict[str, int]:
     from ptdesk.services.patients import find_by_mrn
 
-    return {mrn: find_by_mrn(session_factory, mrn).id for mrn in mrns}
+    return {mrn: find_by_mrn(session_factory, mrn, actor=ACTOR).id for mrn in mrns}
 
 
 def percentile(values: list[float], pct: float) -> float:

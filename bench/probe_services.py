@@ -47,7 +47,7 @@ def measure(db: str, runs: int) -> dict[str, Any]:
 
     engine, sf = open_database(db)
     ids = patient_ids(sf, [BIG_CHART_MRN, PROGRESS_MRN, SAVE_MRN])
-    episode = active_episode(sf, ids[SAVE_MRN])
+    episode = active_episode(sf, ids[SAVE_MRN], actor=ACTOR)
     assert episode is not None
     visit: list[int] = []
 

@@ -17,7 +17,7 @@ import time
 from typing import Any
 
 from clinic_cache import BIG_CHART_MRN, PROGRESS_MRN
-from probe_common import DIALOGS, close_app, emit, launch_app, patient_ids, rss_mib
+from probe_common import ACTOR, DIALOGS, close_app, emit, launch_app, patient_ids, rss_mib
 
 OTHER_MRN = "DEMO-0001"  # the chart open before each timed opening of the big chart
 SEARCH_PREFIX_MAX = 5    # a clinician types a few letters of a name, then picks from the list
@@ -162,7 +162,7 @@ def rss(db: str, charts: int, seed: int) -> dict[str, Any]:
     chosen = list(patient_ids(sf, mrns).values())
     from ptdesk.services.patients import search_patients
 
-    pool = [p.id for p in search_patients(sf, "SYN-", limit=2000)]
+    pool = [p.id for p in search_patients(sf, "SYN-", actor=ACTOR, limit=2000)]
     chosen += random.Random(seed).sample(pool, max(0, charts - len(chosen)))
     assert window.chart is not None
     for patient_id in chosen[:charts]:

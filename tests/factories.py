@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
@@ -109,3 +110,11 @@ def full_evaluation() -> ev.Evaluation:
         ),
         soap_subjective="S", soap_objective="O", soap_assessment="A", soap_plan="P",
     )
+
+
+def audit_entries(sf: SessionFactory, **filters: Any) -> list[Any]:
+    """What the audit log holds (tests inspect it without adding a 'view' entry of their own)."""
+    from ptdesk.services.audit import query_entries
+
+    with sf() as session:
+        return query_entries(session, **filters)[0]

@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         actor = signed_in_actor(args, session_factory)
-        patient_id = handouts.patient_id_for_mrn(session_factory, args.mrn)
+        patient_id = handouts.patient_id_for_mrn(session_factory, args.mrn, actor=actor)
         if args.kind == "exercises":
             data = handouts.exercise_sheet_pdf(session_factory, actor=actor, patient_id=patient_id)
         else:

@@ -8,7 +8,6 @@ import json
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
 from ptdesk.services.patients import search_patients
-from ptdesk.services.permissions import check
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -27,8 +26,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     engine, session_factory = open_database(args)
     try:
-        check(session_factory, signed_in_actor(args, session_factory), "view_chart")
-        patients = search_patients(session_factory, args.search)
+        actor = signed_in_actor(args, session_factory)
+        patients = search_patients(session_factory, args.search, actor=actor)
     finally:
         engine.dispose()
     if args.json:

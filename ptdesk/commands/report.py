@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         actor = signed_in_actor(args, session_factory)
-        patient_id = find_by_mrn(session_factory, args.mrn).id
+        patient_id = find_by_mrn(session_factory, args.mrn, actor=actor).id
         data = progress_report_pdf(session_factory, actor=actor, patient_id=patient_id)
     except PermissionDeniedError as exc:
         raise CommandError(str(exc)) from exc

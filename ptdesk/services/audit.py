@@ -250,45 +250,52 @@ def _local_day_start(day: date) -> datetime:
 
 
 def report(
-    session_factory: SessionFactory, *, patient_mrn: str | None = None,
+    session_factory: SessionFactory, *, actor: str, patient_mrn: str | None = None,
     start: date | None = None, end: date | None = None, user: str | None = None,
-    actor: str | None = None, action: str = "view",
+    action: str = "view",
 ) -> list[AuditRow]:
-    """Entries matching every given filter, oldest first.
+    """Entries matching every given filter, oldest first, for an administrator.
 
-    With `actor`, the reader's permission is checked and the reading itself is audited
-    as `action` ("view" on screen, "export" to a file).
+    The reading itself is audited as `action` ("view" on screen, "export" to a file).
     """
-    with transaction(session_factory) as session:
-        if actor is not None:
-            from ptdesk.services.permissions import require
+    from ptdesk.services.permissions import require
 
-            require(session, actor, "audit_report")
-        stmt = (select(_LOG, Patient.mrn).join(Patient, Patient.id == _LOG.c.patient_id,
-                                               isouter=True).order_by(_LOG.c.id))
-        filters: list[str] = []
-        if patient_mrn is not None:
-            mrn = patient_mrn.strip().upper()
-            patient_id = session.scalar(select(Patient.id).where(Patient.mrn == mrn))
-            if patient_id is None:
-                raise NotFoundError(f"No patient with MRN {mrn}.")
-            stmt = stmt.where(_LOG.c.patient_id == patient_id)
-            filters.append("patient")
-        if start is not None:
-            stmt = stmt.where(_LOG.c.at >= _local_day_start(start))
-            filters.append("from")
-        if end is not None:
-            stmt = stmt.where(_LOG.c.at < _local_day_start(end + timedelta(days=1)))
-            filters.append("to")
-        if user is not None:
-            stmt = stmt.where(_LOG.c.actor == user)
-            filters.append("user")
-        rows = [_audit_row(row) for row in session.execute(stmt)]
-        if actor is not None:
-            record(session, actor=actor, action=action, record_type="audit_log",
-                   summary=f"audit report: {len(rows)} entries"
-                   + (f" (filtered by {', '.join(filters)})" if filters else ""))
+    with transaction(session_factory) as session:
+        require(session, actor, "audit_report")
+        rows, filters = query_entries(session, patient_mrn=patient_mrn, start=start, end=end,
+                                      user=user)
+        record(session, actor=actor, action=action, record_type="audit_log",
+               summary=f"audit report: {len(rows)} entries"
+               + (f" (filtered by {', '.join(filters)})" if filters else ""))
         return rows
+
+
+def query_entries(
+    session: Session, *, patient_mrn: str | None = None, start: date | None = None,
+    end: date | None = None, user: str | None = None,
+) -> tuple[list[AuditRow], list[str]]:
+    """The matching entries and the names of the filters used, inside the caller's
+    transaction; the caller has already checked who is reading."""
+    stmt = (select(_LOG, Patient.mrn).join(Patient, Patient.id == _LOG.c.patient_id,
+                                           isouter=True).order_by(_LOG.c.id))
+    filters: list[str] = []
+    if patient_mrn is not None:
+        mrn = patient_mrn.strip().upper()
+        patient_id = session.scalar(select(Patient.id).where(Patient.mrn == mrn))
+        if patient_id is None:
+            raise NotFoundError(f"No patient with MRN {mrn}.")
+        stmt = stmt.where(_LOG.c.patient_id == patient_id)
+        filters.append("patient")
+    if start is not None:
+        stmt = stmt.where(_LOG.c.at >= _local_day_start(start))
+        filters.append("from")
+    if end is not None:
+        stmt = stmt.where(_LOG.c.at < _local_day_start(end + timedelta(days=1)))
+        filters.append("to")
+    if user is not None:
+        stmt = stmt.where(_LOG.c.actor == user)
+        filters.append("user")
+    return [_audit_row(row) for row in session.execute(stmt)], filters
 
 
 def _audit_row(row: Row[Any]) -> AuditRow:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import AuditEntry, Clinician
+from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 # Audit actions that change a record. Views, prints, exports and sign-ins are left out:
@@ -99,15 +100,18 @@ def kind_of(record_type: str) -> str:
     return KIND_OF_RECORD.get(record_type, "other")
 
 
-def current_stamp(session_factory: SessionFactory) -> ChangeStamp:
+def current_stamp(session_factory: SessionFactory, *, actor: str) -> ChangeStamp:
     """The newest audit entry: where a watcher starts (a primary-key lookup)."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return ChangeStamp(_max_id(session))
 
 
-def patient_change_stamp(session_factory: SessionFactory, patient_id: int) -> ChangeStamp:
+def patient_change_stamp(session_factory: SessionFactory, patient_id: int, *,
+                         actor: str) -> ChangeStamp:
     """The newest write to one patient's chart (uses the (patient_id, at) index)."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return ChangeStamp(session.scalar(patient_stamp_query(patient_id)) or 0)
 
 
@@ -117,7 +121,7 @@ def patient_stamp_query(patient_id: int) -> Select[Any]:
 
 
 def changes_since(
-    session_factory: SessionFactory, patient_id: int, stamp: ChangeStamp, *,
+    session_factory: SessionFactory, patient_id: int, stamp: ChangeStamp, *, actor: str,
     ignore_actor: str | None = None,
 ) -> list[ChangeNote]:
     """Writes to a patient's chart after `stamp`, oldest first.
@@ -126,19 +130,21 @@ def changes_since(
     window that made them has already shown them).
     """
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return _patient_notes(session, patient_id, stamp.last_id, None, ignore_actor)
 
 
 def poll_changes(
     session_factory: SessionFactory, since: ChangeStamp | None, patient_id: int | None, *,
-    ignore_actor: str | None = None,
+    actor: str, ignore_actor: str | None = None,
 ) -> ChangeReport:
     """One cheap poll: what changed for `patient_id` and the patient list after `since`.
 
-    When nothing was written anywhere, this is a single primary-key lookup. `since=None`
-    only takes the current stamp (a watcher's first call).
+    When nothing was written anywhere, this is the reader's account lookup and a single
+    primary-key lookup. `since=None` only takes the current stamp (a watcher's first call).
     """
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         newest = _max_id(session)
         stamp = ChangeStamp(newest)
         if since is None or newest <= since.last_id:

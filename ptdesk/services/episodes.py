@@ -98,14 +98,18 @@ def set_episode_status(
         return _info(row)
 
 
-def list_episodes(session_factory: SessionFactory, patient_id: int) -> list[EpisodeInfo]:
+def list_episodes(session_factory: SessionFactory, patient_id: int, *,
+                  actor: str) -> list[EpisodeInfo]:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(
             select(Episode).where(Episode.patient_id == patient_id).order_by(Episode.start_date)
         )
         return [_info(row) for row in rows]
 
 
-def active_episode(session_factory: SessionFactory, patient_id: int) -> EpisodeInfo | None:
-    episodes = [e for e in list_episodes(session_factory, patient_id) if e.status == "active"]
+def active_episode(session_factory: SessionFactory, patient_id: int, *,
+                   actor: str) -> EpisodeInfo | None:
+    episodes = [e for e in list_episodes(session_factory, patient_id, actor=actor)
+                if e.status == "active"]
     return episodes[-1] if episodes else None

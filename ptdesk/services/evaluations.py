@@ -138,8 +138,10 @@ def load_evaluation(
         return _summary(row), mapping.read_sections(row)
 
 
-def list_visits(session_factory: SessionFactory, patient_id: int) -> list[VisitSummary]:
+def list_visits(session_factory: SessionFactory, patient_id: int, *,
+                actor: str) -> list[VisitSummary]:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(
             select(Visit).where(Visit.patient_id == patient_id)
             .order_by(Visit.visit_date.desc(), Visit.id.desc())
@@ -147,8 +149,9 @@ def list_visits(session_factory: SessionFactory, patient_id: int) -> list[VisitS
         return [_summary(row) for row in rows]
 
 
-def count_visits(session_factory: SessionFactory, patient_id: int) -> int:
+def count_visits(session_factory: SessionFactory, patient_id: int, *, actor: str) -> int:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         stmt = select(func.count(Visit.id)).where(Visit.patient_id == patient_id)
         return int(session.scalar(stmt) or 0)
 

@@ -16,8 +16,8 @@ from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientSummary, find_by_mrn
 from ptdesk.services.permissions import require
-from ptdesk.services.prescriptions import active_prescription
-from ptdesk.services.runplans import active_plan
+from ptdesk.services.prescriptions import load_active_prescription
+from ptdesk.services.runplans import load_active_plan
 from ptdesk.services.uow import transaction
 
 _SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs together",
@@ -59,11 +59,11 @@ def _clinician_name(session_factory: SessionFactory, clinician_id: int | None, a
 def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: int,
                    on: date | None = None) -> ExerciseSheet:
     patient = _patient(session_factory, patient_id, actor)
-    prescription = active_prescription(session_factory, patient_id)
-    if prescription is None:
-        raise ServiceError(f"{patient.mrn} has no active exercise prescription.")
     items = []
     with transaction(session_factory) as session:
+        prescription = load_active_prescription(session, patient_id)
+        if prescription is None:
+            raise ServiceError(f"{patient.mrn} has no active exercise prescription.")
         for item in prescription.items:
             ex = session.get(Exercise, item.exercise_id)
             assert ex is not None
@@ -116,7 +116,8 @@ def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | N
 def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,
                     on: date | None = None) -> RunPlanHandout:
     patient = _patient(session_factory, patient_id, actor)
-    stored = active_plan(session_factory, patient_id)
+    with transaction(session_factory) as session:
+        stored = load_active_plan(session, patient_id)
     if stored is None:
         raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")
     return RunPlanHandout(
@@ -136,8 +137,8 @@ def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int)
     return data
 
 
-def patient_id_for_mrn(session_factory: SessionFactory, mrn: str) -> int:
-    return find_by_mrn(session_factory, mrn).id
+def patient_id_for_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> int:
+    return find_by_mrn(session_factory, mrn, actor=actor).id
 
 
 def _audit_print(session_factory: SessionFactory, actor: str, patient_id: int, what: str) -> None:

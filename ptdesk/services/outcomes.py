@@ -108,7 +108,7 @@ def _record(row: OutcomeResult, visit_date: date) -> OutcomeRecord:
 
 
 def list_outcomes(
-    session_factory: SessionFactory, patient_id: int, measure: str | None = None
+    session_factory: SessionFactory, patient_id: int, measure: str | None = None, *, actor: str
 ) -> list[OutcomeRecord]:
     """A patient's results, oldest first (the first is the intake value)."""
     stmt = (
@@ -121,4 +121,5 @@ def list_outcomes(
     if measure is not None:
         stmt = stmt.where(OutcomeResult.measure == measure)
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return [_record(row, when) for row, when in session.execute(stmt)]

@@ -223,8 +223,9 @@ def get_patient(session_factory: SessionFactory, *, actor: str, patient_id: int)
         return _details(row)
 
 
-def find_by_mrn(session_factory: SessionFactory, mrn: str) -> PatientSummary:
+def find_by_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> PatientSummary:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = session.scalar(select(Patient).where(Patient.mrn == mrn.strip().upper()))
         if row is None:
             raise NotFoundError(f"No patient with MRN {mrn.strip().upper()}.")
@@ -324,16 +325,19 @@ def search_page_statement(text: str, *, limit: int | None = None,
 
 
 def search_patients(
-    session_factory: SessionFactory, text: str = "", *, limit: int | None = None, offset: int = 0
+    session_factory: SessionFactory, text: str = "", *, actor: str, limit: int | None = None,
+    offset: int = 0,
 ) -> list[PatientSummary]:
     stmt = search_page_statement(text, limit=limit, offset=offset)
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return [PatientSummary(*row) for row in session.execute(stmt)]
 
 
-def count_patients(session_factory: SessionFactory, text: str = "") -> int:
+def count_patients(session_factory: SessionFactory, text: str = "", *, actor: str) -> int:
     words = text.split()
     source = _hits(words) if words else select(Patient.id).subquery()
     stmt = select(func.count()).select_from(source)
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return int(session.scalar(stmt) or 0)

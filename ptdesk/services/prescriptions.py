@@ -240,14 +240,23 @@ def _active_count(session: Session, patient_id: int) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def active_prescription(session_factory: SessionFactory, patient_id: int) -> PrescriptionInfo | None:
-    with transaction(session_factory) as session:
-        row = _active_row(session, patient_id)
-        return _info(row) if row else None
+def load_active_prescription(session: Session, patient_id: int) -> PrescriptionInfo | None:
+    """`active_prescription` inside a caller's transaction (the caller checked the actor)."""
+    row = _active_row(session, patient_id)
+    return _info(row) if row else None
 
 
-def prescription_history(session_factory: SessionFactory, patient_id: int) -> list[PrescriptionInfo]:
+def active_prescription(session_factory: SessionFactory, patient_id: int, *,
+                        actor: str) -> PrescriptionInfo | None:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        return load_active_prescription(session, patient_id)
+
+
+def prescription_history(session_factory: SessionFactory, patient_id: int, *,
+                         actor: str) -> list[PrescriptionInfo]:
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(
             select(Prescription).where(Prescription.patient_id == patient_id)
             .order_by(Prescription.effective_date.desc(), Prescription.id.desc())

@@ -18,8 +18,8 @@ from ptdesk.services import progress_changes as changes
 from ptdesk.services.permissions import require
 from ptdesk.services.progress_changes import ChangeLine
 from ptdesk.services.progress_strength import LsiPoint, LsiSeries, load_lsi
-from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
-from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
+from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
 
 __all__ = [
@@ -178,18 +178,21 @@ def make_outcome_series(measure: str, points: Sequence[OutcomePoint],
 
 # ---- public series -------------------------------------------------------------------
 
-def pain_series(session_factory: SessionFactory, patient_id: int) -> tuple[PainPoint, ...]:
+def pain_series(session_factory: SessionFactory, patient_id: int, *,
+                actor: str) -> tuple[PainPoint, ...]:
     """NPRS over the current episode, one point per visit, oldest first."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id)
         return () if scope is None else load_pain(session, patient_id, scope)
 
 
 def outcome_series(session_factory: SessionFactory, patient_id: int,
-                   measure: str) -> OutcomeSeries:
+                   measure: str, *, actor: str) -> OutcomeSeries:
     """One outcome measure over the current episode, with the intake value and MCID band."""
     oc.mcid_for(measure)  # type: ignore[arg-type]  # refuses an unknown measure up front
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id)
         if scope is None:
             return make_outcome_series(measure, (), EpisodeScope(0, "right", False))
@@ -197,20 +200,29 @@ def outcome_series(session_factory: SessionFactory, patient_id: int,
         return make_outcome_series(measure, points, scope)
 
 
-def lsi_series(session_factory: SessionFactory, patient_id: int) -> tuple[LsiSeries, ...]:
+def lsi_series(session_factory: SessionFactory, patient_id: int, *,
+               actor: str) -> tuple[LsiSeries, ...]:
     """Limb symmetry per muscle group over the current episode (groups never tested left out)."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id)
         return () if scope is None else load_lsi(session, patient_id, scope.id, scope.affected_side)
 
 
-def volume_series(session_factory: SessionFactory, patient_id: int, *,
+def volume_series(session_factory: SessionFactory, patient_id: int, *, actor: str,
                   today: date | None = None) -> VolumeSeries | None:
     """The active plan's weeks: planned vs done with the cap ceiling; None without a plan."""
-    stored = active_plan(session_factory, patient_id)
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        return load_volume(session, patient_id, today)
+
+
+def load_volume(session: Session, patient_id: int, today: date | None) -> VolumeSeries | None:
+    """`volume_series` inside a caller's transaction (the caller checked the actor)."""
+    stored = load_active_plan(session, patient_id)
     if stored is None:
         return None
-    return volume_from(stored, weekly_summary_for(session_factory, stored, today))
+    return volume_from(stored, load_weekly_summary(session, stored, today))
 
 
 def volume_from(stored: StoredPlan, logged_weeks: Sequence[LoggedWeek]) -> VolumeSeries:
@@ -261,9 +273,10 @@ def _f(value: Decimal | None) -> float | None:
 
 # ---- change lines --------------------------------------------------------------------
 
-def _change_lines(session_factory: SessionFactory, patient_id: int, *,
+def _change_lines(session_factory: SessionFactory, patient_id: int, *, actor: str,
                   since_intake: bool) -> list[ChangeLine]:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id)
         if scope is None:
             return []
@@ -274,14 +287,16 @@ def _change_lines(session_factory: SessionFactory, patient_id: int, *,
                                     since_intake=since_intake)
 
 
-def since_last_visit(session_factory: SessionFactory, patient_id: int) -> list[ChangeLine]:
+def since_last_visit(session_factory: SessionFactory, patient_id: int, *,
+                     actor: str) -> list[ChangeLine]:
     """Each measure's latest value against the one recorded before it, one line per measure."""
-    return _change_lines(session_factory, patient_id, since_intake=False)
+    return _change_lines(session_factory, patient_id, actor=actor, since_intake=False)
 
 
-def change_since_intake(session_factory: SessionFactory, patient_id: int) -> list[ChangeLine]:
+def change_since_intake(session_factory: SessionFactory, patient_id: int, *,
+                        actor: str) -> list[ChangeLine]:
     """Each measure's latest value against its first in the episode (the intake value)."""
-    return _change_lines(session_factory, patient_id, since_intake=True)
+    return _change_lines(session_factory, patient_id, actor=actor, since_intake=True)
 
 
 # ---- everything the Progress tab shows -----------------------------------------------
@@ -306,15 +321,11 @@ class ProgressOverview:
         return next(series for series in self.outcomes if series.measure == measure)
 
 
-def progress_overview(session_factory: SessionFactory, patient_id: int, *,
-                      today: date | None = None, actor: str | None = None) -> ProgressOverview:
-    """Pain, outcome, symmetry and volume series plus both sets of change lines, at once.
-
-    With `actor`, the reader's account is checked first (the Progress tab passes it).
-    """
+def progress_overview(session_factory: SessionFactory, patient_id: int, *, actor: str,
+                      today: date | None = None) -> ProgressOverview:
+    """Pain, outcome, symmetry and volume series plus both sets of change lines, at once."""
     with transaction(session_factory) as session:
-        if actor is not None:
-            require(session, actor, "view_chart")
+        require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id) or EpisodeScope(0, "right", False)
         pain = load_pain(session, patient_id, scope)
         found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
@@ -322,8 +333,9 @@ def progress_overview(session_factory: SessionFactory, patient_id: int, *,
         lines = {flag: tuple(changes.change_lines(session, pain, found, strength,
                                                   scope.patellofemoral, since_intake=flag))
                  for flag in (False, True)}
+        volume = load_volume(session, patient_id, today)
     return ProgressOverview(
         pain=pain, nprs_mcid=oc.mcid_for("nprs", scope.patellofemoral),
         outcomes=tuple(make_outcome_series(m, found[m], scope) for m in changes.FORM_MEASURES),
-        strength=strength, volume=volume_series(session_factory, patient_id, today=today),
+        strength=strength, volume=volume,
         since_last_visit=lines[False], since_intake=lines[True])

@@ -20,11 +20,11 @@ from ptdesk.services import progress_changes as changes
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.handouts import clinic_info
 from ptdesk.services.permissions import require
-from ptdesk.services.prescriptions import active_prescription
+from ptdesk.services.prescriptions import load_active_prescription
 from ptdesk.services.progress_findings import evaluation_rows
 from ptdesk.services.progress_strength import lsi_change
-from ptdesk.services.runlogs import LoggedWeek, weekly_summary_for
-from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
+from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
 
 _SCALES = {"nprs": "0–10, lower is better", "lefs": "0–80, higher is better",
@@ -230,15 +230,14 @@ def _goals(session: Session, episode_id: int, on: date) -> tuple[dto.GoalLine, .
     return tuple(lines)
 
 
-def _program_lines(session_factory: SessionFactory, patient_id: int
+def _program_lines(session: Session, patient_id: int
                    ) -> tuple[tuple[dto.ProgramLine, ...], date | None]:
-    prescription = active_prescription(session_factory, patient_id)
+    prescription = load_active_prescription(session, patient_id)
     if prescription is None:
         return (), None
     ids = [item.exercise_id for item in prescription.items]
-    with transaction(session_factory) as session:
-        exercises = {row.id: row for row in session.scalars(
-            select(Exercise).where(Exercise.id.in_(ids)))}
+    exercises = {row.id: row for row in session.scalars(
+        select(Exercise).where(Exercise.id.in_(ids)))}
     lines = []
     for item in prescription.items:
         ex = exercises[item.exercise_id]
@@ -290,6 +289,9 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
             referring_physician=patient.referring_physician, diagnosis=episode.diagnosis,
             icd10_code=episode.icd10_code, affected_side=episode.affected_side,
             episode_start=episode.start_date)
+        stored = load_active_plan(session, patient_id)
+        weeks = [] if stored is None else load_weekly_summary(session, stored, on)
+        program, program_date = _program_lines(session, patient_id)
     measures = [m for m in ("nprs", *changes.FORM_MEASURES)
                 if (pain if m == "nprs" else forms[m])]
     charts = []
@@ -303,15 +305,12 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         pain_chart = _outcome_chart("nprs", [(p.visit_date, p.value) for p in pain],
                                     oc.mcid_for("nprs", scope.patellofemoral), 10, False)
     symmetry, symmetry_date = _symmetry(strength)
-    stored = active_plan(session_factory, patient_id)
     volume_chart, plan_rows, plan_notes = None, (), ()
     if stored is not None:
-        weeks = weekly_summary_for(session_factory, stored, on)
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)
         plan_notes = (*_cap_notes(volume, on), *plan_notes)
         volume_chart = _volume_chart(volume, weeks)
-    program, program_date = _program_lines(session_factory, patient_id)
     return dto.ProgressReport(
         clinic=clinic_info(session_factory), clinician_name=clinician, date=on, **header,
         visits_to_date=len(visits), first_visit=visits[0].visit_date if visits else None,

@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient, RunLog, RunPlan
@@ -29,8 +30,8 @@ from ptdesk.domain.runplan.amounts import UNIT_TEXT, steps_down
 from ptdesk.domain.units import convert_distance
 from ptdesk.services import audit
 from ptdesk.services.errors import NotFoundError, ServiceError
-from ptdesk.services.permissions import check, require
-from ptdesk.services.runplans import StoredPlan, active_plan, save_plan
+from ptdesk.services.permissions import require
+from ptdesk.services.runplans import StoredPlan, load_active_plan, save_plan
 from ptdesk.services.uow import transaction
 
 RUN_KINDS = ("walk_run", "continuous")
@@ -149,17 +150,19 @@ def log_run(
     _check_flag("swelling", swelling, "swelling")
     _check_flag("limping", limping, "limping")
     note = v.optional_text("note", note, "Note", 2000)
-    plan = active_plan(session_factory, patient_id)
-    if measure is None:
-        if plan is None:
-            raise ValidationError("measure", "There is no active return-to-run plan, so say "
-                                             "whether this run is in minutes, km or miles.")
-        measure = plan.inputs.measure
-    if measure not in MEASURES:
-        raise ValidationError("measure", "A run is logged in minutes, km or miles.")
-    value = _amount(amount, measure)
     with transaction(session_factory) as session:
+        # The plan is read after the check: it is part of the chart.
         require(session, actor, "log_runs")
+        plan = load_active_plan(session, patient_id)
+        if measure is None:
+            if plan is None:
+                raise ValidationError("measure", "There is no active return-to-run plan, so "
+                                                 "say whether this run is in minutes, km or "
+                                                 "miles.")
+            measure = plan.inputs.measure
+        if measure not in MEASURES:
+            raise ValidationError("measure", "A run is logged in minutes, km or miles.")
+        value = _amount(amount, measure)
         patient = session.get(Patient, patient_id)
         if patient is None:
             raise NotFoundError(f"No patient with id {patient_id}.")
@@ -176,7 +179,7 @@ def log_run(
 
 
 def list_runs(
-    session_factory: SessionFactory, patient_id: int, *, start: date | None = None,
+    session_factory: SessionFactory, patient_id: int, *, actor: str, start: date | None = None,
     end: date | None = None,
 ) -> list[RunLogInfo]:
     """Logged runs oldest first, optionally from `start` to `end` (both days included)."""
@@ -186,6 +189,7 @@ def list_runs(
     if end is not None:
         stmt = stmt.where(RunLog.run_date <= end)
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         return [_info(row) for row in session.scalars(stmt.order_by(RunLog.run_date, RunLog.id))]
 
 
@@ -266,32 +270,38 @@ def summarise_weeks(
     return weeks
 
 
-def _plan_runs(session_factory: SessionFactory, patient_id: int, start: date
+def _plan_runs(session: Session, patient_id: int, start: date
                ) -> list[tuple[date, float, str, int, str, bool, bool]]:
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.measure, RunLog.pain_during,
                    RunLog.next_morning, RunLog.swelling, RunLog.limping)
             .where(RunLog.patient_id == patient_id, RunLog.run_date >= start)
             .order_by(RunLog.run_date, RunLog.id))
-    with transaction(session_factory) as session:
-        return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+    return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
+
+
+def load_weekly_summary(session: Session, stored: StoredPlan,
+                        today: date | None = None) -> list[LoggedWeek]:
+    """`weekly_summary_for` inside a caller's transaction (the caller checked the actor)."""
+    start = stored.inputs.start
+    return summarise_weeks(start, stored.plan.weeks, stored.inputs.measure, stored.rules,
+                           _plan_runs(session, stored.patient_id, start), today or date.today())
 
 
 def weekly_summary_for(session_factory: SessionFactory, stored: StoredPlan,
-                       today: date | None = None) -> list[LoggedWeek]:
+                       today: date | None = None, *, actor: str) -> list[LoggedWeek]:
     """`weekly_summary` for a plan the caller already loaded."""
-    start = stored.inputs.start
-    return summarise_weeks(start, stored.plan.weeks, stored.inputs.measure, stored.rules,
-                           _plan_runs(session_factory, stored.patient_id, start),
-                           today or date.today())
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        return load_weekly_summary(session, stored, today)
 
 
-def weekly_summary(session_factory: SessionFactory, patient_id: int, *,
+def weekly_summary(session_factory: SessionFactory, patient_id: int, *, actor: str,
                    today: date | None = None) -> list[LoggedWeek]:
     """The active plan's weeks so far with what was logged and the pain rules' decision."""
-    stored = active_plan(session_factory, patient_id)
-    if stored is None:
-        return []
-    return weekly_summary_for(session_factory, stored, today)
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        stored = load_active_plan(session, patient_id)
+        return [] if stored is None else load_weekly_summary(session, stored, today)
 
 
 def replan_from_logs(session_factory: SessionFactory, *, actor: str, patient_id: int,
@@ -302,20 +312,21 @@ def replan_from_logs(session_factory: SessionFactory, *, actor: str, patient_id:
     capped against the week done (not the week printed), and the pain rules'
     hold or go-back decisions are applied.
     """
-    check(session_factory, actor, "edit_plan")
-    stored = active_plan(session_factory, patient_id)
-    if stored is None:
-        raise ServiceError("This patient has no active return-to-run plan to re-plan.")
-    finished = [w for w in weekly_summary_for(session_factory, stored, today) if w.complete]
-    if not finished:
-        raise ServiceError("No week of the plan has finished yet, so there is nothing to "
-                           "re-plan from.")
-    history = tuple(w.week_log() for w in finished[:HORIZON_WEEKS])
-    inputs = dataclasses.replace(stored.inputs, history=history)
     with transaction(session_factory) as session:
+        require(session, actor, "edit_plan")
+        stored = load_active_plan(session, patient_id)
+        if stored is None:
+            raise ServiceError("This patient has no active return-to-run plan to re-plan.")
+        finished = [w for w in load_weekly_summary(session, stored, today) if w.complete]
+        if not finished:
+            raise ServiceError("No week of the plan has finished yet, so there is nothing "
+                               "to re-plan from.")
         episode_id, clinician_id = session.execute(
             select(RunPlan.episode_id, RunPlan.clinician_id).where(RunPlan.id == stored.id)
         ).one()
+    history = tuple(w.week_log() for w in finished[:HORIZON_WEEKS])
+    inputs = dataclasses.replace(stored.inputs, history=history)
+
     return save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
                      rules=stored.rules, note=stored.note, episode_id=episode_id,
                      clinician_id=clinician_id)

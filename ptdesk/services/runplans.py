@@ -169,16 +169,25 @@ def _active_count(session: Session, patient_id: int) -> int:
     return int(session.scalar(stmt) or 0)
 
 
-def active_plan(session_factory: SessionFactory, patient_id: int) -> StoredPlan | None:
-    with transaction(session_factory) as session:
-        row = session.scalar(
-            select(RunPlan).where(RunPlan.patient_id == patient_id, RunPlan.status == "active")
-        )
-        return _stored(row) if row else None
+def load_active_plan(session: Session, patient_id: int) -> StoredPlan | None:
+    """`active_plan` inside a caller's transaction (the caller checked the actor)."""
+    row = session.scalar(
+        select(RunPlan).where(RunPlan.patient_id == patient_id, RunPlan.status == "active")
+    )
+    return _stored(row) if row else None
 
 
-def list_plans(session_factory: SessionFactory, patient_id: int) -> list[StoredPlan]:
+def active_plan(session_factory: SessionFactory, patient_id: int, *,
+                actor: str) -> StoredPlan | None:
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        return load_active_plan(session, patient_id)
+
+
+def list_plans(session_factory: SessionFactory, patient_id: int, *,
+               actor: str) -> list[StoredPlan]:
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(
             select(RunPlan).where(RunPlan.patient_id == patient_id).order_by(RunPlan.id.desc())
         )

@@ -131,9 +131,10 @@ def sign_visit(
         raise RecordLockedError(ALREADY_SIGNED) from exc
 
 
-def signature(session_factory: SessionFactory, visit_id: int) -> Signature:
+def signature(session_factory: SessionFactory, visit_id: int, *, actor: str) -> Signature:
     """Who signed the note and when (status "draft" while unsigned)."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         row = session.get(Visit, visit_id)
         if row is None:
             raise NotFoundError(f"No visit with id {visit_id}.")
@@ -186,9 +187,11 @@ def _addendum_info(row: Addendum) -> AddendumInfo:
                         _utc(row.created_at), row.reason, row.text, row.content_hash)
 
 
-def list_addenda(session_factory: SessionFactory, visit_id: int) -> list[AddendumInfo]:
+def list_addenda(session_factory: SessionFactory, visit_id: int, *,
+                 actor: str) -> list[AddendumInfo]:
     """The note's addenda, oldest first (shown under the note)."""
     with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
         rows = session.scalars(select(Addendum).where(Addendum.visit_id == visit_id)
                                .order_by(Addendum.created_at, Addendum.id))
         return [_addendum_info(row) for row in rows]

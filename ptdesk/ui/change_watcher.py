@@ -112,7 +112,7 @@ class ChangeWatcher(QObject):
         sf, actor = self.ctx.session_factory, self.ctx.actor
 
         def work() -> ChangeReport:
-            return poll_changes(sf, since, patient_id, ignore_actor=actor)
+            return poll_changes(sf, since, patient_id, actor=actor, ignore_actor=actor)
 
         self.ctx.run_in_background(
             work, lambda report: self._on_poll_done(report, since, patient_id),
@@ -122,7 +122,7 @@ class ChangeWatcher(QObject):
 
     def _read_stamp(self) -> ChangeStamp | None:
         try:
-            return current_stamp(self.ctx.session_factory)
+            return current_stamp(self.ctx.session_factory, actor=self.ctx.actor)
         except ServiceError:
             return None  # the database is busy: the next poll starts over
 

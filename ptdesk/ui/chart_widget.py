@@ -345,7 +345,7 @@ class ChartWidget(QWidget):
             return
         sf, actor = self.ctx.session_factory, self.ctx.actor
         self._patient = get_patient(sf, actor=actor, patient_id=self._patient_id)
-        episode = active_episode(sf, self._patient_id)
+        episode = active_episode(sf, self._patient_id, actor=actor)
         alerts = [f"Alert: {self._patient.alerts}"] if self._patient.alerts else []
         if episode is not None:
             alerts += self._strength_alerts(episode)
@@ -355,7 +355,7 @@ class ChartWidget(QWidget):
         if episode.affected_side not in ("left", "right"):
             return []
         sf, actor = self.ctx.session_factory, self.ctx.actor
-        visits = [v for n, v in enumerate(list_visits(sf, episode.patient_id))
+        visits = [v for n, v in enumerate(list_visits(sf, episode.patient_id, actor=actor))
                   if n == 0 or v.visit_type in EVALUATION_TYPES][:ALERT_LOOKBACK_VISITS]
         for visit in visits:
             _summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visit.id)

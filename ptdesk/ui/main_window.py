@@ -214,7 +214,7 @@ class MainWindow(QMainWindow):
         from ptdesk.ui.patient_list_model import PatientListModel
 
         self.ctx = ctx
-        self.model = PatientListModel(ctx.session_factory, self)
+        self.model = PatientListModel(ctx.session_factory, ctx.actor, self)
         self.patient_view.setModel(self.model)
         header = self.patient_view.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)

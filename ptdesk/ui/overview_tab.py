@@ -202,17 +202,18 @@ class OverviewTab(QWidget):
             for label in self.labels.values():
                 label.clear()
             return
-        sf, pid = self.ctx.session_factory, self._patient_id
-        episodes = list_episodes(sf, pid)
-        visits = list_visits(sf, pid)
+        sf, pid, actor = self.ctx.session_factory, self._patient_id, self.ctx.actor
+        episodes = list_episodes(sf, pid, actor=actor)
+        visits = list_visits(sf, pid, actor=actor)
         evaluation = None
         if visits:
-            _summary, evaluation = load_evaluation(sf, actor=self.ctx.actor, visit_id=visits[0].id)
+            _summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visits[0].id)
         self.labels["episode"].setText(episode_text(episodes))
         self.labels["goals"].setText(goals_text(episodes, date.today()))
         self.labels["last_visit"].setText(last_visit_text(visits, evaluation))
-        self.labels["prescription"].setText(prescription_text(active_prescription(sf, pid)))
-        self.labels["plan"].setText(plan_text(active_plan(sf, pid), date.today()))
+        self.labels["prescription"].setText(
+            prescription_text(active_prescription(sf, pid, actor=actor)))
+        self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
 
     def _on_signals_data_changed(self, _area: str, patient_id: int) -> None:
         if patient_id == self._patient_id and self.isVisible():

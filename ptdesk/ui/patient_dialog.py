@@ -237,7 +237,8 @@ class PatientDialog(QDialog):
                     "phone", "email", "address", "referring_physician", "alerts"):
             self.set_value(key, getattr(patient, key))
         self.set_value("date_of_birth", patient.date_of_birth.isoformat())
-        has_episode = active_episode(self.ctx.session_factory, patient_id) is not None
+        has_episode = active_episode(self.ctx.session_factory, patient_id,
+                                     actor=self.ctx.actor) is not None
         self._offer_episode = not has_episode
         self.episode_panel.setVisible(self._offer_episode)
         self.episode_box.setChecked(False)

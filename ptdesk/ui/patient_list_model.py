@@ -52,9 +52,11 @@ class PatientListModel(QAbstractTableModel):
     search_applied = Signal(str)   # the text now shown (after the debounce)
     total_changed = Signal(int)    # how many patients match the search
 
-    def __init__(self, session_factory: SessionFactory, parent: QObject | None = None) -> None:
+    def __init__(self, session_factory: SessionFactory, actor: str,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._session_factory = session_factory
+        self._actor = actor  # the signed-in user: every search is checked against the account
         self._rows: list[PatientSummary] = []
         self._cells: list[Cells] = []
         self._text = ""
@@ -104,7 +106,7 @@ class PatientListModel(QAbstractTableModel):
 
     def _load(self, text: str, limit: int) -> None:
         self._search_timer.stop()
-        rows = search_patients(self._session_factory, text, limit=limit)
+        rows = search_patients(self._session_factory, text, actor=self._actor, limit=limit)
         today = date.today()
         cells = [_cells(row, today) for row in rows]
         self.beginResetModel()
@@ -128,7 +130,7 @@ class PatientListModel(QAbstractTableModel):
         self.set_search(self._pending_text)
 
     def _on_count_timer_timeout(self) -> None:
-        self._total = count_patients(self._session_factory, self._text)
+        self._total = count_patients(self._session_factory, self._text, actor=self._actor)
         self.total_changed.emit(self._total)
 
     # ---- lookups --------------------------------------------------------------------
@@ -164,8 +166,8 @@ class PatientListModel(QAbstractTableModel):
     def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008
         if not self.canFetchMore(parent):
             return
-        page = search_patients(self._session_factory, self._text, limit=PAGE_SIZE,
-                               offset=len(self._rows))
+        page = search_patients(self._session_factory, self._text, actor=self._actor,
+                               limit=PAGE_SIZE, offset=len(self._rows))
         self._has_more = len(page) == PAGE_SIZE
         if not page:
             return

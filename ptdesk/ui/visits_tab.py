@@ -174,8 +174,8 @@ class VisitsTab(QWidget):
             self._episode = None
             self.model.set_visits([])
         else:
-            self._episode = active_episode(sf, self._patient_id)
-            self.model.set_visits(list_visits(sf, self._patient_id))
+            self._episode = active_episode(sf, self._patient_id, actor=self.ctx.actor)
+            self.model.set_visits(list_visits(sf, self._patient_id, actor=self.ctx.actor))
         if self._episode is None:
             self.episode_label.setText(
                 "No active episode of care. Start one with Patient ▸ Edit patient… "

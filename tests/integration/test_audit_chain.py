@@ -19,7 +19,7 @@ from ptdesk.services import audit
 from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget, key_path
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError
 from ptdesk.services.uow import transaction
-from tests.factories import make_patient
+from tests.factories import audit_entries, make_patient
 from tests.integration.integrity_helpers import ADMIN, ASSISTANT, add_accounts, drop_triggers
 
 COLUMNS = "at, actor, workstation, action, patient_id, record_type, record_id, summary, " \
@@ -245,16 +245,17 @@ def test_report_filters_by_patient_dates_and_user(session_factory) -> None:
     with transaction(session_factory) as session:
         audit.record(session, actor="dr.kim", action="view", patient_id=alex.id,
                      record_type="patient", record_id=alex.id, summary="opened chart")
-    rows = audit.report(session_factory, patient_mrn="mrn-001")
+    rows = audit_entries(session_factory, patient_mrn="mrn-001")
     assert [r.action for r in rows] == ["create", "view"]
     assert {r.patient_mrn for r in rows} == {"MRN-001"}
-    assert [r.summary for r in audit.report(session_factory, user="dr.kim")] == ["opened chart"]
+    assert [r.summary for r in audit_entries(session_factory, user="dr.kim")] == ["opened chart"]
     today = date.today()
-    assert len(audit.report(session_factory, start=today - timedelta(days=1), end=today + timedelta(days=1))) == 3
-    assert audit.report(session_factory, start=today + timedelta(days=2)) == []
-    assert audit.report(session_factory, end=today - timedelta(days=2)) == []
+    assert len(audit_entries(session_factory, start=today - timedelta(days=1),
+                             end=today + timedelta(days=1))) == 3
+    assert audit_entries(session_factory, start=today + timedelta(days=2)) == []
+    assert audit_entries(session_factory, end=today - timedelta(days=2)) == []
     with pytest.raises(NotFoundError):
-        audit.report(session_factory, patient_mrn="NOPE-1")
+        audit_entries(session_factory, patient_mrn="NOPE-1")
 
 
 def test_report_checks_the_role_and_audits_its_own_reading(session_factory) -> None:
@@ -266,5 +267,5 @@ def test_report_checks_the_role_and_audits_its_own_reading(session_factory) -> N
     assert len(again) == len(rows) + 1
     assert (again[-1].actor, again[-1].action, again[-1].record_type) == (ADMIN, "view",
                                                                           "audit_log")
-    assert audit.report(session_factory, user=ADMIN)[-1].action == "export"
+    assert audit_entries(session_factory, user=ADMIN)[-1].action == "export"
     assert audit.verify_chain(session_factory).ok

@@ -15,7 +15,6 @@ from sqlalchemy import select, text, update
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head, upgrade
 from ptdesk.db.models import ClinicSettings, Patient
-from ptdesk.services import audit
 from ptdesk.services import backup as backups
 from ptdesk.services import clinic as clinic_settings
 from ptdesk.services.backup import BackupError, backup, list_backups, restore
@@ -25,7 +24,7 @@ from ptdesk.services.signing import add_addendum, sign_visit
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN as STAFF_ADMIN
 from tests.factories import ASSISTANT as STAFF_ASSISTANT
-from tests.factories import PASSWORD, make_patient
+from tests.factories import PASSWORD, audit_entries, make_patient
 from tests.integration.integrity_helpers import (
     ADMIN,
     ASSISTANT,
@@ -143,13 +142,13 @@ def test_backup_and_restore_check_the_role_and_are_audited(db_path, engine, clin
         backup(clinic, to_dir=tmp_path / "b", actor=CLINICIAN)
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
     path = backup(clinic, to_dir=tmp_path / "b", actor=ADMIN)
-    assert audit.report(clinic, user=ADMIN)[-1].action == "backup"
+    assert audit_entries(clinic, user=ADMIN)[-1].action == "backup"
     engine.dispose()
     with pytest.raises(PermissionDeniedError):
         restore(path, target_db=db_path, actor=ASSISTANT)
     restore(path, target_db=db_path, actor=ADMIN)
     engine = make_engine(db_path)
-    last = audit.report(make_session_factory(engine))[-1]
+    last = audit_entries(make_session_factory(engine))[-1]
     assert (last.actor, last.action) == (ADMIN, "restore")
     engine.dispose()
 
@@ -373,7 +372,7 @@ def test_an_assistant_takes_the_daily_backup_into_the_clinic_folder_only(db_path
     assert path.parent == backups.default_folder(clinic) == backups.backup_folder(clinic)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert backups.verify(make_engine(path)).ok
-    last = audit.report(clinic)[-1]
+    last = audit_entries(clinic)[-1]
     assert (last.actor, last.action, last.record_type) == (ASSISTANT, "backup", "database")
     assert last.summary == f"daily backup written: {path.name}"
     usb = tmp_path / "usb"
@@ -437,7 +436,7 @@ def test_the_daily_backup_goes_to_the_folder_an_administrator_chose(db_path, cli
                                                 folder=str(chosen))
     assert saved == clinic_settings.BackupSettings(False, str(chosen))
     assert clinic_settings.get_backup_settings(clinic) == saved
-    assert audit.report(clinic, user=ADMIN)[-1].summary == \
+    assert audit_entries(clinic, user=ADMIN)[-1].summary == \
         f"daily backup offer off; backup folder: {chosen}"
     assert backups.backup_folder(clinic) == chosen
     path = backup(clinic, actor=ASSISTANT, daily=True)

@@ -53,34 +53,34 @@ def _log_run(sf: SessionFactory, patient_id: int, actor: str = COLLEAGUE) -> int
 
 def test_stamp_moves_on_writes_and_not_on_views(session_factory, chart) -> None:
     patient_id, visit_id = chart
-    before = patient_change_stamp(session_factory, patient_id)
+    before = patient_change_stamp(session_factory, patient_id, actor=ACTOR)
     assert before.last_id > 0  # registering the patient was a write
     get_patient(session_factory, actor=ACTOR, patient_id=patient_id)
     load_evaluation(session_factory, actor=ACTOR, visit_id=visit_id)
-    assert patient_change_stamp(session_factory, patient_id) == before
-    assert changes_since(session_factory, patient_id, before) == []
+    assert patient_change_stamp(session_factory, patient_id, actor=ACTOR) == before
+    assert changes_since(session_factory, patient_id, before, actor=ACTOR) == []
     save_evaluation(session_factory, actor=COLLEAGUE, visit_id=visit_id,
                     evaluation=full_evaluation())
-    after = patient_change_stamp(session_factory, patient_id)
+    after = patient_change_stamp(session_factory, patient_id, actor=ACTOR)
     assert after.last_id > before.last_id
-    assert after.last_id <= current_stamp(session_factory).last_id
+    assert after.last_id <= current_stamp(session_factory, actor=ACTOR).last_id
 
 
 def test_stamp_is_per_patient(session_factory, chart) -> None:
     patient_id, _visit_id = chart
     other = make_patient(session_factory, mrn="MRN-002", first="Bo", last="Other")
-    mine = patient_change_stamp(session_factory, patient_id)
+    mine = patient_change_stamp(session_factory, patient_id, actor=ACTOR)
     _log_run(session_factory, other.id)
-    assert patient_change_stamp(session_factory, patient_id) == mine
-    assert patient_change_stamp(session_factory, other.id).last_id > mine.last_id
-    assert patient_change_stamp(session_factory, 999_999) == ChangeStamp(0)
+    assert patient_change_stamp(session_factory, patient_id, actor=ACTOR) == mine
+    assert patient_change_stamp(session_factory, other.id, actor=ACTOR).last_id > mine.last_id
+    assert patient_change_stamp(session_factory, 999_999, actor=ACTOR) == ChangeStamp(0)
 
 
 def test_each_kind_of_write_is_named(session_factory, chart) -> None:
     patient_id, visit_id = chart
     sf = session_factory
     sync_library(sf)
-    start = patient_change_stamp(sf, patient_id)
+    start = patient_change_stamp(sf, patient_id, actor=ACTOR)
     save_evaluation(sf, actor=COLLEAGUE, visit_id=visit_id, evaluation=full_evaluation())
     record_outcome(sf, actor=COLLEAGUE, visit_id=visit_id, measure="nprs",
                    items=[3])
@@ -95,7 +95,7 @@ def test_each_kind_of_write_is_named(session_factory, chart) -> None:
     details = get_patient(sf, actor=ACTOR, patient_id=patient_id)
     update_patient(sf, actor=COLLEAGUE, patient_id=patient_id, data=_input(details, "Alexa"))
     sign_visit(sf, actor=COLLEAGUE, visit_id=visit_id)
-    notes = changes_since(sf, patient_id, start)
+    notes = changes_since(sf, patient_id, start, actor=ACTOR)
     assert [(n.kind, n.action) for n in notes] == [
         ("evaluation", "update"), ("outcomes", "create"), ("exercises", "create"),
         ("runplan", "create"), ("runlog", "create"), ("runlog", "delete"),
@@ -105,7 +105,7 @@ def test_each_kind_of_write_is_named(session_factory, chart) -> None:
     assert notes[0].who == "Cory Colleague (clinician)"
     assert notes[-1].at.tzinfo is not None
     assert [n.audit_id for n in notes] == sorted(n.audit_id for n in notes)
-    assert notes[-1].audit_id == patient_change_stamp(sf, patient_id).last_id
+    assert notes[-1].audit_id == patient_change_stamp(sf, patient_id, actor=ACTOR).last_id
 
 
 def _input(details: object, first: str) -> PatientInput:
@@ -115,50 +115,51 @@ def _input(details: object, first: str) -> PatientInput:
 
 def test_own_writes_from_this_workstation_are_left_out(session_factory, chart) -> None:
     patient_id, _visit_id = chart
-    start = current_stamp(session_factory)
+    start = current_stamp(session_factory, actor=ACTOR)
     _log_run(session_factory, patient_id, actor=ACTOR)
     _log_run(session_factory, patient_id, actor=COLLEAGUE)
-    notes = changes_since(session_factory, patient_id, start, ignore_actor=ACTOR)
+    notes = changes_since(session_factory, patient_id, start, ignore_actor=ACTOR, actor=ACTOR)
     assert [n.actor for n in notes] == [COLLEAGUE]
     assert notes[0].workstation == changes.THIS_WORKSTATION
     assert notes[0].is_from(COLLEAGUE) and not notes[0].is_from(ACTOR)
-    assert len(changes_since(session_factory, patient_id, start)) == 2
+    assert len(changes_since(session_factory, patient_id, start, actor=ACTOR)) == 2
 
 
 def test_poll_reports_the_open_patient_and_the_patient_list(session_factory, chart) -> None:
     patient_id, _visit_id = chart
     sf = session_factory
-    first = poll_changes(sf, None, patient_id, ignore_actor=ACTOR)
+    first = poll_changes(sf, None, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert first.notes == () and not first.patients_list_changed
-    assert first.stamp == current_stamp(sf)
-    quiet = poll_changes(sf, first.stamp, patient_id, ignore_actor=ACTOR)
+    assert first.stamp == current_stamp(sf, actor=ACTOR)
+    quiet = poll_changes(sf, first.stamp, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert quiet == first  # nothing written: same stamp, nothing to report
     get_patient(sf, actor=COLLEAGUE, patient_id=patient_id)  # a view by someone else
-    viewed = poll_changes(sf, first.stamp, patient_id, ignore_actor=ACTOR)
+    viewed = poll_changes(sf, first.stamp, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert viewed.notes == () and not viewed.patients_list_changed
     assert viewed.stamp.last_id > first.stamp.last_id  # the stamp still moves on
     _log_run(sf, patient_id)
-    runs = poll_changes(sf, viewed.stamp, patient_id, ignore_actor=ACTOR)
+    runs = poll_changes(sf, viewed.stamp, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert runs.kinds == ("runlog",) and not runs.patients_list_changed
     assert "Cory Colleague (clinician) saved changes to Run log at " in describe(runs.notes)
     make_patient(sf, mrn="MRN-777", first="New", last="Arrival")  # ACTOR: own, ignored
-    assert not poll_changes(sf, runs.stamp, patient_id, ignore_actor=ACTOR).patients_list_changed
+    assert not poll_changes(sf, runs.stamp, patient_id, actor=ACTOR,
+                            ignore_actor=ACTOR).patients_list_changed
     details = get_patient(sf, actor=ACTOR, patient_id=patient_id)
     update_patient(sf, actor=COLLEAGUE, patient_id=patient_id, data=_input(details, "Alexa"))
-    edited = poll_changes(sf, runs.stamp, patient_id, ignore_actor=ACTOR)
+    edited = poll_changes(sf, runs.stamp, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert edited.patients_list_changed and edited.kinds == ("patient",)
     # Another patient's chart changing is not news for this one, but the list still refreshes.
-    other = poll_changes(sf, runs.stamp, None, ignore_actor=ACTOR)
+    other = poll_changes(sf, runs.stamp, None, ignore_actor=ACTOR, actor=ACTOR)
     assert other.notes == () and other.patients_list_changed
 
 
 def test_describe_names_every_part(session_factory, chart) -> None:
     patient_id, visit_id = chart
-    start = current_stamp(session_factory)
+    start = current_stamp(session_factory, actor=ACTOR)
     save_evaluation(session_factory, actor=COLLEAGUE, visit_id=visit_id,
                     evaluation=full_evaluation())
     _log_run(session_factory, patient_id)
-    text_ = describe(changes_since(session_factory, patient_id, start))
+    text_ = describe(changes_since(session_factory, patient_id, start, actor=ACTOR))
     assert text_.startswith("Cory Colleague (clinician) saved changes to Evaluation and Run log at")
     assert text_.endswith("on another workstation.")
     assert describe([]) == ""
@@ -198,17 +199,17 @@ def test_queries_use_indexes(engine, session_factory, chart) -> None:
 def test_polling_writes_nothing(session_factory, chart) -> None:
     """Polling only reads: it adds no audit entries of its own (that would look like news)."""
     patient_id, _visit_id = chart
-    before = current_stamp(session_factory)
+    before = current_stamp(session_factory, actor=ACTOR)
     for _ in range(3):
-        poll_changes(session_factory, before, patient_id, ignore_actor=ACTOR)
-        patient_change_stamp(session_factory, patient_id)
-    assert current_stamp(session_factory) == before
+        poll_changes(session_factory, before, patient_id, ignore_actor=ACTOR, actor=ACTOR)
+        patient_change_stamp(session_factory, patient_id, actor=ACTOR)
+    assert current_stamp(session_factory, actor=ACTOR) == before
 
 
 def test_a_write_from_another_process_is_seen(engine, session_factory, chart) -> None:
     """Two workstations on one database: a separate process saves, this one's poll sees it."""
     patient_id, _visit_id = chart
-    start = poll_changes(session_factory, None, patient_id, ignore_actor=ACTOR).stamp
+    start = poll_changes(session_factory, None, patient_id, ignore_actor=ACTOR, actor=ACTOR).stamp
     script = (
         "import sys\n"
         "from datetime import date\n"
@@ -221,6 +222,6 @@ def test_a_write_from_another_process_is_seen(engine, session_factory, chart) ->
     url = engine.url.render_as_string(hide_password=False)
     subprocess.run([sys.executable, "-c", script, url, COLLEAGUE, str(patient_id)],
                    check=True, timeout=60, cwd=Path(__file__).resolve().parents[2])
-    report = poll_changes(session_factory, start, patient_id, ignore_actor=ACTOR)
+    report = poll_changes(session_factory, start, patient_id, ignore_actor=ACTOR, actor=ACTOR)
     assert report.kinds == ("runlog",)
     assert report.notes[0].actor == COLLEAGUE

@@ -207,7 +207,7 @@ def test_second_programme_from_the_same_version_is_refused(session_factory, libr
     first = rx.save_prescription(session_factory, actor=ACTOR, patient_id=pid, items=[clam],
                                  effective_date=date(2026, 11, 1), based_on_id=STARTED_EMPTY)
     # Both clinicians open the programme while `first` is the current version.
-    started_from = rx.info_fields(rx.active_prescription(session_factory, pid))
+    started_from = rx.info_fields(rx.active_prescription(session_factory, pid, actor=ACTOR))
     theirs = rx.save_prescription(
         session_factory, actor=COLLEAGUE, patient_id=pid, items=[replace(clam, reps=20), bridge],
         effective_date=date(2026, 11, 8), based_on_id=first.id)
@@ -224,9 +224,9 @@ def test_second_programme_from_the_same_version_is_refused(session_factory, libr
     assert changes[clam.exercise_name].yours.startswith("2 sets")
     assert changes[bridge.exercise_name].yours == ""  # not in my version
     assert error.yours is not None and error.yours["Note for this version"] == "Easier for now"
-    active = rx.active_prescription(session_factory, pid)
+    active = rx.active_prescription(session_factory, pid, actor=ACTOR)
     assert active is not None and active.id == theirs.id
-    assert len(rx.prescription_history(session_factory, pid)) == 2
+    assert len(rx.prescription_history(session_factory, pid, actor=ACTOR)) == 2
     # Starting again from their version works, and saves without a check still work.
     assert rx.save_prescription(session_factory, actor=ACTOR, patient_id=pid, items=[clam],
                                 effective_date=date(2026, 11, 9), based_on_id=theirs.id)
@@ -245,7 +245,7 @@ def test_two_first_programmes_for_one_patient_conflict(session_factory, library)
                              based_on_id=STARTED_EMPTY)
     assert info.value.changed_by == COLLEAGUE_NAME
     assert [c.label for c in info.value.changes({})][0] == library["bridge"].exercise_name
-    active = rx.active_prescription(session_factory, pid)
+    active = rx.active_prescription(session_factory, pid, actor=ACTOR)
     assert active is not None and [i.exercise_name for i in active.items] == [
         library["bridge"].exercise_name]
 
@@ -260,7 +260,7 @@ def test_a_retired_programme_is_a_conflict_for_its_editor(session_factory, libra
                              items=[library["clamshell"]], effective_date=date(2026, 11, 2),
                              based_on_id=first.id)
     assert info.value.changed_by == COLLEAGUE_NAME and info.value.theirs == {}
-    assert rx.active_prescription(session_factory, pid) is None
+    assert rx.active_prescription(session_factory, pid, actor=ACTOR) is None
 
 
 @pytest.mark.sqlite_only  # PostgreSQL makes the second save wait on the patient row instead
@@ -290,9 +290,9 @@ def test_a_programme_saved_between_read_and_write_is_a_conflict(
                              effective_date=date(2026, 11, 2), based_on_id=based_on)
     assert info.value.changed_by == COLLEAGUE_NAME
     assert info.value.theirs is not None and library["bridge"].exercise_name in info.value.theirs
-    history = rx.prescription_history(session_factory, pid)
+    history = rx.prescription_history(session_factory, pid, actor=ACTOR)
     assert [p.status for p in history].count("active") == 1
-    active = rx.active_prescription(session_factory, pid)
+    active = rx.active_prescription(session_factory, pid, actor=ACTOR)
     assert active is not None and active.items[0].exercise_id == library["bridge"].exercise_id
 
 
@@ -304,7 +304,7 @@ def test_second_run_plan_from_the_same_plan_is_refused(session_factory) -> None:
     inputs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), start=date(2026, 12, 7))
     first = runplans.save_plan(session_factory, actor=ACTOR, patient_id=pid, inputs=inputs,
                                based_on_id=STARTED_EMPTY)
-    started_from = runplans.stored_fields(runplans.active_plan(session_factory, pid))
+    started_from = runplans.stored_fields(runplans.active_plan(session_factory, pid, actor=ACTOR))
     theirs = runplans.save_plan(session_factory, actor=COLLEAGUE, patient_id=pid,
                                 inputs=replace(inputs, runs_per_week=4), based_on_id=first.id)
     with pytest.raises(ConflictError) as info:
@@ -317,7 +317,7 @@ def test_second_run_plan_from_the_same_plan_is_refused(session_factory) -> None:
     changes = {c.label: (c.theirs, c.yours) for c in error.changes(started_from)}
     assert changes == {"Runs per week": ("4", "3")}
     assert error.yours is not None and error.yours["Weekly goal"] == "25"
-    active = runplans.active_plan(session_factory, pid)
+    active = runplans.active_plan(session_factory, pid, actor=ACTOR)
     assert active is not None and active.id == theirs.id
 
 

@@ -86,8 +86,8 @@ def story_clinic(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SessionFa
 
 
 def _evaluations(sf: SessionFactory, mrn: str) -> list[tuple[str, ev.Evaluation]]:
-    patient = find_by_mrn(sf, mrn)
-    visits = sorted(list_visits(sf, patient.id), key=lambda v: (v.visit_date, v.id))
+    patient = find_by_mrn(sf, mrn, actor=ACTOR)
+    visits = sorted(list_visits(sf, patient.id, actor=ACTOR), key=lambda v: (v.visit_date, v.id))
     return [(v.visit_type, load_evaluation(sf, actor=ACTOR, visit_id=v.id)[1]) for v in visits]
 
 
@@ -132,7 +132,8 @@ def test_story_patient_has_a_complete_initial_evaluation(
     assert initial.soap_subjective and initial.soap_plan
     assert sum(1 for kind, _ in visits if kind == "follow_up") >= 3
     assert visits[-1][1].subjective is not None
-    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, mrn).id)[0]
+    patient_id = find_by_mrn(story_clinic, mrn, actor=ACTOR).id
+    episode = list_episodes(story_clinic, patient_id, actor=ACTOR)[0]
     assert episode.icd10_code == a.icd10_code and len(episode.goals) >= 2
     assert all(g.target_date for g in episode.goals)
 
@@ -149,23 +150,23 @@ def test_story_patient_improves(story_clinic: SessionFactory, mrn: str) -> None:
     assert after[weakest, weak_side] > before[weakest, weak_side] * 1.1
     assert first.subjective and last.subjective
     assert last.subjective.nprs_worst <= first.subjective.nprs_worst  # type: ignore[operator]
-    patient = find_by_mrn(story_clinic, mrn)
-    lefs = [o.total for o in list_outcomes(story_clinic, patient.id, "lefs")]
+    patient = find_by_mrn(story_clinic, mrn, actor=ACTOR)
+    lefs = [o.total for o in list_outcomes(story_clinic, patient.id, "lefs", actor=ACTOR)]
     assert len(lefs) >= 2 and lefs[-1] - lefs[0] >= 9  # beyond the LEFS MCID
     for measure in ("nprs", "kujala", "psfs"):
-        series = [o.total for o in list_outcomes(story_clinic, patient.id, measure)]
+        series = [o.total for o in list_outcomes(story_clinic, patient.id, measure, actor=ACTOR)]
         if len(series) >= 2:
             assert (series[-1] < series[0]) if measure == "nprs" else (series[-1] > series[0])
 
 
 @pytest.mark.parametrize("mrn", STORY_MRNS)
 def test_story_patient_has_a_programme_and_run_plan(story_clinic: SessionFactory, mrn: str) -> None:
-    patient = find_by_mrn(story_clinic, mrn)
-    history = prescription_history(story_clinic, patient.id)
-    active = active_prescription(story_clinic, patient.id)
+    patient = find_by_mrn(story_clinic, mrn, actor=ACTOR)
+    history = prescription_history(story_clinic, patient.id, actor=ACTOR)
+    active = active_prescription(story_clinic, patient.id, actor=ACTOR)
     assert len(history) == 2 and active is not None and len(active.items) >= 5
     assert [p.status for p in sorted(history, key=lambda p: p.id)] == ["superseded", "active"]
-    plan = active_plan(story_clinic, patient.id)
+    plan = active_plan(story_clinic, patient.id, actor=ACTOR)
     assert plan is not None and len(plan.plan.weeks) >= 2
     totals = [w.total for w in plan.plan.weeks]
     assert all(b <= a * Decimal("1.1") for a, b in zip(totals, totals[1:], strict=False))
@@ -182,7 +183,8 @@ def test_half_marathoner_story(story_clinic: SessionFactory) -> None:
         assert getattr(left, measure) < getattr(right, measure), measure
     grid = _strength(initial)
     assert lsi(grid["hip_abduction", "right"], grid["hip_abduction", "left"]) < 90
-    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, "DEMO-0001").id)[0]
+    patient_id = find_by_mrn(story_clinic, "DEMO-0001", actor=ACTOR).id
+    episode = list_episodes(story_clinic, patient_id, actor=ACTOR)[0]
     assert episode.affected_side == "right"
 
 
@@ -193,7 +195,8 @@ def test_first_10k_story(story_clinic: SessionFactory) -> None:
     assert gait.foot_strike == "rearfoot" and "Minimalist" in gait.footwear
     assert s and s.shoe_drop_mm == 0 and s.goal_race_date and s.goal_race_date.month == 5
     assert {"front"} <= set(s.pain_locations)
-    episode = list_episodes(story_clinic, find_by_mrn(story_clinic, "DEMO-0002").id)[0]
+    patient_id = find_by_mrn(story_clinic, "DEMO-0002", actor=ACTOR).id
+    episode = list_episodes(story_clinic, patient_id, actor=ACTOR)[0]
     assert (episode.affected_side, episode.icd10_code) == ("both", "M22.2X3")
 
 
@@ -213,10 +216,11 @@ def test_runners_knee_and_it_band_stories(story_clinic: SessionFactory) -> None:
 
 
 def test_non_ascii_patient_round_trips_and_is_found(story_clinic: SessionFactory) -> None:
-    patient = find_by_mrn(story_clinic, "DEMO-0005")
+    patient = find_by_mrn(story_clinic, "DEMO-0005", actor=ACTOR)
     assert (patient.first_name, patient.last_name) == ("Zoë", "Ødegård-Núñez")
     for text in ("zoe", "odegard", "ODEGÅRD", "zoe odegard-nunez", "Ødegård"):
-        assert [p.mrn for p in search_patients(story_clinic, text)] == ["DEMO-0005"], text
+        found = search_patients(story_clinic, text, actor=ACTOR)
+        assert [p.mrn for p in found] == ["DEMO-0005"], text
 
 
 def test_demo_is_idempotent(session_factory: SessionFactory) -> None:
@@ -304,13 +308,14 @@ def test_synthetic_patients_are_plausible(session_factory: SessionFactory) -> No
         summaries = session.scalars(
             select(AuditEntry.summary).where(AuditEntry.summary.like("demo clinic:%"))).all()
         assert summaries == ["demo clinic: 200 synthetic patients (seed 11)"]
-    first = find_by_mrn(session_factory, "SYN-11-000001")
-    first_visit = min(list_visits(session_factory, first.id), key=lambda v: (v.visit_date, v.id))
+    first = find_by_mrn(session_factory, "SYN-11-000001", actor=ACTOR)
+    first_visit = min(list_visits(session_factory, first.id, actor=ACTOR),
+                      key=lambda v: (v.visit_date, v.id))
     assert first_visit.visit_type == "initial_evaluation"
     _, initial = load_evaluation(session_factory, actor=ACTOR, visit_id=first_visit.id)
     initial.validate()  # what the bulk writer stored obeys the domain rules
     assert initial.subjective and initial.gait and initial.assessment and initial.strength
-    assert list_outcomes(session_factory, first.id, "nprs")
+    assert list_outcomes(session_factory, first.id, "nprs", actor=ACTOR)
 
 
 def test_cli_done_when_contract_in_process(
@@ -419,15 +424,15 @@ def test_synthetic_patients_get_programmes_like_the_editor_makes(
     progressions = 0
     for pid in _synthetic_ids(sf):
         visits = _visits_by_day(sf, pid)
-        history = sorted(prescription_history(sf, pid), key=lambda p: p.id)
+        history = sorted(prescription_history(sf, pid, actor=ACTOR), key=lambda p: p.id)
         with transaction(sf) as session:
             episode_of = dict(session.execute(select(Prescription.id, Prescription.episode_id)
                                               .where(Prescription.patient_id == pid)).all())
-        episodes = list_episodes(sf, pid)
+        episodes = list_episodes(sf, pid, actor=ACTOR)
         assert len(history) >= len(episodes)
         assert [p.status for p in history] == ["superseded"] * (len(history) - 1) + ["active"]
         assert [p.supersedes_id for p in history] == [None] + [p.id for p in history[:-1]]
-        assert active_prescription(sf, pid) == history[-1]
+        assert active_prescription(sf, pid, actor=ACTOR) == history[-1]
         for episode in episodes:
             versions = [p for p in history if episode_of[p.id] == episode.id]
             kinds = [visits[episode.id, p.effective_date][0] for p in versions]
@@ -463,10 +468,10 @@ def test_synthetic_run_plans_keep_the_cap_and_rebuild_identically(
     plans = 0
     for pid in _synthetic_ids(sf):
         visits = _visits_by_day(sf, pid)
-        stored = list_plans(sf, pid)  # newest first
+        stored = list_plans(sf, pid, actor=ACTOR)  # newest first
         statuses = [p.status for p in stored]
         assert statuses == ["active", *["archived"] * (len(stored) - 1)][:len(stored)]
-        assert len(stored) <= len(list_episodes(sf, pid))
+        assert len(stored) <= len(list_episodes(sf, pid, actor=ACTOR))
         for plan in stored:
             plans += 1
             weeks = plan.plan.weeks
@@ -494,8 +499,8 @@ def test_synthetic_run_logs_follow_the_plans_and_read_back(
     for pid in _synthetic_ids(sf):
         with transaction(sf) as session:
             born = session.get(Patient, pid).date_of_birth  # type: ignore[union-attr]
-        plans = {p.id: p for p in list_plans(sf, pid)}
-        runs = list_runs(sf, pid)
+        plans = {p.id: p for p in list_plans(sf, pid, actor=ACTOR)}
+        runs = list_runs(sf, pid, actor=ACTOR)
         for run in runs:  # the rules log_run applies to what a patient enters
             plan = plans[run.plan_id]  # type: ignore[index]
             assert run.measure == plan.inputs.measure
@@ -513,9 +518,9 @@ def test_synthetic_run_logs_follow_the_plans_and_read_back(
             dates = {r.run_date for r in runs if r.plan_id == plan.id}
             missed += sum(1 for w in plan.plan.weeks for s in w.sessions
                           if s.date < max(dates, default=plan.inputs.start) and s.date not in dates)
-        active = active_plan(sf, pid)
-        summary = weekly_summary(sf, pid, today=DEMO_TODAY)
-        overview = progress_overview(sf, pid, today=DEMO_TODAY)
+        active = active_plan(sf, pid, actor=ACTOR)
+        summary = weekly_summary(sf, pid, today=DEMO_TODAY, actor=ACTOR)
+        overview = progress_overview(sf, pid, today=DEMO_TODAY, actor=ACTOR)
         if active is None:
             assert summary == [] and overview.volume is None
             continue

@@ -140,7 +140,7 @@ def test_exercise_notes_and_doses(session_factory, exercise_id, note, sets, star
         refused_clearly(exc, {"items", "sets"})
         return
     event("stored")
-    stored = active_prescription(session_factory, patient.id)
+    stored = active_prescription(session_factory, patient.id, actor=ACTOR)
     assert stored is not None and stored.effective_date == start
     assert (stored.items[0].note, stored.items[0].sets) == (note.strip(), sets)
 
@@ -160,7 +160,7 @@ def test_run_log_notes_amounts_and_days(session_factory, note, amount, day) -> N
         refused_clearly(exc, {"note", "amount", "run_date"})
         return
     event("stored")
-    (stored,) = list_runs(session_factory, patient.id)
+    (stored,) = list_runs(session_factory, patient.id, actor=ACTOR)
     assert (stored.note, stored.run_date, float(stored.amount)) == (note.strip(), day, amount)
 
 
@@ -174,17 +174,17 @@ def signed_visit(session_factory, draft_visit):
 @given(reason=SIDE_TEXT, text=TEXT)
 @example(reason=" Wrong side ", text="x" * 20_000)
 def test_addendum_reason_and_text(session_factory, signed_visit, reason, text) -> None:
-    before = list_addenda(session_factory, signed_visit.id)
+    before = list_addenda(session_factory, signed_visit.id, actor=ACTOR)
     try:
         added = add_addendum(session_factory, actor=ACTOR, visit_id=signed_visit.id,
                              reason=reason, text=text)
     except ValidationError as exc:
         event("refused")
         refused_clearly(exc, {"reason", "text"})
-        assert list_addenda(session_factory, signed_visit.id) == before
+        assert list_addenda(session_factory, signed_visit.id, actor=ACTOR) == before
         return
     event("stored")
-    assert list_addenda(session_factory, signed_visit.id)[-1] == added
+    assert list_addenda(session_factory, signed_visit.id, actor=ACTOR)[-1] == added
     assert (added.reason, added.text) == (reason.strip(), text.strip())
 
 

@@ -27,7 +27,11 @@ from ptdesk.services.restore_file import RestoreRefusedError  # noqa: E402
 from ptdesk.services.signing import add_addendum, sign_visit  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402
 from tests.factories import ADMIN as STAFF_ADMIN  # noqa: E402
-from tests.factories import PASSWORD, make_patient  # noqa: E402
+from tests.factories import (  # noqa: E402
+    PASSWORD,
+    audit_entries,
+    make_patient,
+)
 from tests.integration.integrity_helpers import (  # noqa: E402
     ADMIN,
     ASSISTANT,
@@ -144,7 +148,7 @@ def test_backup_checks_the_role_and_is_audited(clinic, tmp_path):
         backup(clinic, to_dir=tmp_path / "b", actor=CLINICIAN)
     assert not (tmp_path / "b").exists() or not any((tmp_path / "b").iterdir())
     path = backup(clinic, to_dir=tmp_path / "b", actor=ADMIN)
-    last = audit.report(clinic, user=ADMIN)[-1]
+    last = audit_entries(clinic, user=ADMIN)[-1]
     assert (last.action, last.summary) == ("backup", f"backup written: {path.name}")
 
 
@@ -158,7 +162,7 @@ def test_the_daily_backup_goes_to_the_clinic_folder(db_url, clinic, tmp_path, mo
     assert path.parent == backups.backup_folder(clinic) == backups.default_folder(clinic)
     when = backups.last_backup_at(clinic)
     assert when is not None and abs(datetime.now(UTC) - when) < timedelta(minutes=1)
-    assert audit.report(clinic)[-1].summary == f"daily backup written: {path.name}"
+    assert audit_entries(clinic)[-1].summary == f"daily backup written: {path.name}"
     with pytest.raises(PermissionDeniedError):
         backup(clinic, to_dir=tmp_path / "usb", actor=ASSISTANT)
 
@@ -188,7 +192,7 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
         assert audit.verify_chain(sf).ok
         report = check_database(restored)
         assert report.ok, report.lines()
-        last = audit.report(sf)[-1]
+        last = audit_entries(sf)[-1]
         assert (last.actor, last.action) == (ADMIN, "restore")
         # The protecting triggers came back with the data.
         with pytest.raises(Exception, match="append-only|audit"), restored.begin() as c:

@@ -35,7 +35,7 @@ def _texts(lines: list[pg.ChangeLine]) -> dict[str, tuple[str, str]]:
 
 
 def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory, chart) -> None:
-    lines = _texts(pg.change_since_intake(session_factory, chart.patient_id))
+    lines = _texts(pg.change_since_intake(session_factory, chart.patient_id, actor=ACTOR))
     assert lines["lefs"] == ("better", "LEFS 54 → 66 (+12): meaningful improvement")
     assert lines["kujala"] == ("better", "Kujala 83 → 97 (+14): meaningful improvement")
     # Patellofemoral pain: the NPRS MCID is 1.16 (Piva 2009), so one point is not enough.
@@ -47,13 +47,13 @@ def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory
     assert lines["lsi:knee_extension"] == ("better", "Knee extension LSI 83% → 93%: better")
     assert list(lines)[:3] == ["nprs", "lefs", "kujala"]
     readings = {line.key: line.reading
-                for line in pg.change_since_intake(session_factory, chart.patient_id)}
+                for line in pg.change_since_intake(session_factory, chart.patient_id, actor=ACTOR)}
     assert readings["lefs"] == "meaningful improvement"
     assert readings["lsi:hip_extension"] == "within measurement error"
 
 
 def test_since_last_visit_compares_the_two_latest_values(session_factory, chart) -> None:
-    lines = _texts(pg.since_last_visit(session_factory, chart.patient_id))
+    lines = _texts(pg.since_last_visit(session_factory, chart.patient_id, actor=ACTOR))
     # Pain: the NPRS form at visit 3 (4) against the subjective pain at visit 2 (4).
     assert lines["nprs"] == ("within_error",
                              "NPRS 4 → 4 (0): within the minimal important change")
@@ -69,14 +69,14 @@ def test_a_meaningful_decline_is_flagged_worse(session_factory, chart) -> None:
                    items=lefs_answers(50))
     save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=ev.Evaluation(
         strength=(dyn("hip_abduction", "left", 100), dyn("hip_abduction", "right", 70))))
-    lines = _texts(pg.since_last_visit(session_factory, chart.patient_id))
+    lines = _texts(pg.since_last_visit(session_factory, chart.patient_id, actor=ACTOR))
     assert lines["lefs"] == ("worse", "LEFS 66 → 50 (−16): meaningful decline")
     assert lines["lsi:hip_abduction"] == ("worse", "Hip abduction LSI 85% → 70%: worse")
 
 
 def test_pain_series_prefers_the_form_and_falls_back_to_the_subjective(session_factory,
                                                                        chart) -> None:
-    points = pg.pain_series(session_factory, chart.patient_id)
+    points = pg.pain_series(session_factory, chart.patient_id, actor=ACTOR)
     assert [(p.visit_id, p.value, p.source) for p in points] == [
         (chart.visit_ids[0], 5.0, "nprs"), (chart.visit_ids[1], 4.0, "subjective"),
         (chart.visit_ids[2], 4.0, "nprs")]
@@ -84,19 +84,20 @@ def test_pain_series_prefers_the_form_and_falls_back_to_the_subjective(session_f
 
 
 def test_outcome_series_has_the_intake_and_mcid_band(session_factory, chart) -> None:
-    lefs = pg.outcome_series(session_factory, chart.patient_id, "lefs")
+    lefs = pg.outcome_series(session_factory, chart.patient_id, "lefs", actor=ACTOR)
     assert [p.value for p in lefs.points] == [54.0, 66.0]
     assert (lefs.intake, lefs.mcid, lefs.band_low, lefs.band_high) == (54.0, 9.0, 45.0, 63.0)
     assert lefs.higher_is_better and lefs.max_total == 80
-    kujala = pg.outcome_series(session_factory, chart.patient_id, "kujala")
+    kujala = pg.outcome_series(session_factory, chart.patient_id, "kujala", actor=ACTOR)
     assert kujala.band_high == 93.0 and kujala.band_low == 73.0
-    assert pg.outcome_series(session_factory, chart.patient_id, "psfs").points == ()
+    assert pg.outcome_series(session_factory, chart.patient_id, "psfs", actor=ACTOR).points == ()
     with pytest.raises(ValidationError):
-        pg.outcome_series(session_factory, chart.patient_id, "vas")
+        pg.outcome_series(session_factory, chart.patient_id, "vas", actor=ACTOR)
 
 
 def test_lsi_series_per_muscle_group(session_factory, chart) -> None:
-    series = {s.muscle_group: s for s in pg.lsi_series(session_factory, chart.patient_id)}
+    series = {s.muscle_group: s
+              for s in pg.lsi_series(session_factory, chart.patient_id, actor=ACTOR)}
     assert list(series) == ["hip_abduction", "hip_extension", "knee_extension"]
     hip = series["hip_abduction"]
     assert hip.involved_side == "right" and hip.short_label == "Hip abduction"
@@ -125,14 +126,14 @@ def test_series_cover_the_current_episode_only(session_factory, chart) -> None:
     record_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="lefs",
                    items=lefs_answers(70))
     assert [p.value for p in pg.outcome_series(session_factory, chart.patient_id,
-                                               "lefs").points] == [70.0]
-    assert pg.lsi_series(session_factory, chart.patient_id) == ()
-    assert pg.change_since_intake(session_factory, chart.patient_id) == []
+                                               "lefs", actor=ACTOR).points] == [70.0]
+    assert pg.lsi_series(session_factory, chart.patient_id, actor=ACTOR) == ()
+    assert pg.change_since_intake(session_factory, chart.patient_id, actor=ACTOR) == []
 
 
 def test_volume_series_flags_the_week_over_the_cap(session_factory, chart) -> None:
     add_plan_and_runs(session_factory, chart.patient_id)
-    volume = pg.volume_series(session_factory, chart.patient_id, today=REPORT_DAY)
+    volume = pg.volume_series(session_factory, chart.patient_id, today=REPORT_DAY, actor=ACTOR)
     assert volume is not None and (volume.measure, volume.unit, volume.cap_pct) == (
         "minutes", "min", 10.0)
     weeks = volume.weeks
@@ -149,7 +150,7 @@ def test_volume_series_flags_the_week_over_the_cap(session_factory, chart) -> No
     assert weeks[3].planned_over_cap and weeks[3].decision == "hold"
     assert [w.decision for w in weeks[:3]] == ["progress", "progress", "hold"]
     assert weeks[-1].start == PLAN_START + timedelta(weeks=len(weeks) - 1)
-    assert pg.volume_series(session_factory, 999) is None
+    assert pg.volume_series(session_factory, 999, actor=ACTOR) is None
 
 
 def test_each_series_is_one_query_however_many_visits(session_factory, chart) -> None:
@@ -168,9 +169,9 @@ def test_each_series_is_one_query_however_many_visits(session_factory, chart) ->
             event.remove(engine, "before_cursor_execute", listener)
         return len(statements)
 
-    calls = (lambda: pg.pain_series(session_factory, chart.patient_id),
-             lambda: pg.outcome_series(session_factory, chart.patient_id, "lefs"),
-             lambda: pg.lsi_series(session_factory, chart.patient_id))
+    calls = (lambda: pg.pain_series(session_factory, chart.patient_id, actor=ACTOR),
+             lambda: pg.outcome_series(session_factory, chart.patient_id, "lefs", actor=ACTOR),
+             lambda: pg.lsi_series(session_factory, chart.patient_id, actor=ACTOR))
     before = [count(call) for call in calls]
     for n in range(12):
         visit = create_visit(session_factory, actor=ACTOR, episode_id=chart.episode_id,
@@ -184,23 +185,25 @@ def test_each_series_is_one_query_however_many_visits(session_factory, chart) ->
                             strength=(dyn("hip_abduction", "left", 100),
                                       dyn("hip_abduction", "right", 86 + n))))
     assert [count(call) for call in calls] == before
-    assert before == [2, 2, 2]  # the episode, then the series itself
-    assert len(pg.pain_series(session_factory, chart.patient_id)) == 15
+    assert before == [3, 3, 3]  # the reader's account, the episode, then the series itself
+    assert len(pg.pain_series(session_factory, chart.patient_id, actor=ACTOR)) == 15
 
 
 def test_overview_matches_the_separate_series(session_factory, chart) -> None:
     add_plan_and_runs(session_factory, chart.patient_id)
-    overview = pg.progress_overview(session_factory, chart.patient_id, today=REPORT_DAY)
+    overview = pg.progress_overview(session_factory, chart.patient_id, actor=ACTOR,
+                                    today=REPORT_DAY)
     pid = chart.patient_id
-    assert overview.pain == pg.pain_series(session_factory, pid)
-    assert overview.outcome("lefs") == pg.outcome_series(session_factory, pid, "lefs")
-    assert overview.outcome("kujala") == pg.outcome_series(session_factory, pid, "kujala")
-    assert overview.strength == pg.lsi_series(session_factory, pid)
-    assert overview.volume == pg.volume_series(session_factory, pid, today=REPORT_DAY)
-    assert list(overview.since_last_visit) == pg.since_last_visit(session_factory, pid)
-    assert list(overview.since_intake) == pg.change_since_intake(session_factory, pid)
+    assert overview.pain == pg.pain_series(session_factory, pid, actor=ACTOR)
+    assert overview.outcome("lefs") == pg.outcome_series(session_factory, pid, "lefs", actor=ACTOR)
+    assert overview.outcome("kujala") == pg.outcome_series(session_factory, pid, "kujala",
+                                                           actor=ACTOR)
+    assert overview.strength == pg.lsi_series(session_factory, pid, actor=ACTOR)
+    assert overview.volume == pg.volume_series(session_factory, pid, today=REPORT_DAY, actor=ACTOR)
+    assert list(overview.since_last_visit) == pg.since_last_visit(session_factory, pid, actor=ACTOR)
+    assert list(overview.since_intake) == pg.change_since_intake(session_factory, pid, actor=ACTOR)
     assert overview.nprs_mcid == pytest.approx(1.16)
-    empty = pg.progress_overview(session_factory, 12345)
+    empty = pg.progress_overview(session_factory, 12345, actor=ACTOR)
     assert (empty.pain, empty.strength, empty.volume, empty.since_intake) == ((), (), None, ())
 
 
@@ -217,7 +220,7 @@ def test_both_sides_affected_uses_weaker_over_stronger(session_factory) -> None:
         strength=(dyn("hip_abduction", "left", 80), dyn("hip_abduction", "right", 100),
                   dyn("knee_extension", "left", 300),
                   ev.StrengthMeasurement("knee_extension", "right", "mmt", mmt_grade="5"))))
-    series = {s.muscle_group: s for s in pg.lsi_series(session_factory, patient.id)}
+    series = {s.muscle_group: s for s in pg.lsi_series(session_factory, patient.id, actor=ACTOR)}
     assert series["hip_abduction"].points[0].lsi == pytest.approx(80.0)
     mixed = series["knee_extension"].points[0]
     assert (mixed.method, mixed.lsi, mixed.flagged) == ("mixed", None, False)

@@ -21,7 +21,7 @@ from ptdesk.services.runlogs import (
     weekly_summary,
 )
 from ptdesk.services.runplans import active_plan, list_plans, save_plan
-from tests.factories import ACTOR, make_patient
+from tests.factories import ACTOR, ADMIN, make_patient
 
 START = date(2026, 6, 1)  # Monday
 TODAY = date(2026, 8, 1)
@@ -53,9 +53,9 @@ def test_log_run_takes_the_plan_measure(session_factory, patient_id, plan) -> No
                    swelling=False, limping=False, note="  felt easy ", today=TODAY)
     assert (info.measure, info.amount, info.kind, info.note) == ("minutes", 12.5, "walk_run",
                                                                  "felt easy")
-    assert info.plan_id == active_plan(session_factory, patient_id).id
+    assert info.plan_id == active_plan(session_factory, patient_id, actor=ACTOR).id
     actions = [(e.action, e.record_type) for e in audit.entries_for_patient(session_factory,
-                                                                             patient_id)]
+                                                                             patient_id, actor=ADMIN)]
     assert ("create", "run_log") in actions
 
 
@@ -80,7 +80,7 @@ def test_log_run_refuses_bad_values_naming_the_field(session_factory, patient_id
     with pytest.raises(ValidationError) as info:
         log_run(session_factory, actor=ACTOR, patient_id=patient_id, **values)
     assert info.value.field == field
-    assert list_runs(session_factory, patient_id) == []
+    assert list_runs(session_factory, patient_id, actor=ACTOR) == []
 
 
 def test_without_a_plan_the_measure_must_be_given(session_factory, patient_id) -> None:
@@ -97,14 +97,14 @@ def test_without_a_plan_the_measure_must_be_given(session_factory, patient_id) -
 def test_list_and_delete(session_factory, patient_id, plan) -> None:
     ids = [_run(session_factory, patient_id, 1, d, 10) for d in (0, 2, 4)]
     window = list_runs(session_factory, patient_id, start=START + timedelta(days=1),
-                       end=START + timedelta(days=3))
+                       end=START + timedelta(days=3), actor=ACTOR)
     assert [r.id for r in window] == [ids[1]]
     delete_run(session_factory, actor=ACTOR, run_id=ids[1])
-    assert [r.id for r in list_runs(session_factory, patient_id)] == [ids[0], ids[2]]
+    assert [r.id for r in list_runs(session_factory, patient_id, actor=ACTOR)] == [ids[0], ids[2]]
     with pytest.raises(ServiceError):
         delete_run(session_factory, actor=ACTOR, run_id=ids[1])
     assert any(e.action == "delete" and e.record_id == ids[1]
-               for e in audit.entries_for_patient(session_factory, patient_id))
+               for e in audit.entries_for_patient(session_factory, patient_id, actor=ADMIN))
 
 
 def test_runs_are_grouped_into_the_plans_weeks(session_factory, patient_id, plan) -> None:
@@ -115,7 +115,8 @@ def test_runs_are_grouped_into_the_plans_weeks(session_factory, patient_id, plan
     _run(session_factory, patient_id, 1, 6, 11, pain=2, morning="better")
     _run(session_factory, patient_id, 2, 0, 12, pain=1)
     _run(session_factory, patient_id, 2, 3, 2, pain=0, measure="km")  # cannot add km to minutes
-    weeks = weekly_summary(session_factory, patient_id, today=START + timedelta(days=9))
+    weeks = weekly_summary(session_factory, patient_id, actor=ACTOR,
+                           today=START + timedelta(days=9))
     assert [w.week for w in weeks] == [1, 2]
     first, second = weeks
     assert (first.start, first.end) == (START, START + timedelta(days=6))
@@ -137,7 +138,8 @@ def test_pain_rules_decide_each_logged_week(session_factory, patient_id, plan) -
     _run(session_factory, patient_id, 5, 1, 10, pain=6)                       # regress
     # week 6 logged nothing and is over: a week without running is held
     _run(session_factory, patient_id, 7, 0, 10, pain=1, limping=True)         # still running
-    weeks = weekly_summary(session_factory, patient_id, today=START + timedelta(weeks=6, days=2))
+    weeks = weekly_summary(session_factory, patient_id, actor=ACTOR,
+                           today=START + timedelta(weeks=6, days=2))
     assert [(w.week, w.decision, w.complete) for w in weeks] == [
         (1, "progress", True), (2, "hold", True), (3, "regress", True), (4, "regress", True),
         (5, "regress", True), (6, "hold", True), (7, "regress", False)]
@@ -145,21 +147,24 @@ def test_pain_rules_decide_each_logged_week(session_factory, patient_id, plan) -
 
 
 def test_the_current_week_without_runs_has_no_decision(session_factory, patient_id, plan) -> None:
-    weeks = weekly_summary(session_factory, patient_id, today=START + timedelta(days=3))
+    weeks = weekly_summary(session_factory, patient_id, actor=ACTOR,
+                           today=START + timedelta(days=3))
     assert [(w.week, w.runs, w.decision) for w in weeks] == [(1, 0, None)]
-    assert weekly_summary(session_factory, patient_id, today=START - timedelta(days=1)) == []
+    assert weekly_summary(session_factory, patient_id, actor=ACTOR,
+                          today=START - timedelta(days=1)) == []
 
 
 def test_replan_grows_from_what_was_done_under_the_cap(session_factory, patient_id, plan) -> None:
-    old = active_plan(session_factory, patient_id)
+    old = active_plan(session_factory, patient_id, actor=ACTOR)
     for day in (0, 2, 4):
         _run(session_factory, patient_id, 1, day, 10, pain=1)   # 30 of 30: progress
     for day in (0, 2):
         _run(session_factory, patient_id, 2, day, 9, pain=2)    # 18 of 33: short, progress
     new = replan_from_logs(session_factory, actor=ACTOR, patient_id=patient_id,
                            today=START + timedelta(weeks=2, days=1))
-    assert new.id != old.id and active_plan(session_factory, patient_id).id == new.id
-    assert [p.status for p in list_plans(session_factory, patient_id)] == ["active", "archived"]
+    assert new.id != old.id and active_plan(session_factory, patient_id, actor=ACTOR).id == new.id
+    plans = list_plans(session_factory, patient_id, actor=ACTOR)
+    assert [p.status for p in plans] == ["active", "archived"]
     history = new.inputs.history
     assert [(h.week, h.done_total, h.done_longest) for h in history] == [
         (1, Decimal(30), Decimal(10)), (2, Decimal(18), Decimal(9))]
@@ -172,7 +177,8 @@ def test_replan_grows_from_what_was_done_under_the_cap(session_factory, patient_
         assert after.total <= before.total * Decimal("1.1")
         assert after.longest <= before.longest * Decimal("1.1")
     # The same runs still fall into the same weeks of the new plan.
-    again = weekly_summary(session_factory, patient_id, today=START + timedelta(weeks=2, days=1))
+    again = weekly_summary(session_factory, patient_id, actor=ACTOR,
+                           today=START + timedelta(weeks=2, days=1))
     assert [w.done_total for w in again] == [Decimal(30), Decimal(18), Decimal(0)]
 
 

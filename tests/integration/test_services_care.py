@@ -76,12 +76,12 @@ def test_prescription_versions_and_template(loaded) -> None:
     assert reordered[1] == first.items[0]
     second = rx.save_prescription(loaded, actor=ACTOR, patient_id=patient.id, items=reordered[:-1],
                                   effective_date=date(2026, 11, 15))
-    assert rx.active_prescription(loaded, patient.id).id == second.id
-    history = rx.prescription_history(loaded, patient.id)
+    assert rx.active_prescription(loaded, patient.id, actor=ACTOR).id == second.id
+    history = rx.prescription_history(loaded, patient.id, actor=ACTOR)
     assert [(h.id, h.status) for h in history] == [(second.id, "active"), (first.id, "superseded")]
     assert [i.exercise_id for i in history[1].items] == [i.exercise_id for i in first.items]
     rx.retire_prescription(loaded, actor=ACTOR, patient_id=patient.id)
-    assert rx.active_prescription(loaded, patient.id) is None
+    assert rx.active_prescription(loaded, patient.id, actor=ACTOR) is None
 
 
 def test_progress_and_regress_follow_library_links(loaded) -> None:
@@ -118,10 +118,11 @@ def test_run_plan_stored_reopened_and_capped(session_factory) -> None:
     for before, after in zip(weeks, weeks[1:], strict=False):
         assert after.total <= before.total * Decimal("1.1")
     second = runplans.save_plan(session_factory, actor=ACTOR, patient_id=patient.id, inputs=inputs)
-    assert runplans.active_plan(session_factory, patient.id).id == second.id
-    assert [p.status for p in runplans.list_plans(session_factory, patient.id)] == ["active", "archived"]
+    assert runplans.active_plan(session_factory, patient.id, actor=ACTOR).id == second.id
+    plans = runplans.list_plans(session_factory, patient.id, actor=ACTOR)
+    assert [p.status for p in plans] == ["active", "archived"]
     runplans.make_active(session_factory, actor=ACTOR, plan_id=stored.id)
-    assert runplans.active_plan(session_factory, patient.id).id == stored.id
+    assert runplans.active_plan(session_factory, patient.id, actor=ACTOR).id == stored.id
 
 
 def test_retire_without_prescription_is_clear(session_factory) -> None:

@@ -34,10 +34,10 @@ def visit(session_factory):
 
 
 def test_episode_with_goals(session_factory, visit) -> None:
-    episode = active_episode(session_factory, visit.patient_id)
+    episode = active_episode(session_factory, visit.patient_id, actor=ACTOR)
     assert episode is not None and episode.icd10_code == "M22.2X1"
     assert [g.description for g in episode.goals] == ["Run 10 miles without knee pain"]
-    assert len(list_episodes(session_factory, visit.patient_id)) == 1
+    assert len(list_episodes(session_factory, visit.patient_id, actor=ACTOR)) == 1
 
 
 def test_every_section_round_trips(session_factory, visit) -> None:
@@ -91,7 +91,8 @@ def test_follow_up_carries_forward_objective_values(session_factory, visit) -> N
     assert carried.strength == full_evaluation().strength
     assert carried.gait == full_evaluation().gait
     assert carried.subjective is None and carried.assessment is None
-    assert [v.id for v in list_visits(session_factory, visit.patient_id)] == [follow.id, visit.id]
+    visits = list_visits(session_factory, visit.patient_id, actor=ACTOR)
+    assert [v.id for v in visits] == [follow.id, visit.id]
 
 
 def test_visit_before_birth_refused(session_factory, visit) -> None:
@@ -120,5 +121,5 @@ def test_outcomes_are_scored_and_listed(session_factory, visit) -> None:
     partial = record_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="lefs",
                              items=[3] * 19 + [None], allow_missing=True)
     assert partial.missing_items == 1 and partial.total == 57
-    measures = [r.measure for r in list_outcomes(session_factory, visit.patient_id)]
+    measures = [r.measure for r in list_outcomes(session_factory, visit.patient_id, actor=ACTOR)]
     assert sorted(measures) == ["kujala", "lefs", "nprs", "psfs"]

@@ -19,7 +19,7 @@ from ptdesk.services.patients import (
     search_statement,
     update_patient,
 )
-from tests.factories import ACTOR, make_patient
+from tests.factories import ACTOR, ADMIN, make_patient
 
 
 def test_create_and_read_back(session_factory) -> None:
@@ -28,7 +28,7 @@ def test_create_and_read_back(session_factory) -> None:
     assert loaded.mrn == "MRN-100"
     assert (loaded.first_name, loaded.last_name, loaded.phone, loaded.dominant_leg) == (
         "Alex", "Runner", "555-0100", "right")
-    actions = [e.action for e in entries_for_patient(session_factory, created.id)]
+    actions = [e.action for e in entries_for_patient(session_factory, created.id, actor=ADMIN)]
     assert actions == ["create", "view"]
 
 
@@ -43,7 +43,7 @@ def test_invalid_input_writes_nothing(session_factory) -> None:
     with pytest.raises(ValidationError) as info:
         make_patient(session_factory, born=date(2099, 1, 1))
     assert info.value.field == "date_of_birth"
-    assert count_patients(session_factory) == 0
+    assert count_patients(session_factory, actor=ACTOR) == 0
 
 
 def test_stale_update_is_a_conflict(session_factory) -> None:
@@ -90,13 +90,13 @@ def clinic(session_factory):
     ],
 )
 def test_search_by_prefix_accent_and_case(clinic, query: str, expected: set[str]) -> None:
-    found = {p.mrn for p in search_patients(clinic, query)}
+    found = {p.mrn for p in search_patients(clinic, query, actor=ACTOR)}
     assert found == expected
-    assert count_patients(clinic, query) == len(expected)
+    assert count_patients(clinic, query, actor=ACTOR) == len(expected)
 
 
 def test_search_is_sorted_by_last_then_first_name(clinic) -> None:
-    names = [p.last_name for p in search_patients(clinic, "")]
+    names = [p.last_name for p in search_patients(clinic, "", actor=ACTOR)]
     # Accents are folded for sorting too: "odegard" comes before "odell".
     assert names == ["García", "Ødegård-Núñez", "Odell", "Zoller"]
 
@@ -110,12 +110,13 @@ def test_search_pages_are_ordered_and_never_repeat_a_patient(session_factory) ->
         # Both names start with "a" for half of them, so two index legs match them.
         make_patient(session_factory, mrn=f"PG-{i:04d}", first="Ann" if i % 2 else "Bea",
                      last="Abbot" + _letters(i))
-    pages = [search_patients(session_factory, "a", limit=7, offset=o) for o in range(0, 35, 7)]
+    pages = [search_patients(session_factory, "a", actor=ACTOR, limit=7, offset=o)
+             for o in range(0, 35, 7)]
     listed = [p.mrn for page in pages for p in page]
     assert sorted(listed) == sorted(f"PG-{i:04d}" for i in range(30))
     assert [p.last_name for page in pages for p in page] == ["Abbot" + _letters(i) for i in range(30)]
-    assert count_patients(session_factory, "a") == 30
-    assert count_patients(session_factory, "ann abb") == 15
+    assert count_patients(session_factory, "a", actor=ACTOR) == 30
+    assert count_patients(session_factory, "ann abb", actor=ACTOR) == 15
 
 
 @pytest.mark.sqlite_only  # SQLite's EXPLAIN QUERY PLAN wording

@@ -232,7 +232,7 @@ def test_open_database_migrates_and_loads_the_exercise_library(tmp_path: Path) -
     engine, sf = ui_app.open_database(str(tmp_path / "new.db"))
     try:
         assert list_exercises(sf)  # the shipped library is there on first start
-        assert search_patients(sf, "") == []
+        assert search_patients(sf, "", actor=ACTOR) == []
     finally:
         engine.dispose()
 

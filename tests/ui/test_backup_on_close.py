@@ -15,7 +15,6 @@ from sqlalchemy import update
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import ClinicSettings
-from ptdesk.services import audit
 from ptdesk.services import backup as backups
 from ptdesk.services.clinic import (
     BACKUP_SETTINGS_STORED,
@@ -38,7 +37,7 @@ from ptdesk.ui.backup_on_close import (
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
 from ptdesk.ui.settings_dialog import SettingsDialog
-from tests.factories import ADMIN, ASSISTANT
+from tests.factories import ADMIN, ASSISTANT, audit_entries
 
 STORED = pytest.mark.skipif(
     not BACKUP_SETTINGS_STORED,
@@ -160,7 +159,7 @@ def test_back_up_and_close_writes_an_owner_only_copy_then_closes(
     assert len(files) == 1 and dialog.outcome == "backed_up" and dialog.backup_path == files[0]
     assert stat.S_IMODE(files[0].stat().st_mode) == 0o600
     assert backups.verify(session_factory).ok
-    entry = audit.report(session_factory, user=ASSISTANT)[-1]
+    entry = audit_entries(session_factory, user=ASSISTANT)[-1]
     assert (entry.action, entry.summary) == ("backup", f"daily backup written: {files[0].name}")
 
 

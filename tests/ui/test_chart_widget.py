@@ -74,8 +74,8 @@ def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
     assert "Hip abduction LSI 72%" in chart.header.alerts_label.text()
     better = ev.Evaluation(strength=(dyn("hip_abduction", "left", 18),
                                      dyn("hip_abduction", "right", 17.5)))
-    save_evaluation(session_factory, actor=ACTOR, visit_id=list_visits(session_factory, pid)[0].id,
-                    evaluation=better)
+    latest = list_visits(session_factory, pid, actor=ACTOR)[0]
+    save_evaluation(session_factory, actor=ACTOR, visit_id=latest.id, evaluation=better)
     ctx.signals.data_changed.emit("evaluation", pid)
     assert chart.header.alerts_label.text() == ""
     assert chart.header.alerts_label.isHidden()
@@ -191,7 +191,7 @@ def test_visit_list_model_passes_qt_model_tester(qtmodeltester, session_factory:
         create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
                      visit_date=date(2026, 10, day), visit_type=kind)
     model = VisitListModel()
-    model.set_visits(list_visits(session_factory, pid))
+    model.set_visits(list_visits(session_factory, pid, actor=ACTOR))
     qtmodeltester.check(model)
     assert [model.index(r, 1).data() for r in range(3)] == \
         ["Re-evaluation", "Follow-up", "Initial evaluation"]
@@ -222,7 +222,7 @@ def test_visits_tab_creates_and_opens_each_visit_type(qtbot, ctx: AppContext,
     for kind in ("initial_evaluation", "follow_up", "re_evaluation", "discharge"):
         with qtbot.waitSignal(tab.visit_open_requested) as opened:
             tab.new_buttons[kind].click()
-        assert opened.args == [list_visits(session_factory, pid)[0].id]
+        assert opened.args == [list_visits(session_factory, pid, actor=ACTOR)[0].id]
     assert tab.model.rowCount() == 4
     assert {tab.model.visit_at(r).visit_type for r in range(4)} == \
         {"initial_evaluation", "follow_up", "re_evaluation", "discharge"}  # type: ignore[union-attr]

@@ -283,7 +283,7 @@ def test_exercise_programme_saved_elsewhere_is_a_conflict(
     qtbot.mouseClick(named(tab, "Put my text back"), Qt.MouseButton.LeftButton)
     assert [i.exercise_id for i in tab.editor.model.items()] == [clam.id]
     assert tab.save()
-    active = active_prescription(session_factory, patient.id)
+    active = active_prescription(session_factory, patient.id, actor=ACTOR)
     assert active is not None and [i.exercise_id for i in active.items] == [clam.id]
 
 
@@ -303,5 +303,5 @@ def test_run_plan_saved_elsewhere_is_a_conflict(qtbot, ctx, session_factory, no_
     assert conflict is not None and rows(conflict)["Weekly goal"] == ("20", "15")
     qtbot.mouseClick(conflict.keep_button, Qt.MouseButton.LeftButton)
     assert tab.form.amounts["goal_weekly"].text() == "15" and tab.has_unsaved_changes()
-    active = active_plan(session_factory, patient.id)
+    active = active_plan(session_factory, patient.id, actor=ACTOR)
     assert active is not None and active.id == stored.id

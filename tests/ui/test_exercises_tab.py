@@ -106,7 +106,7 @@ def test_edit_reorder_remove_progress_then_save(tab, session_factory, qtbot) -> 
     expected = model.items()
     assert tab.save() is True
     assert not tab.has_unsaved_changes()
-    saved = active_prescription(session_factory, patient_id)
+    saved = active_prescription(session_factory, patient_id, actor=ACTOR)
     assert saved is not None
     assert [(i.exercise_id, i.sets, i.reps, i.hold_seconds, i.per_day, i.side)
             for i in saved.items] == [
@@ -117,12 +117,12 @@ def test_edit_reorder_remove_progress_then_save(tab, session_factory, qtbot) -> 
 def test_second_save_keeps_the_first_version_in_history(tab, session_factory) -> None:
     apply_template(tab)
     assert tab.save()
-    first = active_prescription(session_factory, tab._patient_id)
+    first = active_prescription(session_factory, tab._patient_id, actor=ACTOR)
     tab.editor.view.select_row(0)
     tab.editor.view.remove_current()
     tab.note.setText("Quad sets are easy now")
     assert tab.save()
-    history = prescription_history(session_factory, tab._patient_id)
+    history = prescription_history(session_factory, tab._patient_id, actor=ACTOR)
     assert [v.status for v in history] == ["active", "superseded"]
     assert history[1].id == first.id and len(history[1].items) == len(first.items)
     assert len(history[0].items) == len(first.items) - 1
@@ -137,7 +137,7 @@ def test_save_with_no_frequency_explains_the_line(tab, session_factory) -> None:
     model.setData(model.index(0, column("per_day")), 0)
     assert model.item_at(0).per_day == 0 and model.item_at(0).per_week == 0
     assert tab.save() is False
-    assert active_prescription(session_factory, tab._patient_id) is None
+    assert active_prescription(session_factory, tab._patient_id, actor=ACTOR) is None
     message = tab.editor.error.text()
     assert message.startswith("Line 1 (Quad set") and "per day" in message
     assert tab.editor.error.isVisible()
@@ -223,7 +223,7 @@ def test_draft_is_offered_back_after_a_crash(tab, session_factory, qtbot, monkey
     qtbot.addWidget(again)
     again.set_patient(tab._patient_id)
     assert asked == [] and again.editor.model.items() == [
-        i for i in active_prescription(session_factory, tab._patient_id).items]
+        i for i in active_prescription(session_factory, tab._patient_id, actor=ACTOR).items]
 
 
 def test_attach_photo_stores_the_png_and_shows_it(tab, session_factory, tmp_path: Path,

@@ -261,7 +261,8 @@ def test_inactivity_locks_and_unlocking_resumes_exactly_where_the_clinician_was(
     qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     assert window.save_action.shortcut() == QKeySequence("Ctrl+S")
     assert complaint.text() == "Knee aches on stairs after long runs"
-    [visit] = list_visits(session_factory, window.chart.patient_id)  # type: ignore[union-attr]
+    [visit] = list_visits(session_factory, window.chart.patient_id,  # type: ignore[union-attr]
+                          actor=ACTOR)
     assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1].subjective is None
     window.close()
     assert window.isVisible()  # a locked chart cannot be closed by someone else

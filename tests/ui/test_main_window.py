@@ -131,7 +131,7 @@ def test_new_patient_is_registered_listed_and_opened(window: MainWindow, session
 
     monkeypatch.setattr(PatientDialog, "exec", fill_and_save)
     window.new_patient_action.trigger()
-    assert count_patients(session_factory) == 3
+    assert count_patients(session_factory, actor=ACTOR) == 3
     assert window.model is not None and window.chart is not None
     assert window.search_edit.text() == "PT-777"  # the new patient is listed and selected
     assert window.model.patient_at(0).last_name == "Abbott"  # type: ignore[union-attr]
@@ -148,7 +148,7 @@ def test_new_visit_opens_it_in_the_evaluation_tab(window: MainWindow, session_fa
     monkeypatch.setattr(window.chart.evaluation_tab, "open_visit", opened.append, raising=False)
     window.chart.show_tab(window.chart.visits_tab)
     window.chart.visits_tab.new_buttons["follow_up"].click()
-    visits = list_visits(session_factory, clinic["alex"])
+    visits = list_visits(session_factory, clinic["alex"], actor=ACTOR)
     assert len(visits) == 2 and visits[0].visit_type == "follow_up"
     assert opened == [visits[0].id]
     assert window.chart.current_tab() is window.chart.evaluation_tab

@@ -66,7 +66,7 @@ def choose(qtbot, combo: QComboBox, index: int) -> None:  # type: ignore[no-unty
 
 
 def stored(sf: SessionFactory, patient_id: int, measure: str) -> list[Any]:
-    return list_outcomes(sf, patient_id, measure)
+    return list_outcomes(sf, patient_id, measure, actor=ACTOR)
 
 
 def test_full_lefs_saves_the_right_total(qtbot, tab, session_factory, chart) -> None:

@@ -93,7 +93,7 @@ def test_bad_input_is_explained_by_each_field_and_kept(qtbot, ctx: AppContext,
              "Start of care": "2026-09-01"}
     type_into(dialog, typed)
     click_save(dialog)
-    assert dialog.result() == 0 and count_patients(session_factory) == 0
+    assert dialog.result() == 0 and count_patients(session_factory, actor=ACTOR) == 0
     assert "3–20 letters" in error_text(dialog, "mrn")
     assert error_text(dialog, "first_name") == "First name is required."
     assert error_text(dialog, "last_name") == "Last name should not contain digits."
@@ -137,7 +137,7 @@ def test_valid_save_registers_patient_and_first_episode(qtbot, ctx: AppContext,
     assert (patient.sex, patient.dominant_leg, patient.alerts) == ("female", "right", "Latex allergy")
     assert (patient.email, patient.address, patient.referring_physician) == \
         ("maya@example.com", "12 Hill Road", "Dr. Lin")
-    episode = active_episode(session_factory, patient.id)
+    episode = active_episode(session_factory, patient.id, actor=ACTOR)
     assert episode is not None and episode.id == dialog.episode_id
     assert (episode.diagnosis, episode.icd10_code, episode.affected_side) == \
         ("Patellofemoral pain syndrome", "M22.2X1", "left")
@@ -153,7 +153,7 @@ def test_episode_section_is_optional(qtbot, ctx: AppContext, session_factory: Se
     dialog.episode_box.setChecked(False)
     click_save(dialog)
     assert dialog.result() == 1
-    assert list_episodes(session_factory, dialog.patient_id) == []
+    assert list_episodes(session_factory, dialog.patient_id, actor=ACTOR) == []
 
 
 def test_taken_mrn_is_shown_under_mrn(qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
@@ -164,7 +164,7 @@ def test_taken_mrn_is_shown_under_mrn(qtbot, ctx: AppContext, session_factory: S
     click_save(dialog)
     assert dialog.result() == 0
     assert error_text(dialog, "mrn") == "MRN PT-4242 is already used by another patient."
-    assert count_patients(session_factory) == 1
+    assert count_patients(session_factory, actor=ACTOR) == 1
     assert field(dialog, "First name").text() == "Maya"  # type: ignore[attr-defined]
 
 
@@ -182,8 +182,8 @@ def test_edit_loads_and_saves_changes(qtbot, ctx: AppContext, session_factory: S
     assert dialog.result() == 1
     saved = get_patient(session_factory, actor=ACTOR, patient_id=pid)
     assert (saved.last_name, saved.phone, saved.first_name) == ("Rivera", "555-0199", "Alex")
-    assert len(list_episodes(session_factory, pid)) == 1
-    assert [p.last_name for p in search_patients(session_factory, "riv")] == ["Rivera"]
+    assert len(list_episodes(session_factory, pid, actor=ACTOR)) == 1
+    assert [p.last_name for p in search_patients(session_factory, "riv", actor=ACTOR)] == ["Rivera"]
 
 
 def test_edit_offers_an_episode_when_none_is_active(qtbot, ctx: AppContext,
@@ -197,7 +197,7 @@ def test_edit_offers_an_episode_when_none_is_active(qtbot, ctx: AppContext,
                        "Start of care": "2026-10-01"})
     click_save(dialog)
     assert dialog.result() == 1
-    episode = active_episode(session_factory, pid)
+    episode = active_episode(session_factory, pid, actor=ACTOR)
     assert episode is not None and episode.diagnosis == "IT band syndrome"
 
 

@@ -56,7 +56,7 @@ def _names(model: PatientListModel) -> list[str]:
 
 
 def test_model_passes_qt_model_tester(qtmodeltester, small_clinic: SessionFactory) -> None:
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     model.set_search("")
     qtmodeltester.check(model)
     model.set_search("sm")
@@ -64,7 +64,7 @@ def test_model_passes_qt_model_tester(qtmodeltester, small_clinic: SessionFactor
 
 
 def test_columns_show_mrn_name_birth_date_and_age(small_clinic: SessionFactory) -> None:
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     model.set_search("PT-100")
     assert model.rowCount() == 1
     row = [model.index(0, c).data() for c in range(model.columnCount())]
@@ -77,7 +77,7 @@ def test_columns_show_mrn_name_birth_date_and_age(small_clinic: SessionFactory) 
 
 
 def test_search_filters_by_name_prefix_mrn_and_birth_date(small_clinic: SessionFactory) -> None:
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     model.set_search("")
     assert _names(model) == ["Jones, Chloé", "Ødegård, Dev", "Smith, Ana", "Smythe, Bert"]
     model.set_search("sm")
@@ -98,7 +98,7 @@ def test_search_filters_by_name_prefix_mrn_and_birth_date(small_clinic: SessionF
 
 
 def test_total_is_counted_after_the_first_page(qtbot, thousand: SessionFactory) -> None:
-    model = PatientListModel(thousand)
+    model = PatientListModel(thousand, ACTOR)
     with qtbot.waitSignal(model.total_changed, timeout=2000) as blocker:
         model.set_search("")
         assert model.total is None  # the keystroke itself only ran the page query
@@ -109,7 +109,7 @@ def test_total_is_counted_after_the_first_page(qtbot, thousand: SessionFactory) 
 def test_fetch_more_pages_through_all_patients_in_order(
     qtbot, qtmodeltester, thousand: SessionFactory
 ) -> None:
-    model = PatientListModel(thousand)
+    model = PatientListModel(thousand, ACTOR)
     with qtbot.waitSignal(model.total_changed, timeout=2000):
         model.set_search("")
     assert model.rowCount() == PAGE_SIZE
@@ -129,7 +129,7 @@ def test_fetch_more_pages_through_all_patients_in_order(
 
 
 def test_fetch_more_keeps_the_search(thousand: SessionFactory) -> None:
-    model = PatientListModel(thousand)
+    model = PatientListModel(thousand, ACTOR)
     model.set_search("garcia")
     assert model.rowCount() == PAGE_SIZE
     model.fetchMore()
@@ -147,7 +147,7 @@ def test_typing_is_debounced_into_one_query(qtbot, small_clinic: SessionFactory,
         return real(sf, text, **kwargs)
 
     monkeypatch.setattr(plm, "search_patients", counting)
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     with qtbot.waitSignal(model.search_applied, timeout=2000) as blocker:
         for prefix in ("s", "sm", "smy"):
             model.search_later(prefix)
@@ -157,7 +157,7 @@ def test_typing_is_debounced_into_one_query(qtbot, small_clinic: SessionFactory,
 
 
 def test_enter_before_the_pause_applies_the_search_at_once(small_clinic: SessionFactory) -> None:
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     model.set_search("")
     model.search_later("jon")
     model.flush_pending_search()
@@ -165,7 +165,7 @@ def test_enter_before_the_pause_applies_the_search_at_once(small_clinic: Session
 
 
 def test_row_of_finds_loaded_patients(small_clinic: SessionFactory) -> None:
-    model = PatientListModel(small_clinic)
+    model = PatientListModel(small_clinic, ACTOR)
     model.set_search("")
     pid = model.patient_id(2)
     assert pid is not None

@@ -188,6 +188,6 @@ def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
                         lambda *args: jobs.append(real(*args)) or jobs[-1])
     tab.print_handout()
     assert not tab.has_unsaved_changes()
-    assert active_prescription(session_factory, patient.id) is not None
+    assert active_prescription(session_factory, patient.id, actor=ACTOR) is not None
     assert len(jobs) == 1
     assert open_preview(qtbot, jobs[0]).page_count() >= 1

@@ -33,7 +33,7 @@ from tests.factories import ACTOR, make_patient
 @pytest.fixture
 def demo(session_factory: SessionFactory) -> dict[str, int]:
     build_demo_clinic(session_factory, actor=ACTOR, patients=0)
-    return {mrn: find_by_mrn(session_factory, mrn).id for mrn in STORY_MRNS}
+    return {mrn: find_by_mrn(session_factory, mrn, actor=ACTOR).id for mrn in STORY_MRNS}
 
 
 @pytest.fixture
@@ -58,27 +58,27 @@ def ys(series: Any) -> list[float]:
 def test_every_chart_has_the_service_points(tab, session_factory, demo, mrn) -> None:
     patient_id = demo[mrn]
     tab.set_patient(patient_id)
-    pain = pg.pain_series(session_factory, patient_id)
+    pain = pg.pain_series(session_factory, patient_id, actor=ACTOR)
     assert tab.pain.line.count() == len(pain) > 0
     assert ys(tab.pain.line) == [p.value for p in pain]
     evaluations = [p for p in pain if p.visit_type != "follow_up"]
     assert tab.pain.evaluations.count() == len(evaluations)
     for measure in ("lefs", "kujala"):
-        series = pg.outcome_series(session_factory, patient_id, measure)
+        series = pg.outcome_series(session_factory, patient_id, measure, actor=ACTOR)
         entry = tab.outcomes.measures[measure]
         assert ys(entry.line) == [p.value for p in series.points]
         assert entry.band.isVisible() == bool(series.points)
         if series.points:
             assert set(ys(entry.upper)) == {series.band_high}
             assert set(ys(entry.lower)) == {series.band_low}
-    strength = {s.muscle_group: s for s in pg.lsi_series(session_factory, patient_id)}
+    strength = {s.muscle_group: s for s in pg.lsi_series(session_factory, patient_id, actor=ACTOR)}
     assert strength
     for key, group in tab.strength.groups.items():
         expected = [p for p in strength[key].points if p.lsi is not None] \
             if key in strength else []
         assert ys(group.line) == pytest.approx([p.lsi for p in expected])
         assert ys(group.upper) == pytest.approx([p.band_high for p in expected])
-    volume = pg.volume_series(session_factory, patient_id)
+    volume = pg.volume_series(session_factory, patient_id, actor=ACTOR)
     assert volume is not None
     shown = tab.running.weeks_shown
     assert shown and {w.week for w in shown} <= {w.week for w in volume.weeks}
@@ -91,7 +91,7 @@ def test_new_nprs_result_is_drawn_after_data_changed(tab, session_factory, demo,
     patient_id = demo["DEMO-0003"]
     tab.set_patient(patient_id)
     before = tab.pain.line.count()
-    episode = active_episode(session_factory, patient_id)
+    episode = active_episode(session_factory, patient_id, actor=ACTOR)
     visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
                          visit_date=DEMO_TODAY, visit_type="follow_up")
     record_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="nprs", items=[6])
@@ -100,8 +100,8 @@ def test_new_nprs_result_is_drawn_after_data_changed(tab, session_factory, demo,
     assert tab.pain.line.count() == before + 1
     assert ys(tab.pain.line)[-1] == 6
     nprs = [text for _tag, text in tab.since.shown() if text.startswith("NPRS")]
-    assert nprs == [line.text for line in pg.since_last_visit(session_factory, patient_id)
-                    if line.key == "nprs"]
+    lines = pg.since_last_visit(session_factory, patient_id, actor=ACTOR)
+    assert nprs == [line.text for line in lines if line.key == "nprs"]
     assert "→ 6" in nprs[0]
 
 
@@ -124,12 +124,12 @@ def test_since_panel_lines_match_the_service(tab, session_factory, demo) -> None
     patient_id = demo["DEMO-0002"]
     tab.set_patient(patient_id)
     tags = {"better": "✓ Better", "worse": "✗ Worse", "within_error": "≈ Within error"}
-    expected = pg.since_last_visit(session_factory, patient_id)
+    expected = pg.since_last_visit(session_factory, patient_id, actor=ACTOR)
     assert tab.since.shown() == [(tags[line.flag], line.text) for line in expected]
     assert {line.flag for line in expected} >= {"better", "within_error"}
     assert tab.since.title() == "Since last visit"
     tab.since.compare.setCurrentIndex(tab.since.compare.findData("intake"))
-    intake = pg.change_since_intake(session_factory, patient_id)
+    intake = pg.change_since_intake(session_factory, patient_id, actor=ACTOR)
     assert tab.since.shown() == [(tags[line.flag], line.text) for line in intake]
     assert tab.since.title() == "Since intake"
 
@@ -137,13 +137,13 @@ def test_since_panel_lines_match_the_service(tab, session_factory, demo) -> None
 def test_date_range_filters_every_chart(tab, session_factory, demo) -> None:
     patient_id = demo["DEMO-0003"]
     tab.set_patient(patient_id)
-    pain = pg.pain_series(session_factory, patient_id)
+    pain = pg.pain_series(session_factory, patient_id, actor=ACTOR)
     window = DateWindow(pain[1].visit_date, pain[3].visit_date)
     tab.range_bar.set_custom(window)
     assert tab.range_bar.preset.currentText() == "Custom dates"
     assert ys(tab.pain.line) == [p.value for p in pain[1:4]]
-    kujala = [p for p in pg.outcome_series(session_factory, patient_id, "kujala").points
-              if window.contains(p.visit_date)]
+    series = pg.outcome_series(session_factory, patient_id, "kujala", actor=ACTOR)
+    kujala = [p for p in series.points if window.contains(p.visit_date)]
     assert tab.outcomes.measures["kujala"].line.count() == len(kujala)
     tab.range_bar.set_custom(DateWindow(date(2001, 1, 1), date(2001, 2, 1)))
     assert tab.pain.frame.is_empty() and "period shown" in tab.pain.frame.empty.text()
@@ -154,7 +154,7 @@ def test_date_range_filters_every_chart(tab, session_factory, demo) -> None:
 def test_hover_text_names_the_value_and_visit(tab, session_factory, demo) -> None:
     patient_id = demo["DEMO-0003"]
     tab.set_patient(patient_id)
-    first = pg.pain_series(session_factory, patient_id)[0]
+    first = pg.pain_series(session_factory, patient_id, actor=ACTOR)[0]
     text = tab.pain.frame.tips.text_for(tab.pain.line, ms(first.visit_date) + 3600_000)
     assert text is not None and text.startswith(f"Pain {first.value:g}/10")
     assert f"{first.visit_date.day} {first.visit_date:%b %Y}" in text
@@ -193,7 +193,7 @@ def test_charts_follow_the_palette(tab, demo) -> None:
 def test_lsi_starts_with_the_weakest_groups_and_toggles(tab, demo, session_factory) -> None:
     patient_id = demo["DEMO-0004"]
     tab.set_patient(patient_id)
-    series = pg.lsi_series(session_factory, patient_id)
+    series = pg.lsi_series(session_factory, patient_id, actor=ACTOR)
     flagged = [s.muscle_group for s in series if any(p.flagged for p in s.points)]
     assert flagged and set(tab.strength.visible_groups()) == set(flagged[:4])
     hidden = next(k for k in tab.strength.groups if k not in tab.strength.visible_groups()
@@ -213,7 +213,7 @@ def test_week_over_the_cap_is_highlighted(tab, session_factory) -> None:
                     run_date=start + timedelta(weeks=week, days=day), amount=amount,
                     kind="continuous", pain_during=1, next_morning="same")
     tab.set_patient(patient_id)
-    volume = pg.volume_series(session_factory, patient_id)
+    volume = pg.volume_series(session_factory, patient_id, actor=ACTOR)
     over = [w for w in volume.weeks if w.over_cap]
     assert [w.week for w in over] == [2]
     assert ys(tab.running.over) == [42]

@@ -87,7 +87,7 @@ def test_runs_across_two_weeks_get_their_decisions(qtbot, tab, session_factory,
     assert "minutes" in tab.plan_label.text() and "min of running" in tab.form.unit.text()
     log_week(qtbot, tab, 1, "10", "1")
     log_week(qtbot, tab, 2, "11", "2")
-    runs = list_runs(session_factory, patient_id)
+    runs = list_runs(session_factory, patient_id, actor=ACTOR)
     assert [r.amount for r in runs] == [10, 10, 10, 11, 11, 11]
     assert tab.runs_model.rowCount() == 6
     assert decisions(tab)[:2] == [("progress", "Progress"), ("progress", "Progress")]
@@ -120,7 +120,7 @@ def test_bad_input_is_shown_by_the_field_and_kept(qtbot, tab, session_factory,
     qtbot.keyClicks(tab.form.pain_during, "2")
     assert tab.save() is False
     assert "at most 600 min" in tab.form.visible_errors()["amount"]
-    assert list_runs(session_factory, patient_id) == []
+    assert list_runs(session_factory, patient_id, actor=ACTOR) == []
     assert tab.has_unsaved_changes()
 
 
@@ -138,15 +138,16 @@ def test_replan_makes_a_capped_active_plan(qtbot, tab, session_factory, patient_
     for day in (0, 2):
         type_run(qtbot, tab, START + timedelta(weeks=1, days=day), "9", "2")
         assert tab.log_current_run()        # 18 of 33 planned
-    old = active_plan(session_factory, patient_id)
+    old = active_plan(session_factory, patient_id, actor=ACTOR)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *a, **k: QMessageBox.StandardButton.Yes)
     with qtbot.waitSignal(ctx.signals.data_changed,
                           check_params_cb=lambda area, pid: (area, pid) == ("runplan", patient_id)):
         qtbot.mouseClick(tab.replan_button, Qt.MouseButton.LeftButton)
-    new = active_plan(session_factory, patient_id)
+    new = active_plan(session_factory, patient_id, actor=ACTOR)
     assert new.id != old.id
-    assert [p.status for p in list_plans(session_factory, patient_id)] == ["active", "archived"]
+    plans = list_plans(session_factory, patient_id, actor=ACTOR)
+    assert [p.status for p in plans] == ["active", "archived"]
     week3 = next(w for w in new.plan.weeks if w.week == 3)
     assert week3.total <= Decimal(18) * Decimal("1.1")
     assert week3.total < next(w for w in old.plan.weeks if w.week == 3).total
@@ -173,9 +174,9 @@ def test_delete_asks_first(qtbot, tab, session_factory, patient_id, monkeypatch)
     answers = iter([QMessageBox.StandardButton.No, QMessageBox.StandardButton.Yes])
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: next(answers))
     assert tab.delete_selected_run() is False
-    assert len(list_runs(session_factory, patient_id)) == 2
+    assert len(list_runs(session_factory, patient_id, actor=ACTOR)) == 2
     assert tab.delete_selected_run() is True
-    assert [r.amount for r in list_runs(session_factory, patient_id)] == [10]
+    assert [r.amount for r in list_runs(session_factory, patient_id, actor=ACTOR)] == [10]
     assert tab.runs_model.rowCount() == 1
 
 
@@ -190,7 +191,7 @@ def test_without_a_plan_the_unit_is_chosen(qtbot, session_factory, patient_id, c
     unit.setCurrentIndex(unit.findData("km"))
     type_run(qtbot, tab, TODAY, "5.5", "0", morning="Better")
     assert tab.log_current_run()
-    [run] = list_runs(session_factory, patient_id)
+    [run] = list_runs(session_factory, patient_id, actor=ACTOR)
     assert (run.amount, run.measure, run.next_morning) == (5.5, "km", "better")
     assert tab.weeks_model.rowCount() == 0
 
@@ -220,7 +221,7 @@ def test_discard_drops_the_entry_and_its_draft(qtbot, tab, session_factory, pati
     assert not tab.has_unsaved_changes() and tab.form.amount.text() == ""
     assert drafts.get_draft(session_factory, actor=ACTOR,
                             form_key=f"runlog:patient:{patient_id}") is None
-    assert list_runs(session_factory, patient_id) == []
+    assert list_runs(session_factory, patient_id, actor=ACTOR) == []
 
 
 def test_models_pass_qtmodeltester(qtbot, tab, qtmodeltester) -> None:

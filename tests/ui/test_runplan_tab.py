@@ -120,7 +120,7 @@ def test_save_makes_the_active_plan_with_the_previewed_weeks(tab, session_factor
     previewed = tab.table_model.plan()
     assert tab.save() is True
     assert not tab.has_unsaved_changes()
-    stored = active_plan(session_factory, tab._patient_id)
+    stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
     assert stored is not None
     assert [(w.week, w.start, w.total, w.longest, w.lighter) for w in stored.plan.weeks] == [
         (w.week, w.start, w.total, w.longest, w.lighter) for w in previewed.weeks]
@@ -130,7 +130,7 @@ def test_save_makes_the_active_plan_with_the_previewed_weeks(tab, session_factor
     # Change the inputs, save again; the first plan stays as an earlier plan and reopens.
     type_into(qtbot, form.amounts["goal_weekly"], "40")
     assert tab.save()
-    plans = list_plans(session_factory, tab._patient_id)
+    plans = list_plans(session_factory, tab._patient_id, actor=ACTOR)
     assert [p.status for p in plans] == ["active", "archived"]
     tab.saved.setCurrentIndex(tab.saved_model.index(1, 0))
     tab.open_button.click()
@@ -209,6 +209,6 @@ def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot)
     assert not form.errors["hold_max_pain"].isVisible()
     form.cap_pct.setValue(7.5)
     assert tab.save()
-    stored = active_plan(session_factory, tab._patient_id)
+    stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
     assert (stored.rules.progress_max_pain, stored.rules.hold_max_pain) == (6, 7)
     assert stored.inputs.cap_pct == Decimal("7.5") and stored.inputs.measure == "minutes"

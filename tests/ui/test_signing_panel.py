@@ -71,7 +71,7 @@ def test_clinician_signs_after_confirming_and_the_note_locks(
     assert not panel.add_button.isVisibleTo(tab)
     qtbot.mouseClick(panel.sign_button, Qt.MouseButton.LeftButton)
     assert len(answers.asked) == 1 and "can no longer be changed" in answers.asked[0]
-    info = signature(session_factory, visit.id)
+    info = signature(session_factory, visit.id, actor=ACTOR)
     assert info.status == "signed" and info.signed_by_name == "Casey Clinician"
     assert tab.header.status_label.text() == "Signed"
     assert tab.header.info_label.text() == SIGNED_NOTE
@@ -86,7 +86,7 @@ def test_declining_the_confirmation_signs_nothing(qtbot, session_factory, visit,
     answers.reply = QMessageBox.StandardButton.No
     tab = make_tab(qtbot, session_factory, ACTOR, visit.patient_id)
     qtbot.mouseClick(tab.signing.sign_button, Qt.MouseButton.LeftButton)
-    assert signature(session_factory, visit.id).status == "draft"
+    assert signature(session_factory, visit.id, actor=ACTOR).status == "draft"
     assert tab.header.save_button.isEnabled()
 
 
@@ -103,7 +103,7 @@ def test_unsaved_edits_are_saved_first_so_the_signature_covers_them(
     _summary, stored = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
     assert stored.subjective is not None
     assert stored.subjective.chief_complaint == "Typed just before signing"
-    assert signature(session_factory, visit.id).status == "signed"
+    assert signature(session_factory, visit.id, actor=ACTOR).status == "signed"
     assert verify_signed_notes(session_factory) == []
 
 
@@ -114,7 +114,7 @@ def test_a_refused_save_means_no_signature(qtbot, session_factory, visit, answer
     pain.clear()
     qtbot.keyClicks(pain, "12")
     qtbot.mouseClick(tab.signing.sign_button, Qt.MouseButton.LeftButton)
-    assert signature(session_factory, visit.id).status == "draft"
+    assert signature(session_factory, visit.id, actor=ACTOR).status == "draft"
     assert "could not be saved first" in tab.signing.message.text()
     assert pain.text() == "12"  # the input stays for the clinician to fix
 
@@ -153,7 +153,7 @@ def test_addendum_dialog_keeps_input_on_errors_and_lists_the_addendum(
                                ("Wrong side recorded", "Effusion was on the LEFT knee.")], seen)
     qtbot.mouseClick(tab.signing.add_button, Qt.MouseButton.LeftButton)
     assert "reason for the addendum is required" in seen[0] and seen[1] == ""
-    (added,) = list_addenda(session_factory, visit.id)
+    (added,) = list_addenda(session_factory, visit.id, actor=ACTOR)
     assert (added.reason, added.author_name) == ("Wrong side recorded", "Casey Clinician")
     (entry,) = tab.signing.entries
     shown = entry.text()
@@ -167,7 +167,7 @@ def test_cancelled_addendum_adds_nothing(qtbot, session_factory, visit, answers,
     qtbot.mouseClick(tab.signing.sign_button, Qt.MouseButton.LeftButton)
     monkeypatch.setattr(AddendumDialog, "exec", lambda dialog: dialog.reject() or dialog.result())
     qtbot.mouseClick(tab.signing.add_button, Qt.MouseButton.LeftButton)
-    assert list_addenda(session_factory, visit.id) == [] and tab.signing.entries == []
+    assert list_addenda(session_factory, visit.id, actor=ACTOR) == [] and tab.signing.entries == []
 
 
 def test_addenda_text_is_shown_as_text_not_markup(qtbot, session_factory, visit, answers,

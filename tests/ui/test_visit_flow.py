@@ -94,7 +94,7 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
 
     monkeypatch.setattr(PatientDialog, "exec", register)
     window.new_patient_action.trigger()
-    patient = find_by_mrn(session_factory, "RUN-0042")
+    patient = find_by_mrn(session_factory, "RUN-0042", actor=ACTOR)
     assert window.chart.patient_id == patient.id
     assert window.chart.header.name_label.text() == "Zoë Ødegård-Núñez"
 
@@ -102,7 +102,7 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
     visits_tab = window.chart.tab_titled("Visits")
     window.chart.show_tab(visits_tab)  # type: ignore[arg-type]
     visits_tab.new_buttons["initial_evaluation"].click()  # type: ignore[union-attr]
-    [visit] = list_visits(session_factory, patient.id)
+    [visit] = list_visits(session_factory, patient.id, actor=ACTOR)
     evaluation = window.chart.evaluation_tab
     assert window.chart.tabs.currentIndex() == window.chart.tabs.indexOf(
         evaluation.parentWidget().parentWidget())  # the new visit opened in the Evaluation tab
@@ -157,16 +157,16 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
     assert window2.chart is not None and window2.chart.patient_id == patient.id
 
     sf = make_session_factory(engine2)
-    [visit] = list_visits(sf, patient.id)
+    [visit] = list_visits(sf, patient.id, actor=ACTOR)
     _summary, saved = load_evaluation(sf, actor=ACTOR, visit_id=visit.id)
     assert saved == full_evaluation()
     reopened = window2.chart.evaluation_tab
     window2.chart.show_tab(reopened)
     assert reopened.build_evaluation() == saved  # type: ignore[attr-defined]
-    prescription = active_prescription(sf, patient.id)
+    prescription = active_prescription(sf, patient.id, actor=ACTOR)
     assert prescription is not None
     assert [i.exercise_name for i in prescription.items] == prescribed
-    stored = active_plan(sf, patient.id)
+    stored = active_plan(sf, patient.id, actor=ACTOR)
     assert stored is not None and stored.inputs.goal_weekly == Decimal("18")
     reopened_plan = window2.chart.tab_titled("Run plan")
     window2.chart.show_tab(reopened_plan)  # type: ignore[arg-type]

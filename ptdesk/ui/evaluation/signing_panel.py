@@ -107,12 +107,13 @@ class SigningPanel(QWidget):
         self._allow(self.sign_button, "sign_note", allowed)
         self._allow(self.add_button, "add_addendum", allowed)
         if signed:
-            info = signature(self.ctx.session_factory, visit.id)
+            info = signature(self.ctx.session_factory, visit.id, actor=self.ctx.actor)
             who = info.signed_by_name or "a clinician"
             when = f" on {_local(info.signed_at)}" if info.signed_at else ""
             self.signed_label.setText(f"Signed by {who}{when}. The note cannot be changed; "
                                       "add an addendum to correct it.")
-            self._show_addenda(list_addenda(self.ctx.session_factory, visit.id))
+            self._show_addenda(list_addenda(self.ctx.session_factory, visit.id,
+                                            actor=self.ctx.actor))
         else:
             self.signed_label.setText("Not signed yet.")
             self._show_addenda([])

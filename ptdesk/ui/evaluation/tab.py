@@ -345,7 +345,7 @@ class EvaluationTab(QWidget):
         if area == "episode":
             self._update_involved_side(patient_id)
             return
-        visits = list_visits(self.ctx.session_factory, patient_id)
+        visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:
             self.open_visit(visits[0].id)
@@ -357,12 +357,12 @@ class EvaluationTab(QWidget):
         sf = self.ctx.session_factory
         self._units = get_settings(sf).default_units
         self._update_involved_side(patient_id)
-        visits = list_visits(sf, patient_id)
+        visits = list_visits(sf, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         return visits
 
     def _update_involved_side(self, patient_id: int) -> None:
-        episode = active_episode(self.ctx.session_factory, patient_id)
+        episode = active_episode(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
         self._strength.set_involved_side(episode.affected_side if episode else None)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:

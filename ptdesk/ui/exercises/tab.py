@@ -195,7 +195,7 @@ class ExercisesTab(QWidget):
         if self._patient_id is None:
             return False
         sf = self._ctx.session_factory
-        episode = active_episode(sf, self._patient_id)
+        episode = active_episode(sf, self._patient_id, actor=self._ctx.actor)
         try:
             saved = save_prescription(
                 sf, actor=self._ctx.actor, patient_id=self._patient_id,
@@ -252,7 +252,8 @@ class ExercisesTab(QWidget):
     def _load_saved(self) -> None:
         """Show the patient's current version (or an empty list) and the history."""
         self._loading = True
-        versions = (prescription_history(self._ctx.session_factory, self._patient_id)
+        versions = (prescription_history(self._ctx.session_factory, self._patient_id,
+                                         actor=self._ctx.actor)
                     if self._patient_id is not None else [])
         active = next((v for v in versions if v.status == "active"), None)
         self._based_on = active.id if active else STARTED_EMPTY

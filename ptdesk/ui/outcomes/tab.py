@@ -98,7 +98,8 @@ class OutcomesTab(QWidget):
         self._patient_id = patient_id
         self._patellofemoral = False
         if patient_id is not None:
-            episodes = list_episodes(self._ctx.session_factory, patient_id)
+            episodes = list_episodes(self._ctx.session_factory, patient_id,
+                                     actor=self._ctx.actor)
             active = [e for e in episodes if e.status == "active"] or episodes
             self._patellofemoral = is_patellofemoral(active[-1] if active else None)
         self._load_visits(keep=None)
@@ -164,7 +165,8 @@ class OutcomesTab(QWidget):
         outcome_drafts.discard(self._ctx, visit.id, measure)
         self._dirty.discard(measure)
         self._mark_tab(measure)
-        self._records = list_outcomes(self._ctx.session_factory, self._patient_id)
+        self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
+                                      actor=self._ctx.actor)
         self._show_results()
         page.set_state(f"Saved: {result_line(record)}.")
         self._ctx.signals.data_changed.emit("outcomes", self._patient_id)
@@ -175,7 +177,8 @@ class OutcomesTab(QWidget):
     def _load_visits(self, keep: int | None) -> None:
         self.flush_draft()  # the visit shown may change below; its edits stay as a draft
         sf = self._ctx.session_factory
-        self._visits = list_visits(sf, self._patient_id) if self._patient_id is not None else []
+        self._visits = (list_visits(sf, self._patient_id, actor=self._ctx.actor)
+                        if self._patient_id is not None else [])
         self._loading = True
         try:
             self.visit_combo.clear()
@@ -210,7 +213,8 @@ class OutcomesTab(QWidget):
         assert self._patient_id is not None
         self._visit = visit
         self._dirty.clear()
-        self._records = list_outcomes(self._ctx.session_factory, self._patient_id)
+        self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
+                                      actor=self._ctx.actor)
         here = {r.measure: r for r in self._records if r.visit_id == visit.id}
         editable = visit.status != "signed"
         for measure, page in self.pages.items():

@@ -295,10 +295,12 @@ class RunLogTab(QWidget):
 
     # --- loading ---------------------------------------------------------------------------
     def _reload(self) -> None:
-        sf, patient_id = self._ctx.session_factory, self._patient_id
-        self._plan = active_plan(sf, patient_id) if patient_id is not None else None
-        self.runs_model.set_runs(list_runs(sf, patient_id) if patient_id is not None else [])
-        weeks = weekly_summary(sf, patient_id, today=self.today()) if self._plan else []
+        sf, patient_id, actor = self._ctx.session_factory, self._patient_id, self._ctx.actor
+        self._plan = active_plan(sf, patient_id, actor=actor) if patient_id is not None else None
+        self.runs_model.set_runs(list_runs(sf, patient_id, actor=actor)
+                                 if patient_id is not None else [])
+        weeks = (weekly_summary(sf, patient_id, actor=actor, today=self.today())
+                 if self._plan else [])
         self.weeks_model.set_weeks(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
         self.replan_button.setEnabled(self._plan is not None

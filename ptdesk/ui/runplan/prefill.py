@@ -24,7 +24,7 @@ def prefill_from_evaluation(session_factory: SessionFactory, *, actor: str, pati
     The current run starts from the longest recent run (what the patient tolerates now,
     never the pre-injury volume); the weekly goal is the pre-injury volume.
     """
-    for visit in list_visits(session_factory, patient_id)[:VISITS_TO_LOOK_AT]:
+    for visit in list_visits(session_factory, patient_id, actor=actor)[:VISITS_TO_LOOK_AT]:
         _summary, evaluation = load_evaluation(session_factory, actor=actor, visit_id=visit.id)
         s = evaluation.subjective
         if s is None:

@@ -203,7 +203,7 @@ class RunPlanTab(QWidget):
         sf = self._ctx.session_factory
         try:
             inputs, rules = self.form.build(self._history)
-            episode = active_episode(sf, self._patient_id)
+            episode = active_episode(sf, self._patient_id, actor=self._ctx.actor)
             stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
                                inputs=inputs, rules=rules,
                                episode_id=episode.id if episode else None,
@@ -259,7 +259,7 @@ class RunPlanTab(QWidget):
         return f"runplan:patient:{self._patient_id}"
 
     def _refresh_saved_list(self) -> list[StoredPlan]:
-        plans = (list_plans(self._ctx.session_factory, self._patient_id)
+        plans = (list_plans(self._ctx.session_factory, self._patient_id, actor=self._ctx.actor)
                  if self._patient_id is not None else [])
         self.saved_model.set_plans(plans)
         return plans

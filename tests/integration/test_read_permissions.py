@@ -1,0 +1,272 @@
+"""Every service that reads patient data checks the reader's account itself, not only the UI."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+import ptdesk.services
+from ptdesk.db.engine import SessionFactory, make_session_factory
+from ptdesk.domain.runplan import PlanInputs
+from ptdesk.services import (
+    accounts,
+    audit,
+    changes,
+    episodes,
+    evaluations,
+    exercises,
+    handouts,
+    outcomes,
+    patients,
+    prescriptions,
+    progress,
+    runlogs,
+    runplans,
+    signing,
+)
+from ptdesk.services.errors import PermissionDeniedError
+from ptdesk.services.permissions import ROLE_PERMISSIONS, refusal
+from ptdesk.services.runplans import StoredPlan
+from ptdesk.services.uow import transaction
+from tests.factories import (
+    ACTOR,
+    ADMIN,
+    ASSISTANT,
+    full_evaluation,
+    make_episode,
+    make_patient,
+    password_hash,
+)
+
+ROLE_ACTORS = {"clinician": ACTOR, "assistant": ASSISTANT, "administrator": ADMIN}
+UNKNOWN = "not-a-user"
+SWITCHED_OFF = "test-switched-off"
+TODAY = date(2026, 11, 21)
+EVERYONE = "view_chart"
+
+# Services that take a session factory but no acting user, and why that is safe.
+NO_ACTOR: dict[str, str] = {
+    "accounts.needs_setup": "asked before anyone can sign in; says only whether setup is done",
+    "accounts.setup_clinic": "creates the first administrator; refused once setup is done",
+    "accounts.authenticate": "the sign-in itself: it is what establishes the actor",
+    "accounts.login_wait": "the sign-in dialog's back-off after wrong passwords",
+    "accounts.get_account": "the sign-in flow looks up the account it is about to check",
+    "audit.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
+    "audit_key_admin.workstation_key_path": "where this workstation keeps the audit key file",
+    "audit_key_admin.install_key": "checks an administrator's user name and password itself",
+    "clinic.get_settings": "clinic profile (name, address, units), not patient data",
+    "clinic.get_clinician": "a clinician's name for printing, not patient data",
+    "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
+    "clinic.get_backup_settings": "the backup folder offered on close, not patient data",
+    "demo.ensure_demo_staff": "demo clinic set-up, run by `ptdesk demo` on a demo database",
+    "demo.enable_demo_logins": "demo clinic set-up, run by `ptdesk demo` on a demo database",
+    "exercises.sync_library": "loads the shipped exercise library at start-up",
+    "exercises.list_exercises": "the exercise library, not patient data",
+    "exercises.muscles_in_library": "the exercise library, not patient data",
+    "exercises.get_exercise": "the exercise library, not patient data",
+    "exercises.get_photo": "the exercise library, not patient data",
+    "handouts.clinic_info": "the clinic header printed on handouts, not patient data",
+    "prescriptions.items_from_template": "a library template's exercises, not patient data",
+    "prescriptions.step_item": "the next exercise in a library progression, not patient data",
+    "uow.transaction": "the unit of work every service opens; not a use case",
+    # Backup, restore and database checks belong to their own area and tests.
+    "backup.*": "backup checks `backup`/`daily_backup` itself (tests/integration/test_backup*)",
+    "pg_backup.*": "pg_dump backup and restore; checked by its callers (test_pg_backup)",
+    "pg_tools.*": "finding and running the PostgreSQL client tools for backup and restore",
+    "restore_file.*": "restore file handling; the restore command checks `restore` first",
+    "db_check.*": "database health checks run by `ptdesk verify`, which signs in first",
+}
+
+
+@dataclass(frozen=True)
+class Chart:
+    patient_id: int
+    mrn: str
+    visit_id: int
+    plan: StoredPlan
+
+
+def _build_chart(sf: SessionFactory) -> Chart:
+    """A chart with something in every area the reads cover, written by the clinician."""
+    patient = make_patient(sf)
+    episode = make_episode(sf, patient.id)
+    visit = evaluations.create_visit(sf, actor=ACTOR, episode_id=episode.id,
+                                     visit_date=date(2026, 10, 2),
+                                     visit_type="initial_evaluation")
+    evaluations.save_evaluation(sf, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+    exercises.sync_library(sf)
+    prescriptions.save_prescription(
+        sf, actor=ACTOR, patient_id=patient.id, effective_date=date(2026, 10, 2),
+        items=prescriptions.items_from_template(sf, "runners_knee_phase_1"))
+    plan = runplans.save_plan(sf, actor=ACTOR, patient_id=patient.id, inputs=PlanInputs(
+        "minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5)))
+    runlogs.log_run(sf, actor=ACTOR, patient_id=patient.id, run_date=date(2026, 10, 6),
+                    amount=10, kind="walk_run", pain_during=2, next_morning="same", today=TODAY)
+    return Chart(patient.id, patient.mrn, visit.id, plan)
+
+
+Read = Callable[[SessionFactory, Chart, str], Any]
+
+# (service function, the permission it needs, a call that returns something comparable)
+READS: tuple[tuple[str, str, Read], ...] = (
+    ("patients.search_patients", EVERYONE,
+     lambda sf, c, a: patients.search_patients(sf, "Runner", actor=a)),
+    ("patients.count_patients", EVERYONE,
+     lambda sf, c, a: patients.count_patients(sf, "Runner", actor=a)),
+    ("patients.find_by_mrn", EVERYONE, lambda sf, c, a: patients.find_by_mrn(sf, c.mrn, actor=a)),
+    ("episodes.list_episodes", EVERYONE,
+     lambda sf, c, a: episodes.list_episodes(sf, c.patient_id, actor=a)),
+    ("episodes.active_episode", EVERYONE,
+     lambda sf, c, a: episodes.active_episode(sf, c.patient_id, actor=a)),
+    ("evaluations.list_visits", EVERYONE,
+     lambda sf, c, a: evaluations.list_visits(sf, c.patient_id, actor=a)),
+    ("evaluations.count_visits", EVERYONE,
+     lambda sf, c, a: evaluations.count_visits(sf, c.patient_id, actor=a)),
+    ("outcomes.list_outcomes", EVERYONE,
+     lambda sf, c, a: outcomes.list_outcomes(sf, c.patient_id, actor=a)),
+    ("prescriptions.active_prescription", EVERYONE,
+     lambda sf, c, a: prescriptions.active_prescription(sf, c.patient_id, actor=a)),
+    ("prescriptions.prescription_history", EVERYONE,
+     lambda sf, c, a: prescriptions.prescription_history(sf, c.patient_id, actor=a)),
+    ("progress.pain_series", EVERYONE,
+     lambda sf, c, a: progress.pain_series(sf, c.patient_id, actor=a)),
+    ("progress.outcome_series", EVERYONE,
+     lambda sf, c, a: progress.outcome_series(sf, c.patient_id, "lefs", actor=a)),
+    ("progress.lsi_series", EVERYONE,
+     lambda sf, c, a: progress.lsi_series(sf, c.patient_id, actor=a)),
+    ("progress.volume_series", EVERYONE,
+     lambda sf, c, a: progress.volume_series(sf, c.patient_id, actor=a, today=TODAY)),
+    ("progress.since_last_visit", EVERYONE,
+     lambda sf, c, a: progress.since_last_visit(sf, c.patient_id, actor=a)),
+    ("progress.change_since_intake", EVERYONE,
+     lambda sf, c, a: progress.change_since_intake(sf, c.patient_id, actor=a)),
+    ("progress.progress_overview", EVERYONE,
+     lambda sf, c, a: progress.progress_overview(sf, c.patient_id, actor=a, today=TODAY)),
+    ("runlogs.list_runs", EVERYONE,
+     lambda sf, c, a: runlogs.list_runs(sf, c.patient_id, actor=a)),
+    ("runlogs.weekly_summary", EVERYONE,
+     lambda sf, c, a: runlogs.weekly_summary(sf, c.patient_id, actor=a, today=TODAY)),
+    ("runlogs.weekly_summary_for", EVERYONE,
+     lambda sf, c, a: runlogs.weekly_summary_for(sf, c.plan, TODAY, actor=a)),
+    ("runplans.active_plan", EVERYONE,
+     lambda sf, c, a: runplans.active_plan(sf, c.patient_id, actor=a)),
+    ("runplans.list_plans", EVERYONE,
+     lambda sf, c, a: runplans.list_plans(sf, c.patient_id, actor=a)),
+    ("signing.signature", EVERYONE,
+     lambda sf, c, a: signing.signature(sf, c.visit_id, actor=a)),
+    ("signing.list_addenda", EVERYONE,
+     lambda sf, c, a: signing.list_addenda(sf, c.visit_id, actor=a)),
+    # The audit trail shows who looked at whom: it is the administrator's audit report.
+    ("audit.entries_for_patient", "audit_report",
+     lambda sf, c, a: [e.id for e in audit.entries_for_patient(sf, c.patient_id, actor=a)]),
+    ("handouts.patient_id_for_mrn", EVERYONE,
+     lambda sf, c, a: handouts.patient_id_for_mrn(sf, c.mrn, actor=a)),
+    ("changes.current_stamp", EVERYONE, lambda sf, c, a: changes.current_stamp(sf, actor=a)),
+    ("changes.patient_change_stamp", EVERYONE,
+     lambda sf, c, a: changes.patient_change_stamp(sf, c.patient_id, actor=a)),
+    ("changes.changes_since", EVERYONE,
+     lambda sf, c, a: changes.changes_since(sf, c.patient_id, changes.ChangeStamp(0), actor=a)),
+    ("changes.poll_changes", EVERYONE,
+     lambda sf, c, a: changes.poll_changes(sf, changes.ChangeStamp(0), c.patient_id, actor=a)),
+)
+READ_IDS = [name for name, _, _ in READS]
+
+
+def _service_functions() -> dict[str, Callable[..., Any]]:
+    """Every public function defined in a ptdesk.services module, by "module.function"."""
+    found: dict[str, Callable[..., Any]] = {}
+    for info in pkgutil.iter_modules(ptdesk.services.__path__):
+        module = importlib.import_module(f"ptdesk.services.{info.name}")
+        for name, value in vars(module).items():
+            if (not name.startswith("_") and inspect.isfunction(value)
+                    and value.__module__ == module.__name__):
+                found[f"{info.name}.{name}"] = value
+    return found
+
+
+def _allowlisted(qualified: str) -> bool:
+    module = qualified.split(".", 1)[0]
+    return qualified in NO_ACTOR or f"{module}.*" in NO_ACTOR
+
+
+def test_every_service_taking_a_session_factory_takes_the_actor() -> None:
+    functions = _service_functions()
+    missing = []
+    for qualified, function in functions.items():
+        parameters = list(inspect.signature(function).parameters)
+        if parameters and parameters[0] == "session_factory" and "actor" not in parameters \
+                and not _allowlisted(qualified):
+            missing.append(qualified)
+    assert missing == [], (
+        "these services read or write without checking the acting user; add a keyword-only "
+        "`actor` and call permissions.require, or list them in NO_ACTOR with the reason")
+    # A stale entry would quietly exempt a future function of the same name.
+    stale = [name for name in NO_ACTOR if not name.endswith(".*") and name not in functions]
+    assert stale == []
+
+
+@pytest.mark.parametrize("name", READ_IDS)
+def test_read_services_require_the_actor_by_keyword(name: str) -> None:
+    actor = inspect.signature(_service_functions()[name]).parameters["actor"]
+    assert actor.kind is inspect.Parameter.KEYWORD_ONLY
+    assert actor.default is inspect.Parameter.empty  # no default that skips the check
+
+
+def _switch_off_new_account(sf: SessionFactory, role: str) -> None:
+    with transaction(sf) as session:
+        accounts.provision_account(session, username=SWITCHED_OFF, display_name="Sam Switched",
+                                   role=role, password_hash=password_hash())
+
+
+@pytest.mark.parametrize(("name", "permission", "read"), READS, ids=READ_IDS)
+def test_each_role_reads_only_with_the_permission(session_factory: SessionFactory, name: str,
+                                                  permission: str, read: Read) -> None:
+    chart = _build_chart(session_factory)
+    signing.sign_visit(session_factory, actor=ACTOR, visit_id=chart.visit_id)
+    signing.add_addendum(session_factory, actor=ACTOR, visit_id=chart.visit_id,
+                         reason="Late entry", text="Patient also reported stairs are easier.")
+    allowed = [role for role, grants in ROLE_PERMISSIONS.items() if permission in grants]
+    expected = read(session_factory, chart, ROLE_ACTORS[allowed[0]])
+    for role, actor in ROLE_ACTORS.items():
+        if role in allowed:
+            # Same answer whoever reads it: the check filters nobody's data, it only refuses.
+            assert read(session_factory, chart, actor) == expected, role
+        else:
+            with pytest.raises(PermissionDeniedError, match=re.escape(refusal(role, permission))):
+                read(session_factory, chart, actor)
+
+    with pytest.raises(PermissionDeniedError, match="has no PT Desk account"):
+        read(session_factory, chart, UNKNOWN)
+
+    _switch_off_new_account(session_factory, allowed[0])
+    assert read(session_factory, chart, SWITCHED_OFF) == expected  # allowed while switched on
+    accounts.set_active(session_factory, actor=ADMIN, username=SWITCHED_OFF, active=False)
+    with pytest.raises(PermissionDeniedError, match="is switched off"):
+        read(session_factory, chart, SWITCHED_OFF)
+
+
+def test_the_check_comes_before_the_lookup(session_factory: SessionFactory) -> None:
+    """A refused reader learns nothing, not even whether an MRN or a visit exists."""
+    for read in (lambda: patients.find_by_mrn(session_factory, "NO-SUCH-1", actor=UNKNOWN),
+                 lambda: handouts.patient_id_for_mrn(session_factory, "NO-SUCH-1", actor=UNKNOWN),
+                 lambda: signing.signature(session_factory, 999_999, actor=UNKNOWN)):
+        with pytest.raises(PermissionDeniedError):
+            read()
+
+
+def test_before_setup_an_unknown_actor_still_reads(engine: Engine) -> None:
+    """The first-start transition policy: no account has a password yet (ptdesk init, scripts)."""
+    sf = make_session_factory(engine)  # no staff accounts: the clinic is not set up
+    chart = _build_chart(sf)
+    for name, _permission, read in READS:
+        assert read(sf, chart, "os-login-name") is not None, name
