@@ -31,6 +31,14 @@ _NO_SERVER = ("PT Desk lost its connection to the database server (or the server
               "running), so nothing was saved. Check the network and that the server is "
               "running, then try again.")
 
+_LOGIN_REFUSED = ("The database server refused the user name or password in PT Desk's "
+                  "connection settings (PTDESK_DB or --db, and ~/.pgpass), so nothing was "
+                  "saved.")
+_NO_DATABASE = ("The database named in PT Desk's connection settings does not exist on the "
+                "server, so nothing was saved. Create it first (README: Running a clinic).")
+_NO_ROLE = ("The database user named in PT Desk's connection settings does not exist on the "
+            "server, so nothing was saved.")
+
 # PostgreSQL error codes (SQLSTATE) -> what the clinician is told. Classes (two
 # characters) catch the codes of that class not listed on their own.
 _SQLSTATES = {
@@ -52,6 +60,11 @@ _STORAGE_MESSAGES = (
     ("locked", _BUSY),
     ("readonly", _READ_ONLY),
     ("no space left on device", _SERVER_DISK_FULL),
+    # Refusals while connecting carry no SQLSTATE, only libpq's FATAL line.
+    ("password authentication failed", _LOGIN_REFUSED),
+    ("no password supplied", _LOGIN_REFUSED),
+    ("fatal:  database \"", _NO_DATABASE),
+    ("fatal:  role \"", _NO_ROLE),
     ("server closed the connection", _NO_SERVER),
     ("connection refused", _NO_SERVER),
     ("connection failed", _NO_SERVER),
