@@ -210,6 +210,9 @@ def run(db: str | None = None, argv: list[str] | None = None) -> int:
     started = launch(db, argv)
     # The real app offers the daily backup on close; tests that launch windows opt in.
     started.window.offer_backup_on_close = True
+    from ptdesk.ui import crash_guard
+
+    crash_guard.install(lambda: started.window)
     code = started.app.exec()
     started.finish()
     return started.exit_code[0] if started.exit_code else int(code)
