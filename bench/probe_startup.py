@@ -131,6 +131,7 @@ def ptdesk_app(db: str, eager: bool) -> int:
             dialog = flow.login if flow is not None else None
             if dialog is None:
                 marks["error"] = "the sign-in prompt went away (setup needed?)"
+                window.offer_backup_on_close = False
                 window.close()
                 return
             if not eager and (not dialog.database_open or loader.busy):
@@ -157,6 +158,8 @@ def ptdesk_app(db: str, eager: bool) -> int:
             if loader.busy:  # eager: background imports may still run; let them end
                 QTimer.singleShot(10, finish)
                 return
+            # `ptdesk` offers the daily backup on close; the probe times start-up only.
+            window.offer_backup_on_close = False
             window.close()
 
         def failed(error: object) -> None:
