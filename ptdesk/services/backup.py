@@ -40,10 +40,15 @@ from ptdesk.services.audit_key import (
 )
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.db_check import ClinicModeError, Report, backend, check_database
-from ptdesk.services.errors import PermissionDeniedError, ServiceError
+from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.pg_tools import PgToolError
-from ptdesk.services.restore_file import RestoreResult, StagedCopy, stage_backup
+from ptdesk.services.restore_file import (
+    RestoreResult,
+    StagedCopy,
+    may_restore_into,
+    stage_backup,
+)
 from ptdesk.services.uow import default_actor, storage_message, transaction
 
 __all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",
@@ -308,16 +313,7 @@ def _check_current(url: str, actor: str) -> bool:
     target = sqlite_path(url)
     if target is None or not target.exists():
         return False
-    engine = make_engine(url)
-    try:
-        check_permission(make_session_factory(engine), actor, "restore")
-        return True
-    except PermissionDeniedError:
-        raise
-    except Exception:  # a damaged or outdated database: the backup's accounts decide
-        return False
-    finally:
-        engine.dispose()
+    return may_restore_into(make_engine(url), actor)
 
 
 def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:

@@ -33,10 +33,9 @@ from ptdesk.services.audit_key import (
     write_key_file,
 )
 from ptdesk.services.db_check import check_database
-from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.pg_tools import PgServer, PgToolError, PgTools, find_tools, server_major
-from ptdesk.services.restore_file import RestoreResult, refuse, require_known
+from ptdesk.services.restore_file import RestoreResult, may_restore_into, refuse, require_known
 
 DUMP_SUFFIX = ".dump"
 LOCK_WAIT = "120s"  # a table held by a migration makes the backup fail instead of hang
@@ -237,16 +236,7 @@ def _check_scratch(source: Path, scratch: PgServer, keys: _Keys, actor: str | No
 
 def _may_restore_here(server: PgServer, actor: str) -> bool:
     """Check `actor` against the live database's accounts when it can be read."""
-    engine = server.engine()
-    try:
-        check_permission(make_session_factory(engine), actor, "restore")
-        return True
-    except PermissionDeniedError:
-        raise
-    except Exception:  # a damaged or outdated database: the backup's accounts decide
-        return False
-    finally:
-        engine.dispose()
+    return may_restore_into(server.engine(), actor)
 
 
 def _swap(admin: Engine, name: str, scratch: str, aside: str | None) -> None:

@@ -141,3 +141,23 @@ def stage_backup(source: Path, target: Path, stamp: str,
         staged.discard()
         raise
     return staged
+
+
+def may_restore_into(engine: Engine, actor: str) -> bool:
+    """True when the live database says `actor` may restore; False when it cannot be read.
+
+    PermissionDeniedError when it can be read and says no. A damaged or outdated database
+    cannot answer, and then the backup's own accounts decide.
+    """
+    from ptdesk.services.errors import PermissionDeniedError
+    from ptdesk.services.permissions import check as check_permission
+
+    try:
+        check_permission(make_session_factory(engine), actor, "restore")
+        return True
+    except PermissionDeniedError:
+        raise
+    except Exception:  # unreadable: see the docstring
+        return False
+    finally:
+        engine.dispose()
