@@ -32,6 +32,7 @@ from ptdesk.ui.chart_refresh import ChartRefresher
 from ptdesk.ui.chart_tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.overview_tab import OverviewTab
+from ptdesk.ui.view_only import ViewOnlyTabs
 from ptdesk.ui.visits_tab import VisitsTab
 
 # Strength is usually measured at evaluations, not at every follow-up: the alerts come from
@@ -89,8 +90,6 @@ def _pair_lsi(involved: ev.StrengthMeasurement, uninvolved: ev.StrengthMeasureme
         return None
     return lsi(to_newtons(involved.value, involved.unit or "kg"),  # type: ignore[arg-type]
                to_newtons(uninvolved.value, uninvolved.unit or "kg"))  # type: ignore[arg-type]
-
-
 
 
 def _load_tab(ctx: AppContext, title: str, module_name: str, class_name: str) -> QWidget:
@@ -196,6 +195,7 @@ class ChartWidget(QWidget):
         self.refresher = ChartRefresher(self)
         page_layout.addWidget(self.header)
         page_layout.addWidget(self.refresher.banner)
+        self.view_only = ViewOnlyTabs(ctx, self.tabs, page_layout)  # locks tabs the user only reads
         page_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty_label)
@@ -212,6 +212,7 @@ class ChartWidget(QWidget):
             assert isinstance(area, QScrollArea)
             area.setWidget(page)
             self._pages[index] = page
+            self.view_only.lock(index, page)
         assert page is not None
         return page
 

@@ -10,6 +10,7 @@ from typing import Any
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.services.permissions import PERMISSIONS, permissions_of, role_of
 
 
 class AppSignals(QObject):
@@ -49,6 +50,25 @@ class AppContext:
     signals: AppSignals = field(default_factory=AppSignals)
     pool: QThreadPool = field(default_factory=QThreadPool.globalInstance)
     _running: set[_Task] = field(default_factory=set)
+    # What the signed-in user may do, read once: widgets ask on every build and repaint,
+    # and a role does not change while the window is open (the services check every save).
+    _permissions: frozenset[str] | None = field(default=None, repr=False)
+    _role: str | None = field(default=None, repr=False)
+
+    def can(self, permission: str) -> bool:
+        """Whether the signed-in user may do `permission` (for greying out; services still check)."""
+        if permission not in PERMISSIONS:
+            raise ValueError(f"unknown permission {permission!r}")
+        if self._permissions is None:
+            self._permissions = permissions_of(self.session_factory, self.actor)
+            self._role = role_of(self.session_factory, self.actor)
+        return permission in self._permissions
+
+    @property
+    def role(self) -> str | None:
+        """The signed-in user's role ("assistant", ...), None without an account."""
+        self.can("view_chart")  # loads the cache
+        return self._role
 
     def run_in_background(
         self,

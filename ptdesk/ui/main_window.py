@@ -265,6 +265,14 @@ class MainWindow(QMainWindow):
         for action in (self.edit_patient_action, self.save_action, self.print_action,
                        self.print_sheet_action, self.print_plan_action, self.print_report_action):
             action.setEnabled(has_patient)
+        # Greyed, with the reason, for roles that may not register or edit patients (the
+        # service refuses anyway); ctx.can is cached, so this costs nothing per update.
+        if self.ctx is not None and not self.ctx.can("edit_patient"):
+            from ptdesk.services.permissions import refusal
+
+            for action in (self.new_patient_action, self.edit_patient_action):
+                action.setEnabled(False)
+                action.setToolTip(refusal(self.ctx.role or "", "edit_patient"))
 
     def print_handout(self, kind: str) -> None:
         """Print "exercises" or "runplan": the owning tab's print_handout() if it has one."""

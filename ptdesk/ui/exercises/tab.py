@@ -322,7 +322,7 @@ class ExercisesTab(QWidget):
             self._mark_dirty()
 
     def _on_library_add_requested(self, info: ExerciseInfo) -> None:
-        if self._patient_id is not None:
+        if self._patient_id is not None and self._ctx.can("prescribe"):  # not view-only
             self.editor.add_exercise(info)
 
     def _on_library_current_changed(self, info: ExerciseInfo | None) -> None:
@@ -353,7 +353,7 @@ class ExercisesTab(QWidget):
 
     def _on_history_activated(self, index: QModelIndex) -> None:
         version = self.history_model.version_at(index.row()) if index.isValid() else None
-        if version is None or self._patient_id is None:
+        if version is None or self._patient_id is None or not self._ctx.can("prescribe"):
             return
         self.editor.model.set_items(list(version.items))
         self.editor.view.select_row(0)

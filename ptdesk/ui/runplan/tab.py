@@ -378,7 +378,7 @@ class RunPlanTab(QWidget):
 
     def _on_saved_activated(self, index: QModelIndex) -> None:
         stored = self.saved_model.plan_at(index.row()) if index.isValid() else None
-        if stored is None:
+        if stored is None or not self._ctx.can("edit_plan"):  # view-only: nothing to edit
             return
         self._open(stored)
         self._on_form_changed()
