@@ -304,8 +304,8 @@ class ChartWidget(QWidget):
 
     def save(self) -> bool:
         """Ctrl+S: save the tab in front."""
-        if self._patient_id is None:
-            return True
+        if self._patient_id is None or self.view_only.is_view_only(self.tabs.currentIndex()):
+            return True  # nothing a view-only tab could save
         return self._tab(self.tabs.currentIndex()).save()
 
     def save_all(self) -> bool:

@@ -95,6 +95,10 @@ def test_assistant_reads_the_evaluation_but_cannot_change_it(
     assert tab._visit.id == clinic["first"]  # type: ignore[attr-defined]
     _assert_locked(tab)
     assert all(b.isEnabled() for b in tab.header.jump_buttons)  # type: ignore[attr-defined]
+    # Ctrl+S on a view-only tab does nothing (no refusal from the service to read).
+    tried: list[bool] = []
+    tab.save = lambda: tried.append(True) or False  # type: ignore[attr-defined]
+    assert chart.save() and tried == []
     tab.grab()  # paints without trouble
     # Printing stays open to assistants.
     assert win.print_action.isEnabled()
@@ -125,6 +129,9 @@ def test_assistant_still_logs_runs(qtbot, session_factory: SessionFactory,
     assert not form.amount.isReadOnly() and form.amount.isEnabled()
     assert form.kind.isEnabled() and form.swelling.isEnabled() and form.run_date.isEnabled()
     assert not chart.view_only.note.isVisible()
+    # Re-planning changes the plan, which is a clinician's job.
+    assert not runlog.replan_button.isEnabled()  # type: ignore[union-attr]
+    assert "clinician" in runlog.replan_button.toolTip()  # type: ignore[union-attr]
 
 
 def test_clinician_gets_every_tab_editable(qtbot, session_factory: SessionFactory,

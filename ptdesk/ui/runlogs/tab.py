@@ -303,8 +303,12 @@ class RunLogTab(QWidget):
                  if self._plan else [])
         self.weeks_model.set_weeks(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
-        self.replan_button.setEnabled(self._plan is not None
+        # Re-planning changes the plan (edit_plan): an assistant logs runs but cannot.
+        may_replan = self._ctx.can("edit_plan")
+        self.replan_button.setEnabled(may_replan and self._plan is not None
                                       and any(w.complete for w in weeks))
+        if not may_replan:
+            self.replan_button.setToolTip("A clinician re-plans the remaining weeks.")
         self.delete_button.setEnabled(self.runs_model.rowCount() > 0)
         for view, columns in ((self.weeks_view, (DATES, DECISION, PLANNED, DONE)),
                               (self.runs_view, (DATE,))):
