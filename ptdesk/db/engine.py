@@ -108,3 +108,13 @@ def make_engine(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> Engi
 
 def make_session_factory(engine: Engine) -> SessionFactory:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def engine_of(target: SessionFactory | Engine) -> Engine:
+    """The engine behind a session factory (or the engine itself)."""
+    if isinstance(target, Engine):
+        return target
+    bind = target.kw.get("bind")
+    if not isinstance(bind, Engine):
+        raise TypeError("the session factory is not bound to an engine")
+    return bind

@@ -22,7 +22,7 @@ from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.db.base import utcnow
-from ptdesk.db.engine import SessionFactory
+from ptdesk.db.engine import SessionFactory, engine_of
 from ptdesk.db.models import AuditEntry, AuditHead, Patient
 from ptdesk.services.audit_key import AuditKeyError, key_path, load_key
 from ptdesk.services.errors import NotFoundError, ServiceError
@@ -147,13 +147,6 @@ def record(
         head_mac=head_mac(key, entries, new_id, digest, head.legacy_through)))
 
 
-def _factory_engine(session_factory: SessionFactory) -> Engine:
-    bind = session_factory.kw.get("bind")
-    if not isinstance(bind, Engine):
-        raise TypeError("the session factory is not bound to an engine")
-    return bind
-
-
 def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None) -> VerifyResult:
     """Re-compute the whole chain; every break is described in plain words.
 
@@ -161,13 +154,13 @@ def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None) -
     saved next to it).
     """
     if key is None:
-        key = load_key(_factory_engine(session_factory), create=False)
+        key = load_key(engine_of(session_factory), create=False)
     with transaction(session_factory) as session:
         head = _head(session)
         if not head.head_mac:
             return _verify_unsealed(session, head)
         if key is None:
-            path = key_path(_factory_engine(session_factory))
+            path = key_path(engine_of(session_factory))
             return VerifyResult(False, 0, (
                 f"The audit key file is missing (expected at {path}), so the log cannot be "
                 "checked.",), True)

@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from sqlalchemy import Engine
-
-from ptdesk.db.engine import SessionFactory
+from ptdesk.db.engine import SessionFactory, engine_of
 from ptdesk.services import audit
 from ptdesk.services.audit import verify_chain
 from ptdesk.services.audit_key import (
@@ -31,21 +29,16 @@ from ptdesk.services.uow import transaction
 _PERMISSION = "edit_settings"
 
 
-def _engine(session_factory: SessionFactory) -> Engine:
-    engine: Engine = session_factory.kw["bind"]
-    return engine
-
-
 def workstation_key_path(session_factory: SessionFactory) -> Path | None:
     """Where this workstation keeps the key of this database (None: in-memory database)."""
-    return key_path(_engine(session_factory))
+    return key_path(engine_of(session_factory))
 
 
 def export_key(session_factory: SessionFactory, *, actor: str, dest: Path) -> Path:
     """Write this workstation's key to `dest` (owner-only), to be installed elsewhere."""
     with transaction(session_factory) as session:
         require(session, actor, _PERMISSION)
-    key = load_key(_engine(session_factory), create=False)
+    key = load_key(engine_of(session_factory), create=False)
     if key is None:
         raise AuditKeyError("This workstation has no audit key for this database yet, so "
                             "there is nothing to export. Export it from a workstation that "
@@ -80,7 +73,7 @@ def install_key(session_factory: SessionFactory, *, source: Path, username: str,
     target = workstation_key_path(session_factory)
     if target is None:
         raise AuditKeyError("An in-memory database keeps its key in memory only.")
-    engine = _engine(session_factory)
+    engine = engine_of(session_factory)
     previous = target.read_bytes() if target.exists() else None
     write_key_file(target, key, replace=True)
     forget(engine)

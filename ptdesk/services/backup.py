@@ -24,6 +24,7 @@ from sqlalchemy.exc import DBAPIError
 from ptdesk.db.engine import (
     SessionFactory,
     default_data_dir,
+    engine_of,
     make_engine,
     make_session_factory,
     resolve_url,
@@ -60,15 +61,6 @@ FILE_SUFFIX = ".db"
 
 class BackupError(ServiceError):
     """A backup or restore that could not be done; nothing was changed."""
-
-
-def _engine(target: SessionFactory | Engine) -> Engine:
-    if isinstance(target, Engine):
-        return target
-    bind = target.kw.get("bind")
-    if not isinstance(bind, Engine):
-        raise TypeError("the session factory is not bound to an engine")
-    return bind
 
 
 def _is_server(engine: Engine, what: str) -> bool:
@@ -116,7 +108,7 @@ def list_backups(folder: Path, stem: str, suffix: str = FILE_SUFFIX) -> list[Pat
 def default_folder(target: SessionFactory | Engine) -> Path:
     """Where backups go without --to: a `backups` folder next to the database file, or
     in PT Desk's data folder on this computer for a database on a server."""
-    engine = _engine(target)
+    engine = engine_of(target)
     if _is_server(engine, "Backup"):
         return default_data_dir() / "backups"
     return _database_file(engine, "Backup").parent / "backups"
@@ -124,7 +116,7 @@ def default_folder(target: SessionFactory | Engine) -> Path:
 
 def backup_folder(target: SessionFactory | Engine) -> Path:
     """The clinic's backup folder: the one an administrator chose, else `default_folder`."""
-    engine = _engine(target)
+    engine = engine_of(target)
     chosen = get_backup_settings(make_session_factory(engine)).folder
     return Path(chosen).expanduser() if chosen else default_folder(engine)
 
@@ -132,7 +124,7 @@ def backup_folder(target: SessionFactory | Engine) -> Path:
 def last_backup_at(target: SessionFactory | Engine,
                    to_dir: str | os.PathLike[str] | None = None) -> datetime | None:
     """When the newest backup in the folder was taken (UTC), for the daily backup offer."""
-    stem, suffix = _naming(_engine(target))
+    stem, suffix = _naming(engine_of(target))
     folder = Path(to_dir).expanduser() if to_dir is not None else backup_folder(target)
     found = list_backups(folder, stem, suffix) if folder.is_dir() else []
     if not found:
@@ -168,7 +160,7 @@ def backup(
     """
     if daily and (to_dir is not None or keep is not None):
         raise ValueError("the daily backup uses the clinic's backup folder and keep setting")
-    engine = _engine(target)
+    engine = engine_of(target)
     stem, suffix = _naming(engine)
     sf = make_session_factory(engine)
     if actor is not None:
@@ -234,7 +226,7 @@ def _copy_live(engine: Engine, partial: Path) -> None:
 
 def verify(target: SessionFactory | Engine) -> Report:
     """integrity_check, foreign_key_check, schema, audit chain, signed-note hashes."""
-    engine = _engine(target)
+    engine = engine_of(target)
     if not _is_server(engine, "Checking the database"):
         _database_file(engine, "Checking the database")
     return check_database(engine)
