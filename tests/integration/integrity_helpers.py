@@ -10,6 +10,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.services.accounts import provision_account
 from ptdesk.services.evaluations import VisitSummary, create_visit, save_evaluation
 from ptdesk.services.outcomes import record_outcome
+from ptdesk.services.signing import add_addendum, sign_visit
 from ptdesk.services.uow import transaction
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
@@ -34,6 +35,17 @@ def charted_visit(sf: SessionFactory, mrn: str = "MRN-001") -> VisitSummary:
     record_outcome(sf, actor=ACTOR, visit_id=visit.id, measure="nprs", items=[4])
     record_outcome(sf, actor=ACTOR, visit_id=visit.id, measure="lefs", items=[3] * 20)
     return save_evaluation(sf, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+
+
+def sealed_clinic(sf: SessionFactory) -> SessionFactory:
+    """Accounts, a signed note with an addendum, and so a sealed audit chain: what a
+    backup must carry over intact."""
+    add_accounts(sf)
+    visit = charted_visit(sf)
+    sign_visit(sf, actor=CLINICIAN, visit_id=visit.id)
+    add_addendum(sf, actor=CLINICIAN, visit_id=visit.id, reason="Late entry",
+                 text="Called the patient.")
+    return sf
 
 
 def drop_triggers(engine: Engine, like: str) -> list[str]:

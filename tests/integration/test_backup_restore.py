@@ -20,7 +20,6 @@ from ptdesk.services import clinic as clinic_settings
 from ptdesk.services.backup import BackupError, backup, list_backups, restore
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.restore_file import RestoreRefusedError
-from ptdesk.services.signing import add_addendum, sign_visit
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN as STAFF_ADMIN
 from tests.factories import ASSISTANT as STAFF_ASSISTANT
@@ -29,10 +28,9 @@ from tests.integration.integrity_helpers import (
     ADMIN,
     ASSISTANT,
     CLINICIAN,
-    add_accounts,
-    charted_visit,
     drop_triggers,
     run_cli,
+    sealed_clinic,
 )
 
 # These tests are about the SQLite file (its -wal file, file copies, a restore by rename);
@@ -57,12 +55,7 @@ def mrns(db: Path) -> set[str]:
 @pytest.fixture
 def clinic(session_factory):
     """A clinic with accounts, a signed note with an addendum, and a sealed audit chain."""
-    add_accounts(session_factory)
-    visit = charted_visit(session_factory)
-    sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id)
-    add_addendum(session_factory, actor=CLINICIAN, visit_id=visit.id, reason="Late entry",
-                 text="Called the patient.")
-    return session_factory
+    return sealed_clinic(session_factory)
 
 
 def no_leftovers(folder: Path) -> list[str]:

@@ -24,7 +24,6 @@ from ptdesk.services.backup import BackupError, backup, list_backups, restore  #
 from ptdesk.services.db_check import check_database  # noqa: E402
 from ptdesk.services.errors import PermissionDeniedError  # noqa: E402
 from ptdesk.services.restore_file import RestoreRefusedError  # noqa: E402
-from ptdesk.services.signing import add_addendum, sign_visit  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402
 from tests.factories import ADMIN as STAFF_ADMIN  # noqa: E402
 from tests.factories import (  # noqa: E402
@@ -36,9 +35,8 @@ from tests.integration.integrity_helpers import (  # noqa: E402
     ADMIN,
     ASSISTANT,
     CLINICIAN,
-    add_accounts,
-    charted_visit,
     drop_triggers,
+    sealed_clinic,
 )
 
 pytestmark = pytest.mark.postgresql_only
@@ -48,12 +46,7 @@ DUMP = ".dump"
 @pytest.fixture
 def clinic(session_factory):
     """A clinic with accounts, a signed note with an addendum, and a sealed audit chain."""
-    add_accounts(session_factory)
-    visit = charted_visit(session_factory)
-    sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id)
-    add_addendum(session_factory, actor=CLINICIAN, visit_id=visit.id, reason="Late entry",
-                 text="Called the patient.")
-    return session_factory
+    return sealed_clinic(session_factory)
 
 
 @pytest.fixture
