@@ -16,7 +16,7 @@ from ptdesk.db.models import Exercise, Prescription, PrescriptionItem, RunLog, R
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.runplan import PainRules, PlanInputs, build_plan, inputs_to_json, plan_to_json
 from ptdesk.services.demo_synthetic import EpisodePlan, PatientPlan, VisitPlan
-from ptdesk.services.prescriptions import DosedItem, item_from_exercise
+from ptdesk.services.prescriptions import DosedItem, item_from_exercise, stepped_item
 
 Row = dict[str, Any]
 RULES = PainRules()
@@ -109,8 +109,7 @@ class CareLibrary:
     def progressed(self, items: Sequence[DosedItem], rng: random.Random) -> tuple[DosedItem, ...]:
         """The programme at re-evaluation: each exercise swapped for its harder version.
 
-        Mirrors the editor's "progress" button (`step_item`): the linked exercise at its
-        own default dosage, keeping a one-sided item's side and the note. An exercise
+        The same swap as the editor's "progress" button (`stepped_item`). An exercise
         whose harder version is already in the programme stays as it was.
         """
         taken = {item.library_id for item in items}
@@ -122,9 +121,7 @@ class CareLibrary:
                 out.append(item)
                 continue
             taken.add(target.library_id)
-            side = (item.side if item.side in ("left", "right") and target.side == "each"
-                    else target.side)
-            out.append(self._checked(item_from_exercise(target, side=side, note=item.note)))
+            out.append(self._checked(stepped_item(item, target)))
         if len(out) < 7 and _RUNNING_DRILL not in taken and rng.random() < 0.6:
             out.append(self._checked(item_from_exercise(self.rows[_RUNNING_DRILL])))
         return tuple(out)

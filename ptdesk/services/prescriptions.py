@@ -98,6 +98,16 @@ def item_from_exercise(exercise: Exercise, **overrides: object) -> DosedItem:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
+def stepped_item(item: DosedItem, target: Exercise) -> DosedItem:
+    """`item` swapped for the linked exercise `target`, as a clinician changes exercise.
+
+    The dosage restarts at the target's default; the note carries over, and so does a
+    one-sided item's side when the target is done on each side.
+    """
+    side = item.side if item.side in ("left", "right") and target.side == "each" else target.side
+    return item_from_exercise(target, side=side, note=item.note)
+
+
 PRESCRIPTION_CONFLICT = ("Someone else saved a new version of this exercise programme since "
                          "you started editing.")
 
@@ -308,11 +318,7 @@ def move_item(items: list[DosedItem], index: int, offset: int) -> list[DosedItem
 
 
 def step_item(session_factory: SessionFactory, item: DosedItem, direction: str) -> DosedItem:
-    """Swap an item for its library progression ('progress') or regression ('regress').
-
-    The dosage restarts at the linked exercise's default, as a clinician would when
-    changing exercise; the side and note carry over.
-    """
+    """Swap an item for its library progression ('progress') or regression ('regress')."""
     with transaction(session_factory) as session:
         current = session.get(Exercise, item.exercise_id)
         if current is None:
@@ -322,5 +328,4 @@ def step_item(session_factory: SessionFactory, item: DosedItem, direction: str) 
         if target is None:
             word = "harder" if direction == "progress" else "easier"
             raise ServiceError(f"{current.name} has no {word} version linked in the library.")
-        side = item.side if item.side in ("left", "right") and target.side == "each" else target.side
-        return item_from_exercise(target, side=side, note=item.note)
+        return stepped_item(item, target)
