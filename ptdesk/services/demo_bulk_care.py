@@ -16,7 +16,12 @@ from ptdesk.db.models import Exercise, Prescription, PrescriptionItem, RunLog, R
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.runplan import PainRules, PlanInputs, build_plan, inputs_to_json, plan_to_json
 from ptdesk.services.demo_synthetic import EpisodePlan, PatientPlan, VisitPlan
-from ptdesk.services.prescriptions import DosedItem, item_from_exercise, stepped_item
+from ptdesk.services.prescriptions import (
+    DosedItem,
+    item_from_exercise,
+    item_from_template_entry,
+    stepped_item,
+)
 
 Row = dict[str, Any]
 RULES = PainRules()
@@ -88,9 +93,8 @@ class CareLibrary:
             entries = (templates[source].items if isinstance(source, str)
                        else tuple(lib.TemplateItem(exercise) for exercise in source))
             self.programmes[condition] = tuple(
-                self._checked(item_from_exercise(
-                    self.rows[entry.exercise], **_dosage(entry.dosage_for(shipped[entry.exercise])),
-                    side=entry.side_for(shipped[entry.exercise]), note=entry.note or ""))
+                self._checked(item_from_template_entry(
+                    self.rows[entry.exercise], entry, shipped[entry.exercise]))
                 for entry in entries)
 
     def _checked(self, item: DosedItem) -> DosedItem:
@@ -125,11 +129,6 @@ class CareLibrary:
         if len(out) < 7 and _RUNNING_DRILL not in taken and rng.random() < 0.6:
             out.append(self._checked(item_from_exercise(self.rows[_RUNNING_DRILL])))
         return tuple(out)
-
-
-def _dosage(d: lib.Dosage) -> Row:
-    return {"sets": max(d.sets, 1), "reps": d.reps, "hold_seconds": d.hold_seconds,
-            "minutes": d.minutes, "per_day": d.per_day, "per_week": d.per_week}
 
 
 @dataclass(frozen=True, slots=True)

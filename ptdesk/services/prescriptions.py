@@ -98,6 +98,18 @@ def item_from_exercise(exercise: Exercise, **overrides: object) -> DosedItem:
     return replace(base, **overrides)  # type: ignore[arg-type]
 
 
+def item_from_template_entry(row: Exercise, entry: lib.TemplateItem,
+                             shipped: lib.LibraryExercise) -> DosedItem:
+    """One template line as a dosed item: the template's dosage, side and note for `row`
+    (the library exercise `shipped` describes)."""
+    d = entry.dosage_for(shipped)
+    return item_from_exercise(
+        row, sets=max(d.sets, 1), reps=d.reps, hold_seconds=d.hold_seconds, minutes=d.minutes,
+        per_day=d.per_day, per_week=d.per_week, side=entry.side_for(shipped),
+        note=entry.note or "",
+    )
+
+
 def stepped_item(item: DosedItem, target: Exercise) -> DosedItem:
     """`item` swapped for the linked exercise `target`, as a clinician changes exercise.
 
@@ -298,12 +310,7 @@ def items_from_template(session_factory: SessionFactory, template_id: str) -> li
             row = by_library_id(session, entry.exercise)
             if row is None:
                 raise ServiceError("The exercise library is not loaded; restart PT Desk.")
-            d = entry.dosage_for(shipped[entry.exercise])
-            items.append(item_from_exercise(
-                row, sets=max(d.sets, 1), reps=d.reps, hold_seconds=d.hold_seconds,
-                minutes=d.minutes, per_day=d.per_day, per_week=d.per_week,
-                side=entry.side_for(shipped[entry.exercise]), note=entry.note or "",
-            ))
+            items.append(item_from_template_entry(row, entry, shipped[entry.exercise]))
     return items
 
 
