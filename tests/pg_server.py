@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import glob
 import os
-import re
 import shutil
 import signal
 import socket
@@ -22,8 +20,9 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from ptdesk.services.pg_tools import BIN_ENV, debian_bin_folders
+
 URL_ENV = "PTDESK_TEST_PG_URL"
-BIN_ENV = "PTDESK_PG_BIN"
 START_TIMEOUT_S = 30
 _PREFIX = "ptdesk-pg-"
 _OWNER = "owner.pid"  # the test process the server belongs to
@@ -60,9 +59,7 @@ def find_bindir() -> Path | None:
     candidates: list[Path] = []
     if env := os.environ.get(BIN_ENV):
         candidates.append(Path(env))
-    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                    key=lambda p: [int(x) for x in re.findall(r"\d+", p)], reverse=True)
-    candidates += [Path(p) for p in debian]
+    candidates += debian_bin_folders()
     if pg_config := shutil.which("pg_config"):
         with contextlib.suppress(OSError, subprocess.SubprocessError):
             out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True,

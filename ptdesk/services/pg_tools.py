@@ -47,13 +47,16 @@ def server_major(connection: Connection) -> int:
     return int(connection.execute(text("SHOW server_version_num")).scalar_one()) // 10000
 
 
+def debian_bin_folders() -> list[Path]:
+    """Debian/Ubuntu keep every installed major version side by side; newest first."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
+                   key=lambda p: [int(x) for x in re.findall(r"\d+", p)], reverse=True)
+    return [Path(p) for p in found]
+
+
 def _candidate_folders() -> list[Path]:
     on_path = shutil.which("pg_dump")
-    folders = [Path(on_path).parent] if on_path else []
-    # Debian/Ubuntu keep every installed major version side by side; newest first.
-    debian = sorted(glob.glob("/usr/lib/postgresql/*/bin"),
-                    key=lambda p: [int(x) for x in re.findall(r"\d+", p)], reverse=True)
-    return folders + [Path(p) for p in debian]
+    return ([Path(on_path).parent] if on_path else []) + debian_bin_folders()
 
 
 def _major_of(program: Path) -> int | None:
