@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services import audit
 from ptdesk.services import passwords as pw
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
@@ -67,10 +68,7 @@ def _account(row: Clinician) -> Account:
 
 
 def _aware(when: datetime | None) -> datetime | None:
-    # SQLite hands back naive datetimes; every stored time is UTC.
-    if when is None or when.tzinfo is not None:
-        return when
-    return when.replace(tzinfo=UTC)
+    return None if when is None else as_utc(when)
 
 
 def _display_name(value: str) -> str:

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory, engine_of
 from ptdesk.db.models import AuditEntry, AuditHead, Patient
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit_key import AuditKeyError, key_path, load_key
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.uow import transaction
@@ -292,8 +293,7 @@ def query_entries(
 
 
 def _audit_row(row: Row[Any]) -> AuditRow:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
-    return AuditRow(row.id, at.astimezone(UTC), row.actor, row.workstation, row.action,
+    return AuditRow(row.id, as_utc(row.at), row.actor, row.workstation, row.action,
                     row.mrn or "", row.record_type, row.record_id, row.summary)
 
 

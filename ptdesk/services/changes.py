@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, and_, func, not_, select
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import AuditEntry, Clinician
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -200,12 +201,11 @@ def _patient_notes(
 
 
 def _note(row: Any) -> ChangeNote:
-    at = row.at if row.at.tzinfo else row.at.replace(tzinfo=UTC)
     return ChangeNote(
         audit_id=row.id, patient_id=row.patient_id, kind=kind_of(row.record_type),
         action=row.action, record_type=row.record_type, record_id=row.record_id,
         actor=row.actor, actor_name=row.display_name or "", actor_role=row.role or "",
-        workstation=row.workstation, at=at.astimezone(UTC))
+        workstation=row.workstation, at=as_utc(row.at))
 
 
 def describe(notes: tuple[ChangeNote, ...] | list[ChangeNote]) -> str:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.models import AuditEntry, Clinician
 from ptdesk.domain.conflicts import STARTED_EMPTY, fields_of
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services.errors import ConflictError
 
 # Audit actions that change a record (a "view" or "print" is not a save).
@@ -54,9 +55,7 @@ def last_change(
     if row is None:
         return LastChange(None, None, None)
     name = session.scalar(select(Clinician.display_name).where(Clinician.username == row.actor))
-    # SQLite hands back naive datetimes; every stamp is stored in UTC.
-    at = row.at if row.at.tzinfo is not None else row.at.replace(tzinfo=UTC)
-    return LastChange(name or row.actor, at, row.workstation or None)
+    return LastChange(name or row.actor, as_utc(row.at), row.workstation or None)
 
 
 def conflict(

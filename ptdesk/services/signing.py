@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +23,7 @@ from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services import audit
 from ptdesk.services.errors import (
     ConflictError,
@@ -73,11 +74,6 @@ class NoteProblem:
     message: str
 
 
-def _utc(value: datetime) -> datetime:
-    # SQLite returns naive UTC; PostgreSQL returns aware values.
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
-
-
 def _signer_name(person: Clinician | None) -> str:
     if person is None:
         return ""
@@ -95,7 +91,7 @@ def _account(session: Session, actor: str, permission: str, doing: str) -> Clini
 
 def _signature(session: Session, row: Visit) -> Signature:
     signer = session.get(Clinician, row.signed_by_id) if row.signed_by_id else None
-    return Signature(row.id, row.status, _utc(row.signed_at) if row.signed_at else None,
+    return Signature(row.id, row.status, as_utc(row.signed_at) if row.signed_at else None,
                      row.signed_by_id, _signer_name(signer), row.content_hash, row.version)
 
 
@@ -144,7 +140,7 @@ def signature(session_factory: SessionFactory, visit_id: int, *, actor: str) -> 
 def addendum_hash(*, visit_id: int, author_id: int | None, author_name: str,
                   created_at: datetime, reason: str, text: str, note_hash: str) -> str:
     """SHA-256 of an addendum, tied to the hash of the note it corrects."""
-    at = _utc(created_at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
+    at = as_utc(created_at).replace(tzinfo=None).isoformat(sep=" ", timespec="microseconds")
     canonical = json.dumps([visit_id, author_id, author_name, at, reason, text, note_hash],
                            ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
@@ -184,7 +180,7 @@ def add_addendum(
 
 def _addendum_info(row: Addendum) -> AddendumInfo:
     return AddendumInfo(row.id, row.visit_id, row.author_id, row.author_name,
-                        _utc(row.created_at), row.reason, row.text, row.content_hash)
+                        as_utc(row.created_at), row.reason, row.text, row.content_hash)
 
 
 def list_addenda(session_factory: SessionFactory, visit_id: int, *,

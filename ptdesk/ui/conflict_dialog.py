@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.conflicts import FieldChange
+from ptdesk.domain.stamps import as_utc
 from ptdesk.ui.conflict_changes_model import ChangesModel
 
 DIALOG_SIZE = (760, 460)
@@ -31,8 +32,7 @@ def when_text(moment: datetime | None, now: datetime | None = None) -> str:
     """ "today at 14:32" or "on 3 Nov 2026 at 14:32", in local time."""
     if moment is None:
         return ""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    local = aware.astimezone()
+    local = as_utc(moment).astimezone()
     today = (now or datetime.now(UTC)).astimezone().date()
     clock = f"{local:%H:%M}"
     if local.date() == today:

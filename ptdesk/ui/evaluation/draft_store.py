@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services import drafts
 from ptdesk.services.evaluations import VisitSummary
 from ptdesk.ui.context import AppContext
@@ -73,6 +74,4 @@ class EvaluationDrafts:
 
 
 def local_time(moment: datetime) -> str:
-    # SQLite hands back naive datetimes; they were stored in UTC.
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%Y-%m-%d %H:%M")
+    return as_utc(moment).astimezone().strftime("%Y-%m-%d %H:%M")

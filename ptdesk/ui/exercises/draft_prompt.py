@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.domain.stamps import as_utc
 from ptdesk.services.drafts import DraftInfo, discard_draft, get_draft
 
 
 def local_time_text(moment: datetime) -> str:
     """Drafts are stamped in UTC (SQLite hands them back without a zone); show local time."""
-    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-    return aware.astimezone().strftime("%d %b %Y at %H:%M")
+    return as_utc(moment).astimezone().strftime("%d %b %Y at %H:%M")
 
 
 def offer_draft(parent: QWidget, session_factory: SessionFactory, *, actor: str, form_key: str,
