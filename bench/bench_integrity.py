@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ptdesk.db.engine import make_engine, make_session_factory  # noqa: E402
 from ptdesk.db.migrate import upgrade  # noqa: E402
-from ptdesk.services import audit  # noqa: E402
-from ptdesk.services.backup import backup, restore, verify  # noqa: E402
-from ptdesk.services.demo import build_demo_clinic  # noqa: E402
+from ptdesk.demo.generator import build_demo_clinic  # noqa: E402
+from ptdesk.services.audit import log as audit  # noqa: E402
+from ptdesk.services.backup.backups import backup, restore, verify  # noqa: E402
 from ptdesk.services.evaluations import create_visit, save_evaluation  # noqa: E402
 from ptdesk.services.signing import add_addendum, sign_visit, verify_signed_notes  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402

@@ -21,12 +21,12 @@ from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory  
 from ptdesk.db.migrate import upgrade  # noqa: E402
 from ptdesk.domain import evaluation as ev  # noqa: E402
 from ptdesk.domain.runplan import PlanInputs  # noqa: E402
-from ptdesk.services import progress as pg  # noqa: E402
 from ptdesk.services.episodes import open_episode  # noqa: E402
 from ptdesk.services.evaluations import create_visit, save_evaluation  # noqa: E402
 from ptdesk.services.outcomes import record_outcome  # noqa: E402
 from ptdesk.services.patients import PatientInput, create_patient  # noqa: E402
-from ptdesk.services.progress_report import progress_report, progress_report_pdf  # noqa: E402
+from ptdesk.services.progress import series as pg  # noqa: E402
+from ptdesk.services.progress.report import progress_report, progress_report_pdf  # noqa: E402
 from ptdesk.services.runlogs import log_run, weekly_summary  # noqa: E402
 from ptdesk.services.runplans import save_plan  # noqa: E402
 

@@ -62,7 +62,7 @@ APP_CHILD = """
 import sys, time
 from PySide6.QtCore import QTimer
 from ptdesk.ui import app as ui_app
-# ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
+# ptdesk.demo.generator.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
 DEMO_PASSWORD = "runner-demo"
 started = ui_app.launch(sys.argv[1], credentials=(ACTOR, DEMO_PASSWORD))
 ticks = [time.perf_counter()]
@@ -100,7 +100,7 @@ def build_clinic(db: Path, patients: int) -> SessionFactory:
     engine, sf = open_database(str(db))
     have = count_patients(sf, actor=ACTOR)
     if have < patients:
-        from ptdesk.services.demo import build_demo_clinic
+        from ptdesk.demo.generator import build_demo_clinic
 
         print(f"Building the demo clinic ({patients:,} patients) in {db} — one-off, please wait…")
         started = time.perf_counter()

@@ -105,7 +105,7 @@ def working_copy(clinic: Clinic, folder: Path) -> Path:
 
 
 def _build(path: Path, patients: int, seed: int) -> dict[str, object]:
-    from ptdesk.services.demo import build_demo_clinic
+    from ptdesk.demo.generator import build_demo_clinic
     from ptdesk.ui.app import open_database
 
     engine, sf = open_database(str(path))
@@ -131,8 +131,8 @@ def _add_big_chart(sf: object) -> None:
     """One patient seen weekly for ~3 years: 150 visits, pain and LEFS, a programme and a plan."""
     from sample_data import weekly_evaluation
 
+    from ptdesk.demo.generator import DEMO_TODAY
     from ptdesk.domain.runplan import PlanInputs
-    from ptdesk.services.demo import DEMO_TODAY
     from ptdesk.services.episodes import open_episode
     from ptdesk.services.evaluations import create_visit, save_evaluation
     from ptdesk.services.outcomes import record_outcome
@@ -181,7 +181,7 @@ def _add_progress_patient(sf: object) -> None:
 
 
 def _add_save_patient(sf: object) -> None:
-    from ptdesk.services.demo import DEMO_TODAY
+    from ptdesk.demo.generator import DEMO_TODAY
     from ptdesk.services.episodes import open_episode
     from ptdesk.services.patients import PatientInput, create_patient
 

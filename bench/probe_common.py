@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-# ptdesk.services.demo.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
+# ptdesk.demo.generator.DEMO_PASSWORD, not imported: it would load SQLAlchemy before timing.
 DEMO_PASSWORD = "runner-demo"
 ACTOR = "demo.alvarez"  # the demo clinician every probe signs in as (clinic_cache.ACTOR)
 

@@ -24,7 +24,7 @@ OTHER_MRN = "DEMO-0003"  # a story patient with a few months of progress data
 
 def measure(db: str, runs: int) -> dict[str, Any]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from ptdesk.services.demo import DEMO_TODAY
+    from ptdesk.demo.generator import DEMO_TODAY
     from ptdesk.ui.app import make_application, open_database
     from ptdesk.ui.context import AppContext
 

@@ -38,11 +38,11 @@ def _timed(call: Callable[[], object], runs: int,
 def measure(db: str, runs: int) -> dict[str, Any]:
     from sample_data import full_evaluation
 
-    from ptdesk.services.demo import DEMO_TODAY
+    from ptdesk.demo.generator import DEMO_TODAY
     from ptdesk.services.episodes import active_episode
     from ptdesk.services.evaluations import create_visit, save_evaluation
     from ptdesk.services.handouts import exercise_sheet_pdf, runplan_pdf
-    from ptdesk.services.progress_report import progress_report_pdf
+    from ptdesk.services.progress.report import progress_report_pdf
     from ptdesk.ui.app import open_database
 
     engine, sf = open_database(db)

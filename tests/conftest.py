@@ -32,7 +32,7 @@ from ptdesk.db.engine import (  # noqa: E402
     prepare_sqlite_file,
 )
 from ptdesk.db.migrate import upgrade  # noqa: E402
-from ptdesk.services.audit_key import KEY_ENV  # noqa: E402
+from ptdesk.services.audit.key import KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
 

@@ -114,7 +114,7 @@ def full_evaluation() -> ev.Evaluation:
 
 def audit_entries(sf: SessionFactory, **filters: Any) -> list[Any]:
     """What the audit log holds (tests inspect it without adding a 'view' entry of their own)."""
-    from ptdesk.services.audit import query_entries
+    from ptdesk.services.audit.log import query_entries
 
     with sf() as session:
         return query_entries(session, **filters)[0]

@@ -20,7 +20,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from ptdesk.services.pg_tools import BIN_ENV, debian_bin_folders
+from ptdesk.services.backup.pg_tools import BIN_ENV, debian_bin_folders
 
 URL_ENV = "PTDESK_TEST_PG_URL"
 START_TIMEOUT_S = 30

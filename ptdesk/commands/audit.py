@@ -67,7 +67,7 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _verify(session_factory: SessionFactory) -> int:
-    from ptdesk.services.audit import verify_chain
+    from ptdesk.services.audit.log import verify_chain
 
     result = verify_chain(session_factory)
     if result.ok:
@@ -81,8 +81,8 @@ def _verify(session_factory: SessionFactory) -> int:
 
 
 def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
-    from ptdesk.services import audit_key_admin as keys
     from ptdesk.services.accounts import needs_setup
+    from ptdesk.services.audit import key_admin as keys
 
     if args.key_action == "path":
         print(keys.workstation_key_path(session_factory) or "(in memory)")
@@ -111,7 +111,7 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
 
 
 def _report(args: argparse.Namespace, session_factory: SessionFactory) -> int:
-    from ptdesk.services.audit import report
+    from ptdesk.services.audit.log import report
 
     start = parse_date("--from", args.start) if args.start else None
     end = parse_date("--to", args.end) if args.end else None

@@ -30,7 +30,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptdesk.services.backup import backup
+    from ptdesk.services.backup.backups import backup
 
     if args.keep is not None and args.keep < 1:
         raise UsageError("--keep must be at least 1")

@@ -8,7 +8,7 @@ from datetime import date
 from ptdesk.commands import UsageError
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database, parse_date
-from ptdesk.services.demo import (
+from ptdesk.demo.generator import (
     DEFAULT_SEED,
     DEFAULT_SYNTHETIC,
     DEMO_TODAY,

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out: the folder {out.parent} does not exist")
     engine, session_factory = open_database(args)
     from ptdesk.services.patients import find_by_mrn
-    from ptdesk.services.progress_report import progress_report_pdf
+    from ptdesk.services.progress.report import progress_report_pdf
 
     try:
         actor = signed_in_actor(args, session_factory)

@@ -50,7 +50,7 @@ def _actor(args: argparse.Namespace) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptdesk.services.backup import restore
+    from ptdesk.services.backup.backups import restore
 
     source = Path(args.file).expanduser()
     if not source.is_file():

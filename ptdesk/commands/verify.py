@@ -23,7 +23,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptdesk.services.backup import verify
+    from ptdesk.services.backup.backups import verify
 
     path = sqlite_path(resolve_url(getattr(args, "db", None)))
     if path is not None and not path.exists():

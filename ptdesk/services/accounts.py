@@ -21,8 +21,8 @@ from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.stamps import as_utc
-from ptdesk.services import audit
 from ptdesk.services import passwords as pw
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
 from ptdesk.services.permissions import (
     ROLE_LABELS,

@@ -13,7 +13,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import ROLES, check, require
 from ptdesk.services.uow import transaction

@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL, make_url
 
 from ptdesk.db.engine import SessionFactory, is_sqlite, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head
-from ptdesk.services.audit import verify_chain
+from ptdesk.services.audit.log import verify_chain
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.signing import check_signed_notes
 from ptdesk.services.uow import transaction

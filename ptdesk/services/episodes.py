@@ -11,7 +11,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Goal, Patient
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction

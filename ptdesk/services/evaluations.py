@@ -15,8 +15,9 @@ from ptdesk.db.models import Episode, Patient, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
 from ptdesk.domain.evaluation_fields import evaluation_fields
-from ptdesk.services import audit, conflicts
+from ptdesk.services import conflicts
 from ptdesk.services import evaluation_mapping as mapping
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,

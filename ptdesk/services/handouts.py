@@ -11,7 +11,7 @@ from ptdesk.db.models import Exercise, GaitAssessment, Patient, Visit
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.runplan import describe_pain_rules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientSummary, find_by_mrn

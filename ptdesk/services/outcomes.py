@@ -13,7 +13,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import OutcomeItem, OutcomeResult, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, RecordLockedError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction

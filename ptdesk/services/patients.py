@@ -28,7 +28,8 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit, conflicts
+from ptdesk.services import conflicts
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ConflictError, NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction

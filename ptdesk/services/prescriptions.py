@@ -15,7 +15,8 @@ from ptdesk.db.models import Exercise, Patient, Prescription, PrescriptionItem
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit, conflicts
+from ptdesk.services import conflicts
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
 from ptdesk.services.permissions import require

@@ -28,7 +28,7 @@ from ptdesk.domain.runplan import (
 )
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, steps_down
 from ptdesk.domain.units import convert_distance
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.permissions import require
 from ptdesk.services.runplans import StoredPlan, load_active_plan, save_plan

@@ -22,7 +22,8 @@ from ptdesk.domain.runplan import (
     plan_from_json,
     plan_to_json,
 )
-from ptdesk.services import audit, conflicts
+from ptdesk.services import conflicts
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ConflictError, NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction

@@ -24,7 +24,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.stamps import as_utc
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,

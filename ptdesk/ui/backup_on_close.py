@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.services.backup import backup, backup_folder, last_backup_at
+from ptdesk.services.backup.backups import backup, backup_folder, last_backup_at
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import can

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.backup import default_folder
+from ptdesk.services.backup.backups import default_folder
 from ptdesk.services.clinic import (
     LOGO_MAX_BYTES,
     BackupSettings,

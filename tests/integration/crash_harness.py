@@ -125,7 +125,7 @@ def _run_child(db: Path, episode_id: int, actor: str, rng: random.Random, acks: 
 
 def check(db: Path, acks: Acks) -> list[str]:
     """What is wrong after a kill: a failed verify, or an acknowledged save that is missing."""
-    from ptdesk.services.backup import verify
+    from ptdesk.services.backup.backups import verify
 
     engine = make_engine(db)
     try:

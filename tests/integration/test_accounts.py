@@ -12,10 +12,10 @@ from sqlalchemy import Engine, select
 
 from ptdesk.db.engine import SessionFactory, make_session_factory
 from ptdesk.db.models import AuditEntry, Clinician
+from ptdesk.demo.generator import DEMO_PASSWORD, build_demo_clinic
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import accounts, passwords
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.demo import DEMO_PASSWORD, build_demo_clinic
 from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError, ServiceError
 from ptdesk.services.uow import transaction
 from tests.factories import ACTOR, ADMIN, ASSISTANT, PASSWORD, make_patient

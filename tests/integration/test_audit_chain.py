@@ -15,8 +15,8 @@ from sqlalchemy.exc import IntegrityError
 
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import upgrade
-from ptdesk.services import audit
-from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget, key_path
+from ptdesk.services.audit import log as audit
+from ptdesk.services.audit.key import KEY_ENV, AuditKeyError, forget, key_path
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError
 from ptdesk.services.uow import transaction
 from tests.factories import audit_entries, make_patient

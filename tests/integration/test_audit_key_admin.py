@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from ptdesk.services import audit
-from ptdesk.services.audit_key import KEY_ENV, AuditKeyError, forget, write_key_file
-from ptdesk.services.audit_key_admin import export_key, install_key, workstation_key_path
+from ptdesk.services.audit import log as audit
+from ptdesk.services.audit.key import KEY_ENV, AuditKeyError, forget, write_key_file
+from ptdesk.services.audit.key_admin import export_key, install_key, workstation_key_path
 from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError
 from tests.factories import ADMIN, ASSISTANT, PASSWORD, make_patient
 from tests.integration.integrity_helpers import run_cli

@@ -15,11 +15,11 @@ from sqlalchemy import select, text, update
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head, upgrade
 from ptdesk.db.models import ClinicSettings, Patient
-from ptdesk.services import backup as backups
 from ptdesk.services import clinic as clinic_settings
-from ptdesk.services.backup import BackupError, backup, list_backups, restore
+from ptdesk.services.backup import backups
+from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore
+from ptdesk.services.backup.restore_file import RestoreRefusedError
 from ptdesk.services.errors import PermissionDeniedError
-from ptdesk.services.restore_file import RestoreRefusedError
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN as STAFF_ADMIN
 from tests.factories import ASSISTANT as STAFF_ASSISTANT

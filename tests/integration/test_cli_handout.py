@@ -10,9 +10,9 @@ import pytest
 from pypdf import PdfReader
 
 from ptdesk.cli import main
+from ptdesk.demo.generator import build_demo_clinic
 from ptdesk.domain import exercise_library as lib
 from ptdesk.reports.runplan_pdf import amount_text
-from ptdesk.services.demo import build_demo_clinic
 from ptdesk.services.patients import find_by_mrn
 from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.runplans import active_plan

@@ -17,10 +17,11 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.domain.runplan import PainRules, PlanInputs
-from ptdesk.services import audit, drafts, runplans
+from ptdesk.services import drafts, runplans
 from ptdesk.services import evaluations as evs
 from ptdesk.services import exercises as ex
 from ptdesk.services import prescriptions as rx
+from ptdesk.services.audit import log as audit
 from ptdesk.services.conflicts import patient_fields
 from ptdesk.services.errors import ConflictError
 from ptdesk.services.patients import PatientInput, get_patient, update_patient

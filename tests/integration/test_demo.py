@@ -32,22 +32,22 @@ from ptdesk.db.models import (
     SubjectiveExam,
     Visit,
 )
-from ptdesk.domain import evaluation as ev
-from ptdesk.domain.exercise_library import load_library
-from ptdesk.domain.runplan import build_plan, plan_to_json
-from ptdesk.domain.symmetry import lsi
-from ptdesk.domain.validation import search_key
-from ptdesk.services.demo import (
+from ptdesk.demo.bulk import SyntheticResult, add_synthetic_patients
+from ptdesk.demo.bulk_care import PROGRAMMES
+from ptdesk.demo.conditions import CONDITIONS
+from ptdesk.demo.generator import (
     DEMO_PASSWORD,
     DEMO_TODAY,
     STORY_MRNS,
     build_demo_clinic,
     ensure_demo_staff,
 )
-from ptdesk.services.demo_bulk import SyntheticResult, add_synthetic_patients
-from ptdesk.services.demo_bulk_care import PROGRAMMES
-from ptdesk.services.demo_conditions import CONDITIONS
-from ptdesk.services.demo_synthetic import plan_patient, synthetic_mrn
+from ptdesk.demo.synthetic import plan_patient, synthetic_mrn
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.exercise_library import load_library
+from ptdesk.domain.runplan import build_plan, plan_to_json
+from ptdesk.domain.symmetry import lsi
+from ptdesk.domain.validation import search_key
 from ptdesk.services.episodes import list_episodes
 from ptdesk.services.evaluations import list_visits, load_evaluation
 from ptdesk.services.outcomes import list_outcomes
@@ -58,7 +58,7 @@ from ptdesk.services.prescriptions import (
     items_from_template,
     prescription_history,
 )
-from ptdesk.services.progress import progress_overview
+from ptdesk.services.progress.series import progress_overview
 from ptdesk.services.runlogs import (
     MAX_RUN,
     NEXT_MORNING_RANK,
@@ -274,7 +274,7 @@ def test_synthetic_clinic_is_deterministic_per_seed(tmp_path: Path) -> None:
 
 def test_synthetic_plan_is_the_same_in_another_process() -> None:
     # Benchmarks generate in their own process; string hashing differs per process.
-    code = ("from datetime import date; from ptdesk.services.demo_synthetic import plan_patient; "
+    code = ("from datetime import date; from ptdesk.demo.synthetic import plan_patient; "
             "print(repr(plan_patient(7, 3, date(2026, 11, 21))))")
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONIOENCODING": "utf-8"}
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -30,7 +30,7 @@ from ptdesk.services.evaluations import create_visit, load_evaluation, save_eval
 from ptdesk.services.exercises import list_exercises, sync_library
 from ptdesk.services.patients import PatientInput, create_patient, get_patient
 from ptdesk.services.prescriptions import DosedItem, active_prescription, save_prescription
-from ptdesk.services.progress_report import progress_report_pdf
+from ptdesk.services.progress.report import progress_report_pdf
 from ptdesk.services.runlogs import list_runs, log_run
 from ptdesk.services.signing import add_addendum, list_addenda, sign_visit
 from tests.factories import ACTOR, make_episode, make_patient

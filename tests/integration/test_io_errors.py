@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 
 from ptdesk.db.models import Addendum, AuditEntry, Visit
 from ptdesk.domain import evaluation as ev
-from ptdesk.services import audit
-from ptdesk.services import backup as backups
+from ptdesk.services.audit import log as audit
+from ptdesk.services.backup import backups
 from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import ServiceError, StorageError
 from ptdesk.services.evaluations import load_evaluation, save_evaluation

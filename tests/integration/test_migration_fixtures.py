@@ -21,9 +21,9 @@ from sqlalchemy import text
 from ptdesk.db.base import Base
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, head_revision, upgrade
-from ptdesk.services import audit
-from ptdesk.services import backup as backups
-from ptdesk.services.demo import build_demo_clinic
+from ptdesk.demo.generator import build_demo_clinic
+from ptdesk.services.audit import log as audit
+from ptdesk.services.backup import backups
 from ptdesk.services.drafts import save_draft
 from ptdesk.services.evaluations import load_evaluation
 from ptdesk.services.runlogs import log_run

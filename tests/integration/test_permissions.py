@@ -19,8 +19,6 @@ from ptdesk.db.migrate import upgrade
 from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services import (
     accounts,
-    audit,
-    backup,
     clinic,
     drafts,
     episodes,
@@ -29,15 +27,17 @@ from ptdesk.services import (
     outcomes,
     patients,
     prescriptions,
-    progress,
     runlogs,
     runplans,
     signing,
 )
 from ptdesk.services import exercises as ex
-from ptdesk.services import progress_report as report
+from ptdesk.services.audit import log as audit
+from ptdesk.services.backup import backups as backup
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.permissions import PERMISSIONS, ROLE_PERMISSIONS, can, refusal
+from ptdesk.services.progress import report
+from ptdesk.services.progress import series as progress
 from ptdesk.services.uow import transaction
 from tests.factories import (
     ACTOR,

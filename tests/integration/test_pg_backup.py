@@ -18,12 +18,12 @@ psycopg = pytest.importorskip("psycopg")  # the optional [postgres] extra
 
 from ptdesk.db.engine import make_engine, make_session_factory  # noqa: E402
 from ptdesk.db.models import ClinicSettings, Patient  # noqa: E402
-from ptdesk.services import audit, pg_backup  # noqa: E402
-from ptdesk.services import backup as backups  # noqa: E402
-from ptdesk.services.backup import BackupError, backup, list_backups, restore  # noqa: E402
+from ptdesk.services.audit import log as audit  # noqa: E402
+from ptdesk.services.backup import backups, pg_backup  # noqa: E402
+from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore  # noqa: E402
+from ptdesk.services.backup.restore_file import RestoreRefusedError  # noqa: E402
 from ptdesk.services.db_check import check_database  # noqa: E402
 from ptdesk.services.errors import PermissionDeniedError  # noqa: E402
-from ptdesk.services.restore_file import RestoreRefusedError  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402
 from tests.factories import ADMIN as STAFF_ADMIN  # noqa: E402
 from tests.factories import (  # noqa: E402

@@ -12,7 +12,7 @@ from sqlalchemy import text  # noqa: E402
 from sqlalchemy.exc import OperationalError  # noqa: E402
 
 from ptdesk.db.engine import make_engine, make_session_factory  # noqa: E402
-from ptdesk.services import audit  # noqa: E402
+from ptdesk.services.audit import log as audit  # noqa: E402
 from ptdesk.services.errors import StorageError  # noqa: E402
 from ptdesk.services.uow import scrub, storage_message, transaction  # noqa: E402
 from tests.factories import make_patient  # noqa: E402

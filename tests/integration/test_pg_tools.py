@@ -12,9 +12,11 @@ from sqlalchemy.engine import make_url
 pytest.importorskip("psycopg")  # the optional [postgres] extra
 
 from ptdesk.db.engine import make_engine  # noqa: E402
-from ptdesk.services import backup as backups  # noqa: E402
-from ptdesk.services import pg_tools  # noqa: E402
-from ptdesk.services.backup import BackupError, backup, restore  # noqa: E402
+from ptdesk.services.backup import (
+    backups,  # noqa: E402
+    pg_tools,  # noqa: E402
+)
+from ptdesk.services.backup.backups import BackupError, backup, restore  # noqa: E402
 from ptdesk.services.db_check import ClinicModeError  # noqa: E402
 from tests.factories import make_patient  # noqa: E402
 from tests.integration.integrity_helpers import charted_visit  # noqa: E402

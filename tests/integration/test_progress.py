@@ -10,10 +10,10 @@ from sqlalchemy import event
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import progress as pg
 from ptdesk.services.episodes import open_episode, set_episode_status
 from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.outcomes import record_outcome
+from ptdesk.services.progress import series as pg
 from tests.factories import ACTOR
 from tests.integration.progress_data import (
     PLAN_START,
@@ -228,7 +228,7 @@ def test_both_sides_affected_uses_weaker_over_stronger(session_factory) -> None:
 
 
 def test_an_involved_side_stronger_than_the_other_moving_to_even_is_better() -> None:
-    from ptdesk.services.progress_strength import evenness, lsi_change
+    from ptdesk.services.progress.strength import evenness, lsi_change
 
     assert evenness(125.0) == pytest.approx(80.0)
     assert lsi_change(125.0, 100.0) == "better"

@@ -13,10 +13,10 @@ from pypdf.generic import ContentStream
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.reports.progress_report import render_progress_report
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.errors import NotFoundError
-from ptdesk.services.progress_report import progress_report, progress_report_pdf
+from ptdesk.services.progress.report import progress_report, progress_report_pdf
 from tests.factories import ACTOR, ADMIN, make_episode, make_patient
 from tests.integration.progress_data import REPORT_DAY, add_plan_and_runs, build_chart
 

@@ -20,7 +20,6 @@ from ptdesk.db.engine import SessionFactory, make_session_factory
 from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services import (
     accounts,
-    audit,
     changes,
     episodes,
     evaluations,
@@ -29,13 +28,14 @@ from ptdesk.services import (
     outcomes,
     patients,
     prescriptions,
-    progress,
     runlogs,
     runplans,
     signing,
 )
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.services.permissions import ROLE_PERMISSIONS, refusal
+from ptdesk.services.progress import series as progress
 from ptdesk.services.runplans import StoredPlan
 from ptdesk.services.uow import transaction
 from tests.factories import (

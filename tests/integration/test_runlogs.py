@@ -11,7 +11,7 @@ import pytest
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import PlanInputs
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.runlogs import (
     delete_run,

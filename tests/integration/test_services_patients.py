@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import text
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.audit import entries_for_patient
+from ptdesk.services.audit.log import entries_for_patient
 from ptdesk.services.errors import ConflictError
 from ptdesk.services.patients import (
     PatientInput,

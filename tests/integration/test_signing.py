@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from ptdesk.db.models import AuditEntry, Clinician, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import (
     ConflictError,

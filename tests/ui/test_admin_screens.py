@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QDialog, QInputDialog
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services import accounts
-from ptdesk.services.audit import AuditRow
+from ptdesk.services.audit.log import AuditRow
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.patients import get_patient
 from ptdesk.ui.context import AppContext

@@ -15,7 +15,7 @@ from sqlalchemy import update
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import ClinicSettings
-from ptdesk.services import backup as backups
+from ptdesk.services.backup import backups
 from ptdesk.services.clinic import (
     BACKUP_SETTINGS_STORED,
     get_backup_settings,

@@ -13,13 +13,13 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPalette
 from PySide6.QtWidgets import QFileDialog
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.demo.generator import DEMO_TODAY, STORY_MRNS, build_demo_clinic
 from ptdesk.domain.runplan import PlanInputs
-from ptdesk.services import progress as pg
-from ptdesk.services.demo import DEMO_TODAY, STORY_MRNS, build_demo_clinic
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.evaluations import create_visit
 from ptdesk.services.outcomes import record_outcome
 from ptdesk.services.patients import find_by_mrn
+from ptdesk.services.progress import series as pg
 from ptdesk.services.runlogs import log_run
 from ptdesk.services.runplans import save_plan
 from ptdesk.ui.context import AppContext

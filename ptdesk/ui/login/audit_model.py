@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 
-from ptdesk.services.audit import AuditRow
+from ptdesk.services.audit.log import AuditRow
 
 COLUMNS = ("When", "User", "Workstation", "Action", "Patient (MRN)", "Record", "What changed")
 ACTION_LABELS = {
@@ -30,7 +30,7 @@ def record_text(row: AuditRow) -> str:
 
 
 class AuditModel(QAbstractTableModel):
-    """Read-only rows, oldest first, as `ptdesk.services.audit.report` returns them."""
+    """Read-only rows, oldest first, as `ptdesk.services.audit.log.report` returns them."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.services import audit
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.login.audit_model import AuditModel

@@ -12,7 +12,7 @@ from PySide6.QtGui import QBrush, QPalette, QPen
 
 from ptdesk.domain import symmetry as sym
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
-from ptdesk.services.progress import LsiPoint, LsiSeries
+from ptdesk.services.progress.series import LsiPoint, LsiSeries
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.progress.chart_frame import ChartFrame
 from ptdesk.ui.progress.chart_theme import (

@@ -9,7 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QPalette, QPen
 
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
-from ptdesk.services.progress import OutcomePoint, OutcomeSeries
+from ptdesk.services.progress.series import OutcomePoint, OutcomeSeries
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.progress.chart_frame import ChartFrame
 from ptdesk.ui.progress.chart_theme import (

@@ -40,7 +40,7 @@ class ReportJob(QObject):
         self.saved_to: Path | None = None
 
     def start(self) -> None:
-        from ptdesk.services.progress_report import progress_report_pdf  # pulls in reportlab
+        from ptdesk.services.progress.report import progress_report_pdf  # pulls in reportlab
 
         sf, actor, patient_id = self._ctx.session_factory, self._ctx.actor, self.patient_id
         _JOBS.add(self)

@@ -8,7 +8,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
-from ptdesk.services.progress import ChangeLine
+from ptdesk.services.progress.series import ChangeLine
 from ptdesk.ui.evaluation.notify import Notifier
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.progress.colours import status_colour

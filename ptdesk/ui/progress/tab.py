@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.services.progress import ProgressOverview, progress_overview
+from ptdesk.services.progress.series import ProgressOverview, progress_overview
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.progress.range_bar import RangeBar
 from ptdesk.ui.progress.report_print import ReportJob, start_report

@@ -9,7 +9,7 @@ from PySide6.QtCharts import QLineSeries, QScatterSeries
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPalette, QPen
 
-from ptdesk.services.progress import VolumeSeries, VolumeWeek
+from ptdesk.services.progress.series import VolumeSeries, VolumeWeek
 from ptdesk.ui.progress.chart_frame import ChartFrame
 from ptdesk.ui.progress.chart_theme import (
     DAY_MS,

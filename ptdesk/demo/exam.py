@@ -14,8 +14,8 @@ from ptdesk.db.models import (
     KneeExam,
     SpecialTest,
 )
-from ptdesk.services.demo_conditions import FREQUENCIES, RACES, SHOES, SURFACES
-from ptdesk.services.demo_synthetic import EpisodePlan, PatientPlan, VisitPlan
+from ptdesk.demo.conditions import FREQUENCIES, RACES, SHOES, SURFACES
+from ptdesk.demo.synthetic import EpisodePlan, PatientPlan, VisitPlan
 
 Row = dict[str, Any]
 _ONSETS = ("Gradual after a jump in weekly mileage.", "Came on during a race.",

@@ -13,9 +13,9 @@ from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.models import Exercise, Prescription, PrescriptionItem, RunLog, RunPlan, RunPlanWeek
+from ptdesk.demo.synthetic import EpisodePlan, PatientPlan, VisitPlan
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.runplan import PainRules, PlanInputs, build_plan, inputs_to_json, plan_to_json
-from ptdesk.services.demo_synthetic import EpisodePlan, PatientPlan, VisitPlan
 from ptdesk.services.prescriptions import (
     DosedItem,
     item_from_exercise,

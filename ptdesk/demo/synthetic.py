@@ -7,14 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
 
-from ptdesk.domain.validation import MMT_GRADES, search_key
-from ptdesk.services.demo_conditions import (
+from ptdesk.demo.conditions import (
     CONDITIONS,
     CORE_GROUPS,
     NORMS_KG,
     Condition,
 )
-from ptdesk.services.demo_names import (
+from ptdesk.demo.names import (
     AREA_CODES,
     CITIES,
     NAME_POOLS,
@@ -22,6 +21,7 @@ from ptdesk.services.demo_names import (
     STREET_KINDS,
     STREETS,
 )
+from ptdesk.domain.validation import MMT_GRADES, search_key
 
 HISTORY_DAYS = 3 * 365  # visits reach back about three years
 _POOL_WEIGHTS = tuple(accumulate(pool.weight for pool in NAME_POOLS))

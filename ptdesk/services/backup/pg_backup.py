@@ -24,18 +24,23 @@ from sqlalchemy.exc import DBAPIError
 
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import upgrade
-from ptdesk.services.audit import verify_chain
-from ptdesk.services.audit_key import (
+from ptdesk.services.audit.key import (
     KEY_SUFFIX,
     AuditKeyError,
     key_path_for_url,
     read_key_file,
     write_key_file,
 )
+from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.backup.pg_tools import PgServer, PgToolError, PgTools, find_tools, server_major
+from ptdesk.services.backup.restore_file import (
+    RestoreResult,
+    may_restore_into,
+    refuse,
+    require_known,
+)
 from ptdesk.services.db_check import check_database
 from ptdesk.services.permissions import check as check_permission
-from ptdesk.services.pg_tools import PgServer, PgToolError, PgTools, find_tools, server_major
-from ptdesk.services.restore_file import RestoreResult, may_restore_into, refuse, require_known
 
 DUMP_SUFFIX = ".dump"
 LOCK_WAIT = "120s"  # a table held by a migration makes the backup fail instead of hang

@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.models import OutcomeItem
 from ptdesk.domain import outcomes as oc
-from ptdesk.services.progress_strength import LsiSeries, lsi_change
+from ptdesk.services.progress.strength import LsiSeries, lsi_change
 
 if TYPE_CHECKING:
-    from ptdesk.services.progress import OutcomePoint, PainPoint
+    from ptdesk.services.progress.series import OutcomePoint, PainPoint
 
 FORM_MEASURES: tuple[str, ...] = ("lefs", "kujala", "psfs")
 _FLAGS = {"better": "better", "worse": "worse", "no_meaningful_change": "within_error"}

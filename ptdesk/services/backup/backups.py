@@ -31,25 +31,26 @@ from ptdesk.db.engine import (
     sqlite_path,
 )
 from ptdesk.db.models import ClinicSettings
-from ptdesk.services import audit, pg_backup
-from ptdesk.services.audit_key import (
+from ptdesk.services.audit import log as audit
+from ptdesk.services.audit.key import (
     KEY_SUFFIX,
     key_path_for_url,
     load_key,
     read_key_file,
     write_key_file,
 )
-from ptdesk.services.clinic import get_backup_settings
-from ptdesk.services.db_check import ClinicModeError, Report, backend, check_database
-from ptdesk.services.errors import ServiceError
-from ptdesk.services.permissions import check as check_permission
-from ptdesk.services.pg_tools import PgToolError
-from ptdesk.services.restore_file import (
+from ptdesk.services.backup import pg_backup
+from ptdesk.services.backup.pg_tools import PgToolError
+from ptdesk.services.backup.restore_file import (
     RestoreResult,
     StagedCopy,
     may_restore_into,
     stage_backup,
 )
+from ptdesk.services.clinic import get_backup_settings
+from ptdesk.services.db_check import ClinicModeError, Report, backend, check_database
+from ptdesk.services.errors import ServiceError
+from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.uow import default_actor, storage_message, transaction
 
 __all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",

@@ -14,15 +14,15 @@ from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
-from ptdesk.services import audit
-from ptdesk.services import progress as pg
-from ptdesk.services import progress_changes as changes
+from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.handouts import clinic_info
 from ptdesk.services.permissions import require
 from ptdesk.services.prescriptions import load_active_prescription
-from ptdesk.services.progress_findings import evaluation_rows
-from ptdesk.services.progress_strength import lsi_change
+from ptdesk.services.progress import changes
+from ptdesk.services.progress import series as pg
+from ptdesk.services.progress.findings import evaluation_rows
+from ptdesk.services.progress.strength import lsi_change
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction

@@ -25,7 +25,7 @@ from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory, engine_of
 from ptdesk.db.models import AuditEntry, AuditHead, Patient
 from ptdesk.domain.stamps import as_utc
-from ptdesk.services.audit_key import AuditKeyError, key_path, load_key
+from ptdesk.services.audit.key import AuditKeyError, key_path, load_key
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.uow import transaction
 

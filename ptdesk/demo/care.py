@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.demo.kit import Story
 from ptdesk.domain.runplan import PlanInputs
-from ptdesk.services.demo_kit import Story
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import DosedItem, items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan

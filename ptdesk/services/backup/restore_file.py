@@ -11,8 +11,8 @@ from sqlalchemy import Engine
 
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import alembic_config, known_head, upgrade
-from ptdesk.services.audit import verify_chain
-from ptdesk.services.audit_key import KEY_SUFFIX, AuditKeyError, read_key_file
+from ptdesk.services.audit.key import KEY_SUFFIX, AuditKeyError, read_key_file
+from ptdesk.services.audit.log import verify_chain
 from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import ServiceError
 

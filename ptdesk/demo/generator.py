@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings, Patient
+from ptdesk.demo.bulk import SyntheticResult, add_synthetic_patients
+from ptdesk.demo.care import add_care
+from ptdesk.demo.kit import Story, StoryVisit
+from ptdesk.demo.patients import first_10k, half_marathoner
+from ptdesk.demo.patients_more import it_band, patellar_tendon, runners_knee
 from ptdesk.services import accounts, permissions
-from ptdesk.services.demo_bulk import SyntheticResult, add_synthetic_patients
-from ptdesk.services.demo_care import add_care
-from ptdesk.services.demo_kit import Story, StoryVisit
-from ptdesk.services.demo_patients import first_10k, half_marathoner
-from ptdesk.services.demo_patients_more import it_band, patellar_tendon, runners_knee
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.outcomes import record_outcome

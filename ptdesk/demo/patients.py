@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ptdesk.domain import evaluation as ev
-from ptdesk.services.demo_kit import (
+from ptdesk.demo.kit import (
     NO_RED_FLAGS,
     OutcomeEntry,
     Progress,
@@ -19,6 +18,7 @@ from ptdesk.services.demo_kit import (
     story_visits,
     strength_grid,
 )
+from ptdesk.domain import evaluation as ev
 from ptdesk.services.patients import PatientInput
 
 

@@ -23,13 +23,10 @@ from ptdesk.db.models import (
     SubjectiveExam,
     Visit,
 )
-from ptdesk.domain.outcomes import KUJALA_ITEMS
-from ptdesk.domain.validation import search_key
-from ptdesk.services import audit
-from ptdesk.services.demo_bulk_care import CareLibrary, PlanShapes, write_care
-from ptdesk.services.demo_exam import ExamRows, initial_subjective, write_exam_rows
-from ptdesk.services.demo_kit import lefs_items
-from ptdesk.services.demo_synthetic import (
+from ptdesk.demo.bulk_care import CareLibrary, PlanShapes, write_care
+from ptdesk.demo.exam import ExamRows, initial_subjective, write_exam_rows
+from ptdesk.demo.kit import lefs_items
+from ptdesk.demo.synthetic import (
     EpisodePlan,
     PatientPlan,
     VisitPlan,
@@ -37,6 +34,9 @@ from ptdesk.services.demo_synthetic import (
     synthetic_mrn,
     synthetic_prefix,
 )
+from ptdesk.domain.outcomes import KUJALA_ITEMS
+from ptdesk.domain.validation import search_key
+from ptdesk.services.audit import log as audit
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.note_hash import hash_visits
 from ptdesk.services.outcomes import score_form as score_outcome_form

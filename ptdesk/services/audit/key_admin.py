@@ -12,9 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ptdesk.db.engine import SessionFactory, engine_of
-from ptdesk.services import audit
-from ptdesk.services.audit import verify_chain
-from ptdesk.services.audit_key import (
+from ptdesk.services.audit import log as audit
+from ptdesk.services.audit.key import (
     AuditKeyError,
     forget,
     key_path,
@@ -22,6 +21,7 @@ from ptdesk.services.audit_key import (
     read_key_file,
     write_key_file,
 )
+from ptdesk.services.audit.log import verify_chain
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 

@@ -14,10 +14,10 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
-from ptdesk.services import progress_changes as changes
 from ptdesk.services.permissions import require
-from ptdesk.services.progress_changes import ChangeLine
-from ptdesk.services.progress_strength import LsiPoint, LsiSeries, load_lsi
+from ptdesk.services.progress import changes
+from ptdesk.services.progress.changes import ChangeLine
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries, load_lsi
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction

@@ -1,0 +1,1 @@
+"""The demo clinic: story patients and a synthetic clinic, built through the real services."""

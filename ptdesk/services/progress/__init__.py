@@ -1,0 +1,1 @@
+"""Progress between visits: series, change lines, findings, strength symmetry and the report."""
