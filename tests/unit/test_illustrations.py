@@ -26,6 +26,15 @@ IDS = (
     "single_leg_balance_eyes_closed", "knee_to_wall_dorsiflexion", "ankle_alphabet",
     "resisted_ankle_eversion", "lateral_band_walk", "side_plank", "forward_lean_drill",
     "cadence_drill_metronome", "cycling", "swimming", "rowing",
+    # Added for tendon loading, bone-stress return, soleus and lateral-chain work (issue 21).
+    "spanish_squat_isometric", "isometric_knee_extension", "decline_squat", "slow_heavy_squat",
+    "bent_knee_calf_raise", "seated_soleus_raise", "eccentric_heel_drop", "pogo_hops",
+    "single_leg_hop", "forward_hop_stick", "lateral_line_hops", "squat_jump", "a_skip_drill",
+    "hip_hike", "side_plank_hip_abduction", "lateral_step_down", "monster_walk",
+    "single_leg_squat", "standing_hip_abduction_band", "bird_dog", "seated_piriformis_stretch",
+    "hip_external_rotation_band", "isometric_hip_abduction_wall", "terminal_knee_extension",
+    "mini_squat", "bulgarian_split_squat", "resisted_ankle_inversion",
+    "single_leg_balance_reach", "toe_raise", "pool_running",
 )
 
 # The subset of SVG that both reportlab's svglib and Qt's QSvgRenderer (SVG Tiny 1.2) draw.
@@ -44,7 +53,7 @@ def _panels(root: ET.Element) -> list[ET.Element]:
 
 
 def test_there_is_one_drawing_per_exercise_and_nothing_else() -> None:
-    assert len(IDS) == 40 == len(set(IDS))
+    assert len(IDS) == 70 == len(set(IDS))
     assert {p.stem for p in FOLDER.glob("*.svg")} == set(IDS)
     assert (FOLDER / "LICENSE.txt").read_text(encoding="utf-8").strip()
 
