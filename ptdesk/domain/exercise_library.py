@@ -148,14 +148,23 @@ def load_templates() -> dict[str, ProgrammeTemplate]:
     return dict(_shipped_templates())
 
 
-def illustration_path(exercise: LibraryExercise) -> Traversable:
-    """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise)."""
-    return illustration_path_for(exercise.illustration)
+def illustration_path(exercise: LibraryExercise, language: str = ENGLISH) -> Traversable:
+    """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise).
+
+    With a `language`, the copy whose panel words ("Start", "Hold") are in that
+    language when one is shipped, else the English drawing.
+    """
+    return illustration_path_for(exercise.illustration, language)
 
 
-def illustration_path_for(filename: str) -> Path:
+def illustration_path_for(filename: str, language: str = ENGLISH) -> Path:
     """A shipped drawing by file name, as a real path (reportlab and Qt both need one)."""
-    return Path(str(resources_root() / "illustrations" / filename))
+    folder = resources_root() / "illustrations"
+    if language != ENGLISH:
+        translated = Path(str(folder / language / filename))
+        if translated.is_file():
+            return translated
+    return Path(str(folder / filename))
 
 
 def search_library(query: str, library: Mapping[str, LibraryExercise] | None = None) -> list[str]:

@@ -75,6 +75,36 @@ def test_every_exercise_has_a_drawing_svglib_can_read(exercise_id: str) -> None:
     assert drawing is not None and drawing.getContents()
 
 
+_SVG = "{http://www.w3.org/2000/svg}"
+_ENGLISH_PANEL_WORDS = {"Start", "Finish", "Hold", "Land", "Reach", "Squat", "Switch", "Jump"}
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_every_exercise_has_a_spanish_drawing_that_differs_only_in_words(exercise_id: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    english = illustration_path(LIBRARY[exercise_id])
+    spanish = illustration_path(LIBRARY[exercise_id], "es")
+    assert spanish != english and spanish.parent.name == "es"
+
+    def parts(path: Path) -> tuple[list[bytes], list[str]]:
+        root = ET.parse(path).getroot()
+        leaves = (e for e in root.iter() if e.tag not in (f"{_SVG}svg", f"{_SVG}g", f"{_SVG}text"))
+        shapes = [ET.tostring(e) for e in leaves]
+        return shapes, [t.text or "" for t in root.iter(f"{_SVG}text")]
+
+    en_shapes, en_words = parts(Path(str(english)))
+    es_shapes, es_words = parts(Path(str(spanish)))
+    assert es_shapes == en_shapes
+    assert not _ENGLISH_PANEL_WORDS & set(es_words)
+    assert [w for w in es_words if not w.isdigit()] != [w for w in en_words if not w.isdigit()]
+
+
+def test_a_language_without_drawings_falls_back_to_the_english_drawing() -> None:
+    calf = LIBRARY["calf_raise"]
+    assert illustration_path(calf, "fr") == illustration_path(calf)
+
+
 @pytest.mark.parametrize("exercise_id", ALL_IDS)
 def test_every_exercise_has_aliases_and_a_cited_dosage_source(exercise_id: str) -> None:
     e = LIBRARY[exercise_id]

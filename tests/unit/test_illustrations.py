@@ -105,6 +105,11 @@ def test_regenerating_reproduces_the_committed_files(tmp_path: Path) -> None:
     assert made == sorted(f"{i}.svg" for i in IDS)
     for name in made:
         assert (tmp_path / name).read_bytes() == (FOLDER / name).read_bytes(), name
+    # The copies with Spanish panel words, for Spanish handouts.
+    made_es = sorted(p.name for p in (tmp_path / "es").glob("*.svg"))
+    assert made_es == made == sorted(p.name for p in (FOLDER / "es").glob("*.svg"))
+    for name in made_es:
+        assert (tmp_path / "es" / name).read_bytes() == (FOLDER / "es" / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("exercise_id", IDS)
