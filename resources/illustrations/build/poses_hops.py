@@ -11,7 +11,7 @@ _B = -HIP_W
 _UP = -35.0
 _RISE, _FWD = tiptoe_rise(_UP), tiptoe_shift(_UP)
 _SWING = {"arm_a": Arm(flex=15, elbow=80), "arm_b": Arm(flex=15, elbow=80)}
-_LIFT = 14.0  # how high a hop leaves the floor
+_LIFT = 9.0  # how high a hop leaves the floor
 _POINTED = Leg(ankle=-35)
 
 # Small quick bounces on the balls of both feet, knees nearly straight.
@@ -22,7 +22,7 @@ pogo_hops = Exercise(
     finish=Pose(pelvis=(_FWD, STAND + _RISE + _LIFT, 0), leg_a=_POINTED, leg_b=_POINTED, **_SWING),
     accent=(),
     arrows=(Push(("heel_a", (-9.0, -4.0, 0.0)), (0, 14), gap=0),),
-    labels=("Land", "Bounce up"),
+    labels=("Land", "Bounce"),
 )
 
 _TUCK = Leg(hip=10, knee=75, ankle=-20)

@@ -27,7 +27,7 @@ hip_hike = Exercise(
     props=(_ON_STEP,),
     accent=("leg_a",),
     arrows=(Push(("hip_b", (0.0, -6.0, -14.0)), (0, 12), gap=0),),
-    labels=("Hip down", "Hip up"),
+    labels=("Drop", "Lift"),
 )
 
 # Side plank on the elbow with the top leg lifted.

@@ -47,7 +47,7 @@ decline_squat = Exercise(
     "decline_squat",
     start=Pose(pelvis=(-6, 14.5 + 62, 0), leg_a=_ON_BOARD, leg_b=Leg(hip=25, knee=30),
                arm_a=Arm(flex=30), arm_b=Arm(flex=30)),
-    finish=Pose(pelvis=(-18, 14.5 + 38, 0), lean=22, leg_a=_ON_BOARD, leg_b=Leg(hip=70, knee=15),
+    finish=Pose(pelvis=(-18, 14.5 + 38, 0), lean=22, leg_a=_ON_BOARD, leg_b=Leg(hip=100, knee=15),
                 **_REACH),
     props=(_BOARD,),
     arrows=(Track("pelvis", (-12, 2), bend=0.0),),
