@@ -12,6 +12,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Protocol
 
 from ptdesk.domain.errors import ValidationError
@@ -148,6 +149,8 @@ def _words(text: str) -> tuple[str, ...]:
 
 
 class _Searchable(_HasTexts, Protocol):
+    def __hash__(self) -> int: ...
+
     @property
     def id(self) -> str: ...
 
@@ -158,6 +161,7 @@ class _Searchable(_HasTexts, Protocol):
     def target_muscles(self) -> tuple[str, ...]: ...
 
 
+@lru_cache(maxsize=4096)  # exercises are frozen values; folding accents is the slow part
 def search_words(exercise: _Searchable) -> tuple[str, ...]:
     """Every phrase an exercise is found by: names in all languages, aliases, id, muscles."""
     phrases = [exercise.name, exercise.id.replace("_", " "), *exercise.aliases,
@@ -187,7 +191,9 @@ def search(exercises: Iterable[_Searchable], query: str) -> list[str]:
     hits = [e for e in exercises if matches(e, query)]
 
     def rank(e: _Searchable) -> tuple[int, str]:
-        exact = target in (" ".join(_words(p)) for p in (e.name, *e.aliases))
+        # search_words starts with the name, then the id, then the aliases.
+        names = search_words(e)
+        exact = target == names[0] or target in names[2:2 + len(e.aliases)]
         return (0 if exact else 1, e.id)
 
     return [e.id for e in sorted(hits, key=rank)]
