@@ -187,8 +187,8 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     for when, amount, pain, morning, swelling, limping in session.execute(stmt):
         # One run read as a one-run week: the plan's rule says "regress" for a red run.
         amount_d = Decimal(str(amount))
-        verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning, swelling, limping),
-                         rules)
+        verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning,  # type: ignore[arg-type]
+                                 swelling, limping), rules)
         red = verdict == "regress"
         points.append(RunPainPoint(when, pain, morning, swelling, limping, red,
                                    _reason(pain, morning, swelling, limping, rules) if red else ""))

@@ -182,7 +182,7 @@ def load_outcomes(session: Session, patient_id: int, scope: EpisodeScope,
     gaps = _missing_items(session, [r[0] for r in rows if r[3]])
     for result_id, measure, total, missing, visit_id, when, kind in rows:
         # Read by the instrument's missing-item rule now; the stored row keeps its raw sum.
-        info = oc.MEASURES[measure]
+        info = oc.MEASURES[measure]  # type: ignore[index]
         read = read_form(measure, total, info.max_total, missing, gaps.get(result_id, []))
         value = float(total) if read.total is None else read.total
         found[measure].append(OutcomePoint(when, value, visit_id, kind, result_id, missing,
