@@ -50,6 +50,30 @@ class Dosage:
 
 
 @dataclass(frozen=True)
+class BuildUp:
+    """The library's own target for the patient ("Build up to 20 in each set").
+
+    The numbers say where the text leads, so a handout can tell whether it still fits
+    the prescribed dosage; `None` = the text does not raise that number. No numbers at
+    all = an open-ended build-up ("Add a few minutes each week").
+    """
+
+    text: str
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    """A line that names another exercise ("Then do the calf stretch"); prints only with it."""
+
+    exercise: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LibraryExercise:
     """One exercise as shipped: what it is for, how to do it, and its default dosage."""
 
@@ -65,6 +89,12 @@ class LibraryExercise:
     regression: str
     illustration: str
     dosage: Dosage
+    build_up: BuildUp | None = None
+    # Printed as "Next step, when your therapist says: ..." (a harder version).
+    next_step: str = ""
+    # True only for a weekly programme ("Do these on days you do not run").
+    off_days_note: str = ""
+    cross_references: tuple[CrossReference, ...] = ()
 
     @property
     def limb(self) -> str:
@@ -110,6 +140,16 @@ def limb_for(exercise_id: str, category: str) -> str:
     if category in ("running_drill", "cross_training"):
         return ""
     return "side" if exercise_id in _TRUNK_EXERCISES else "leg"
+
+
+def amount_in_words(dosage: Dosage) -> str:
+    """How much, without side or frequency, e.g. "3 sets of 10" (the summary table's column)."""
+    return _amount_words(dosage)
+
+
+def frequency_in_words(dosage: Dosage) -> str:
+    """How often, e.g. "once a day" or "3 days a week" (the summary table's column)."""
+    return _frequency_words(dosage)
 
 
 def _count_words(n: int, unit: str) -> str:

@@ -48,6 +48,10 @@ AMBER = colors.HexColor("#b86e00")
 AMBER_LIGHT = colors.HexColor("#fff1d1")
 RED = colors.HexColor("#b3261e")
 RED_LIGHT = colors.HexColor("#fbe4e2")
+# Traffic-light colour -> (strong, tint), for every handout that prints pain rules.
+LIGHT_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
+    "green": (GREEN, GREEN_LIGHT), "amber": (AMBER, AMBER_LIGHT), "red": (RED, RED_LIGHT),
+}
 
 MARGIN = 15 * mm
 _HEADER_GAP = 4 * mm
