@@ -14,6 +14,7 @@ from ptdesk.domain import handout_notes
 from ptdesk.domain.pain_words import exercise_pain_lights
 from ptdesk.domain.runplan import PainRules, describe_pain_rules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
+from ptdesk.services import handout_files
 from ptdesk.services.audit import log as audit
 from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
@@ -173,6 +174,13 @@ def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int)
     data = render_runplan(runplan_handout(session_factory, actor=actor, patient_id=patient_id))
     _audit_print(session_factory, actor, patient_id, "return-to-run plan")
     return data
+
+
+def suggested_file_name(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                        kind: str, on: date | None = None) -> str:
+    """The file name a saved handout gets, e.g. `Okafor-DEMO-0004-exercises-2026-12-06.pdf`."""
+    patient = _patient(session_factory, patient_id, actor)
+    return handout_files.file_name(patient.last_name, patient.mrn, kind, on or date.today())
 
 
 def patient_id_for_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> int:
