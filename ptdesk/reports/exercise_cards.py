@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.platypus import Flowable, KeepTogether, Table
@@ -55,8 +55,6 @@ class _CardStyles:
     care_title: ParagraphStyle
     line: ParagraphStyle
     note: ParagraphStyle
-    day: ParagraphStyle
-    tick_label: ParagraphStyle
 
 
 @functools.cache
@@ -83,8 +81,6 @@ def _styles(size: CardSize) -> _CardStyles:
         note=st.body.clone(f"{size.name}_note", fontSize=text, leading=lead,
                            borderColor=s.RULE, borderWidth=0.8, borderPadding=(4, 6, 4, 6),
                            leftIndent=6, rightIndent=6, spaceBefore=7, spaceAfter=4),
-        day=st.label.clone(f"{size.name}_day", alignment=TA_CENTER, fontSize=8.5, leading=10),
-        tick_label=st.label.clone(f"{size.name}_tick_label", fontSize=8.5, leading=10),
     )
 
 
@@ -179,10 +175,9 @@ def _precautions(precautions: tuple[str, ...], width: float, cs: _CardStyles) ->
 
 def _tick_grid(size: CardSize, cs: _CardStyles) -> Table:
     # The label sits above the boxes so the drawing's column stays narrow.
+    # Plain strings, not Paragraphs: fixed short words, eight of them on every card.
     grid = Table(
-        [[Paragraph(size.tick_label, cs.tick_label)] + [""] * 6,
-         [Paragraph(day, cs.day) for day in DAYS],
-         [""] * 7],
+        [[size.tick_label] + [""] * 6, list(DAYS), [""] * 7],
         colWidths=[size.tick_box] * 7,
         rowHeights=[None, None, size.tick_box],
         hAlign="LEFT",
@@ -220,6 +215,11 @@ _CARE_TABLE = s.table_style([
     ("BOTTOMPADDING", (0, -1), (-1, -1), 3),
 ])
 _TICK_TABLE = s.table_style([
+    ("FONTNAME", (0, 0), (-1, 1), s.FONT_BOLD),
+    ("FONTSIZE", (0, 0), (-1, 1), 8.5),
+    ("LEADING", (0, 0), (-1, 1), 10),
+    ("TEXTCOLOR", (0, 0), (-1, 1), s.MUTED),
+    ("ALIGN", (0, 1), (-1, 1), "CENTER"),
     ("SPAN", (0, 0), (-1, 0)),
     ("GRID", (0, 2), (-1, 2), 1, s.GRID),
     ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
