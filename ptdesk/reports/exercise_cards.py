@@ -41,7 +41,7 @@ class CardSize:
 STANDARD = CardSize("standard", 2.2 * inch, 1.02 * inch, 0.26 * inch, "Tick when done",
                     13.5, 11, 1.15, True)
 # 5.6 mm boxes still take a ballpoint tick.
-COMPACT = CardSize("compact", 1.75 * inch, 0.8 * inch, 0.21 * inch, "Tick when done",
+COMPACT = CardSize("compact", 1.75 * inch, 0.8 * inch, 0.225 * inch, "Tick when done",
                    12, 10, 1.08, False)
 
 
@@ -146,9 +146,20 @@ def _columns(left: list[Flowable], right: list[Flowable], size: CardSize,
 
 def _name_bar(number: int, item: ExerciseSheetItem, width: float, cs: _CardStyles) -> Table:
     name = Paragraph(f"{number}.&nbsp; {s.text(item.name)}", cs.title)
-    bar = Table([[name, _dose(item, cs)]], colWidths=[width * 0.42, width * 0.58])
+    dose = _dose(item, cs)
+    # The dose takes what it needs on one line (up to 58%), the name the rest.
+    dose_w = min(max(_one_line_width(dose) + 12, width * 0.3), width * 0.58)
+    bar = Table([[name, dose]], colWidths=[width - dose_w, dose_w])
     bar.setStyle(_NAME_BAR_TABLE)
     return bar
+
+
+def _one_line_width(paragraph: Paragraph) -> float:
+    paragraph.wrap(10_000, 10_000)
+    # Each line records the room left over (styled lines as .extraSpace, plain as [0]).
+    spare = [line.extraSpace if paragraph.blPara.kind == 1 else line[0]
+             for line in paragraph.blPara.lines]
+    return float(10_000 - min(spare))
 
 
 def _dose(item: ExerciseSheetItem, cs: _CardStyles) -> Paragraph:

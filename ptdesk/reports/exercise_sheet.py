@@ -39,7 +39,9 @@ def render_exercise_sheet(sheet: ExerciseSheet) -> bytes:
     story: list[Flowable] = [*_title_block(sheet, width), _warning_boxes(sheet, width)]
     gap = (2 if sheet.compact else 3) * mm
     for number, item in enumerate(sheet.items, start=1):
-        story += [exercise_card(number, item, width, size), Spacer(1, gap)]
+        if number > 1:  # between cards only: a gap after the last could start a blank page
+            story.append(Spacer(1, gap))
+        story.append(exercise_card(number, item, width, size))
     if sheet.summary and sheet.items:
         story += [PageBreak(), *_summary(sheet, width)]
     return s.build_pdf(
@@ -185,8 +187,8 @@ def _summary(sheet: ExerciseSheet, width: float) -> list[Flowable]:
             Paragraph(s.text(item.side_text) or "—", cell),
             Paragraph(s.text(item.when_text), cell),
         ])
-    table = Table(rows, colWidths=[0.35 * inch, width * 0.36, width * 0.30, width * 0.14,
-                                   width * 0.20 - 0.35 * inch], repeatRows=1)
+    table = Table(rows, colWidths=[0.42 * inch, width * 0.35, width * 0.27, width * 0.16,
+                                   width * 0.22 - 0.42 * inch], repeatRows=1)
     table.setStyle(s.table_style([
         ("BACKGROUND", (0, 0), (-1, 0), s.ACCENT),
         ("GRID", (0, 0), (-1, -1), 0.6, s.RULE),

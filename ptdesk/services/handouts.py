@@ -26,6 +26,9 @@ from ptdesk.services.uow import transaction
 
 _SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs together",
                "each": "Each leg"}
+# Trunk exercises (side plank) name the side of the body, as their dosage words do.
+_TRUNK_SIDE_WORDS = {"left": "Left side", "right": "Right side", "both": "Both sides",
+                     "each": "Each side"}
 # Drills whose card prints the metronome setting from the cadence target.
 _METRONOME_DRILLS = frozenset({"cadence_drill_metronome"})
 
@@ -91,13 +94,16 @@ def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: i
             notes = handout_notes.library_lines(shipped, dosage, programme)
         else:  # the clinic's own exercise: its note is the clinic's own words
             notes = (ex.dosage_note,) if ex.dosage_note.strip() else ()
+        # Said once: the clinician's note often repeats the library's ("on days you do not run").
+        notes = tuple(n for n in notes if n.strip().casefold() not in item.note.casefold())
         image = None
         if ex.photo is None and ex.illustration:
             image = lib.illustration_path_for(ex.illustration)
         items.append(ExerciseSheetItem(
             name=ex.name, purpose=ex.purpose, steps=tuple(ex.steps),
             dosage_text=lib.dosage_in_words(dosage, item.side, limb=limb),
-            side_text=_SIDE_WORDS.get(item.side, "") if limb else "",
+            side_text=(_SIDE_WORDS if limb == "leg" else _TRUNK_SIDE_WORDS).get(item.side, "")
+            if limb else "",
             precautions=tuple(ex.precautions), note=item.note,
             image_path=image, image_bytes=ex.photo, library_notes=notes,
             amount_text=lib.amount_in_words(dosage), when_text=lib.frequency_in_words(dosage),

@@ -88,6 +88,8 @@ def test_four_exercises_on_two_pages_and_eight_on_four(session_factory: SessionF
         pdf = handouts.exercise_sheet_pdf(session_factory, actor=ACTOR, patient_id=patient.id)
         pages = _pages(pdf)
         assert len(pages) <= most, (count, len(pages))
+        # No blank page: every page carries at least one exercise card.
+        assert all(re.search(r"\b\d+\. [A-Z]", page) for page in pages), pages
         # Page 1 carries the warnings and the first exercise.
         assert "Stop and call us if" in pages[0] and f"1. {items[0].exercise_name}" in pages[0]
         assert "Check your pain" in pages[0]
@@ -197,3 +199,20 @@ def test_pain_box_uses_the_run_plans_words_and_thresholds(session_factory: Sessi
     plan = " ".join(_pages(handouts.runplan_pdf(session_factory, actor=ACTOR,
                                                 patient_id=patient.id)))
     assert "Pain 0 to 2 out of 10" in plan and "STOP" in plan
+
+
+def test_side_words_fit_the_body_part_and_notes_are_said_once(
+        session_factory: SessionFactory) -> None:
+    rows = _rows(session_factory)
+    patient = make_patient(session_factory)
+    own = LIBRARY["cycling"].off_days_note
+    _prescribe(session_factory, patient.id, [_item(rows["side_plank"], side="each"),
+                                             _item(rows["cycling"], note=own)])
+    sheet = handouts.exercise_sheet(session_factory, actor=ACTOR, patient_id=patient.id,
+                                    summary=True)
+    plank, cycling = sheet.items
+    assert plank.side_text == "Each side" and "each side" in plank.dosage_text
+    assert own not in cycling.library_notes and cycling.note == own
+    text = " ".join(_pages(render_exercise_sheet(sheet)))
+    assert text.count(own) == 1
+    assert "Each leg" not in text
