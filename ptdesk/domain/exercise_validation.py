@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.exercise_texts import TRANSLATED, NoteShape, parse_aliases, parse_translation
 from ptdesk.domain.exercise_values import (
     CATEGORIES,
     DOSAGE_NUMBERS,
@@ -39,6 +40,9 @@ _EXERCISE_KEYS = frozenset(
         "next_step",
         "off_days_note",
         "cross_references",
+        "aliases",
+        "dosage_source",
+        *TRANSLATED,
     }
 )
 _BUILD_UP_NUMBERS = ("sets", "reps", "hold_seconds", "minutes")
@@ -181,6 +185,19 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
     illustration = _text(data, "illustration", source)
     if not _ILLUSTRATION_PATTERN.match(illustration):
         raise fail("illustration", source, "The illustration must be a .svg or .png file name.")
+    precautions = _text_list(data, "precautions", source)
+    dosage = _dosage(data.get("dosage"), source)
+    build_up = _build_up(data.get("build_up"), source)
+    next_step = _text(data, "next_step", source, required=False)
+    off_days_note = _text(data, "off_days_note", source, required=False)
+    cross_references = _cross_references(data.get("cross_references"), exercise_id, source)
+    translations = tuple(
+        parse_translation(data[code], code, source, steps=len(steps),
+                          precautions=len(precautions), has_note=bool(dosage.note),
+                          notes=NoteShape(build_up is not None, bool(next_step),
+                                          bool(off_days_note), len(cross_references)))
+        for code in TRANSLATED if code in data
+    )
     return LibraryExercise(
         id=exercise_id,
         name=_text(data, "name", source),
@@ -189,15 +206,18 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
         category=category,
         steps=steps,
         side=side,
-        precautions=_text_list(data, "precautions", source),
+        precautions=precautions,
         progression=_link(data, "progression", exercise_id, source),
         regression=_link(data, "regression", exercise_id, source),
         illustration=illustration,
-        dosage=_dosage(data.get("dosage"), source),
-        build_up=_build_up(data.get("build_up"), source),
-        next_step=_text(data, "next_step", source, required=False),
-        off_days_note=_text(data, "off_days_note", source, required=False),
-        cross_references=_cross_references(data.get("cross_references"), exercise_id, source),
+        dosage=dosage,
+        build_up=build_up,
+        next_step=next_step,
+        off_days_note=off_days_note,
+        cross_references=cross_references,
+        aliases=parse_aliases(data, source),
+        dosage_source=_text(data, "dosage_source", source, required=False),
+        translations=translations,
     )
 
 

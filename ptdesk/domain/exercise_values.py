@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ptdesk.domain.exercise_texts import ENGLISH, ExerciseText, text_for
+
 CATEGORIES: tuple[str, ...] = (
     "strength",
     "stretch",
@@ -26,7 +28,7 @@ DOSAGE_NUMBERS: tuple[str, ...] = (
     "per_week",
 )
 # Exercises that work the trunk, so "each" means each side of the body, not each leg.
-_TRUNK_EXERCISES = frozenset({"side_plank"})
+_TRUNK_EXERCISES = frozenset({"side_plank", "side_plank_hip_abduction", "bird_dog"})
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,19 @@ class LibraryExercise:
     # True only for a weekly programme ("Do these on days you do not run").
     off_days_note: str = ""
     cross_references: tuple[CrossReference, ...] = ()
+    # Optional in the files (a clinic's own exercise may leave them out).
+    aliases: tuple[str, ...] = ()
+    dosage_source: str = ""  # the published source of the default dosage
+    translations: tuple[ExerciseText, ...] = ()  # patient texts in other languages
+
+    def text(self, language: str) -> ExerciseText:
+        """Name, purpose, steps, precautions and notes in `language`, English if absent."""
+        text = text_for(self, language, self.dosage.note)
+        if text.language != ENGLISH:
+            return text
+        return replace(text, build_up=self.build_up.text if self.build_up else "",
+                       next_step=self.next_step, off_days_note=self.off_days_note,
+                       cross_references=tuple(ref.text for ref in self.cross_references))
 
     @property
     def limb(self) -> str:

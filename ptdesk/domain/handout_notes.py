@@ -14,6 +14,11 @@ from collections.abc import Sequence
 from ptdesk.domain.exercise_values import BuildUp, Dosage, LibraryExercise
 
 NEXT_STEP = "Next step, when your therapist says: "
+# The sheet's own words around library lines, per handout language (issue 21 adds Spanish).
+_WORDS: dict[str, tuple[str, str]] = {
+    "en": (NEXT_STEP, "(number {n} on this sheet)"),
+    "es": ("Siguiente paso, cuando su terapeuta lo diga: ", "(número {n} en esta hoja)"),
+}
 _AMOUNTS = ("sets", "reps", "hold_seconds", "minutes")
 
 
@@ -44,30 +49,32 @@ def _same_amount(a: Dosage, b: Dosage) -> bool:
     return all(getattr(a, f) == getattr(b, f) for f in _AMOUNTS)
 
 
-def _next_step(text: str) -> str:
-    return NEXT_STEP + text[:1].lower() + text[1:]
-
-
-def library_lines(exercise: LibraryExercise, prescribed: Dosage,
-                  programme: Sequence[str]) -> tuple[str, ...]:
-    """The library's lines that fit `prescribed`, in print order.
+def library_lines(exercise: LibraryExercise, prescribed: Dosage, programme: Sequence[str],
+                  language: str = "en") -> tuple[str, ...]:
+    """The library's lines that fit `prescribed`, in print order, in `language`.
 
     `programme` is the library ids on the sheet, in order; a cross-reference to one of
     them says which number it has on the sheet.
     """
+    text = exercise.text(language)
+    next_step, number = _WORDS.get(text.language, _WORDS["en"])
+
+    def as_next_step(line: str) -> str:
+        return next_step + line[:1].lower() + line[1:]
+
     lines = []
-    if exercise.dosage.note:
-        lines.append(exercise.dosage.note)  # written to hold for any dosage
-    if exercise.off_days_note and prescribed.per_day == 0 and 0 < prescribed.per_week < 7:
-        lines.append(exercise.off_days_note)
+    if text.dosage_note:
+        lines.append(text.dosage_note)  # written to hold for any dosage
+    if text.off_days_note and prescribed.per_day == 0 and 0 < prescribed.per_week < 7:
+        lines.append(text.off_days_note)
     if exercise.build_up is not None and build_up_fits(exercise.build_up, prescribed):
-        text = exercise.build_up.text
         # The library's own pace belongs to its own dosage; a changed dosage is the
         # therapist's plan, so the target becomes their call.
-        lines.append(text if _same_amount(prescribed, exercise.dosage) else _next_step(text))
-    if exercise.next_step:
-        lines.append(_next_step(exercise.next_step))
-    for ref in exercise.cross_references:
+        same = _same_amount(prescribed, exercise.dosage)
+        lines.append(text.build_up if same else as_next_step(text.build_up))
+    if text.next_step:
+        lines.append(as_next_step(text.next_step))
+    for ref, line in zip(exercise.cross_references, text.cross_references, strict=True):
         if ref.exercise in programme:
-            lines.append(f"{ref.text} (number {programme.index(ref.exercise) + 1} on this sheet)")
+            lines.append(f"{line} {number.format(n=programme.index(ref.exercise) + 1)}")
     return tuple(lines)

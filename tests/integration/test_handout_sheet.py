@@ -29,8 +29,10 @@ LIBRARY = lib.load_library()
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30}
 # A number said with a dose unit: "20 holds", "10 seconds", "50 in one set", "4 sets".
-_DOSE = re.compile(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(?:seconds?|minutes?|holds?|"
+_DOSE = re.compile(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+(?:seconds?|holds?|"
                    r"sets?|times|reps|in (?:one|each) set|in a row|on each)\b", re.IGNORECASE)
+# Minutes compete only with a dosage counted in minutes (cross-training, drills).
+_MINUTES = re.compile(r"\b(\d+|" + "|".join(_NUMBER_WORDS) + r")\s+minutes?\b", re.IGNORECASE)
 
 
 def _flat(value: str) -> str:
@@ -133,7 +135,10 @@ def test_every_exercise_prescribed_off_default_prints_no_contradiction(
     for library_id, dose in doses.items():
         card = cards[LIBRARY[library_id].name]
         allowed = {v for v in dose.values() if v}
-        for number in _DOSE.findall(card):
+        # Rest between sets is not part of the prescribed dosage ("Rest two minutes").
+        card = re.sub(r"[^.]*\b[Rr]est\b[^.]*\.", "", card)
+        numbers = _DOSE.findall(card) + (_MINUTES.findall(card) if "minutes" in dose else [])
+        for number in numbers:
             value = _NUMBER_WORDS.get(number.lower()) or int(number)
             assert value in allowed, (library_id, number, card)
         assert "Build up to" not in card and "build up to" not in card, library_id
