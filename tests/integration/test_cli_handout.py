@@ -150,3 +150,17 @@ def test_compact_sheet_with_summary(demo_db: Path, tmp_path: Path, capsys) -> No
                  "--compact"]) == 2
     assert "exercise sheet only" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_cadence_drill_card_prints_the_metronome_setting(demo_db: Path, tmp_path: Path) -> None:
+    from ptdesk.services import handouts
+
+    sf = _session_factory(demo_db)
+    patient = find_by_mrn(sf, "DEMO-0004", actor=ACTOR)
+    sheet = handouts.exercise_sheet(sf, actor=ACTOR, patient_id=patient.id)
+    drill = [i for i in sheet.items if i.name == lib.load_library()["cadence_drill_metronome"].name]
+    assert drill and drill[0].metronome_bpm  # the demo runner has a cadence target
+    out = tmp_path / "sheet.pdf"
+    assert main(["handout", "exercises", "DEMO-0004", "--out", str(out), "--db", str(demo_db)]) == 0
+    assert f"Metronome: {drill[0].metronome_bpm} beats a minute" in " ".join(_text(out).split())
+    assert all(i.metronome_bpm is None for i in sheet.items if i is not drill[0])
