@@ -211,12 +211,12 @@ def _symmetry(report: ProgressReport, width: float) -> list[Flowable]:
         return []
     cell, bold, head, note = _small_styles()
     rows: list[list[object]] = [[Paragraph(h, head) for h in (
-        "Muscle group", "Involved", "Left", "Right", "LSI now", "LSI at intake",
+        "Muscle group", "Involved", "Left", "Right", "LSI (MMT: L / R) now", "LSI at intake",
         "Since intake")]]
     extra: list[tuple[object, ...]] = []
     for index, row in enumerate(report.symmetry, start=1):
         # Manual muscle test grades are ordinal: shown as grades, never as a percentage.
-        shown = f"grades {row.grades}" if row.grades else row.lsi
+        shown = row.grades or row.lsi
         lsi = s.text(shown) + ("  ⚑" if row.flagged else "")
         rows.append([
             Paragraph(s.text(row.muscle_group), cell), Paragraph(s.text(row.involved), cell),
@@ -226,7 +226,7 @@ def _symmetry(report: ProgressReport, width: float) -> list[Flowable]:
         ])
         if row.flagged:
             extra.append(("BACKGROUND", (4, index), (4, index), s.AMBER_LIGHT))
-    widths = [width * f for f in (0.30, 0.12, 0.10, 0.10, 0.13, 0.11, 0.14)]
+    widths = [width * f for f in (0.28, 0.12, 0.10, 0.10, 0.15, 0.11, 0.14)]
     dated = f" (latest test {s.long_date(report.symmetry_date)})" if report.symmetry_date else ""
     text = ("LSI = involved ÷ uninvolved × 100, per body region: knee and hip rows use the "
             "affected side, ankle rows the injured ankle's side; with both sides involved the "
@@ -252,7 +252,7 @@ def _ankle(report: ProgressReport, width: float) -> list[Flowable]:
         if row.flagged:
             extra.append(("BACKGROUND", (2, index), (2, index), s.AMBER_LIGHT))
     dated = f" ({s.long_date(report.ankle_date)})" if report.ankle_date else ""
-    return [KeepTogether([_heading(f"Opposite ankle{dated}"),
+    return [KeepTogether([_heading(f"Ankle measures{dated}"),
                           Paragraph(s.text(report.ankle_note), note.clone("pr_ank", spaceAfter=3)),
                           _grid(rows, [width * 0.27, width * 0.55, width * 0.18], extra)])]
 

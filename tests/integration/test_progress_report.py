@@ -84,7 +84,7 @@ def test_strength_symmetry_table(pdf) -> None:
     assert re.search(r"Hip abduction \(gluteus medius/minimus\) Right 100 N 85 N 85% ⚑ 72% "
                      r"▲ Better", text)
     # MMT grades print as grades (left / right), never as an LSI (was "87% ⚑ 80%").
-    assert re.search(r"Hip extension \(gluteus maximus\) Right 5 4\+ grades 5 / 4\+ — —", text)
+    assert re.search(r"Hip extension \(gluteus maximus\) Right 5 4\+ 5 / 4\+ — —", text)
     assert re.search(r"Knee extension \(quadriceps\) Right 30\.0 kg 28\.0 kg 93% 83% ▲ Better",
                      text)
     assert "Hip abduction LSI 72% → 85%: better" in text
