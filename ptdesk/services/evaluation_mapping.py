@@ -82,10 +82,11 @@ def write_sections(visit: Visit, evaluation: ev.Evaluation) -> None:
         None if evaluation.assessment is None
         else _update(visit.assessment, AssessmentPlanRecord, evaluation.assessment)
     )
-    visit.readiness = (
-        None if evaluation.readiness is None or evaluation.readiness.is_empty
-        else _update(visit.readiness, ReadinessExam, evaluation.readiness)
-    )
+    # Readiness is its own section: None means "not on this form" and keeps what is stored
+    # (a form without the readiness widgets must not erase it); an empty section clears it.
+    if evaluation.readiness is not None:
+        visit.readiness = (None if evaluation.readiness.is_empty
+                           else _update(visit.readiness, ReadinessExam, evaluation.readiness))
     visit.soap_subjective = evaluation.soap_subjective
     visit.soap_objective = evaluation.soap_objective
     visit.soap_assessment = evaluation.soap_assessment

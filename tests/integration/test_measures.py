@@ -223,3 +223,15 @@ def test_migration_fills_ankle_side_and_leaves_signed_notes_alone(tmp_path: Path
     assert before == after and before
     assert verify_signed_notes(make_session_factory(engine)) == []
     engine.dispose()
+
+
+def test_a_form_without_readiness_keeps_it_and_an_empty_one_clears_it(session_factory) -> None:
+    """The evaluation grid has no readiness widgets yet: its saves must not erase the section."""
+    _, episode_id = _runner(session_factory)
+    findings = ReadinessFindings(brisk_walk_min=30)
+    visit_id = _visit(session_factory, episode_id, START, _evaluation(readiness=findings))
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit_id, evaluation=_evaluation())
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit_id)[1].readiness == findings
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit_id,
+                    evaluation=_evaluation(readiness=ReadinessFindings()))
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit_id)[1].readiness is None
