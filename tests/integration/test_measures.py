@@ -235,3 +235,32 @@ def test_a_form_without_readiness_keeps_it_and_an_empty_one_clears_it(session_fa
     save_evaluation(session_factory, actor=ACTOR, visit_id=visit_id,
                     evaluation=_evaluation(readiness=ReadinessFindings()))
     assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit_id)[1].readiness is None
+
+
+def test_clinic_threshold_columns_default_to_the_cited_domain_values(session_factory) -> None:
+    from ptdesk.db.models import ClinicSettings
+
+    thresholds = measure_settings.get_measure_thresholds(session_factory, actor=ACTOR)
+    assert thresholds.ankle == AnkleThresholds()
+    assert thresholds.readiness == ReadinessThresholds()
+    columns = ClinicSettings.__table__.c  # type: ignore[attr-defined]
+    defaults = {name: float(columns[name].server_default.arg) for name in (
+        "ankle_k2w_diff_cm", "ankle_balance_closed_s", "ankle_heel_raise_lsi", "ready_walk_min",
+        "ready_hops", "ready_heel_raises", "ready_hop_lsi")}
+    assert defaults == {
+        "ankle_k2w_diff_cm": AnkleThresholds().knee_to_wall_diff_cm,
+        "ankle_balance_closed_s": AnkleThresholds().balance_eyes_closed_min_s,
+        "ankle_heel_raise_lsi": AnkleThresholds().heel_raise_lsi_min_pct,
+        "ready_walk_min": ReadinessThresholds().walk_minutes,
+        "ready_hops": ReadinessThresholds().hops_per_side,
+        "ready_heel_raises": ReadinessThresholds().heel_raises_per_side,
+        "ready_hop_lsi": ReadinessThresholds().hop_lsi_min_pct}
+
+
+def test_a_flagged_lsi_never_prints_as_90_percent(session_factory) -> None:
+    patient_id, episode_id = _runner(session_factory)
+    _visit(session_factory, episode_id, START, _evaluation(calf=(35.84, 40.0)))  # 89.6%
+    report = progress_report(session_factory, actor=ACTOR, patient_id=patient_id,
+                             on=date(2026, 10, 2))
+    calf = next(r for r in report.symmetry if r.muscle_group.startswith("Ankle"))
+    assert (calf.lsi, calf.flagged) == ("89%", True)
