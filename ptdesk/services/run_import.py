@@ -190,8 +190,9 @@ def _amount(run: RunSummary, measure: str) -> tuple[Decimal, str]:
         value = run.distance_m / _METRES_PER[measure]
     else:
         measure, value = "minutes", run.moving_s / 60.0
-    # Rounded down, as the run log converts: the plan may only assume what was surely done.
-    return Decimal(repr(value)).quantize(_HUNDREDTH, rounding=ROUND_FLOOR), measure
+    # Rounded down, as the run log converts: the plan may only assume what was surely done
+    # (after float noise is cut, so 1.9999999 km from re-measured points is 2 km).
+    return Decimal(repr(round(value, 6))).quantize(_HUNDREDTH, rounding=ROUND_FLOOR), measure
 
 
 def _finite(value: float | None) -> float | None:
