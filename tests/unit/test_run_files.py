@@ -227,3 +227,19 @@ def test_sport_classes() -> None:
         ("generic", "treadmill"), ("walking", None), ("running", "indoor_walking"),
         ("Biking", None), ("Other", None), (None, None), ("10", None)]] == [
         "run", "run", "run", "run", "run", "skip", "skip", "skip", "skip", "unknown", "skip"]
+
+
+def test_fast_fit_pass_agrees_with_the_whole_decode() -> None:
+    from ptdesk.domain.run_files.fit import _decode
+    from ptdesk.domain.run_files.fitscan import without_high_volume
+
+    data = fit_bytes(SPEC)
+    lean = without_high_volume(data)
+    assert lean is not None and len(lean) < len(data) // 4
+    assert _decode(lean) == _decode(data, whole=True)
+
+
+def test_fast_fit_pass_crc_matches_the_test_writer() -> None:
+    from ptdesk.domain.run_files.fitscan import crc16 as table_crc
+
+    assert table_crc(b"123456789") == crc16(b"123456789") == 0xBB3D

@@ -7,6 +7,7 @@ from typing import Any
 
 import fitdecode  # type: ignore[import-untyped]
 
+from ptdesk.domain.run_files.fitscan import without_high_volume
 from ptdesk.domain.run_files.model import Activity, RunFileError
 from ptdesk.domain.run_files.summary import activity, climb, mean, per_foot_to_steps
 
@@ -78,6 +79,12 @@ def _session(frame: Any, records: _Records | None, timer_s: float | None) -> Act
                     file_format="fit")
 
 
+def _complete(frame: Any) -> bool:
+    """Whether a session message alone gives every number a summary takes from the points."""
+    return all(_value(frame, name) is not None for name in (
+        "start_time", "total_timer_time", "total_ascent", "avg_heart_rate", "avg_cadence"))
+
+
 def _span(records: _Records) -> float | None:
     if records.first is None or records.last is None:
         return None
@@ -88,6 +95,16 @@ def parse_fit(data: bytes) -> list[Activity]:
     """The activities (one per session) in a FIT file; RunFileError when it is not readable."""
     if len(data) < 12 or data[8:12] != _FIT_MAGIC:
         raise RunFileError("This is not a FIT file (it does not start with a FIT header).")
+    lean = without_high_volume(data)
+    if lean is not None:
+        activities = _decode(lean)
+        if activities is not None:
+            return activities
+    return _decode(data, whole=True) or []
+
+
+def _decode(data: bytes, whole: bool = False) -> list[Activity] | None:
+    """Activities from the decoded file; None when a lean copy has no session to go by."""
     file_type: Any = None
     sessions: list[Any] = []
     records = _Records()
@@ -118,8 +135,10 @@ def parse_fit(data: bytes) -> list[Activity]:
         raise RunFileError("The FIT file is damaged and could not be read.") from None
     if file_type not in (None, "activity", 4):
         raise RunFileError(f"This FIT file is a {file_type} file, not a recorded activity.")
+    if not whole and (not sessions or (len(sessions) == 1 and not _complete(sessions[0]))):
+        return None  # the points are needed after all: decode the whole file
     if len(sessions) == 1:
-        return [_session(sessions[0], records, laps_timer or None)]
+        return [_session(sessions[0], records if whole else None, laps_timer or None)]
     if sessions:  # multisport: each leg on its own; the points cannot be split reliably
         return [_session(frame, None, None) for frame in sessions]
     if records.first is None:
