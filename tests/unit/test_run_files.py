@@ -243,3 +243,10 @@ def test_fast_fit_pass_crc_matches_the_test_writer() -> None:
     from ptdesk.domain.run_files.fitscan import crc16 as table_crc
 
     assert table_crc(b"123456789") == crc16(b"123456789") == 0xBB3D
+
+
+def test_gpx_times_in_other_spellings_and_gpx_1_0() -> None:
+    text = gpx_bytes(SPEC).decode()
+    text = text.replace("http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/0")
+    text = text.replace("Z</time>", ".000+00:00</time>", 3)
+    _assert_round_trip(_one_run(read_run_bytes("o.gpx", "o.gpx", text.encode())), SPEC, "gpx")
