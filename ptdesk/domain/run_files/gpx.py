@@ -61,7 +61,7 @@ class _Sensors:
         heart = cadence = None
         if extensions is not None:
             for element in extensions.iter():
-                name = _local(element.tag).lower()
+                name = element.tag.rsplit("}", 1)[-1].lower()
                 if name in _HR_TAGS:
                     heart = _float(element.text)
                 elif name in _CADENCE_TAGS:
@@ -70,24 +70,18 @@ class _Sensors:
         self.cadences.append(cadence)
 
 
-def _point(element: ET.Element, sensors: _Sensors) -> gpxpy.gpx.GPXTrackPoint:
+def _point(element: ET.Element, ns: str, sensors: _Sensors) -> gpxpy.gpx.GPXTrackPoint:
     latitude, longitude = _float(element.get("lat")), _float(element.get("lon"))
     if latitude is None or longitude is None:
         raise RunFileError("The GPX track has a point without a position.")
-    elevation = stamp = extensions = None
-    for child in element:
-        name = _local(child.tag)
-        if name == "ele":
-            elevation = _float(child.text)
-        elif name == "time":
-            stamp = _time(child.text)
-        elif name == "extensions":
-            extensions = child
-    sensors.add(extensions)
-    return gpxpy.gpx.GPXTrackPoint(latitude, longitude, elevation=elevation, time=stamp)
+    # Children by full tag: the C parser's own lookup, no Python loop per child.
+    sensors.add(element.find(ns + "extensions"))
+    return gpxpy.gpx.GPXTrackPoint(latitude, longitude,
+                                   elevation=_float(element.findtext(ns + "ele")),
+                                   time=_time(element.findtext(ns + "time")))
 
 
-def _track(element: ET.Element) -> Activity | None:
+def _track(element: ET.Element, ns: str) -> Activity | None:
     track = gpxpy.gpx.GPXTrack()
     sensors = _Sensors()
     sport = None
@@ -97,7 +91,7 @@ def _track(element: ET.Element) -> Activity | None:
             sport = (child.text or "").strip() or None
         elif name == "trkseg":
             segment = gpxpy.gpx.GPXTrackSegment()
-            segment.points = [_point(p, sensors) for p in child if _local(p.tag) == "trkpt"]
+            segment.points = [_point(p, ns, sensors) for p in child.iter(ns + "trkpt")]
             track.segments.append(segment)
     points = [p for s in track.segments for p in s.points]
     if not points:
@@ -127,7 +121,8 @@ def parse_gpx(data: bytes) -> list[Activity]:
             from None
     if _local(root.tag) != "gpx":
         raise RunFileError("This is not a GPX file (its XML is something else).")
-    found = [_track(t) for t in root if _local(t.tag) == "trk"]
+    ns = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    found = [_track(t, ns) for t in root.iter(ns + "trk")]
     activities = [a for a in found if a is not None]
     if not activities:
         raise RunFileError("The GPX file holds no recorded track.")

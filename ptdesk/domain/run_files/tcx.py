@@ -57,40 +57,46 @@ def _weighted(pairs: list[tuple[float | None, float]]) -> float | None:
     return sum(v * w for v, w in known) / weight if weight else None
 
 
-def _activity(element: ET.Element) -> Activity:
+def _activity(element: ET.Element, ns: str) -> Activity:
     laps = _children(element, "Lap")
     if not laps:
         raise RunFileError("The TCX activity has no laps, so its running time is unknown.")
     times = [_float(_child(lap, "TotalTimeSeconds")) or 0.0 for lap in laps]
     distances = [_float(_child(lap, "DistanceMeters")) for lap in laps]
-    points = [p for lap in laps for p in _descendants(lap, "Trackpoint")]
+    # Points are looked up by their full tag (the C parser's own search), not by local name.
+    points = [p for lap in laps for p in lap.iter(ns + "Trackpoint")]
     ident = _child(element, "Id")
     start = _time(laps[0].get("StartTime")) or _time(None if ident is None else ident.text)
     # Lap averages weighted by lap time; the points fill in where laps say nothing.
     heart = _weighted([(_float(_child(lap, "AverageHeartRateBpm", "Value")), t)
                        for lap, t in zip(laps, times, strict=True)])
     if heart is None:
-        heart = mean(_float(_child(p, "HeartRateBpm", "Value")) for p in points)
+        heart = mean(_float(p.find(f"{ns}HeartRateBpm/{ns}Value")) for p in points)
     per_foot = _weighted([(_lap_cadence(lap), t) for lap, t in zip(laps, times, strict=True)])
     if per_foot is None:
         per_foot = mean(_point_cadence(p) for p in points)
     known = [d for d in distances if d is not None]
     return activity(sport=element.get("Sport"), sub_sport=None, start=start,
                     moving_s=sum(times), distance_m=sum(known) if known else None,
-                    elevation_gain_m=climb(_float(_child(p, "AltitudeMeters")) for p in points),
+                    elevation_gain_m=climb(_float(p.find(ns + "AltitudeMeters"))
+                                           for p in points),
                     cadence_spm=per_foot_to_steps(per_foot), avg_hr_bpm=heart,
                     file_format="tcx")
 
 
 def _lap_cadence(lap: ET.Element) -> float | None:
-    found = [_float(e) for e in _descendants(lap, "AvgRunCadence")]
+    extensions = _child(lap, "Extensions")  # the lap's own, not its trackpoints'
+    found = [] if extensions is None else [_float(e) for e in _descendants(extensions,
+                                                                          "AvgRunCadence")]
     if found and found[0] is not None:
         return found[0]
     return _float(_child(lap, "Cadence"))
 
 
 def _point_cadence(point: ET.Element) -> float | None:
-    found = [_float(e) for e in _descendants(point, "RunCadence")]
+    extensions = _child(point, "Extensions")
+    found = [] if extensions is None else [_float(e) for e in _descendants(extensions,
+                                                                          "RunCadence")]
     return found[0] if found else _float(_child(point, "Cadence"))
 
 
@@ -104,7 +110,8 @@ def parse_tcx(data: bytes) -> list[Activity]:
             from None
     if _local(root.tag) != "TrainingCenterDatabase":
         raise RunFileError("This is not a TCX file (its XML is something else).")
-    activities = _descendants(root, "Activity")
+    ns = root.tag[:root.tag.index("}") + 1] if root.tag.startswith("{") else ""
+    activities = list(root.iter(ns + "Activity"))
     if not activities:
         raise RunFileError("The TCX file holds no recorded activity.")
-    return [_activity(element) for element in activities]
+    return [_activity(element, ns) for element in activities]
