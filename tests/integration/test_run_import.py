@@ -226,3 +226,41 @@ def test_hostile_zip_writes_nothing_to_disk(session_factory: SessionFactory, pat
     assert result.rejected[0].file == f"{inbox / 'evil.zip'}!big.gpx"
     assert "more than 64 MB" in result.rejected[0].reason
     assert sorted(p for p in tmp_path.rglob("*")) == before
+
+
+def test_load_view_flags_imported_runs_in_the_plan_measure(
+        session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
+    from ptdesk.domain.load_flags import EXTRAPOLATION_NOTE
+    from ptdesk.services import evaluations
+    from ptdesk.services.run_load import load_view
+    from tests.factories import full_evaluation, make_episode
+
+    episode = make_episode(session_factory, patient_id, start=date(2026, 5, 20))
+    visit = evaluations.create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                                     visit_date=date(2026, 5, 25),
+                                     visit_type="initial_evaluation")
+    evaluations.save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                                evaluation=full_evaluation())  # gait: 160 spm, +7.5 %
+    save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
+              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+    # Week 1 (restart week) holds a long run that is not flagged; day 9's 22.1 min is
+    # more than 110% of the longest before it (20 min); day 11's 24.3 is just under 110%
+    # of 22.1.
+    folder = _write(tmp_path, {
+        "a.fit": fit_bytes(RunSpec(start=day(0), minutes=10)),
+        "b.fit": fit_bytes(RunSpec(start=day(2), minutes=20)),
+        "c.gpx": gpx_bytes(RunSpec(start=day(9), minutes=22.1)),
+        "d.tcx": tcx_bytes(RunSpec(start=day(11), minutes=24.3)),
+    })
+    _import(session_factory, patient_id, folder)
+    log_run(session_factory, actor=ACTOR, patient_id=patient_id, run_date=date(2026, 6, 13),
+            amount=3, kind="continuous", pain_during=0, next_morning="same", measure="km",
+            today=TODAY)
+    view = load_view(session_factory, patient_id, actor=ACTOR, end=date(2026, 6, 14))
+    assert view.unit == "minutes" and view.left_out == 1 and view.waiting_for_pain == 4
+    assert view.report.extrapolated and EXTRAPOLATION_NOTE in view.report.notes
+    assert [(s.day, round(s.amount, 1)) for s in view.report.spikes] == [(date(2026, 6, 10),
+                                                                         22.1)]
+    assert [round(w.total, 1) for w in view.report.weeks] == [30.0, 46.4]
+    assert [c for _, c in view.cadence] == [170.0] * 4
+    assert view.cadence_target == pytest.approx(172.0)
