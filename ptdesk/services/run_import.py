@@ -12,7 +12,7 @@ import math
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
@@ -248,7 +248,11 @@ def import_runs(
             raise NotFoundError(f"No patient with id {patient_id}.")
         plan = load_active_plan(session, patient_id)
         plan_measure = plan.inputs.measure if plan is not None else "minutes"
-        seen = _known(session, patient_id)
+        # Runs by day: a run can only match one on its own day or the next/previous
+        # (a start within two minutes of midnight), so no batch compares every pair.
+        seen: dict[date, list[_Seen]] = {}
+        for known in _known(session, patient_id):
+            seen.setdefault(known.run_date, []).append(known)
         for outcome in outcomes:
             for run in outcome.runs:
                 start = run.start.astimezone(UTC)
@@ -256,14 +260,16 @@ def import_runs(
                 amount, measure = _amount(run, plan_measure)
                 this = _Seen(start, run.moving_s, run.distance_m, run_date, float(amount),
                              measure)
-                if any(_same_run(this, other) for other in seen):
+                near = [o for d in (-1, 0, 1)
+                        for o in seen.get(run_date + timedelta(days=d), ())]
+                if any(_same_run(this, other) for other in near):
                     duplicates += 1
                     continue
                 problem = _check(run, run_date, amount, measure, today, patient.date_of_birth)
                 if problem is not None:
                     rejected.append(RejectedFile(outcome.file, problem))
                     continue
-                seen.append(this)
+                seen.setdefault(run_date, []).append(this)
                 added.append(RunLog(
                     patient_id=patient_id, plan_id=plan.id if plan else None, run_date=run_date,
                     amount=float(amount), measure=measure, kind="continuous", pain_during=0,

@@ -52,20 +52,51 @@ def _float(text: str | None) -> float | None:
         return None
 
 
+_Path = tuple[str, ...]
+
+
+def _find(element: ET.Element, path: _Path | None) -> float | None:
+    # One full tag per step: the C parser's fast lookup (a path string with "/" or ".//"
+    # goes through Python's ElementPath instead).
+    if path is None:
+        return None
+    found: ET.Element | None = element
+    for tag in path:
+        found = found.find(tag) if found is not None else None
+    return _float(found.text) if found is not None else None
+
+
 class _Sensors:
+    """Heart rate and cadence per point, from whichever extension tags the file uses.
+
+    The tags are learned from the first point that has any, then looked up by their full
+    names on every point, instead of walking each point's subtree in Python.
+    """
+
     def __init__(self) -> None:
         self.hearts: list[float | None] = []
         self.cadences: list[float | None] = []
+        self._paths: tuple[_Path | None, _Path | None] = (None, None)
+
+    def _learn(self, element: ET.Element, path: _Path = ()) -> None:
+        for child in element:
+            name = child.tag.rsplit("}", 1)[-1].lower()
+            here = (*path, child.tag)
+            heart, cadence = self._paths
+            if name in _HR_TAGS and heart is None:
+                self._paths = (here, cadence)
+            elif name in _CADENCE_TAGS and cadence is None:
+                self._paths = (heart, here)
+            else:
+                self._learn(child, here)
 
     def add(self, extensions: ET.Element | None) -> None:
         heart = cadence = None
         if extensions is not None:
-            for element in extensions.iter():
-                name = element.tag.rsplit("}", 1)[-1].lower()
-                if name in _HR_TAGS:
-                    heart = _float(element.text)
-                elif name in _CADENCE_TAGS:
-                    cadence = _float(element.text)
+            if self._paths == (None, None):
+                self._learn(extensions)
+            heart = _find(extensions, self._paths[0])
+            cadence = _find(extensions, self._paths[1])
         self.hearts.append(heart)
         self.cadences.append(cadence)
 
