@@ -250,3 +250,20 @@ def test_gpx_times_in_other_spellings_and_gpx_1_0() -> None:
     text = text.replace("http://www.topografix.com/GPX/1/1", "http://www.topografix.com/GPX/1/0")
     text = text.replace("Z</time>", ".000+00:00</time>", 3)
     _assert_round_trip(_one_run(read_run_bytes("o.gpx", "o.gpx", text.encode())), SPEC, "gpx")
+
+
+def test_a_zip_listing_too_many_entries_is_refused_before_listing_them(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(containers, "MAX_MEMBERS", 50)
+    many = zip_bytes({f"x/{n}.csv": b"" for n in range(60)} | {"r.fit": fit_bytes(SPEC)})
+    assert _outcomes(many)[0].rejected == (
+        "The zip lists more than 50 files, more than any export holds, so it was not read.")
+    # A zip64 end record (written here for a small count by lowering zipfile's threshold).
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for n in range(60):
+            archive.writestr(f"x/{n}.csv", b"")
+    assert b"PK\x06\x06" in buffer.getvalue()
+    assert containers.listed_members(io.BytesIO(buffer.getvalue())) == 60
+    assert _outcomes(buffer.getvalue())[0].rejected is not None

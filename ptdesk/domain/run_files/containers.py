@@ -8,6 +8,7 @@ zip bomb) is rejected by name after reading at most the limit plus one byte.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator
@@ -103,6 +104,36 @@ def read_limited(stream: IO[bytes], limit: int) -> bytes:
     return data
 
 
+def listed_members(stream: IO[bytes]) -> int | None:
+    """How many entries the zip's end record declares, read before zipfile lists them all
+    (a central directory of millions of tiny entries is a zip bomb of its own); None when
+    no end record is found (zipfile then reports the damage)."""
+    try:
+        size = stream.seek(0, io.SEEK_END)
+        tail_at = max(0, size - 22 - 65535)
+        stream.seek(tail_at)
+        tail = stream.read()
+        stream.seek(0)
+    except (OSError, ValueError):
+        return None
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or at + 22 > len(tail):
+        return None
+    entries = struct.unpack_from("<H", tail, at + 10)[0]
+    locator = at - 20
+    if entries == 0xFFFF and locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        record = struct.unpack_from("<Q", tail, locator + 8)[0]  # the zip64 end record
+        try:
+            stream.seek(record)
+            head = stream.read(56)
+            stream.seek(0)
+        except (OSError, ValueError):
+            return None
+        if len(head) == 56 and head[:4] == b"PK\x06\x06":
+            return int(struct.unpack_from("<Q", head, 32)[0])
+    return int(entries)
+
+
 def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     return [i for i in archive.infolist() if not i.is_dir()
             and (run_format(i.filename) is not None or is_zip_name(i.filename))]
@@ -122,6 +153,11 @@ def iter_zip(label: str, stream: IO[bytes], *, nested: bool = False) -> Iterator
 
     Files that are not run files (the export's CSV, photos, JSON) are passed over.
     """
+    declared = listed_members(stream)
+    if declared is not None and declared > MAX_MEMBERS:
+        yield FileOutcome(label, rejected=f"The zip lists more than {MAX_MEMBERS} files, "
+                                          "more than any export holds, so it was not read.")
+        return
     try:
         archive = zipfile.ZipFile(stream)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError):
