@@ -264,3 +264,13 @@ def test_load_view_flags_imported_runs_in_the_plan_measure(
     assert [round(w.total, 1) for w in view.report.weeks] == [30.0, 46.4]
     assert [c for _, c in view.cadence] == [170.0] * 4
     assert view.cadence_target == pytest.approx(172.0)
+
+
+def test_a_huge_file_is_rejected_without_being_read(session_factory: SessionFactory,
+                                                     patient_id: int, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.gpx"
+    with huge.open("wb") as stream:  # sparse: no disk space used
+        stream.truncate(65 * 1024 * 1024)
+    result = _import(session_factory, patient_id, huge)
+    assert result.rejected[0].reason == ("The file is larger than 64 MB, far more than any run "
+                                         "file, so it was not read.")
