@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import math
 import os
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from decimal import ROUND_FLOOR, Decimal
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -26,10 +26,12 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.run_files import (
     MAX_FILE_BYTES,
     FileOutcome,
+    RunFileError,
     RunSummary,
     count_zip_files,
     is_zip_name,
     iter_zip,
+    read_limited,
     read_run_bytes,
     run_format,
 )
@@ -107,16 +109,23 @@ def _walk(folder: str) -> list[str]:
 
 
 def _read_file(label: str) -> FileOutcome:
+    name = os.path.basename(label)
+    if run_format(name) is None:  # judged by name before anything is opened
+        return read_run_bytes(label, name, b"")
     try:
-        if os.path.getsize(label) > MAX_FILE_BYTES:
-            return FileOutcome(label, rejected=f"The file is larger than "
-                               f"{MAX_FILE_BYTES // (1024 * 1024)} MB, far more than any run "
-                               "file, so it was not read.")
-        data = Path(label).read_bytes()
+        if not stat.S_ISREG(os.stat(label).st_mode):  # a pipe or device never ends
+            return FileOutcome(label, rejected="This is not a regular file, so it was not "
+                                               "read.")
+        with open(label, "rb") as stream:
+            data = read_limited(stream, MAX_FILE_BYTES)
+    except RunFileError:
+        return FileOutcome(label, rejected=f"The file is larger than "
+                           f"{MAX_FILE_BYTES // (1024 * 1024)} MB, far more than any run "
+                           "file, so it was not read.")
     except OSError as error:
         return FileOutcome(label, rejected=f"The file could not be read "
                                            f"({(error.strerror or 'read error').lower()}).")
-    return read_run_bytes(label, os.path.basename(label), data)
+    return read_run_bytes(label, name, data)
 
 
 def _read_zip(label: str) -> Iterator[FileOutcome]:

@@ -274,3 +274,12 @@ def test_a_huge_file_is_rejected_without_being_read(session_factory: SessionFact
     result = _import(session_factory, patient_id, huge)
     assert result.rejected[0].reason == ("The file is larger than 64 MB, far more than any run "
                                          "file, so it was not read.")
+
+
+def test_a_pipe_named_like_a_run_file_is_not_read(session_factory: SessionFactory,
+                                                  patient_id: int, tmp_path: Path) -> None:
+    import os
+
+    os.mkfifo(tmp_path / "pipe.fit")  # reading it would wait forever
+    result = _import(session_factory, patient_id, tmp_path / "pipe.fit")
+    assert result.rejected[0].reason == "This is not a regular file, so it was not read."
