@@ -269,3 +269,18 @@ def test_a_zip_listing_too_many_entries_is_refused_before_listing_them(
     assert b"PK\x06\x06" in buffer.getvalue()
     assert containers.listed_members(io.BytesIO(buffer.getvalue())) == 60
     assert _outcomes(buffer.getvalue())[0].rejected is not None
+
+
+def test_the_cycle_collector_is_back_on_after_each_file_even_a_rejected_one() -> None:
+    import gc
+
+    assert gc.isenabled()
+    read_run_bytes("a.fit", "a.fit", fit_bytes(SPEC))
+    read_run_bytes("b.fit", "b.fit", b"junk.FIT junk")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        read_run_bytes("a.gpx", "a.gpx", gpx_bytes(SPEC))
+        assert not gc.isenabled()  # it was off before: left as found
+    finally:
+        gc.enable()
