@@ -283,3 +283,20 @@ def test_a_pipe_named_like_a_run_file_is_not_read(session_factory: SessionFactor
     os.mkfifo(tmp_path / "pipe.fit")  # reading it would wait forever
     result = _import(session_factory, patient_id, tmp_path / "pipe.fit")
     assert result.rejected[0].reason == "This is not a regular file, so it was not read."
+
+
+def test_a_garmin_export_zip_with_zips_of_fit_files(
+        session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
+    part = zip_bytes({"alex_1.fit": fit_bytes(RunSpec(start=day(1))),
+                      "alex_2.fit": fit_bytes(RunSpec(start=day(2), sport="walking")),
+                      "alex_3.fit": fit_bytes(RunSpec(start=day(3)))[:-2]})
+    export = tmp_path / "garmin.zip"
+    export.write_bytes(zip_bytes({
+        "DI_CONNECT/DI-Connect-User/user_profile.json": b"{}",
+        "DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip": part}))
+    result = _import(session_factory, patient_id, export)
+    inner = f"{export}!DI_CONNECT/DI-Connect-Uploaded-Files/UploadedFiles_0-_Part1.zip!"
+    assert result.to_json() == {
+        "added": 1, "duplicates": 0, "skipped": 1,
+        "rejected": [{"file": inner + "alex_3.fit",
+                      "reason": "The FIT file is cut short (it ends before its data does)."}]}

@@ -284,3 +284,24 @@ def test_the_cycle_collector_is_back_on_after_each_file_even_a_rejected_one() ->
         assert not gc.isenabled()  # it was off before: left as found
     finally:
         gc.enable()
+
+
+def test_a_multisport_fit_imports_its_run_legs_and_skips_the_ride() -> None:
+    from tests.helpers.fit_writer import SPORTS, FitWriter, fit_time
+
+    writer = FitWriter()
+    writer.message("file_id", type=4, manufacturer=1, product=1, serial_number=1,
+                   time_created=fit_time(SPEC.start))
+    for leg, (sport, minutes, metres) in enumerate([("running", 20, 4000),
+                                                     ("cycling", 60, 30000),
+                                                     ("running", 15, 3000)]):
+        start = fit_time(SPEC.start) + leg * 7200
+        writer.message("session", timestamp=start + minutes * 60, start_time=start,
+                       sport=SPORTS[sport], sub_sport=0, total_elapsed_time=minutes * 60000,
+                       total_timer_time=minutes * 60000, total_distance=metres * 100,
+                       avg_heart_rate=140, avg_cadence=85, total_ascent=10,
+                       avg_fractional_cadence=0)
+    outcome = read_run_bytes("brick.fit", "brick.fit", writer.to_bytes())
+    assert [(r.moving_s, r.distance_m) for r in outcome.runs] == [(1200.0, 4000.0),
+                                                                  (900.0, 3000.0)]
+    assert outcome.skipped == ("cycling",)
