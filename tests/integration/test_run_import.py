@@ -300,3 +300,20 @@ def test_a_garmin_export_zip_with_zips_of_fit_files(
         "added": 1, "duplicates": 0, "skipped": 1,
         "rejected": [{"file": inner + "alex_3.fit",
                       "reason": "The FIT file is cut short (it ends before its data does)."}]}
+
+
+def test_stopping_from_the_progress_callback_writes_nothing(
+        session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
+    _write(tmp_path, {f"{n}.fit": fit_bytes(RunSpec(start=day(n))) for n in range(3)})
+
+    class Cancelled(Exception):
+        pass
+
+    def cancel_after_two(done: int, total: int) -> None:
+        if done == 2:
+            raise Cancelled
+
+    with pytest.raises(Cancelled):
+        import_runs(session_factory, actor=ACTOR, patient_id=patient_id, paths=[str(tmp_path)],
+                    progress=cancel_after_two, zone=UTC, today=TODAY)
+    assert list_runs(session_factory, patient_id, actor=ACTOR) == []
