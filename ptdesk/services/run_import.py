@@ -323,6 +323,37 @@ def answer_pain(
                      record_type="run_log", record_id=row.id, summary="pain answers entered")
 
 
+@dataclass(frozen=True)
+class ImportedRun:
+    """The watch's numbers of one imported run-log entry (the run log shows them by id)."""
+
+    run_id: int
+    source: str
+    started_at: datetime
+    moving_s: float | None
+    distance_m: float | None
+    elevation_gain_m: float | None
+    cadence_spm: float | None
+    avg_hr_bpm: float | None
+    pain_answered: bool
+
+
+def imported_runs(session_factory: SessionFactory, patient_id: int, *,
+                  actor: str) -> dict[int, ImportedRun]:
+    """The patient's imported runs by run-log id (runs typed in by hand are not listed)."""
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        rows = session.execute(select(
+            RunLog.id, RunLog.source, RunLog.started_at, RunLog.moving_s, RunLog.distance_m,
+            RunLog.elevation_gain_m, RunLog.cadence_spm, RunLog.avg_hr_bpm,
+            RunLog.pain_answered).where(RunLog.patient_id == patient_id,
+                                        RunLog.source.is_not(None)))
+        return {row.id: ImportedRun(row.id, row.source, as_utc(row.started_at), row.moving_s,
+                                    row.distance_m, row.elevation_gain_m, row.cadence_spm,
+                                    row.avg_hr_bpm, row.pain_answered)
+                for row in rows if row.started_at is not None}
+
+
 def runs_waiting_for_pain(session_factory: SessionFactory, patient_id: int, *,
                           actor: str) -> list[tuple[int, date]]:
     """(run id, day) of imported runs whose pain answers are not in yet, oldest first."""

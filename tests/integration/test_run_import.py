@@ -18,6 +18,7 @@ from ptdesk.services.run_import import (
     MissingPathError,
     answer_pain,
     import_runs,
+    imported_runs,
     runs_waiting_for_pain,
 )
 from ptdesk.services.runlogs import list_runs, log_run, weekly_summary
@@ -178,6 +179,9 @@ def test_pain_answers_are_waited_for_then_entered(
     assert runs_waiting_for_pain(session_factory, patient_id, actor=ACTOR) == []
     run = list_runs(session_factory, patient_id, actor=ACTOR)[0]
     assert (run.pain_during, run.next_morning) == (3, "worse")
+    details = imported_runs(session_factory, patient_id, actor=ASSISTANT)[run_id]
+    assert (details.source, details.started_at, details.moving_s, details.pain_answered) == (
+        "fit", day(1), 1800.0, True)
 
 
 def test_audit_records_counts_only_and_roles_are_checked(
