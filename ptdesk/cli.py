@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.backup",
     "ptdesk.commands.restore",
     "ptdesk.commands.verify",
+    "ptdesk.commands.desktop",
 )
 
 

@@ -1,0 +1,127 @@
+"""What makes `ptdesk` behave like a desktop application around the main window.
+
+app.run calls `before_window` (display check, log file, one window per database) and
+`window_shown` (icon, appearance, raising on a second start); main_window calls
+`add_menu_items` (Help › Open log folder, View › Appearance…) and `show_about`.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QIcon
+from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+
+from ptdesk import __version__, app_log
+from ptdesk.platform_check import preflight
+from ptdesk.ui import appearance
+from ptdesk.ui.single_instance import SingleInstance, bring_to_front, instance_key
+
+if TYPE_CHECKING:
+    from ptdesk.ui.main_window import MainWindow
+
+DESKTOP_FILE = "ptdesk"  # ptdesk.desktop: Wayland matches the window to the menu entry by it
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+log = app_log.get_logger("app")
+
+
+def app_icon() -> QIcon:
+    folder = Path(str(importlib.resources.files("ptdesk_resources"))) / "icons"
+    icon = QIcon()
+    for size in ICON_SIZES:
+        icon.addFile(str(folder / f"ptdesk-{size}.png"))
+    return icon
+
+
+@dataclass
+class Start:
+    """`exit_code` set: stop now (display libraries missing, or another window took over)."""
+
+    exit_code: int | None = None
+    instance: SingleInstance | None = None
+
+
+def before_window(db: str | None, argv: list[str] | None = None) -> Start:
+    """Everything that must happen before the first window: in this order, and no patient data."""
+    problem = preflight()
+    if problem is not None:  # Qt would abort with a core dump instead
+        print(problem, file=sys.stderr)
+        return Start(exit_code=1)
+    try:
+        app_log.setup()
+    except OSError as exc:  # an unwritable log folder must not stop the clinic
+        print(f"PT Desk: no log file ({exc.strerror})", file=sys.stderr)
+    app_log.log_startup(__version__)
+    from ptdesk.ui.app import make_application
+
+    app = make_application(argv)
+    app.setWindowIcon(app_icon())
+    app.setDesktopFileName(DESKTOP_FILE)
+    instance = SingleInstance(instance_key(db), app)
+    if not instance.claim():
+        log.info("another PT Desk window has this database; asked it to come to the front")
+        return Start(exit_code=0)
+    return Start(instance=instance)
+
+
+def window_shown(start: Start, window: QWidget, signed_in: Any = None) -> None:
+    """Appearance for this computer now, the user's own once signed in; raise on a second start."""
+    settings = getattr(window, "settings", None)
+    if settings is not None:
+        appearance.apply(appearance.saved_mode(settings))
+        if signed_in is not None:  # a signal carrying the AppContext of the signed-in user
+            signed_in.connect(lambda ctx: appearance.apply(
+                appearance.saved_mode(settings, getattr(ctx, "actor", None))))
+    if start.instance is not None:
+        start.instance.activated.connect(lambda: bring_to_front(window))
+    log.info("main window shown")
+
+
+def open_log_folder() -> bool:
+    folder = app_log.log_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
+
+
+def show_about(window: MainWindow) -> None:
+    from ptdesk.ui.about_dialog import AboutDialog
+
+    location = schema = None
+    if window.ctx is not None:
+        from ptdesk.services.about import database_info
+
+        info = database_info(window.ctx.session_factory)
+        location, schema = info.location, info.schema
+    AboutDialog(location, schema, window).exec()
+
+
+def show_appearance(window: MainWindow) -> None:
+    user = window.ctx.actor if window.ctx is not None else None
+    appearance.AppearanceDialog(window.settings, user, window).exec()
+
+
+def add_menu_items(window: MainWindow, bar: QMenuBar, help_menu: QMenu) -> None:
+    """View › Appearance… (before Help) and Help › Open log folder."""
+    view_menu = QMenu("&View", bar)
+    view_menu.setObjectName("viewMenu")
+    bar.insertMenu(help_menu.menuAction(), view_menu)
+    appearance_action = view_menu.addAction("&Appearance…")
+    appearance_action.setObjectName("appearance")
+    appearance_action.triggered.connect(lambda: show_appearance(window))
+    log_action = help_menu.addAction("Open &log folder")
+    log_action.setObjectName("openLogFolder")
+    log_action.triggered.connect(open_log_folder)
+    window.appearance_action = appearance_action  # type: ignore[attr-defined]
+    window.open_log_action = log_action  # type: ignore[attr-defined]
+
+
+def finish(start: Start) -> None:
+    if start.instance is not None:
+        start.instance.release()
+    log.info("PT Desk closed")
+
