@@ -85,6 +85,11 @@ def ensure_qt_libraries() -> None:
 def bundle() -> int:
     """PyInstaller one-folder bundle, packed with its install script (packaging/README.md)."""
     ensure_venv("test,bundle")
+    # PyInstaller copies the xcb libraries it finds into the bundle, so the clinic's
+    # machine needs none of them: make sure they are here first.
+    ensure_qt_libraries()
+    for old in (ROOT / "dist").glob("ptdesk-*.tar.gz"):
+        old.unlink()  # CI smoke-tests the one just built
     return subprocess.call([PYTHON, ROOT / "packaging" / "build_bundle.py"], cwd=ROOT)
 
 

@@ -8,14 +8,15 @@ app.run calls `before_window` (display check, log file, one window per database)
 from __future__ import annotations
 
 import importlib.resources
+import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QElapsedTimer, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QIcon
-from PySide6.QtWidgets import QMenu, QMenuBar, QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar
 
 from ptdesk import __version__, app_log
 from ptdesk.platform_check import preflight
@@ -23,10 +24,14 @@ from ptdesk.ui import appearance
 from ptdesk.ui.single_instance import SingleInstance, bring_to_front, instance_key
 
 if TYPE_CHECKING:
+    from ptdesk.ui.app import Launch
     from ptdesk.ui.main_window import MainWindow
 
 DESKTOP_FILE = "ptdesk"  # ptdesk.desktop: Wayland matches the window to the menu entry by it
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+# PTDESK_SMOKE_TEST=sign-in: quit with 0 at the sign-in prompt (the bundle's CI smoke test).
+SMOKE_ENV = "PTDESK_SMOKE_TEST"
+SMOKE_TIMEOUT_MS = 120_000
 log = app_log.get_logger("app")
 
 
@@ -69,17 +74,39 @@ def before_window(db: str | None, argv: list[str] | None = None) -> Start:
     return Start(instance=instance)
 
 
-def window_shown(start: Start, window: QWidget, signed_in: Any = None) -> None:
+def window_shown(start: Start, started: Launch) -> None:
     """Appearance for this computer now, the user's own once signed in; raise on a second start."""
-    settings = getattr(window, "settings", None)
-    if settings is not None:
-        appearance.apply(appearance.saved_mode(settings))
-        if signed_in is not None:  # a signal carrying the AppContext of the signed-in user
-            signed_in.connect(lambda ctx: appearance.apply(
-                appearance.saved_mode(settings, getattr(ctx, "actor", None))))
+    window = started.window
+    settings = window.settings
+    appearance.apply(appearance.saved_mode(settings))
+    started.loader.ready.connect(lambda ctx: appearance.apply(
+        appearance.saved_mode(settings, getattr(ctx, "actor", None))))
     if start.instance is not None:
         start.instance.activated.connect(lambda: bring_to_front(window))
     log.info("main window shown")
+    if os.environ.get(SMOKE_ENV) == "sign-in":
+        _exit_at_sign_in_prompt(started)
+
+
+def _exit_at_sign_in_prompt(started: Launch) -> None:
+    """Bundle smoke test: exit 0 once the database is open and the sign-in prompt waits."""
+    timer = QElapsedTimer()
+    timer.start()
+    poll = QTimer(started.window)
+
+    def check() -> None:
+        login = started.sign_in.login if started.sign_in is not None else None
+        if started.loader.session_factory is not None and login is not None and login.isVisible():
+            poll.stop()
+            print("PT Desk smoke test: database open, sign-in prompt shown", flush=True)
+            started.app.exit(0)
+        elif timer.elapsed() > SMOKE_TIMEOUT_MS or started.exit_code:
+            poll.stop()
+            print("PT Desk smoke test: no sign-in prompt", file=sys.stderr, flush=True)
+            started.app.exit(3)
+
+    poll.timeout.connect(check)
+    poll.start(100)
 
 
 def open_log_folder() -> bool:
@@ -124,4 +151,5 @@ def finish(start: Start) -> None:
     if start.instance is not None:
         start.instance.release()
     log.info("PT Desk closed")
+    app_log.shutdown()
 

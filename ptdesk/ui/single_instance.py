@@ -102,15 +102,14 @@ class SingleInstance(QObject):
     def _on_server_new_connection(self) -> None:
         assert self.server is not None
         while (socket := self.server.nextPendingConnection()) is not None:
-            socket.readyRead.connect(lambda s=socket: self._on_socket_ready_read(s))
-            if socket.bytesAvailable():
-                self._on_socket_ready_read(socket)
-
-    def _on_socket_ready_read(self, socket: QLocalSocket) -> None:
-        if bytes(socket.readAll().data()).startswith(ACTIVATE[:-1]):
-            self.activated.emit()
-        socket.disconnectFromServer()
-        socket.deleteLater()
+            # The message is a few bytes sent right after connecting: read it here rather
+            # than keep per-socket slots alive across the connection's teardown.
+            if socket.bytesAvailable() or socket.waitForReadyRead(CONNECT_TIMEOUT_MS):
+                message = bytes(socket.readAll().data())
+                if message.startswith(ACTIVATE[:-1]):
+                    self.activated.emit()
+            socket.abort()
+            socket.deleteLater()
 
     def release(self) -> None:
         if self.server is not None:
