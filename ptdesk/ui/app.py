@@ -213,7 +213,7 @@ def run(db: str | None = None, argv: list[str] | None = None) -> int:
     if shell.exit_code is not None:
         return shell.exit_code
     started = launch(db, argv)
-    desktop_shell.window_shown(shell, started.window, started.loader.ready)
+    desktop_shell.window_shown(shell, started)
     # The real app offers the daily backup on close; tests that launch windows opt in.
     started.window.offer_backup_on_close = True
     from ptdesk.ui import crash_guard
