@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
     QDialogButtonBox,
+    QGroupBox,
     QLabel,
     QRadioButton,
     QVBoxLayout,
@@ -108,22 +109,23 @@ class AppearanceDialog(QDialog):
         self.user = user
         self.initial = saved_mode(settings, user)
         self.group = QButtonGroup(self)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("How PT Desk looks for you on this computer:", self))
+        group_box = QGroupBox("How PT Desk looks for you on this computer", self)
+        choices = QVBoxLayout(group_box)
         self.buttons: dict[str, QRadioButton] = {}
         for index, mode in enumerate(MODES):
-            button = QRadioButton(LABELS[mode], self)
+            button = QRadioButton(LABELS[mode], group_box)
             button.setObjectName(f"appearance_{mode}")
             self.group.addButton(button, index)
             self.buttons[mode] = button
-            layout.addWidget(button)
+            choices.addWidget(button)
         self.buttons[self.initial].setChecked(True)
-        note = QLabel("Printed handouts always stay black on white.", self)
-        note.setEnabled(False)
-        layout.addWidget(note)
+        layout = QVBoxLayout(self)
+        layout.addWidget(group_box)
+        layout.addWidget(QLabel("Printed handouts always stay black on white.", self))
         self.box = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         layout.addWidget(self.box)
+        self.setMinimumWidth(380)
         self._connect_signals()
 
     def _connect_signals(self) -> None:
