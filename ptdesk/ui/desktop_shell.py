@@ -83,6 +83,12 @@ def window_shown(start: Start, started: Launch) -> None:
         appearance.saved_mode(settings, getattr(ctx, "actor", None))))
     if start.instance is not None:
         start.instance.activated.connect(lambda: bring_to_front(window))
+        start.instance.activated.connect(lambda: log.info("raised for a second start"))
+    # Events only: no user, patient or database name.
+    started.loader.opened.connect(lambda _sf: log.info("database open"))
+    started.loader.ready.connect(lambda _ctx: log.info("signed in"))
+    started.loader.failed.connect(lambda error: log.error(
+        "database could not be opened: %s", type(error).__name__))
     log.info("main window shown")
     if os.environ.get(SMOKE_ENV) == "sign-in":
         _exit_at_sign_in_prompt(started)
