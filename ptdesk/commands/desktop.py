@@ -67,7 +67,6 @@ def desktop_entry(command: str) -> str:
         "Terminal=false\n"
         "Categories=Office;MedicalSoftware;\n"
         "Keywords=physiotherapy;physical therapy;runner;chart;\n"
-        "StartupWMClass=ptdesk\n"
     )
 
 

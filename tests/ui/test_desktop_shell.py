@@ -167,3 +167,30 @@ def test_log_setup_happens_before_the_window(monkeypatch, tmp_path: Path, qtbot)
         assert "starting" in (tmp_path / "logs" / app_log.LOG_FILE).read_text(encoding="utf-8")
     finally:
         desktop_shell.finish(start)
+
+
+def test_the_real_window_has_the_icon_and_comes_to_the_front(qtbot, tmp_path: Path,
+                                                              monkeypatch) -> None:
+    """What app.run wires: the app icon on the main window, and a second start raising it."""
+    from ptdesk.ui import app as ui_app
+
+    monkeypatch.setenv("PTDESK_LOG_DIR", str(tmp_path / "logs"))
+    db = str(tmp_path / "c.db")
+    start = desktop_shell.before_window(db)
+    started = ui_app.launch(db)
+    try:
+        desktop_shell.window_shown(start, started)
+        assert not started.window.windowIcon().isNull()
+        assert started.window.windowIcon().cacheKey() == QApplication.windowIcon().cacheKey()
+        started.window.showMinimized()
+        assert start.instance is not None
+        start.instance.activated.emit()  # what the second process's message triggers
+        assert not started.window.isMinimized() and started.window.isVisible()
+    finally:
+        started.window.offer_backup_on_close = False
+        started.loader.join()
+        if started.sign_in is not None:
+            started.sign_in.abort()
+        started.window.close()
+        started.finish()
+        desktop_shell.finish(start)
