@@ -58,7 +58,7 @@ def desktop_entry(command: str) -> str:
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
-        "Version=1.5\n"
+        "Version=1.0\n"
         "Name=PT Desk\n"
         "GenericName=Physical therapy charting\n"
         "Comment=Charting, home exercises and return-to-run plans for runners\n"

@@ -114,8 +114,12 @@ def test_install_desktop_writes_the_entry_and_icons(tmp_path: Path) -> None:
 
 
 def test_the_packaged_desktop_file_is_what_the_command_writes() -> None:
-    assert (ROOT / "packaging" / "ptdesk.desktop").read_text(encoding="utf-8") == \
-        desktop_entry("ptdesk-gui")
+    path = ROOT / "packaging" / "ptdesk.desktop"
+    assert path.read_text(encoding="utf-8") == desktop_entry("ptdesk-gui")
+    if shutil.which("desktop-file-validate") is None:
+        return  # desktop-file-utils not installed: the content check above still ran
+    checked = _run(["desktop-file-validate", str(path)])
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 def test_exec_paths_with_spaces_are_quoted() -> None:
