@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtWidgets import QApplication, QMainWindow
 
 from ptdesk.ui.single_instance import (
     SingleInstance,
@@ -102,3 +102,28 @@ def test_the_default_database_is_the_per_user_file() -> None:
 
     assert database_identity(None, {}) == str((default_data_dir() / "ptdesk.db").resolve())
     assert database_identity(None, {"PTDESK_DB": "/x/y.db"}) == str(Path("/x/y.db").resolve())
+
+
+def test_a_second_database_opens_its_own_window_while_the_first_runs(qtbot, tmp_path: Path) -> None:
+    """Real `ptdesk` on another clinic's database: it opens (up to its sign-in prompt)."""
+    first = SingleInstance(instance_key(str(tmp_path / "first.db")))
+    other = tmp_path / "other.db"
+    env = {**os.environ, "PTDESK_PASSWORD": "second-clinic-pass1"}
+    for argv in (["init", "--db", str(other)],
+                 ["setup", "--db", str(other), "--clinic", "Other Clinic", "--admin", "o.admin"]):
+        done = subprocess.run([sys.executable, "-m", "ptdesk", *argv], cwd=ROOT, env=env,
+                              capture_output=True, text=True, timeout=120)
+        assert done.returncode == 0, done.stderr
+    try:
+        assert first.claim()
+        asked: list[bool] = []
+        first.activated.connect(lambda: asked.append(True))
+        env = {**os.environ, "QT_QPA_PLATFORM": "offscreen", "PTDESK_SMOKE_TEST": "sign-in"}
+        second = subprocess.run([sys.executable, "-m", "ptdesk", "--db", str(other)], cwd=ROOT,
+                                env=env, capture_output=True, text=True, timeout=180)
+        assert second.returncode == 0, second.stderr
+        assert "sign-in prompt shown" in second.stdout
+        QApplication.processEvents()  # deliver anything the second process might have sent
+        assert asked == []
+    finally:
+        first.release()
