@@ -1,7 +1,7 @@
 """measures and readiness: the episode's injured ankle side, readiness exams, clinic thresholds
 
 Revision ID: 0009
-Revises: 0005
+Revises: 0008
 Create Date: 2026-12-06 00:00:00.000000
 
 Fills `episodes.injured_ankle_side` for existing episodes by the same rule as the
@@ -18,7 +18,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0009'
-down_revision: str | None = '0005'
+down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
