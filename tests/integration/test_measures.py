@@ -264,3 +264,21 @@ def test_a_flagged_lsi_never_prints_as_90_percent(session_factory) -> None:
                              on=date(2026, 10, 2))
     calf = next(r for r in report.symmetry if r.muscle_group.startswith("Ankle"))
     assert (calf.lsi, calf.flagged) == ("89%", True)
+
+
+def test_imported_runs_without_a_pain_answer_are_not_charted(session_factory) -> None:
+    from ptdesk.db.models import RunLog
+    from ptdesk.services.uow import transaction
+
+    patient_id, episode_id = _runner(session_factory)
+    _visit(session_factory, episode_id, START, _evaluation())
+    with transaction(session_factory) as session:
+        session.add(RunLog(patient_id=patient_id, run_date=date(2026, 10, 9), amount=5.0,
+                           measure="km", kind="continuous", pain_during=0, next_morning="same",
+                           source="fit", pain_answered=False))
+    log_run(session_factory, actor=ACTOR, patient_id=patient_id, run_date=date(2026, 10, 10),
+            amount=5, kind="continuous", pain_during=3, next_morning="same", measure="km",
+            today=date(2026, 10, 12))
+    overview = pg.progress_overview(session_factory, patient_id, actor=ACTOR,
+                                    today=date(2026, 10, 12))
+    assert [p.run_date for p in overview.run_pain] == [date(2026, 10, 10)]

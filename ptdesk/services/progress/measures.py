@@ -179,7 +179,10 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     rules = stored.rules if stored is not None else PainRules()
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.pain_during, RunLog.next_morning,
                    RunLog.swelling, RunLog.limping)
-            .where(RunLog.patient_id == patient_id, RunLog.run_date >= episode.start_date)
+            .where(RunLog.patient_id == patient_id, RunLog.run_date >= episode.start_date,
+                   # An imported watch run has no pain answer until someone enters it:
+                   # its placeholder 0/10 is not the runner's pain.
+                   RunLog.pain_answered.is_(True))
             .order_by(RunLog.run_date, RunLog.id))
     if episode.end_date is not None:
         stmt = stmt.where(RunLog.run_date <= episode.end_date)
