@@ -282,3 +282,28 @@ def test_imported_runs_without_a_pain_answer_are_not_charted(session_factory) ->
     overview = pg.progress_overview(session_factory, patient_id, actor=ACTOR,
                                     today=date(2026, 10, 12))
     assert [p.run_date for p in overview.run_pain] == [date(2026, 10, 10)]
+
+
+def test_grade_change_line_needs_a_full_grade_on_the_involved_side() -> None:
+    from datetime import date
+
+    from ptdesk.services.progress.changes import grade_line
+    from ptdesk.services.progress.strength import LsiPoint, LsiSeries
+
+    def point(day: int, left: str, right: str) -> LsiPoint:
+        return LsiPoint(date(2026, 10, day), day, "follow_up", "mmt", left, right, None, False,
+                        None, None, None)
+
+    calf = LsiSeries("ankle_plantarflexion", "Ankle plantarflexion (calf)",
+                     "Ankle plantarflexion", "left",
+                     (point(1, "4-", "5"), point(8, "4", "5"), point(15, "5", "5")))
+    line = grade_line(calf, since_intake=True)
+    assert line is not None and line.flag == "better"
+    assert line.text == ("Ankle plantarflexion grades (L / R) 4\u2212 / 5 → 5 / 5: "
+                         "up a full grade or more")
+    assert "%" not in line.text
+    recent = grade_line(calf, since_intake=False)
+    assert recent is not None and recent.flag == "better"  # 4 → 5 is a full grade
+    small = LsiSeries("ankle_plantarflexion", "x", "Calf", "left",
+                      (point(1, "4", "5"), point(8, "4+", "5")))
+    assert grade_line(small, since_intake=True).flag == "within_error"  # type: ignore[union-attr]

@@ -44,6 +44,9 @@ def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory
     assert lines["lsi:hip_abduction"] == ("better", "Hip abduction LSI 72% → 85%: better")
     # MMT grades are ordinal: no LSI line for them at all (issue 17; was "80% → 87%").
     assert "lsi:hip_extension" not in lines
+    assert lines["grades:hip_extension"] == (
+        "within_error", "Hip extension grades (L / R) 5 / 4 → 5 / 4+: less than a full grade "
+        "of change")
     assert lines["lsi:knee_extension"] == ("better", "Knee extension LSI 83% → 93%: better")
     assert list(lines)[:3] == ["nprs", "lefs", "kujala"]
     readings = {line.key: line.reading

@@ -119,3 +119,4 @@ def test_readiness_all_met_and_adjustable() -> None:
         rd.ReadinessFindings(squat_left="wobbly").validate()
     with pytest.raises(ValidationError):
         rd.ReadinessThresholds(walk_minutes=0)
+

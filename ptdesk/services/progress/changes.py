@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 from ptdesk.db.models import OutcomeItem
 from ptdesk.domain import measure_lsi
 from ptdesk.domain import outcomes as oc
-from ptdesk.services.progress.strength import LsiSeries, lsi_change
+from ptdesk.domain.muscle_grades import FULL_GRADE_THIRDS, GradePair, grade_thirds
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_change
 
 if TYPE_CHECKING:
     from ptdesk.services.progress.series import OutcomePoint, PainPoint
@@ -176,7 +177,37 @@ def change_lines(
             (after, last.visit_date, 0 if last.prorated else last.missing_items),
             patellofemoral, note))
     for series in strength:
-        line = lsi_line(series, since_intake)
+        line = lsi_line(series, since_intake) or grade_line(series, since_intake)
         if line is not None:
             lines.append(line)
     return lines
+
+
+def grade_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
+    """MMT grades before and after, as grades: only a full grade on the involved side counts.
+
+    Grades are ordinal and insensitive above 3, so a third of a grade is read as no real
+    change; `before`/`after` hold the involved side's grade in thirds, never a percentage.
+    """
+    pair = _pair([p for p in series.points if p.method == "mmt" and p.left and p.right],
+                 since_intake)
+    if pair is None:
+        return None
+    first, last = pair
+    side = series.involved_side
+
+    def involved(point: LsiPoint) -> int:
+        left, right = grade_thirds(point.left), grade_thirds(point.right)
+        return {"left": left, "right": right}.get(side, min(left, right))
+
+    before, after = involved(first), involved(last)
+    flag = ("better" if after - before >= FULL_GRADE_THIRDS
+            else "worse" if before - after >= FULL_GRADE_THIRDS else "within_error")
+    words = {"better": "up a full grade or more", "worse": "down a full grade or more",
+             "within_error": "less than a full grade of change"}[flag]
+    was = GradePair(first.left, first.right, side).text
+    now = GradePair(last.left, last.right, side).text
+    text = f"{series.short_label} grades (L / R) {was} → {now}: {words}"
+    return ChangeLine(f"grades:{series.muscle_group}", f"{series.short_label} grades",
+                      float(before), float(after), first.visit_date, last.visit_date,
+                      float(after - before), flag, text, words)
