@@ -107,7 +107,9 @@ def _title_block(report: ProgressReport, width: float) -> list[Flowable]:
         ("MRN", s.text(report.mrn)),
         ("Referring physician", s.text(report.referring_physician) or "—"),
         ("Diagnosis", diagnosis),
-        ("Affected side", _SIDES.get(report.affected_side, report.affected_side)),
+        ("Affected side", _SIDES.get(report.affected_side, report.affected_side)
+         + (f"; injured ankle {report.injured_ankle_side}" if report.injured_ankle_side
+            else "")),
         ("Episode of care", f"Since {s.long_date(report.episode_start)}"
          if report.episode_start else "—"),
         ("Visits to date", f"{report.visits_to_date}{span}"),

@@ -307,3 +307,26 @@ def test_grade_change_line_needs_a_full_grade_on_the_involved_side() -> None:
     small = LsiSeries("ankle_plantarflexion", "x", "Calf", "left",
                       (point(1, "4", "5"), point(8, "4+", "5")))
     assert grade_line(small, since_intake=True).flag == "within_error"  # type: ignore[union-attr]
+
+
+def test_report_pdf_names_the_injured_ankle_and_prints_grades_not_percentages(
+        session_factory) -> None:
+    import io
+
+    from pypdf import PdfReader
+
+    from ptdesk.reports.progress_report import render_progress_report
+
+    patient_id, episode_id = _runner(session_factory)
+    _visit(session_factory, episode_id, START, _evaluation(
+        readiness=ReadinessFindings(20, 5, 15, 16, 25, "knee_valgus", "good")))
+    report = progress_report(session_factory, actor=ACTOR, patient_id=patient_id,
+                             on=date(2026, 10, 2))
+    reader = PdfReader(io.BytesIO(render_progress_report(report)))
+    text = " ".join((page.extract_text() or "") for page in reader.pages)
+    text = " ".join(text.split())
+    assert "Right; injured ankle left" in text
+    assert "Knee flexion (hamstrings) Right 5 4 5 / 4 ⚑ — —" in text
+    assert "Ankle plantarflexion (calf) Left 30.0 kg 40.0 kg 75% ⚑" in text
+    assert "Knee-to-wall L 7 cm vs R 11.5 cm: 4.5 cm less on the left" in text
+    assert "Return-to-run readiness" in text and "0 of 4 readiness criteria met" in text
