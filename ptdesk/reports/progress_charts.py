@@ -6,7 +6,17 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -219,10 +229,28 @@ def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
             for p in line.points:
                 drawing.add(Circle(x(p.day), frame.y(p.value), 2.1, fillColor=colors.white,
                                    strokeColor=colour, strokeWidth=1.1))
-    # Pain between visits: squares, not joined to the visit line (a different measure).
-    for mark in sorted(chart.marks, key=lambda m: m.red):
-        drawing.add(_square(x(mark.day), frame.y(mark.value), mark.red))
+    # Pain between visits: squares, not joined to the visit line (a different measure). The
+    # plain ones are one path (years of runs would be hundreds of shapes); red ones on top.
+    plain = [(x(m.day), frame.y(m.value)) for m in chart.marks if not m.red]
+    if plain:
+        drawing.add(_squares(plain))
+    for mark in chart.marks:
+        if mark.red:
+            drawing.add(_square(x(mark.day), frame.y(mark.value), True))
     return drawing
+
+
+def _squares(centres: Sequence[tuple[float, float]], size: float = 3.4) -> Path:
+    """Many plain run marks as one path of small squares."""
+    path = Path(fillColor=colors.white, strokeColor=s.INK, strokeWidth=0.8)
+    half = size / 2
+    for cx, cy in centres:
+        path.moveTo(cx - half, cy - half)
+        path.lineTo(cx + half, cy - half)
+        path.lineTo(cx + half, cy + half)
+        path.lineTo(cx - half, cy + half)
+        path.closePath()
+    return path
 
 
 def volume_chart(chart: VolumeChart, width: float, height: float) -> Drawing:
