@@ -120,3 +120,38 @@ def test_readiness_all_met_and_adjustable() -> None:
     with pytest.raises(ValidationError):
         rd.ReadinessThresholds(walk_minutes=0)
 
+
+
+_counts = st.one_of(st.none(), st.integers(min_value=0, max_value=60))
+
+
+@given(_counts, _counts, _counts, _counts, st.integers(min_value=1, max_value=59))
+def test_a_stricter_readiness_target_never_turns_a_miss_into_a_pass(
+        hl: int | None, hr: int | None, rl: int | None, rr: int | None, target: int) -> None:
+    findings = rd.ReadinessFindings(hops_left=hl, hops_right=hr, heel_raises_left=rl,
+                                    heel_raises_right=rr)
+    loose = rd.assess(findings, "left", rd.ReadinessThresholds(hops_per_side=target,
+                                                               heel_raises_per_side=target))
+    strict = rd.assess(findings, "left", rd.ReadinessThresholds(hops_per_side=target + 1,
+                                                                heel_raises_per_side=target + 1))
+    for a, b in zip(loose.criteria, strict.criteria, strict=True):
+        assert not (a.met is False and b.met is True)
+        assert (a.met is None) == (b.met is None)
+
+
+_cm = st.floats(min_value=0, max_value=30, allow_nan=False)
+
+
+@given(_cm, _cm, st.floats(min_value=0.5, max_value=9.5), st.sampled_from(["left", "right"]))
+def test_a_larger_knee_to_wall_limit_never_flags_more(left: float, right: float, limit: float,
+                                                      side: str) -> None:
+    involved = involved_side("ankle", "right", side)
+    tight = af.ankle_flags(involved, knee_to_wall_cm=(left, right),
+                           thresholds=af.AnkleThresholds(knee_to_wall_diff_cm=limit))[0]
+    loose = af.ankle_flags(involved, knee_to_wall_cm=(left, right),
+                           thresholds=af.AnkleThresholds(knee_to_wall_diff_cm=limit + 0.5))[0]
+    assert tight.flagged or not loose.flagged
+    # Only the injured side's deficit flags: a stiffer healthy side never does.
+    mine, other = (left, right) if side == "left" else (right, left)
+    if mine >= other:
+        assert not tight.flagged
