@@ -15,9 +15,11 @@ class MissingRule:
 
 
 MISSING_RULES: dict[str, MissingRule] = {
-    # LEFS scoring guidance (Binkley et al. 1999, Phys Ther 79:371-383, and the LEFS user
-    # instructions): with up to 4 of the 20 items missing, the total is prorated as the
-    # mean answered item score × 20; with more missing the form is not scored.
+    # LEFS scoring guidance as commonly cited with Binkley et al. 1999 (Phys Ther 79:371-383):
+    # with up to 4 of the 20 items missing, the total is prorated as the mean answered item
+    # score × 20; with more missing the form is not scored. The limit is the widely quoted
+    # user-guide rule; it was not checked against the primary text here, so confirm it
+    # against the LEFS user manual before release (it is one constant).
     "lefs": MissingRule(4, "LEFS: up to 4 of 20 items may be missing and the total "
                            "prorated (Binkley 1999 scoring guidance)"),
     # Kujala 1993 gives no rule for missing items. PT Desk rule, chosen to be conservative:
