@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
-    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin.sign_in import SignInFlow
 
 APP_NAME = "PT Desk"
 ORGANIZATION = "PT Desk"
@@ -56,7 +56,7 @@ def _warm_chart_tabs() -> None:
     import importlib
     from contextlib import suppress
 
-    from ptdesk.ui.chart_widget import EXTERNAL_TABS
+    from ptdesk.ui.chart.chart_widget import EXTERNAL_TABS
 
     for _title, module_name, _class in EXTERNAL_TABS:
         with suppress(ImportError):  # the chart reports or replaces a missing tab itself
@@ -112,10 +112,10 @@ class DatabaseLoader(QObject):
             self.setup_needed = needs_setup(result[1])
             self.clinic_name = "" if self.setup_needed else get_settings(result[1]).name
             # What attach() needs, imported here rather than on the UI thread.
-            import ptdesk.ui.chart_widget
+            import ptdesk.ui.admin.account_menu
+            import ptdesk.ui.chart.chart_widget
             import ptdesk.ui.context
-            import ptdesk.ui.login.account_menu
-            import ptdesk.ui.patient_list_model  # noqa: F401
+            import ptdesk.ui.patients.patient_list_model  # noqa: F401
         except Exception as exc:  # shown to the user on the UI thread
             self._finished.emit(None, exc)
             return
@@ -173,8 +173,8 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
     the setup dialog. `credentials` (user name, password) are typed into the prompt
     and submitted for the user (tests, benchmarks).
     """
-    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin.sign_in import SignInFlow
 
     app = make_application(argv)
     window = MainWindow()

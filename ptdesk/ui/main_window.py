@@ -27,11 +27,11 @@ from ptdesk import __version__
 # Only PySide6 is imported up front: the window can appear while the database stack
 # (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
 if TYPE_CHECKING:
-    from ptdesk.ui.change_watcher import ChangeWatcher
-    from ptdesk.ui.chart_widget import ChartWidget
+    from ptdesk.ui.admin.account_menu import AccountMenu
+    from ptdesk.ui.chart.change_watcher import ChangeWatcher
+    from ptdesk.ui.chart.chart_widget import ChartWidget
     from ptdesk.ui.context import AppContext
-    from ptdesk.ui.login.account_menu import AccountMenu
-    from ptdesk.ui.patient_list_model import PatientListModel
+    from ptdesk.ui.patients.patient_list_model import PatientListModel
 
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
@@ -209,9 +209,9 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Connect to the clinic: patient list model, chart, and app-wide signals."""
-        from ptdesk.ui.change_watcher import watch_main_window
-        from ptdesk.ui.chart_widget import ChartWidget
-        from ptdesk.ui.patient_list_model import PatientListModel
+        from ptdesk.ui.chart.change_watcher import watch_main_window
+        from ptdesk.ui.chart.chart_widget import ChartWidget
+        from ptdesk.ui.patients.patient_list_model import PatientListModel
 
         self.ctx = ctx
         self.model = PatientListModel(ctx.session_factory, ctx.actor, self)
@@ -232,7 +232,7 @@ class MainWindow(QMainWindow):
         header.resizeSection(0, fm.horizontalAdvance("DEMO-0000-W") + 12)
         header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
         header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
-        from ptdesk.ui.login.account_menu import AccountMenu
+        from ptdesk.ui.admin.account_menu import AccountMenu
 
         self.account_menu = AccountMenu(self, ctx)  # role-based menus and the automatic lock
         self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
@@ -307,7 +307,7 @@ class MainWindow(QMainWindow):
                           "plans for physical therapists who treat runners.")
 
     def _on_new_patient_action_triggered(self) -> None:
-        from ptdesk.ui.patient_dialog import PatientDialog
+        from ptdesk.ui.patients.patient_dialog import PatientDialog
 
         dialog = PatientDialog(self.ctx, parent=self)  # type: ignore[arg-type]  # enabled once attached
         if dialog.exec() and dialog.patient_id is not None and self.model is not None:
@@ -318,7 +318,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Patient registered.", STATUS_TIMEOUT_MS)
 
     def _on_edit_patient_action_triggered(self) -> None:
-        from ptdesk.ui.patient_dialog import PatientDialog
+        from ptdesk.ui.patients.patient_dialog import PatientDialog
 
         if self.ctx is None or self.chart is None or self.chart.patient_id is None:
             return
@@ -327,7 +327,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Patient details saved.", STATUS_TIMEOUT_MS)
 
     def _on_settings_action_triggered(self) -> None:
-        from ptdesk.ui.settings_dialog import SettingsDialog
+        from ptdesk.ui.admin.settings_dialog import SettingsDialog
 
         if self.ctx is not None:
             SettingsDialog(self.ctx, parent=self).exec()
@@ -399,7 +399,7 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    # The daily backup offer on close (ptdesk.ui.backup_on_close); the app turns it on,
+    # The daily backup offer on close (ptdesk.ui.admin.backup_on_close); the app turns it on,
     # a bare window (tests, embedding) closes without it.
     offer_backup_on_close = False
 
@@ -408,7 +408,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.ctx is not None and self.offer_backup_on_close:
-            from ptdesk.ui.backup_on_close import allow_close
+            from ptdesk.ui.admin.backup_on_close import allow_close
 
             if not allow_close(self, self.ctx):  # the offer closes the window once answered
                 event.ignore()

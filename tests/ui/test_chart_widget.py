@@ -14,10 +14,10 @@ from ptdesk.services.evaluations import create_visit, list_visits, save_evaluati
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan
-from ptdesk.ui import chart_widget
-from ptdesk.ui.chart_widget import ChartWidget, strength_alerts
+from ptdesk.ui.chart import chart_widget
+from ptdesk.ui.chart.chart_widget import ChartWidget, strength_alerts
+from ptdesk.ui.chart.visits.tab import VisitListModel, VisitsTab
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.visits_tab import VisitListModel, VisitsTab
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 
@@ -84,7 +84,7 @@ def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
 # ---- chart widget ------------------------------------------------------------------------------
 
 def test_every_chart_tab_is_a_real_tab(qtbot, ctx: AppContext) -> None:
-    from ptdesk.ui.chart_tab import ChartTab
+    from ptdesk.ui.chart.tab import ChartTab
 
     for title, module_name, class_name in chart_widget.EXTERNAL_TABS:
         tab = chart_widget._load_tab(ctx, title, module_name, class_name)
@@ -156,7 +156,7 @@ def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppCo
 
 def test_overview_marks_goals_past_their_target_date() -> None:
     from ptdesk.services.episodes import EpisodeInfo, GoalInfo
-    from ptdesk.ui.overview_tab import goals_text
+    from ptdesk.ui.chart.overview import goals_text
 
     episode = EpisodeInfo(1, 1, "PFPS", "", "right", None, date(2026, 9, 1), None, "active", (
         GoalInfo(1, "Stairs without pain", date(2026, 11, 1), None),

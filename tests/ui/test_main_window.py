@@ -15,7 +15,7 @@ from ptdesk.services.evaluations import create_visit, list_visits, save_evaluati
 from ptdesk.services.patients import count_patients
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import SEARCH_PLACEHOLDER, MainWindow
-from ptdesk.ui.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 Buttons = QMessageBox.StandardButton

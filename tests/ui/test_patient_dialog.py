@@ -18,7 +18,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.services.episodes import active_episode, list_episodes
 from ptdesk.services.patients import count_patients, get_patient, search_patients
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
 
 

@@ -171,7 +171,7 @@ def test_no_active_prescription_is_explained(qtbot, window, ctx, session_factory
 def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
                                                   monkeypatch) -> None:
     from ptdesk.services.prescriptions import active_prescription
-    from ptdesk.ui.exercises import tab as tab_module
+    from ptdesk.ui.chart.exercises import tab as tab_module
 
     sync_library(session_factory)
     patient = make_patient(session_factory)

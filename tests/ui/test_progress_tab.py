@@ -22,11 +22,11 @@ from ptdesk.services.patients import find_by_mrn
 from ptdesk.services.progress import series as pg
 from ptdesk.services.runlogs import log_run
 from ptdesk.services.runplans import save_plan
+from ptdesk.ui.chart.progress import ProgressTab
+from ptdesk.ui.chart.progress import report_print as rp
+from ptdesk.ui.chart.progress.chart_theme import ms
+from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.progress import ProgressTab
-from ptdesk.ui.progress import report_print as rp
-from ptdesk.ui.progress.chart_theme import ms
-from ptdesk.ui.progress.date_window import DateWindow
 from tests.factories import ACTOR, make_patient
 
 
@@ -109,7 +109,7 @@ def test_data_changed_for_another_patient_is_ignored(tab, demo, ctx, session_fac
     tab.set_patient(demo["DEMO-0001"])
     calls: list[int] = []
     original = pg.progress_overview
-    tab_module = sys.modules["ptdesk.ui.progress.tab"]
+    tab_module = sys.modules["ptdesk.ui.chart.progress.tab"]
     tab_module.progress_overview = lambda *a, **k: calls.append(1) or original(*a, **k)  # type: ignore[attr-defined]
     try:
         ctx.signals.data_changed.emit("outcomes", demo["DEMO-0002"])
@@ -261,7 +261,7 @@ def test_qtcharts_is_loaded_only_when_the_tab_is_shown() -> None:
         "from ptdesk.db.engine import make_engine, make_session_factory\n"
         "app = QApplication([])\n"
         "from ptdesk.ui.context import AppContext\n"
-        "from ptdesk.ui.progress import ProgressTab\n"
+        "from ptdesk.ui.chart.progress import ProgressTab\n"
         "sf = make_session_factory(make_engine('sqlite://'))\n"
         "tab = ProgressTab(AppContext(sf, 'x')); tab.set_patient(None)\n"
         "print('before', 'PySide6.QtCharts' in sys.modules)\n"

@@ -15,9 +15,9 @@ from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services import drafts
 from ptdesk.services.runlogs import list_runs, log_run
 from ptdesk.services.runplans import active_plan, list_plans, save_plan
+from ptdesk.ui.chart.runlogs import RunLogTab
+from ptdesk.ui.chart.runlogs.weeks_model import DECISION, DECISION_ROLE
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.runlogs import RunLogTab
-from ptdesk.ui.runlogs.weeks_model import DECISION, DECISION_ROLE
 from tests.factories import ACTOR, make_patient
 
 TODAY = date.today()
