@@ -53,14 +53,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _warm_chart_tabs() -> None:
     """Import (never build) the big chart tabs off the UI thread, so opening one is quick."""
-    import importlib
-    from contextlib import suppress
+    from ptdesk.ui.chart.registry import tab_classes
 
-    from ptdesk.ui.chart.chart_widget import EXTERNAL_TABS
-
-    for _title, module_name, _class in EXTERNAL_TABS:
-        with suppress(ImportError):  # the chart reports or replaces a missing tab itself
-            importlib.import_module(module_name)
+    tab_classes()  # a missing module is a packaging error: it shows when the chart opens
 
 
 class DatabaseLoader(QObject):

@@ -18,7 +18,7 @@ class AppSignals(QObject):
 
     patient_selected = Signal(int)      # patient id (0 = none)
     patient_changed = Signal(int)       # demographics saved
-    data_changed = Signal(str, int)     # (area, patient id): "visits", "prescription", "runplan", ...
+    data_changed = Signal(object, int)  # (ChangeKind, patient id; 0 = not one patient)
     status_message = Signal(str)        # one line for the status bar
 
 

@@ -36,12 +36,6 @@ if TYPE_CHECKING:
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
-# (print kind, menu text, chart tab that owns the handout)
-PRINT_KINDS = (
-    ("exercises", "&Exercise sheet", "Exercises"),
-    ("runplan", "&Run plan", "Run plan"),
-    ("progress", "&Progress report", "Progress"),
-)
 
 
 class MainWindow(QMainWindow):
@@ -100,9 +94,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("about", "&About PT Desk")
         self.print_menu = QMenu("Print", self)
         self.print_menu.setObjectName("printMenu")
-        self.print_menu_actions: dict[str, QAction] = {}
-        for kind, text, _tab in PRINT_KINDS:
-            self.print_menu_actions[kind] = self.print_menu.addAction(text)
+        self.print_menu_actions: dict[str, QAction] = {}  # filled from the tabs in attach()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -198,8 +190,6 @@ class MainWindow(QMainWindow):
         self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
         self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
         self.print_report_action.triggered.connect(lambda: self.print_handout("progress"))
-        for kind, action in self.print_menu_actions.items():
-            action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.patient_view.activated.connect(self._on_patient_view_activated)
@@ -220,6 +210,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.chart = ChartWidget(ctx, self)
+        for kind, text in self.chart.printouts():  # what the tabs declare they print
+            action = self.print_menu_actions[kind] = self.print_menu.addAction(text)
+            action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
         self.splitter.replaceWidget(1, self.chart)
         self.loading_label.deleteLater()
         self._restore_splitter()
@@ -233,9 +226,13 @@ class MainWindow(QMainWindow):
         header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
         header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
         from ptdesk.ui.admin.account_menu import AccountMenu
+        from ptdesk.ui.signin.lock_controller import LockController
 
-        self.account_menu = AccountMenu(self, ctx)  # role-based menus and the automatic lock
+        lock = LockController(ctx, self, flush_drafts=self.chart.flush_draft)
+        self.account_menu = AccountMenu(self, ctx, lock=lock)  # role-based menus, the lock
         self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
+        lock.locked.connect(self.watcher.pause)
+        lock.unlocked.connect(self.watcher.resume)
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
 
@@ -275,25 +272,12 @@ class MainWindow(QMainWindow):
                 action.setToolTip(refusal(self.ctx.role or "", "edit_patient"))
 
     def print_handout(self, kind: str) -> None:
-        """Print "exercises" or "runplan": the owning tab's print_handout() if it has one."""
+        """Print "exercises", "runplan" or "progress" through the tab that declares it."""
         if self.chart is None or self.chart.patient_id is None or self.ctx is None:
             return
-        tab = self.chart.tab_titled({k: t for k, _text, t in PRINT_KINDS}[kind])
-        printer = getattr(tab, "print_handout", None)
-        if callable(printer):
-            printer()
-            return
-        # The handout prints what is saved, so offer to save the tab's edits first.
-        if tab is not None and self.chart.tab_has_unsaved_changes(tab):
-            buttons = QMessageBox.StandardButton
-            answer = QMessageBox.question(
-                self, "Print", "The handout prints what is saved. Save your changes first?",
-                buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
-            if answer == buttons.Cancel or answer == buttons.Save and not tab.save():
-                return
-        from ptdesk.ui.printing.print_flow import start_print
-
-        start_print(self.ctx, self, kind, self.chart.patient_id)  # type: ignore[arg-type]
+        tab = self.chart.tab_printing(kind)
+        if tab is not None:
+            tab.print_handout()
 
     # ---- slots ----------------------------------------------------------------------------
 
@@ -345,8 +329,7 @@ class MainWindow(QMainWindow):
         """Ctrl+P: a menu of the printouts; the one of the tab in front is pre-selected."""
         if self.chart is None or self.chart.patient_id is None:
             return
-        in_front = self.chart.tabs.tabText(self.chart.tabs.currentIndex()).replace("&", "")
-        kind = {tab: k for k, _text, tab in PRINT_KINDS}.get(in_front, "exercises")
+        kind = self.chart.print_kind_shown() or next(iter(self.print_menu_actions))
         button = self.toolbar.widgetForAction(self.print_action)
         where = (button.mapToGlobal(QPoint(0, button.height())) if button is not None
                  and button.isVisible() else self.mapToGlobal(self.rect().center()))

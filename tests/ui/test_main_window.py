@@ -182,8 +182,7 @@ def test_print_actions_hand_the_patient_to_the_print_flow(window: MainWindow, cl
                                                          monkeypatch) -> None:
     assert window.chart is not None
     window.open_patient(clinic["alex"])
-    for tab in window.chart.chart_tabs():  # use the fallback path in this test
-        monkeypatch.setattr(tab, "print_handout", None, raising=False)
+    for tab in window.chart.chart_tabs():
         monkeypatch.setattr(tab, "has_unsaved_changes", lambda: False)
     jobs: list[tuple[str, int]] = []
     monkeypatch.setattr("ptdesk.ui.printing.print_flow.start_print",

@@ -23,7 +23,6 @@ from ptdesk.services.progress import series as pg
 from ptdesk.services.runlogs import log_run
 from ptdesk.services.runplans import save_plan
 from ptdesk.ui.chart.progress import ProgressTab
-from ptdesk.ui.chart.progress import report_print as rp
 from ptdesk.ui.chart.progress.chart_theme import ms
 from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.context import AppContext
@@ -225,25 +224,12 @@ def test_print_report_opens_the_preview(tab, demo, ctx, qtbot) -> None:
     tab.set_patient(demo["DEMO-0002"])
     job = tab.print_report()
     assert job is not None
-    with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
+    with qtbot.waitSignal(job.preview_opened, timeout=30_000) as blocker:
         pass
     dialog = blocker.args[0]
     assert dialog is job.dialog and dialog.page_count() >= 1
     assert dialog.pdf_bytes()[:5] == b"%PDF-"
     dialog.close()
-
-
-def test_print_report_saves_when_there_is_no_preview(tab, demo, qtbot, tmp_path,
-                                                     monkeypatch) -> None:
-    monkeypatch.setattr(rp, "_preview_class", lambda: None)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(tmp_path / "report"), "PDF files (*.pdf)"))
-    tab.set_patient(demo["DEMO-0002"])
-    job = tab.print_report()
-    with qtbot.waitSignal(job.finished, timeout=30_000):
-        pass
-    assert job.saved_to == tmp_path / "report.pdf"
-    assert Path(job.saved_to).read_bytes()[:5] == b"%PDF-"
 
 
 def test_no_patient_and_chart_tab_contract(tab) -> None:

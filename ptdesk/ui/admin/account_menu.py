@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
@@ -9,7 +11,9 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 from ptdesk.services.accounts import get_account
 from ptdesk.services.permissions import permissions_of
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.signin.lock_controller import LockController
+
+if TYPE_CHECKING:
+    from ptdesk.ui.signin.lock_controller import LockController
 
 # Main-window actions (attribute name) and the permission without which they are hidden.
 # The services refuse these regardless; hiding only spares the clinician a refusal.
@@ -24,7 +28,7 @@ class AccountMenu(QObject):
     """Adds Users…, Audit log…, Change my password… and Lock now to the window's File menu."""
 
     def __init__(self, window: QMainWindow, ctx: AppContext, *,
-                 idle_ms: int | None = None) -> None:
+                 lock: LockController) -> None:
         super().__init__(window)
         self.window = window
         self.ctx = ctx
@@ -47,7 +51,7 @@ class AccountMenu(QObject):
         self.user_label = QLabel(f"Signed in: {who}", window)
         self.user_label.setObjectName("signedInUser")
         window.statusBar().addPermanentWidget(self.user_label)
-        self.lock = LockController(ctx, window, idle_ms=idle_ms)
+        self.lock = lock  # built by the window, which knows what to flush before locking
         self._connect_signals()
 
     def _action(self, name: str, text: str, shortcut: str | None = None) -> QAction:

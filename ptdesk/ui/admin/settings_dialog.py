@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QPalette, QPixmap
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.backup.backups import default_folder
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import (
     LOGO_MAX_BYTES,
     BackupSettings,
@@ -38,6 +39,7 @@ from ptdesk.services.clinic import (
 )
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.palette import error_style
 
 PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
 UNIT_CHOICES = (("Miles (mi)", "mi"), ("Kilometres (km)", "km"))
@@ -46,10 +48,6 @@ IMAGE_FILTER = "Images (*.png *.jpg *.jpeg)"
 FOLDER_CHECK_DELAY_MS = 400  # check the typed folder once typing pauses
 
 
-def error_style(widget: QWidget) -> str:
-    """A red that stays readable on the current palette (light or dark)."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return f"color: {'#ff7b72' if dark else '#c62828'};"
 
 
 class SettingsDialog(QDialog):
@@ -262,7 +260,7 @@ class SettingsDialog(QDialog):
             return False
         if not self._save_backup_settings():
             return False
-        self.ctx.signals.data_changed.emit("clinic", 0)
+        self.ctx.signals.data_changed.emit(ChangeKind.CLINIC, 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")
         return True
 

@@ -161,7 +161,7 @@ class ChangeWatcher(QObject):
 
 
 def watch_main_window(window: Any, ctx: AppContext) -> ChangeWatcher:
-    """Wire a started watcher to the main window: chart, patient list, lock and status bar."""
+    """Wire a started watcher to the main window: chart, patient list and status bar."""
     interval = window.settings.value("changes/poll_ms", DEFAULT_INTERVAL_MS, type=int)
     watcher = ChangeWatcher(ctx, window, interval_ms=max(int(interval), 500))
 
@@ -182,10 +182,6 @@ def watch_main_window(window: Any, ctx: AppContext) -> ChangeWatcher:
 
     watcher.patient_changed.connect(on_patient_changed)
     watcher.patients_list_changed.connect(on_patients_list_changed)
-    lock = getattr(window.account_menu, "lock", None)
-    if lock is not None:
-        lock.locked.connect(watcher.pause)
-        lock.unlocked.connect(watcher.resume)
     watcher.set_patient(window.chart.patient_id if window.chart is not None else None)
     watcher.start()
     return watcher

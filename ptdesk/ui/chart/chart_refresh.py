@@ -3,48 +3,28 @@
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import shiboken6
 from PySide6.QtCore import QObject, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QAbstractScrollArea, QStyle, QWidget
 
-from ptdesk.services.changes import ChangeNote, describe
+from ptdesk.services.changes import ChangeKind, ChangeNote, describe
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.chart.change_banner import ChangeBanner
 
 if TYPE_CHECKING:
     from ptdesk.ui.chart.chart_widget import ChartWidget
 
-# Which kinds of change (see ptdesk.services.changes.KIND_OF_RECORD) each tab shows;
-# None means every kind.
-TAB_KINDS: dict[str, frozenset[str] | None] = {
-    "Overview": None,
-    "Visits": frozenset({"evaluation", "episode"}),
-    "Evaluation": frozenset({"evaluation", "episode"}),
-    "Exercises": frozenset({"exercises"}),
-    "Run plan": frozenset({"runplan"}),
-    "Outcomes": frozenset({"outcomes", "evaluation", "episode"}),
-    "Run log": frozenset({"runlog", "runplan"}),
-    "Progress": frozenset({"evaluation", "outcomes", "runlog", "runplan", "episode"}),
-}
-HEADER_KINDS = frozenset({"patient", "episode", "evaluation"})  # name, episode, LSI alerts
-
-
-def affects(title: str, kind: str) -> bool:
-    kinds = TAB_KINDS.get(title)
-    return kinds is None or kind in kinds
+HEADER_KINDS = frozenset({ChangeKind.PATIENT, ChangeKind.EPISODE, ChangeKind.EVALUATION})
 
 
 class ChartRefresher(QObject):
     """Clean tabs reload at once (hidden ones when next shown); tabs with edits get the banner.
 
-    A tab may offer `reload(offer_draft=False)`: re-read what is saved, keeping the visit
-    or row shown; with `offer_draft=True` its usual "Restore unsaved changes?" question
-    follows. Tabs without it are reloaded through `set_patient`. A tab whose form is a new
-    entry (never a copy of saved data) sets `reload_keeps_edits = True` and is refreshed
-    even while something is typed in it.
+    Which tabs a change concerns, and whether a tab may reload over typed text, come from
+    the tabs' declarations (ChartTab.refresh_kinds, ChartTab.reload_keeps_edits).
     """
 
     def __init__(self, chart: ChartWidget) -> None:
@@ -84,11 +64,11 @@ class ChartRefresher(QObject):
         updated, waiting = False, []
         for index in chart.loaded_tabs():
             title = chart.tab_title(index)
-            relevant = tuple(n for n in notes if affects(title, n.kind))
+            relevant = tuple(n for n in notes if chart.tab_class(index).refreshes_on(n.kind))
             if not relevant:
                 continue
             tab = chart.tab_at(index)
-            if tab.has_unsaved_changes() and not getattr(tab, "reload_keeps_edits", False):
+            if tab.has_unsaved_changes() and not tab.reload_keeps_edits:
                 self._pending[index] = self._pending.get(index, ()) + relevant
                 waiting.append(title)
             elif index == current:
@@ -115,27 +95,18 @@ class ChartRefresher(QObject):
     def reload_tab(self, index: int, *, keep_edits: bool = False) -> None:
         """Show what is saved now; with keep_edits the tab's text is kept as a draft first."""
         chart = self.chart
-        tab: Any = chart.tab_at(index)
+        tab = chart.tab_at(index)
         self._stale.discard(index)
         self._pending.pop(index, None)
         positions = _scroll_positions(chart.tabs.widget(index))
-        visit = tab.selected_visit() if callable(getattr(tab, "selected_visit", None)) else None
+        position = tab.remember_position()
         try:
             if keep_edits:
                 tab.flush_draft()
-            reload = getattr(tab, "reload", None)
-            if not callable(reload):
-                tab.set_patient(chart.patient_id)
-            elif keep_edits:
-                reload(offer_draft=True)
-            else:
-                reload()
+            tab.reload(offer_draft=keep_edits)
         except ServiceError as exc:
             chart.ctx.signals.status_message.emit(f"Could not refresh the chart: {exc}")
-        if visit is not None:
-            row = tab.model.row_of(visit.id)
-            if row is not None:
-                tab.view.selectRow(row)
+        tab.restore_position(position)
         _restore_scroll(positions)
         # Layouts settle after the reload; put the scroll back once more when they have.
         QTimer.singleShot(0, lambda: _restore_scroll(positions))
@@ -187,7 +158,7 @@ class ChartRefresher(QObject):
             self._pending.pop(self._banner_tab, None)
         self._update_banner()
 
-    def _on_signals_data_changed(self, _area: str, patient_id: int) -> None:
+    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self.chart.patient_id and self._pending:
             self._update_banner()
 

@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterable
 from datetime import date
-from functools import partial
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFrame,
     QLabel,
@@ -20,82 +16,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.domain import evaluation as ev
-from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.symmetry import MUSCLE_GROUPS, is_flagged, lsi, mmt_lsi, to_newtons
-from ptdesk.services.changes import ChangeNote
-from ptdesk.services.episodes import EpisodeInfo, active_episode
+from ptdesk.services.changes import VISIT_KINDS, ChangeKind, ChangeNote
+from ptdesk.services.chart_header import chart_header
+from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.errors import NotFoundError
-from ptdesk.services.evaluations import list_visits, load_evaluation
-from ptdesk.services.patients import PatientDetails, get_patient
+from ptdesk.services.patients import PatientDetails
 from ptdesk.ui.chart.chart_refresh import ChartRefresher
-from ptdesk.ui.chart.overview import OverviewTab
+from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.chart.view_only import ViewOnlyTabs
-from ptdesk.ui.chart.visits.tab import VisitsTab
 from ptdesk.ui.context import AppContext
-
-# Strength is usually measured at evaluations, not at every follow-up: the alerts come from
-# the latest visit, else from the latest evaluations (at most this many visits are read).
-ALERT_LOOKBACK_VISITS = 3
-EVALUATION_TYPES = ("initial_evaluation", "re_evaluation", "discharge")
-GROUP_NAMES = {key: label.split(" (")[0] for key, label in MUSCLE_GROUPS}
-
-# (title, module, class): tabs built by other parts of the app, loaded by name so the
-# chart keeps working while one of them is still being written.
-EVALUATION_INDEX = 2  # Overview, Visits, then the first external tab
-EXTERNAL_TABS = (
-    ("Evaluation", "ptdesk.ui.chart.evaluation.tab", "EvaluationTab"),
-    ("Exercises", "ptdesk.ui.chart.exercises.tab", "ExercisesTab"),
-    ("Run plan", "ptdesk.ui.chart.runplan.tab", "RunPlanTab"),
-    ("Outcomes", "ptdesk.ui.chart.outcomes.tab", "OutcomesTab"),
-    ("Run log", "ptdesk.ui.chart.runlogs.tab", "RunLogTab"),
-    ("Progress", "ptdesk.ui.chart.progress.tab", "ProgressTab"),
-)
-
-
-def error_style(widget: QWidget) -> str:
-    """A red that stays readable on the current palette (light or dark)."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return f"color: {'#ff7b72' if dark else '#c62828'};"
-
-
-def strength_alerts(strength: Iterable[ev.StrengthMeasurement], affected_side: str) -> list[str]:
-    """'Hip abduction LSI 72%' for each group whose involved side is under 90% of the other."""
-    if affected_side not in ("left", "right"):
-        return []  # both legs involved: there is no healthy side to compare against
-    other = "left" if affected_side == "right" else "right"
-    by_group: dict[str, dict[str, ev.StrengthMeasurement]] = {}
-    for row in strength:
-        by_group.setdefault(row.muscle_group, {})[row.side] = row
-    alerts = []
-    for key, _label in MUSCLE_GROUPS:
-        sides = by_group.get(key, {})
-        involved, uninvolved = sides.get(affected_side), sides.get(other)
-        if involved is None or uninvolved is None or involved.method != uninvolved.method:
-            continue
-        try:
-            value = _pair_lsi(involved, uninvolved)
-        except ValidationError:
-            continue  # an implausible stored value is not worth a header alert
-        if is_flagged(value):
-            alerts.append(f"{GROUP_NAMES[key]} LSI {value:.0f}%")
-    return alerts
-
-
-def _pair_lsi(involved: ev.StrengthMeasurement, uninvolved: ev.StrengthMeasurement) -> float | None:
-    if involved.method == "mmt":
-        return mmt_lsi(involved.mmt_grade, uninvolved.mmt_grade)
-    if involved.value is None or uninvolved.value is None:
-        return None
-    return lsi(to_newtons(involved.value, involved.unit or "kg"),  # type: ignore[arg-type]
-               to_newtons(uninvolved.value, uninvolved.unit or "kg"))  # type: ignore[arg-type]
-
-
-def _load_tab(ctx: AppContext, title: str, module_name: str, class_name: str) -> QWidget:
-    # Imported on first use: the big tabs (and QtCharts) stay off the start-up path.
-    module = importlib.import_module(module_name)
-    return getattr(module, class_name)(ctx)
+from ptdesk.ui.kit.palette import error_style
 
 
 class ChartHeader(QWidget):
@@ -127,7 +58,7 @@ class ChartHeader(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
 
     def show_patient(
-        self, patient: PatientDetails, episode: EpisodeInfo | None, alerts: list[str]
+        self, patient: PatientDetails, episode: EpisodeInfo | None, alerts: tuple[str, ...]
     ) -> None:
         preferred = f" “{patient.preferred_name}”" if patient.preferred_name else ""
         self.name_label.setText(f"{patient.first_name}{preferred} {patient.last_name}")
@@ -166,24 +97,22 @@ class ChartWidget(QWidget):
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("chartTabs")
         self.tabs.setDocumentMode(True)
-        # The tabs themselves; the big forms are built on first use (None until then) so
-        # the window is ready sooner, and sit in a scroll area so a wide form scrolls
-        # sideways instead of squeezing the patient list at 1280 px.
-        self._pages: list[QWidget | None] = []
-        self._builders: list[Callable[[], QWidget] | None] = []
-        self.overview_tab = OverviewTab(ctx)
-        self.visits_tab = VisitsTab(ctx)
-        for tab, title in ((self.overview_tab, "&Overview"), (self.visits_tab, "&Visits")):
-            self.tabs.addTab(tab, title)
-            self._pages.append(tab)
-            self._builders.append(None)
-        for title, module_name, class_name in EXTERNAL_TABS:
-            area = QScrollArea(self.tabs)
-            area.setWidgetResizable(True)
-            area.setFrameShape(QFrame.Shape.NoFrame)
-            self.tabs.addTab(area, title)
-            self._pages.append(None)
-            self._builders.append(partial(_load_tab, ctx, title, module_name, class_name))
+        # The tabs, in registry order. Tabs that declare `scrolls` are built on first use
+        # (None until then) so the window is ready sooner, and sit in a scroll area so a
+        # wide form scrolls sideways instead of squeezing the patient list at 1280 px.
+        self._classes = tab_classes()
+        self._pages: list[ChartTab | None] = []
+        for cls in self._classes:
+            if cls.scrolls:
+                area = QScrollArea(self.tabs)
+                area.setWidgetResizable(True)
+                area.setFrameShape(QFrame.Shape.NoFrame)
+                self.tabs.addTab(area, cls.title)
+                self._pages.append(None)
+            else:
+                page = cls(ctx)
+                self.tabs.addTab(page, cls.title)
+                self._pages.append(page)
         self.empty_label = QLabel(
             "Select a patient on the left, or press Ctrl+N to register a new patient.", self)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -195,7 +124,7 @@ class ChartWidget(QWidget):
         self.refresher = ChartRefresher(self)
         page_layout.addWidget(self.header)
         page_layout.addWidget(self.refresher.banner)
-        self.view_only = ViewOnlyTabs(ctx, self.tabs, page_layout)  # locks tabs the user only reads
+        self.view_only = ViewOnlyTabs(ctx, self.tabs, self._classes, page_layout)  # locks tabs the user only reads
         page_layout.addWidget(self.tabs, 1)
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self.empty_label)
@@ -204,28 +133,40 @@ class ChartWidget(QWidget):
         self.layout().setContentsMargins(0, 0, 0, 0)
         self._connect_signals()
 
-    def _page(self, index: int) -> QWidget:
-        page, build = self._pages[index], self._builders[index]
-        if page is None and build is not None:
-            page = build()
+    def _page(self, index: int) -> ChartTab:
+        page = self._pages[index]
+        if page is None:
+            page = self._classes[index](self.ctx)
             area = self.tabs.widget(index)
             assert isinstance(area, QScrollArea)
             area.setWidget(page)
             self._pages[index] = page
             self.view_only.lock(index, page)
-        assert page is not None
+            page.visit_open_requested.connect(self.open_visit)
         return page
 
     def _index_of(self, tab: QWidget) -> int:
         return next((i for i, page in enumerate(self._pages) if page is tab), -1)
 
+    # Convenience for tests and scripts: the tabs by caption.
     @property
-    def evaluation_tab(self) -> QWidget:
-        return self._page(EVALUATION_INDEX)
+    def overview_tab(self) -> ChartTab:
+        return self.tab_titled("Overview")  # type: ignore[return-value]
+
+    @property
+    def visits_tab(self) -> ChartTab:
+        return self.tab_titled("Visits")  # type: ignore[return-value]
+
+    @property
+    def evaluation_tab(self) -> ChartTab:
+        """The tab that opens visits (declares opens_visits)."""
+        return self._page(next(i for i, c in enumerate(self._classes) if c.opens_visits))
 
     def _connect_signals(self) -> None:
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        self.visits_tab.visit_open_requested.connect(self.open_visit)
+        for page in self._pages:
+            if page is not None:
+                page.visit_open_requested.connect(self.open_visit)
         self.ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -239,24 +180,44 @@ class ChartWidget(QWidget):
     def patient(self) -> PatientDetails | None:
         return self._patient
 
-    def chart_tabs(self) -> list[QWidget]:
+    def chart_tabs(self) -> list[ChartTab]:
         return [self._page(i) for i in range(self.tabs.count())]
 
-    def tab_titled(self, title: str) -> QWidget | None:
+    def tab_titled(self, title: str) -> ChartTab | None:
         """The tab whose caption reads `title` (mnemonic ampersands ignored)."""
         for index in range(self.tabs.count()):
             if self.tabs.tabText(index).replace("&", "") == title:
                 return self._page(index)
         return None
 
-    def current_tab(self) -> QWidget:
+    def current_tab(self) -> ChartTab:
         return self._page(self.tabs.currentIndex())
 
     def tab_at(self, index: int) -> ChartTab:
         return self._tab(index)
 
     def tab_title(self, index: int) -> str:
-        return self.tabs.tabText(index).replace("&", "")
+        return self._classes[index].name()
+
+    def tab_class(self, index: int) -> type[ChartTab]:
+        return self._classes[index]
+
+    def tab_printing(self, kind: str) -> ChartTab | None:
+        """The tab that declares it prints `kind` ("exercises", "runplan", "progress"),
+        showing the open patient (loaded now if it was never brought forward)."""
+        index = next((i for i, c in enumerate(self._classes) if c.prints == kind), None)
+        if index is None:
+            return None
+        self._ensure_loaded(index)
+        return self._page(index)
+
+    def printouts(self) -> list[tuple[str, str]]:
+        """(kind, menu text) of every document a tab declares it prints, in tab order."""
+        return [(c.prints, c.print_menu_text) for c in self._classes if c.prints is not None]
+
+    def print_kind_shown(self) -> str | None:
+        """What the tab in front prints, if anything (Ctrl+P preselects it)."""
+        return self._classes[self.tabs.currentIndex()].prints
 
     def loaded_tabs(self) -> list[int]:
         """Indexes of the tabs that show the open patient."""
@@ -279,7 +240,7 @@ class ChartWidget(QWidget):
         self.refresher.clear()
         if patient_id is not None:
             try:
-                self.refresh_header()
+                self.refresh_header(opening=True)
             except NotFoundError:
                 self._patient_id = None
         self.stack.setCurrentIndex(0 if self._patient_id is None else 1)
@@ -324,50 +285,34 @@ class ChartWidget(QWidget):
     def discard_changes(self) -> None:
         """The user chose Discard: tabs that can, drop their edits and drafts."""
         for index in self._current_tabs():
-            discard = getattr(self._tab(index), "discard_changes", None)
-            if callable(discard):
-                discard()
+            self._tab(index).discard_changes()
 
     def open_visit(self, visit_id: int) -> None:
-        """Show a visit's evaluation in the Evaluation tab."""
-        index = EVALUATION_INDEX
-        opener = getattr(self.evaluation_tab, "open_visit", None)
-        if callable(opener) and self._patient_id is not None:
-            # open_visit loads the patient as well; a set_patient first would open the
-            # latest visit (and offer its draft) only to replace it at once.
-            self._loaded_for[index] = self._patient_id
+        """Show a visit in the tab that opens visits (Evaluation)."""
+        tab = self.evaluation_tab
+        index = self._index_of(tab)
+        if self._patient_id is None:
             self.tabs.setCurrentIndex(index)
-            opener(visit_id)
-        else:
-            self.tabs.setCurrentIndex(index)
+            return
+        # open_visit loads the patient as well; a set_patient first would open the latest
+        # visit (and offer its draft) only to replace it at once.
+        self._loaded_for[index] = self._patient_id
+        self.tabs.setCurrentIndex(index)
+        tab.open_visit(visit_id)
 
-    def refresh_header(self) -> None:
+    def refresh_header(self, *, opening: bool = False) -> None:
+        """Re-read the header; only opening the chart is audited as a view."""
         if self._patient_id is None:
             return
-        sf, actor = self.ctx.session_factory, self.ctx.actor
-        self._patient = get_patient(sf, actor=actor, patient_id=self._patient_id)
-        episode = active_episode(sf, self._patient_id, actor=actor)
-        alerts = [f"Alert: {self._patient.alerts}"] if self._patient.alerts else []
-        if episode is not None:
-            alerts += self._strength_alerts(episode)
-        self.header.show_patient(self._patient, episode, alerts)
-
-    def _strength_alerts(self, episode: EpisodeInfo) -> list[str]:
-        if episode.affected_side not in ("left", "right"):
-            return []
-        sf, actor = self.ctx.session_factory, self.ctx.actor
-        visits = [v for n, v in enumerate(list_visits(sf, episode.patient_id, actor=actor))
-                  if n == 0 or v.visit_type in EVALUATION_TYPES][:ALERT_LOOKBACK_VISITS]
-        for visit in visits:
-            _summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visit.id)
-            if evaluation.strength:
-                return strength_alerts(evaluation.strength, episode.affected_side)
-        return []
+        info = chart_header(self.ctx.session_factory, actor=self.ctx.actor,
+                            patient_id=self._patient_id, opening=opening)
+        self._patient = info.patient
+        self.header.show_patient(info.patient, info.episode, info.alerts)
 
     # ---- internals ------------------------------------------------------------------------
 
     def _tab(self, index: int) -> ChartTab:
-        return self._page(index)  # type: ignore[return-value]
+        return self._page(index)
 
     def _current_tabs(self) -> list[int]:
         """Tabs that show the open patient (others are reloaded when next shown)."""
@@ -394,6 +339,6 @@ class ChartWidget(QWidget):
         if patient_id == self._patient_id:
             self.refresh_header()
 
-    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
-        if patient_id == self._patient_id and area in ("visits", "evaluation", "episode"):
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if patient_id == self._patient_id and kind in VISIT_KINDS:
             self.refresh_header()

@@ -18,10 +18,12 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import EpisodeInfo, list_episodes
 from ptdesk.services.evaluations import VisitSummary, list_visits, load_evaluation
 from ptdesk.services.prescriptions import DosedItem, PrescriptionInfo, active_prescription
 from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 
 UNIT_WORDS = {"minutes": "min", "km": "km", "mi": "mi"}
@@ -139,13 +141,16 @@ def plan_text(stored: StoredPlan | None, today: date) -> str:
     return "\n".join(lines)
 
 
-class OverviewTab(QWidget):
+class OverviewTab(ChartTab):
     """Read-only summary; implements ChartTab with nothing to save."""
 
+    title = "&Overview"
+    refresh_kinds = None  # every kind: it summarises the whole chart
+    scrolls = False
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
-        self._patient_id: int | None = None
         self._stale = False  # data changed while hidden: reload when shown
         self.labels: dict[str, QLabel] = {}
         content = QWidget(self)
@@ -188,16 +193,7 @@ class OverviewTab(QWidget):
         self._stale = False
         self.reload()
 
-    def has_unsaved_changes(self) -> bool:
-        return False
-
-    def save(self) -> bool:
-        return True
-
-    def flush_draft(self) -> None:
-        pass
-
-    def reload(self) -> None:
+    def reload(self, offer_draft: bool = False) -> None:
         if self._patient_id is None:
             for label in self.labels.values():
                 label.clear()
@@ -215,7 +211,7 @@ class OverviewTab(QWidget):
             prescription_text(active_prescription(sf, pid, actor=actor)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
 
-    def _on_signals_data_changed(self, _area: str, patient_id: int) -> None:
+    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self._patient_id and self.isVisible():
             self.reload()
         elif patient_id == self._patient_id:

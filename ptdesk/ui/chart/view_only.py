@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from PySide6.QtCore import QEvent, QObject
 from PySide6.QtWidgets import (
@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QScrollBar,
     QTabBar,
     QTabWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 
 # Who may read a tab but not change it, in plain words. The service refuses anyway; this
@@ -35,18 +35,6 @@ _ROLE_NOTES = {
                      "a clinician makes changes here.",
 }
 _OTHER_NOTE = "View only: your account can read the {tab} tab but not change it."
-# Chart tab → (the permission its saves need, the widgets that stay usable: navigation,
-# filters, Print, the conflict bar's Copy). Paths are attributes of the tab.
-TAB_RULES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "Visits": ("edit_evaluation", ("open_button",)),
-    "Evaluation": ("edit_evaluation", ("header.visit_combo", "header.jump_buttons",
-                                       "conflicts.bar")),
-    "Exercises": ("prescribe", ("print_button", "library.search", "library.category",
-                                "library.muscle", "conflicts.bar")),
-    "Run plan": ("edit_plan", ("print_button", "conflicts.bar")),
-    "Outcomes": ("edit_evaluation", ("visit_combo",)),
-    "Run log": ("log_runs", ("conflicts.bar",)),
-}
 _TEXT_INPUTS = (QLineEdit, QPlainTextEdit, QTextEdit)
 _MARK = "ptdeskViewOnly"  # widget property: already locked (apply is cheap to repeat)
 
@@ -115,16 +103,6 @@ def apply_view_only(container: QWidget, keep: Iterable[QWidget] = ()) -> None:
         _lock(widget)
 
 
-def _kept(tab: QWidget, paths: tuple[str, ...]) -> list[QWidget]:
-    kept: list[QWidget] = []
-    for path in paths:
-        value: object = tab
-        for name in path.split("."):
-            value = getattr(value, name, None)
-        kept.extend(value if isinstance(value, list) else [value] if value is not None else [])
-    return kept
-
-
 class ViewOnlyTabs(QObject):
     """The chart's view-only mode: locks each tab the user may not change, shows the note.
 
@@ -132,10 +110,12 @@ class ViewOnlyTabs(QObject):
     locked once when built; the tab's own re-enabling is undone by an event filter.
     """
 
-    def __init__(self, ctx: AppContext, tabs: QTabWidget, layout: QBoxLayout) -> None:
+    def __init__(self, ctx: AppContext, tabs: QTabWidget, classes: Sequence[type[ChartTab]],
+                 layout: QBoxLayout) -> None:
         super().__init__(tabs)
         self.ctx = ctx
         self.tabs = tabs
+        self.classes = classes
         self.note = QLabel()
         self.note.setObjectName("viewOnlyNote")
         self.note.setAccessibleName("View only")
@@ -146,25 +126,26 @@ class ViewOnlyTabs(QObject):
         layout.addWidget(self.note)
         self._locked: set[int] = set()
         for index in range(tabs.count()):
-            if not isinstance(tabs.widget(index), QScrollArea):
-                self.lock(index, tabs.widget(index))  # built up front (Overview, Visits)
+            page = tabs.widget(index)
+            if isinstance(page, ChartTab):
+                self.lock(index, page)  # built up front (Overview, Visits)
         tabs.currentChanged.connect(self._on_tabs_current_changed)
 
     def is_view_only(self, index: int) -> bool:
-        rule = TAB_RULES.get(self._title(index))
-        return rule is not None and not self.ctx.can(rule[0])
+        permission = self.classes[index].save_permission
+        return permission is not None and not self.ctx.can(permission)
 
-    def lock(self, index: int, page: QWidget) -> None:
+    def lock(self, index: int, page: ChartTab) -> None:
         """Called when a tab's page is built: lock it if the user may only read it."""
         if index in self._locked or not self.is_view_only(index):
             return
         self._locked.add(index)
-        apply_view_only(page, _kept(page, TAB_RULES[self._title(index)][1]))
+        apply_view_only(page, page.view_only_keep())
         if index == self.tabs.currentIndex():
             self._on_tabs_current_changed(index)
 
     def _title(self, index: int) -> str:
-        return self.tabs.tabText(index).replace("&", "")
+        return self.classes[index].name()
 
     def _on_tabs_current_changed(self, index: int) -> None:
         shown = index >= 0 and self.is_view_only(index)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QStyle, QWidget
 
+from ptdesk.ui.kit.palette import warning_border_style
+
 
 def _button(text: str, name: str, tip: str) -> QPushButton:
     button = QPushButton(text)
@@ -22,7 +24,7 @@ class KeptCopyBar(QFrame):
         self.setAccessibleName("Your kept text")
         # An amber border reads as "attention" on light and dark palettes alike; the
         # background stays the palette's own.
-        self.setStyleSheet("#keptCopyBar { border: 2px solid #d99a00; border-radius: 4px; }")
+        self.setStyleSheet(warning_border_style("keptCopyBar"))
         icon = QLabel()
         size = self.style().pixelMetric(QStyle.PixelMetric.PM_SmallIconSize)
         icon.setPixmap(self.style().standardIcon(

@@ -5,17 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-
-def is_dark(widget: QWidget) -> bool:
-    return widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-
-
-def error_colour(widget: QWidget) -> str:
-    # A softer red on dark backgrounds keeps the message readable (contrast > 4.5:1 on both).
-    return "#ff8a80" if is_dark(widget) else "#b3261e"
+from ptdesk.ui.kit.palette import error_style
 
 
 class ErrorLabel(QLabel):
@@ -41,7 +33,7 @@ class ErrorLabel(QLabel):
         super().changeEvent(event)
 
     def _apply_colour(self) -> None:
-        sheet = f"color: {error_colour(self)};"
+        sheet = error_style(self)
         # Setting a style sheet sends another PaletteChange; only set it when it differs.
         if self.styleSheet() != sheet:
             self.setStyleSheet(sheet)

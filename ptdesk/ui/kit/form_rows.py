@@ -7,12 +7,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ptdesk.domain.errors import ValidationError
-
-
-def error_style(widget: QWidget) -> str:
-    """A red that stays readable on the current palette (light or dark)."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return f"color: {'#ff7b72' if dark else '#c62828'};"
+from ptdesk.ui.kit.palette import error_style
 
 
 def password_edit(parent: QWidget | None = None) -> QLineEdit:

@@ -1,8 +1,9 @@
-"""Palette-aware colours for progress flags and chart lines, readable on light and dark windows."""
+"""Every colour the app draws with, palette-aware: readable on light and dark windows alike."""
 
 from __future__ import annotations
 
 from PySide6.QtGui import QColor, QPalette
+from PySide6.QtWidgets import QWidget
 
 # (on light, on dark): darker tones on white, lighter tones on near-black, each >= 4.5:1.
 _STATUS: dict[str, tuple[str, str]] = {
@@ -23,8 +24,32 @@ _SERIES_DARK = ("#56b4e9", "#ff9e4a", "#3ddc97", "#f29ad8", "#f0e442", "#c8a27c"
                 "#c3a6ff", "#d0d0d0")
 
 
-def is_dark(palette: QPalette) -> bool:
+# The one error red and the one warning amber; the pairs are (on light, on dark).
+_ERROR = _STATUS["worse"]
+_WARNING = "#d99a00"  # a border, not text: one amber reads on light and dark
+
+
+def is_dark(palette: QPalette | QWidget) -> bool:
+    """The one dark-window test: the window colour is darker than mid-grey."""
+    if isinstance(palette, QWidget):
+        palette = palette.palette()
     return palette.color(QPalette.ColorRole.Window).lightness() < 128
+
+
+def error_colour(palette: QPalette | QWidget) -> QColor:
+    """The error red for this window: darker on light windows, lighter on dark ones."""
+    light, dark = _ERROR
+    return QColor(dark if is_dark(palette) else light)
+
+
+def error_style(widget: QWidget) -> str:
+    """Style sheet text that colours a label's text with the error red."""
+    return f"color: {error_colour(widget).name()};"
+
+
+def warning_border_style(object_name: str) -> str:
+    """An amber frame around a named widget (kept copies, plan warnings)."""
+    return f"#{object_name} {{ border: 2px solid {_WARNING}; border-radius: 4px; }}"
 
 
 def status_key(flag: str) -> str:

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -27,12 +26,14 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.conflicts import patient_fields
 from ptdesk.services.episodes import active_episode, open_episode
 from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.palette import error_style
 from ptdesk.ui.patients.patient_checks import (
     DATE_HINT,
     FIELD_LABELS,
@@ -51,10 +52,6 @@ CONFLICT_NOTE = ("Not saved: someone else changed this patient since you opened 
                  "typed is still here.")
 
 
-def error_style(widget: QWidget) -> str:
-    """A red that stays readable on the current palette (light or dark)."""
-    dark = widget.palette().color(QPalette.ColorRole.Window).lightness() < 128
-    return f"color: {'#ff7b72' if dark else '#c62828'};"
 
 
 class PatientDialog(QDialog):
@@ -371,7 +368,7 @@ class PatientDialog(QDialog):
         self.show_errors({})
         self.ctx.signals.patient_changed.emit(self.patient_id)
         if self.episode_id is not None:
-            self.ctx.signals.data_changed.emit("episode", self.patient_id)
+            self.ctx.signals.data_changed.emit(ChangeKind.EPISODE, self.patient_id)
         return True
 
     def _on_buttons_accepted(self) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
@@ -53,10 +54,12 @@ class LockController(QObject):
     locked = Signal()
     unlocked = Signal()
 
-    def __init__(self, ctx: AppContext, window: QWidget, *, idle_ms: int | None = None) -> None:
+    def __init__(self, ctx: AppContext, window: QWidget, *, idle_ms: int | None = None,
+                 flush_drafts: Callable[[], None] | None = None) -> None:
         super().__init__(window)
         self.ctx = ctx
         self.window = window
+        self._flush = flush_drafts  # the chart's: typed text is kept before the screen locks
         self.overlays: list[LockOverlay] = []
         self.overlay: LockOverlay | None = None  # the one with the password field
         self._focus: weakref.ref[QWidget] | None = None
@@ -137,13 +140,11 @@ class LockController(QObject):
             self._cover(self.window, interactive=True)
 
     def _flush_drafts(self) -> None:
-        chart = getattr(self.window, "chart", None)
-        flush = getattr(chart, "flush_draft", None)
-        if callable(flush):
+        if self._flush is not None:
             # Typed text reaches the database even if nobody comes back; locking goes on
             # whatever a tab does.
             with contextlib.suppress(Exception):
-                flush()
+                self._flush()
 
     def _remember_focus(self) -> None:
         widget = QApplication.focusWidget()

@@ -21,8 +21,9 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.ui.kit.error_label import ErrorLabel, error_colour
+from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
+from ptdesk.ui.kit.palette import error_colour
 
 __all__ = ["ErrorLabel", "FormFields", "error_colour", "format_number", "humanize"]
 

@@ -9,10 +9,17 @@ from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QStackedWidget, QW
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.symmetry import MMT_GRADES, MMT_VALUES, convert_force, is_flagged, lsi
+from ptdesk.domain.symmetry import (
+    MMT_GRADES,
+    MMT_VALUES,
+    convert_force,
+    is_flagged,
+    lsi,
+    lsi_percent,
+)
 from ptdesk.domain.validation import validate_number_range
-from ptdesk.ui.chart.evaluation.fields import error_colour
 from ptdesk.ui.chart.evaluation.section import H_SPACING, LABEL_WIDTH, EvaluationSection
+from ptdesk.ui.kit.palette import error_style
 
 SIDES = ("left", "right")
 METHOD_LABELS = (("dynamometer", "Dynamometer"), ("mmt", "MMT grade"))
@@ -27,13 +34,13 @@ def _dynamometer_check(value: Any) -> None:
 
 def lsi_text(left: float | None, right: float | None, involved: str | None,
              approximate: bool) -> tuple[str, bool]:
-    """(display text, flagged) for one row; the number is rounded down so 89.6% reads 89%."""
+    """(display text, flagged) for one row; the number follows the one LSI display rule."""
     try:
         if involved in SIDES:
             value = lsi(right, left) if involved == "right" else lsi(left, right)
             if value is None:
                 return "—", False
-            text = f"{'≈ ' if approximate else ''}{int(value)}%"
+            text = f"{'≈ ' if approximate else ''}{lsi_percent(value)}%"
             flagged = is_flagged(value)
             return (f"{text} · below 90%" if flagged else text), flagged
         ratio = lsi(left, right)
@@ -41,7 +48,7 @@ def lsi_text(left: float | None, right: float | None, involved: str | None,
             return "—", False
         symmetry = min(left, right) / max(left, right) * 100
         weaker = "left weaker" if left < right else "right weaker" if right < left else "equal"
-        text = f"L/R {'≈ ' if approximate else ''}{int(ratio)}% · {weaker}"
+        text = f"L/R {'≈ ' if approximate else ''}{lsi_percent(ratio)}% · {weaker}"
         flagged = is_flagged(symmetry)
         return (f"{text}, below 90%" if flagged else text), flagged
     except ValidationError:
@@ -150,7 +157,7 @@ class StrengthGrid(EvaluationSection):
                                          self._side_number(group, "right"),
                                          self._involved, methods == {"mmt"})
             label.setText(text)
-            colour = f"color: {error_colour(label)}; font-weight: 600;" if flagged else ""
+            colour = f"{error_style(label)} font-weight: 600;" if flagged else ""
             label.setStyleSheet(colour)
             label.setProperty("flagged", flagged)
 

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
@@ -33,6 +34,7 @@ from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.chart.evaluation.visit_header import VisitHeader
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 
@@ -44,12 +46,16 @@ SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
                   "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
 
 
-class EvaluationTab(QWidget):
+class EvaluationTab(ChartTab):
+    title = "Evaluation"
+    save_permission = "edit_evaluation"
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE})
+    opens_visits = True
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
         self._drafts = EvaluationDrafts(ctx)
-        self._patient_id: int | None = None
         self._visit: VisitSummary | None = None
         self._version: int | None = None
         self._started_from: dict[str, str] | None = None  # saved text as opened (conflicts)
@@ -112,6 +118,9 @@ class EvaluationTab(QWidget):
 
     # ---- ChartTab ----------------------------------------------------------------------
 
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.header.visit_combo, *self.header.jump_buttons, self.conflicts.bar]
+
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
         self._patient_id = patient_id
@@ -169,7 +178,7 @@ class EvaluationTab(QWidget):
         self._autosave.stop()
         self._drafts.discard(summary.id)
         self.header.select_visit(summary)
-        self.ctx.signals.data_changed.emit("evaluation", summary.patient_id)
+        self.ctx.signals.data_changed.emit(ChangeKind.EVALUATION, summary.patient_id)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
 
@@ -292,7 +301,7 @@ class EvaluationTab(QWidget):
         self._drafts.discard(visit_id)
         self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
         if self._visit is not None:
-            self.ctx.signals.data_changed.emit("visits", self._visit.patient_id)
+            self.ctx.signals.data_changed.emit(ChangeKind.VISITS, self._visit.patient_id)
         self.ctx.signals.status_message.emit("Note signed.")
 
     def _on_conflict_restore(self, form: str) -> bool:
@@ -339,10 +348,10 @@ class EvaluationTab(QWidget):
         self.header.show_error("")
         self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
 
-    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
-        if area not in ("visits", "episode") or patient_id != self._patient_id:
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if kind not in (ChangeKind.VISITS, ChangeKind.EPISODE) or patient_id != self._patient_id:
             return
-        if area == "episode":
+        if kind == ChangeKind.EPISODE:
             self._update_involved_side(patient_id)
             return
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)

@@ -5,10 +5,11 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from PySide6.QtGui import QColor, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.kit.palette import error_colour
 
 CATEGORY_LABELS: dict[str, str] = {
     "strength": "Strength",
@@ -32,12 +33,6 @@ def category_label(code: str) -> str:
 
 def side_label(code: str) -> str:
     return SIDE_LABELS.get(code, code)
-
-
-def error_colour(palette: QPalette) -> QColor:
-    """A red that stays readable: darker on light windows, lighter on dark ones."""
-    dark = palette.color(QPalette.ColorRole.Window).lightness() < 128
-    return QColor("#ff7b72") if dark else QColor("#b3261e")
 
 
 def make_error_label(parent: QWidget | None = None) -> QLabel:

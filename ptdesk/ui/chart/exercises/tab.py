@@ -6,7 +6,7 @@ import json
 from dataclasses import asdict
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
     QDateEdit,
     QGroupBox,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.drafts import discard_draft, save_draft
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.exercises import ExerciseInfo
@@ -38,13 +38,11 @@ from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.exercises.library_panel import LibraryPanel
 from ptdesk.ui.chart.exercises.prescription_panel import PrescriptionPanel
 from ptdesk.ui.chart.exercises.preview_panel import ExercisePreview
+from ptdesk.ui.chart.form_session import FormSession
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
-from ptdesk.ui.kit.drafts import offer_draft
-from ptdesk.ui.printing.print_flow import save_then_print
-
-AUTOSAVE_MS = 2000
 
 
 def _group(title: str, child: QWidget, name: str) -> QGroupBox:
@@ -55,15 +53,20 @@ def _group(title: str, child: QWidget, name: str) -> QGroupBox:
     return box
 
 
-class ExercisesTab(QWidget):
+class ExercisesTab(ChartTab):
     """ChartTab for the home-exercise prescription (see `ptdesk.ui.chart.tab.ChartTab`)."""
 
+    title = "Exercises"
+    save_permission = "prescribe"
+    refresh_kinds = frozenset({ChangeKind.EXERCISES})
+    prints = "exercises"
+    print_menu_text = "&Exercise sheet"
+    print_question = "The sheet prints the saved prescription. Save your changes first?"
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self._ctx = ctx
-        self._patient_id: int | None = None
-        self._dirty = False
-        self._loading = False
+        self.form = FormSession(ctx, self, what="exercise prescription", payload=self._payload)
         # The saved version the editor started from: a save replaces only that version.
         self._based_on = STARTED_EMPTY
         self._started_from: dict[str, str] | None = {}
@@ -99,9 +102,6 @@ class ExercisesTab(QWidget):
         self.print_button.setObjectName("print_exercises")
         self.state = QLabel()
         self.state.setObjectName("prescription_state")
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
         self._build_layout()
         self._connect_signals()
         self.library.reload()
@@ -168,12 +168,13 @@ class ExercisesTab(QWidget):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         on_open(self.history, self._on_history_activated)
-        self._autosave.timeout.connect(self.flush_draft)
         self._ctx.signals.data_changed.connect(self._on_ctx_data_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.print_button, self.library.search, self.library.category, self.library.muscle, self.conflicts.bar]
+
     def set_patient(self, patient_id: int | None) -> None:
-        self._autosave.stop()
         self._patient_id = patient_id
         if self.library.model.rowCount() == 0:
             self.library.reload()
@@ -183,13 +184,12 @@ class ExercisesTab(QWidget):
             widget.setEnabled(patient_id is not None)
         if patient_id is None:
             return
-        draft = offer_draft(self, self._ctx.session_factory, actor=self._ctx.actor,
-                            form_key=self._form_key(), what="exercise prescription")
+        draft = self.form.offer()
         if draft is not None:
             self._restore(draft.payload)
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self.form.dirty
 
     def save(self) -> bool:
         if self._patient_id is None:
@@ -201,7 +201,7 @@ class ExercisesTab(QWidget):
                 sf, actor=self._ctx.actor, patient_id=self._patient_id,
                 items=self.editor.model.items(), effective_date=self.effective.date().toPython(),
                 note=self.note.text(), episode_id=episode.id if episode else None,
-                based_on_id=self._based_on)
+                based_on_id=self._based_on, draft_key=self.form.key)
         except ValidationError as exc:
             self.editor.show_save_error(exc)
             self.state.setText("Not saved yet — see the message above the buttons.")
@@ -216,21 +216,15 @@ class ExercisesTab(QWidget):
         except ServiceError as exc:
             QMessageBox.warning(self, "Save prescription", str(exc))
             return False
-        self._autosave.stop()
-        discard_draft(sf, actor=self._ctx.actor, form_key=self._form_key())
+        self.form.saved()
         self._load_saved()
-        self._ctx.signals.data_changed.emit("prescription", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.EXERCISES, self._patient_id)
         self._ctx.signals.status_message.emit(
             f"Prescription saved ({len(saved.items)} exercises).")
         return True
 
     def flush_draft(self) -> None:
-        self._autosave.stop()
-        if self._patient_id is None or not self._dirty:
-            return
-        save_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key(),
-                   payload=self._payload(), patient_id=self._patient_id,
-                   label="Exercise prescription")
+        self.form.flush()
 
     def reload(self, offer_draft: bool = False) -> None:
         """Show the prescription as saved now (another workstation saved); edits are dropped.
@@ -241,38 +235,38 @@ class ExercisesTab(QWidget):
         if offer_draft:
             self.set_patient(self._patient_id)
         else:
-            self._autosave.stop()
             self._load_saved()
         self.editor.view.select_row(min(row, self.editor.model.rowCount() - 1))
 
     # --- loading and drafts --------------------------------------------------------------
-    def _form_key(self) -> str:
-        return f"prescription:patient:{self._patient_id}"
-
     def _load_saved(self) -> None:
         """Show the patient's current version (or an empty list) and the history."""
-        self._loading = True
+        key = f"prescription:patient:{self._patient_id}" if self._patient_id else None
+        self.form.open(key, self._patient_id, "Exercise prescription")
+        with self.form.loading():
+            self._fill_saved()
+        if self._patient_id is None:
+            self.state.setText("Select a patient to prescribe exercises.")
+        elif self._active is None:
+            self.state.setText("No exercises prescribed yet.")
+        else:
+            self.state.setText(f"Current version from {day_text(self._active.effective_date)}.")
+
+    def _fill_saved(self) -> None:
         versions = (prescription_history(self._ctx.session_factory, self._patient_id,
                                          actor=self._ctx.actor)
                     if self._patient_id is not None else [])
         active = next((v for v in versions if v.status == "active"), None)
         self._based_on = active.id if active else STARTED_EMPTY
         self._started_from = info_fields(active)
-        self.conflicts.set_form(self._form_key() if self._patient_id else None, self._patient_id)
+        self._active = active
+        self.conflicts.set_form(self.form.key, self._patient_id)
         self.history_model.set_versions(versions)
         self.editor.model.set_items(list(active.items) if active else [])
         self.effective.setDate(QDate(date.today()))
         self.note.setText("")
         self.editor.error.setVisible(False)
         self.editor.view.select_row(0)
-        self._loading = False
-        self._dirty = False
-        if self._patient_id is None:
-            self.state.setText("Select a patient to prescribe exercises.")
-        elif active is None:
-            self.state.setText("No exercises prescribed yet.")
-        else:
-            self.state.setText(f"Current version from {day_text(active.effective_date)}.")
 
     def _payload(self) -> str:
         return json.dumps({
@@ -291,20 +285,18 @@ class ExercisesTab(QWidget):
         if adopt_base and isinstance(base, int) and base != self._based_on:
             # A draft typed on an older version: saving it must not replace the newer one.
             self._based_on, self._started_from = base, None
-        self._loading = True
-        self.editor.model.set_items(items)
-        if data.get("effective_date"):
-            self.effective.setDate(QDate(date.fromisoformat(data["effective_date"])))
-        self.note.setText(str(data.get("note", "")))
-        self.editor.view.select_row(0)
-        self._loading = False
+        with self.form.loading():
+            self.editor.model.set_items(items)
+            if data.get("effective_date"):
+                self.effective.setDate(QDate(date.fromisoformat(data["effective_date"])))
+            self.note.setText(str(data.get("note", "")))
+            self.editor.view.select_row(0)
         self._mark_dirty()
         return True
 
     def _on_conflict_reload(self) -> None:
         """Their version in the editor; the user's list is kept as a copy (ConflictFlow)."""
-        self._autosave.stop()
-        discard_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key())
+        self.form.discard()
         self._load_saved()
 
     def _on_conflict_restore(self, form: str) -> bool:
@@ -312,14 +304,12 @@ class ExercisesTab(QWidget):
         return self._restore(form, adopt_base=False)
 
     def _mark_dirty(self) -> None:
-        self._dirty = True
-        self.state.setText("Unsaved changes (kept as a draft while you work).")
-        self._autosave.start()
+        if self.form.edited():
+            self.state.setText("Unsaved changes (kept as a draft while you work).")
 
     # --- slots ---------------------------------------------------------------------------
     def _on_form_edited(self, *_args: object) -> None:
-        if not self._loading and self._patient_id is not None:
-            self._mark_dirty()
+        self._mark_dirty()
 
     def _on_library_add_requested(self, info: ExerciseInfo) -> None:
         if self._patient_id is not None and self._ctx.can("prescribe"):  # not view-only
@@ -340,13 +330,6 @@ class ExercisesTab(QWidget):
     def _on_print_button_clicked(self) -> None:
         self.print_handout()
 
-    def print_handout(self) -> None:
-        """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
-        if self._patient_id is None:
-            return
-        save_then_print(self._ctx, self, "exercises", self._patient_id, dirty=self._dirty,
-                        save=self.save, title="Print exercise sheet",
-                        question="The sheet prints the saved prescription. Save your changes first?")
 
     def _on_copy_button_clicked(self) -> None:
         self._on_history_activated(self.history.currentIndex())
@@ -360,6 +343,6 @@ class ExercisesTab(QWidget):
         self.note.setText(version.note)
         self._mark_dirty()
 
-    def _on_ctx_data_changed(self, area: str, patient_id: int) -> None:
-        if area == "prescription" and patient_id == self._patient_id and not self._dirty:
+    def _on_ctx_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if kind == ChangeKind.EXERCISES and patient_id == self._patient_id and not self.form.dirty:
             self._load_saved()

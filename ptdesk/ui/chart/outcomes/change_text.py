@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ptdesk.domain import diagnosis
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.psfs import compare_psfs
 from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.evaluations import VisitSummary
 from ptdesk.services.outcomes import OutcomeRecord
@@ -31,12 +33,8 @@ class VisitResult:
 
 
 def is_patellofemoral(episode: EpisodeInfo | None) -> bool:
-    """Same reading of the diagnosis as the progress service (NPRS MCID 1.16 for PFP)."""
-    if episode is None:
-        return False
-    words = episode.diagnosis.casefold()
-    return ("patellofemoral" in words or "runner's knee" in words
-            or episode.icd10_code.upper().startswith("M22.2"))
+    return episode is not None and diagnosis.is_patellofemoral(episode.diagnosis,
+                                                               episode.icd10_code)
 
 
 def _fmt(value: float) -> str:
@@ -50,15 +48,8 @@ def _score(record: OutcomeRecord, total: float) -> oc.OutcomeScore:
                            not missing, "")
 
 
-def _psfs_shared(before: OutcomeRecord, after: OutcomeRecord) -> tuple[float, float, int] | None:
-    """PSFS averages over the activities rated both times (the scale is per activity)."""
-    first = {label.strip().casefold(): v for _k, label, v in before.items if v is not None}
-    last = {label.strip().casefold(): v for _k, label, v in after.items if v is not None}
-    shared = sorted(set(first) & set(last))
-    if not shared:
-        return None
-    return (sum(first[k] for k in shared) / len(shared),
-            sum(last[k] for k in shared) / len(shared), len(shared))
+def _rated(record: OutcomeRecord) -> list[tuple[str, float]]:
+    return [(label, value) for _k, label, value in record.items if value is not None]
 
 
 def compare(before: OutcomeRecord, after: OutcomeRecord, label: str,
@@ -68,11 +59,11 @@ def compare(before: OutcomeRecord, after: OutcomeRecord, label: str,
     head = f"{label} ({day_text(before.visit_date)}): "
     low, high, note = before.total, after.total, ""
     if measure == "psfs":
-        shared = _psfs_shared(before, after)
+        shared = compare_psfs(_rated(before), _rated(after))
         if shared is None:
             return ChangeText(head + "PSFS activities differ, so there is nothing to compare.",
                               "no_meaningful_change")
-        low, high, count = shared
+        low, high, count = shared.before, shared.after, shared.shared
         if count < max(len(before.items), len(after.items)):
             note = f", on the {count} {'activity' if count == 1 else 'activities'} rated both times"
     reading = oc.interpret_change(measure, _score(before, low), _score(after, high),  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
 from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
+from ptdesk.ui.kit.palette import is_dark
 
 
 def wrapped_height(label: QLabel, width: int) -> int:
@@ -61,7 +62,7 @@ class StripedGrid(QWidget):
         painter = QPainter(self)
         # A shade of the window colour itself, so the stripes suit light and dark palettes.
         window = self.palette().color(QPalette.ColorRole.Window)
-        colour = window.lighter(135) if window.lightness() < 128 else window.darker(106)
+        colour = window.lighter(135) if is_dark(self) else window.darker(106)
         spacing = self.grid.verticalSpacing()
         for n, widgets in enumerate(self.striped_rows):
             if n % 2:

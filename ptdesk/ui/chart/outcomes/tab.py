@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.changes import VISIT_KINDS, ChangeKind
 from ptdesk.services.episodes import list_episodes
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, list_visits
@@ -27,6 +28,7 @@ from ptdesk.ui.chart.outcomes.lefs_form import LefsForm
 from ptdesk.ui.chart.outcomes.measure_page import MeasurePage
 from ptdesk.ui.chart.outcomes.nprs_form import NprsForm
 from ptdesk.ui.chart.outcomes.psfs_form import PsfsForm
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 
 AUTOSAVE_MS = 2000
@@ -38,13 +40,16 @@ def visit_text(visit: VisitSummary) -> str:
     return f"{day_text(visit.visit_date)} · {visit.type_label}{signed}"
 
 
-class OutcomesTab(QWidget):
+class OutcomesTab(ChartTab):
     """ChartTab for outcome measures (see `ptdesk.ui.chart.tab.ChartTab`)."""
 
+    title = "Outcomes"
+    save_permission = "edit_evaluation"
+    refresh_kinds = frozenset({ChangeKind.OUTCOMES, ChangeKind.EVALUATION, ChangeKind.EPISODE})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self._ctx = ctx
-        self._patient_id: int | None = None
         self._visits: list[VisitSummary] = []
         self._visit: VisitSummary | None = None
         self._records: list[OutcomeRecord] = []
@@ -93,6 +98,9 @@ class OutcomesTab(QWidget):
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.visit_combo]
+
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
         self._patient_id = patient_id
@@ -169,7 +177,7 @@ class OutcomesTab(QWidget):
                                       actor=self._ctx.actor)
         self._show_results()
         page.set_state(f"Saved: {result_line(record)}.")
-        self._ctx.signals.data_changed.emit("outcomes", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.OUTCOMES, self._patient_id)
         self._ctx.signals.status_message.emit(f"{form.title} saved.")
         return True
 
@@ -279,7 +287,7 @@ class OutcomesTab(QWidget):
         self.flush_draft()  # drafts are per visit, so the edits wait for the clinician's return
         self._open_visit(self._visits[index])
 
-    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
-        if patient_id != self._patient_id or area not in ("visits", "evaluation", "episode"):
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if patient_id != self._patient_id or kind not in VISIT_KINDS:
             return
         self._load_visits(keep=self._visit.id if self._visit else None)

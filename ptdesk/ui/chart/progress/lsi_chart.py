@@ -35,7 +35,7 @@ SHORT = {key: label.split(" (")[0] for key, label in sym.MUSCLE_GROUPS}
 def point_text(label: str, point: LsiPoint) -> str:
     kind = VISIT_TYPE_LABELS.get(point.visit_type, point.visit_type)
     flag = " · under 90%" if point.flagged else ""
-    return (f"{label} LSI {point.lsi:.0f}%{flag} · L {point.left or '—'} · R {point.right or '—'}"
+    return (f"{label} LSI {sym.lsi_text(point.lsi)}{flag} · L {point.left or '—'} · R {point.right or '—'}"
             f" · {day_text(point.visit_date)} · {kind}")
 
 

@@ -18,11 +18,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.progress.series import ProgressOverview, progress_overview
 from ptdesk.ui.chart.progress.range_bar import RangeBar
-from ptdesk.ui.chart.progress.report_print import ReportJob, start_report
 from ptdesk.ui.chart.progress.since_panel import SincePanel
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.printing.print_flow import PrintJob, start_print
 
 if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start-up time)
     from ptdesk.ui.chart.progress.lsi_chart import LsiChart
@@ -42,18 +44,23 @@ def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
     return dates
 
 
-class ProgressTab(QWidget):
+class ProgressTab(ChartTab):
     """ChartTab that only reads: save() has nothing to do, there are no drafts."""
 
+    title = "Progress"
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.OUTCOMES, ChangeKind.RUNLOG,
+                               ChangeKind.RUNPLAN, ChangeKind.EPISODE})
+    prints = "progress"
+    print_menu_text = "&Progress report"
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self._ctx = ctx
-        self._patient_id: int | None = None
         self._overview: ProgressOverview | None = None
         self._stale = False
         self._new_patient = True
         self.today: Callable[[], dt.date] = dt.date.today  # tests may pin the day
-        self.report_job: ReportJob | None = None
+        self.report_job: PrintJob | None = None
         self.pain: PainChart | None = None
         self.outcomes: OutcomeChart | None = None
         self.strength: LsiChart | None = None
@@ -102,15 +109,6 @@ class ProgressTab(QWidget):
         self._new_patient = True
         self.print_button.setEnabled(patient_id is not None)
         self.refresh()
-
-    def has_unsaved_changes(self) -> bool:
-        return False
-
-    def save(self) -> bool:
-        return True
-
-    def flush_draft(self) -> None:
-        pass
 
     def reload(self, offer_draft: bool = False) -> None:
         """Another workstation saved: read again (nothing here is ever edited)."""
@@ -202,20 +200,16 @@ class ProgressTab(QWidget):
     def _on_since_compare_changed(self) -> None:
         self._show_since()
 
-    def _on_signals_data_changed(self, _area: str, patient_id: int) -> None:
+    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self._patient_id:
             self.refresh()  # any saved score, test, run or plan can move a chart
 
     def _on_print_button_clicked(self) -> None:
         self.print_report()
 
-    def print_handout(self) -> None:
-        """The name MainWindow.print_handout() looks for on the tab that owns a printout."""
-        self.print_report()
-
-    def print_report(self) -> ReportJob | None:
+    def print_report(self) -> PrintJob | None:
         """Ctrl+P and the button: make the PDF in the background, then preview it."""
         if self._patient_id is None:
             return None
-        self.report_job = start_report(self._ctx, self, self._patient_id)
+        self.report_job = start_print(self._ctx, self, "progress", self._patient_id)
         return self.report_job

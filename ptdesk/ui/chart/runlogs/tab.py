@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.runlogs import delete_run, list_runs, log_run, replan_from_logs, weekly_summary
@@ -31,6 +32,7 @@ from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.runlogs.entry_form import RunEntryForm
 from ptdesk.ui.chart.runlogs.runs_model import DATE, NOTE, RunsTableModel
 from ptdesk.ui.chart.runlogs.weeks_model import DATES, DECISION, DONE, PLANNED, WeeksTableModel
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.drafts import offer_draft
 from ptdesk.ui.kit.palette import status_colour
@@ -64,11 +66,15 @@ class _Body(QWidget):
         return False
 
 
-class RunLogTab(QWidget):
+class RunLogTab(ChartTab):
     """ChartTab for the patient's run log (see `ptdesk.ui.chart.tab.ChartTab`)."""
 
+    title = "Run log"
+    save_permission = "log_runs"
+    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self._ctx = ctx
         self._patient_id: int | None = None
         self._plan: StoredPlan | None = None
@@ -156,6 +162,9 @@ class RunLogTab(QWidget):
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.conflicts.bar]
+
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
         self._patient_id = patient_id
@@ -243,7 +252,7 @@ class RunLogTab(QWidget):
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
         self._reload()
-        self._ctx.signals.data_changed.emit("runlog", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
         return True
 
     def delete_selected_run(self) -> bool:
@@ -261,7 +270,7 @@ class RunLogTab(QWidget):
             return False
         delete_run(self._ctx.session_factory, actor=self._ctx.actor, run_id=run.id)
         self._reload()
-        self._ctx.signals.data_changed.emit("runlog", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
         return True
 
     def replan(self) -> bool:
@@ -289,7 +298,7 @@ class RunLogTab(QWidget):
             text += (f" Week {upcoming.week} is now "
                      f"{amount_text(upcoming.total, stored.inputs.measure)}.")
         self.replan_state.setText(text)
-        self._ctx.signals.data_changed.emit("runplan", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
         self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
@@ -355,6 +364,6 @@ class RunLogTab(QWidget):
     def _on_replan_button_clicked(self) -> None:
         self.replan()
 
-    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
-        if patient_id == self._patient_id and area == "runplan":
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if patient_id == self._patient_id and kind == ChangeKind.RUNPLAN:
             self._reload()  # a plan saved in the Run plan tab changes weeks and unit

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.runplan import Plan
 from ptdesk.ui.chart.exercises.labels import day_text
+from ptdesk.ui.kit.palette import warning_border_style
 
 
 class PaddedDelegate(QStyledItemDelegate):
@@ -43,7 +44,7 @@ def warning_frame(warnings: QLabel, style: QStyle) -> QFrame:
     frame = QFrame()
     frame.setObjectName("warning_frame")
     # An amber border reads as "attention" on light and dark palettes alike.
-    frame.setStyleSheet("#warning_frame { border: 2px solid #d99a00; border-radius: 4px; }")
+    frame.setStyleSheet(warning_border_style("warning_frame"))
     icon = QLabel()
     icon.setPixmap(style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning).pixmap(24, 24))
     icon.setAlignment(Qt.AlignmentFlag.AlignTop)

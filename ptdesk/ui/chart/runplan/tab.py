@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import WeekLog, build_plan
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.episodes import active_episode
@@ -43,20 +44,27 @@ from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableM
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.chart.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
 from ptdesk.ui.chart.runplan.saved_plans_model import SavedPlansModel
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
 from ptdesk.ui.kit.drafts import offer_draft
-from ptdesk.ui.printing.print_flow import save_then_print
 
 AUTOSAVE_MS = 2000
 
 
-class RunPlanTab(QWidget):
+class RunPlanTab(ChartTab):
     """ChartTab for the return-to-run plan (see `ptdesk.ui.chart.tab.ChartTab`)."""
 
+    title = "Run plan"
+    save_permission = "edit_plan"
+    refresh_kinds = frozenset({ChangeKind.RUNPLAN})
+    prints = "runplan"
+    print_menu_text = "&Run plan"
+    print_question = "The handout prints the saved active plan. Save your changes first?"
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self._ctx = ctx
         self._patient_id: int | None = None
         self._dirty = False
@@ -179,6 +187,9 @@ class RunPlanTab(QWidget):
         self._autosave.timeout.connect(self.flush_draft)
 
     # --- ChartTab ------------------------------------------------------------------------
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.print_button, self.conflicts.bar]
+
     def set_patient(self, patient_id: int | None) -> None:
         self._autosave.stop()
         self._patient_id = patient_id
@@ -228,7 +239,7 @@ class RunPlanTab(QWidget):
         self._based_on, self._started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
-        self._ctx.signals.data_changed.emit("runplan", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
         self._ctx.signals.status_message.emit("Return-to-run plan saved.")
         return True
 
@@ -365,13 +376,6 @@ class RunPlanTab(QWidget):
     def _on_print_button_clicked(self) -> None:
         self.print_handout()
 
-    def print_handout(self) -> None:
-        """Ctrl+P and the Print button: offer to save edits, then make the PDF in the background."""
-        if self._patient_id is None:
-            return
-        save_then_print(self._ctx, self, "runplan", self._patient_id, dirty=self._dirty,
-                        save=self.save, title="Print run plan",
-                        question="The handout prints the saved active plan. Save your changes first?")
 
     def _on_open_button_clicked(self) -> None:
         self._on_saved_activated(self.saved.currentIndex())
@@ -391,4 +395,4 @@ class RunPlanTab(QWidget):
             return
         make_active(self._ctx.session_factory, actor=self._ctx.actor, plan_id=stored.id)
         self._load_saved()
-        self._ctx.signals.data_changed.emit("runplan", self._patient_id)
+        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)

@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
-    Signal,
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,9 +25,11 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.changes import VISIT_KINDS, ChangeKind
 from ptdesk.services.episodes import EpisodeInfo, active_episode
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, create_visit, list_visits
+from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 
 VISIT_COLUMNS = ("Date", "Visit", "Status")
@@ -98,15 +99,17 @@ class VisitListModel(QAbstractTableModel):
         return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 
-class VisitsTab(QWidget):
+class VisitsTab(ChartTab):
     """Implements ChartTab; it has nothing to save itself (visits are charted in Evaluation)."""
 
-    visit_open_requested = Signal(int)
+    title = "&Visits"
+    save_permission = "edit_evaluation"
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE})
+    scrolls = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(ctx, parent)
         self.ctx = ctx
-        self._patient_id: int | None = None
         self._episode: EpisodeInfo | None = None
         self.model = VisitListModel(self)
         self.view = QTableView(self)
@@ -153,22 +156,16 @@ class VisitsTab(QWidget):
 
     # ---- ChartTab ---------------------------------------------------------------------
 
+    def view_only_keep(self) -> list[QWidget]:
+        return [self.open_button]
+
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
         self.reload()
 
-    def has_unsaved_changes(self) -> bool:
-        return False
-
-    def save(self) -> bool:
-        return True
-
-    def flush_draft(self) -> None:
-        pass
-
     # ---- actions ---------------------------------------------------------------------
 
-    def reload(self) -> None:
+    def reload(self, offer_draft: bool = False) -> None:
         sf = self.ctx.session_factory
         if self._patient_id is None:
             self._episode = None
@@ -199,13 +196,22 @@ class VisitsTab(QWidget):
             text = exc.message if isinstance(exc, ValidationError) else str(exc)
             QMessageBox.warning(self, "Visit not created", text)
             return None
-        self.ctx.signals.data_changed.emit("visits", self._patient_id)
+        self.ctx.signals.data_changed.emit(ChangeKind.VISITS, self._patient_id)
         self.ctx.signals.status_message.emit(f"New {visit.type_label.lower()} started.")
         row = self.model.row_of(visit.id)
         if row is not None:
             self.view.selectRow(row)
         self.visit_open_requested.emit(visit.id)
         return visit.id
+
+    def remember_position(self) -> object:
+        return self.selected_visit()
+
+    def restore_position(self, position: object) -> None:
+        if isinstance(position, VisitSummary):
+            row = self.model.row_of(position.id)
+            if row is not None:
+                self.view.selectRow(row)
 
     def selected_visit(self) -> VisitSummary | None:
         rows = self.view.selectionModel().selectedRows()
@@ -229,6 +235,6 @@ class VisitsTab(QWidget):
     def _on_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
 
-    def _on_signals_data_changed(self, area: str, patient_id: int) -> None:
-        if patient_id == self._patient_id and area in ("visits", "evaluation", "episode"):
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if patient_id == self._patient_id and kind in VISIT_KINDS:
             self.reload()

@@ -1,0 +1,98 @@
+"""FormSession: the edit lifecycle every editable chart tab shares (dirty, autosave, draft, version)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import QWidget
+
+from ptdesk.services.drafts import DraftInfo
+from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.drafts import DraftStore
+
+# Typed text reaches the draft store this long after the last keystroke.
+AUTOSAVE_MS = 2000
+
+
+class FormSession(QObject):
+    """One form being edited: what is typed is kept as a draft until it is saved.
+
+    The tab tells it when the form is being filled by code (`loading()`), when the user
+    edited it (`edited()`), which draft the form is (`open()`), and that it was saved
+    (`saved()`: the save service deleted the draft in its own transaction, given `key`).
+    `payload` turns the form into the draft's text.
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget, *, what: str,
+                 payload: Callable[[], str]) -> None:
+        super().__init__(parent)
+        self.parent_widget = parent
+        self.store = DraftStore(ctx.session_factory, ctx.actor)
+        self.what = what                 # "exercise prescription": words for the prompt
+        self._payload = payload
+        self.key: str | None = None      # the draft's form key; None: nothing to keep
+        self.patient_id: int | None = None
+        self.label = ""
+        self.version: int | None = None  # the saved version the form started from
+        self.dirty = False
+        self._loading = 0
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(AUTOSAVE_MS)
+        self.timer.timeout.connect(self.flush)
+
+    def open(self, key: str | None, patient_id: int | None, label: str = "",
+             version: int | None = None) -> None:
+        """The form now shows this record (clean); its draft is `key`."""
+        self.timer.stop()
+        self.key, self.patient_id, self.label, self.version = key, patient_id, label, version
+        self.dirty = False
+
+    @property
+    def is_loading(self) -> bool:
+        return self._loading > 0
+
+    @contextmanager
+    def loading(self) -> Iterator[None]:
+        """Filling the form from code: its change signals are not edits."""
+        self._loading += 1
+        try:
+            yield
+        finally:
+            self._loading -= 1
+
+    def edited(self) -> bool:
+        """The user changed the form: mark it dirty and autosave soon. False while loading."""
+        if self._loading or self.key is None:
+            return False
+        self.dirty = True
+        self.timer.start()
+        return True
+
+    def flush(self) -> None:
+        """Keep the edits as a draft now (autosave, tab or patient switch, lock, close)."""
+        self.timer.stop()
+        if self.dirty and self.key is not None:
+            self.store.save(self.key, self._payload(), patient_id=self.patient_id,
+                            label=self.label)
+
+    def saved(self, version: int | None = None) -> None:
+        """The save went through (and took the draft with it)."""
+        self.timer.stop()
+        self.dirty = False
+        self.version = version
+
+    def discard(self) -> None:
+        """Drop the edits' draft (Discard on close, taking the other version in a conflict)."""
+        self.timer.stop()
+        self.dirty = False
+        if self.key is not None:
+            self.store.discard(self.key)
+
+    def offer(self) -> DraftInfo | None:
+        """The form's draft, if the clinician wants it back (declining discards it)."""
+        if self.key is None:
+            return None
+        return self.store.offer(self.parent_widget, [self.key], self.what).get(self.key)
