@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
@@ -27,13 +27,7 @@ from ptdesk.ui.signin.setup_dialog import SetupDialog
 from tests.factories import ACTOR, ADMIN, PASSWORD, make_patient, provision_accounts
 from tests.ui.test_login import _audit
 
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path, monkeypatch) -> None:
-    """Keep the real user's window layout out of (and away from) the tests."""
-    ini = str(tmp_path / "ui.ini")
-    monkeypatch.setattr("ptdesk.ui.main_window.QSettings",
-                        lambda: QSettings(ini, QSettings.Format.IniFormat))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture

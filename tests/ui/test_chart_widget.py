@@ -5,8 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-import pytest
-
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.runplan import PlanInputs
@@ -29,11 +27,6 @@ def dyn(group: str, side: str, value: float, unit: str = "kg") -> ev.StrengthMea
 
 def mmt(group: str, side: str, grade: str) -> ev.StrengthMeasurement:
     return ev.StrengthMeasurement(group, side, "mmt", mmt_grade=grade)
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 # ---- header alerts -------------------------------------------------------------------------

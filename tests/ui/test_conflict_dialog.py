@@ -27,16 +27,10 @@ from ptdesk.ui.chart.runplan import RunPlanTab
 from ptdesk.ui.conflicts.conflict_changes_model import ChangesModel
 from ptdesk.ui.conflicts.conflict_dialog import ConflictDialog, when_text, who_text
 from ptdesk.ui.conflicts.conflict_flow import copy_key, load_copy
-from ptdesk.ui.context import AppContext
 from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
 
 SCREENSHOT = "/tmp/conflict_dialog.png"
-
-
-@pytest.fixture
-def ctx(session_factory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture

@@ -118,11 +118,6 @@ def error_text(tab: EvaluationTab, section: str, key: str) -> str:
 
 
 @pytest.fixture
-def ctx(session_factory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
-
-
-@pytest.fixture
 def visit(session_factory):
     patient = make_patient(session_factory)
     episode = make_episode(session_factory, patient.id)  # affected side: right

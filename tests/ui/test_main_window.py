@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -33,16 +32,6 @@ def clinic(session_factory: SessionFactory) -> dict[str, int]:
                        born=date(1979, 3, 9)).id
     make_episode(session_factory, bea)
     return {"alex": alex, "bea": bea, "visit": visit.id}
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture

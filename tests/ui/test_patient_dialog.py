@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -20,11 +19,6 @@ from ptdesk.services.patients import count_patients, get_patient, search_patient
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 def field(dialog: PatientDialog, accessible_name: str) -> QWidget:

@@ -36,11 +36,6 @@ def demo(session_factory: SessionFactory) -> dict[str, int]:
 
 
 @pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
-
-
-@pytest.fixture
 def tab(qtbot, ctx: AppContext) -> ProgressTab:  # type: ignore[no-untyped-def]
     widget = ProgressTab(ctx)
     qtbot.addWidget(widget)

@@ -37,11 +37,6 @@ def plan(session_factory: SessionFactory, patient_id: int) -> None:
 
 
 @pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
-
-
-@pytest.fixture
 def tab(qtbot, ctx: AppContext, patient_id: int, plan: None) -> RunLogTab:  # type: ignore[no-untyped-def]
     widget = RunLogTab(ctx)
     qtbot.addWidget(widget)

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QPalette
 from PySide6.QtWidgets import QApplication
 
 from ptdesk.services.accounts import Account
-
-COLUMNS = ("User name", "Name", "Role", "Status", "Last sign-in")
-Index = QModelIndex | QPersistentModelIndex
+from ptdesk.ui.kit.rows_model import Column, RowsModel
 
 
 def status_text(account: Account) -> str:
@@ -29,47 +26,25 @@ def _last_login(account: Account) -> str:
     return account.last_login_at.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class UsersModel(QAbstractTableModel):
+def _greyed(account: Account) -> QBrush | None:
+    if account.active:
+        return None
+    return QApplication.palette().brush(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+
+COLUMNS: tuple[Column[Account], ...] = tuple(
+    Column(title, text) for title, text in (
+        ("User name", lambda a: a.username), ("Name", lambda a: a.signature_name),
+        ("Role", lambda a: a.role_label), ("Status", status_text), ("Last sign-in", _last_login)))
+
+
+class UsersModel(RowsModel[Account]):
     """Read-only rows of accounts; the dialog reloads it after every change."""
 
     def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self._accounts: list[Account] = []
+        super().__init__(COLUMNS, parent, key=lambda a: a.username, row_roles={
+            Qt.ItemDataRole.UserRole: lambda a: a.username,
+            Qt.ItemDataRole.ForegroundRole: _greyed})
 
-    def set_accounts(self, accounts: Sequence[Account]) -> None:
-        self.beginResetModel()
-        self._accounts = list(accounts)
-        self.endResetModel()
-
-    def account(self, row: int) -> Account | None:
-        return self._accounts[row] if 0 <= row < len(self._accounts) else None
-
-    def row_of(self, username: str) -> int | None:
-        return next((i for i, a in enumerate(self._accounts) if a.username == username), None)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._accounts)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._accounts):
-            return None
-        account = self._accounts[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (account.username, account.signature_name, account.role_label,
-                    status_text(account), _last_login(account))[index.column()]
-        if role == Qt.ItemDataRole.ForegroundRole and not account.active:
-            return QApplication.palette().brush(QPalette.ColorGroup.Disabled,
-                                                QPalette.ColorRole.Text)
-        if role == Qt.ItemDataRole.UserRole:
-            return account.username
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(COLUMNS)):
-            return COLUMNS[section]
-        return None
+    set_accounts = RowsModel.set_rows
+    account = RowsModel.row_at

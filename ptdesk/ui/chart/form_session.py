@@ -9,6 +9,8 @@ from PySide6.QtCore import QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from ptdesk.services.drafts import DraftInfo
+from ptdesk.services.errors import ConflictError
+from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.drafts import DraftStore
 
@@ -28,7 +30,9 @@ class FormSession(QObject):
     def __init__(self, ctx: AppContext, parent: QWidget, *, what: str,
                  payload: Callable[[], str]) -> None:
         super().__init__(parent)
+        self.ctx = ctx
         self.parent_widget = parent
+        self.conflicts: ConflictFlow | None = None
         self.store = DraftStore(ctx.session_factory, ctx.actor)
         self.what = what                 # "exercise prescription": words for the prompt
         self._payload = payload
@@ -71,18 +75,22 @@ class FormSession(QObject):
         self.timer.start()
         return True
 
-    def flush(self) -> None:
+    def flush(self, force: bool = False) -> None:
         """Keep the edits as a draft now (autosave, tab or patient switch, lock, close)."""
         self.timer.stop()
-        if self.dirty and self.key is not None:
+        if (self.dirty or force) and self.key is not None:
             self.store.save(self.key, self._payload(), patient_id=self.patient_id,
                             label=self.label)
 
     def saved(self, version: int | None = None) -> None:
         """The save went through (and took the draft with it)."""
+        self.clean()
+        self.version = version
+
+    def clean(self) -> None:
+        """Forget the edits on screen (a reload); their draft, if flushed, stays."""
         self.timer.stop()
         self.dirty = False
-        self.version = version
 
     def discard(self) -> None:
         """Drop the edits' draft (Discard on close, taking the other version in a conflict)."""
@@ -90,6 +98,22 @@ class FormSession(QObject):
         self.dirty = False
         if self.key is not None:
             self.store.discard(self.key)
+
+    # ---- conflicts: someone else saved the same record first ---------------------------------
+
+    def watch_conflicts(self, what: str, *, reload: Callable[[], None],
+                        restore: Callable[[str], bool]) -> ConflictFlow:
+        """The conflict dialog and kept-copy bar for this form (`what`: "visit note")."""
+        self.conflicts = ConflictFlow(self.ctx, self.parent_widget, what, reload=reload,
+                                      restore=restore, has_changes=lambda: self.dirty)
+        return self.conflicts
+
+    def show_conflict(self, error: ConflictError, started_from: dict[str, str] | None,
+                      title: str) -> None:
+        """The save was refused: keep the text as a draft, then show both versions."""
+        assert self.conflicts is not None, "watch_conflicts() first"
+        self.flush(force=True)
+        self.conflicts.show_conflict(error, started_from, form=self._payload(), title=title)
 
     def offer(self) -> DraftInfo | None:
         """The form's draft, if the clinician wants it back (declining discards it)."""

@@ -145,6 +145,7 @@ class OverviewTab(ChartTab):
     """Read-only summary; implements ChartTab with nothing to save."""
 
     title = "&Overview"
+    save_permission = None  # nothing here is edited
     refresh_kinds = None  # every kind: it summarises the whole chart
     scrolls = False
 

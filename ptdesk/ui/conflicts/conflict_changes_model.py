@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
-from PySide6.QtGui import QFont, QGuiApplication, QPalette
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QFont, QGuiApplication, QPalette
 
 from ptdesk.domain.conflicts import FieldChange
+from ptdesk.ui.kit.rows_model import Column, RowsModel
 
-Index = QModelIndex | QPersistentModelIndex
 FIELD, THEIRS, YOURS = range(3)
 HEADERS = ("Field", "Their version", "Your version")
 BLANK = "(blank)"
 CELL_LIMIT = 240  # long notes are cut in the cell; the tooltip has the whole text
+_R = Qt.ItemDataRole
 
 
 def cell_text(text: str) -> str:
@@ -23,51 +22,42 @@ def cell_text(text: str) -> str:
     return flat if len(flat) <= CELL_LIMIT else flat[: CELL_LIMIT - 1].rstrip() + "…"
 
 
-class ChangesModel(QAbstractTableModel):
+def _bold(change: FieldChange) -> QFont | None:
+    if not change.you_changed_too:
+        return None
+    font = QFont()
+    font.setBold(True)  # both of you changed it: the field to look at first
+    return font
+
+
+def _blank_colour(text: str) -> QColor | None:
+    # "(blank)" is a note about the value, not the value: shown like placeholder text.
+    return None if text else QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
+
+
+def _version(title: str, value: str) -> Column[FieldChange]:
+    def full(c: FieldChange) -> str:
+        return c.theirs if value == "theirs" else c.yours
+    return Column(title, lambda c: cell_text(full(c)), {
+        _R.ToolTipRole: lambda c: full(c) or BLANK,
+        _R.AccessibleTextRole: lambda c: f"{title}: {full(c) or BLANK}",
+        _R.ForegroundRole: lambda c: _blank_colour(full(c)), _R.FontRole: _bold})
+
+
+COLUMNS = (
+    Column(HEADERS[FIELD], lambda c: c.label, {
+        _R.ToolTipRole: lambda c: ("You both changed this field." if c.you_changed_too
+                                   else "Only they changed this field."),
+        _R.AccessibleTextRole: lambda c: f"{HEADERS[FIELD]}: {c.label or BLANK}",
+        _R.FontRole: _bold}),
+    _version(HEADERS[THEIRS], "theirs"),
+    _version(HEADERS[YOURS], "yours"),
+)
+
+
+class ChangesModel(RowsModel[FieldChange]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._changes: tuple[FieldChange, ...] = ()
+        super().__init__(COLUMNS, parent)
 
-    def set_changes(self, changes: Sequence[FieldChange]) -> None:
-        self.beginResetModel()
-        self._changes = tuple(changes)
-        self.endResetModel()
-
-    def change_at(self, row: int) -> FieldChange | None:
-        return self._changes[row] if 0 <= row < len(self._changes) else None
-
-    def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._changes)
-
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(HEADERS)):
-            return HEADERS[section]
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        change = self.change_at(index.row()) if index.isValid() else None
-        if change is None or not 0 <= index.column() < len(HEADERS):
-            return None
-        full = (change.label, change.theirs, change.yours)[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return change.label if index.column() == FIELD else cell_text(full)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if index.column() == FIELD:
-                return ("You both changed this field." if change.you_changed_too
-                        else "Only they changed this field.")
-            return full or BLANK
-        if role == Qt.ItemDataRole.AccessibleTextRole:
-            return f"{HEADERS[index.column()]}: {full or BLANK}"
-        if role == Qt.ItemDataRole.ForegroundRole and index.column() != FIELD and not full:
-            # "(blank)" is a note about the value, not the value: shown like placeholder text.
-            return QGuiApplication.palette().color(QPalette.ColorRole.PlaceholderText)
-        if role == Qt.ItemDataRole.FontRole and change.you_changed_too:
-            font = QFont()
-            font.setBold(True)  # both of you changed it: the field to look at first
-            return font
-        return None
+    set_changes = RowsModel.set_rows
+    change_at = RowsModel.row_at

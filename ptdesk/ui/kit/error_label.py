@@ -5,9 +5,27 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QLabel, QWidget
 
-from ptdesk.ui.kit.palette import error_style
+from ptdesk.ui.kit.palette import error_colour, error_style
+
+
+def make_error_label(parent: QWidget | None = None) -> QLabel:
+    """A hidden, word-wrapped label in the error red that sits under the field it explains."""
+    label = QLabel(parent)
+    label.setWordWrap(True)
+    label.setVisible(False)
+    label.setObjectName("error_label")
+    palette = label.palette()
+    palette.setColor(QPalette.ColorRole.WindowText, error_colour(palette))
+    label.setPalette(palette)
+    return label
+
+
+def show_error(label: QLabel, message: str) -> None:
+    label.setText(message)
+    label.setVisible(bool(message))
 
 
 class ErrorLabel(QLabel):

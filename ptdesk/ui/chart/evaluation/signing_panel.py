@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary
-from ptdesk.services.permissions import permissions_of, refusal, role_of
+from ptdesk.services.permissions import refusal
 from ptdesk.services.signing import AddendumInfo, add_addendum, list_addenda, sign_visit, signature
 from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
 from ptdesk.ui.chart.evaluation.fields import ErrorLabel
@@ -103,9 +103,8 @@ class SigningPanel(QWidget):
         signed = visit.status == "signed"
         self.sign_button.setVisible(not signed)
         self.add_button.setVisible(signed)
-        allowed = permissions_of(self.ctx.session_factory, self.ctx.actor)
-        self._allow(self.sign_button, "sign_note", allowed)
-        self._allow(self.add_button, "add_addendum", allowed)
+        self._allow(self.sign_button, "sign_note")
+        self._allow(self.add_button, "add_addendum")
         if signed:
             info = signature(self.ctx.session_factory, visit.id, actor=self.ctx.actor)
             who = info.signed_by_name or "a clinician"
@@ -118,13 +117,16 @@ class SigningPanel(QWidget):
             self.signed_label.setText("Not signed yet.")
             self._show_addenda([])
 
-    def _allow(self, button: QPushButton, permission: str, allowed: frozenset[str]) -> None:
-        """Grey out what the role may not do, and say why (the service refuses anyway)."""
-        button.setEnabled(permission in allowed)
-        if permission in allowed:
+    def _allow(self, button: QPushButton, permission: str) -> None:
+        """Grey out what the role may not do, and say why (the service refuses anyway).
+
+        The context's cached permissions: showing a visit reads nothing more."""
+        allowed = self.ctx.can(permission)
+        button.setEnabled(allowed)
+        if allowed:
             button.setToolTip("")
             return
-        role = role_of(self.ctx.session_factory, self.ctx.actor)
+        role = self.ctx.role
         button.setToolTip(refusal(role, permission) if role else "Sign in with your own account.")
 
     def _show_addenda(self, addenda: list[AddendumInfo]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
@@ -25,7 +25,7 @@ from ptdesk.services.evaluations import (
 from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
-from ptdesk.ui.chart.evaluation.draft_store import EvaluationDrafts, form_key
+from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
@@ -34,11 +34,10 @@ from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.chart.evaluation.visit_header import VisitHeader
+from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.tab import ChartTab
-from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 
-AUTOSAVE_MS = 2000
 SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
 CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. Your entries "
                  "are still here and kept as a draft.")
@@ -55,12 +54,9 @@ class EvaluationTab(ChartTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.ctx = ctx
-        self._drafts = EvaluationDrafts(ctx)
+        self.edits = FormSession(ctx, self, what="visit note", payload=self._draft_payload)
         self._visit: VisitSummary | None = None
-        self._version: int | None = None
         self._started_from: dict[str, str] | None = None  # saved text as opened (conflicts)
-        self._dirty = False
-        self._loading = False
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
@@ -87,22 +83,17 @@ class EvaluationTab(ChartTab):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         # After "Reload their version" the kept copy replaces the plain draft (discard_changes).
-        self.conflicts = ConflictFlow(ctx, self, "visit note", reload=self.discard_changes,
-                                      restore=self._on_conflict_restore,
-                                      has_changes=self.has_unsaved_changes)
+        self.conflicts = self.edits.watch_conflicts("visit note", reload=self.discard_changes,
+                                                    restore=self._on_conflict_restore)
         layout.addWidget(self.header)
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
     def _connect_signals(self) -> None:
         for section in self.sections.values():
             section.edited.connect(self._on_section_edited)
-        self._autosave.timeout.connect(self.flush_draft)
         self.header.visit_chosen.connect(self._on_header_visit_chosen)
         self.header.save_button.clicked.connect(self._on_save_button_clicked)
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
@@ -137,12 +128,12 @@ class EvaluationTab(ChartTab):
                                 "(for example New initial evaluation).")
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self.edits.dirty
 
     def save(self) -> bool:
         """Validate every field, then save all sections in one service call."""
         if self._visit is None:
-            return not self._dirty
+            return not self.edits.dirty
         if self._visit.status == "signed":
             self.header.show_error(SIGNED_NOTE)
             return False
@@ -152,19 +143,18 @@ class EvaluationTab(ChartTab):
             show_refusal(self.header, self.sections.values(), self.scroll, problems)
             return False
         try:
-            evaluation = self.build_evaluation()
-            evaluation.validate()
+            evaluation = self.build_evaluation()  # the service validates it
             summary = save_evaluation(
                 self.ctx.session_factory, actor=self.ctx.actor, visit_id=self._visit.id,
-                evaluation=evaluation, expected_version=self._version)
+                evaluation=evaluation, expected_version=self.edits.version,
+                draft_key=self.edits.key)
         except ValidationError as exc:
             show_refusal(self.header, self.sections.values(), self.scroll, [exc])
             return False
         except ConflictError as exc:
             self.header.show_error(CONFLICT_NOTE)
-            self.flush_draft(force=True)
-            self.conflicts.show_conflict(exc, self._started_from, form=self._raw_payload(),
-                                         title=f"Evaluation {self._visit.visit_date:%Y-%m-%d}")
+            self.edits.show_conflict(exc, self._started_from,
+                                     f"Evaluation {self._visit.visit_date:%Y-%m-%d}")
             return False
         except RecordLockedError:
             self.header.show_error(SIGNED_NOTE)
@@ -172,11 +162,10 @@ class EvaluationTab(ChartTab):
         except ServiceError as exc:
             self.header.show_error(f"Not saved: {exc}")
             return False
-        self._visit, self._version, self._dirty = summary, summary.version, False
+        self._visit = summary
+        self.edits.saved(summary.version)
         self._started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
-        self._autosave.stop()
-        self._drafts.discard(summary.id)
         self.header.select_visit(summary)
         self.ctx.signals.data_changed.emit(ChangeKind.EVALUATION, summary.patient_id)
         self.ctx.signals.status_message.emit("Evaluation saved.")
@@ -184,29 +173,21 @@ class EvaluationTab(ChartTab):
 
     def flush_draft(self, force: bool = False) -> None:
         """Keep the raw form (even invalid text) in the database until it is saved."""
-        self._autosave.stop()
-        visit = self._visit
-        if visit is None or visit.status == "signed" or not (self._dirty or force):
-            return
         try:
-            self._drafts.save(visit, self._version,
-                              {name: s.raw() for name, s in self.sections.items()})
+            self.edits.flush(force)
         except ServiceError:
             self.ctx.signals.status_message.emit("Could not autosave the evaluation draft.")
 
     def discard_changes(self) -> None:
         """The user chose to discard: drop the draft and show the saved evaluation again."""
-        self._autosave.stop()
         if self._visit is None:
             return
-        self._drafts.discard(self._visit.id)
-        self._dirty = False
+        self.edits.discard()
         self._open(self._visit.id, offer_draft=False)
 
     def reload(self, offer_draft: bool = False) -> None:
         """The open visit as saved now; edits are dropped (the chart flushes a draft first)."""
-        self._autosave.stop()
-        self._dirty = False
+        self.edits.clean()  # forget the edits; their draft stays
         if self._patient_id is None or self._visit is None:
             self.set_patient(self._patient_id)  # a first visit may have been started elsewhere
             return
@@ -217,7 +198,7 @@ class EvaluationTab(ChartTab):
 
     def open_visit(self, visit_id: int) -> None:
         """Show one visit's evaluation; an autosaved draft of it is offered back."""
-        if self._visit is not None and self._visit.id == visit_id and self._dirty:
+        if self._visit is not None and self._visit.id == visit_id and self.edits.dirty:
             return  # already open with edits: keep them
         self.flush_draft()
         self._open(visit_id, offer_draft=True)
@@ -232,12 +213,14 @@ class EvaluationTab(ChartTab):
         if summary.patient_id != self._patient_id:
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
-        self._visit, self._version = summary, summary.version
+        self._visit = summary
+        signed = summary.status == "signed"
+        self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
+                       f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
         self._started_from = evaluation_fields(evaluation)
         self._fill(evaluation)
         self.conflicts.set_form(form_key(summary.id), summary.patient_id)
         self.header.select_visit(summary)
-        signed = summary.status == "signed"
         self._set_read_only(signed)
         self.header.show_info(SIGNED_NOTE if signed else "")
         self.header.show_error("")
@@ -249,32 +232,32 @@ class EvaluationTab(ChartTab):
             self._offer_draft(summary)
 
     def _offer_draft(self, visit: VisitSummary) -> None:
+        draft = self.edits.offer()
+        if draft is None:
+            return
         try:
-            restored = self._drafts.offer(self, visit)
+            restored = read_draft(draft.payload)
         except ValueError:
             self.header.show_error("The saved draft could not be read; it was left unchanged.")
-            return
-        if restored is None:
             return
         self._set_raw(restored.sections)
         # Saving checks against the version the draft was typed on, so a newer save by
         # someone else is reported as a conflict instead of silently overwritten.
-        if restored.version is not None and restored.version != self._version:
-            self._version, self._started_from = restored.version, None  # start unknown
+        if restored.version is not None and restored.version != self.edits.version:
+            self.edits.version, self._started_from = restored.version, None  # start unknown
         self.ctx.signals.status_message.emit("Unsaved changes restored.")
 
     def _set_raw(self, sections: dict[str, Any]) -> None:
         """Typed texts back into every section (a draft or a kept copy); the form is edited."""
-        self._loading = True
-        try:
+        with self.edits.loading():
             for name, section in self.sections.items():
                 section.set_raw(sections.get(name, {}))
-        finally:
-            self._loading = False
-        self._dirty = True
+        self.edits.dirty = True
 
-    def _raw_payload(self) -> str:
-        return json.dumps({"sections": {name: s.raw() for name, s in self.sections.items()}})
+    def _draft_payload(self) -> str:
+        visit_id = self._visit.id if self._visit else 0
+        return draft_payload(visit_id, self.edits.version,
+                             {name: s.raw() for name, s in self.sections.items()})
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
@@ -286,19 +269,16 @@ class EvaluationTab(ChartTab):
     # ---- slots -------------------------------------------------------------------------
 
     def _on_section_edited(self) -> None:
-        if self._loading or self._visit is None or self._visit.status == "signed":
-            return
-        self._dirty = True
-        self._autosave.start()
+        self.edits.edited()  # ignored while loading and on signed notes (no draft key)
 
     def _on_save_button_clicked(self) -> None:
         self.save()
 
     def _save_before_signing(self) -> bool:
-        return self.save() if self._dirty else True
+        return self.save() if self.edits.dirty else True
 
     def _on_signing_note_signed(self, visit_id: int) -> None:
-        self._drafts.discard(visit_id)
+        self.edits.discard()
         self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
         if self._visit is not None:
             self.ctx.signals.data_changed.emit(ChangeKind.VISITS, self._visit.patient_id)
@@ -339,11 +319,8 @@ class EvaluationTab(ChartTab):
         if previous == ev.Evaluation():
             self.header.show_error("There is no earlier visit to carry forward from.")
             return
-        self._loading = True
-        try:
+        with self.edits.loading():
             fill_objective(self.sections, previous)
-        finally:
-            self._loading = False
         self._on_section_edited()
         self.header.show_error("")
         self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
@@ -375,8 +352,7 @@ class EvaluationTab(ChartTab):
         self._strength.set_involved_side(episode.affected_side if episode else None)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:
-        self._loading = True
-        try:
+        with self.edits.loading():
             # load() sets every input of its section, so no clear() first (half the work).
             for section in self.sections.values():
                 section.clear_errors()
@@ -386,16 +362,15 @@ class EvaluationTab(ChartTab):
                 self._subjective.set_default_unit(self._units)
             if evaluation.gait is None:
                 self._gait.set_default_unit(self._units)
-        finally:
-            self._loading = False
-        self._dirty = False
+        self.edits.dirty = False
 
     def _set_read_only(self, read_only: bool) -> None:
         for section in self.sections.values():
             section.set_read_only(read_only)
 
     def _show_no_visit(self, message: str) -> None:
-        self._visit, self._version, self._dirty = None, None, False
+        self._visit = None
+        self.edits.open(None, self._patient_id)
         self._started_from = None
         self.conflicts.set_form(None, None)
         self._fill(ev.Evaluation())

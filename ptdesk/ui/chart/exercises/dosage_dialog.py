@@ -10,7 +10,8 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, set_default_dosage
 from ptdesk.ui.chart.exercises.dosage_fields import DosageFields
-from ptdesk.ui.chart.exercises.labels import make_error_label, plain_message, show_error
+from ptdesk.ui.kit.error_label import make_error_label, show_error
+from ptdesk.ui.kit.text import plain_message
 
 
 class DosageDialog(QDialog):

@@ -2,47 +2,33 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from ptdesk.services.prescriptions import PrescriptionInfo
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.exercises.prescription_model import dosage_words
+from ptdesk.ui.kit.rows_model import ROW_ROLE, Column, RowsModel
+from ptdesk.ui.kit.text import day_text
 
-Index = QModelIndex | QPersistentModelIndex
-VERSION_ROLE = Qt.ItemDataRole.UserRole + 1
+VERSION_ROLE = ROW_ROLE
 STATUS_WORDS = {"active": "current", "superseded": "replaced", "retired": "stopped"}
 
 
-class HistoryModel(QAbstractListModel):
+def version_text(info: PrescriptionInfo) -> str:
+    count = len(info.items)
+    noun = "exercise" if count == 1 else "exercises"
+    return f"{day_text(info.effective_date)} · {STATUS_WORDS.get(info.status, info.status)} · " \
+           f"{count} {noun}"
+
+
+def version_tooltip(info: PrescriptionInfo) -> str:
+    lines = [f"{i.exercise_name}: {dosage_words(i)}" for i in info.items]
+    return "\n".join(lines + ([f"Note: {info.note}"] if info.note else []))
+
+
+class HistoryModel(RowsModel[PrescriptionInfo]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[PrescriptionInfo] = []
+        super().__init__([Column("Version", version_text,
+                                 {Qt.ItemDataRole.ToolTipRole: version_tooltip})], parent)
 
-    def set_versions(self, versions: list[PrescriptionInfo]) -> None:
-        self.beginResetModel()
-        self._rows = list(versions)
-        self.endResetModel()
-
-    def version_at(self, row: int) -> PrescriptionInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        info = self._rows[index.row()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            count = len(info.items)
-            noun = "exercise" if count == 1 else "exercises"
-            status = STATUS_WORDS.get(info.status, info.status)
-            return f"{day_text(info.effective_date)} · {status} · {count} {noun}"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            lines = [f"{i.exercise_name}: {dosage_words(i)}" for i in info.items]
-            if info.note:
-                lines.append(f"Note: {info.note}")
-            return "\n".join(lines)
-        if role == VERSION_ROLE:
-            return info
-        return None
+    set_versions = RowsModel.set_rows
+    version_at = RowsModel.row_at

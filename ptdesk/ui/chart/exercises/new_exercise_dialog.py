@@ -22,13 +22,9 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, add_custom_exercise
 from ptdesk.ui.chart.exercises.dosage_fields import DosageFields
-from ptdesk.ui.chart.exercises.labels import (
-    category_label,
-    make_error_label,
-    plain_message,
-    show_error,
-    side_label,
-)
+from ptdesk.ui.chart.exercises.labels import category_label, side_label
+from ptdesk.ui.kit.error_label import make_error_label, show_error
+from ptdesk.ui.kit.text import plain_message
 
 
 def _lines(edit: QPlainTextEdit) -> tuple[str, ...]:

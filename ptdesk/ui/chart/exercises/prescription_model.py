@@ -20,7 +20,8 @@ from PySide6.QtWidgets import QApplication, QStyle
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.prescriptions import DosedItem
-from ptdesk.ui.chart.exercises.labels import plain_message, side_label
+from ptdesk.ui.chart.exercises.labels import side_label
+from ptdesk.ui.kit.text import plain_message
 
 Index = QModelIndex | QPersistentModelIndex
 ROWS_MIME = "application/x-ptdesk-prescription-rows"

@@ -21,7 +21,6 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo
 from ptdesk.services.prescriptions import DosedItem, items_from_template, step_item
-from ptdesk.ui.chart.exercises.labels import make_error_label, plain_message, show_error
 from ptdesk.ui.chart.exercises.prescription_model import (
     PrescriptionModel,
     dosage_words,
@@ -29,6 +28,8 @@ from ptdesk.ui.chart.exercises.prescription_model import (
 )
 from ptdesk.ui.chart.exercises.prescription_view import PrescriptionView
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.error_label import make_error_label, show_error
+from ptdesk.ui.kit.text import plain_message
 
 
 def item_for(info: ExerciseInfo) -> DosedItem:

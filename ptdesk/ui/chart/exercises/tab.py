@@ -34,15 +34,14 @@ from ptdesk.services.prescriptions import (
     save_prescription,
 )
 from ptdesk.ui.chart.exercises.history_model import HistoryModel
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.exercises.library_panel import LibraryPanel
 from ptdesk.ui.chart.exercises.prescription_panel import PrescriptionPanel
 from ptdesk.ui.chart.exercises.preview_panel import ExercisePreview
 from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.tab import ChartTab
-from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
+from ptdesk.ui.kit.text import day_text
 
 
 def _group(title: str, child: QWidget, name: str) -> QGroupBox:
@@ -66,14 +65,13 @@ class ExercisesTab(ChartTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self._ctx = ctx
-        self.form = FormSession(ctx, self, what="exercise prescription", payload=self._payload)
+        self.edits = FormSession(ctx, self, what="exercise prescription", payload=self._payload)
         # The saved version the editor started from: a save replaces only that version.
         self._based_on = STARTED_EMPTY
         self._started_from: dict[str, str] | None = {}
-        self.conflicts = ConflictFlow(ctx, self, "exercise programme",
-                                      reload=self._on_conflict_reload,
-                                      restore=self._on_conflict_restore,
-                                      has_changes=self.has_unsaved_changes)
+        self.conflicts = self.edits.watch_conflicts("exercise programme",
+                                                    reload=self._on_conflict_reload,
+                                                    restore=self._on_conflict_restore)
         self.library = LibraryPanel(ctx)
         self.editor = PrescriptionPanel(ctx)
         self.preview = ExercisePreview(ctx)
@@ -184,12 +182,12 @@ class ExercisesTab(ChartTab):
             widget.setEnabled(patient_id is not None)
         if patient_id is None:
             return
-        draft = self.form.offer()
+        draft = self.edits.offer()
         if draft is not None:
             self._restore(draft.payload)
 
     def has_unsaved_changes(self) -> bool:
-        return self.form.dirty
+        return self.edits.dirty
 
     def save(self) -> bool:
         if self._patient_id is None:
@@ -201,7 +199,7 @@ class ExercisesTab(ChartTab):
                 sf, actor=self._ctx.actor, patient_id=self._patient_id,
                 items=self.editor.model.items(), effective_date=self.effective.date().toPython(),
                 note=self.note.text(), episode_id=episode.id if episode else None,
-                based_on_id=self._based_on, draft_key=self.form.key)
+                based_on_id=self._based_on, draft_key=self.edits.key)
         except ValidationError as exc:
             self.editor.show_save_error(exc)
             self.state.setText("Not saved yet — see the message above the buttons.")
@@ -209,14 +207,12 @@ class ExercisesTab(ChartTab):
         except ConflictError as exc:
             self.state.setText("Not saved: someone else saved a newer version. Your list is "
                                "still here.")
-            self.flush_draft()
-            self.conflicts.show_conflict(exc, self._started_from, form=self._payload(),
-                                         title="Exercise programme")
+            self.edits.show_conflict(exc, self._started_from, "Exercise programme")
             return False
         except ServiceError as exc:
             QMessageBox.warning(self, "Save prescription", str(exc))
             return False
-        self.form.saved()
+        self.edits.saved()
         self._load_saved()
         self._ctx.signals.data_changed.emit(ChangeKind.EXERCISES, self._patient_id)
         self._ctx.signals.status_message.emit(
@@ -224,7 +220,7 @@ class ExercisesTab(ChartTab):
         return True
 
     def flush_draft(self) -> None:
-        self.form.flush()
+        self.edits.flush()
 
     def reload(self, offer_draft: bool = False) -> None:
         """Show the prescription as saved now (another workstation saved); edits are dropped.
@@ -242,8 +238,8 @@ class ExercisesTab(ChartTab):
     def _load_saved(self) -> None:
         """Show the patient's current version (or an empty list) and the history."""
         key = f"prescription:patient:{self._patient_id}" if self._patient_id else None
-        self.form.open(key, self._patient_id, "Exercise prescription")
-        with self.form.loading():
+        self.edits.open(key, self._patient_id, "Exercise prescription")
+        with self.edits.loading():
             self._fill_saved()
         if self._patient_id is None:
             self.state.setText("Select a patient to prescribe exercises.")
@@ -260,7 +256,7 @@ class ExercisesTab(ChartTab):
         self._based_on = active.id if active else STARTED_EMPTY
         self._started_from = info_fields(active)
         self._active = active
-        self.conflicts.set_form(self.form.key, self._patient_id)
+        self.conflicts.set_form(self.edits.key, self._patient_id)
         self.history_model.set_versions(versions)
         self.editor.model.set_items(list(active.items) if active else [])
         self.effective.setDate(QDate(date.today()))
@@ -285,7 +281,7 @@ class ExercisesTab(ChartTab):
         if adopt_base and isinstance(base, int) and base != self._based_on:
             # A draft typed on an older version: saving it must not replace the newer one.
             self._based_on, self._started_from = base, None
-        with self.form.loading():
+        with self.edits.loading():
             self.editor.model.set_items(items)
             if data.get("effective_date"):
                 self.effective.setDate(QDate(date.fromisoformat(data["effective_date"])))
@@ -296,7 +292,7 @@ class ExercisesTab(ChartTab):
 
     def _on_conflict_reload(self) -> None:
         """Their version in the editor; the user's list is kept as a copy (ConflictFlow)."""
-        self.form.discard()
+        self.edits.discard()
         self._load_saved()
 
     def _on_conflict_restore(self, form: str) -> bool:
@@ -304,7 +300,7 @@ class ExercisesTab(ChartTab):
         return self._restore(form, adopt_base=False)
 
     def _mark_dirty(self) -> None:
-        if self.form.edited():
+        if self.edits.edited():
             self.state.setText("Unsaved changes (kept as a draft while you work).")
 
     # --- slots ---------------------------------------------------------------------------
@@ -344,5 +340,5 @@ class ExercisesTab(ChartTab):
         self._mark_dirty()
 
     def _on_ctx_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if kind == ChangeKind.EXERCISES and patient_id == self._patient_id and not self.form.dirty:
+        if kind == ChangeKind.EXERCISES and patient_id == self._patient_id and not self.edits.dirty:
             self._load_saved()

@@ -11,7 +11,7 @@ from ptdesk.domain.psfs import compare_psfs
 from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.evaluations import VisitSummary
 from ptdesk.services.outcomes import OutcomeRecord
-from ptdesk.ui.chart.exercises.labels import day_text
+from ptdesk.ui.kit.text import day_text
 
 
 @dataclass(frozen=True)

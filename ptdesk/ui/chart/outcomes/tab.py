@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,19 +18,19 @@ from ptdesk.services.episodes import list_episodes
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, list_visits
 from ptdesk.services.outcomes import OutcomeRecord, list_outcomes, record_outcome
-from ptdesk.ui.chart.exercises.labels import day_text
-from ptdesk.ui.chart.outcomes import outcome_drafts
+from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.outcomes.change_text import is_patellofemoral, result_at_visit, result_line
 from ptdesk.ui.chart.outcomes.form_base import MeasureForm
 from ptdesk.ui.chart.outcomes.kujala_form import KujalaForm
 from ptdesk.ui.chart.outcomes.lefs_form import LefsForm
 from ptdesk.ui.chart.outcomes.measure_page import MeasurePage
 from ptdesk.ui.chart.outcomes.nprs_form import NprsForm
+from ptdesk.ui.chart.outcomes.outcome_drafts import LABELS, draft_payload, form_key, read_state
 from ptdesk.ui.chart.outcomes.psfs_form import PsfsForm
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.text import day_text
 
-AUTOSAVE_MS = 2000
 MEASURE_ORDER = ("nprs", "lefs", "kujala", "psfs")
 
 
@@ -54,10 +53,12 @@ class OutcomesTab(ChartTab):
         self._visit: VisitSummary | None = None
         self._records: list[OutcomeRecord] = []
         self._patellofemoral = False
-        self._dirty: set[str] = set()
-        self._loading = False
+        self._loading = False  # the visit list is being filled
         self.forms: dict[str, MeasureForm] = {
             "nprs": NprsForm(), "lefs": LefsForm(), "kujala": KujalaForm(), "psfs": PsfsForm()}
+        self.edits = {m: FormSession(ctx, self, what="outcome forms of this visit",
+                                     payload=lambda m=m: draft_payload(self.forms[m].raw_state()))
+                      for m in MEASURE_ORDER}
         self.pages = {measure: MeasurePage(form) for measure, form in self.forms.items()}
         self.measure_tabs = QTabWidget()
         self.measure_tabs.setObjectName("outcome_measures")
@@ -70,9 +71,6 @@ class OutcomesTab(ChartTab):
         self.visit_status = QLabel()
         self.visit_status.setObjectName("outcome_visit_status")
         self.visit_status.setWordWrap(True)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
@@ -94,7 +92,6 @@ class OutcomesTab(ChartTab):
         for measure, page in self.pages.items():
             page.form.changed.connect(lambda m=measure: self._on_form_changed(m))
             page.save_button.clicked.connect(lambda _c=False, m=measure: self.save_measure(m))
-        self._autosave.timeout.connect(self.flush_draft)
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
@@ -113,28 +110,27 @@ class OutcomesTab(ChartTab):
         self._load_visits(keep=None)
 
     def has_unsaved_changes(self) -> bool:
-        return bool(self._dirty)
+        return bool(self._dirty())
+
+    def _dirty(self) -> list[str]:
+        return [m for m, edits in self.edits.items() if edits.dirty]
 
     def save(self) -> bool:
         """Ctrl+S: save every changed form; stop at the first one that needs fixing."""
         for measure in MEASURE_ORDER:
-            if measure in self._dirty and not self.save_measure(measure):
+            if self.edits[measure].dirty and not self.save_measure(measure):
                 self.measure_tabs.setCurrentWidget(self.pages[measure])
                 return False
         return True
 
     def flush_draft(self) -> None:
-        self._autosave.stop()
-        if self._visit is None:
-            return
-        for measure in sorted(self._dirty):
-            outcome_drafts.save(self._ctx, self._visit, measure, self.forms[measure].raw_state())
+        for edits in self.edits.values():
+            edits.flush()
 
     def discard_changes(self) -> None:
-        if self._visit is not None:
-            for measure in list(self._dirty):
-                outcome_drafts.discard(self._ctx, self._visit.id, measure)
-        self._dirty.clear()
+        for edits in self.edits.values():
+            if edits.dirty:
+                edits.discard()
         if self._visit is not None:
             self._open_visit(self._visit, offer_drafts=False)
 
@@ -144,8 +140,8 @@ class OutcomesTab(ChartTab):
         Edits on screen are dropped: the chart calls flush_draft() first to keep them, and
         with `offer_draft` they are offered back as usual.
         """
-        self._autosave.stop()
-        self._dirty.clear()
+        for edits in self.edits.values():
+            edits.clean()
         shown = self._visit
         self._load_visits(keep=shown.id if shown else None)
         if shown is not None and self._visit is not None and self._visit.id == shown.id:
@@ -161,7 +157,8 @@ class OutcomesTab(ChartTab):
             items, allow_missing = form.collect()
             record = record_outcome(self._ctx.session_factory, actor=self._ctx.actor,
                                     visit_id=visit.id, measure=measure, items=items,
-                                    allow_missing=allow_missing)
+                                    allow_missing=allow_missing,
+                                    draft_key=self.edits[measure].key)
         except ValidationError as exc:
             form.show_error(exc)
             page.set_state("Not saved: see the message in red. Your answers are kept.")
@@ -170,8 +167,7 @@ class OutcomesTab(ChartTab):
             page.set_state(f"Not saved: {exc}")
             QMessageBox.warning(self, f"Save {form.title}", str(exc))
             return False
-        outcome_drafts.discard(self._ctx, visit.id, measure)
-        self._dirty.discard(measure)
+        self.edits[measure].saved()
         self._mark_tab(measure)
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
                                       actor=self._ctx.actor)
@@ -199,8 +195,8 @@ class OutcomesTab(ChartTab):
         self.visit_combo.setEnabled(bool(self._visits))
         if not self._visits:
             self._visit = None
-            self._dirty.clear()
             for measure, page in self.pages.items():
+                self.edits[measure].open(None, self._patient_id)
                 page.form.load_record(None)
                 page.update_total()
                 page.set_state("")
@@ -220,11 +216,13 @@ class OutcomesTab(ChartTab):
     def _open_visit(self, visit: VisitSummary, offer_drafts: bool = True) -> None:
         assert self._patient_id is not None
         self._visit = visit
-        self._dirty.clear()
+        editable = visit.status != "signed"
+        for measure, edits in self.edits.items():
+            edits.open(form_key(visit.id, measure) if editable else None, visit.patient_id,
+                       f"{LABELS[measure]} {visit.visit_date:%Y-%m-%d}")
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
                                       actor=self._ctx.actor)
         here = {r.measure: r for r in self._records if r.visit_id == visit.id}
-        editable = visit.status != "signed"
         for measure, page in self.pages.items():
             page.form.clear_errors()
             page.form.load_record(here.get(measure))
@@ -234,12 +232,17 @@ class OutcomesTab(ChartTab):
             self._prefill_psfs(visit)
         if editable:
             self.visit_status.setText("Draft visit: outcome forms can be entered or corrected.")
-            restored = outcome_drafts.offer(self, self._ctx, visit, MEASURE_ORDER) \
+            store = self.edits["nprs"].store
+            keys = {form_key(visit.id, m): m for m in MEASURE_ORDER}
+            restored = store.offer(self, keys, "outcome forms of this visit") \
                 if offer_drafts else {}
-            for measure, state in restored.items():
+            for key, draft in restored.items():
+                measure, state = keys[key], read_state(draft.payload)
+                if state is None:
+                    continue
                 self.forms[measure].set_raw_state(state)
                 self.pages[measure].set_state("Restored unsaved changes: not saved yet.")
-                self._dirty.add(measure)
+                self.edits[measure].dirty = True
         else:
             self.visit_status.setText("This visit's note is signed: its outcome scores can be "
                                       "read here but not changed.")
@@ -267,7 +270,7 @@ class OutcomesTab(ChartTab):
         saved = self._visit is not None and any(
             r.visit_id == self._visit.id and r.measure == measure for r in self._records)
         title = self.forms[measure].title
-        mark = " •" if measure in self._dirty else (" ✓" if saved else "")
+        mark = " •" if self.edits[measure].dirty else (" ✓" if saved else "")
         self.measure_tabs.setTabText(self.measure_tabs.indexOf(self.pages[measure]), title + mark)
 
     # --- slots -----------------------------------------------------------------------------
@@ -275,11 +278,10 @@ class OutcomesTab(ChartTab):
         self.pages[measure].update_total()
         if self._loading or self._visit is None:
             return
-        if measure not in self._dirty:
-            self._dirty.add(measure)
+        first = not self.edits[measure].dirty
+        if self.edits[measure].edited() and first:
             self._mark_tab(measure)
             self.pages[measure].set_state("Unsaved changes (kept as a draft while you work).")
-        self._autosave.start()
 
     def _on_visit_combo_current_index_changed(self, index: int) -> None:
         if self._loading or not 0 <= index < len(self._visits):

@@ -13,7 +13,6 @@ from PySide6.QtGui import QBrush, QPalette, QPen
 from ptdesk.domain import symmetry as sym
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.series import LsiPoint, LsiSeries
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.progress.chart_frame import ChartFrame
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
@@ -26,6 +25,7 @@ from ptdesk.ui.chart.progress.chart_theme import (
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.kit.palette import series_colour, status_colour, translucent
+from ptdesk.ui.kit.text import day_text
 
 DEFAULT_SHOWN = 3   # groups drawn at first when none is under 90%
 MAX_FLAGGED = 4     # at most this many flagged groups drawn at first

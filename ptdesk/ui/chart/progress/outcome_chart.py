@@ -10,7 +10,6 @@ from PySide6.QtGui import QBrush, QPalette, QPen
 
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.series import OutcomePoint, OutcomeSeries
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.progress.chart_frame import ChartFrame
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
@@ -23,6 +22,7 @@ from ptdesk.ui.chart.progress.chart_theme import (
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.kit.palette import series_colour, translucent
+from ptdesk.ui.kit.text import day_text
 
 MEASURES = ("lefs", "kujala")
 COLOUR_INDEX = {"lefs": 2, "kujala": 3}

@@ -10,7 +10,6 @@ from PySide6.QtGui import QPalette, QPen
 
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.series import PainPoint
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.chart.progress.chart_frame import ChartFrame
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
@@ -22,6 +21,7 @@ from ptdesk.ui.chart.progress.chart_theme import (
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.kit.palette import series_colour
+from ptdesk.ui.kit.text import day_text
 
 EVALUATION_TYPES = ("initial_evaluation", "re_evaluation", "discharge")
 SOURCES = {"nprs": "NPRS form", "subjective": "subjective exam"}

@@ -9,9 +9,9 @@ from PySide6.QtGui import QFont, QPalette, QResizeEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QWidget
 
 from ptdesk.services.progress.series import ChangeLine
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.kit.notify import Notifier
 from ptdesk.ui.kit.palette import status_colour
+from ptdesk.ui.kit.text import day_text
 
 TAGS = {"better": "✓ Better", "worse": "✗ Worse", "within_error": "≈ Within error"}
 COLUMNS_FROM = 5  # from this many lines on, two columns keep the panel short …

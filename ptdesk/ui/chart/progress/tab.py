@@ -48,6 +48,7 @@ class ProgressTab(ChartTab):
     """ChartTab that only reads: save() has nothing to do, there are no drafts."""
 
     title = "Progress"
+    save_permission = None  # charts only: nothing here is edited
     refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.OUTCOMES, ChangeKind.RUNLOG,
                                ChangeKind.RUNPLAN, ChangeKind.EPISODE})
     prints = "progress"

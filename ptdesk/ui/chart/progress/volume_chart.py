@@ -23,9 +23,9 @@ from ptdesk.ui.chart.progress.chart_theme import (
     value_axis,
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
-from ptdesk.ui.chart.runplan.plan_table_model import dates_text
 from ptdesk.ui.kit.palette import series_colour, status_colour
 from ptdesk.ui.kit.run_text import DECISION_LABELS, amount_text
+from ptdesk.ui.kit.text import week_dates_text
 
 WEEKS_AHEAD = 4  # planned weeks drawn past the period shown: what comes next
 MEASURE_OF_UNIT = {"min": "minutes", "km": "km", "mi": "mi"}
@@ -36,7 +36,7 @@ def week_text(week: VolumeWeek, measure: str, cap_pct: float, today: date) -> st
         return "—" if value is None else amount_text(value, measure)
 
     so_far = " so far" if week.start <= today < week.start + timedelta(days=7) else ""
-    parts = [f"Week {week.week} ({dates_text(week.start)})",
+    parts = [f"Week {week.week} ({week_dates_text(week.start)})",
              f"done{so_far} {amount(week.done_total)}", f"planned {amount(week.planned_total)}"]
     if week.ceiling is not None:
         parts.append(f"{cap_pct:g}% cap {amount(week.ceiling)}")

@@ -4,77 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 
 from ptdesk.services.runlogs import RunLogInfo
-from ptdesk.ui.chart.exercises.labels import day_text
+from ptdesk.ui.kit.rows_model import RIGHT, ROW_ROLE, Column, RowsModel
 from ptdesk.ui.kit.run_text import KIND_LABELS, MORNING_LABELS, amount_text
+from ptdesk.ui.kit.text import day_text
 
-Index = QModelIndex | QPersistentModelIndex
-RUN_ROLE = Qt.ItemDataRole.UserRole + 1  # the RunLogInfo of the row
-COLUMNS = ("Date", "Running", "Kind", "Pain during", "Next morning", "Swelling", "Limping",
-           "Note")
+RUN_ROLE = ROW_ROLE  # the RunLogInfo of the row
+_RIGHT = {Qt.ItemDataRole.TextAlignmentRole: lambda _run: RIGHT}
+COLUMNS: tuple[Column[RunLogInfo], ...] = (
+    Column("Date", lambda r: f"{r.run_date:%a} {day_text(r.run_date)}", accessible=False),
+    Column("Running", lambda r: amount_text(r.amount, r.measure), _RIGHT, accessible=False),
+    Column("Kind", lambda r: KIND_LABELS.get(r.kind, r.kind), accessible=False),
+    Column("Pain during", lambda r: f"{r.pain_during}/10", _RIGHT, accessible=False),
+    Column("Next morning", lambda r: MORNING_LABELS.get(r.next_morning, r.next_morning),
+           accessible=False),
+    Column("Swelling", lambda r: "Yes" if r.swelling else "No", accessible=False),
+    Column("Limping", lambda r: "Yes" if r.limping else "No", accessible=False),
+    Column("Note", lambda r: r.note.replace("\n", " "),
+           {Qt.ItemDataRole.ToolTipRole: lambda r: r.note or None}, accessible=False),
+)
 DATE, AMOUNT, KIND, PAIN, MORNING, SWELLING, LIMPING, NOTE = range(len(COLUMNS))
 
 
-class RunsTableModel(QAbstractTableModel):
+class RunsTableModel(RowsModel[RunLogInfo]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[RunLogInfo] = []
+        super().__init__(COLUMNS, parent, numbered=True)
 
     def set_runs(self, runs: Sequence[RunLogInfo]) -> None:
         """Runs as the service lists them (oldest first); shown newest first."""
-        self.beginResetModel()
-        self._rows = sorted(runs, key=lambda r: (r.run_date, r.id), reverse=True)
-        self.endResetModel()
+        self.set_rows(sorted(runs, key=lambda r: (r.run_date, r.id), reverse=True))
 
-    def run_at(self, row: int) -> RunLogInfo | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role != Qt.ItemDataRole.DisplayRole:
-            return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
-            return COLUMNS[section]
-        if orientation == Qt.Orientation.Vertical and 0 <= section < len(self._rows):
-            return str(section + 1)
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
-            return None
-        run, column = self._rows[index.row()], index.column()
-        if role == RUN_ROLE:
-            return run
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._text(run, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column == NOTE and run.note:
-            return run.note
-        if role == Qt.ItemDataRole.TextAlignmentRole and column in (AMOUNT, PAIN):
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    @staticmethod
-    def _text(run: RunLogInfo, column: int) -> str:
-        if column == DATE:
-            return f"{run.run_date:%a} {day_text(run.run_date)}"
-        if column == AMOUNT:
-            return amount_text(run.amount, run.measure)
-        if column == KIND:
-            return KIND_LABELS.get(run.kind, run.kind)
-        if column == PAIN:
-            return f"{run.pain_during}/10"
-        if column == MORNING:
-            return MORNING_LABELS.get(run.next_morning, run.next_morning)
-        if column == SWELLING:
-            return "Yes" if run.swelling else "No"
-        if column == LIMPING:
-            return "Yes" if run.limping else "No"
-        return run.note.replace("\n", " ")
+    run_at = RowsModel.row_at

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt, QTimer
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -24,21 +24,18 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
-from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.runlogs import delete_run, list_runs, log_run, replan_from_logs, weekly_summary
 from ptdesk.services.runplans import StoredPlan, active_plan
-from ptdesk.ui.chart.exercises.labels import day_text
+from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.runlogs.entry_form import RunEntryForm
 from ptdesk.ui.chart.runlogs.runs_model import DATE, NOTE, RunsTableModel
 from ptdesk.ui.chart.runlogs.weeks_model import DATES, DECISION, DONE, PLANNED, WeeksTableModel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.drafts import offer_draft
 from ptdesk.ui.kit.palette import status_colour
 from ptdesk.ui.kit.run_text import MEASURE_LABELS, amount_text
-
-AUTOSAVE_MS = 2000
+from ptdesk.ui.kit.text import day_text
 
 
 def _table(name: str) -> QTableView:
@@ -78,7 +75,8 @@ class RunLogTab(ChartTab):
         self._ctx = ctx
         self._patient_id: int | None = None
         self._plan: StoredPlan | None = None
-        self._dirty = False
+        self.edits = FormSession(ctx, self, what="run being logged",
+                                 payload=lambda: json.dumps({"fields": self.form.raw_texts()}))
         self.today: Callable[[], dt.date] = dt.date.today  # tests may pin the day
         self.plan_label = QLabel()
         self.plan_label.setObjectName("runlog_plan")
@@ -105,9 +103,6 @@ class RunLogTab(ChartTab):
         self.replan_state = QLabel()
         self.replan_state.setObjectName("replan_state")
         self.replan_state.setWordWrap(True)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
         self._build_layout()
         self._apply_colours()
         self._connect_signals()
@@ -158,18 +153,16 @@ class RunLogTab(ChartTab):
         QShortcut(QKeySequence.StandardKey.Delete, self.runs_view, self._on_delete_button_clicked,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.replan_button.clicked.connect(self._on_replan_button_clicked)
-        self._autosave.timeout.connect(self.flush_draft)
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
-    def view_only_keep(self) -> list[QWidget]:
-        return [self.conflicts.bar]
-
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
         self._patient_id = patient_id
-        self._dirty = False
-        self.form.reset(self.today())
+        self.edits.open(f"runlog:patient:{patient_id}" if patient_id else None, patient_id,
+                        "Run log entry")
+        with self.edits.loading():
+            self.form.reset(self.today())
         self.entry_state.setText("")
         self.replan_state.setText("")
         for widget in (self.form, self.log_button, self.delete_button, self.replan_button):
@@ -177,18 +170,18 @@ class RunLogTab(ChartTab):
         self._reload()
         if patient_id is None:
             return
-        draft = offer_draft(self, self._ctx.session_factory, actor=self._ctx.actor,
-                            form_key=self._form_key(), what="run being logged")
+        draft = self.edits.offer()
         if draft is not None:
             try:
-                self.form.set_raw_texts(json.loads(draft.payload)["fields"])
+                with self.edits.loading():
+                    self.form.set_raw_texts(json.loads(draft.payload)["fields"])
             except (ValueError, KeyError, TypeError):
                 return
-            self._dirty = True
+            self.edits.dirty = True
             self.entry_state.setText("Restored a run that was not logged yet.")
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty and self.form.has_input()
+        return self.edits.dirty and self.form.has_input()
 
     def save(self) -> bool:
         """Ctrl+S logs the run being typed; nothing typed means nothing to save."""
@@ -197,25 +190,16 @@ class RunLogTab(ChartTab):
         return self.log_current_run()
 
     def flush_draft(self) -> None:
-        self._autosave.stop()
-        if self._patient_id is None or not self._dirty:
+        if self.edits.dirty and not self.form.has_input():
+            self.edits.discard()  # everything typed was cleared again: no draft to keep
             return
-        if not self.form.has_input():
-            discard_draft(self._ctx.session_factory, actor=self._ctx.actor,
-                          form_key=self._form_key())
-            return
-        save_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key(),
-                   payload=json.dumps({"fields": self.form.raw_texts()}),
-                   patient_id=self._patient_id, label="Run log entry")
+        self.edits.flush()
 
     def discard_changes(self) -> None:
         """The clinician chose Discard: drop the run being typed and its draft."""
-        self._autosave.stop()
-        if self._patient_id is not None:
-            discard_draft(self._ctx.session_factory, actor=self._ctx.actor,
-                          form_key=self._form_key())
-        self._dirty = False
-        self.form.reset(self.today())
+        self.edits.discard()
+        with self.edits.loading():
+            self.form.reset(self.today())
         self.entry_state.setText("")
 
     # The form is always a new run, never a copy of a saved one, so runs saved elsewhere
@@ -226,9 +210,6 @@ class RunLogTab(ChartTab):
         """Show runs and plan weeks saved on another workstation; the run being typed stays."""
         self._reload()
 
-    def _form_key(self) -> str:
-        return f"runlog:patient:{self._patient_id}"
-
     # --- actions ---------------------------------------------------------------------------
     def log_current_run(self) -> bool:
         if self._patient_id is None:
@@ -236,7 +217,8 @@ class RunLogTab(ChartTab):
         try:
             values = self.form.values()
             run = log_run(self._ctx.session_factory, actor=self._ctx.actor,
-                          patient_id=self._patient_id, today=self.today(), **values)
+                          patient_id=self._patient_id, today=self.today(),
+                          draft_key=self.edits.key, **values)
         except ValidationError as exc:
             self.form.show_error(exc)
             self.entry_state.setText("Not logged: see the message in red. What you typed is kept.")
@@ -244,10 +226,9 @@ class RunLogTab(ChartTab):
         except ServiceError as exc:
             self.entry_state.setText(f"Not logged: {exc}")
             return False
-        discard_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key())
-        self._autosave.stop()
-        self._dirty = False
-        self.form.reset(self.today(), keep_date=True)
+        self.edits.saved()
+        with self.edits.loading():
+            self.form.reset(self.today(), keep_date=True)
         self.entry_state.setText(f"Logged {amount_text(run.amount, run.measure)} on "
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
@@ -350,10 +331,7 @@ class RunLogTab(ChartTab):
 
     # --- slots -----------------------------------------------------------------------------
     def _on_form_changed(self) -> None:
-        if self._patient_id is None:
-            return
-        self._dirty = True
-        self._autosave.start()
+        self.edits.edited()
 
     def _on_log_button_clicked(self) -> None:
         self.log_current_run()

@@ -15,13 +15,13 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QGuiApplication, QIcon, QPainter, QPixmap
 
 from ptdesk.services.runlogs import LoggedWeek
-from ptdesk.ui.chart.runplan.plan_table_model import dates_text
 from ptdesk.ui.kit.run_text import (
     DECISION_ADVICE,
     DECISION_LABELS,
     MORNING_LABELS,
     amount_text,
 )
+from ptdesk.ui.kit.text import week_dates_text
 
 Index = QModelIndex | QPersistentModelIndex
 WEEK_ROLE = Qt.ItemDataRole.UserRole + 1      # the LoggedWeek of the row
@@ -118,7 +118,7 @@ class WeeksTableModel(QAbstractTableModel):
         if column == WEEK:
             return str(week.week)
         if column == DATES:
-            return dates_text(week.start)
+            return week_dates_text(week.start)
         if column == PLANNED:
             if week.planned_total is None:
                 return "—"

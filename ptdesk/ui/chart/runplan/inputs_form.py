@@ -22,7 +22,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
-from ptdesk.ui.chart.exercises.labels import make_error_label, show_error
+from ptdesk.ui.kit.error_label import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
 AMOUNT_FIELDS = ("current_run", "goal_weekly", "goal_long_run")

@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont
 
 from ptdesk.domain.runplan import Plan, PlanWeek, Session
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure
+from ptdesk.ui.kit.text import week_dates_text
 
 Index = QModelIndex | QPersistentModelIndex
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell (Decimal, date, bool)
@@ -23,13 +24,7 @@ def amount_text(value: Decimal, measure: Measure) -> str:
     return f"{value:.1f} {UNIT_TEXT[measure]}"
 
 
-def dates_text(start: dt.date, *, with_year: bool = True) -> str:
-    """ "23–29 Nov 2026", "30 Nov – 6 Dec" (the year only when asked)."""
-    end = start + dt.timedelta(days=6)
-    year = f" {end.year}" if with_year else ""
-    if start.month == end.month:
-        return f"{start.day}–{end.day} {end:%b}{year}"
-    return f"{start.day} {start:%b} – {end.day} {end:%b}{year}"
+dates_text = week_dates_text  # the kit's wording, shared with the run log and progress charts
 
 
 def sessions_text(sessions: tuple[Session, ...]) -> str:

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.runplan import Plan
-from ptdesk.ui.chart.exercises.labels import day_text
 from ptdesk.ui.kit.palette import warning_border_style
+from ptdesk.ui.kit.text import day_text
 
 
 class PaddedDelegate(QStyledItemDelegate):

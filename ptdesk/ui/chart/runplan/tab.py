@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer
+from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -28,7 +28,6 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.runplans import (
@@ -38,19 +37,16 @@ from ptdesk.services.runplans import (
     save_plan,
     stored_fields,
 )
-from ptdesk.ui.chart.exercises.labels import day_text
+from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.chart.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
 from ptdesk.ui.chart.runplan.saved_plans_model import SavedPlansModel
 from ptdesk.ui.chart.tab import ChartTab
-from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
-from ptdesk.ui.kit.drafts import offer_draft
-
-AUTOSAVE_MS = 2000
+from ptdesk.ui.kit.text import day_text
 
 
 class RunPlanTab(ChartTab):
@@ -67,16 +63,15 @@ class RunPlanTab(ChartTab):
         super().__init__(ctx, parent)
         self._ctx = ctx
         self._patient_id: int | None = None
-        self._dirty = False
+        self.edits = FormSession(ctx, self, what="return-to-run plan", payload=self._payload)
         self._history: tuple[WeekLog, ...] = ()
         self._valid = False
         # The active plan the form started from: a save replaces only that plan.
         self._based_on = STARTED_EMPTY
         self._started_from: dict[str, str] | None = {}
-        self.conflicts = ConflictFlow(ctx, self, "return-to-run plan",
-                                      reload=self._on_conflict_reload,
-                                      restore=self._on_conflict_restore,
-                                      has_changes=self.has_unsaved_changes)
+        self.conflicts = self.edits.watch_conflicts("return-to-run plan",
+                                                    reload=self._on_conflict_reload,
+                                                    restore=self._on_conflict_restore)
         self.form = PlanInputsForm()
         self.table_model = PlanTableModel(self)
         self.table = QTableView()
@@ -125,9 +120,6 @@ class RunPlanTab(ChartTab):
         self.state = QLabel()
         self.state.setObjectName("plan_state")
         self.state.setWordWrap(True)
-        self._autosave = QTimer(self)
-        self._autosave.setSingleShot(True)
-        self._autosave.setInterval(AUTOSAVE_MS)
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
@@ -184,14 +176,12 @@ class RunPlanTab(ChartTab):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
         on_open(self.saved, self._on_saved_activated)
-        self._autosave.timeout.connect(self.flush_draft)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
         return [self.print_button, self.conflicts.bar]
 
     def set_patient(self, patient_id: int | None) -> None:
-        self._autosave.stop()
         self._patient_id = patient_id
         for widget in (self.form, self.save_button, self.print_button, self.saved,
                        self.open_button, self.activate_button):
@@ -200,13 +190,12 @@ class RunPlanTab(ChartTab):
         if patient_id is None:
             self.state.setText("Select a patient to plan their return to running.")
             return
-        draft = offer_draft(self, self._ctx.session_factory, actor=self._ctx.actor,
-                            form_key=self._form_key(), what="return-to-run plan")
+        draft = self.edits.offer()
         if draft is not None:
             self._restore(draft.payload)
 
     def has_unsaved_changes(self) -> bool:
-        return self._dirty
+        return self.edits.dirty
 
     def save(self) -> bool:
         if self._patient_id is None:
@@ -218,7 +207,7 @@ class RunPlanTab(ChartTab):
             stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
                                inputs=inputs, rules=rules,
                                episode_id=episode.id if episode else None,
-                               based_on_id=self._based_on)
+                               based_on_id=self._based_on, draft_key=self.edits.key)
         except ValidationError as exc:
             self.form.show_errors(exc)
             self.state.setText("Not saved: fix the field marked in red.")
@@ -226,16 +215,12 @@ class RunPlanTab(ChartTab):
         except ConflictError as exc:
             self.state.setText("Not saved: someone else saved a newer plan. Your entries are "
                                "still here.")
-            self.flush_draft()
-            self.conflicts.show_conflict(exc, self._started_from, form=self._payload(),
-                                         title="Return-to-run plan")
+            self.edits.show_conflict(exc, self._started_from, "Return-to-run plan")
             return False
         except ServiceError as exc:
             QMessageBox.warning(self, "Save plan", str(exc))
             return False
-        self._autosave.stop()
-        discard_draft(sf, actor=self._ctx.actor, form_key=self._form_key())
-        self._dirty = False
+        self.edits.saved()
         self._based_on, self._started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
@@ -244,12 +229,7 @@ class RunPlanTab(ChartTab):
         return True
 
     def flush_draft(self) -> None:
-        self._autosave.stop()
-        if self._patient_id is None or not self._dirty:
-            return
-        save_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key(),
-                   payload=self._payload(), patient_id=self._patient_id,
-                   label="Return-to-run plan")
+        self.edits.flush()
 
     def _payload(self) -> str:
         return json.dumps({"fields": self.form.raw_texts(), "based_on_id": self._based_on})
@@ -262,13 +242,9 @@ class RunPlanTab(ChartTab):
         if offer_draft:
             self.set_patient(self._patient_id)
         else:
-            self._autosave.stop()
             self._load_saved()
 
     # --- loading -------------------------------------------------------------------------
-    def _form_key(self) -> str:
-        return f"runplan:patient:{self._patient_id}"
-
     def _refresh_saved_list(self) -> list[StoredPlan]:
         plans = (list_plans(self._ctx.session_factory, self._patient_id, actor=self._ctx.actor)
                  if self._patient_id is not None else [])
@@ -277,11 +253,13 @@ class RunPlanTab(ChartTab):
 
     def _load_saved(self) -> None:
         """The active plan in the form, or a fresh form prefilled from the evaluation."""
+        key = f"runplan:patient:{self._patient_id}" if self._patient_id else None
+        self.edits.open(key, self._patient_id, "Return-to-run plan")
         plans = self._refresh_saved_list()
         active = next((p for p in plans if p.status == "active"), None)
         self._based_on = active.id if active else STARTED_EMPTY
         self._started_from = stored_fields(active)
-        self.conflicts.set_form(self._form_key() if self._patient_id else None, self._patient_id)
+        self.conflicts.set_form(self.edits.key, self._patient_id)
         if active is not None:
             self._open(active)
             self.state.setText(f"Showing the active plan saved on {day_text(active.created_on)}.")
@@ -296,7 +274,7 @@ class RunPlanTab(ChartTab):
                     self.form.set_raw_texts({**self.form.raw_texts(), **texts})
                 self.state.setText("No plan saved yet." + (" Started from the evaluation's "
                                                             "running history." if texts else ""))
-        self._dirty = False
+        self.edits.clean()
         self._regenerate()
 
     def _open(self, stored: StoredPlan) -> None:
@@ -319,8 +297,7 @@ class RunPlanTab(ChartTab):
 
     def _on_conflict_reload(self) -> None:
         """The saved plan in the form; the user's entries are kept as a copy (ConflictFlow)."""
-        self._autosave.stop()
-        discard_draft(self._ctx.session_factory, actor=self._ctx.actor, form_key=self._form_key())
+        self.edits.discard()
         self._load_saved()
 
     def _on_conflict_restore(self, form: str) -> bool:
@@ -365,10 +342,8 @@ class RunPlanTab(ChartTab):
     # --- slots ---------------------------------------------------------------------------
     def _on_form_changed(self) -> None:
         self._regenerate()
-        if self._patient_id is not None:
-            self._dirty = True
+        if self.edits.edited():
             self.state.setText("Unsaved changes (kept as a draft while you work).")
-            self._autosave.start()
 
     def _on_save_button_clicked(self) -> None:
         self.save()

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
-    QPersistentModelIndex,
     Qt,
 )
 from PySide6.QtWidgets import (
@@ -31,9 +28,9 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, create_visit, list_visits
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.rows_model import Column, RowsModel
 
-VISIT_COLUMNS = ("Date", "Visit", "Status")
-VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
+VISIT_ID_ROLE = Qt.ItemDataRole.UserRole + 2  # the visit id (ROW_ROLE has the visit)
 STATUS_LABELS = {"draft": "Draft (not signed)", "signed": "Signed"}
 # (visit type, button text); the mnemonics let a clinician start a visit from the keyboard.
 NEW_VISIT_BUTTONS = (
@@ -43,60 +40,23 @@ NEW_VISIT_BUTTONS = (
     ("discharge", "New &discharge"),
 )
 
-_Index = QModelIndex | QPersistentModelIndex
 
 
-class VisitListModel(QAbstractTableModel):
+def _visit_columns() -> tuple[Column[VisitSummary], ...]:
+    return (Column("Date", lambda v: v.visit_date.strftime("%Y-%m-%d  %a")),
+            Column("Visit", lambda v: v.type_label),
+            Column("Status", lambda v: STATUS_LABELS.get(v.status, v.status.capitalize())))
+
+
+class VisitListModel(RowsModel[VisitSummary]):
     """Visits newest first, as list_visits returns them."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._visits: list[VisitSummary] = []
+        super().__init__(_visit_columns(), parent, key=lambda v: v.id,
+                         row_roles={VISIT_ID_ROLE: lambda v: v.id})
 
-    def set_visits(self, visits: list[VisitSummary]) -> None:
-        self.beginResetModel()
-        self._visits = list(visits)
-        self.endResetModel()
-
-    def visit_at(self, row: int) -> VisitSummary | None:
-        return self._visits[row] if 0 <= row < len(self._visits) else None
-
-    def row_of(self, visit_id: int) -> int | None:
-        return next((r for r, v in enumerate(self._visits) if v.id == visit_id), None)
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._visits)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(VISIT_COLUMNS)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation,
-        role: int = Qt.ItemDataRole.DisplayRole,
-    ) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(VISIT_COLUMNS)):
-            return VISIT_COLUMNS[section]
-        return None
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._visits):
-            return None
-        visit = self._visits[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.AccessibleTextRole):
-            return (
-                visit.visit_date.strftime("%Y-%m-%d  %a"),
-                visit.type_label,
-                STATUS_LABELS.get(visit.status, visit.status.capitalize()),
-            )[index.column()]
-        if role == VISIT_ID_ROLE:
-            return visit.id
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+    set_visits = RowsModel.set_rows
+    visit_at = RowsModel.row_at
 
 
 class VisitsTab(ChartTab):
