@@ -71,9 +71,6 @@ class LockController(QObject):
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms if idle_ms is not None else self.clinic_idle_ms())
         self._check = BackgroundCall(self, name="ptdesk-unlock")
-        # True from the request until its outcome is on screen. The call's own `busy` ends
-        # one queued event earlier (its first receiver), before the refusal is shown.
-        self._checking = False
         self._connect_signals()
         app = QApplication.instance()
         assert app is not None
@@ -174,20 +171,18 @@ class LockController(QObject):
 
     def request_unlock(self, password: str) -> None:
         """Check the password on a worker thread (scrypt, ~0.3 s); `unlocked` follows if right."""
-        if not self._is_locked or self._checking:
+        if not self._is_locked or self._check.busy:
             return
         if self.overlay is not None:
             self.overlay.set_checking(True)
         sf, actor = self.ctx.session_factory, self.ctx.actor
-        self._checking = self._check.start(lambda: check_unlock(sf, actor, password))
+        self._check.start(lambda: check_unlock(sf, actor, password))
 
     @property
     def checking(self) -> bool:
-        """A password is being checked, or its outcome is not shown yet."""
-        return self._checking
+        return self._check.busy
 
     def _on_check_finished(self, refusal: Any, error: BaseException | None) -> None:
-        self._checking = False  # the outcome is shown below, in this same slot
         if self.overlay is not None and _alive(self.overlay):
             self.overlay.set_checking(False)
         if not self._is_locked:
