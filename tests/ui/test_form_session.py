@@ -41,7 +41,7 @@ def test_a_failed_save_keeps_the_draft_and_a_saved_one_takes_it_along(
     # The save fails inside its transaction, after the draft was deleted there: all of it
     # is rolled back, so the draft is still kept.
     monkeypatch.setattr("ptdesk.services.prescriptions.audit.record", broken)
-    monkeypatch.setattr("ptdesk.ui.chart.exercises.tab.QMessageBox.warning",
+    monkeypatch.setattr("ptdesk.ui.chart.form_session.QMessageBox.warning",
                         lambda *a, **k: None)
     assert not tab.save()
     assert tab.has_unsaved_changes() and _draft(session_factory, tab) is not None

@@ -26,7 +26,7 @@ from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.ui.admin.audit_model import AuditModel
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.form_rows import error_style
+from ptdesk.ui.kit.palette import error_style
 
 
 class AuditViewer(QDialog):

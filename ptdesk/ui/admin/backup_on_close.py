@@ -23,8 +23,8 @@ from ptdesk.services.backup.backups import backup, backup_folder, last_backup_at
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import can
-from ptdesk.ui.admin.settings_dialog import error_style
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.palette import error_style
 
 QUESTION = "Back up the clinic database before closing?"
 BUSY_TEXT = "Backing up the clinic database… PT Desk closes when the copy is finished."

@@ -39,7 +39,7 @@ from ptdesk.services.clinic import (
 )
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.palette import error_style
+from ptdesk.ui.kit.form_rows import add_field_row
 
 PAPER_CHOICES = (("US Letter", "letter"), ("A4", "a4"))
 UNIT_CHOICES = (("Miles (mi)", "mi"), ("Kilometres (km)", "km"))
@@ -144,26 +144,8 @@ class SettingsDialog(QDialog):
     def _add_row(self, form: QFormLayout, key: str, label: str, widget: QWidget,
                  focus: QWidget | None = None) -> None:
         """A captioned row with its error label; `focus` is the input inside a composite row."""
-        focus = focus or widget
-        if focus is not widget:
-            widget.setObjectName(f"{key}_row")
-        focus.setObjectName(key)
-        focus.setAccessibleName(label)
-        error = QLabel(self)
-        error.setObjectName(f"{key}_error")
-        error.setStyleSheet(error_style(self))
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget(self)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(1)
-        cell_layout.addWidget(widget)
-        cell_layout.addWidget(error)
-        caption = QLabel(f"{label}:", self)
-        caption.setBuddy(focus)
-        form.addRow(caption, cell)
-        self.error_labels[key] = error
+        self.error_labels[key] = add_field_row(self, form, key, label, widget, focus=focus,
+                                               spacing=1)
 
     def _connect_signals(self) -> None:
         self.choose_logo_button.clicked.connect(self._on_choose_logo_button_clicked)

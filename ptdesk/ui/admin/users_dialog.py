@@ -30,7 +30,7 @@ from ptdesk.ui.admin.add_user_dialog import AddUserDialog
 from ptdesk.ui.admin.password_dialog import PasswordDialog
 from ptdesk.ui.admin.users_model import UsersModel
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.form_rows import error_style
+from ptdesk.ui.kit.palette import error_style
 
 
 class UsersDialog(QDialog):

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TypeVar
 
 from PySide6.QtCore import QObject, QTimer
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ptdesk.domain.errors import ValidationError
 from ptdesk.services.drafts import DraftInfo
-from ptdesk.services.errors import ConflictError
+from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.drafts import DraftStore
 
 # Typed text reaches the draft store this long after the last keystroke.
 AUTOSAVE_MS = 2000
+T = TypeVar("T")
 
 
 class FormSession(QObject):
@@ -40,6 +43,7 @@ class FormSession(QObject):
         self.patient_id: int | None = None
         self.label = ""
         self.version: int | None = None  # the saved version the form started from
+        self.started_from: dict[str, str] | None = None  # its fields, for the conflict dialog
         self.dirty = False
         self._loading = 0
         self.timer = QTimer(self)
@@ -52,6 +56,7 @@ class FormSession(QObject):
         """The form now shows this record (clean); its draft is `key`."""
         self.timer.stop()
         self.key, self.patient_id, self.label, self.version = key, patient_id, label, version
+        self.started_from = None
         self.dirty = False
 
     @property
@@ -83,9 +88,41 @@ class FormSession(QObject):
                             label=self.label)
 
     def saved(self, version: int | None = None) -> None:
-        """The save went through (and took the draft with it)."""
+        """The save went through (and took the draft with it); `version` is the new one."""
         self.clean()
-        self.version = version
+        if version is not None:
+            self.version = version
+
+    def adopt(self, version: object) -> None:
+        """A draft typed on an older version: saving it must not replace the newer one
+        unseen, so the save is checked against the version the draft was typed on."""
+        if isinstance(version, int) and version != self.version:
+            self.version, self.started_from = version, None  # what it started from: unknown
+
+    def save(self, call: Callable[[str | None], T], *, title: str, failed_title: str,
+             invalid: Callable[[ValidationError], None], note: Callable[[str], None],
+             conflict_note: str) -> T | None:
+        """Run a save service (given the draft key to delete in its transaction).
+
+        A refusal is shown where it belongs: bad input by `invalid`, someone else's newer
+        save as the conflict dialog titled `title` (with `conflict_note`), anything else in a
+        message box titled `failed_title`.
+        The result, or None when nothing was saved (the edits and their draft stay).
+        """
+        try:
+            result = call(self.key)
+        except ValidationError as exc:
+            invalid(exc)
+            return None
+        except ConflictError as exc:
+            note(conflict_note)
+            self.show_conflict(exc, title)
+            return None
+        except ServiceError as exc:
+            QMessageBox.warning(self.parent_widget, failed_title, str(exc))
+            return None
+        self.saved()
+        return result
 
     def clean(self) -> None:
         """Forget the edits on screen (a reload); their draft, if flushed, stays."""
@@ -108,12 +145,12 @@ class FormSession(QObject):
                                       restore=restore, has_changes=lambda: self.dirty)
         return self.conflicts
 
-    def show_conflict(self, error: ConflictError, started_from: dict[str, str] | None,
-                      title: str) -> None:
+    def show_conflict(self, error: ConflictError, title: str) -> None:
         """The save was refused: keep the text as a draft, then show both versions."""
         assert self.conflicts is not None, "watch_conflicts() first"
         self.flush(force=True)
-        self.conflicts.show_conflict(error, started_from, form=self._payload(), title=title)
+        self.conflicts.show_conflict(error, self.started_from, form=self._payload(),
+                                     title=title)
 
     def offer(self) -> DraftInfo | None:
         """The form's draft, if the clinician wants it back (declining discards it)."""

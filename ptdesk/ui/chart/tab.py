@@ -11,6 +11,7 @@ from ptdesk.services.changes import ChangeKind
 from ptdesk.ui.context import AppContext
 
 if TYPE_CHECKING:
+    from ptdesk.ui.chart.form_session import FormSession
     from ptdesk.ui.printing.print_flow import Kind as PrintKind
 
 
@@ -39,6 +40,7 @@ class ChartTab(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._patient_id: int | None = None
+        self.edits: FormSession | None = None  # editable tabs: their edit lifecycle
 
     @classmethod
     def name(cls) -> str:
@@ -64,7 +66,7 @@ class ChartTab(QWidget):
 
     def has_unsaved_changes(self) -> bool:
         """True while the tab holds edits not yet saved to the chart (drafts do not count)."""
-        return False
+        return self.edits is not None and self.edits.dirty
 
     def save(self) -> bool:
         """Ctrl+S: save to the chart. False when validation failed (messages shown by the fields)."""
@@ -72,6 +74,8 @@ class ChartTab(QWidget):
 
     def flush_draft(self) -> None:
         """Autosave the current edits as a draft now (tab switch, patient switch, close)."""
+        if self.edits is not None:
+            self.edits.flush()
 
     def discard_changes(self) -> None:
         """The user chose Discard on close: drop the edits and their drafts."""

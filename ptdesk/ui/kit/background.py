@@ -1,13 +1,58 @@
-"""One slow call (a password check, a clinic setup) on a worker thread, its outcome back on the UI thread."""
+"""Background work, the app's two shapes in one place: jobs on the thread pool and one-at-a-time calls."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
+import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _JobSignals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+
+
+class _Job(QRunnable):
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _JobSignals()
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # delivered to the UI thread, shown to the user
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+_RUNNING: set[_Job] = set()  # jobs in flight stay referenced until their outcome is delivered
+
+
+def run_job(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+    """Run `fn` on the pool; `on_done(result)` or `on_error(exc)` follows on the UI thread.
+
+    `fn` takes plain values (ids, DTOs) and opens its own session through a service call;
+    it never touches a widget.
+    """
+    job = _Job(fn)
+    job.setAutoDelete(False)
+    _RUNNING.add(job)
+
+    def finish(callback: Callable[[Any], None], value: Any) -> None:
+        _RUNNING.discard(job)
+        callback(value)
+
+    job.signals.done.connect(lambda value: finish(on_done, value))
+    job.signals.failed.connect(lambda exc: finish(on_error, exc))
+    pool.start(job)
 
 
 class BackgroundCall(QObject):

@@ -20,6 +20,39 @@ def password_edit(parent: QWidget | None = None) -> QLineEdit:
     return edit
 
 
+def add_field_row(owner: QWidget, form: QFormLayout, key: str, label: str, widget: QWidget, *,
+                  focus: QWidget | None = None, hint: str = "", spacing: int = 2) -> QLabel:
+    """A `label: field` row with a hidden error line under the field; returns that line.
+
+    `focus` is the input inside a composite `widget` (it gets the name and the caption).
+    """
+    focus = focus or widget
+    if focus is not widget:
+        widget.setObjectName(f"{key}_row")
+    focus.setObjectName(key)
+    focus.setAccessibleName(label)
+    error = QLabel(owner)
+    error.setObjectName(f"{key}_error")
+    error.setStyleSheet(error_style(owner))
+    error.setWordWrap(True)
+    error.hide()
+    cell = QWidget(owner)
+    layout = QVBoxLayout(cell)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(spacing)
+    layout.addWidget(widget)
+    if hint:
+        note = QLabel(hint, owner)
+        note.setWordWrap(True)
+        note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        layout.addWidget(note)
+    layout.addWidget(error)
+    caption = QLabel(f"{label}:", owner)
+    caption.setBuddy(focus)
+    form.addRow(caption, cell)
+    return error
+
+
 class FormRows:
     """Rows of `label: field` where each field has its own (hidden until needed) error line."""
 
@@ -30,29 +63,8 @@ class FormRows:
         self.errors: dict[str, QLabel] = {}
 
     def add(self, key: str, label: str, widget: QWidget, hint: str = "") -> QWidget:
-        widget.setObjectName(key)
-        widget.setAccessibleName(label)
-        error = QLabel(self.owner)
-        error.setObjectName(f"{key}_error")
-        error.setStyleSheet(error_style(self.owner))
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget(self.owner)
-        layout = QVBoxLayout(cell)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(widget)
-        if hint:
-            note = QLabel(hint, self.owner)
-            note.setWordWrap(True)
-            note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-            layout.addWidget(note)
-        layout.addWidget(error)
-        caption = QLabel(f"{label}:", self.owner)
-        caption.setBuddy(widget)
-        self.form.addRow(caption, cell)
+        self.errors[key] = add_field_row(self.owner, self.form, key, label, widget, hint=hint)
         self.fields[key] = widget
-        self.errors[key] = error
         return widget
 
     def set_error(self, key: str, message: str) -> None:

@@ -33,6 +33,7 @@ from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.form_rows import add_field_row
 from ptdesk.ui.kit.palette import error_style
 from ptdesk.ui.patients.patient_checks import (
     DATE_HINT,
@@ -144,24 +145,8 @@ class PatientDialog(QDialog):
     # ---- building ---------------------------------------------------------------------
 
     def _add_field(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
-        widget.setObjectName(key)
-        widget.setAccessibleName(label)
-        error = QLabel(self)
-        error.setObjectName(f"{key}_error")
-        error.setStyleSheet(error_style(self))
-        error.setWordWrap(True)
-        error.hide()
-        cell = QWidget(self)
-        cell_layout = QVBoxLayout(cell)
-        cell_layout.setContentsMargins(0, 0, 0, 0)
-        cell_layout.setSpacing(1)
-        cell_layout.addWidget(widget)
-        cell_layout.addWidget(error)
-        caption = QLabel(f"{label}:", self)
-        caption.setBuddy(widget)
-        form.addRow(caption, cell)
+        self.error_labels[key] = add_field_row(self, form, key, label, widget, spacing=1)
         self.inputs[key] = widget
-        self.error_labels[key] = error
 
     def _add_line(self, form: QFormLayout, key: str, label: str, hint: str = "") -> None:
         edit = QLineEdit(self)

@@ -56,7 +56,6 @@ class EvaluationTab(ChartTab):
         self.ctx = ctx
         self.edits = FormSession(ctx, self, what="visit note", payload=self._draft_payload)
         self._visit: VisitSummary | None = None
-        self._started_from: dict[str, str] | None = None  # saved text as opened (conflicts)
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
@@ -127,9 +126,6 @@ class EvaluationTab(ChartTab):
             self._show_no_visit("No visits yet. Start one in the Visits tab "
                                 "(for example New initial evaluation).")
 
-    def has_unsaved_changes(self) -> bool:
-        return self.edits.dirty
-
     def save(self) -> bool:
         """Validate every field, then save all sections in one service call."""
         if self._visit is None:
@@ -153,8 +149,7 @@ class EvaluationTab(ChartTab):
             return False
         except ConflictError as exc:
             self.header.show_error(CONFLICT_NOTE)
-            self.edits.show_conflict(exc, self._started_from,
-                                     f"Evaluation {self._visit.visit_date:%Y-%m-%d}")
+            self.edits.show_conflict(exc, f"Evaluation {self._visit.visit_date:%Y-%m-%d}")
             return False
         except RecordLockedError:
             self.header.show_error(SIGNED_NOTE)
@@ -164,7 +159,7 @@ class EvaluationTab(ChartTab):
             return False
         self._visit = summary
         self.edits.saved(summary.version)
-        self._started_from = evaluation_fields(evaluation)
+        self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
         self.header.select_visit(summary)
         self.ctx.signals.data_changed.emit(ChangeKind.EVALUATION, summary.patient_id)
@@ -217,7 +212,7 @@ class EvaluationTab(ChartTab):
         signed = summary.status == "signed"
         self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
                        f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
-        self._started_from = evaluation_fields(evaluation)
+        self.edits.started_from = evaluation_fields(evaluation)
         self._fill(evaluation)
         self.conflicts.set_form(form_key(summary.id), summary.patient_id)
         self.header.select_visit(summary)
@@ -243,8 +238,7 @@ class EvaluationTab(ChartTab):
         self._set_raw(restored.sections)
         # Saving checks against the version the draft was typed on, so a newer save by
         # someone else is reported as a conflict instead of silently overwritten.
-        if restored.version is not None and restored.version != self.edits.version:
-            self.edits.version, self._started_from = restored.version, None  # start unknown
+        self.edits.adopt(restored.version)
         self.ctx.signals.status_message.emit("Unsaved changes restored.")
 
     def _set_raw(self, sections: dict[str, Any]) -> None:
@@ -371,7 +365,6 @@ class EvaluationTab(ChartTab):
     def _show_no_visit(self, message: str) -> None:
         self._visit = None
         self.edits.open(None, self._patient_id)
-        self._started_from = None
         self.conflicts.set_form(None, None)
         self._fill(ev.Evaluation())
         self._set_read_only(True)

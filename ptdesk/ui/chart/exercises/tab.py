@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QListView,
-    QMessageBox,
     QPushButton,
     QSplitter,
     QVBoxLayout,
@@ -25,7 +24,6 @@ from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import active_episode
-from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.exercises import ExerciseInfo
 from ptdesk.services.prescriptions import (
     DosedItem,
@@ -67,8 +65,6 @@ class ExercisesTab(ChartTab):
         self._ctx = ctx
         self.edits = FormSession(ctx, self, what="exercise prescription", payload=self._payload)
         # The saved version the editor started from: a save replaces only that version.
-        self._based_on = STARTED_EMPTY
-        self._started_from: dict[str, str] | None = {}
         self.conflicts = self.edits.watch_conflicts("exercise programme",
                                                     reload=self._on_conflict_reload,
                                                     restore=self._on_conflict_restore)
@@ -186,41 +182,28 @@ class ExercisesTab(ChartTab):
         if draft is not None:
             self._restore(draft.payload)
 
-    def has_unsaved_changes(self) -> bool:
-        return self.edits.dirty
-
     def save(self) -> bool:
         if self._patient_id is None:
             return False
-        sf = self._ctx.session_factory
-        episode = active_episode(sf, self._patient_id, actor=self._ctx.actor)
-        try:
-            saved = save_prescription(
-                sf, actor=self._ctx.actor, patient_id=self._patient_id,
-                items=self.editor.model.items(), effective_date=self.effective.date().toPython(),
-                note=self.note.text(), episode_id=episode.id if episode else None,
-                based_on_id=self._based_on, draft_key=self.edits.key)
-        except ValidationError as exc:
-            self.editor.show_save_error(exc)
-            self.state.setText("Not saved yet — see the message above the buttons.")
+        sf, pid = self._ctx.session_factory, self._patient_id
+        episode = active_episode(sf, pid, actor=self._ctx.actor)
+        saved = self.edits.save(
+            lambda key: save_prescription(
+                sf, actor=self._ctx.actor, patient_id=pid, items=self.editor.model.items(),
+                effective_date=self.effective.date().toPython(), note=self.note.text(),
+                episode_id=episode.id if episode else None, based_on_id=self.edits.version,
+                draft_key=key),
+            title="Exercise programme", failed_title="Save prescription",
+            invalid=self._on_save_invalid, note=self.state.setText,
+            conflict_note="Not saved: someone else saved a newer version. Your list is "
+                          "still here.")
+        if saved is None:
             return False
-        except ConflictError as exc:
-            self.state.setText("Not saved: someone else saved a newer version. Your list is "
-                               "still here.")
-            self.edits.show_conflict(exc, self._started_from, "Exercise programme")
-            return False
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Save prescription", str(exc))
-            return False
-        self.edits.saved()
         self._load_saved()
         self._ctx.signals.data_changed.emit(ChangeKind.EXERCISES, self._patient_id)
         self._ctx.signals.status_message.emit(
             f"Prescription saved ({len(saved.items)} exercises).")
         return True
-
-    def flush_draft(self) -> None:
-        self.edits.flush()
 
     def reload(self, offer_draft: bool = False) -> None:
         """Show the prescription as saved now (another workstation saved); edits are dropped.
@@ -253,8 +236,8 @@ class ExercisesTab(ChartTab):
                                          actor=self._ctx.actor)
                     if self._patient_id is not None else [])
         active = next((v for v in versions if v.status == "active"), None)
-        self._based_on = active.id if active else STARTED_EMPTY
-        self._started_from = info_fields(active)
+        self.edits.version = active.id if active else STARTED_EMPTY
+        self.edits.started_from = info_fields(active)
         self._active = active
         self.conflicts.set_form(self.edits.key, self._patient_id)
         self.history_model.set_versions(versions)
@@ -268,7 +251,7 @@ class ExercisesTab(ChartTab):
         return json.dumps({
             "items": [asdict(item) for item in self.editor.model.items()],
             "effective_date": self.effective.date().toPython().isoformat(),
-            "note": self.note.text(), "based_on_id": self._based_on,
+            "note": self.note.text(), "based_on_id": self.edits.version,
         })
 
     def _restore(self, payload: str, *, adopt_base: bool = True) -> bool:
@@ -277,10 +260,8 @@ class ExercisesTab(ChartTab):
             items = [DosedItem(**item) for item in data.get("items", [])]
         except (ValueError, TypeError, AttributeError):
             return False  # a draft from an older version of the form: nothing safe to restore
-        base = data.get("based_on_id")
-        if adopt_base and isinstance(base, int) and base != self._based_on:
-            # A draft typed on an older version: saving it must not replace the newer one.
-            self._based_on, self._started_from = base, None
+        if adopt_base:
+            self.edits.adopt(data.get("based_on_id"))
         with self.edits.loading():
             self.editor.model.set_items(items)
             if data.get("effective_date"):
@@ -289,6 +270,10 @@ class ExercisesTab(ChartTab):
             self.editor.view.select_row(0)
         self._mark_dirty()
         return True
+
+    def _on_save_invalid(self, exc: ValidationError) -> None:
+        self.editor.show_save_error(exc)
+        self.state.setText("Not saved yet — see the message above the buttons.")
 
     def _on_conflict_reload(self) -> None:
         """Their version in the editor; the user's list is kept as a copy (ConflictFlow)."""

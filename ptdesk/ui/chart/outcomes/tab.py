@@ -56,7 +56,7 @@ class OutcomesTab(ChartTab):
         self._loading = False  # the visit list is being filled
         self.forms: dict[str, MeasureForm] = {
             "nprs": NprsForm(), "lefs": LefsForm(), "kujala": KujalaForm(), "psfs": PsfsForm()}
-        self.edits = {m: FormSession(ctx, self, what="outcome forms of this visit",
+        self.measure_edits = {m: FormSession(ctx, self, what="outcome forms of this visit",
                                      payload=lambda m=m: draft_payload(self.forms[m].raw_state()))
                       for m in MEASURE_ORDER}
         self.pages = {measure: MeasurePage(form) for measure, form in self.forms.items()}
@@ -113,22 +113,22 @@ class OutcomesTab(ChartTab):
         return bool(self._dirty())
 
     def _dirty(self) -> list[str]:
-        return [m for m, edits in self.edits.items() if edits.dirty]
+        return [m for m, edits in self.measure_edits.items() if edits.dirty]
 
     def save(self) -> bool:
         """Ctrl+S: save every changed form; stop at the first one that needs fixing."""
         for measure in MEASURE_ORDER:
-            if self.edits[measure].dirty and not self.save_measure(measure):
+            if self.measure_edits[measure].dirty and not self.save_measure(measure):
                 self.measure_tabs.setCurrentWidget(self.pages[measure])
                 return False
         return True
 
     def flush_draft(self) -> None:
-        for edits in self.edits.values():
+        for edits in self.measure_edits.values():
             edits.flush()
 
     def discard_changes(self) -> None:
-        for edits in self.edits.values():
+        for edits in self.measure_edits.values():
             if edits.dirty:
                 edits.discard()
         if self._visit is not None:
@@ -140,7 +140,7 @@ class OutcomesTab(ChartTab):
         Edits on screen are dropped: the chart calls flush_draft() first to keep them, and
         with `offer_draft` they are offered back as usual.
         """
-        for edits in self.edits.values():
+        for edits in self.measure_edits.values():
             edits.clean()
         shown = self._visit
         self._load_visits(keep=shown.id if shown else None)
@@ -158,7 +158,7 @@ class OutcomesTab(ChartTab):
             record = record_outcome(self._ctx.session_factory, actor=self._ctx.actor,
                                     visit_id=visit.id, measure=measure, items=items,
                                     allow_missing=allow_missing,
-                                    draft_key=self.edits[measure].key)
+                                    draft_key=self.measure_edits[measure].key)
         except ValidationError as exc:
             form.show_error(exc)
             page.set_state("Not saved: see the message in red. Your answers are kept.")
@@ -167,7 +167,7 @@ class OutcomesTab(ChartTab):
             page.set_state(f"Not saved: {exc}")
             QMessageBox.warning(self, f"Save {form.title}", str(exc))
             return False
-        self.edits[measure].saved()
+        self.measure_edits[measure].saved()
         self._mark_tab(measure)
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
                                       actor=self._ctx.actor)
@@ -196,7 +196,7 @@ class OutcomesTab(ChartTab):
         if not self._visits:
             self._visit = None
             for measure, page in self.pages.items():
-                self.edits[measure].open(None, self._patient_id)
+                self.measure_edits[measure].open(None, self._patient_id)
                 page.form.load_record(None)
                 page.update_total()
                 page.set_state("")
@@ -217,7 +217,7 @@ class OutcomesTab(ChartTab):
         assert self._patient_id is not None
         self._visit = visit
         editable = visit.status != "signed"
-        for measure, edits in self.edits.items():
+        for measure, edits in self.measure_edits.items():
             edits.open(form_key(visit.id, measure) if editable else None, visit.patient_id,
                        f"{LABELS[measure]} {visit.visit_date:%Y-%m-%d}")
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
@@ -232,7 +232,7 @@ class OutcomesTab(ChartTab):
             self._prefill_psfs(visit)
         if editable:
             self.visit_status.setText("Draft visit: outcome forms can be entered or corrected.")
-            store = self.edits["nprs"].store
+            store = self.measure_edits["nprs"].store
             keys = {form_key(visit.id, m): m for m in MEASURE_ORDER}
             restored = store.offer(self, keys, "outcome forms of this visit") \
                 if offer_drafts else {}
@@ -242,7 +242,7 @@ class OutcomesTab(ChartTab):
                     continue
                 self.forms[measure].set_raw_state(state)
                 self.pages[measure].set_state("Restored unsaved changes: not saved yet.")
-                self.edits[measure].dirty = True
+                self.measure_edits[measure].dirty = True
         else:
             self.visit_status.setText("This visit's note is signed: its outcome scores can be "
                                       "read here but not changed.")
@@ -270,7 +270,7 @@ class OutcomesTab(ChartTab):
         saved = self._visit is not None and any(
             r.visit_id == self._visit.id and r.measure == measure for r in self._records)
         title = self.forms[measure].title
-        mark = " •" if self.edits[measure].dirty else (" ✓" if saved else "")
+        mark = " •" if self.measure_edits[measure].dirty else (" ✓" if saved else "")
         self.measure_tabs.setTabText(self.measure_tabs.indexOf(self.pages[measure]), title + mark)
 
     # --- slots -----------------------------------------------------------------------------
@@ -278,8 +278,8 @@ class OutcomesTab(ChartTab):
         self.pages[measure].update_total()
         if self._loading or self._visit is None:
             return
-        first = not self.edits[measure].dirty
-        if self.edits[measure].edited() and first:
+        first = not self.measure_edits[measure].dirty
+        if self.measure_edits[measure].edited() and first:
             self._mark_tab(measure)
             self.pages[measure].set_state("Unsaved changes (kept as a draft while you work).")
 

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QListView,
-    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -29,7 +28,6 @@ from ptdesk.domain.runplan import WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
-from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.runplans import (
     StoredPlan,
     list_plans,
@@ -67,8 +65,6 @@ class RunPlanTab(ChartTab):
         self._history: tuple[WeekLog, ...] = ()
         self._valid = False
         # The active plan the form started from: a save replaces only that plan.
-        self._based_on = STARTED_EMPTY
-        self._started_from: dict[str, str] | None = {}
         self.conflicts = self.edits.watch_conflicts("return-to-run plan",
                                                     reload=self._on_conflict_reload,
                                                     restore=self._on_conflict_restore)
@@ -194,45 +190,33 @@ class RunPlanTab(ChartTab):
         if draft is not None:
             self._restore(draft.payload)
 
-    def has_unsaved_changes(self) -> bool:
-        return self.edits.dirty
-
     def save(self) -> bool:
         if self._patient_id is None:
             return False
-        sf = self._ctx.session_factory
-        try:
+        sf, pid = self._ctx.session_factory, self._patient_id
+
+        def call(key: str | None) -> StoredPlan:
             inputs, rules = self.form.build(self._history)
-            episode = active_episode(sf, self._patient_id, actor=self._ctx.actor)
-            stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
-                               inputs=inputs, rules=rules,
-                               episode_id=episode.id if episode else None,
-                               based_on_id=self._based_on, draft_key=self.edits.key)
-        except ValidationError as exc:
-            self.form.show_errors(exc)
-            self.state.setText("Not saved: fix the field marked in red.")
+            episode = active_episode(sf, pid, actor=self._ctx.actor)
+            return save_plan(sf, actor=self._ctx.actor, patient_id=pid, inputs=inputs,
+                             rules=rules, episode_id=episode.id if episode else None,
+                             based_on_id=self.edits.version, draft_key=key)
+
+        stored = self.edits.save(
+            call, title="Return-to-run plan", failed_title="Save plan",
+            invalid=self._on_save_invalid, note=self.state.setText, conflict_note="Not saved: someone else saved a newer "
+                                                   "plan. Your entries are still here.")
+        if stored is None:
             return False
-        except ConflictError as exc:
-            self.state.setText("Not saved: someone else saved a newer plan. Your entries are "
-                               "still here.")
-            self.edits.show_conflict(exc, self._started_from, "Return-to-run plan")
-            return False
-        except ServiceError as exc:
-            QMessageBox.warning(self, "Save plan", str(exc))
-            return False
-        self.edits.saved()
-        self._based_on, self._started_from = stored.id, stored_fields(stored)
+        self.edits.version, self.edits.started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
         self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
         self._ctx.signals.status_message.emit("Return-to-run plan saved.")
         return True
 
-    def flush_draft(self) -> None:
-        self.edits.flush()
-
     def _payload(self) -> str:
-        return json.dumps({"fields": self.form.raw_texts(), "based_on_id": self._based_on})
+        return json.dumps({"fields": self.form.raw_texts(), "based_on_id": self.edits.version})
 
     def reload(self, offer_draft: bool = False) -> None:
         """Show the active plan as saved now (another workstation saved); edits are dropped.
@@ -257,8 +241,8 @@ class RunPlanTab(ChartTab):
         self.edits.open(key, self._patient_id, "Return-to-run plan")
         plans = self._refresh_saved_list()
         active = next((p for p in plans if p.status == "active"), None)
-        self._based_on = active.id if active else STARTED_EMPTY
-        self._started_from = stored_fields(active)
+        self.edits.version = active.id if active else STARTED_EMPTY
+        self.edits.started_from = stored_fields(active)
         self.conflicts.set_form(self.edits.key, self._patient_id)
         if active is not None:
             self._open(active)
@@ -288,12 +272,14 @@ class RunPlanTab(ChartTab):
             self.form.set_raw_texts({k: str(v) for k, v in fields.items()})
         except (ValueError, KeyError, TypeError, AttributeError):
             return False
-        base = data.get("based_on_id")
-        if adopt_base and isinstance(base, int) and base != self._based_on:
-            # A draft typed on an older plan: saving it must not replace the newer one.
-            self._based_on, self._started_from = base, None
+        if adopt_base:
+            self.edits.adopt(data.get("based_on_id"))
         self._on_form_changed()
         return True
+
+    def _on_save_invalid(self, exc: ValidationError) -> None:
+        self.form.show_errors(exc)
+        self.state.setText("Not saved: fix the field marked in red.")
 
     def _on_conflict_reload(self) -> None:
         """The saved plan in the form; the user's entries are kept as a copy (ConflictFlow)."""
