@@ -140,8 +140,16 @@ class FormSession(QObject):
 
     def watch_conflicts(self, what: str, *, reload: Callable[[], None],
                         restore: Callable[[str], bool]) -> ConflictFlow:
-        """The conflict dialog and kept-copy bar for this form (`what`: "visit note")."""
-        self.conflicts = ConflictFlow(self.ctx, self.parent_widget, what, reload=reload,
+        """The conflict dialog and kept-copy bar for this form (`what`: "visit note").
+
+        "Reload their version" drops this form's draft (the dialog keeps a copy of the text)
+        and calls `reload`; "Put my text back" calls `restore` with the kept form.
+        """
+        def reload_theirs() -> None:
+            self.discard()
+            reload()
+
+        self.conflicts = ConflictFlow(self.ctx, self.parent_widget, what, reload=reload_theirs,
                                       restore=restore, has_changes=lambda: self.dirty)
         return self.conflicts
 

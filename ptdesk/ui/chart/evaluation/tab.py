@@ -82,7 +82,7 @@ class EvaluationTab(ChartTab):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         # After "Reload their version" the kept copy replaces the plain draft (discard_changes).
-        self.conflicts = self.edits.watch_conflicts("visit note", reload=self.discard_changes,
+        self.conflicts = self.edits.watch_conflicts("visit note", reload=self._reopen,
                                                     restore=self._on_conflict_restore)
         layout.addWidget(self.header)
         layout.addWidget(self.conflicts.bar)
@@ -175,10 +175,12 @@ class EvaluationTab(ChartTab):
 
     def discard_changes(self) -> None:
         """The user chose to discard: drop the draft and show the saved evaluation again."""
-        if self._visit is None:
-            return
         self.edits.discard()
-        self._open(self._visit.id, offer_draft=False)
+        self._reopen()
+
+    def _reopen(self) -> None:
+        if self._visit is not None:
+            self._open(self._visit.id, offer_draft=False)
 
     def reload(self, offer_draft: bool = False) -> None:
         """The open visit as saved now; edits are dropped (the chart flushes a draft first)."""

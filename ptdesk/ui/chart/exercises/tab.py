@@ -65,9 +65,10 @@ class ExercisesTab(ChartTab):
         self._ctx = ctx
         self.edits = FormSession(ctx, self, what="exercise prescription", payload=self._payload)
         # The saved version the editor started from: a save replaces only that version.
-        self.conflicts = self.edits.watch_conflicts("exercise programme",
-                                                    reload=self._on_conflict_reload,
-                                                    restore=self._on_conflict_restore)
+        # A kept copy goes back over the version now shown: saving it replaces that one.
+        self.conflicts = self.edits.watch_conflicts(
+            "exercise programme", reload=self._load_saved,
+            restore=lambda form: self._restore(form, adopt_base=False))
         self.library = LibraryPanel(ctx)
         self.editor = PrescriptionPanel(ctx)
         self.preview = ExercisePreview(ctx)
@@ -274,15 +275,6 @@ class ExercisesTab(ChartTab):
     def _on_save_invalid(self, exc: ValidationError) -> None:
         self.editor.show_save_error(exc)
         self.state.setText("Not saved yet — see the message above the buttons.")
-
-    def _on_conflict_reload(self) -> None:
-        """Their version in the editor; the user's list is kept as a copy (ConflictFlow)."""
-        self.edits.discard()
-        self._load_saved()
-
-    def _on_conflict_restore(self, form: str) -> bool:
-        # Put back over the version now shown, so saving it replaces that one knowingly.
-        return self._restore(form, adopt_base=False)
 
     def _mark_dirty(self) -> None:
         if self.edits.edited():

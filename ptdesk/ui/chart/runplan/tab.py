@@ -65,9 +65,10 @@ class RunPlanTab(ChartTab):
         self._history: tuple[WeekLog, ...] = ()
         self._valid = False
         # The active plan the form started from: a save replaces only that plan.
-        self.conflicts = self.edits.watch_conflicts("return-to-run plan",
-                                                    reload=self._on_conflict_reload,
-                                                    restore=self._on_conflict_restore)
+        # A kept copy goes back over the version now shown: saving it replaces that one.
+        self.conflicts = self.edits.watch_conflicts(
+            "return-to-run plan", reload=self._load_saved,
+            restore=lambda form: self._restore(form, adopt_base=False))
         self.form = PlanInputsForm()
         self.table_model = PlanTableModel(self)
         self.table = QTableView()
@@ -280,15 +281,6 @@ class RunPlanTab(ChartTab):
     def _on_save_invalid(self, exc: ValidationError) -> None:
         self.form.show_errors(exc)
         self.state.setText("Not saved: fix the field marked in red.")
-
-    def _on_conflict_reload(self) -> None:
-        """The saved plan in the form; the user's entries are kept as a copy (ConflictFlow)."""
-        self.edits.discard()
-        self._load_saved()
-
-    def _on_conflict_restore(self, form: str) -> bool:
-        # Put back over the plan now shown, so saving it replaces that one knowingly.
-        return self._restore(form, adopt_base=False)
 
     # --- preview -------------------------------------------------------------------------
     def _regenerate(self) -> None:
