@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 from ptdesk.domain import symmetry as sym
 
 
@@ -29,11 +27,5 @@ def side_lsi(involved_side: str, left: float | None, right: float | None) -> flo
 
 
 def lsi_text(value: float | None) -> str:
-    """ "72%" or "—". Switch to `symmetry.lsi_text` once the spine branch's display rule lands.
-
-    Until then: a value flagged below 90% is rounded down, so it never reads 90% or more.
-    """
-    if value is None:
-        return "—"
-    shown = math.floor(value) if sym.is_flagged(value) else round(value)
-    return f"{shown}%"
+    """ "72%" or "—", by the domain's one display rule (a flagged value never reads 90%+)."""
+    return sym.lsi_text(value)
