@@ -68,6 +68,7 @@ NO_ACTOR: dict[str, str] = {
     "audit.log.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
     "audit.key_admin.workstation_key_path": "where this workstation keeps the audit key file",
     "audit.key_admin.install_key": "checks an administrator's user name and password itself",
+    "about.database_info": "Help › About: the database's location and schema version, no patient data",
     "clinic.get_settings": "clinic profile (name, address, units), not patient data",
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
