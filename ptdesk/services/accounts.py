@@ -11,9 +11,11 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
@@ -35,6 +37,10 @@ from ptdesk.services.permissions import (
 from ptdesk.services.uow import transaction
 
 Clock = Callable[[], datetime]
+T = TypeVar("T")
+# Two sign-ins of one account at the same moment both update its row (version counter):
+# the later one reads the row again and applies its own change on top.
+_STALE_RETRIES = 5
 WRONG = "The user name or password is not right."
 UNKNOWN_ACTOR = "(unknown user)"  # what a failed sign-in with no such account records
 
@@ -114,7 +120,7 @@ def setup_clinic(
     name = v.require_text("clinic_name", clinic_name, "Clinic name", 200)
     username = pw.clean_username(admin_username)
     display_name = _display_name(admin_display_name)
-    pw.check_password_rules(password, username)
+    pw.check_password_rules(password, username, display_name, name)
     hashed = pw.hash_password(password)
     with transaction(session_factory) as session:
         if setup_done(session):
@@ -166,13 +172,30 @@ def authenticate(
     if not active:
         _record_failure(session_factory, account_id, now, "account switched off", count=False)
         raise LoginRefusedError("This account is switched off. Ask an administrator.")
-    with transaction(session_factory) as session:
-        row = session.get(Clinician, account_id)
-        assert row is not None
-        row.failed_logins, row.last_failed_at, row.last_login_at = 0, None, now
-        audit.record(session, actor=row.username, action="login", record_type="account",
-                     record_id=row.id, summary=summary)
-        return _account(row)
+
+    def signed_in() -> Account:
+        with transaction(session_factory) as session:
+            row = session.get(Clinician, account_id)
+            if row is None:  # removed between the two transactions
+                raise LoginRefusedError(WRONG)
+            row.failed_logins, row.last_failed_at, row.last_login_at = 0, None, now
+            audit.record(session, actor=row.username, action="login", record_type="account",
+                         record_id=row.id, summary=summary)
+            return _account(row)
+
+    return _again_if_stale(signed_in)
+
+
+def _again_if_stale(write: Callable[[], T]) -> T:
+    """Run `write`; if a concurrent transaction changed the same account first, run it again."""
+    for attempt in range(_STALE_RETRIES):
+        try:
+            return write()
+        except StaleDataError:
+            if attempt == _STALE_RETRIES - 1:
+                raise ServiceError("Someone else was signing in to this account at the same "
+                                   "moment. Try again.") from None
+    raise AssertionError("unreachable")
 
 
 def _remaining_wait(failures: int, last_failed: datetime | None, now: datetime) -> float:
@@ -191,16 +214,21 @@ def _wait_text(seconds: float) -> str:
 def _record_failure(session_factory: SessionFactory, account_id: int | None, now: datetime,
                     reason: str, count: bool = True) -> int:
     """Count the failure and audit it; returns the failures in a row so far."""
-    with transaction(session_factory) as session:
-        row = session.get(Clinician, account_id) if account_id is not None else None
-        if row is not None and count:
-            row.failed_logins += 1
-            row.last_failed_at = now
-        # A name with no account is not recorded: it may be a password typed in the wrong box.
-        actor = row.username if row is not None else UNKNOWN_ACTOR
-        audit.record(session, actor=actor, action="failed_login", record_type="account",
-                     record_id=account_id, summary=reason)
-        return row.failed_logins if row is not None else 0
+
+    def write() -> int:
+        with transaction(session_factory) as session:
+            row = session.get(Clinician, account_id) if account_id is not None else None
+            if row is not None and count:
+                row.failed_logins += 1
+                row.last_failed_at = now
+            # A name with no account is not recorded: it may be a password typed in the
+            # wrong box.
+            actor = row.username if row is not None else UNKNOWN_ACTOR
+            audit.record(session, actor=actor, action="failed_login", record_type="account",
+                         record_id=account_id, summary=reason)
+            return row.failed_logins if row is not None else 0
+
+    return _again_if_stale(write)
 
 
 def login_wait(session_factory: SessionFactory, username: str, *,
@@ -251,7 +279,7 @@ def create_user(
     display_name = _display_name(display_name)
     role = _role(role)
     credentials = v.optional_text("credentials", credentials, "Credentials", 100)
-    pw.check_password_rules(password, name)
+    pw.check_password_rules(password, name, display_name)
     check(session_factory, actor, "manage_users")  # before the costly hash
     hashed = pw.hash_password(password)
     with transaction(session_factory) as session:
