@@ -18,8 +18,10 @@ BUSY_TIMEOUT_MS = 10_000
 LOCK_TIMEOUT_MS = 10_000  # PostgreSQL's counterpart of SQLite's busy timeout
 CONNECT_TIMEOUT_S = 10
 DB_FILENAME = "ptdesk.db"
-# The database servers PT Desk supports; any other URL is refused before a driver is loaded.
+# The databases and drivers PT Desk supports; any other URL is refused before a driver is
+# loaded (an unknown dialect would otherwise surface as an import error deep in SQLAlchemy).
 BACKENDS = ("sqlite", "postgresql")
+DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
 
 
 class DatabaseTargetError(ValueError):
@@ -42,7 +44,11 @@ def resolve_url(db: str | os.PathLike[str] | None = None) -> str:
         value = str(default_data_dir() / DB_FILENAME)
     if "://" in value:
         return value
-    return "sqlite:///" + str(Path(value).expanduser().resolve())
+    path = Path(value).expanduser()
+    if path.is_symlink() and not path.exists():
+        # Resolving would hide the link; SQLite would then create whatever it names.
+        raise DatabaseTargetError(f"{path} is a link to nothing, not a database file")
+    return "sqlite:///" + str(path.resolve())
 
 
 def parse_url(url: str) -> URL:
@@ -55,6 +61,10 @@ def parse_url(url: str) -> URL:
     if backend not in BACKENDS:
         raise DatabaseTargetError(
             f"PT Desk works with an SQLite file or a PostgreSQL server, not {backend[:40]!r}")
+    if "+" in parsed.drivername and parsed.get_driver_name() not in DRIVERS[backend]:
+        raise DatabaseTargetError(f"PT Desk does not use the {parsed.get_driver_name()[:40]!r} "
+                                  f"driver; write {backend}:// or {backend}+"
+                                  f"{DRIVERS[backend][0]}://")
     return parsed
 
 
