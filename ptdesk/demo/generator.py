@@ -12,7 +12,7 @@ from datetime import date
 from typing import TypeVar
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings, Patient
@@ -75,6 +75,10 @@ T = TypeVar("T")
 
 class DemoRefusedError(ServiceError):
     """The database holds records the demo did not make: the demo is not added to it."""
+
+
+class DemoIncompleteError(StorageError):
+    """The database stopped taking writes part-way; the message says what was kept."""
 
 
 @dataclass(frozen=True)
@@ -143,8 +147,10 @@ def build_demo_clinic(
             clinician_ids=clinician_ids))
         logins = _again_if_raced(lambda: enable_demo_logins(session_factory, actor=actor)) \
             if demo_logins else False
+    except DemoIncompleteError:
+        raise
     except StorageError as exc:
-        raise StorageError(_partial_text(session_factory, before, exc)) from exc
+        raise DemoIncompleteError(_partial_text(session_factory, before, exc)) from exc
     return DemoResult(added, skipped, synthetic, visits, logins)
 
 
@@ -165,6 +171,11 @@ def _again_if_raced(step: Callable[[], T]) -> T:
     for attempt in range(_RACE_RETRIES):
         try:
             return step()
+        except StorageError as exc:
+            # SQLite's "locked" after another writer committed over this one's snapshot:
+            # the busy timeout does not wait for that case, a fresh transaction succeeds.
+            if not _busy(exc) or attempt == _RACE_RETRIES - 1:
+                raise
         except (IntegrityError, ConflictError) as exc:
             if attempt == _RACE_RETRIES - 1:
                 raise ServiceError("Another `ptdesk demo` was adding the same demo records at "
@@ -175,6 +186,11 @@ def _again_if_raced(step: Callable[[], T]) -> T:
                                    "at the same time; run it again when that one is done.") \
                     from exc
     raise AssertionError("unreachable")
+
+
+def _busy(exc: StorageError) -> bool:
+    cause = exc.__cause__
+    return isinstance(cause, OperationalError) and "locked" in str(cause.orig).lower()
 
 
 def demo_patient_count(session_factory: SessionFactory) -> int:
