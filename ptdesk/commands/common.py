@@ -68,20 +68,24 @@ def parse_date(option: str, text: str) -> date:
         raise UsageError(f"{option} must be a date as YYYY-MM-DD (got {text!r})") from exc
 
 
-def output_path(option: str, text: str) -> Path:
+# What a PDF file starts with: only such a file is replaced by a new PDF.
+PDF_MAGIC = b"%PDF"
+
+
+def output_path(option: str, text: str, replaces: bytes = PDF_MAGIC) -> Path:
     """The file an `--out`-like option names, refused (exit 2) before any work if unusable."""
     path = Path(text).expanduser()
     try:
-        check_output_path(path)
+        check_output_path(path, replaces)
     except OutputFileError as exc:
         raise UsageError(f"{option}: {exc}") from None
     return path
 
 
-def write_user_file(option: str, path: Path, data: bytes) -> None:
+def write_user_file(option: str, path: Path, data: bytes, replaces: bytes = PDF_MAGIC) -> None:
     """Write a file the user asked for (ptdesk.services.output_files), one line on failure."""
     try:
-        write_output(path, data)
+        write_output(path, data, replaces)
     except OutputFileError as exc:
         if exc.usage:
             raise UsageError(f"{option}: {exc}") from None

@@ -18,6 +18,7 @@ BUSY_TIMEOUT_MS = 10_000
 LOCK_TIMEOUT_MS = 10_000  # PostgreSQL's counterpart of SQLite's busy timeout
 CONNECT_TIMEOUT_S = 10
 DB_FILENAME = "ptdesk.db"
+SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite database file
 # The databases and drivers PT Desk supports; any other URL is refused before a driver is
 # loaded (an unknown dialect would otherwise surface as an import error deep in SQLAlchemy).
 BACKENDS = ("sqlite", "postgresql")
@@ -98,6 +99,18 @@ def check_sqlite_target(path: Path) -> None:
         raise DatabaseTargetError(f"{path} is a folder, not a database file")
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseTargetError(f"{path} is a device, pipe or socket, not a database file")
+    if info.st_size and not _has_sqlite_header(path):
+        # SQLite would refuse it later, but only after opening it (and perhaps making
+        # journal files beside it); a document named by mistake is left alone at once.
+        raise DatabaseTargetError(f"{path} is not a PT Desk database (not an SQLite file)")
+
+
+def _has_sqlite_header(path: Path) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    except OSError:
+        return True  # unreadable: let SQLite say why
 
 
 def prepare_sqlite_file(path: Path) -> None:

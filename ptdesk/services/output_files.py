@@ -27,21 +27,26 @@ class OutputFileError(Exception):
         self.usage = usage
 
 
-def check_output_path(path: Path) -> None:
-    """Refuse, before any work is done, a path that can never take the output."""
-    _plan(path)
+def check_output_path(path: Path, replaces: bytes = b"") -> None:
+    """Refuse, before any work is done, a path that can never take the output.
+
+    With `replaces` (e.g. b"%PDF"), an existing non-empty regular file is replaced only if
+    it starts with those bytes: a handout named like an older handout is replaced, a
+    mistyped path to some other document (or /etc/passwd, as root) is not.
+    """
+    _plan(path, replaces)
 
 
-def write_output(path: Path, data: bytes) -> None:
+def write_output(path: Path, data: bytes, replaces: bytes = b"") -> None:
     """Put `data` at `path` (see the module docstring); OutputFileError in plain words."""
-    target, special = _plan(path)
+    target, special = _plan(path, replaces)
     if special:
         _write_special(target, path, data)
     else:
         _replace_regular(target, path, data)
 
 
-def _plan(path: Path) -> tuple[Path, bool]:
+def _plan(path: Path, replaces: bytes = b"") -> tuple[Path, bool]:
     """(where to write, whether it is an existing device or pipe to write into directly).
 
     A link the user names is followed to its end (a regular file there is replaced, the
@@ -67,7 +72,20 @@ def _plan(path: Path) -> tuple[Path, bool]:
     if not stat.S_ISREG(info.st_mode):
         raise OutputFileError(f"{path} is a disk device or socket; PT Desk does not write there",
                               usage=True)
-    return (Path(os.path.realpath(path)) if path.is_symlink() else path), False
+    target = Path(os.path.realpath(path)) if path.is_symlink() else path
+    if replaces and info.st_size and not _starts_with(target, replaces):
+        kind = replaces.decode("ascii", "replace").strip("%")
+        raise OutputFileError(f"{path} already exists and is not a {kind} file; PT Desk does "
+                              "not replace it (choose another name)", usage=True)
+    return target, False
+
+
+def _starts_with(path: Path, prefix: bytes) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(len(prefix)) == prefix
+    except OSError:
+        return False
 
 
 def _write_special(target: Path, shown: Path, data: bytes) -> None:

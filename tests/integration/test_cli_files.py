@@ -204,11 +204,22 @@ def test_planted_link_at_the_temp_name_is_never_followed(tmp_path: Path,
 def test_out_through_a_link_replaces_the_file_and_keeps_the_link(demo_db: Path,
                                                                 tmp_path: Path) -> None:
     real = tmp_path / "real.pdf"
-    real.write_bytes(b"old")
+    real.write_bytes(b"%PDF-1.4 an older handout")
     link = tmp_path / "latest.pdf"
     os.symlink(real, link)
     assert _handout(demo_db, link) == 0
     assert link.is_symlink() and real.read_bytes().startswith(b"%PDF")
+
+
+def test_out_never_replaces_a_file_that_is_not_a_pdf(demo_db: Path, tmp_path: Path,
+                                                     capsys) -> None:
+    # A stand-in for /etc/passwd named by mistake (as root PT Desk could replace it).
+    other = tmp_path / "passwd"
+    other.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    other.chmod(0o644)
+    assert _handout(demo_db, other) == 2
+    assert "is not a PDF file" in capsys.readouterr().err
+    assert other.read_text().startswith("root:x") and stat.S_IMODE(other.stat().st_mode) == 0o644
 
 
 @pytest.mark.parametrize("kind", ["dangling link", "folder", "missing folder"])
