@@ -7,6 +7,8 @@ logged; the audit log gets "login", "failed_login", "logout" and "lock" entries.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,8 +20,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.base import utcnow
-from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Clinician, ClinicSettings
+from ptdesk.db.engine import SessionFactory, engine_of
+from ptdesk.db.models import AuditEntry, Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.stamps import as_utc
@@ -43,6 +45,10 @@ T = TypeVar("T")
 _STALE_RETRIES = 5
 WRONG = "The user name or password is not right."
 UNKNOWN_ACTOR = "(unknown user)"  # what a failed sign-in with no such account records
+NO_SUCH_ACCOUNT = "no such account"
+# Failures for a name with no account are counted from the audit log over this window,
+# so an unknown name gets the same growing wait as a real one (no probing by waiting).
+_UNKNOWN_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -157,10 +163,11 @@ def authenticate(
         row = account_for(session, name) if name else None
         snapshot = None if row is None else (row.id, row.password_hash, row.active,
                                              row.failed_logins, _aware(row.last_failed_at))
-    if snapshot is None or not snapshot[1]:
+    if snapshot is None:
+        return _refuse_unknown(session_factory, name, password, now)
+    if not snapshot[1]:
         pw.burn_time(password or "")
-        _record_failure(session_factory, None if snapshot is None else snapshot[0], now,
-                        "no such account" if snapshot is None else "account has no password yet")
+        _record_failure(session_factory, snapshot[0], now, "account has no password yet")
         raise LoginRefusedError(WRONG)
     account_id, hashed, active, failures, last_failed = snapshot
     wait = _remaining_wait(failures, last_failed, now)
@@ -184,6 +191,41 @@ def authenticate(
             return _account(row)
 
     return _again_if_stale(signed_in)
+
+
+def _refuse_unknown(session_factory: SessionFactory, name: str, password: str,
+                    now: datetime) -> Account:
+    """A name with no account: the same waits, the same scrypt work and the same answers as
+    a real account with a wrong password, and the same audit entry (without the name)."""
+    summary = f"{NO_SUCH_ACCOUNT} ({_unknown_tag(session_factory, name)})"
+    failures, last_failed = _unknown_failures(session_factory, summary, now)
+    wait = _remaining_wait(failures, last_failed, now)
+    if wait > 0:
+        raise LoginRefusedError(_wait_text(wait), retry_after=wait)
+    pw.burn_time(password or "")
+    _record_failure(session_factory, None, now, summary)
+    raise LoginRefusedError(WRONG, retry_after=pw.delay_after(failures + 1))
+
+
+def _unknown_tag(session_factory: SessionFactory, name: str) -> str:
+    """A short keyed tag of the typed name: failures for one name can be counted, but the
+    name (which may be a password typed in the wrong box) is never stored."""
+    from ptdesk.services.audit.key import load_key
+
+    key = load_key(engine_of(session_factory), create=False) or b""
+    return hmac.new(key, b"unknown user\0" + name.encode("utf-8"), hashlib.sha256).hexdigest()[:8]
+
+
+def _unknown_failures(session_factory: SessionFactory, summary: str,
+                      now: datetime) -> tuple[int, datetime | None]:
+    # patient_id IS NULL and `at` let the (patient_id, at) index find the recent entries.
+    with transaction(session_factory) as session:
+        count, last = session.execute(
+            select(func.count(AuditEntry.id), func.max(AuditEntry.at)).where(
+                AuditEntry.patient_id.is_(None), AuditEntry.at >= now - _UNKNOWN_WINDOW,
+                AuditEntry.actor == UNKNOWN_ACTOR, AuditEntry.action == "failed_login",
+                AuditEntry.summary == summary)).one()
+    return int(count or 0), _aware(last)
 
 
 def _again_if_stale(write: Callable[[], T]) -> T:
@@ -237,9 +279,13 @@ def login_wait(session_factory: SessionFactory, username: str, *,
     now = (clock or utcnow)()
     with transaction(session_factory) as session:
         row = account_for(session, username)
-        if row is None:
-            return 0.0
-        return _remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
+        if row is not None:
+            return _remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
+    name = (username or "").strip().lower()
+    if not name:
+        return 0.0
+    summary = f"{NO_SUCH_ACCOUNT} ({_unknown_tag(session_factory, name)})"
+    return _remaining_wait(*_unknown_failures(session_factory, summary, now), now)
 
 
 def record_logout(session_factory: SessionFactory, *, actor: str) -> None:

@@ -102,7 +102,7 @@ def check_password_rules(password: str, username: str = "", *hints: str) -> None
 
 def check_strength(password: str, hints: list[str]) -> None:
     """Refuse a password zxcvbn can guess quickly (common passwords, words, dates, keyboard runs)."""
-    from zxcvbn import zxcvbn
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no type hints
 
     words = [w for hint in hints if hint for w in hint.replace(".", " ").split()]
     result = zxcvbn(password[:_SCORED_CHARS], user_inputs=words)

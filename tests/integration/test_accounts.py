@@ -147,7 +147,7 @@ def test_sign_in_success_and_failure_are_audited(session_factory: SessionFactory
     [login] = _audit(session_factory, "login")
     assert login.actor == ACTOR and login.record_type == "account"
     failed = _audit(session_factory, "failed_login")
-    assert [(f.actor, f.summary) for f in failed] == [
+    assert [(f.actor, f.summary[:15]) for f in failed] == [
         (ACTOR, "wrong password"), (accounts.UNKNOWN_ACTOR, "no such account")]
     # The name typed for an unknown account may be a misplaced password: never stored.
     assert all("nobody" not in f.actor + f.summary for f in failed)
@@ -328,7 +328,7 @@ def test_unknown_user_gets_the_same_answer_and_the_same_scrypt_work(
     # Exactly one scrypt check each, with the same cost: the delay is the same.
     assert work == [(passwords.SCRYPT_N, passwords.SCRYPT_R, passwords.SCRYPT_P)] * 2
     failed = _audit(session_factory, "failed_login")
-    assert [(f.actor, f.summary) for f in failed] == [
+    assert [(f.actor, f.summary[:15]) for f in failed] == [
         ("sam.lee", "wrong password"), (accounts.UNKNOWN_ACTOR, "no such account")]
 
 
@@ -382,3 +382,35 @@ def test_two_sign_ins_of_one_account_at_once_both_succeed(
     assert account.username == ACTOR and done == ["other"]
     assert [e.summary for e in _audit(session_factory, "login")] == ["the other window",
                                                                      "signed in"]
+
+
+def test_an_unknown_name_waits_exactly_like_a_known_one(
+    session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No probing by waiting: the growing wait after failures is the same for both."""
+    from ptdesk.services.audit import log as audit_log
+
+    clock = FakeClock()
+    monkeypatch.setattr(audit_log, "utcnow", clock)  # audit entries carry the test's time
+
+    def tries(name: str) -> list[tuple[str, float, float]]:
+        seen = []
+        for _ in range(5):
+            with pytest.raises(LoginRefusedError) as info:
+                accounts.authenticate(session_factory, name, "not the password", clock=clock)
+            seen.append((str(info.value), info.value.retry_after,
+                         accounts.login_wait(session_factory, name, clock=clock)))
+        clock.advance(1)
+        with pytest.raises(LoginRefusedError) as info:
+            accounts.authenticate(session_factory, name, "not the password", clock=clock)
+        seen.append((str(info.value), info.value.retry_after,
+                     accounts.login_wait(session_factory, name, clock=clock)))
+        return seen
+
+    known = tries(ASSISTANT)
+    clock.advance(3600 * 2)
+    unknown = tries("nobody.here")
+    assert known == unknown
+    assert known[3][0].startswith("Too many wrong passwords. Wait 1 second")
+    failed = _audit(session_factory, "failed_login")
+    assert all("nobody" not in f.actor + f.summary for f in failed)
