@@ -10,6 +10,7 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from ptdesk.commands import CommandError, UsageError
 
@@ -132,14 +133,56 @@ def _dispatch(words: list[str]) -> int:
     run = getattr(args, "run", None)
     if run is None:
         return _open_gui(args)
-    return int(run(args) or 0)
+    real = sys.stdout
+    sys.stdout = _GuardedStdout(real)  # type: ignore[assignment]
+    try:
+        status = int(run(args) or 0)
+        sys.stdout.flush()
+        return status
+    finally:
+        sys.stdout = real
 
 
 def _report(exc: BaseException) -> int:
     """One line on stderr for `exc` and the exit status; never a message that may hold PHI."""
+    if isinstance(exc, OutputStreamError):
+        _quiet_after_broken_pipe()  # Python would flush (and fail) once more at exit
+        reason = os.strerror(exc.errno).lower() if exc.errno else "error"
+        _say(f"could not write the output ({reason}); it is incomplete")
+        return 1
     status, line = _classify(exc)
     _say(line)
     return status
+
+
+class OutputStreamError(OSError):
+    """Standard output itself failed (a full disk under `> file`); not a file PT Desk opened."""
+
+
+class _GuardedStdout:
+    """sys.stdout during a command: its write errors are told apart from other file errors."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._inner.write(text))
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputStreamError(exc.errno, exc.strerror) from None
+
+    def flush(self) -> None:
+        try:
+            self._inner.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise OutputStreamError(exc.errno, exc.strerror) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
 
 
 def _say(line: str) -> None:
