@@ -46,6 +46,10 @@ _STALE_RETRIES = 5
 WRONG = "The user name or password is not right."
 UNKNOWN_ACTOR = "(unknown user)"  # what a failed sign-in with no such account records
 NO_SUCH_ACCOUNT = "no such account"
+# User names the demo clinic uses (ptdesk.demo.generator); real accounts never start so.
+DEMO_PREFIX = "demo."
+DEMO_DATABASE = ("This is a demo database: its demo accounts have a published password, so "
+                 "real accounts are not added here. Use the clinic's own database.")
 # Failures for a name with no account are counted from the audit log over this window,
 # so an unknown name gets the same growing wait as a real one (no probing by waiting).
 _UNKNOWN_WINDOW = timedelta(hours=1)
@@ -124,7 +128,7 @@ def setup_clinic(
     Refused once any account has a password, so it cannot be used to take over a clinic.
     """
     name = v.require_text("clinic_name", clinic_name, "Clinic name", 200)
-    username = pw.clean_username(admin_username)
+    username = _real_username("admin_username", admin_username)
     display_name = _display_name(admin_display_name)
     pw.check_password_rules(password, username, display_name, name)
     hashed = pw.hash_password(password)
@@ -321,7 +325,7 @@ def create_user(
     session_factory: SessionFactory, *, actor: str, username: str, display_name: str, role: str,
     password: str, credentials: str = "",
 ) -> Account:
-    name = pw.clean_username(username)
+    name = _real_username("username", username)
     display_name = _display_name(display_name)
     role = _role(role)
     credentials = v.optional_text("credentials", credentials, "Credentials", 100)
@@ -330,6 +334,8 @@ def create_user(
     hashed = pw.hash_password(password)
     with transaction(session_factory) as session:
         require(session, actor, "manage_users")
+        if _demo_logins_on(session):
+            raise ServiceError(DEMO_DATABASE)
         if account_for(session, name) is not None:
             raise ValidationError("username", f"The user name {name} is already taken.")
         row = provision_account(session, username=name, display_name=display_name, role=role,
@@ -337,6 +343,21 @@ def create_user(
         audit.record(session, actor=actor, action="create", record_type="account",
                      record_id=row.id, summary=f"account {name} created ({role})")
         return _account(row)
+
+
+def _real_username(field: str, username: str) -> str:
+    name = pw.clean_username(username)
+    if name.startswith(DEMO_PREFIX):
+        raise ValidationError(field, f"User names starting with {DEMO_PREFIX} are kept for the "
+                                     "demo clinic.")
+    return name
+
+
+def _demo_logins_on(session: Session) -> bool:
+    """True in a demo database: a demo account can sign in with the published password."""
+    return session.scalar(select(Clinician.id).where(
+        Clinician.username.startswith(DEMO_PREFIX, autoescape=True),
+        Clinician.password_hash != "").limit(1)) is not None
 
 
 def _user(session: Session, username: str) -> Clinician:

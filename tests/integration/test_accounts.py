@@ -414,3 +414,32 @@ def test_an_unknown_name_waits_exactly_like_a_known_one(
     assert known[3][0].startswith("Too many wrong passwords. Wait 1 second")
     failed = _audit(session_factory, "failed_login")
     assert all("nobody" not in f.actor + f.summary for f in failed)
+
+
+def test_real_accounts_are_never_added_beside_published_demo_passwords(
+    fresh: SessionFactory,
+) -> None:
+    build_demo_clinic(fresh, actor="root", patients=0, demo_logins=True, demo_only=True)
+    with pytest.raises(ServiceError, match="demo database"):
+        accounts.create_user(fresh, actor="demo.admin", username="kim.lee",
+                             display_name="Kim Lee", role="administrator", password=SECRET)
+    assert _account_row(fresh, "demo.admin").role == "administrator"
+
+
+def test_demo_user_names_are_kept_for_the_demo(session_factory: SessionFactory) -> None:
+    with pytest.raises(ValidationError, match="kept for the demo clinic"):
+        accounts.create_user(session_factory, actor=ADMIN, username="demo.kim",
+                             display_name="Kim", role="clinician", password=SECRET)
+
+
+def test_the_first_administrator_cannot_take_a_demo_name(fresh: SessionFactory) -> None:
+    with pytest.raises(ValidationError, match="kept for the demo clinic") as info:
+        accounts.setup_clinic(fresh, clinic_name="Hill Running PT", admin_username="demo.admin",
+                              admin_display_name="Pat", password=SECRET)
+    assert info.value.field == "admin_username"
+
+
+def test_every_demo_account_uses_the_reserved_prefix() -> None:
+    from ptdesk.demo.generator import DEMO_USERNAMES
+
+    assert all(name.startswith(accounts.DEMO_PREFIX) for name in DEMO_USERNAMES)
