@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.demo",
     "ptdesk.commands.patients",
     "ptdesk.commands.runplan",
+    "ptdesk.commands.runs",
     "ptdesk.commands.handout",
     "ptdesk.commands.report",
     "ptdesk.commands.setup",
@@ -28,6 +29,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.backup",
     "ptdesk.commands.restore",
     "ptdesk.commands.verify",
+    "ptdesk.commands.desktop",
 )
 
 

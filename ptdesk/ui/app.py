@@ -207,7 +207,13 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
 
 def run(db: str | None = None, argv: list[str] | None = None) -> int:
     """`ptdesk` with no command: the desktop app. Returns the process exit code."""
+    from ptdesk.ui import desktop_shell
+
+    shell = desktop_shell.before_window(db, argv)  # display check, log, one window per database
+    if shell.exit_code is not None:
+        return shell.exit_code
     started = launch(db, argv)
+    desktop_shell.window_shown(shell, started)
     # The real app offers the daily backup on close; tests that launch windows opt in.
     started.window.offer_backup_on_close = True
     from ptdesk.ui import crash_guard
@@ -215,4 +221,5 @@ def run(db: str | None = None, argv: list[str] | None = None) -> int:
     crash_guard.install(lambda: started.window)
     code = started.app.exec()
     started.finish()
+    desktop_shell.finish(shell)
     return started.exit_code[0] if started.exit_code else int(code)

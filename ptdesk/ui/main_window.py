@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk import __version__
-
 # Only PySide6 is imported up front: the window can appear while the database stack
 # (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
 if TYPE_CHECKING:
@@ -117,6 +115,9 @@ class MainWindow(QMainWindow):
                                  self.print_report_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
+        from ptdesk.ui.desktop_shell import add_menu_items
+
+        add_menu_items(self, bar, help_menu)  # View › Appearance…, Help › Open log folder
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Main toolbar", self)
@@ -302,9 +303,9 @@ class MainWindow(QMainWindow):
         self.search_edit.selectAll()
 
     def _on_about_action_triggered(self) -> None:
-        QMessageBox.about(self, "About PT Desk",
-                          f"PT Desk {__version__}\n\nCharting, home exercises and return-to-run "
-                          "plans for physical therapists who treat runners.")
+        from ptdesk.ui.desktop_shell import show_about
+
+        show_about(self)  # version, database, schema version, licences
 
     def _on_new_patient_action_triggered(self) -> None:
         from ptdesk.ui.patient_dialog import PatientDialog
