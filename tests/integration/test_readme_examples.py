@@ -37,6 +37,8 @@ SKIPPED = {
     "python3 dev.py": "dev.py installs packages (and `run` opens the GUI)",
     ".ci/run": "is `python3 dev.py test -q`",
     "pip install": "needs the network",
+    "pip wheel": "needs the network (build isolation)",
+    "sudo apt-get install": "installs system packages over the network",
     "sudo -u postgres": "needs a PostgreSQL server",
     "export PTDESK_DB=postgresql": "needs a PostgreSQL server on the network",
 }
