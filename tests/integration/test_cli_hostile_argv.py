@@ -157,6 +157,7 @@ def _argv(sandbox: Sandbox) -> st.SearchStrategy[list[str]]:
                                    pair("--to", date), pair("--user", text), sign_in]),
         ("verify",): ([], [sign_in]),
         ("--version",): ([], []),
+        ("install-desktop",): ([], []),  # writes under $XDG_DATA_HOME, here in the sandbox
         ("bogus",): ([], []),
         (): ([], []),  # the GUI (replaced by a stub here)
     }
