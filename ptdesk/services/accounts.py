@@ -7,25 +7,21 @@ logged; the audit log gets "login", "failed_login", "logout" and "lock" entries.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import TypeVar
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory, engine_of
-from ptdesk.db.models import AuditEntry, Clinician, ClinicSettings
+from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services import passwords as pw
+from ptdesk.services import sign_in_limits as limits
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
 from ptdesk.services.permissions import (
@@ -39,20 +35,12 @@ from ptdesk.services.permissions import (
 from ptdesk.services.uow import transaction
 
 Clock = Callable[[], datetime]
-T = TypeVar("T")
-# Two sign-ins of one account at the same moment both update its row (version counter):
-# the later one reads the row again and applies its own change on top.
-_STALE_RETRIES = 5
 WRONG = "The user name or password is not right."
-UNKNOWN_ACTOR = "(unknown user)"  # what a failed sign-in with no such account records
-NO_SUCH_ACCOUNT = "no such account"
+UNKNOWN_ACTOR = limits.UNKNOWN_ACTOR
 # User names the demo clinic uses (ptdesk.demo.generator); real accounts never start so.
 DEMO_PREFIX = "demo."
 DEMO_DATABASE = ("This is a demo database: its demo accounts have a published password, so "
                  "real accounts are not added here. Use the clinic's own database.")
-# Failures for a name with no account are counted from the audit log over this window,
-# so an unknown name gets the same growing wait as a real one (no probing by waiting).
-_UNKNOWN_WINDOW = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -174,9 +162,9 @@ def authenticate(
         _record_failure(session_factory, snapshot[0], now, "account has no password yet")
         raise LoginRefusedError(WRONG)
     account_id, hashed, active, failures, last_failed = snapshot
-    wait = _remaining_wait(failures, last_failed, now)
+    wait = limits.remaining_wait(failures, last_failed, now)
     if wait > 0:
-        raise LoginRefusedError(_wait_text(wait), retry_after=wait)
+        raise LoginRefusedError(limits.wait_text(wait), retry_after=wait)
     if not pw.verify_password(password or "", hashed):
         failures = _record_failure(session_factory, account_id, now, "wrong password")
         raise LoginRefusedError(WRONG, retry_after=pw.delay_after(failures))
@@ -194,67 +182,22 @@ def authenticate(
                          record_id=row.id, summary=summary)
             return _account(row)
 
-    return _again_if_stale(signed_in)
+    return limits.again_if_stale(signed_in)
 
 
 def _refuse_unknown(session_factory: SessionFactory, name: str, password: str,
                     now: datetime) -> Account:
     """A name with no account: the same waits, the same scrypt work and the same answers as
     a real account with a wrong password, and the same audit entry (without the name)."""
-    summary = f"{NO_SUCH_ACCOUNT} ({_unknown_tag(session_factory, name)})"
-    failures, last_failed = _unknown_failures(session_factory, summary, now)
-    wait = _remaining_wait(failures, last_failed, now)
+    summary = limits.unknown_summary(engine_of(session_factory), name)
+    with transaction(session_factory) as session:
+        failures, last_failed = limits.unknown_failures(session, summary, now)
+    wait = limits.remaining_wait(failures, last_failed, now)
     if wait > 0:
-        raise LoginRefusedError(_wait_text(wait), retry_after=wait)
+        raise LoginRefusedError(limits.wait_text(wait), retry_after=wait)
     pw.burn_time(password or "")
     _record_failure(session_factory, None, now, summary)
     raise LoginRefusedError(WRONG, retry_after=pw.delay_after(failures + 1))
-
-
-def _unknown_tag(session_factory: SessionFactory, name: str) -> str:
-    """A short keyed tag of the typed name: failures for one name can be counted, but the
-    name (which may be a password typed in the wrong box) is never stored."""
-    from ptdesk.services.audit.key import load_key
-
-    key = load_key(engine_of(session_factory), create=False) or b""
-    return hmac.new(key, b"unknown user\0" + name.encode("utf-8"), hashlib.sha256).hexdigest()[:8]
-
-
-def _unknown_failures(session_factory: SessionFactory, summary: str,
-                      now: datetime) -> tuple[int, datetime | None]:
-    # patient_id IS NULL and `at` let the (patient_id, at) index find the recent entries.
-    with transaction(session_factory) as session:
-        count, last = session.execute(
-            select(func.count(AuditEntry.id), func.max(AuditEntry.at)).where(
-                AuditEntry.patient_id.is_(None), AuditEntry.at >= now - _UNKNOWN_WINDOW,
-                AuditEntry.actor == UNKNOWN_ACTOR, AuditEntry.action == "failed_login",
-                AuditEntry.summary == summary)).one()
-    return int(count or 0), _aware(last)
-
-
-def _again_if_stale(write: Callable[[], T]) -> T:
-    """Run `write`; if a concurrent transaction changed the same account first, run it again."""
-    for attempt in range(_STALE_RETRIES):
-        try:
-            return write()
-        except StaleDataError:
-            if attempt == _STALE_RETRIES - 1:
-                raise ServiceError("Someone else was signing in to this account at the same "
-                                   "moment. Try again.") from None
-    raise AssertionError("unreachable")
-
-
-def _remaining_wait(failures: int, last_failed: datetime | None, now: datetime) -> float:
-    delay = pw.delay_after(failures)
-    if not delay or last_failed is None:
-        return 0.0
-    return max(0.0, (last_failed + timedelta(seconds=delay) - now).total_seconds())
-
-
-def _wait_text(seconds: float) -> str:
-    whole = max(1, math.ceil(seconds))
-    unit = "second" if whole == 1 else "seconds"
-    return f"Too many wrong passwords. Wait {whole} {unit}, then try again."
 
 
 def _record_failure(session_factory: SessionFactory, account_id: int | None, now: datetime,
@@ -274,7 +217,7 @@ def _record_failure(session_factory: SessionFactory, account_id: int | None, now
                          record_id=account_id, summary=reason)
             return row.failed_logins if row is not None else 0
 
-    return _again_if_stale(write)
+    return limits.again_if_stale(write)
 
 
 def login_wait(session_factory: SessionFactory, username: str, *,
@@ -284,12 +227,13 @@ def login_wait(session_factory: SessionFactory, username: str, *,
     with transaction(session_factory) as session:
         row = account_for(session, username)
         if row is not None:
-            return _remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
+            return limits.remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
     name = (username or "").strip().lower()
     if not name:
         return 0.0
-    summary = f"{NO_SUCH_ACCOUNT} ({_unknown_tag(session_factory, name)})"
-    return _remaining_wait(*_unknown_failures(session_factory, summary, now), now)
+    summary = limits.unknown_summary(engine_of(session_factory), name)
+    with transaction(session_factory) as session:
+        return limits.remaining_wait(*limits.unknown_failures(session, summary, now), now)
 
 
 def record_logout(session_factory: SessionFactory, *, actor: str) -> None:
