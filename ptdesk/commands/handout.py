@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import os
-from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
-from ptdesk.commands.common import add_db_option, open_database
+from ptdesk.commands.common import add_db_option, open_database, output_path, write_user_file
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 
 
@@ -30,11 +28,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out is a folder, not a file: {out}")
-    if not out.parent.exists():
-        raise UsageError(f"--out: the folder {out.parent} does not exist")
+    out = output_path("--out", args.out)
     if args.kind != "exercises" and (args.compact or args.summary):
         raise UsageError("--compact and --summary apply to the exercise sheet only")
     engine, session_factory = open_database(args)
@@ -54,19 +48,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     finally:
         engine.dispose()
-    _write_private(out, data)
+    write_user_file("--out", out, data)
     print(f"Wrote {out} ({len(data) // 1024 + 1} KB).")
     return 0
 
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Write atomically with owner-only permissions: the handout carries the patient's name."""
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {path}: {exc.strerror}") from exc
