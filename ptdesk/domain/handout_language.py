@@ -57,12 +57,12 @@ PHRASES: dict[str, dict[str, str]] = {
         "pain.run.red": "Go back and call",
         "pain.range": "{low} to {high} out of 10",
         "pain.point": "{low} out of 10",
-        "pain.line.green": "Pain {range} while you exercise, and no worse the next morning: "
-                           "this is fine. Keep going.",
+        "pain.line.green": "Pain {range} while you exercise, and no worse the next morning. "
+                           "This is fine. Keep going.",
         "pain.line.amber": "Pain {range}: do fewer, go slower or make the move smaller. Stay "
                            "at this level until it settles.",
-        "pain.line.red": "Pain above {high} out of 10, pain worse the next morning, swelling, "
-                         "or limping: stop the exercise that hurts and call the clinic.",
+        "pain.line.red": "Pain above {high} out of 10, pain worse the next morning, swelling "
+                         "or a limp: stop the exercise that hurts. Call the clinic.",
         # --- one exercise card
         "card.tick": "Tick when done",
         "card.how_much": "How much:",
@@ -145,7 +145,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "stop.4": "El dolor es peor a la mañana siguiente y no se calma.",
         "stop.5": "Siente la pierna o el pie dormido, o con hormigueo.",
         "stop.6": "Tiene que cojear para caminar.",
-        "pain.title": "Fíjese en su dolor durante el ejercicio y a la mañana siguiente",
+        "pain.title": "Fíjese en su dolor en el ejercicio y a la mañana siguiente",
         "pain.word.green": "SIGA",
         "pain.word.amber": "ESPERE",
         "pain.word.red": "PARE",
@@ -170,7 +170,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "card.beats": "{n} golpes por minuto",
         "card.take_care": "Cuidado",
         "card.note": "Nota de su terapeuta:",
-        "card.next_step": "Siguiente paso, cuando su terapeuta lo diga: ",
+        "card.next_step": "El paso que sigue, cuando su terapeuta lo diga: ",
         "card.number": "(número {n} en esta hoja)",
         "summary.title": "Sus ejercicios de un vistazo",
         "summary.exercise": "Ejercicio",
