@@ -63,6 +63,7 @@ def write_exercise_sheet(sheet: ExerciseSheet, path: Path | str) -> Path:
 def _title_block(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     st = s.styles()
     lang = sheet.language
+    day = s.long_date(sheet.date, lang)
     rows = [
         [
             Paragraph(phrase(lang, "sheet.for"), st.label),
@@ -72,11 +73,13 @@ def _title_block(sheet: ExerciseSheet, width: float) -> list[Flowable]:
         [
             Paragraph(s.text(sheet.patient_name), st.subheading),
             Paragraph(s.text(sheet.clinician_name), st.body),
-            Paragraph(s.long_date(sheet.date, lang), st.body),
+            Paragraph(day, st.body),
         ],
     ]
-    # The date column fits "26 de septiembre de 2026" on one line.
-    info = Table(rows, colWidths=[width * 0.38, width * 0.32, width * 0.30])
+    # The date keeps to one line ("26 de septiembre de 2026" is long); the rest share the room.
+    date_w = max(width * 0.24, stringWidth(day, st.body.fontName, st.body.fontSize) + 12)
+    rest = width - date_w
+    info = Table(rows, colWidths=[rest * 0.55, rest * 0.45, date_w])
     info.setStyle(s.table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
