@@ -96,6 +96,7 @@ def exercises_without_language(session_factory: SessionFactory, *, actor: str,
         return []
     library = lib.load_library()
     with transaction(session_factory) as session:
+        require(session, actor, "print")
         prescription = load_active_prescription(session, patient_id)
         if prescription is None:
             return []
