@@ -9,10 +9,6 @@ the English in each library file (`ptdesk.domain.exercise_texts`).
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from ptdesk.domain.exercise_values import Dosage
 
 ENGLISH = "en"
 SPANISH = "es"
@@ -113,16 +109,49 @@ PHRASES: dict[str, dict[str, str]] = {
         # --- page frame
         "page.number": "Page {n} of {total}",
         "page.phone": "Phone: {phone}",
-        # --- run plan (its PDF takes these when it learns Spanish)
+        # --- run plan (ptdesk/reports/runplan_pdf.py's words today; its PDF takes these
+        # when it learns Spanish)
         "run.doc_title": "Return-to-run plan",
         "run.title": "Your return-to-run plan",
-        "run.printed": "Printed {date}",
+        "run.plan_dates": "Plan dates",
         "run.span": "{start} to {end}",
-        "run.week": "Week {n}",
-        "run.rest": "Rest",
-        "run.walk": "Walk",
-        "run.run": "Run",
-        "run.cadence": "Aim for about {n} steps a minute.",
+        "run.printed": "Printed {date}",
+        "run.no_goal": "This plan does not reach your goal yet; your therapist will review it "
+                       "with you.",
+        "run.goal": "You should reach your goal in week {n} (the week of {date})",
+        "run.goal_in_time": ", in time for your race.",
+        "run.goal_after_race": ", which is after your race, so talk with your therapist "
+                               "before you race.",
+        "run.how_title": "How this plan works",
+        "run.cap": "Your running grows by no more than {pct}% a week, counted in {measure}. "
+                   "Walking does not count.",
+        "run.measure_minutes": "running minutes",
+        "run.measure_distance": "running distance ({unit})",
+        "run.easy_pace": "Run every other day, at an easy pace where you can still talk, on "
+                         "flat ground at first.",
+        "run.follow_light": "Follow the traffic light below after every run. It tells you "
+                            "whether to go on, repeat a week, or go back.",
+        "run.lighter_weeks": "Shaded weeks are <b>lighter weeks</b>: less running, so your "
+                             "body can catch up. Then the plan builds again.",
+        "run.step_rate": "<b>Step rate:</b> set your metronome to <b>{n} beats per "
+                         "minute</b> and take one step on each beat ({n} steps a minute).",
+        "run.goal_label": "Goal:",
+        "run.pain_title": "Check your pain after each run and the next morning",
+        "run.intervals": "Run {run}, walk {walk} × {n}",
+        "run.then_run": ", then run {run}",
+        "run.easy_run": "Easy run {amount}",
+        "run.longer_run": "Longer easy run {amount}",
+        "run.week": "Week",
+        "run.dates": "Dates",
+        "run.your_runs": "Your runs",
+        "run.weekly": "Weekly running",
+        "run.lighter_week": "lighter week",
+        "run.logged": "logged",
+        "run.log_date": "Date",
+        "run.log_ran": "What I ran",
+        "run.log_pain": "Pain during (0–10)",
+        "run.log_morning": "Next morning (circle one)",
+        "run.log_choices": "better · same · worse",
     },
     SPANISH: {
         "sheet.doc_title": "Ejercicios en casa",
@@ -210,13 +239,44 @@ PHRASES: dict[str, dict[str, str]] = {
         "page.phone": "Tel.: {phone}",
         "run.doc_title": "Plan para volver a correr",
         "run.title": "Su plan para volver a correr",
-        "run.printed": "Impreso el {date}",
+        "run.plan_dates": "Fechas del plan",
         "run.span": "Del {start} al {end}",
-        "run.week": "Semana {n}",
-        "run.rest": "Descanso",
-        "run.walk": "Camine",
-        "run.run": "Corra",
-        "run.cadence": "Trate de dar unos {n} pasos por minuto.",
+        "run.printed": "Impreso el {date}",
+        "run.no_goal": "Este plan aún no llega a su meta. Su terapeuta lo verá con usted.",
+        "run.goal": "Debe llegar a su meta en la semana {n} (la semana del {date})",
+        "run.goal_in_time": ", a tiempo para su carrera.",
+        "run.goal_after_race": ", que es después de su carrera. Hable con su terapeuta "
+                               "antes de correrla.",
+        "run.how_title": "Cómo va este plan",
+        "run.cap": "Lo que corre sube un {pct}% por semana o menos, contado en {measure}. "
+                   "Lo que camina no cuenta.",
+        "run.measure_minutes": "minutos de carrera",
+        "run.measure_distance": "distancia de carrera ({unit})",
+        "run.easy_pace": "Corra un día sí y otro no, a un paso suave en el que pueda hablar. "
+                         "Al principio, en lo plano.",
+        "run.follow_light": "Después de cada carrera, mire el semáforo de abajo. Le dice si "
+                            "seguir, repetir la semana o volver atrás.",
+        "run.lighter_weeks": "Las semanas en gris son <b>semanas suaves</b>: corre menos para "
+                             "que su cuerpo se ponga al día. Luego el plan sube otra vez.",
+        "run.step_rate": "<b>Pasos por minuto:</b> ponga el metrónomo en <b>{n} golpes por "
+                         "minuto</b> y dé un paso con cada golpe ({n} pasos por minuto).",
+        "run.goal_label": "Meta:",
+        "run.pain_title": "Fíjese en su dolor al correr y a la mañana siguiente",
+        "run.intervals": "Corra {run}, camine {walk} × {n}",
+        "run.then_run": ", luego corra {run}",
+        "run.easy_run": "Carrera suave {amount}",
+        "run.longer_run": "Carrera suave más larga {amount}",
+        "run.week": "Semana",
+        "run.dates": "Fechas",
+        "run.your_runs": "Sus carreras",
+        "run.weekly": "Total de la semana",
+        "run.lighter_week": "semana suave",
+        "run.logged": "anotada",
+        "run.log_date": "Fecha",
+        "run.log_ran": "Lo que corrí",
+        "run.log_pain": "Dolor al correr (0–10)",
+        "run.log_morning": "A la mañana siguiente (marque uno)",
+        "run.log_choices": "mejor · igual · peor",
     },
 }
 
@@ -230,6 +290,17 @@ MONTHS: dict[str, tuple[str, ...]] = {
               "September", "October", "November", "December"),
     SPANISH: ("enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
               "septiembre", "octubre", "noviembre", "diciembre"),
+}
+# Short forms for tables (the run plan's "Mon Mar 4" / "lun 4 mar").
+WEEKDAYS_SHORT: dict[str, tuple[str, ...]] = {
+    ENGLISH: ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+    SPANISH: ("lun", "mar", "mié", "jue", "vie", "sáb", "dom"),
+}
+MONTHS_SHORT: dict[str, tuple[str, ...]] = {
+    ENGLISH: ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+              "Dec"),
+    SPANISH: ("ene", "feb", "mar", "abr", "may", "jun", "jul", "ago", "sept", "oct", "nov",
+              "dic"),
 }
 # The Stop-and-call list, in print order.
 STOP_KEYS: tuple[str, ...] = tuple(f"stop.{n}" for n in range(1, 7))
@@ -262,73 +333,13 @@ def long_date(day: dt.date, language: str = ENGLISH) -> str:
     return f"{month} {day.day}, {day.year}"
 
 
-# --- dosage words -------------------------------------------------------------------------
-# The same sentence shapes as `exercise_values.dosage_in_words` (a test holds the English
-# equal to it), with every word from the table above.
+
+def short_date(day: dt.date, language: str = ENGLISH) -> str:
+    """A compact date for tables: 'Mar 4' or '4 mar'."""
+    month = MONTHS_SHORT[check_language(language)][day.month - 1]
+    return f"{day.day} {month}" if language == SPANISH else f"{month} {day.day}"
 
 
-def _count(language: str, n: int, unit: str) -> str:
-    return f"{n} {phrase(language, f'unit.{unit}' if n == 1 else f'unit.{unit}s')}"
-
-
-def _seconds(language: str, seconds: int) -> str:
-    if seconds >= 60 and seconds % 60 == 0:
-        return _count(language, seconds // 60, "minute")
-    return _count(language, seconds, "second")
-
-
-def _times(language: str, n: int) -> str:
-    if n in (1, 2):
-        return phrase(language, "dose.once" if n == 1 else "dose.twice")
-    return phrase(language, "dose.n_times", n=n)
-
-
-def amount_words(dosage: Dosage, language: str = ENGLISH) -> str:
-    """How much, e.g. "3 sets of 10" / "3 series de 10" (no side, no frequency)."""
-    if dosage.minutes > 0:
-        amount = _count(language, dosage.minutes, "minute")
-        return amount if dosage.sets == 1 else phrase(language, "dose.rounds",
-                                                      sets=dosage.sets, amount=amount)
-    if dosage.reps > 0:
-        amount = (_count(language, dosage.reps, "time") if dosage.sets == 1 else
-                  phrase(language, "dose.sets_of", sets=_count(language, dosage.sets, "set"),
-                         reps=dosage.reps))
-        if dosage.hold_seconds > 0:
-            amount = phrase(language, "dose.holding", amount=amount,
-                            hold=_seconds(language, dosage.hold_seconds))
-        return amount
-    return phrase(language, "dose.hold", hold=_seconds(language, dosage.hold_seconds),
-                  times=_times(language, dosage.sets))
-
-
-def frequency_words(dosage: Dosage, language: str = ENGLISH) -> str:
-    """How often, e.g. "once a day" / "1 vez al día", "3 days a week"."""
-    if dosage.per_day > 0:
-        return phrase(language, "dose.per_day", times=_times(language, dosage.per_day))
-    if dosage.per_week >= 7:
-        return phrase(language, "dose.every_day")
-    if dosage.per_week == 1:
-        return phrase(language, "dose.once_a_week")
-    return phrase(language, "dose.days_a_week", n=dosage.per_week)
-
-
-def side_words(side: str, limb: str, language: str = ENGLISH) -> str:
-    """The side inside the dosage words ("each leg"); "" for drills (no `limb`)."""
-    if not limb or side not in ("left", "right", "both", "each"):
-        return ""
-    return phrase(language, f"dose.{side}.{limb}")
-
-
-def side_label(side: str, limb: str, language: str = ENGLISH) -> str:
-    """The side as the card's label and the summary's column ("Each leg"); "" when none."""
-    if not limb or side not in ("left", "right", "both", "each"):
-        return ""
-    return phrase(language, f"side.{side}.{limb}")
-
-
-def dosage_words(dosage: Dosage, side: str, *, limb: str = "leg",
-                 language: str = ENGLISH) -> str:
-    """The whole dose for a handout: "3 sets of 15, each leg, once a day"."""
-    parts = [amount_words(dosage, language), side_words(side, limb, language),
-             frequency_words(dosage, language)]
-    return ", ".join(part for part in parts if part)
+def weekday_short(day: dt.date, language: str = ENGLISH) -> str:
+    """'Mon' or 'lun'."""
+    return WEEKDAYS_SHORT[check_language(language)][day.weekday()]

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Exercise, GaitAssessment, Patient, RunPlan, Visit
 from ptdesk.domain import exercise_library as lib
+from ptdesk.domain import handout_dosage as dose_words
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain import handout_notes
 from ptdesk.domain.pain_words import exercise_pain_lights
@@ -156,12 +157,12 @@ def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: i
             name=words.name if words else ex.name,
             purpose=words.purpose if words else ex.purpose,
             steps=words.steps if words else tuple(ex.steps),
-            dosage_text=hl.dosage_words(dosage, item.side, limb=limb, language=language),
-            side_text=hl.side_label(item.side, limb, language),
+            dosage_text=dose_words.dosage_words(dosage, item.side, limb=limb, language=language),
+            side_text=dose_words.side_label(item.side, limb, language),
             precautions=words.precautions if words else tuple(ex.precautions), note=item.note,
             image_path=image, image_bytes=ex.photo, library_notes=notes,
-            amount_text=hl.amount_words(dosage, language),
-            when_text=hl.frequency_words(dosage, language),
+            amount_text=dose_words.amount_words(dosage, language),
+            when_text=dose_words.frequency_words(dosage, language),
             metronome_bpm=metronome if ex.library_id in _METRONOME_DRILLS else None,
         ))
     clinic = clinic_info(session_factory)

@@ -20,6 +20,7 @@ from ptdesk.cli import main
 from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
 from ptdesk.db.migrate import downgrade, upgrade
 from ptdesk.domain import exercise_library as lib
+from ptdesk.domain import handout_dosage as hd
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.pain_words import light_words
@@ -129,7 +130,7 @@ def test_spanish_sheet_prints_the_spanish_phrases_and_library_text(
         assert item.image_path is not None and item.image_path.parent.name == "es"
         dose = lib.Dosage(**{f: getattr(LIBRARY[exercise_id].dosage, f) for f in
                              ("sets", "reps", "hold_seconds", "per_day", "per_week", "minutes")})
-        assert item.dosage_text == hl.dosage_words(dose, LIBRARY[exercise_id].side,
+        assert item.dosage_text == hd.dosage_words(dose, LIBRARY[exercise_id].side,
                                                    limb=LIBRARY[exercise_id].limb, language="es")
         assert _flat(item.dosage_text) in spanish
     assert "lado izquierdo" in spanish or "cada lado" in spanish  # the side plank's trunk side

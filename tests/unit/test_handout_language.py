@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ptdesk.domain import exercise_values as ev
+from ptdesk.domain import handout_dosage as hd
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain.pain_words import (
     EXERCISE_ACTIONS,
@@ -24,7 +25,8 @@ from ptdesk.domain.runplan.painrules import PainRules
 # Sample values for the placeholders, so a phrase is measured as it prints.
 _SAMPLES = {"clinic": "Riverside", "phone": "555 0100", "n": 3, "total": 4, "low": 0,
             "high": 3, "range": "0 to 3", "sets": 3, "reps": 10, "amount": "10",
-            "hold": "5", "times": "2", "date": "4", "start": "4", "end": "9"}
+            "hold": "5", "times": "2", "date": "4", "start": "4", "end": "9",
+            "pct": 10, "measure": "km", "unit": "km", "run": "2 min", "walk": "1 min"}
 
 
 def _fields(text: str) -> set[str]:
@@ -77,23 +79,23 @@ _DOSAGES = st.builds(
 def test_english_dosage_words_match_the_library_wording(dosage: ev.Dosage, side: str,
                                                         limb: str) -> None:
     # The sheet words the dose from the table; in English it must read as it always has.
-    assert hl.dosage_words(dosage, side, limb=limb) == ev.dosage_in_words(dosage, side, limb=limb)
-    assert hl.amount_words(dosage) == ev.amount_in_words(dosage)
-    assert hl.frequency_words(dosage) == ev.frequency_in_words(dosage)
-    spanish = hl.dosage_words(dosage, side, limb=limb, language="es")
+    assert hd.dosage_words(dosage, side, limb=limb) == ev.dosage_in_words(dosage, side, limb=limb)
+    assert hd.amount_words(dosage) == ev.amount_in_words(dosage)
+    assert hd.frequency_words(dosage) == ev.frequency_in_words(dosage)
+    spanish = hd.dosage_words(dosage, side, limb=limb, language="es")
     assert not re.search(r"\b(sets?|times|seconds?|minutes?|a day|a week|leg|legs)\b", spanish)
 
 
 def test_spanish_dosage_reads_naturally() -> None:
-    assert hl.dosage_words(ev.Dosage(3, 15, 0, 1, 0), "each") == "3 sets of 15, each leg, once a day"
-    assert (hl.dosage_words(ev.Dosage(3, 15, 0, 1, 0), "each", language="es")
+    assert hd.dosage_words(ev.Dosage(3, 15, 0, 1, 0), "each") == "3 sets of 15, each leg, once a day"
+    assert (hd.dosage_words(ev.Dosage(3, 15, 0, 1, 0), "each", language="es")
             == "3 series de 15, cada pierna, 1 vez al día")
-    assert (hl.dosage_words(ev.Dosage(3, 0, 30, 0, 3), "left", limb="side", language="es")
+    assert (hd.dosage_words(ev.Dosage(3, 0, 30, 0, 3), "left", limb="side", language="es")
             == "Aguante 30 segundos, 3 veces, lado izquierdo, 3 días por semana")
-    assert (hl.dosage_words(ev.Dosage(1, 10, 5, 2, 0), "both", language="es")
+    assert (hd.dosage_words(ev.Dosage(1, 10, 5, 2, 0), "both", language="es")
             == "10 veces, aguante cada una 5 segundos, ambas piernas, 2 veces al día")
-    assert hl.side_label("both", "leg", "es") == "Ambas piernas juntas"
-    assert hl.side_label("each", "", "es") == ""
+    assert hd.side_label("both", "leg", "es") == "Ambas piernas juntas"
+    assert hd.side_label("each", "", "es") == ""
 
 
 # --- reading level ------------------------------------------------------------------------
