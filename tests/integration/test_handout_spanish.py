@@ -24,10 +24,12 @@ from ptdesk.domain import handout_dosage as hd
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.pain_words import light_words
+from ptdesk.domain.runplan import PainRules, PlanInputs
 from ptdesk.services import handouts
 from ptdesk.services.exercises import add_custom_exercise, list_exercises, sync_library
 from ptdesk.services.patients import PatientInput, get_patient, update_patient
 from ptdesk.services.prescriptions import DosedItem, save_prescription
+from ptdesk.services.runplans import save_plan
 from tests.factories import ACTOR, ADMIN, PASSWORD, make_patient
 
 pytestmark = pytest.mark.sqlite_only
@@ -196,6 +198,13 @@ def test_cli_language_option_and_the_patients_default(
     err = capsys.readouterr().err
     assert len(err.strip().splitlines()) == 1 and "English only" in err
     assert not plan.exists()
+    # Without --language a Spanish-reading patient's plan still prints (English), and says so.
+    save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
+              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)),
+              rules=PainRules(2, 4))
+    assert main([*args, "runplan", mrn, "--out", str(plan)]) == 0
+    assert "English only" in capsys.readouterr().err
+    assert "Your return-to-run plan" in _text(plan.read_bytes())
     with pytest.raises(SystemExit) as bad:
         main([*args, "exercises", mrn, "--out", str(out), "--language", "fr"])
     assert bad.value.code == 2
