@@ -7,7 +7,7 @@ ptdesk.domain.load_flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -29,6 +29,7 @@ class LoadView:
     `unit` is what amounts are counted in ("minutes", "km" or "mi"); runs that cannot be
     counted in it (a run typed in minutes on a distance plan) are `left_out`.
     `cadence_target` is the latest gait assessment's cadence raised by its target %.
+    `runs` are what the spike flags index (`RunSpike.index`), for a chart's run dots.
     """
 
     unit: str
@@ -37,6 +38,7 @@ class LoadView:
     cadence: tuple[tuple[date, float], ...]
     cadence_target: float | None
     waiting_for_pain: int
+    runs: tuple[RunAmount, ...] = ()  # each counted run in `unit`, in the order run
 
 
 def _amount(row: RunLog, unit: str) -> float | None:
@@ -58,7 +60,8 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
     """The patient's load in the active plan's measure (km without a plan).
 
     A minutes plan is judged on running time, which the report labels an extrapolation
-    of a rule measured on distance. The plan's start counts as a restart.
+    of a rule measured on distance. The plan's start counts as a restart, and weeks
+    start on the plan's weekday so they line up with the plan weeks they are drawn against.
     """
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
@@ -86,5 +89,12 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
     target = None
     if gait is not None:
         target = float(gait.cadence_spm) * (1 + float(gait.cadence_target_pct or 0) / 100)
-    return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts), left_out,
-                    cadence, target, waiting)
+    week_start = None
+    if plan is not None and runs:
+        first = min(r.day for r in runs)
+        # Whole weeks back from the plan's start to the first run (none dropped).
+        back = max(0, -(-(plan.inputs.start - first).days // 7))
+        week_start = plan.inputs.start - timedelta(weeks=back)
+    return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts,
+                                      week_start=week_start), left_out, cadence, target, waiting,
+                    tuple(runs))
