@@ -30,6 +30,8 @@ from ptdesk.services.progress.measures import (
     load_region_lsi,
     load_run_pain,
 )
+from ptdesk.services.progress.report_load import load_section
+from ptdesk.services.run_load import load_view
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
@@ -315,11 +317,13 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     ready_rows, ready_summary = rm.readiness_rows(readiness)
     run_rows, run_summary = rm.run_pain_rows(run_pain)
     volume_chart, plan_rows, plan_notes = None, (), ()
+    volume: pg.VolumeSeries | None = None
     if stored is not None:
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)
         plan_notes = (*_cap_notes(volume, on), *plan_notes)
         volume_chart = _volume_chart(volume, weeks)
+    load = load_section(load_view(session_factory, patient_id, actor=actor, end=on), volume, on)
     return dto.ProgressReport(
         clinic=clinic_info(session_factory), clinician_name=clinician, date=on, **header,
         visits_to_date=len(visits), first_visit=visits[0].visit_date if visits else None,
@@ -336,6 +340,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         readiness_dates=(readiness.intake.visit_date if readiness.intake else None,
                          readiness.latest.visit_date if readiness.latest else None),
         readiness_summary=ready_summary, run_pain=run_rows, run_pain_summary=run_summary,
+        load=load,
     )
 
 

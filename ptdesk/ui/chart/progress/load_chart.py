@@ -164,11 +164,11 @@ class LoadChart:
         self.chart = new_chart(self.title)
         self._bar_lines = {k: QLineSeries() for k in ("weeks", "jumps", "restarts")}
         self.weeks = QAreaSeries(self._bar_lines["weeks"])
-        self.weeks.setName("Running per week")
+        self.weeks.setName("Week's running")
         self.jumps = QAreaSeries(self._bar_lines["jumps"])
-        self.jumps.setName("Two-week jump > 30% (flag)")
+        self.jumps.setName("Jump >30% (flag)")
         self.restarts = QAreaSeries(self._bar_lines["restarts"])
-        self.restarts.setName("Restart week: no baseline")
+        self.restarts.setName("No baseline")
         self.planned = QLineSeries()
         self.planned.setName("Planned")
         self.ceiling = QLineSeries()
@@ -176,14 +176,14 @@ class LoadChart:
         self.tops = QScatterSeries()  # the weeks' hover points, not in the legend
         self.tops.setMarkerSize(7)
         self.runs = QScatterSeries()
-        self.runs.setName("Single runs")
+        self.runs.setName("Runs")
         self.runs.setMarkerSize(7)
         self.spikes = QScatterSeries()
-        self.spikes.setName("Run > 110% of 30-day longest (flag)")
+        self.spikes.setName("Spike >110% (flag)")
         self.spikes.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeTriangle)
         self.spikes.setMarkerSize(15)
         self.ratio = QLineSeries()
-        self.ratio.setName("Acute:chronic (information only)")
+        self.ratio.setName("A:C ratio (info)")
         self.ratio.setPointsVisible(True)
         self.x_axis = date_axis()
         self.y_axis = value_axis("Running per week", 0, 10, 2, "%g")
@@ -220,8 +220,9 @@ class LoadChart:
         self.restarts.setPen(QPen(Qt.PenStyle.NoPen))
         self.planned.setPen(QPen(plan, 2, Qt.PenStyle.DashLine))
         self.ceiling.setPen(QPen(translucent(text, 160), 1.5, Qt.PenStyle.DotLine))
-        self.tops.setColor(bar)
-        self.tops.setBorderColor(palette.color(QPalette.ColorRole.Base))
+        # Hover targets only (a week's tooltip): the bar itself shows the total.
+        self.tops.setColor(Qt.GlobalColor.transparent)
+        self.tops.setBorderColor(Qt.GlobalColor.transparent)
         self.runs.setColor(translucent(text, 150))
         self.runs.setBorderColor(palette.color(QPalette.ColorRole.Base))
         self.spikes.setColor(flag)
@@ -264,7 +265,7 @@ class LoadChart:
                               if w.planned_total is not None])
         _steps(self.ceiling, [(w.start, w.ceiling) for w in plan_weeks if w.ceiling is not None])
         if volume is not None:
-            self.ceiling.setName(f"{volume.cap_pct:g}% cap ceiling")
+            self.ceiling.setName(f"{volume.cap_pct:g}% cap")
         mid = [ms(w.start) + 3 * DAY_MS for w in weeks]
         self.tops.replace([QPointF(x, w.total) for x, w in zip(mid, weeks, strict=True)])
         self.frame.tips.set_points(self.tops, mid, weeks,
@@ -296,6 +297,7 @@ class LoadChart:
                               (self.planned, bool(plan_weeks)), (self.ceiling, bool(plan_weeks)),
                               (self.ratio, bool(ratio))):
             series.setVisible(shown)
+        self.ratio_axis.setVisible(bool(ratio))
         for marker in self.chart.legend().markers(self.tops):
             marker.setVisible(False)
         if not weeks:
