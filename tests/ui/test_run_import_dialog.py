@@ -66,8 +66,8 @@ def test_import_runs_off_the_ui_thread_and_summarise(qtbot, tab: RunLogTab, tmp_
 
     monkeypatch.setattr("ptdesk.ui.chart.runlogs.import_dialog.import_runs", spy)
     paths = export(tmp_path / "watch")
-    qtbot.mouseClick(tab.import_button, Qt.MouseButton.LeftButton)
-    dialog = tab.import_dialog
+    qtbot.mouseClick(tab.imports.import_button, Qt.MouseButton.LeftButton)
+    dialog = tab.imports.import_dialog
     assert dialog is not None and dialog.isVisible()
     assert dialog.start(paths)
     assert not dialog.files_button.isEnabled() and dialog.cancel_button.isEnabled()
@@ -89,12 +89,12 @@ def test_import_runs_off_the_ui_thread_and_summarise(qtbot, tab: RunLogTab, tmp_
     model = tab.runs_model
     assert model.rowCount() == 3
     assert [model.index(r, PAIN).data() for r in range(3)] == [NOT_ENTERED] * 3
-    assert "3 waiting" in tab.pain_button.text() and tab.pain_button.isEnabled()
+    assert "3 waiting" in tab.imports.pain_button.text() and tab.imports.pain_button.isEnabled()
 
     # Summary › Enter pain answers: answer the oldest run.
     assert dialog.pain_button.isVisibleTo(dialog)
     qtbot.mouseClick(dialog.pain_button, Qt.MouseButton.LeftButton)
-    pain = tab.pain_dialog
+    pain = tab.imports.pain_dialog
     assert pain is not None and pain.run.count() == 3
     assert pain.pain.value() == NOT_CHOSEN
     assert not pain.save()  # nothing chosen: nothing saved, and it says what is missing
@@ -109,7 +109,7 @@ def test_import_runs_off_the_ui_thread_and_summarise(qtbot, tab: RunLogTab, tmp_
     assert model.index(oldest, PAIN).data() == "3/10"
     assert model.index(oldest, MORNING).data() == "Worse"
     assert model.index(0, PAIN).data() == NOT_ENTERED
-    assert "2 waiting" in tab.pain_button.text()
+    assert "2 waiting" in tab.imports.pain_button.text()
 
 
 def test_cancel_leaves_the_run_log_untouched(qtbot, tab: RunLogTab, tmp_path: Path,
@@ -123,7 +123,7 @@ def test_cancel_leaves_the_run_log_untouched(qtbot, tab: RunLogTab, tmp_path: Pa
         return real(*args, **kwargs)
 
     monkeypatch.setattr("ptdesk.ui.chart.runlogs.import_dialog.import_runs", held)
-    dialog = tab.open_import()
+    dialog = tab.imports.open_import()
     assert dialog is not None
     assert dialog.start(export(tmp_path / "watch"))
     assert not dialog.start(["again"])  # one import at a time
@@ -137,7 +137,7 @@ def test_cancel_leaves_the_run_log_untouched(qtbot, tab: RunLogTab, tmp_path: Pa
 
 
 def test_a_missing_path_is_said_in_the_dialog(qtbot, tab: RunLogTab, tmp_path: Path) -> None:
-    dialog = tab.open_import()
+    dialog = tab.imports.open_import()
     assert dialog is not None
     assert dialog.start([str(tmp_path / "gone.fit")])
     qtbot.waitUntil(lambda: not dialog.busy, timeout=20_000)
@@ -155,11 +155,11 @@ def test_double_click_on_a_waiting_run_opens_its_pain_answers(
     tab.reload()
     assert tab.runs_model.index(0, PAIN).data() == NOT_ENTERED
     tab.runs_view.doubleClicked.emit(tab.runs_model.index(0, PAIN))
-    pain = tab.pain_dialog
+    pain = tab.imports.pain_dialog
     assert pain is not None and pain.run.count() == 1
     pain.pain.setValue(0)
     pain.morning.setCurrentIndex(pain.morning.findData("same"))
     assert pain.save()
     assert "All pain answers are in." in pain.state.text()
     assert tab.runs_model.index(0, PAIN).data() == "0/10"
-    assert not tab.pain_button.isEnabled()
+    assert not tab.imports.pain_button.isEnabled()

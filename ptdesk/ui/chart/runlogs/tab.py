@@ -30,8 +30,7 @@ from ptdesk.services.runlogs import delete_run, list_runs, log_run, replan_from_
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.runlogs.entry_form import RunEntryForm
-from ptdesk.ui.chart.runlogs.import_dialog import RunImportDialog
-from ptdesk.ui.chart.runlogs.pain_answers_dialog import PainAnswersDialog
+from ptdesk.ui.chart.runlogs.import_entry import ImportEntry
 from ptdesk.ui.chart.runlogs.runs_model import DATE, NOTE, RunsTableModel
 from ptdesk.ui.chart.runlogs.weeks_model import DATES, DECISION, DONE, PLANNED, WeeksTableModel
 from ptdesk.ui.chart.tab import ChartTab
@@ -97,15 +96,8 @@ class RunLogTab(ChartTab):
         self.runs_view.horizontalHeader().setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         self.delete_button = QPushButton("&Delete run…")
         self.delete_button.setObjectName("delete_run")
-        self.import_button = QPushButton("&Import runs…")
-        self.import_button.setObjectName("import_runs")
-        self.import_button.setToolTip("Add runs from the runner's watch files (FIT, GPX, TCX, "
-                                      "a folder or an export zip)")
-        self.pain_button = QPushButton("Enter &pain answers…")
-        self.pain_button.setObjectName("enter_pain_answers")
-        self.pain_button.setToolTip("Pain during and next morning for imported runs")
-        self.import_dialog: RunImportDialog | None = None
-        self.pain_dialog: PainAnswersDialog | None = None
+        self.imports = ImportEntry(ctx, self, patient_id=lambda: self._patient_id,
+                                   today=lambda: self.today())
         self.weeks_model = WeeksTableModel(self)
         self.weeks_view = _table("plan_weeks")
         self.weeks_view.setModel(self.weeks_model)
@@ -139,8 +131,8 @@ class RunLogTab(ChartTab):
         runs_layout = QVBoxLayout(runs)
         runs_layout.addWidget(self.runs_view, 1)
         delete_row = QHBoxLayout()
-        delete_row.addWidget(self.import_button)
-        delete_row.addWidget(self.pain_button)
+        delete_row.addWidget(self.imports.import_button)
+        delete_row.addWidget(self.imports.pain_button)
         delete_row.addStretch(1)
         delete_row.addWidget(self.delete_button)
         runs_layout.addLayout(delete_row)
@@ -167,8 +159,7 @@ class RunLogTab(ChartTab):
         QShortcut(QKeySequence.StandardKey.Delete, self.runs_view, self._on_delete_button_clicked,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.replan_button.clicked.connect(self._on_replan_button_clicked)
-        self.import_button.clicked.connect(self._on_import_button_clicked)
-        self.pain_button.clicked.connect(self._on_pain_button_clicked)
+        self.imports.runs_changed.connect(self._on_imports_runs_changed)
         self.runs_view.doubleClicked.connect(self._on_runs_view_double_clicked)
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -183,7 +174,7 @@ class RunLogTab(ChartTab):
         self.entry_state.setText("")
         self.replan_state.setText("")
         for widget in (self.form, self.log_button, self.delete_button, self.replan_button,
-                       self.import_button):
+                       self.imports.import_button):
             widget.setEnabled(patient_id is not None)
         self._reload()
         if patient_id is None:
@@ -301,27 +292,6 @@ class RunLogTab(ChartTab):
         self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
-    def open_import(self) -> RunImportDialog | None:
-        """Run log › Import runs…: the dialog (non-modal, so the chart stays readable)."""
-        if self._patient_id is None:
-            return None
-        if self.import_dialog is not None and self.import_dialog.busy:
-            self.import_dialog.raise_()
-            return self.import_dialog
-        self.import_dialog = RunImportDialog(self._ctx, self._patient_id, self, today=self.today())
-        self.import_dialog.imported.connect(self._on_import_dialog_imported)
-        self.import_dialog.pain_requested.connect(self._on_import_dialog_pain_requested)
-        self.import_dialog.show()
-        return self.import_dialog
-
-    def open_pain_answers(self, run_id: int | None = None) -> PainAnswersDialog | None:
-        if self._patient_id is None:
-            return None
-        self.pain_dialog = PainAnswersDialog(self._ctx, self._patient_id, self, run_id=run_id)
-        self.pain_dialog.answered.connect(self._on_pain_dialog_answered)
-        self.pain_dialog.show()
-        return self.pain_dialog
-
     # --- loading ---------------------------------------------------------------------------
     def _reload(self) -> None:
         sf, patient_id, actor = self._ctx.session_factory, self._patient_id, self._ctx.actor
@@ -330,9 +300,7 @@ class RunLogTab(ChartTab):
                    if patient_id is not None else [])
         self.runs_model.set_runs(list_runs(sf, patient_id, actor=actor)
                                  if patient_id is not None else [], [i for i, _d in waiting])
-        self.pain_button.setText(f"Enter &pain answers ({len(waiting)} waiting)…" if waiting
-                                 else "Enter &pain answers…")
-        self.pain_button.setEnabled(bool(waiting))
+        self.imports.show_waiting(len(waiting))
         weeks = (weekly_summary(sf, patient_id, actor=actor, today=self.today())
                  if self._plan else [])
         self.weeks_model.set_weeks(weeks)
@@ -386,28 +354,13 @@ class RunLogTab(ChartTab):
     def _on_replan_button_clicked(self) -> None:
         self.replan()
 
-    def _on_import_button_clicked(self) -> None:
-        self.open_import()
-
-    def _on_pain_button_clicked(self) -> None:
-        self.open_pain_answers()
-
     def _on_runs_view_double_clicked(self, index: QModelIndex) -> None:
         run = self.runs_model.run_at(index.row())
         if run is not None and self.runs_model.is_waiting(index.row()):
-            self.open_pain_answers(run.id)
+            self.imports.open_pain_answers(run.id)
 
-    def _on_import_dialog_imported(self, _result: object) -> None:
-        self._after_runs_changed()
-
-    def _on_import_dialog_pain_requested(self) -> None:
-        self.open_pain_answers()
-
-    def _on_pain_dialog_answered(self, _run_id: int) -> None:
-        self._after_runs_changed()
-
-    def _after_runs_changed(self) -> None:
-        self._reload()
+    def _on_imports_runs_changed(self) -> None:
+        self._reload()  # imported runs or pain answers: the weeks and the Progress tab change
         if self._patient_id is not None:
             self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
 
