@@ -56,6 +56,8 @@ PLAN_CONFLICT = ("Someone else saved a new return-to-run plan for this patient s
 PLAN_LABELS = {
     "measure": "Measure", "runs_per_week": "Runs per week",
     "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+    "current_weekly": "Running in the last 7 days", "restart_weekly": "Restart dose",
+    "taper_weeks": "Taper weeks", "long_run_max_pct": "Long run at most (% of week)",
     "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
     "cap_pct": "Weekly increase cap (%)", "lighter_every": "Lighter week every (weeks)",
     "lighter_pct": "Lighter week size (%)",

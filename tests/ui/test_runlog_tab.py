@@ -33,7 +33,7 @@ def patient_id(session_factory: SessionFactory) -> int:
 def plan(session_factory: SessionFactory, patient_id: int) -> None:
     # Planned totals 30, 33, 36 ... minutes; longest 10, 11, 12 ...
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=START))
 
 
 @pytest.fixture
@@ -156,7 +156,7 @@ def test_replan_makes_a_capped_active_plan(qtbot, tab, session_factory, patient_
 
 def test_replan_needs_a_finished_week(qtbot, session_factory, patient_id, ctx) -> None:
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=TODAY - timedelta(days=2)))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=TODAY - timedelta(days=2)))
     tab = RunLogTab(ctx)
     qtbot.addWidget(tab)
     tab.set_patient(patient_id)

@@ -52,6 +52,7 @@ def test_typing_inputs_builds_a_capped_preview(tab, qtbot) -> None:
     assert "Enter the current continuous run" in tab.stale.text()
     assert not form.errors["current_run"].isVisible()  # a blank form is not scolded
     type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
     type_into(qtbot, form.amounts["goal_weekly"], "20")
     rows = tab.table_model.rowCount()
     assert rows > 5
@@ -81,6 +82,7 @@ def test_cap_field_refuses_more_than_ten(tab, qtbot) -> None:
 def test_invalid_goal_is_explained_next_to_the_field_and_kept(tab, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "2")
+    type_into(qtbot, form.amounts["current_weekly"], "6")
     type_into(qtbot, form.amounts["goal_weekly"], "18")
     rows = tab.table_model.rowCount()
     type_into(qtbot, form.amounts["goal_weekly"], "1")
@@ -103,6 +105,7 @@ def test_invalid_goal_is_explained_next_to_the_field_and_kept(tab, qtbot) -> Non
 def test_race_too_soon_is_warned(tab, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "1")
+    type_into(qtbot, form.amounts["current_weekly"], "3")
     type_into(qtbot, form.amounts["goal_weekly"], "25")
     assert tab.warning_frame.isHidden()
     form.has_race.setChecked(True)
@@ -114,6 +117,7 @@ def test_race_too_soon_is_warned(tab, qtbot) -> None:
 def test_save_makes_the_active_plan_with_the_previewed_weeks(tab, session_factory, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
     type_into(qtbot, form.amounts["goal_weekly"], "30")
     form.has_lighter.setChecked(True)
     assert tab.has_unsaved_changes()
@@ -173,6 +177,7 @@ def test_prefill_from_the_evaluation_running_history(qtbot, session_factory) -> 
 
 def test_draft_survives_and_is_offered_back(tab, session_factory, qtbot, monkeypatch) -> None:
     type_into(qtbot, tab.form.amounts["current_run"], "2")
+    type_into(qtbot, tab.form.amounts["current_weekly"], "6")
     type_into(qtbot, tab.form.amounts["goal_weekly"], "nonsense")
     tab.flush_draft()
     monkeypatch.setattr(QMessageBox, "question",
@@ -188,6 +193,7 @@ def test_draft_survives_and_is_offered_back(tab, session_factory, qtbot, monkeyp
 
 def test_models_pass_qtmodeltester(tab, qtbot, qtmodeltester) -> None:
     type_into(qtbot, tab.form.amounts["current_run"], "10")
+    type_into(qtbot, tab.form.amounts["current_weekly"], "30")
     type_into(qtbot, tab.form.amounts["goal_weekly"], "120")
     tab.form.measure.setCurrentIndex(tab.form.measure.findData("minutes"))
     assert tab.table_model.rowCount() > 0
@@ -200,6 +206,7 @@ def test_models_pass_qtmodeltester(tab, qtbot, qtmodeltester) -> None:
 def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "20")
+    type_into(qtbot, form.amounts["current_weekly"], "60")
     type_into(qtbot, form.amounts["goal_weekly"], "150")
     form.measure.setCurrentIndex(form.measure.findData("minutes"))
     form.progress_max_pain.setValue(6)

@@ -25,9 +25,11 @@ from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHT
 from ptdesk.ui.exercises.labels import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
-AMOUNT_FIELDS = ("current_run", "goal_weekly", "goal_long_run")
+AMOUNT_FIELDS = ("current_run", "current_weekly", "restart_weekly", "goal_weekly",
+                 "goal_long_run")
 # Every field a ValidationError can name; "history" and "measure" errors go under the measure.
-ERROR_FIELDS = ("measure", "runs_per_week", "current_run", "goal_weekly", "goal_long_run",
+ERROR_FIELDS = ("measure", "runs_per_week", "current_run", "current_weekly", "restart_weekly",
+                "goal_weekly", "goal_long_run",
                 "start", "race_date", "cap_pct", "lighter_every", "lighter_pct",
                 "progress_max_pain", "hold_max_pain")
 
@@ -65,6 +67,7 @@ class PlanInputsForm(QWidget):
         self.amounts = {name: QLineEdit() for name in AMOUNT_FIELDS}
         self.units = {name: QLabel() for name in AMOUNT_FIELDS}
         self.amounts["goal_long_run"].setPlaceholderText("optional")
+        self.amounts["restart_weekly"].setPlaceholderText("only for a restart")
         self.start = QDateEdit()
         self.has_race = QCheckBox("Race planned")
         self.race_date = QDateEdit()
@@ -102,6 +105,7 @@ class PlanInputsForm(QWidget):
         labels = {
             "measure": "Measure", "runs_per_week": "Runs per week",
             "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+            "current_weekly": "Running in the last 7 days", "restart_weekly": "Restart dose",
             "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
             "cap_pct": "Weekly increase cap", "lighter_every": "Lighter week every",
             "lighter_pct": "Lighter week size",
@@ -158,6 +162,7 @@ class PlanInputsForm(QWidget):
         """Blank form for a new plan (no `changed`: loading is not editing)."""
         self.set_raw_texts({
             "measure": measure, "runs_per_week": "3", "current_run": "", "goal_weekly": "",
+            "current_weekly": "", "restart_weekly": "",
             "goal_long_run": "", "start": start.isoformat(), "race_date": "",
             "cap_pct": str(CAP_MAX_PCT), "lighter_every": "", "lighter_pct": "",
             "progress_max_pain": "3", "hold_max_pain": "5",
@@ -167,6 +172,8 @@ class PlanInputsForm(QWidget):
         self.set_raw_texts({
             "measure": inputs.measure, "runs_per_week": str(inputs.runs_per_week),
             "current_run": str(inputs.current_run), "goal_weekly": str(inputs.goal_weekly),
+            "current_weekly": "" if inputs.current_weekly is None else str(inputs.current_weekly),
+            "restart_weekly": "" if inputs.restart_weekly is None else str(inputs.restart_weekly),
             "goal_long_run": "" if inputs.goal_long_run is None else str(inputs.goal_long_run),
             "start": inputs.start.isoformat(),
             "race_date": inputs.race_date.isoformat() if inputs.race_date else "",
@@ -227,6 +234,7 @@ class PlanInputsForm(QWidget):
         """The validated inputs (with any logged weeks); raises ValidationError naming the field."""
         texts = self.raw_texts()
         required = {"current_run": "Enter the run the patient manages now without stopping.",
+                    "current_weekly": "Enter the running done in the last 7 days (0 if none).",
                     "goal_weekly": "Enter the weekly amount the patient is building up to."}
         for name, message in required.items():
             if not texts[name].strip():
@@ -240,7 +248,8 @@ class PlanInputsForm(QWidget):
             race_date=_parse_date(texts["race_date"]), cap_pct=texts["cap_pct"],
             lighter_every=int(texts["lighter_every"]) if texts["lighter_every"] else None,
             lighter_pct=int(texts["lighter_pct"]) if texts["lighter_pct"] else None,
-            history=history,
+            history=history, current_weekly=_number(texts["current_weekly"]),
+            restart_weekly=_number(texts["restart_weekly"]) or None,
         )
         return inputs, rules
 
@@ -259,6 +268,8 @@ class PlanInputsForm(QWidget):
     def _update_units(self) -> None:
         unit = UNIT_TEXT[self.measure.currentData()]
         self.units["current_run"].setText(f"{unit} in one go")
+        self.units["current_weekly"].setText(f"{unit} (confirm with the patient)")
+        self.units["restart_weekly"].setText(f"{unit} in week 1")
         self.units["goal_weekly"].setText(f"{unit} a week")
         self.units["goal_long_run"].setText(f"{unit} in one run")
 
