@@ -159,6 +159,11 @@ def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
     rows = [("Plan", f"{inputs.runs_per_week} runs a week, weekly {words} rising at most "
                      f"{_fmt(float(inputs.cap_pct))}% a week"),
             ("Started", _long(inputs.start))]
+    if stored.plan_version > 1:
+        rows.append(("Version", f"{stored.plan_version}, re-planned from week "
+                                f"{stored.from_week}; earlier weeks as planned at the time"))
+    if plan.paused:
+        rows.append(("Paused", "running is paused until the clinician resumes the plan"))
     current = next((w for w in plan.weeks if w.start <= on < w.start + timedelta(days=7)), None)
     if current is not None:
         rows.append(("This week", f"Week {current.week} of {len(plan.weeks)}: "
