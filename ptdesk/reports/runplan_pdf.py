@@ -31,6 +31,8 @@ from ptdesk.reports.text_runs import Paragraph
 DOC_TITLE = "Return-to-run plan"
 DEFAULT_CLINIC = ClinicInfo(name="PT Desk")
 _LOG_ROW_H = 0.4 * inch  # room to write by hand
+# The four next-morning answers (stiff-settled is amber), on two lines to fit the column.
+LOG_MORNING = "better · same\nstiff, then OK · worse"
 # Neutral, not green: a lighter week is not the traffic light's "go".
 _LIGHTER_SHADE = s.ACCENT_LIGHT
 _LOG_SHADE = colors.HexColor("#dfe7f2")
@@ -360,7 +362,7 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
             banding.append(("LINEABOVE", (0, first), (-1, first), 1.6, s.ACCENT))
         # Plain strings, not Paragraphs: our own short words, and a 50-week log has 150 rows.
         rows += [[str(week.week), f"{session.date:%a} {s.short_date(session.date)}", "", "",
-                  "better · same · stiff, then OK · worse"] for session in week.runs]
+                  LOG_MORNING] for session in week.runs]
     table = Table(
         rows,
         colWidths=[0.7 * inch, 1.3 * inch, width - 5.15 * inch, 1.3 * inch, 1.85 * inch],
@@ -373,7 +375,8 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ("FONTSIZE", (0, 1), (-1, -1), 12),
-        ("FONTSIZE", (4, 1), (4, -1), 11),
+        ("FONTSIZE", (4, 1), (4, -1), 10),
+        ("LEADING", (4, 1), (4, -1), 12),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (4, 1), (4, -1), "CENTER"),
         *banding,  # one shade per week so a week's runs read as a group

@@ -344,7 +344,7 @@ def test_runplan_log_has_a_row_for_every_run_of_the_next_weeks() -> None:
     covered = log_weeks(plan)
     assert [w.week for w in covered] == [w.week for w in plan.weeks[:LOG_WEEKS]]
     sessions = [s for w in covered for s in w.runs]
-    assert log.count("better · same · stiff, then OK · worse") == len(sessions)
+    assert log.count("better · same stiff, then OK · worse") == len(sessions)
     for session in sessions:
         assert f"{session.date:%a} {session.date:%b} {session.date.day} " in log
     assert f"covers weeks 1 to {LOG_WEEKS}" in log

@@ -62,11 +62,12 @@ class _PlanBuilder:
         days = run_days(runs)
         total, longest = state.total, state.longest
         if race_day is not None:
-            before = (race_day - start).days
-            days = run_days(min(runs, before), before) if before else ()
-            if len(days) < runs:
-                total = min(total, len(days) * longest)
-                total, longest = targets.fit(total, longest, len(days)) if days else (0, 0)
+            # Race week: even, easy runs (the race is the long run), none on race day or
+            # the day before it; runs that do not fit before then are dropped.
+            free = max((race_day - start).days - 1, 0)
+            days = run_days(min(runs, free), free) if free else ()
+            longest = total // runs
+            total = longest * len(days)
         amounts = split_week(total, longest, len(days)) if days else []
         prefix = "Lighter week. " if state.lighter else (TAPER_PREFIX if taper else "")
         sessions = build_sessions(start, amounts, days, state.rung, state.continuous,

@@ -49,12 +49,20 @@ def switch_due(rung: int, previous_longest_steps: int) -> bool:
 
 
 def intervals_for(running_steps: int, rung: int) -> Intervals:
-    """A session's running split into bouts of the week's rung (or the largest that fits)."""
+    """A session's running split into equal bouts of about the week's rung.
+
+    The bouts are the session's running shared evenly, none longer than the rung (nor
+    under 30 s); the few seconds the even split leaves over go on the last bout.
+    """
     seconds = running_steps * SECONDS_PER_STEP
     fitting = [run_s for run_s in RUNGS_S[:rung + 1] if run_s * 2 <= seconds]
-    bout = fitting[-1] if fitting else max(seconds // 2, MIN_BOUT_SECONDS)
-    repeats, rest = divmod(seconds, bout)
-    if 0 < rest < MIN_BOUT_SECONDS:
-        # Too short for a bout of its own: the last bout runs that much longer.
-        repeats, rest = repeats - 1, bout + rest
-    return Intervals(run_s=bout, walk_s=walk_for(bout), repeats=repeats, then_run_s=rest)
+    target = fitting[-1] if fitting else max(seconds // 2, MIN_BOUT_SECONDS)
+    bouts = -(-seconds // target)  # enough bouts that none is longer than the rung
+    if seconds // bouts < MIN_BOUT_SECONDS:
+        bouts = max(seconds // target, 1)
+    bout = seconds // bouts // SECONDS_PER_STEP * SECONDS_PER_STEP
+    rest = seconds - bout * bouts
+    if rest == 0:
+        return Intervals(run_s=bout, walk_s=walk_for(bout), repeats=bouts, then_run_s=0)
+    return Intervals(run_s=bout, walk_s=walk_for(bout), repeats=bouts - 1,
+                     then_run_s=bout + rest)
