@@ -20,6 +20,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from ptdesk.domain.pain_words import COLOURS, LIGHT_WORDS, RUN_ACTIONS
 from ptdesk.domain.runplan import PainRules, Plan, PlanWeek, Session, describe_pain_rules
 from ptdesk.domain.runplan.amounts import UNIT_WORDS, clock, format_amount, format_pct
 from ptdesk.domain.runplan.sessions import rest_day_advice
@@ -43,10 +44,10 @@ _RESTART = ("<b>This plan is a fresh start.</b> Week 1 is the amount your therap
             "you, not what you ran last week.")
 
 # colour -> (strong colour, tint, word that survives a greyscale copy, what to do)
+# (the words come from ptdesk.domain.pain_words, shared with the exercise sheet)
 _LIGHTS: dict[str, tuple[Color, Color, str, str]] = {
-    "green": (s.GREEN, s.GREEN_LIGHT, "GO", "Keep going"),
-    "amber": (s.AMBER, s.AMBER_LIGHT, "HOLD", "Repeat the week"),
-    "red": (s.RED, s.RED_LIGHT, "STOP", "Go back and call"),
+    colour: (*s.LIGHT_COLOURS[colour], LIGHT_WORDS[colour], RUN_ACTIONS[colour])
+    for colour in COLOURS
 }
 
 _EVIDENCE = (
