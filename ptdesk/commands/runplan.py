@@ -198,6 +198,11 @@ def format_table(plan: Plan) -> str:
             lines.append(f"{'':>4}    {session.date:%a %Y-%m-%d}  "
                          f"{_amount(session.run, plan):>9}  {session.description}")
     lines.append("")
+    if plan.restart:
+        lines.append("Restart: week 1 is the clinician's restart dose, not last week's running.")
+    if plan.paused:
+        lines.append("Paused: no running until the clinician resumes the plan; contact the "
+                     "clinic.")
     if plan.goal_week is not None and plan.goal_date is not None:
         lines.append(f"Goal reached in week {plan.goal_week} (week of "
                      f"{plan.goal_date.isoformat()}).")

@@ -73,9 +73,9 @@ def render_runplan(handout: RunPlanHandout) -> bytes:
         _week_table(handout.plan, width),
         Spacer(1, 5 * mm),
         KeepTogether([Paragraph(_EVIDENCE, _evidence_style())]),
-        PageBreak(),
-        *_log_grid(handout.plan, width),
     ]
+    if log_weeks(handout.plan):  # a paused plan has no weeks to log until it is resumed
+        story += [PageBreak(), *_log_grid(handout.plan, width)]
     return s.build_pdf(
         story,
         clinic=handout.clinic,

@@ -356,7 +356,7 @@ def preview_replan(session_factory: SessionFactory, *, actor: str, patient_id: i
     history = tuple(w.week_log() for w in finished[:HORIZON_WEEKS])
     inputs = dataclasses.replace(stored.inputs, history=history)
     from_week = len(history) + 1
-    plan = splice(stored.plan, build_plan(inputs, stored.rules), from_week,
+    plan = splice(stored.plan, build_plan(inputs, stored.rules, stored.gaps), from_week,
                   stored.plan_version + 1)
     return ReplanPreview(stored, inputs, NewVersion(plan, stored, from_week))
 

@@ -15,6 +15,7 @@ from ptdesk.db.models import Patient, RunPlan, RunPlanWeek
 from ptdesk.domain.conflicts import fields_of
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import (
+    GapRules,
     PainRules,
     Plan,
     PlanInputs,
@@ -47,16 +48,32 @@ class StoredPlan:
     plan_version: int = 1  # 1 for a new plan; each re-plan, pause or resume adds one
     from_week: int = 1  # the first week this version planned (earlier weeks kept)
     paused: bool = False
+    gaps: GapRules = GapRules()  # the clinic's missed-week rule for this plan
 
 
 def _stored(row: RunPlan) -> StoredPlan:
-    rules = PainRules(**row.pain_rules) if row.pain_rules else PainRules()  # type: ignore[arg-type]
+    rules, gaps = _rules_from(row.pain_rules or {})
     return StoredPlan(
         id=row.id, patient_id=row.patient_id, status=row.status,
         created_on=row.created_at.date(), inputs=inputs_from_json(row.inputs_json), rules=rules,
         plan=plan_from_json(row.plan_json), note=row.note, clinician_id=row.clinician_id,
-        plan_version=row.plan_version, from_week=row.from_week, paused=row.paused,
+        plan_version=row.plan_version, from_week=row.from_week, paused=row.paused, gaps=gaps,
     )
+
+
+_GAP_KEYS = ("short_gap_pct", "long_gap_pct", "long_gap_weeks")
+
+
+def _rules_from(stored: dict[str, object]) -> tuple[PainRules, GapRules]:
+    """Pain thresholds and the clinic's missed-week rule, as stored with the plan."""
+    pain = {k: stored[k] for k in ("progress_max_pain", "hold_max_pain") if k in stored}
+    gaps = {k: stored[k] for k in _GAP_KEYS if k in stored}
+    return PainRules(**pain), GapRules(**gaps)  # type: ignore[arg-type]
+
+
+def _rules_json(rules: PainRules, gaps: GapRules) -> dict[str, object]:
+    return {"progress_max_pain": rules.progress_max_pain, "hold_max_pain": rules.hold_max_pain,
+            **{key: getattr(gaps, key) for key in _GAP_KEYS}}
 
 
 PLAN_CONFLICT = ("Someone else saved a new return-to-run plan for this patient since you "
@@ -89,6 +106,7 @@ def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
+    gaps: GapRules | None = None,
 ) -> StoredPlan:
     """Generate the plan from the inputs and store it as the patient's active plan.
 
@@ -101,7 +119,7 @@ def save_plan(
     try:
         return _save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
                           rules=rules, note=note, episode_id=episode_id,
-                          clinician_id=clinician_id, based_on_id=based_on_id)
+                          clinician_id=clinician_id, based_on_id=based_on_id, gaps=gaps)
     except StaleDataError:
         # Another workstation replaced the same plan between our read and our write.
         with transaction(session_factory) as session:
@@ -142,8 +160,10 @@ def _save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
     based_on_id: int | None, version: NewVersion | None = None,
+    gaps: GapRules | None = None,
 ) -> StoredPlan:
-    plan = build_plan(inputs, rules) if version is None else version.plan
+    gaps = gaps or GapRules()
+    plan = build_plan(inputs, rules, gaps) if version is None else version.plan
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
         # Locking the patient row makes two workstations' saves for one patient take
@@ -166,8 +186,7 @@ def _save_plan(
             start_date=inputs.start, race_date=inputs.race_date, cap_pct=float(inputs.cap_pct),
             lighter_every=inputs.lighter_every,
             lighter_pct=None if inputs.lighter_pct is None else float(inputs.lighter_pct),
-            pain_rules={"progress_max_pain": rules.progress_max_pain,
-                        "hold_max_pain": rules.hold_max_pain},
+            pain_rules=_rules_json(rules, gaps),
             inputs_json=inputs_to_json(inputs), plan_json=plan_to_json(plan), note=note.strip(),
             paused=plan.paused,
         )
@@ -264,7 +283,8 @@ def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredP
         ).one()
     return _save_plan(session_factory, actor=actor, patient_id=stored.patient_id, inputs=inputs,
                       rules=stored.rules, note=stored.note, episode_id=episode_id,
-                      clinician_id=clinician_id, based_on_id=stored.id, version=version)
+                      clinician_id=clinician_id, based_on_id=stored.id, version=version,
+                      gaps=stored.gaps)
 
 
 def _active_or_error(session_factory: SessionFactory, patient_id: int, actor: str
@@ -313,7 +333,7 @@ def resume_preview(stored: StoredPlan, *, restart_weekly: Decimal | str | int,
                     restart_weekly=_amount("restart_weekly", restart_weekly),
                     current_weekly=_amount("current_weekly", current_weekly), race_date=race,
                     taper_weeks=inputs.taper_weeks if race else None)
-    new = shifted(build_plan(fresh, stored.rules), week - 1)
+    new = shifted(build_plan(fresh, stored.rules, stored.gaps), week - 1)
     plan = splice(replace(stored.plan, paused=False), new, week, stored.plan_version + 1)
     return NewVersion(plan, stored, from_week=week)
 

@@ -8,9 +8,10 @@ from decimal import Decimal
 import pytest
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.domain.runplan import PlanInputs
+from ptdesk.domain.runplan import GapRules, PlanInputs
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.progress.report import progress_report
+from ptdesk.services.progress.series import volume_series
 from ptdesk.services.runlogs import (
     accept_replan,
     log_run,
@@ -115,3 +116,29 @@ def test_stiff_settled_is_logged_and_held(session_factory, patient_id) -> None:
             kind="continuous", pain_during=1, next_morning="stiff-settled", today=today)
     weeks = weekly_summary(session_factory, patient_id, actor=ACTOR, today=today)
     assert weeks[0].worst_next_morning == "stiff-settled" and weeks[0].decision == "hold"
+
+
+def test_progress_chart_shows_past_weeks_as_planned(session_factory, patient_id) -> None:
+    today = START + timedelta(weeks=2, days=1)
+    old = active_plan(session_factory, patient_id, actor=ACTOR)
+    assert old is not None
+    _week(session_factory, patient_id, 1, (1.0, 1.0, 1.0), today, pain=4)  # hold: re-planned
+    _week(session_factory, patient_id, 2, (1.0, 1.0, 1.0), today)
+    replan_from_logs(session_factory, actor=ACTOR, patient_id=patient_id, today=today)
+    volume = volume_series(session_factory, patient_id, today=today, actor=ACTOR)
+    assert volume is not None
+    assert [Decimal(str(w.planned_total)) for w in volume.weeks[:2]] == [
+        w.total for w in old.plan.weeks[:2]]
+
+
+def test_missed_week_rule_is_kept_with_the_plan(session_factory) -> None:
+    patient = make_patient(session_factory)
+    gaps = GapRules(short_gap_pct=60, long_gap_pct=40, long_gap_weeks=3)
+    stored = save_plan(session_factory, actor=ACTOR, patient_id=patient.id, gaps=gaps,
+                       inputs=PlanInputs("km", 3, 3, 30, current_weekly=9, start=START))
+    assert stored.gaps == gaps
+    today = START + timedelta(weeks=3, days=1)
+    _week(session_factory, patient.id, 1, (3.0, 3.0, 3.0), today)  # then weeks 2-3 missed
+    new = replan_from_logs(session_factory, actor=ACTOR, patient_id=patient.id, today=today)
+    assert new.gaps == gaps
+    assert new.plan.weeks[3].total <= Decimal("9.0") * Decimal("0.6")

@@ -221,3 +221,27 @@ def test_deeply_nested_history_is_one_line(capsys: pytest.CaptureFixture[str],
     path.write_text("[" * 100000 + "]" * 100000)
     err = _fails(capsys, *BASE_MIN, "--history", str(path))
     assert "--history" in err
+
+
+def test_handout_says_paused_restart_and_race_day(capsys: pytest.CaptureFixture[str],
+                                                  tmp_path: Path) -> None:
+    import pypdf
+
+    def text(path: Path) -> str:
+        return " ".join(page.extract_text() for page in pypdf.PdfReader(path).pages)
+
+    history = _history(tmp_path, [_log(1, 30, 10, 6, "worse", True),
+                                  _log(2, 20, 8, 6, "worse", True)])
+    paused = tmp_path / "paused.pdf"
+    assert main(["runplan", *BASE_MIN, "--history", history, "--pdf", str(paused)]) == 0
+    words = " ".join(text(paused).split())
+    assert "Your plan is paused" in words and "contact the clinic" in words
+    assert "Your running log" not in words
+    restart = tmp_path / "restart.pdf"
+    assert main(["runplan", "--measure", "minutes", "--runs-per-week", "3", "--current-run",
+                 "4", "--current-weekly", "0", "--restart-weekly", "9", "--goal-weekly", "30",
+                 "--start", "2027-01-04", "--race-date", "2027-03-06",
+                 "--pdf", str(restart)]) == 0
+    words = " ".join(text(restart).split())
+    assert "fresh start" in words and "RACE DAY" in words and "Walk" in words
+    capsys.readouterr()
