@@ -58,7 +58,7 @@ def register(subparsers: Any) -> None:
                         help="taper weeks up to and including race week, 0-2 (default 1; "
                              "needs --race-date)")
     parser.add_argument("--long-run-max-pct", default="40", metavar="P",
-                        help="the long run's most share of the week with 3+ runs, 33-50 "
+                        help="the long run's largest share of the week with 3+ runs, 33-50 "
                              "(default 40)")
     parser.add_argument("--cap", default="10", metavar="PCT",
                         help="weekly increase cap in percent, more than 0 and at most 10 "

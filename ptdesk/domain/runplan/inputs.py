@@ -135,7 +135,7 @@ class PlanInputs:
         low, high = RUNS_PER_WEEK_RANGE
         _whole("runs_per_week", self.runs_per_week, "Runs per week", low, high)
         low, high = LONG_RUN_PCT_RANGE
-        _whole("long_run_max_pct", self.long_run_max_pct, "The long run's most share of the "
+        _whole("long_run_max_pct", self.long_run_max_pct, "The long run's largest share of the "
                                                           "week (%)", low, high)
         self._check_amounts()
         self._check_dates()
