@@ -271,7 +271,8 @@ def make_active(session_factory: SessionFactory, *, actor: str, plan_id: int) ->
 
 
 def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredPlan,
-                 inputs: PlanInputs, version: NewVersion) -> StoredPlan:
+                 inputs: PlanInputs, version: NewVersion,
+                 rules: PainRules | None = None) -> StoredPlan:
     """Store `version` as the patient's active plan, replacing `stored` (its source).
 
     A plan saved meanwhile by someone else raises ConflictError (the clinician saw
@@ -282,9 +283,24 @@ def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredP
             select(RunPlan.episode_id, RunPlan.clinician_id).where(RunPlan.id == stored.id)
         ).one()
     return _save_plan(session_factory, actor=actor, patient_id=stored.patient_id, inputs=inputs,
-                      rules=stored.rules, note=stored.note, episode_id=episode_id,
+                      rules=rules or stored.rules, note=stored.note, episode_id=episode_id,
                       clinician_id=clinician_id, based_on_id=stored.id, version=version,
                       gaps=stored.gaps)
+
+
+def edited_version(stored: StoredPlan, inputs: PlanInputs, rules: PainRules,
+                   today: date | None = None) -> NewVersion | None:
+    """The active plan re-made from edited inputs from this week on, or None for a new plan.
+
+    Weeks already under way keep the plan that was in force (CLINICAL.md); a plan that
+    has not started yet, or whose start date changed, is simply replaced.
+    """
+    week = week_of(stored.inputs.start, today or date.today())
+    if inputs.start != stored.inputs.start or week <= 1:
+        return None
+    new = build_plan(inputs, rules, stored.gaps)
+    plan = splice(stored.plan, new, week, stored.plan_version + 1)
+    return NewVersion(plan, stored, from_week=week)
 
 
 def _active_or_error(session_factory: SessionFactory, patient_id: int, actor: str

@@ -68,6 +68,9 @@ class PlanInputsForm(QWidget):
         self.units = {name: QLabel() for name in AMOUNT_FIELDS}
         self.amounts["goal_long_run"].setPlaceholderText("optional")
         self.amounts["restart_weekly"].setPlaceholderText("only for a restart")
+        # Pre-filled from the evaluation, last week's running is confirmed by the clinician.
+        self.weekly_confirmed = QCheckBox("Confirmed with the patient")
+        self.weekly_confirmed.setChecked(True)
         self.start = QDateEdit()
         self.has_race = QCheckBox("Race planned")
         self.race_date = QDateEdit()
@@ -122,6 +125,7 @@ class PlanInputsForm(QWidget):
             _named(widget, name, labels[name])
         _named(self.has_race, "has_race", "Race planned")
         _named(self.has_lighter, "has_lighter", "Plan lighter weeks")
+        _named(self.weekly_confirmed, "weekly_confirmed", "Running in the last 7 days confirmed")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -135,6 +139,8 @@ class PlanInputsForm(QWidget):
         for name in AMOUNT_FIELDS:
             self.amounts[name].setMaximumWidth(110)
             add(name, _row(self.amounts[name], self.units[name]))
+            if name == "current_weekly":
+                form.addRow("", self.weekly_confirmed)
         add("start", _row(self.start))
         add("race_date", _row(self.has_race, self.race_date))
         add("cap_pct", _row(self.cap_pct, QLabel("at most 10 %")))
@@ -150,6 +156,8 @@ class PlanInputsForm(QWidget):
         self.has_lighter.toggled.connect(self._on_toggles_changed)
         for edit in self.amounts.values():
             edit.textEdited.connect(self._on_any_changed)
+        self.amounts["current_weekly"].textEdited.connect(self._on_weekly_edited)
+        self.weekly_confirmed.toggled.connect(self._on_any_changed)
         for spin in (self.runs_per_week, self.lighter_every, self.lighter_pct,
                      self.progress_max_pain, self.hold_max_pain):
             spin.valueChanged.connect(self._on_any_changed)
@@ -199,6 +207,7 @@ class PlanInputsForm(QWidget):
             "lighter_pct": str(self.lighter_pct.value()) if self.has_lighter.isChecked() else "",
             "progress_max_pain": str(self.progress_max_pain.value()),
             "hold_max_pain": str(self.hold_max_pain.value()),
+            "weekly_confirmed": "1" if self.weekly_confirmed.isChecked() else "0",
         }
 
     def set_raw_texts(self, texts: dict[str, str]) -> None:
@@ -208,6 +217,7 @@ class PlanInputsForm(QWidget):
             self.measure.setCurrentIndex(max(index, 0))
             for name, edit in self.amounts.items():
                 edit.setText(texts.get(name, ""))
+            self.weekly_confirmed.setChecked(texts.get("weekly_confirmed", "1") != "0")
             spins = (("runs_per_week", self.runs_per_week), ("lighter_pct", self.lighter_pct),
                      ("progress_max_pain", self.progress_max_pain),
                      ("hold_max_pain", self.hold_max_pain), ("lighter_every", self.lighter_every))
@@ -233,6 +243,9 @@ class PlanInputsForm(QWidget):
     def build(self, history: tuple[WeekLog, ...] = ()) -> tuple[PlanInputs, PainRules]:
         """The validated inputs (with any logged weeks); raises ValidationError naming the field."""
         texts = self.raw_texts()
+        if texts["current_weekly"].strip() and not self.weekly_confirmed.isChecked():
+            raise ValidationError("current_weekly", "This comes from the evaluation: check it "
+                                                    "with the patient, then tick Confirmed.")
         required = {"current_run": "Enter the run the patient manages now without stopping.",
                     "current_weekly": "Enter the running done in the last 7 days (0 if none).",
                     "goal_weekly": "Enter the weekly amount the patient is building up to."}
@@ -252,6 +265,19 @@ class PlanInputsForm(QWidget):
             restart_weekly=_number(texts["restart_weekly"]) or None,
         )
         return inputs, rules
+
+    def ask_to_confirm_weekly(self) -> None:
+        """Pre-filled running in the last 7 days: the clinician confirms it before saving."""
+        blocked = self.blockSignals(True)
+        self.weekly_confirmed.setChecked(False)
+        self.blockSignals(blocked)
+
+    def switch_to_minutes(self) -> None:
+        """Walk-run is planned in minutes: the distances typed so far do not carry over."""
+        self.measure.setCurrentIndex(self.measure.findData("minutes"))
+        for edit in self.amounts.values():
+            edit.clear()
+        self.changed.emit()
 
     def amounts_blank(self) -> bool:
         return not any(self.amounts[name].text().strip() for name in ("current_run", "goal_weekly"))
@@ -277,6 +303,9 @@ class PlanInputsForm(QWidget):
         self.race_date.setEnabled(self.has_race.isChecked())
         for spin in (self.lighter_every, self.lighter_pct):
             spin.setEnabled(self.has_lighter.isChecked())
+
+    def _on_weekly_edited(self, _text: str) -> None:
+        self.weekly_confirmed.setChecked(True)  # typed by the clinician: confirmed
 
     def _on_measure_changed(self, _index: int) -> None:
         self._update_units()

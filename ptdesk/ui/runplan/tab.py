@@ -25,16 +25,19 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.runplan import WeekLog, build_plan
+from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog, build_plan
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.drafts import discard_draft, save_draft
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.runplans import (
+    NewVersion,
     StoredPlan,
+    edited_version,
     list_plans,
     make_active,
     save_plan,
+    save_version,
     stored_fields,
 )
 from ptdesk.ui.conflict_flow import ConflictFlow
@@ -44,6 +47,7 @@ from ptdesk.ui.exercises.draft_prompt import offer_draft
 from ptdesk.ui.exercises.labels import day_text
 from ptdesk.ui.printing.print_flow import save_then_print
 from ptdesk.ui.runplan.inputs_form import PlanInputsForm
+from ptdesk.ui.runplan.pause_bar import PauseBar
 from ptdesk.ui.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
@@ -61,6 +65,7 @@ class RunPlanTab(QWidget):
         self._patient_id: int | None = None
         self._dirty = False
         self._history: tuple[WeekLog, ...] = ()
+        self._active: StoredPlan | None = None
         self._valid = False
         # The active plan the form started from: a save replaces only that plan.
         self._based_on = STARTED_EMPTY
@@ -114,6 +119,14 @@ class RunPlanTab(QWidget):
         self.open_button.setObjectName("open_plan")
         self.activate_button = QPushButton("Make active")
         self.activate_button.setObjectName("make_active")
+        self.pause_bar = PauseBar(ctx)
+        self.switch_minutes = QPushButton("Plan in minutes instead")
+        self.switch_minutes.setObjectName("switch_to_minutes")
+        self.switch_minutes.setVisible(False)
+        self.switch_reason = QLabel()
+        self.switch_reason.setObjectName("switch_reason")
+        self.switch_reason.setWordWrap(True)
+        self.switch_reason.setVisible(False)
         self.state = QLabel()
         self.state.setObjectName("plan_state")
         self.state.setWordWrap(True)
@@ -128,6 +141,8 @@ class RunPlanTab(QWidget):
         inputs_box = QGroupBox("Plan inputs")
         inputs_layout = QVBoxLayout(inputs_box)
         inputs_layout.addWidget(self.form)
+        inputs_layout.addWidget(self.switch_reason)
+        inputs_layout.addWidget(self.switch_minutes)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
@@ -167,6 +182,7 @@ class RunPlanTab(QWidget):
         splitter.setSizes([420, 820])
         layout = QVBoxLayout(self)
         layout.addWidget(self.conflicts.bar)
+        layout.addWidget(self.pause_bar)
         layout.addWidget(splitter)
 
     def _connect_signals(self) -> None:
@@ -177,6 +193,8 @@ class RunPlanTab(QWidget):
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
         on_open(self.saved, self._on_saved_activated)
         self._autosave.timeout.connect(self.flush_draft)
+        self.switch_minutes.clicked.connect(self._on_switch_minutes_clicked)
+        self.pause_bar.changed.connect(self._on_pause_bar_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -204,10 +222,15 @@ class RunPlanTab(QWidget):
         try:
             inputs, rules = self.form.build(self._history)
             episode = active_episode(sf, self._patient_id, actor=self._ctx.actor)
-            stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
-                               inputs=inputs, rules=rules,
-                               episode_id=episode.id if episode else None,
-                               based_on_id=self._based_on)
+            version = self._version(inputs, rules)
+            if version is not None:  # weeks already under way keep their plan
+                stored = save_version(sf, actor=self._ctx.actor, stored=version.replaces,
+                                      inputs=inputs, version=version, rules=rules)
+            else:
+                stored = save_plan(sf, actor=self._ctx.actor, patient_id=self._patient_id,
+                                   inputs=inputs, rules=rules,
+                                   episode_id=episode.id if episode else None,
+                                   based_on_id=self._based_on)
         except ValidationError as exc:
             self.form.show_errors(exc)
             self.state.setText("Not saved: fix the field marked in red.")
@@ -268,6 +291,8 @@ class RunPlanTab(QWidget):
         """The active plan in the form, or a fresh form prefilled from the evaluation."""
         plans = self._refresh_saved_list()
         active = next((p for p in plans if p.status == "active"), None)
+        self._active = active
+        self.pause_bar.set_plan(active)
         self._based_on = active.id if active else STARTED_EMPTY
         self._started_from = stored_fields(active)
         self.conflicts.set_form(self._form_key() if self._patient_id else None, self._patient_id)
@@ -283,6 +308,8 @@ class RunPlanTab(QWidget):
                                                 patient_id=self._patient_id, today=dt.date.today())
                 if texts:
                     self.form.set_raw_texts({**self.form.raw_texts(), **texts})
+                    if texts.get("current_weekly"):
+                        self.form.ask_to_confirm_weekly()
                 self.state.setText("No plan saved yet." + (" Started from the evaluation's "
                                                             "running history." if texts else ""))
         self._dirty = False
@@ -320,11 +347,13 @@ class RunPlanTab(QWidget):
     def _regenerate(self) -> None:
         try:
             inputs, rules = self.form.build(self._history)
-            plan = build_plan(inputs, rules)
+            version = self._version(inputs, rules)
+            plan = build_plan(inputs, rules) if version is None else version.plan
         except ValidationError as exc:
             self._show_invalid(exc)
             return
         self._valid = True
+        self.switch_minutes.setVisible(False)
         self.form.show_errors(None)
         self.table_model.set_plan(plan)
         self.table.setEnabled(True)
@@ -336,8 +365,18 @@ class RunPlanTab(QWidget):
         goal = amount_text(inputs.goal_weekly, inputs.measure)
         self.summary.setToolTip(f"Goal: {goal} a week, at most {inputs.cap_pct}% more each week.")
 
+    def _version(self, inputs: PlanInputs, rules: PainRules) -> NewVersion | None:
+        """Editing the active plan once it has started: a new version from this week on."""
+        active = self._active
+        if active is None or self._based_on != active.id:
+            return None
+        return edited_version(active, inputs, rules, dt.date.today())
+
     def _show_invalid(self, exc: ValidationError) -> None:
         self._valid = False
+        # Under the distance floor the patient is a walk-runner: offer minutes, and say why.
+        walk_run = exc.field == "current_run" and "plan in minutes" in exc.message
+        self.switch_minutes.setVisible(walk_run)
         self.save_button.setEnabled(False)
         self.table.setEnabled(False)  # greyed: the last valid plan, not these inputs
         self.stale.setVisible(True)
@@ -358,6 +397,16 @@ class RunPlanTab(QWidget):
             self._dirty = True
             self.state.setText("Unsaved changes (kept as a draft while you work).")
             self._autosave.start()
+
+    def _on_switch_minutes_clicked(self) -> None:
+        self.form.switch_to_minutes()
+        self.switch_reason.setText("Switched to minutes: a run shorter than 1.5 km (1 mile) "
+                                   "is walk-run, planned in minutes of running. Enter the "
+                                   "running in minutes.")
+        self.switch_reason.setVisible(True)
+
+    def _on_pause_bar_changed(self) -> None:
+        self._load_saved()
 
     def _on_save_button_clicked(self) -> None:
         self.save()
