@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.backup",
     "ptdesk.commands.restore",
     "ptdesk.commands.verify",
+    "ptdesk.commands.desktop",
 )
 
 

@@ -118,8 +118,9 @@ def exercise_card(number: int, item: ExerciseSheetItem, width: float,
 
 
 def _height(flowables: list[Flowable], width: float) -> float:
-    return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
-               for f in flowables)
+    total: float = sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                       for f in flowables)
+    return total
 
 
 def _balance(left: list[Flowable], right: list[Flowable], notes: list[Flowable],

@@ -168,7 +168,7 @@ def _pain_box(sheet: ExerciseSheet, width: float) -> list[Flowable]:
         commands += [("BACKGROUND", (0, index), (0, index), strong),
                      ("BACKGROUND", (1, index), (1, index), tint)]
     table = Table(rows, colWidths=[word_w, width - word_w])
-    table.setStyle(s.table_style(commands))  # type: ignore[arg-type]
+    table.setStyle(s.table_style(commands))
     return [Paragraph(EXERCISE_PAIN_TITLE, title), table]
 
 

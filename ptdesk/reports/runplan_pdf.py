@@ -239,7 +239,7 @@ def _traffic_light(handout: RunPlanHandout, width: float) -> Flowable:
         commands += [("BACKGROUND", (0, row), (0, row), strong),
                      ("BACKGROUND", (1, row), (1, row), tint)]
     table = Table(rows, colWidths=[1.45 * inch, width - 1.45 * inch])
-    table.setStyle(s.table_style(commands))  # type: ignore[arg-type]
+    table.setStyle(s.table_style(commands))
     title = Paragraph("Check your pain after each run and the next morning", st.heading)
     return KeepTogether([title, table])
 
@@ -323,7 +323,7 @@ def _week_table(plan: Plan, width: float) -> Table:
             commands.append(("BACKGROUND", (0, index), (-1, index), _LIGHTER_SHADE))
     table = Table(rows, colWidths=[0.85 * inch, 1.55 * inch, width - 3.65 * inch, 1.25 * inch],
                   repeatRows=1)
-    table.setStyle(s.table_style(commands))  # type: ignore[arg-type]
+    table.setStyle(s.table_style(commands))
     return table
 
 
@@ -381,7 +381,7 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (4, 1), (4, -1), "CENTER"),
         *banding,  # one shade per week so a week's runs read as a group
-    ]))  # type: ignore[list-item]
+    ]))
     intro = ("After each run, write what you did, your pain during the run (0 = none, "
              "10 = worst), and the next morning circle how it feels compared with before.")
     if weeks and weeks[-1] is not plan.weeks[-1]:

@@ -52,7 +52,7 @@ LIGHT_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
     "green": (GREEN, GREEN_LIGHT), "amber": (AMBER, AMBER_LIGHT), "red": (RED, RED_LIGHT),
 }
 
-MARGIN = 15 * mm
+MARGIN: float = 15 * mm
 _HEADER_GAP = 4 * mm
 _FOOTER_HEIGHT = 13 * mm
 
@@ -158,7 +158,7 @@ def short_date(day: dt.date) -> str:
 
 def page_size(paper: PaperSize) -> tuple[float, float]:
     """Points for the clinic's paper; anything unknown is a programming error."""
-    sizes = {"letter": LETTER, "a4": A4}
+    sizes: dict[str, tuple[float, float]] = {"letter": LETTER, "a4": A4}
     if paper not in sizes:
         raise ValueError(f"Unknown paper size {paper!r}; use 'letter' or 'a4'.")
     return sizes[paper]
@@ -172,7 +172,7 @@ def content_width(paper: PaperSize) -> float:
 # --- pictures -----------------------------------------------------------------------------
 
 
-class ScaledDrawing(Flowable):
+class ScaledDrawing(Flowable):  # type: ignore[misc]  # reportlab is untyped
     """Draws a (cached, shared) vector drawing at a scale without mutating it."""
 
     def __init__(self, drawing: Drawing, scale: float) -> None:
@@ -270,9 +270,10 @@ class _Header:
         logo_box = (0.9 * inch, 0.3 * inch) if compact else (1.6 * inch, 0.75 * inch)
         self.logo = picture(clinic.logo_path, *logo_box, clinic.logo_bytes)
         # wrap() gives the drawn size for drawings and photos alike.
-        self.logo_w, self.logo_h = (
+        logo_size: tuple[float, float] = (
             self.logo.wrap(width, self.page_h) if self.logo is not None else (0.0, 0.0)
         )
+        self.logo_w, self.logo_h = logo_size
         gap = 4 * mm if self.logo is not None else 0.0
         self.text_x = MARGIN + self.logo_w + gap
         self.text_w = width - self.logo_w - gap
@@ -302,7 +303,7 @@ class _Header:
 def _numbered_canvas(footer_left: str) -> type[Canvas]:
     """A canvas that holds pages back until the end so it can print 'Page x of y'."""
 
-    class NumberedCanvas(Canvas):
+    class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
             self._saved_pages: list[dict[str, Any]] = []

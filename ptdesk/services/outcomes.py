@@ -14,6 +14,7 @@ from ptdesk.db.models import OutcomeItem, OutcomeResult, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import NotFoundError, RecordLockedError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -64,7 +65,7 @@ def score_form(
 
 def record_outcome(
     session_factory: SessionFactory, *, actor: str, visit_id: int, measure: str,
-    items: ItemsInput, allow_missing: bool = False,
+    items: ItemsInput, allow_missing: bool = False, draft_key: str | None = None,
 ) -> OutcomeRecord:
     """Score and store one measure at a visit, replacing an earlier entry of that measure."""
     score, rows = score_form(measure, items, allow_missing)
@@ -92,6 +93,7 @@ def record_outcome(
             merged.append(item)
         result.items = merged
         session.add(result)
+        drop_draft(session, actor=actor, form_key=draft_key)  # same transaction as the save
         session.flush()
         audit.record(session, actor=actor, action="update" if existing else "create",
                      patient_id=visit.patient_id, record_type="outcome", record_id=result.id,

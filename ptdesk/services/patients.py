@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Select,
+    SQLColumnExpression,
     Subquery,
     and_,
     func,
@@ -233,10 +232,10 @@ def find_by_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> Pat
         return _summary(row)
 
 
-def _prefix_range(column: object, prefix: str) -> object:
+def _prefix_range(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
     # A half-open range instead of LIKE, so the b-tree index is used on every engine.
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)  # type: ignore[operator]
+    return and_(column >= prefix, column < upper)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
@@ -271,7 +270,7 @@ def _token_conditions(raw: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def search_statement(text: str) -> Select[tuple[Patient]]:
+def search_statement(text: str) -> Select[Patient]:
     """Every word must prefix-match first name, last name or MRN, or equal the birth date."""
     stmt = select(Patient)
     for raw in text.split():
@@ -292,22 +291,22 @@ def _hits(words: list[str]) -> Subquery:
     page is cut. Other words, if any, filter those candidates.
     """
     driver = max(words, key=len)
-    legs, earlier = [], []
+    legs = []
+    earlier: list[ColumnElement[bool]] = []
     for condition in _token_conditions(driver):
         legs.append(select(Patient.id, Patient.last_name_key, Patient.first_name_key)
                     .where(condition, *(not_(e) for e in earlier)))
         earlier.append(condition)
-    hits: Select[Any] | CompoundSelect = union_all(*legs)
+    hits = union_all(*legs).subquery()
     others = [w for w in words if w is not driver]
     if others:
-        matched = hits.subquery()
-        hits = select(matched).join(Patient, Patient.id == matched.c.id).where(
-            *(or_(*_token_conditions(w)) for w in others))
-    return hits.subquery()
+        hits = select(hits).join(Patient, Patient.id == hits.c.id).where(
+            *(or_(*_token_conditions(w)) for w in others)).subquery()
+    return hits
 
 
 def search_page_statement(text: str, *, limit: int | None = None,
-                          offset: int = 0) -> Select[Any]:
+                          offset: int = 0) -> Select[int, str, str, str, date, str]:
     """The summary rows of one page of matches, in last name, first name order."""
     words = text.split()
     if not words:

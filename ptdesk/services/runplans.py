@@ -29,6 +29,7 @@ from ptdesk.domain.runplan.amounts import to_decimal
 from ptdesk.domain.runplan.versions import paused_from, shifted, splice, week_of
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -106,7 +107,7 @@ def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
-    gaps: GapRules | None = None,
+    gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
     """Generate the plan from the inputs and store it as the patient's active plan.
 
@@ -119,7 +120,8 @@ def save_plan(
     try:
         return _save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
                           rules=rules, note=note, episode_id=episode_id,
-                          clinician_id=clinician_id, based_on_id=based_on_id, gaps=gaps)
+                          clinician_id=clinician_id, based_on_id=based_on_id, gaps=gaps,
+                          draft_key=draft_key)
     except StaleDataError:
         # Another workstation replaced the same plan between our read and our write.
         with transaction(session_factory) as session:
@@ -160,12 +162,13 @@ def _save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
     based_on_id: int | None, version: NewVersion | None = None,
-    gaps: GapRules | None = None,
+    gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
     gaps = gaps or GapRules()
     plan = build_plan(inputs, rules, gaps) if version is None else version.plan
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
+        drop_draft(session, actor=actor, form_key=draft_key)  # kept if the save fails
         # Locking the patient row makes two workstations' saves for one patient take
         # turns on PostgreSQL, so the second one sees the first one's plan.
         # (FOR NO KEY UPDATE: rows referring to the patient can still be added meanwhile.)
@@ -272,7 +275,7 @@ def make_active(session_factory: SessionFactory, *, actor: str, plan_id: int) ->
 
 def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredPlan,
                  inputs: PlanInputs, version: NewVersion,
-                 rules: PainRules | None = None) -> StoredPlan:
+                 rules: PainRules | None = None, draft_key: str | None = None) -> StoredPlan:
     """Store `version` as the patient's active plan, replacing `stored` (its source).
 
     A plan saved meanwhile by someone else raises ConflictError (the clinician saw
@@ -285,7 +288,7 @@ def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredP
     return _save_plan(session_factory, actor=actor, patient_id=stored.patient_id, inputs=inputs,
                       rules=rules or stored.rules, note=stored.note, episode_id=episode_id,
                       clinician_id=clinician_id, based_on_id=stored.id, version=version,
-                      gaps=stored.gaps)
+                      gaps=stored.gaps, draft_key=draft_key)
 
 
 def edited_version(stored: StoredPlan, inputs: PlanInputs, rules: PainRules,

@@ -138,8 +138,8 @@ def test_the_evaluation_tab_shows_a_full_disk_and_keeps_the_typed_input(
 ) -> None:
     from PySide6.QtWidgets import QLineEdit, QWidget
 
+    from ptdesk.ui.chart.evaluation import EvaluationTab
     from ptdesk.ui.context import AppContext
-    from ptdesk.ui.evaluation import EvaluationTab
 
     visit = charted_visit(session_factory)
     tab = EvaluationTab(AppContext(session_factory, ACTOR))

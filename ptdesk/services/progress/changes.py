@@ -12,6 +12,8 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.models import OutcomeItem
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain import symmetry as sym
+from ptdesk.domain.psfs import compare_psfs
 from ptdesk.services.progress.strength import LsiSeries, lsi_change
 
 if TYPE_CHECKING:
@@ -88,19 +90,17 @@ def _psfs_pair(session: Session, before_id: int, after_id: int
         select(OutcomeItem.result_id, OutcomeItem.label, OutcomeItem.value)
         .where(OutcomeItem.result_id.in_((before_id, after_id)), OutcomeItem.value.is_not(None))
     )
-    scores: dict[int, dict[str, int]] = {before_id: {}, after_id: {}}
+    scores: dict[int, list[tuple[str, float]]] = {before_id: [], after_id: []}
     for result_id, label, value in rows:
-        scores[result_id][label.strip().casefold()] = value
-    shared = sorted(set(scores[before_id]) & set(scores[after_id]))
-    if not shared:
+        scores[result_id].append((label, value))
+    compared = compare_psfs(scores[before_id], scores[after_id])
+    if compared is None:
         return None
     note = ""
-    if len(shared) < max(len(scores[before_id]), len(scores[after_id])):
-        plural = "activity" if len(shared) == 1 else "activities"
-        note = f" (compared on the {len(shared)} {plural} rated both times)"
-    before = sum(scores[before_id][k] for k in shared) / len(shared)
-    after = sum(scores[after_id][k] for k in shared) / len(shared)
-    return round(before, 6), round(after, 6), note
+    if not compared.compared_all:
+        plural = "activity" if compared.shared == 1 else "activities"
+        note = f" (compared on the {compared.shared} {plural} rated both times)"
+    return compared.before, compared.after, note
 
 
 def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
@@ -115,7 +115,8 @@ def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
         words += " (sides more even)" if flag == "better" else " (sides less even)"
     if first.method != last.method:
         words += " (tested differently, so read with care)"
-    text = f"{series.short_label} LSI {first.lsi:.0f}% → {last.lsi:.0f}%: {words}"
+    text = (f"{series.short_label} LSI {sym.lsi_text(first.lsi)} → {sym.lsi_text(last.lsi)}: "
+            f"{words}")
     return ChangeLine(f"lsi:{series.muscle_group}", f"{series.short_label} LSI", first.lsi,
                       last.lsi, first.visit_date, last.visit_date, last.lsi - first.lsi, flag,
                       text, words)

@@ -13,6 +13,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, Episode, Exercise, Goal, Patient, Visit
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain import symmetry as sym
 from ptdesk.domain.runplan.amounts import format_amount as plan_amount
 from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
@@ -110,8 +111,7 @@ def _symmetry(series: Sequence[pg.LsiSeries]) -> tuple[tuple[dto.SymmetryRow, ..
             if first_lsi is not None and last.lsi is not None and len(with_lsi) > 1 else None
         rows.append(dto.SymmetryRow(
             group.label, last.left or "—", last.right or "—",
-            "—" if last.lsi is None else f"{last.lsi:.0f}%",
-            "—" if first_lsi is None else f"{first_lsi:.0f}%", last.flagged, change,
+            sym.lsi_text(last.lsi), sym.lsi_text(first_lsi), last.flagged, change,
             last.method))
         latest = max(latest or last.visit_date, last.visit_date)
     return tuple(rows), latest

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.diagnosis import is_patellofemoral
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.services.permissions import require
 from ptdesk.services.progress import changes
@@ -124,10 +125,8 @@ def episode_scope(session: Session, patient_id: int) -> EpisodeScope | None:
         return None
     active = [r for r in rows if r.status == "active"]
     row = (active or rows)[-1]
-    words = row.diagnosis.casefold()
-    patellofemoral = ("patellofemoral" in words or "runner's knee" in words
-                      or row.icd10_code.upper().startswith("M22.2"))
-    return EpisodeScope(row.id, row.affected_side, patellofemoral)
+    return EpisodeScope(row.id, row.affected_side,
+                        is_patellofemoral(row.diagnosis, row.icd10_code))
 
 
 def load_pain(session: Session, patient_id: int, scope: EpisodeScope) -> tuple[PainPoint, ...]:
