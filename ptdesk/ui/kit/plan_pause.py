@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -45,9 +46,13 @@ class PauseBar(QWidget):
         self.pause_button.setObjectName("pause_plan")
         self.resume_button = QPushButton("Resume plan…")
         self.resume_button.setObjectName("resume_plan")
+        for button in (self.pause_button, self.resume_button):
+            button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner, 1)
+        layout.addStretch(0)
         layout.addWidget(self.pause_button)
         layout.addWidget(self.resume_button)
         self.pause_button.clicked.connect(self._on_pause_button_clicked)

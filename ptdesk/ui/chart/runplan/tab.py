@@ -180,7 +180,7 @@ class RunPlanTab(ChartTab):
         layout = QVBoxLayout(self)
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.pause_bar)
-        layout.addWidget(splitter)
+        layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
