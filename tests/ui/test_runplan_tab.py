@@ -276,3 +276,26 @@ def test_editing_a_started_plan_keeps_past_weeks_and_pause_resume(qtbot, session
     assert bar.resume()
     resumed = active_plan(session_factory, patient.id, actor=ACTOR)
     assert not resumed.plan.paused and resumed.plan_version == 4
+
+
+def test_taper_long_run_share_and_missed_week_rule_are_set_in_the_form(tab, session_factory,
+                                                                       qtbot) -> None:
+    from ptdesk.services.runplans import active_plan
+
+    form = tab.form
+    assert not form.extra["taper_weeks"].isEnabled()  # only with a race
+    type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
+    type_into(qtbot, form.amounts["goal_weekly"], "30")
+    type_into(qtbot, form.amounts["goal_long_run"], "13")
+    assert "more than 40%" in form.errors["goal_long_run"].text()
+    form.extra["long_run_max_pct"].setValue(45)
+    assert tab.table_model.rowCount() > 0
+    form.has_race.setChecked(True)
+    form.extra["taper_weeks"].setValue(2)
+    form.extra["short_gap_pct"].setValue(60)
+    assert tab.save()
+    stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
+    assert stored.inputs.long_run_max_pct == 45 and stored.inputs.taper_weeks == 2
+    assert stored.gaps.short_gap_pct == 60
+    assert sum(1 for week in stored.plan.weeks if week.taper) == 2

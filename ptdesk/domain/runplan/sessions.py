@@ -13,7 +13,7 @@ from ptdesk.domain.runplan.amounts import (
     format_steps,
     from_steps,
 )
-from ptdesk.domain.runplan.model import Intervals, Session
+from ptdesk.domain.runplan.model import TAPER_PREFIX, Intervals, Session
 from ptdesk.domain.runplan.walkrun import WARM_UP_WALK_S, intervals_for
 
 # Day offsets from the week's first day: alternate days where seven days allow it
@@ -86,9 +86,9 @@ def continuous_session(day: dt.date, amount: int, measure: Measure, prefix: str,
 RACE_TEXT = "Race day! Enjoy your race. No other run today."
 
 
-def race_session(day: dt.date, measure: Measure) -> Session:
+def race_session(day: dt.date, measure: Measure, prefix: str = "") -> Session:
     zero = from_steps(0, measure)
-    return Session(date=day, run=zero, walk=zero, description=RACE_TEXT, race=True)
+    return Session(date=day, run=zero, walk=zero, description=prefix + RACE_TEXT, race=True)
 
 
 def build_sessions(start: dt.date, amounts: list[int], days: tuple[int, ...], rung: int,
@@ -109,7 +109,9 @@ def build_sessions(start: dt.date, amounts: list[int], days: tuple[int, ...], ru
         else:
             sessions.append(walk_run_session(day, amount, rung, prefix))
     if race_day is not None:
-        sessions.append(race_session(race_day, measure))
+        # Race week is a taper week even when the race leaves no day to run before it.
+        sessions.append(race_session(race_day, measure, prefix if prefix == TAPER_PREFIX
+                                     else ""))
     return tuple(sorted(sessions, key=lambda session: session.date))
 
 

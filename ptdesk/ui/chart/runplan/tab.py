@@ -223,7 +223,8 @@ class RunPlanTab(ChartTab):
             episode = active_episode(sf, pid, actor=self._ctx.actor)
             return save_plan(sf, actor=self._ctx.actor, patient_id=pid, inputs=inputs,
                              rules=rules, episode_id=episode.id if episode else None,
-                             based_on_id=self.edits.version, draft_key=key)
+                             based_on_id=self.edits.version, draft_key=key,
+                             gaps=self.form.gaps())
 
         stored = self.edits.save(
             call, title="Return-to-run plan", failed_title="Save plan",
@@ -291,6 +292,7 @@ class RunPlanTab(ChartTab):
     def _open(self, stored: StoredPlan) -> None:
         self._history = stored.inputs.history
         self.form.set_inputs(stored.inputs, stored.rules)
+        self.form.set_gaps(stored.gaps)
 
     def _restore(self, payload: str, *, adopt_base: bool = True) -> bool:
         try:
@@ -313,7 +315,8 @@ class RunPlanTab(ChartTab):
         try:
             inputs, rules = self.form.build(self._history)
             version = self._version(inputs, rules)
-            plan = build_plan(inputs, rules) if version is None else version.plan
+            gaps = self.form.gaps()
+            plan = build_plan(inputs, rules, gaps) if version is None else version.plan
         except ValidationError as exc:
             self._show_invalid(exc)
             return
