@@ -174,7 +174,7 @@ def _write_story(
     episode = open_episode(
         session_factory, actor=actor, patient_id=patient.id, diagnosis=story.diagnosis,
         affected_side=story.affected_side, start_date=story.start, icd10_code=story.icd10_code,
-        onset_date=story.onset, goals=story.goals,
+        onset_date=story.onset, goals=story.goals, injured_ankle_side=story.injured_ankle_side,
     )
     for visit in story.visits:
         summary = create_visit(
