@@ -1,7 +1,7 @@
 """run plan versions (re-plan keeps past weeks), pause, and the stiff-settled answer
 
 Revision ID: 0006
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 00:00:00.000000
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0006'
-down_revision: str | None = '0009'
+down_revision: str | None = '0010'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
