@@ -67,12 +67,13 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _verify(session_factory: SessionFactory) -> int:
-    from ptdesk.services.audit.log import verify_chain
+    from ptdesk.services.audit.log import head_text, verify_chain
 
     result = verify_chain(session_factory)
     if result.ok:
         state = "" if result.sealed else " (no sealed entries yet)"
         print(f"Audit log OK: {result.entries} entries, chain unbroken{state}.")
+        print(head_text(result.head).capitalize() + ".")
         return 0
     print("Audit log check FAILED:")
     for problem in result.problems:
