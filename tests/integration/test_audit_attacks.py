@@ -21,6 +21,8 @@ from ptdesk.services.audit.key import AuditKeyError, forget, key_path
 from ptdesk.services.uow import transaction
 from tests.integration.integrity_helpers import sealed_clinic
 
+pytestmark = pytest.mark.sqlite_only  # attacks on the database file itself
+
 
 def append(sf: SessionFactory, n: int, start: int = 0) -> None:
     for i in range(start, start + n):
