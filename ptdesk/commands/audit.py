@@ -44,9 +44,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Each workstation of a clinic on a PostgreSQL server needs the same "
         "audit key. `path` prints where this workstation keeps it, `export FILE` writes it "
         "to a file to carry to another workstation, `install FILE` puts it in place there "
-        "after checking it against the audit log (administrators).")
-    key.add_argument("key_action", choices=("path", "export", "install"), metavar="KEY_ACTION",
-                     help="path, export or install")
+        "after checking it against the audit log, `rotate` replaces it with a new key and "
+        "re-seals the whole log with it (administrators; audited). PT Desk never makes a "
+        "new key by itself once the log has entries.")
+    key.add_argument("key_action", choices=("path", "export", "install", "rotate"),
+                     metavar="KEY_ACTION", help="path, export, install or rotate")
     key.add_argument("file", nargs="?", metavar="FILE", help="the key file (export, install)")
     for sub in (verify, report, key):
         add_db_option(sub)
@@ -88,6 +90,8 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     if args.key_action == "path":
         print(keys.workstation_key_path(session_factory) or "(in memory)")
         return 0
+    if args.key_action == "rotate":
+        return _rotate(args, session_factory)
     if not args.file:
         raise UsageError(f"audit key {args.key_action} needs a FILE")
     file = Path(args.file).expanduser()
@@ -108,6 +112,24 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(f"Installed the audit key at {target}; it matches the clinic's audit log.")
+    return 0
+
+
+def _rotate(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit import key_admin as keys
+
+    if args.file:
+        raise UsageError("audit key rotate takes no FILE")
+    name = actor_name(args)
+    password = read_secret(f"PT Desk password for {name}: ", PASSWORD_ENV,
+                           f"the password of {name}")
+    try:
+        target = keys.rotate_key(session_factory, username=name, password=password)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"The audit log was re-sealed with a new key, now at {target}. On a clinic server, "
+          "export it (`ptdesk audit key export FILE`) and install it on every other "
+          "workstation; backups made before today were sealed with the old key.")
     return 0
 
 

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from ptdesk.db.models_audit import RecordSettings
 from ptdesk.services.audit.anchor import Head, advance, anchor_path_for_url, mark_pending
 
-_INFO = "ptdesk_audit_witness"
+INFO = "ptdesk_audit_witness"
 _LISTENING = "ptdesk_audit_witness_listening"
 SYSLOG_PORT = 514
 _HAS_SETTINGS: weakref.WeakKeyDictionary[Engine, bool] = weakref.WeakKeyDictionary()
@@ -54,12 +54,12 @@ def forget_settings(engine: Engine) -> None:
 
 
 def appended(session: Session, engine: Engine, head: Head, first: tuple[int, str] | None) -> None:
-    pending: _Pending | None = session.info.get(_INFO)
+    pending: _Pending | None = session.info.get(INFO)
     if pending is None:
         url = engine.url.render_as_string(hide_password=False)
         pending = _Pending(anchor_path_for_url(url), first, head,
                            syslog_address(session, engine))
-        session.info[_INFO] = pending
+        session.info[INFO] = pending
         if not session.info.get(_LISTENING):
             session.info[_LISTENING] = True
             event.listen(session, "before_commit", _before_commit)
@@ -81,7 +81,7 @@ def _first_sealed(session: Session) -> tuple[int, str]:
 
 
 def _before_commit(session: Session) -> None:
-    pending: _Pending | None = session.info.get(_INFO)
+    pending: _Pending | None = session.info.get(INFO)
     if pending is None or pending.anchor is None:
         return
     if pending.first is None:
@@ -91,7 +91,7 @@ def _before_commit(session: Session) -> None:
 
 
 def _after_commit(session: Session) -> None:
-    pending: _Pending | None = session.info.pop(_INFO, None)
+    pending: _Pending | None = session.info.pop(INFO, None)
     if pending is None:
         return
     if pending.anchor is not None and pending.first is not None:
@@ -104,7 +104,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
-    session.info.pop(_INFO, None)
+    session.info.pop(INFO, None)
 
 
 def parse_address(address: str) -> tuple[str, int]:
