@@ -1,4 +1,4 @@
-"""`ptdesk audit verify|report|key`: check the chain, list who did what, carry the key."""
+"""`ptdesk audit verify|report|key|settings`: check the chain, list who did what, carry the key."""
 
 from __future__ import annotations
 
@@ -50,7 +50,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     key.add_argument("key_action", choices=("path", "export", "install", "rotate"),
                      metavar="KEY_ACTION", help="path, export, install or rotate")
     key.add_argument("file", nargs="?", metavar="FILE", help="the key file (export, install)")
-    for sub in (verify, report, key):
+    settings = actions.add_parser(
+        "settings", help="show or change the syslog witness and restore copies kept",
+        description="Without options, print the settings. --syslog HOST[:PORT] sends the hash "
+        "of every audit entry to that syslog server (UDP, port 514 by default) as a witness "
+        "kept outside this database; --syslog off stops it. --restore-copies N keeps the "
+        "newest N databases set aside by restores (default 3). Changes: administrators.")
+    settings.add_argument("--syslog", metavar="HOST[:PORT]|off",
+                          help="syslog destination for audit entry hashes, or off")
+    settings.add_argument("--restore-copies", type=int, metavar="N",
+                          help="databases kept aside by restores to keep (1-100)")
+    for sub in (verify, report, key, settings):
         add_db_option(sub)
         add_actor_option(sub)
         sub.set_defaults(run=run)
@@ -63,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
             return _verify(session_factory)
         if args.audit_action == "key":
             return _key(args, session_factory)
+        if args.audit_action == "settings":
+            return _settings(args, session_factory)
         return _report(args, session_factory)
     finally:
         engine.dispose()
@@ -112,6 +124,26 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(f"Installed the audit key at {target}; it matches the clinic's audit log.")
+    return 0
+
+
+def _settings(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit.settings import get_guard_settings, set_guard_settings
+
+    try:
+        if args.syslog is None and args.restore_copies is None:
+            current = get_guard_settings(session_factory)
+        else:
+            syslog = None if args.syslog is None else (
+                "" if args.syslog.strip().lower() == "off" else args.syslog)
+            current = set_guard_settings(session_factory,
+                                         actor=signed_in_actor(args, session_factory),
+                                         syslog_address=syslog,
+                                         restore_copies_kept=args.restore_copies)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"syslog: {current.syslog_address or 'off'}")
+    print(f"restore copies kept: {current.restore_copies_kept}")
     return 0
 
 
