@@ -67,6 +67,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.audit_action == "key" and args.key_action == "install" and args.file:
+        done = _install_before_restore(args)
+        if done is not None:
+            return done
     engine, session_factory = open_database(args)
     try:
         if args.audit_action == "verify":
@@ -124,6 +128,28 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(f"Installed the audit key at {target}; it matches the clinic's audit log.")
+    return 0
+
+
+def _install_before_restore(args: argparse.Namespace) -> int | None:
+    """`audit key install FILE` where no database exists yet (before a restore onto a new
+    computer); None when there is a database, which the normal install checks against."""
+    from ptdesk.db.engine import resolve_url
+    from ptdesk.services.audit import key_admin as keys
+    from ptdesk.services.backup.restore_auth import current_accounts
+
+    url = resolve_url(getattr(args, "db", None))
+    try:
+        if current_accounts(url) is not None:
+            return None
+    except Exception:  # an unreadable database: the normal path reports it
+        return None
+    try:
+        target = keys.install_key_before_restore(url, Path(args.file).expanduser())
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"Installed the audit key at {target}. There is no database here yet: restore a "
+          "backup sealed with this key (`ptdesk restore FILE`), which checks it.")
     return 0
 
 

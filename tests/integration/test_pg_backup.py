@@ -23,9 +23,10 @@ from ptdesk.services.backup import backups, pg_backup  # noqa: E402
 from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore  # noqa: E402
 from ptdesk.services.backup.restore_file import RestoreRefusedError  # noqa: E402
 from ptdesk.services.db_check import check_database  # noqa: E402
-from ptdesk.services.errors import PermissionDeniedError  # noqa: E402
+from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402
 from tests.factories import ADMIN as STAFF_ADMIN  # noqa: E402
+from tests.factories import ASSISTANT as STAFF_ASSISTANT  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
     audit_entries,
@@ -40,6 +41,7 @@ from tests.integration.integrity_helpers import (  # noqa: E402
 )
 
 pytestmark = pytest.mark.postgresql_only
+AS_ADMIN = {"actor": STAFF_ADMIN, "password": PASSWORD}  # an administrator signs in to restore
 DUMP = ".dump"
 
 
@@ -129,8 +131,9 @@ def test_backup_writes_an_owner_only_dump_and_keeps_the_newest_n(db_url, clinic,
         key = path.with_name(path.name + ".auditkey")
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
         assert key.read_text() == Path(os.environ["PTDESK_AUDIT_KEY_FILE"]).read_text()
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [p.name for p in made[-3:]] + [p.name + ".auditkey" for p in made[-3:]])
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        [p.name for p in made[-3:]] + [p.name + ".auditkey" for p in made[-3:]]
+        + [p.name + ".manifest" for p in made[-3:]])
     backup(clinic, to_dir=folder, keep=1)
     assert len(list_backups(folder, dbname(db_url), DUMP)) == 1
     assert len(list(folder.glob("*.auditkey"))) == 1
@@ -166,7 +169,7 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
     path = backup(clinic, to_dir=tmp_path / "b")
     make_patient(clinic, mrn="AFTER-1")  # written after the backup
     engine.dispose()
-    result = restore(path, target_db=db_url, actor=ADMIN)
+    result = restore(path, target_db=db_url, **AS_ADMIN)
     assert isinstance(result.kept_aside, str)
     cleanup.append(result.kept_aside)
     assert result.database == dbname(db_url) and result.revision
@@ -186,7 +189,7 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
         report = check_database(restored)
         assert report.ok, report.lines()
         last = audit_entries(sf)[-1]
-        assert (last.actor, last.action) == (ADMIN, "restore")
+        assert (last.actor, last.action) == (STAFF_ADMIN, "restore")
         # The protecting triggers came back with the data.
         with pytest.raises(Exception, match="append-only|audit"), restored.begin() as c:
             c.execute(text("DELETE FROM audit_log WHERE id = 1"))
@@ -195,11 +198,11 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
 
 
 def _refused(server, url: str, engine, bad: Path, match: str, error=RestoreRefusedError,
-             *, restore_as: str | None = None, actor: str | None = None):
+             *, restore_as: str | None = None, actor: str = STAFF_ADMIN):
     engine.dispose()
     before = fingerprint(url)
     with pytest.raises(error, match=match) as info:
-        restore(bad, target_db=restore_as or url, actor=actor)
+        restore(bad, target_db=restore_as or url, actor=actor, password=PASSWORD)
     assert fingerprint(url) == before
     assert databases(server, url) == {dbname(url)}  # no scratch, nothing kept aside
     return info.value
@@ -260,19 +263,28 @@ def test_a_backup_sealed_with_another_key_is_refused_with_a_hint(db_url, engine,
                                                                  server, tmp_path):
     path = backup(clinic, to_dir=tmp_path / "b")
     Path(os.environ["PTDESK_AUDIT_KEY_FILE"]).write_text("ab" * 32 + "\n")
-    error = _refused(server, db_url, engine, path, "Audit log chain")
-    assert "different audit key than this workstation's" in str(error)
+    error = _refused(server, db_url, engine, path, "different audit key")
+    assert "ptdesk audit key install" in str(error)
 
 
-def test_a_new_workstation_installs_the_key_kept_beside_the_backup(db_url, engine, clinic,
-                                                                   cleanup, tmp_path):
+def test_restore_never_installs_the_key_kept_beside_the_backup(db_url, engine, clinic, server,
+                                                               cleanup, tmp_path):
+    from ptdesk.services.audit.key_admin import install_key
+
     path = backup(clinic, to_dir=tmp_path / "b")
     key_file = Path(os.environ["PTDESK_AUDIT_KEY_FILE"])
     key = key_file.read_text()
     key_file.unlink()
+    error = _refused(server, db_url, engine, path, "ptdesk audit key install")
+    assert not key_file.exists()
+    # The administrator installs it deliberately (checked against the log), then restores.
+    install_key(clinic, source=path.with_name(path.name + ".auditkey"), username=STAFF_ADMIN,
+                password=PASSWORD)
     engine.dispose()
-    result = restore(path, target_db=db_url)
+    clinic.kw["bind"].dispose()
+    result = restore(path, target_db=db_url, **AS_ADMIN)
     cleanup.append(str(result.kept_aside))
+    assert error is not None
     assert key_file.read_text() == key and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     restored = make_engine(db_url)
     assert audit.verify_chain(make_session_factory(restored)).ok
@@ -303,8 +315,8 @@ def test_a_failed_swap_changes_nothing_and_drops_the_scratch_database(
 
 def test_only_an_administrator_restores(db_url, engine, clinic, server, tmp_path):
     path = backup(clinic, to_dir=tmp_path / "b")
-    _refused(server, db_url, engine, path, "cannot restore", PermissionDeniedError,
-             actor=ASSISTANT)
+    _refused(server, db_url, engine, path, "not an active administrator", LoginRefusedError,
+             actor=STAFF_ASSISTANT)
 
 
 def test_restore_onto_a_server_without_the_database_yet(db_url, clinic, server, cleanup,
@@ -333,7 +345,7 @@ def test_the_database_keeps_its_owner_and_who_may_connect(db_url, engine, clinic
         query = ("SELECT pg_get_userbyid(datdba), datacl::text[] FROM pg_database "
                  "WHERE datname = %s")
         before = admin.execute(query, (name,)).fetchone()
-        result = restore(path, target_db=db_url)
+        result = restore(path, target_db=db_url, **AS_ADMIN)
         cleanup.append(str(result.kept_aside))
         after = admin.execute(query, (name,)).fetchone()
         assert after[0] == before[0] == role

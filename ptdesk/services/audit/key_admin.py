@@ -98,6 +98,37 @@ def install_key(session_factory: SessionFactory, *, source: Path, username: str,
     return target
 
 
+def install_key_before_restore(url: str, source: Path) -> Path:
+    """Put a key in place for a database that does not exist yet (a new computer, before
+    restoring a backup onto it); the restore then checks the backup with this key.
+
+    With a database present, `install_key` (checked against its log, signed in) applies.
+    """
+    from ptdesk.db.engine import resolve_url
+    from ptdesk.services.audit.key import key_path_for_url
+    from ptdesk.services.backup.restore_auth import current_accounts
+
+    url = resolve_url(url)
+    try:
+        present = current_accounts(url) is not None
+    except Exception:  # unreadable counts as present: never overwrite a key beside it
+        present = True
+    if present:
+        raise AuditKeyError("A database already exists there; install the key with the "
+                            "database's own check (`ptdesk audit key install FILE --db ...`).")
+    target = key_path_for_url(url)
+    if target is None:
+        raise AuditKeyError("An in-memory database keeps its key in memory only.")
+    if target.exists():
+        raise AuditKeyError(f"There is already an audit key at {target}; it was left as it is.")
+    try:
+        key = read_key_file(source)
+    except FileNotFoundError:
+        raise AuditKeyError(f"There is no key file at {source}.") from None
+    write_key_file(target, key)
+    return target
+
+
 def pending_key_path(target: Path) -> Path:
     """Where a rotation keeps the new key until its commit is done."""
     return target.with_name(target.name + ".next")
