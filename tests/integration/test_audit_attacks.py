@@ -86,13 +86,17 @@ def test_the_next_save_never_seals_a_forged_unsealed_log(clinic, engine, db_path
     assert "recorded it sealed" in problems(clinic)
 
 
-def test_unsealing_is_caught_even_without_this_computers_anchor(
+def test_unsealing_is_caught_without_this_computers_anchor_by_the_backup_manifest(
         db_path, engine, session_factory) -> None:
-    sealed_clinic(session_factory)  # signs a note: an action only ever written sealed
+    from ptdesk.services.backup import backups
+
+    sealed_clinic(session_factory)
+    backups.backup(session_factory)  # into the clinic's backup folder, with its manifest
     engine.dispose()
     attacker(db_path, *UNSEAL)
-    anchor_path(engine).unlink()  # the file was carried to another computer
-    assert "only ever writes sealed" in problems(session_factory)
+    anchor_path(engine).unlink()  # checked on another computer, or the anchor removed
+    report = backups.verify(engine)
+    assert [c.name for c in report.checks if not c.ok] == [backups.WITNESS_CHECK]
 
 
 def test_replacing_the_key_never_makes_a_new_one_while_the_log_has_entries(
