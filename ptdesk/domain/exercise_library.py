@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Mapping
+from dataclasses import replace
 from functools import cache
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
+from ptdesk.domain.exercise_texts import (
+    ENGLISH,
+    LANGUAGES,
+    ExerciseText,
+    has_language,
+    search,
+)
 from ptdesk.domain.exercise_validation import (
     check_dosage,
     fail,
@@ -33,6 +41,12 @@ from ptdesk.domain.exercise_values import (
 )
 
 __all__ = [
+    "ENGLISH",
+    "LANGUAGES",
+    "ExerciseText",
+    "has_language",
+    "search_library",
+    "template_for_side",
     "CATEGORIES",
     "SIDES",
     "Dosage",
@@ -134,11 +148,46 @@ def load_templates() -> dict[str, ProgrammeTemplate]:
     return dict(_shipped_templates())
 
 
-def illustration_path(exercise: LibraryExercise) -> Traversable:
-    """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise)."""
-    return illustration_path_for(exercise.illustration)
+def illustration_path(exercise: LibraryExercise, language: str = ENGLISH) -> Traversable:
+    """Where the exercise's shipped drawing lives (may not exist for a clinician's own exercise).
+
+    With a `language`, the copy whose panel words ("Start", "Hold") are in that
+    language when one is shipped, else the English drawing.
+    """
+    return illustration_path_for(exercise.illustration, language)
 
 
-def illustration_path_for(filename: str) -> Path:
+def illustration_path_for(filename: str, language: str = ENGLISH) -> Path:
     """A shipped drawing by file name, as a real path (reportlab and Qt both need one)."""
-    return Path(str(resources_root() / "illustrations" / filename))
+    folder = resources_root() / "illustrations"
+    if language != ENGLISH:
+        translated = Path(str(folder / language / filename))
+        if translated.is_file():
+            return translated
+    return Path(str(folder / filename))
+
+
+def search_library(query: str, library: Mapping[str, LibraryExercise] | None = None) -> list[str]:
+    """Ids of the exercises found by name, alias, Spanish name or target muscle.
+
+    "heel raise" finds `calf_raise`; "glute med" finds the gluteus medius work.
+    Searches the shipped library unless `library` is given (e.g. with a clinic's own).
+    """
+    return search((library if library is not None else load_library()).values(), query)
+
+
+def template_for_side(template: ProgrammeTemplate, side: str) -> ProgrammeTemplate:
+    """`template` with every item that names a side in the file ("each", "left" or "right")
+    set to `side`; items that leave the side to the exercise, or say "both", keep it.
+
+    The sprained-ankle template writes `side = "each"` on its ankle items, so a
+    programme made without knowing the sprained side works both ankles; the app
+    calls this with the sprained ankle's side to print them for that ankle only.
+    """
+    if side not in ("left", "right"):
+        raise ValueError(f"side must be 'left' or 'right', not {side!r}")
+    items = tuple(
+        replace(item, side=side) if item.side not in (None, "both") else item
+        for item in template.items
+    )
+    return replace(template, items=items)

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.exercise_texts import TRANSLATED, parse_aliases, parse_translation
 from ptdesk.domain.exercise_values import (
     CATEGORIES,
     DOSAGE_NUMBERS,
@@ -33,6 +34,9 @@ _EXERCISE_KEYS = frozenset(
         "regression",
         "illustration",
         "dosage",
+        "aliases",
+        "dosage_source",
+        *TRANSLATED,
     }
 )
 _DOSAGE_KEYS = frozenset({*DOSAGE_NUMBERS, "note"})
@@ -147,6 +151,13 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
     illustration = _text(data, "illustration", source)
     if not _ILLUSTRATION_PATTERN.match(illustration):
         raise fail("illustration", source, "The illustration must be a .svg or .png file name.")
+    precautions = _text_list(data, "precautions", source)
+    dosage = _dosage(data.get("dosage"), source)
+    translations = tuple(
+        parse_translation(data[code], code, source, steps=len(steps),
+                          precautions=len(precautions), has_note=bool(dosage.note))
+        for code in TRANSLATED if code in data
+    )
     return LibraryExercise(
         id=exercise_id,
         name=_text(data, "name", source),
@@ -155,11 +166,14 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
         category=category,
         steps=steps,
         side=side,
-        precautions=_text_list(data, "precautions", source),
+        precautions=precautions,
         progression=_link(data, "progression", exercise_id, source),
         regression=_link(data, "regression", exercise_id, source),
         illustration=illustration,
-        dosage=_dosage(data.get("dosage"), source),
+        dosage=dosage,
+        aliases=parse_aliases(data, source),
+        dosage_source=_text(data, "dosage_source", source, required=False),
+        translations=translations,
     )
 
 

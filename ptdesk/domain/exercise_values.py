@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ptdesk.domain.exercise_texts import ExerciseText, text_for
+
 CATEGORIES: tuple[str, ...] = (
     "strength",
     "stretch",
@@ -26,7 +28,7 @@ DOSAGE_NUMBERS: tuple[str, ...] = (
     "per_week",
 )
 # Exercises that work the trunk, so "each" means each side of the body, not each leg.
-_TRUNK_EXERCISES = frozenset({"side_plank"})
+_TRUNK_EXERCISES = frozenset({"side_plank", "side_plank_hip_abduction", "bird_dog"})
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,14 @@ class LibraryExercise:
     regression: str
     illustration: str
     dosage: Dosage
+    # Optional in the files (a clinic's own exercise may leave them out).
+    aliases: tuple[str, ...] = ()
+    dosage_source: str = ""  # the published source of the default dosage
+    translations: tuple[ExerciseText, ...] = ()  # patient texts in other languages
+
+    def text(self, language: str) -> ExerciseText:
+        """Name, purpose, steps, precautions and dosage note in `language`, English if absent."""
+        return text_for(self, language, self.dosage.note)
 
     @property
     def limb(self) -> str:

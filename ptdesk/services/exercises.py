@@ -117,10 +117,12 @@ def list_exercises(
     with transaction(session_factory) as session:
         rows = list(session.scalars(stmt))
     needle = v.search_key(text)
+    # Shipped exercises are also found by their aliases and Spanish names ("heel raise").
+    by_alias = set(lib.search_library(text)) if needle else set()
     out = []
     for row in rows:
         haystack = v.search_key(" ".join([row.name, row.purpose, *row.target_muscles]))
-        if needle and needle not in haystack:
+        if needle and needle not in haystack and row.library_id not in by_alias:
             continue
         if muscle and not any(muscle.casefold() in m.casefold() for m in row.target_muscles):
             continue

@@ -61,15 +61,13 @@ NO_ACTOR: dict[str, str] = {
     "accounts.authenticate": "the sign-in itself: it is what establishes the actor",
     "accounts.login_wait": "the sign-in dialog's back-off after wrong passwords",
     "accounts.get_account": "the sign-in flow looks up the account it is about to check",
-    "audit.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
-    "audit_key_admin.workstation_key_path": "where this workstation keeps the audit key file",
-    "audit_key_admin.install_key": "checks an administrator's user name and password itself",
+    "audit.log.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
+    "audit.key_admin.workstation_key_path": "where this workstation keeps the audit key file",
+    "audit.key_admin.install_key": "checks an administrator's user name and password itself",
     "clinic.get_settings": "clinic profile (name, address, units), not patient data",
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
     "clinic.get_backup_settings": "the backup folder offered on close, not patient data",
-    "demo.ensure_demo_staff": "demo clinic set-up, run by `ptdesk demo` on a demo database",
-    "demo.enable_demo_logins": "demo clinic set-up, run by `ptdesk demo` on a demo database",
     "exercises.sync_library": "loads the shipped exercise library at start-up",
     "exercises.list_exercises": "the exercise library, not patient data",
     "exercises.muscles_in_library": "the exercise library, not patient data",
@@ -80,10 +78,8 @@ NO_ACTOR: dict[str, str] = {
     "prescriptions.step_item": "the next exercise in a library progression, not patient data",
     "uow.transaction": "the unit of work every service opens; not a use case",
     # Backup, restore and database checks belong to their own area and tests.
-    "backup.*": "backup checks `backup`/`daily_backup` itself (tests/integration/test_backup*)",
-    "pg_backup.*": "pg_dump backup and restore; checked by its callers (test_pg_backup)",
-    "pg_tools.*": "finding and running the PostgreSQL client tools for backup and restore",
-    "restore_file.*": "restore file handling; the restore command checks `restore` first",
+    "backup.*": "backup checks `backup`/`daily_backup` itself; restore checks `restore` first; pg_dump and "
+                "its tools are checked by their callers (test_backup*, test_pg_backup)",
     "db_check.*": "database health checks run by `ptdesk verify`, which signs in first",
 }
 
@@ -138,19 +134,19 @@ READS: tuple[tuple[str, str, Read], ...] = (
      lambda sf, c, a: prescriptions.active_prescription(sf, c.patient_id, actor=a)),
     ("prescriptions.prescription_history", EVERYONE,
      lambda sf, c, a: prescriptions.prescription_history(sf, c.patient_id, actor=a)),
-    ("progress.pain_series", EVERYONE,
+    ("progress.series.pain_series", EVERYONE,
      lambda sf, c, a: progress.pain_series(sf, c.patient_id, actor=a)),
-    ("progress.outcome_series", EVERYONE,
+    ("progress.series.outcome_series", EVERYONE,
      lambda sf, c, a: progress.outcome_series(sf, c.patient_id, "lefs", actor=a)),
-    ("progress.lsi_series", EVERYONE,
+    ("progress.series.lsi_series", EVERYONE,
      lambda sf, c, a: progress.lsi_series(sf, c.patient_id, actor=a)),
-    ("progress.volume_series", EVERYONE,
+    ("progress.series.volume_series", EVERYONE,
      lambda sf, c, a: progress.volume_series(sf, c.patient_id, actor=a, today=TODAY)),
-    ("progress.since_last_visit", EVERYONE,
+    ("progress.series.since_last_visit", EVERYONE,
      lambda sf, c, a: progress.since_last_visit(sf, c.patient_id, actor=a)),
-    ("progress.change_since_intake", EVERYONE,
+    ("progress.series.change_since_intake", EVERYONE,
      lambda sf, c, a: progress.change_since_intake(sf, c.patient_id, actor=a)),
-    ("progress.progress_overview", EVERYONE,
+    ("progress.series.progress_overview", EVERYONE,
      lambda sf, c, a: progress.progress_overview(sf, c.patient_id, actor=a, today=TODAY)),
     ("runlogs.list_runs", EVERYONE,
      lambda sf, c, a: runlogs.list_runs(sf, c.patient_id, actor=a)),
@@ -167,7 +163,7 @@ READS: tuple[tuple[str, str, Read], ...] = (
     ("signing.list_addenda", EVERYONE,
      lambda sf, c, a: signing.list_addenda(sf, c.visit_id, actor=a)),
     # The audit trail shows who looked at whom: it is the administrator's audit report.
-    ("audit.entries_for_patient", "audit_report",
+    ("audit.log.entries_for_patient", "audit_report",
      lambda sf, c, a: [e.id for e in audit.entries_for_patient(sf, c.patient_id, actor=a)]),
     ("handouts.patient_id_for_mrn", EVERYONE,
      lambda sf, c, a: handouts.patient_id_for_mrn(sf, c.mrn, actor=a)),
@@ -185,12 +181,14 @@ READ_IDS = [name for name, _, _ in READS]
 def _service_functions() -> dict[str, Callable[..., Any]]:
     """Every public function defined in a ptdesk.services module, by "module.function"."""
     found: dict[str, Callable[..., Any]] = {}
-    for info in pkgutil.iter_modules(ptdesk.services.__path__):
-        module = importlib.import_module(f"ptdesk.services.{info.name}")
+    # Subpackages (audit/, backup/, progress/) count too: "audit.log.verify_chain".
+    for info in pkgutil.walk_packages(ptdesk.services.__path__, "ptdesk.services."):
+        module = importlib.import_module(info.name)
+        short = info.name.removeprefix("ptdesk.services.")
         for name, value in vars(module).items():
             if (not name.startswith("_") and inspect.isfunction(value)
                     and value.__module__ == module.__name__):
-                found[f"{info.name}.{name}"] = value
+                found[f"{short}.{name}"] = value
     return found
 
 

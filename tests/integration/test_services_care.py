@@ -50,6 +50,17 @@ def test_library_search_and_filters(loaded) -> None:
     assert "gluteus medius" in ex.muscles_in_library(loaded)
 
 
+def test_library_search_finds_shipped_exercises_by_alias_and_spanish_name(loaded) -> None:
+    def found(text: str) -> set[str | None]:
+        return {e.library_id for e in ex.list_exercises(loaded, text=text)}
+
+    assert "calf_raise" in found("heel raise")
+    assert "wall_squat" in found("wall sit")
+    assert "glute_bridge" in found("puente")
+    assert "calf_raise" not in found("wall sit")
+    assert found("zzzz") == set()
+
+
 def test_custom_exercise_and_photo(loaded) -> None:
     mine = ex.add_custom_exercise(loaded, actor=ACTOR, name="Towel scrunch", category="strength",
                                   steps=("Sit with a towel under your foot.", "Scrunch it."),

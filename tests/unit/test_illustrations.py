@@ -26,6 +26,15 @@ IDS = (
     "single_leg_balance_eyes_closed", "knee_to_wall_dorsiflexion", "ankle_alphabet",
     "resisted_ankle_eversion", "lateral_band_walk", "side_plank", "forward_lean_drill",
     "cadence_drill_metronome", "cycling", "swimming", "rowing",
+    # Added for tendon loading, bone-stress return, soleus and lateral-chain work (issue 21).
+    "spanish_squat_isometric", "isometric_knee_extension", "decline_squat", "slow_heavy_squat",
+    "bent_knee_calf_raise", "seated_soleus_raise", "eccentric_heel_drop", "pogo_hops",
+    "single_leg_hop", "forward_hop_stick", "lateral_line_hops", "squat_jump", "a_skip_drill",
+    "hip_hike", "side_plank_hip_abduction", "lateral_step_down", "monster_walk",
+    "single_leg_squat", "standing_hip_abduction_band", "bird_dog", "seated_piriformis_stretch",
+    "hip_external_rotation_band", "isometric_hip_abduction_wall", "terminal_knee_extension",
+    "mini_squat", "bulgarian_split_squat", "resisted_ankle_inversion",
+    "single_leg_balance_reach", "toe_raise", "pool_running",
 )
 
 # The subset of SVG that both reportlab's svglib and Qt's QSvgRenderer (SVG Tiny 1.2) draw.
@@ -44,7 +53,7 @@ def _panels(root: ET.Element) -> list[ET.Element]:
 
 
 def test_there_is_one_drawing_per_exercise_and_nothing_else() -> None:
-    assert len(IDS) == 40 == len(set(IDS))
+    assert len(IDS) == 70 == len(set(IDS))
     assert {p.stem for p in FOLDER.glob("*.svg")} == set(IDS)
     assert (FOLDER / "LICENSE.txt").read_text(encoding="utf-8").strip()
 
@@ -96,6 +105,11 @@ def test_regenerating_reproduces_the_committed_files(tmp_path: Path) -> None:
     assert made == sorted(f"{i}.svg" for i in IDS)
     for name in made:
         assert (tmp_path / name).read_bytes() == (FOLDER / name).read_bytes(), name
+    # The copies with Spanish panel words, for Spanish handouts.
+    made_es = sorted(p.name for p in (tmp_path / "es").glob("*.svg"))
+    assert made_es == made == sorted(p.name for p in (FOLDER / "es").glob("*.svg"))
+    for name in made_es:
+        assert (tmp_path / "es" / name).read_bytes() == (FOLDER / "es" / name).read_bytes(), name
 
 
 @pytest.mark.parametrize("exercise_id", IDS)

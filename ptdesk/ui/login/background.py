@@ -19,14 +19,18 @@ class BackgroundCall(QObject):
     """
 
     finished = Signal(object, object)  # (result, None) or (None, Exception)
+    # The worker thread emits this one; its slot runs on the UI thread and re-emits `finished`
+    # there. One queued delivery, so `busy` turns False in the same event that tells the
+    # receivers: with two queued connections a waiter could see `busy` False before the
+    # receiver had shown the outcome (seen on a busy machine).
+    _delivered = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None, *, name: str = "ptdesk-sign-in") -> None:
         super().__init__(parent)
         self._name = name
         self._thread: threading.Thread | None = None
         self._busy = False
-        # Connected first, so every other receiver already sees `busy` False.
-        self.finished.connect(self._on_finished)
+        self._delivered.connect(self._on_delivered)
 
     @property
     def busy(self) -> bool:
@@ -43,8 +47,9 @@ class BackgroundCall(QObject):
         self._thread.start()
         return True
 
-    def _on_finished(self, _result: Any, _error: Any) -> None:
-        self._busy = False
+    def _on_delivered(self, result: Any, error: Any) -> None:
+        self._busy = False  # before the receivers run, so they already see it False
+        self.finished.emit(result, error)
 
     def join(self, timeout: float | None = None) -> None:
         if self._thread is not None and self._thread is not threading.current_thread():
@@ -59,7 +64,7 @@ class BackgroundCall(QObject):
             outcome = (result, None)
         # The dialog may have been closed and deleted meanwhile (the app quit): nothing to tell.
         with contextlib.suppress(RuntimeError):
-            self.finished.emit(*outcome)
+            self._delivered.emit(*outcome)
 
 
 def _without_frames(error: BaseException) -> BaseException:

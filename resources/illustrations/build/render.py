@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 
 from scene import Exercise, Projector, Push, Spin, Track, locate
 from shapes import (
@@ -154,7 +155,17 @@ def _label(n: int, word: str, note: str) -> list[str]:
     return out
 
 
-def compose(ex: Exercise) -> str:
+def _words(text: str, words: Mapping[str, str] | None) -> str:
+    """The label or note in the drawing's language; every printed word needs a translation."""
+    if not text or words is None:
+        return text
+    if text not in words:
+        raise ValueError(f"no translation for drawing text {text!r}")
+    return words[text]
+
+
+def compose(ex: Exercise, words: Mapping[str, str] | None = None) -> str:
+    """The drawing as SVG text; `words` translates its labels and notes (None: English)."""
     proj = Projector(ex.view)
     try:
         bodies = (build(ex.start), build(ex.finish))
@@ -196,7 +207,7 @@ def compose(ex: Exercise) -> str:
                        f'stroke-linecap="round"/>')
         out += [to_svg(s, ox, oy, SCALE) for it in layer for s in it.shapes]
         out += [to_svg(s, ox, oy, SCALE) for s in arrows[i]]
-        out += _label(i + 1, ex.labels[i], ex.notes[i])
+        out += _label(i + 1, _words(ex.labels[i], words), _words(ex.notes[i], words))
         out.append("</g>")
     out.append("</svg>")
     return "\n".join(out) + "\n"
