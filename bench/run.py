@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
         figures += _guarded(["progress_tab_ms"],
                             lambda: measure_progress_tab(db, env, reps["runs"]))
         figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
+        figures += _guarded(["verify_s"], lambda: __import__("bench_verify").measure_verify(db, env, reps["ui"]))
         if big is None:
             figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,
                                   note="skipped with --skip-100k"))

@@ -132,7 +132,7 @@ def _content(session: Session, visit_ids: Sequence[int],
             .where(visits.c.id.in_(chunk))
         result = session.execute(stmt)
         shape = _Shape(list(result.keys()))
-        for row in result:
+        for row in result.all():
             content[row[0]] = {"visit": shape.canonical(row), "sections": defaultdict(list)}
         for model in _SECTION_MODELS:
             table = _table(model)
@@ -142,7 +142,7 @@ def _content(session: Session, visit_ids: Sequence[int],
                                      .where(table.c.visit_id.in_(chunk)))
             shape = _Shape(list(result.keys()))
             at_id, at_visit = shape.index["id"], shape.index["visit_id"]
-            for row in result:
+            for row in result.all():
                 visit_id = row[at_visit]
                 content[visit_id]["sections"][table.name].append(shape.canonical(row))
                 parents[(table.name, row[at_id])] = visit_id
@@ -165,7 +165,7 @@ def _add_children(session: Session, content: dict[int, dict[str, Any]],
             # Keyed by the parent's content, not its id, so re-created parents hash alike.
             shape = _Shape(list(result.keys()), skip=(key,))
             at_key = shape.index[key]
-            for row in result:
+            for row in result.all():
                 visit_id = parents[(parent_table, row[at_key])]
                 content[visit_id]["sections"][table.name].append(shape.canonical(row))
 
