@@ -485,3 +485,12 @@ def entries_for_patient(session_factory: SessionFactory, patient_id: int, *,
         require(session, actor, "audit_report")
         stmt = select(AuditEntry).where(AuditEntry.patient_id == patient_id).order_by(AuditEntry.id)
         return session.scalars(stmt).all()
+
+
+def printed_head(session: Session) -> str:
+    """The small-print line for printed reports (inside the report's own transaction):
+    where the audit chain ended when the page was made, to compare with a witness."""
+    head = _head(session)
+    if not head.head_mac:
+        return ""
+    return f"Printed at {head_text(_head_of(head))}."
