@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -72,7 +72,7 @@ def _utc_text(at: datetime) -> str:
     return at.isoformat(sep=" ", timespec="microseconds")
 
 
-def entry_mac(key: bytes, prev_hash: str, fields: dict[str, Any]) -> str:
+def entry_mac(key: bytes, prev_hash: str, fields: Mapping[Any, Any]) -> str:
     """HMAC of one entry chained to the hash before it."""
     values = [prev_hash, *(
         _utc_text(fields[name]) if name == "at" else fields[name] for name in _FIELDS)]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from glob import escape as glob_escape
@@ -30,25 +29,21 @@ from ptdesk.db.engine import (
     resolve_url,
     sqlite_path,
 )
-from ptdesk.db.migrate import is_up_to_date
 from ptdesk.db.models import ClinicSettings
 from ptdesk.services.audit import log as audit
 from ptdesk.services.audit.anchor import anchor_path
 from ptdesk.services.audit.anchor import reset as reset_anchor
 from ptdesk.services.audit.key import (
     KEY_SUFFIX,
-    key_path_for_url,
     load_key,
-    read_key_file,
     write_key_file,
 )
 from ptdesk.services.audit.settings import restore_copies_kept
 from ptdesk.services.backup import pg_backup
+from ptdesk.services.backup.common import BackupError, fsync_dir, stamp
 from ptdesk.services.backup.leftovers import (
     backup_lock,
     remove_partial_backups,
-    remove_staging_leftovers,
-    restore_lock,
 )
 from ptdesk.services.backup.manifest import (
     head_of_engine,
@@ -61,18 +56,10 @@ from ptdesk.services.backup.manifest import (
 from ptdesk.services.backup.pg_tools import PgToolError
 from ptdesk.services.backup.restore_auth import (
     SignIn,
-    backup_accounts,
-    check_administrator,
-    current_accounts,
     sign_in_needed,
 )
-from ptdesk.services.backup.restore_file import (
-    SIDE_FILES,
-    RestoreResult,
-    StagedCopy,
-    may_restore_into,
-    stage_backup,
-)
+from ptdesk.services.backup.restore_file import RestoreResult
+from ptdesk.services.backup.restore_swap import prune_kept_aside, restore_file
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.db_check import Check, ClinicModeError, Report, backend, check_database
 from ptdesk.services.errors import ServiceError
@@ -87,10 +74,6 @@ DEFAULT_KEEP = 14
 FILE_SUFFIX = ".db"
 
 
-class BackupError(ServiceError):
-    """A backup or restore that could not be done; nothing was changed."""
-
-
 def _is_server(engine: Engine, what: str) -> bool:
     return backend(engine.url, what) == "postgresql"
 
@@ -100,19 +83,6 @@ def _database_file(engine: Engine, what: str) -> Path:
     if path is None:
         raise ClinicModeError(f"{what} needs a database file, not an in-memory database.")
     return path
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a folder be synced
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _naming(engine: Engine) -> tuple[str, str]:
@@ -204,7 +174,7 @@ def backup(
             from exc
     # Never a new key here: only the first sealed audit entry makes one.
     key = load_key(engine, create=False)
-    final = folder / f"{stem}-{_stamp()}{suffix}"
+    final = folder / f"{stem}-{stamp()}{suffix}"
     partial = folder / f".{final.name}.partial"
     with backup_lock(folder, stem):
         remove_partial_backups(folder, stem)  # of killed runs: the lock says none is running
@@ -220,7 +190,7 @@ def backup(
                 write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
             write_manifest(partial, final.name, head, key)
             os.replace(partial, final)
-            _fsync_dir(folder)
+            fsync_dir(folder)
         except (OSError, sqlite3.Error, PgToolError, DBAPIError) as exc:
             manifest_path(final).unlink(missing_ok=True)
             detail = storage_message(exc) if isinstance(exc, DBAPIError) else str(exc)
@@ -325,14 +295,14 @@ def restore(
     _require_kind(source, server)
     if server:
         try:
-            result = pg_backup.restore_dump(source, url, actor=actor, stamp=_stamp(),
+            result = pg_backup.restore_dump(source, url, actor=actor, stamp=stamp(),
                                             password=password)
         except PgToolError as exc:
             raise BackupError(str(exc)) from exc
         except DBAPIError as exc:  # the server went away, or refused a statement
             raise BackupError(f"The restore stopped: {storage_message(exc)}") from exc
     else:
-        result = _restore_file(source, url, actor, password)
+        result = restore_file(source, url, actor, password)
     try:
         _after_swap(url, source, result, actor)
     except Exception as exc:
@@ -364,20 +334,6 @@ def _after_swap(url: str, source: Path, result: RestoreResult, actor: str | None
         prune_kept_aside(target, keep)
 
 
-def prune_kept_aside(target: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` databases set aside by restores (with their key and side files)."""
-    prefix = f"{target.name}.before-restore-"
-    copies = sorted(p for p in target.parent.glob(f"{glob_escape(prefix)}*")
-                    if not p.name.endswith((KEY_SUFFIX, *SIDE_FILES)))
-    removed = []
-    for old in copies[:-keep] if keep > 0 else copies:
-        for side in (old, *(old.with_name(old.name + s) for s in (KEY_SUFFIX, *SIDE_FILES))):
-            with contextlib.suppress(FileNotFoundError):
-                side.unlink()
-        removed.append(old)
-    return removed
-
-
 def _require_kind(source: Path, server: bool) -> None:
     """A pg_dump file only restores onto a server, an SQLite file only into a file."""
     with contextlib.suppress(OSError), source.open("rb") as file:
@@ -390,104 +346,3 @@ def _require_kind(source: Path, server: bool) -> None:
                               "restore it with --db set to the PostgreSQL database.")
 
 
-def _restore_file(source: Path, url: str, actor: str | None,
-                  password: str | None) -> RestoreResult:
-    target = sqlite_path(url)
-    if target is None:
-        raise ClinicModeError("Restore needs a database file, not an in-memory database.")
-    if source.resolve() == target.resolve():
-        raise BackupError("That file is the database itself, not a backup of it.")
-    needed = sign_in_needed(url)
-    if needed is SignIn.CURRENT:
-        if actor is not None and is_up_to_date_file(target):
-            # The role first, in the live database's own words (as every service does).
-            may_restore_into(make_engine(url), actor)
-        actor = check_administrator(current_accounts(url) or [], actor, password)
-    with restore_lock(target):
-        remove_staging_leftovers(target)
-        key_file = key_path_for_url(url)
-        key = None
-        if key_file is not None and key_file.exists():
-            key = read_key_file(key_file)
-        staged = stage_backup(source, target, _stamp(), key, url)
-        try:
-            if needed is SignIn.BACKUP:
-                check_administrator(backup_accounts(staged.path), actor, password)
-            elif needed is SignIn.NONE and actor is not None:
-                check_permission(make_session_factory(staged.engine), actor, "restore")
-            staged.close()
-            aside = _swap(staged, target, url)
-        except BaseException:
-            staged.discard()
-            raise
-    return RestoreResult(source, target, aside, staged.revision)
-
-
-def is_up_to_date_file(target: Path) -> bool:
-    """True when the database file can be read and is at the current schema."""
-    try:
-        engine = make_engine(target)
-        try:
-            return is_up_to_date(engine)
-        finally:
-            engine.dispose()
-    except Exception:  # damaged or older: the raw password check alone decides
-        return False
-
-
-def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
-    """Keep the current database aside, then rename the staged copy over it (atomic).
-
-    If the rename fails, the folder is put back as it was.
-    """
-    aside: Path | None = None
-    key_file = key_path_for_url(url)
-    old_key = read_key_file(key_file) if key_file is not None and key_file.exists() else None
-    if target.exists():
-        aside = target.with_name(f"{target.name}.before-restore-{staged.stamp}")
-        _take_out_of_wal(target, aside)
-        try:
-            os.link(target, aside)  # the old file stays reachable under the new name
-        except OSError:
-            shutil.copy2(target, aside)
-        os.chmod(aside, 0o600)
-        if old_key is not None:
-            write_key_file(aside.with_name(aside.name + KEY_SUFFIX), old_key, replace=True)
-    try:
-        # The key stays the clinic's own: the copy was verified with it (restore never
-        # installs a key found beside a backup).
-        os.replace(staged.path, target)
-    except BaseException:
-        if aside is not None:
-            for path in (aside, aside.with_name(aside.name + KEY_SUFFIX)):
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-        raise
-    _fsync_dir(target.parent)
-    return aside
-
-
-def _take_out_of_wal(target: Path, aside: Path) -> None:
-    """Fold the -wal file into the database so the file alone is complete.
-
-    Switching the journal mode needs every other connection closed, so this also
-    refuses to restore under a running PT Desk.
-    """
-    try:
-        connection = sqlite3.connect(target, timeout=1.0)
-        try:
-            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-        finally:
-            connection.close()
-        return
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError("The database is in use. Close every PT Desk window (on this "
-                              "and other computers) and try the restore again.") from exc
-    except sqlite3.DatabaseError:
-        pass
-    # A damaged database is kept aside as it is, with its -wal and -shm files.
-    for suffix in ("-wal", "-shm"):
-        side = target.with_name(target.name + suffix)
-        if side.exists():
-            os.replace(side, aside.with_name(aside.name + suffix))

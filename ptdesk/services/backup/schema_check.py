@@ -35,7 +35,9 @@ def open_untrusted(path: Path) -> sqlite3.Connection:
 
 
 def _split_top_level(body: str) -> list[str]:
-    items, depth, quoted, current = [], 0, False, []
+    items: list[str] = []
+    current: list[str] = []
+    depth, quoted = 0, False
     for char in body:
         if char == "'":
             quoted = not quoted
