@@ -174,3 +174,32 @@ def reset(path: Path | None, anchor: Anchor | None) -> None:
 
 def anchor_path(engine: Engine) -> Path | None:
     return anchor_path_for_url(engine.url.render_as_string(hide_password=False))
+
+
+def anchor_problems(anchor: Anchor, head: Head, points: dict[int, tuple[int, str]],
+                    *, strict: bool) -> list[str]:
+    """The log must still hold where the anchor says it began and ended.
+
+    `strict` (a database file, written from this computer only): the log must end exactly
+    at the anchor's head or at its pending head (the anchor is at most one commit behind,
+    never ahead). On a clinic server other workstations extend the log meanwhile.
+    """
+    problems: list[str] = []
+    if points.get(anchor.first_id, (0, ""))[1] != anchor.first_hash:
+        problems.append("The log's first sealed entry is not the one this computer recorded: "
+                        "the log was rewritten from its start.")
+    ends = [anchor.head] + ([anchor.pending] if anchor.pending else [])
+    if head in ends:
+        return problems
+    if head.entries < anchor.head.entries:
+        problems.append(f"The log holds {head.entries} entries, but this computer recorded "
+                        f"{anchor.head.entries}: it was cut short or an older copy of the "
+                        "database was put in place.")
+    elif points.get(anchor.head.last_id) != (anchor.head.entries, anchor.head.last_hash):
+        problems.append("The log no longer holds the entry this computer recorded as its end: "
+                        "entries were removed or replaced, or an older copy of the database "
+                        "was put in place.")
+    elif strict:
+        problems.append(f"The log ends {head.entries - anchor.head.entries} entries after the "
+                        "end this computer recorded: entries were added outside PT Desk.")
+    return problems

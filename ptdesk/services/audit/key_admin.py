@@ -15,6 +15,7 @@ from sqlalchemy import Engine
 
 from ptdesk.db.engine import SessionFactory, engine_of, make_session_factory
 from ptdesk.services.audit import log as audit
+from ptdesk.services.audit import rekey
 from ptdesk.services.audit.key import (
     AuditKeyError,
     forget,
@@ -177,7 +178,7 @@ def rotate_key(session_factory: SessionFactory, *, username: str, password: str)
                          summary="audit key rotated by an administrator; entries re-sealed; "
                                  f"head before: {head.entries if head else 0} entries, hash "
                                  f"{head.last_hash if head else ''}")
-            audit.reseal(session, old=old, new=new)
+            rekey.reseal(session, old=old, new=new)
     except BaseException:
         pending.unlink(missing_ok=True)
         raise
@@ -188,7 +189,7 @@ def rotate_key(session_factory: SessionFactory, *, username: str, password: str)
 
 def _install_pending(engine: Engine, target: Path, pending: Path, old: bytes) -> None:
     with transaction(make_session_factory(engine)) as session:
-        entries = audit.head_entries(session)
+        entries = rekey.head_entries(session)
     write_key_file(target.with_name(f"{target.name}.old-{entries}"), old, replace=True)
     pending.replace(target)
     forget(engine)

@@ -26,7 +26,13 @@ from ptdesk.db.engine import SessionFactory, engine_of, is_sqlite
 from ptdesk.db.models import AuditEntry, AuditHead, Patient
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit import witness
-from ptdesk.services.audit.anchor import Anchor, Head, anchor_path_for_url, read_anchor
+from ptdesk.services.audit.anchor import (
+    Anchor,
+    Head,
+    anchor_path_for_url,
+    anchor_problems,
+    read_anchor,
+)
 from ptdesk.services.audit.key import AuditKeyError, key_path, load_key
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.uow import transaction
@@ -223,7 +229,7 @@ def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None,
         problems, count, running = _walk(key, rows, head.legacy_through, points)
     _check_end(problems, head, key, count, running)
     if found is not None:
-        problems += _against_anchor(found, head, points, strict=is_sqlite(
+        problems += anchor_problems(found, _head_of(head), points, strict=is_sqlite(
             engine.url.render_as_string(hide_password=False)))
     return _result(problems, count, sealed=True, head=_head_of(head))
 
@@ -270,35 +276,6 @@ def _walk(key: bytes, rows: Any, legacy_through: int,
         # Continue from the stored hash so one break is reported once, not at every entry.
         running = row.entry_hash
     return problems, count, running
-
-
-def _against_anchor(anchor: Anchor, head: Row[Any], points: dict[int, tuple[int, str]],
-                    *, strict: bool) -> list[str]:
-    """The log must still hold where the anchor says it began and ended.
-
-    `strict` (a database file, written from this computer only): the log must end exactly
-    at the anchor's head or at its pending head (the anchor is at most one commit behind,
-    never ahead). On a clinic server other workstations extend the log meanwhile.
-    """
-    problems: list[str] = []
-    if points.get(anchor.first_id, (0, ""))[1] != anchor.first_hash:
-        problems.append("The log's first sealed entry is not the one this computer recorded: "
-                        "the log was rewritten from its start.")
-    ends = [anchor.head] + ([anchor.pending] if anchor.pending else [])
-    if Head(head.entries, head.last_id, head.last_hash) in ends:
-        return problems
-    if head.entries < anchor.head.entries:
-        problems.append(f"The log holds {head.entries} entries, but this computer recorded "
-                        f"{anchor.head.entries}: it was cut short or an older copy of the "
-                        "database was put in place.")
-    elif points.get(anchor.head.last_id) != (anchor.head.entries, anchor.head.last_hash):
-        problems.append("The log no longer holds the entry this computer recorded as its end: "
-                        "entries were removed or replaced, or an older copy of the database "
-                        "was put in place.")
-    elif strict:
-        problems.append(f"The log ends {head.entries - anchor.head.entries} entries after the "
-                        "end this computer recorded: entries were added outside PT Desk.")
-    return problems
 
 
 def _check_end(problems: list[str], head: Row[Any], key: bytes, count: int, running: str) -> None:
@@ -368,53 +345,6 @@ def head_text(head: Head | None) -> str:
     if head is None or not head.last_hash:
         return "audit head: none yet"
     return f"audit head: {head.entries} entries, last hash {head.last_hash}"
-
-
-def head_entries(session: Session) -> int:
-    return int(_head(session).entries)
-
-
-def reseal(session: Session, *, old: bytes, new: bytes) -> None:
-    """Re-seal every entry and the head with `new` (key rotation), inside the caller's
-    transaction; the append-only guard is lifted only inside this transaction."""
-    from sqlalchemy import bindparam, text
-
-    head = _head(session)
-    rows = session.execute(select(_LOG.c.id, _LOG.c.prev_hash, _LOG.c.entry_hash,
-                                  *(_LOG.c[f] for f in _FIELDS)).order_by(_LOG.c.id)).all()
-    problems, _count, _running = _walk(old, rows, head.legacy_through)
-    if problems:
-        raise AuditKeyError("The audit log changed while it was being re-keyed; nothing was "
-                            "changed.")
-    running, updates = "", []
-    for row in rows:
-        expected = entry_mac(new, running, row._mapping)
-        if not (row.id <= head.legacy_through and not row.entry_hash and not row.prev_hash):
-            updates.append({"row_id": row.id, "p": running, "h": expected})
-        running = expected
-    sqlite = _engine(session).dialect.name == "sqlite"
-    if sqlite:
-        saved = [r[0] for r in session.execute(text(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'audit_log' "
-            "AND name LIKE 'trg_audit_log_append_only_update%'"))]
-        session.execute(text("DROP TRIGGER IF EXISTS trg_audit_log_append_only_update"))
-    else:
-        session.execute(text("ALTER TABLE audit_log DISABLE TRIGGER trg_audit_log_append_only"))
-    stmt = update(_LOG).where(_LOG.c.id == bindparam("row_id")).values(
-        prev_hash=bindparam("p"), entry_hash=bindparam("h"))
-    for start in range(0, len(updates), 5000):
-        session.connection().execute(stmt, updates[start:start + 5000])
-    if sqlite:
-        for sql in saved:
-            session.execute(text(sql))
-    else:
-        session.execute(text("ALTER TABLE audit_log ENABLE TRIGGER trg_audit_log_append_only"))
-    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
-        last_hash=running, head_mac=head_mac(new, head.entries, head.last_id, running,
-                                             head.legacy_through)))
-    pending = session.info.get(witness.INFO)
-    if pending is not None:  # the anchor is reset by the caller after the commit
-        pending.anchor = None
 
 
 def _local_day_start(day: date) -> datetime:
