@@ -260,3 +260,33 @@ def test_leftovers_of_killed_runs_are_removed_and_kept_aside_copies_pruned(
     assert len(kept) == 3  # the clinic setting's default
     assert db_path.exists()
     upgrade(make_engine(db_path))
+
+
+def test_leftovers_are_removed_at_start_without_opening_the_database(db_path, clinic) -> None:
+    from ptdesk.services.backup.leftovers import remove_leftovers_at_start
+
+    partial = clinic.parent / f".{db_path.stem}-20260101-000000-000000.db.partial"
+    staging = db_path.with_name(f".{db_path.name}.restore-20260101-000000-000000")
+    for leftover in (partial, staging):
+        leftover.write_bytes(b"patient data")
+    remove_leftovers_at_start(f"sqlite:///{db_path}")
+    assert not partial.exists() and not staging.exists()
+    remove_leftovers_at_start("mysql://nowhere/x")  # never raises
+
+
+def test_an_unwritable_anchor_refuses_the_save_in_plain_words(db_path, engine,
+                                                              session_factory,
+                                                              monkeypatch) -> None:
+    from ptdesk.services.audit import witness
+    from ptdesk.services.audit.key import AuditKeyError
+
+    make_patient(session_factory, mrn="ANCHOR-1")
+
+    def full_disk(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(witness, "mark_pending", full_disk)
+    with pytest.raises(AuditKeyError, match="cannot be written .No space left on device"):
+        make_patient(session_factory, mrn="ANCHOR-2")
+    monkeypatch.undo()
+    assert audit.verify_chain(session_factory).ok  # nothing half-written

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.models_audit import RecordSettings
 from ptdesk.services.audit.anchor import Head, advance, anchor_path_for_url, mark_pending
+from ptdesk.services.audit.key import AuditKeyError
 
 INFO = "ptdesk_audit_witness"
 _LISTENING = "ptdesk_audit_witness_listening"
@@ -87,7 +88,13 @@ def _before_commit(session: Session) -> None:
     if pending.first is None:
         pending.first = _first_sealed(session)
     # Refusing the commit when the anchor cannot be written keeps the two in step.
-    mark_pending(pending.anchor, pending.head, pending.first)
+    try:
+        mark_pending(pending.anchor, pending.head, pending.first)
+    except OSError as exc:
+        raise AuditKeyError(
+            f"This computer's record of the audit log ({pending.anchor}) cannot be written "
+            f"({exc.strerror or type(exc).__name__}), so nothing was saved. Check that the "
+            "folder exists and is writable.") from exc
 
 
 def _after_commit(session: Session) -> None:

@@ -105,3 +105,14 @@ def remove_leftovers(url: str, backup_folder: Path | None = None) -> list[Path]:
                 if held:
                     removed += remove_partial_backups(backup_folder, stem)
     return removed
+
+
+def remove_leftovers_at_start(url: str) -> None:
+    """For the command line's start: clean beside a database file and in its default
+    backup folder, without opening the database; never raises (a start must not fail
+    over a leftover)."""
+    try:
+        target = sqlite_path(url)
+        remove_leftovers(url, target.parent / "backups" if target is not None else None)
+    except Exception:  # best effort only: the backup and restore commands clean again
+        return
