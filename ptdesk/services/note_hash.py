@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, select
@@ -94,26 +95,41 @@ def _plain(value: Any) -> Any:
     return value
 
 
-_AS_IS = (str, int, bool, type(None))
+_AS_IS_TYPES = frozenset({str, int, bool, type(None)})  # exact types: subclasses go via _plain
+
+
+def _needs_plain(table: Table, name: str) -> bool:
+    """Whether a column's values may need `_plain` (dates, times, decimals, floats)."""
+    try:
+        kind = table.c[name].type.python_type
+    except NotImplementedError:
+        return True
+    return kind not in (str, int, bool, dict, list)  # JSON comes back as dict or list
 
 
 class _Shape:
     """How to turn one query's result rows into canonical dicts, worked out once per query.
 
-    Verify hashes every signed visit of the clinic, so per-row work is kept to a dict
-    built from positions; only values that need it go through `_plain`.
+    Verify hashes every signed visit of the clinic, so per-row work is one dict built by
+    position; only columns whose type can need it go through `_plain`.
     """
 
-    def __init__(self, keys: Sequence[str], skip: Iterable[str] = ()) -> None:
+    def __init__(self, keys: Sequence[str], table: Table, skip: Iterable[str] = ()) -> None:
         drop = _SKIP | set(skip)
-        self.fields = [(name, i) for i, name in enumerate(keys) if name not in drop]
+        fields = [(name, i) for i, name in enumerate(keys) if name not in drop]
         self.index = {name: i for i, name in enumerate(keys)}
+        self.names = [name for name, _i in fields]
+        positions = [i for _name, i in fields]
+        self.pick = (itemgetter(*positions) if len(positions) > 1
+                     else (lambda row: (row[positions[0]],)))
+        self.convert = [name for name in self.names if _needs_plain(table, name)]
 
     def canonical(self, row: Sequence[Any]) -> dict[str, Any]:
-        out = {}
-        for name, i in self.fields:
-            value = row[i]
-            out[name] = value if isinstance(value, _AS_IS) else _plain(value)
+        out = dict(zip(self.names, self.pick(row), strict=True))
+        for name in self.convert:
+            value = out[name]
+            if type(value) not in _AS_IS_TYPES:
+                out[name] = _plain(value)
         return out
 
 
@@ -131,7 +147,7 @@ def _content(session: Session, visit_ids: Sequence[int],
         stmt = select(visits.c.id, *(visits.c[f] for f in columns["visits"])) \
             .where(visits.c.id.in_(chunk))
         result = session.execute(stmt)
-        shape = _Shape(list(result.keys()))
+        shape = _Shape(list(result.keys()), visits)
         for row in result.all():
             content[row[0]] = {"visit": shape.canonical(row), "sections": defaultdict(list)}
         for model in _SECTION_MODELS:
@@ -140,7 +156,7 @@ def _content(session: Session, visit_ids: Sequence[int],
             result = session.execute(select(table.c.id, table.c.visit_id,
                                             *(table.c[name] for name in wanted))
                                      .where(table.c.visit_id.in_(chunk)))
-            shape = _Shape(list(result.keys()))
+            shape = _Shape(list(result.keys()), table)
             at_id, at_visit = shape.index["id"], shape.index["visit_id"]
             for row in result.all():
                 visit_id = row[at_visit]
@@ -163,22 +179,28 @@ def _add_children(session: Session, content: dict[int, dict[str, Any]],
                                             *(table.c[name] for name in columns[table.name]))
                                      .where(table.c[key].in_(ids)))
             # Keyed by the parent's content, not its id, so re-created parents hash alike.
-            shape = _Shape(list(result.keys()), skip=(key,))
+            shape = _Shape(list(result.keys()), table, skip=(key,))
             at_key = shape.index[key]
             for row in result.all():
                 visit_id = parents[(parent_table, row[at_key])]
                 content[visit_id]["sections"][table.name].append(shape.canonical(row))
 
 
+# Built once: json.dumps with options makes a new encoder on every call, and verify
+# encodes every row of every signed note. Same options as format 1 was defined with.
+_SORT_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
+_CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
+                                      default=str)
+
+
 def _sort_key(row: dict[str, Any]) -> str:
-    return json.dumps(row, sort_keys=True, default=str)
+    return _SORT_ENCODER.encode(row)
 
 
 def _digest(item: dict[str, Any]) -> str:
     sections = {name: sorted(rows, key=_sort_key) if len(rows) > 1 else rows
                 for name, rows in sorted(item["sections"].items())}
-    canonical = json.dumps({"visit": item["visit"], "sections": sections}, sort_keys=True,
-                           ensure_ascii=False, separators=(",", ":"), default=str)
+    canonical = _CANONICAL_ENCODER.encode({"visit": item["visit"], "sections": sections})
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
