@@ -233,16 +233,25 @@ def test_an_sqlite_backup_is_refused_on_a_server(db_url, engine, server, tmp_pat
 
 def _tampered_dump(server, url: str, engine, tmp_path: Path, cleanup, sql: str,
                    triggers: str) -> Path:
-    """A backup of a copy of this database, edited behind the triggers' back."""
+    """A backup of a copy of this database, edited behind the triggers' back (then put back)."""
     engine.dispose()  # a database is only copied while nobody is connected
     copy_name = server.name("src_" + dbname(url).rsplit("_", 1)[1])
     cleanup.append(copy_name)
     copy_url = server.create(copy_name, dbname(url))
     copy = make_engine(copy_url)
+    defs = ("SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "WHERE NOT t.tgisinternal")
     try:
+        with copy.begin() as connection:
+            saved = connection.execute(text(defs)).all()
         drop_triggers(copy, triggers)
         with copy.begin() as connection:
             connection.execute(text(sql))
+            # The attacker puts the triggers back: the backup's structure looks untouched.
+            left = {row[0] for row in connection.execute(text(defs))}
+            for name, definition in saved:
+                if name not in left:
+                    connection.execute(text(definition))
         return backup(copy, to_dir=tmp_path / "b")
     finally:
         copy.dispose()
@@ -403,3 +412,19 @@ def test_cli_backup_verify_and_restore_end_to_end(db_url, engine, clinic, server
     done = _ptdesk("--as", STAFF_ADMIN, "restore", str(tmp_path / "missing.dump"), "--db",
                    db_url, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("sql", "match"), [
+    ("CREATE FUNCTION evil() RETURNS trigger AS $$ BEGIN DELETE FROM run_logs; RETURN NEW; "
+     "END $$ LANGUAGE plpgsql", "function PT Desk does not create"),
+    ("CREATE TRIGGER trg_wipe AFTER INSERT ON audit_log FOR EACH ROW "
+     "EXECUTE FUNCTION ptdesk_keep_audit_head()", "trigger audit_log.trg_wipe"),
+    ("CREATE OR REPLACE FUNCTION ptdesk_refuse() RETURNS trigger AS $$ BEGIN "
+     "UPDATE clinicians SET role = 'administrator'; RETURN NEW; END $$ LANGUAGE plpgsql",
+     "function ptdesk_refuse is not defined as PT Desk defines it"),
+    ("CREATE VIEW sneaky AS SELECT 1 AS one", "object PT Desk does not create"),
+], ids=["extra-function", "extra-trigger", "rewritten-function", "view"])
+def test_a_dump_with_code_the_migrations_do_not_create_is_refused(
+        db_url, engine, clinic, server, cleanup, tmp_path, sql, match):
+    bad = _tampered_dump(server, db_url, engine, tmp_path, cleanup, sql, "none")
+    _refused(server, db_url, engine, bad, match)

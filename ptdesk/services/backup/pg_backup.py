@@ -33,6 +33,11 @@ from ptdesk.services.audit.key import (
     read_key_file,
 )
 from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.backup.pg_schema_check import (
+    definitions,
+    differences,
+    expected_definitions,
+)
 from ptdesk.services.backup.pg_tools import PgServer, PgToolError, PgTools, find_tools, server_major
 from ptdesk.services.backup.restore_auth import (
     SignIn,
@@ -207,16 +212,24 @@ def _read_key(path: Path | None) -> bytes | None:
 
 
 def _check_scratch(source: Path, scratch: PgServer, key: bytes | None, url: str,
-                   sign_in: SignIn, actor: str | None, password: str | None) -> str:
-    """Upgrade and check the loaded copy; returns the backup's schema revision."""
+                   sign_in: SignIn, actor: str | None, password: str | None,
+                   admin: Engine, expect: str) -> str:
+    """Compare, upgrade and check the loaded copy; returns the backup's schema revision."""
     engine = make_engine(scratch.url_text())
     try:
         with engine.connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")) \
                 .scalar()
+            found = definitions(connection)
         if revision is None:
             raise refuse(source, "it is not a PT Desk database (no schema version).")
         require_known(engine, source, str(revision))
+        wanted = expected_definitions(admin, scratch.with_database(expect).url_text(), expect,
+                                      str(revision))
+        problems = differences(found, wanted)
+        if problems:
+            raise refuse(source, "its database structure is not what PT Desk makes: "
+                         + "; ".join(problems[:8]) + ".")
         if sign_in is SignIn.BACKUP:  # before anything in the copy runs on our behalf
             check_administrator(server_accounts(scratch.url_text()) or [], actor, password)
         upgrade(engine)
@@ -332,7 +345,8 @@ def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str,
                            str(source), what="pg_restore")
             except PgToolError as exc:
                 raise refuse(source, f"it could not be loaded ({exc}).") from exc
-            revision = _check_scratch(source, staged, key, url, sign_in, actor, password)
+            revision = _check_scratch(source, staged, key, url, sign_in, actor, password,
+                                      admin, _name(name, f"_expect_{stamp}"))
             if current is not None:
                 with admin.begin() as connection:
                     _copy_database_rights(connection, scratch, name)
