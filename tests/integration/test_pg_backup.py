@@ -361,7 +361,16 @@ def test_the_database_keeps_its_owner_and_who_may_connect(db_url, engine, clinic
         assert sorted(after[1]) == sorted(before[1])
         assert not any(item.startswith("=") for item in after[1])  # PUBLIC: no rights
         assert mrns(db_url) == {"MRN-001"}
+        # Loaded as the clinic's role, never as the superuser the restore connected as:
+        # whatever the dump creates belongs to (and ran as) the clinic's role.
+        with connected(db_url) as c:
+            owners = set(c.execute(text("SELECT tableowner FROM pg_tables "
+                                        "WHERE schemaname = current_schema()")).scalars())
+        assert owners == {role}
     finally:
+        with connected(db_url) as c:  # the tables the restore made as the clinic's role
+            c.execute(text(f'REASSIGN OWNED BY "{role}" TO postgres'))
+            c.commit()
         admin.execute(f'REASSIGN OWNED BY "{role}" TO postgres')  # databases included
         admin.execute(f'DROP ROLE "{role}"')
 

@@ -7,7 +7,9 @@ the checked copy takes its name. If anything fails, the scratch database is drop
 
 The dump is untrusted input: its table of contents (`pg_restore --list`) is read first
 and any function, trigger or other object the migrations do not create is refused
-before anything is loaded. The audit key is not in the database: a restore checks the
+before anything is loaded; connected as a superuser, the dump is loaded as the clinic's
+role (the live database's owner), so code in it never runs as a superuser. The audit
+key is not in the database: a restore checks the
 backup's chain with this workstation's key and never installs the copy written beside
 the backup (an administrator installs it deliberately with `ptdesk audit key install`).
 """
@@ -121,6 +123,21 @@ def _require_rights(connection: Connection, name: str, current: _Current | None)
         raise PgToolError(f"The database {name} belongs to the user {current.owner}; only "
                           f"{current.owner} (or a superuser) can restore it. Nothing was "
                           "changed.")
+
+
+def _load_role(connection: Connection, current: _Current | None) -> str | None:
+    """The role the dump is loaded as when we are connected as a superuser: the clinic's
+    (the live database's owner), so code in a crafted dump never runs as a superuser.
+
+    None: we are not a superuser (the load runs as ourselves), or no other owner is known.
+    """
+    superuser = connection.execute(text(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    if not superuser or current is None:
+        return None
+    owner_is_super = connection.execute(text(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = :o"), {"o": current.owner}).scalar()
+    return None if owner_is_super else current.owner
 
 
 def _open_connections(connection: Connection, names: tuple[str, ...]) -> dict[str, int]:
@@ -322,6 +339,7 @@ def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str,
             tools = find_tools(server_major(connection))
             current = _current(connection, name)
             _require_rights(connection, name, current)
+            role = _load_role(connection, current)
         if current is not None:
             _refuse_if_busy(admin, name)
         try:
@@ -336,12 +354,14 @@ def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str,
                          + "; ".join(extras[:8]) + ".")
         with admin.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.execute(text(_create_sql(connection, scratch, current)))
+            owner = f" OWNER {_quoted(connection, role)}" if role else ""
+            connection.execute(text(_create_sql(connection, scratch, current) + owner))
         try:
             staged = server.with_database(scratch)
             try:
+                as_role = ["--no-owner", f"--role={role}"] if role else []
                 staged.run(tools.program("pg_restore"), "--exit-on-error",
-                           "--single-transaction", f"--dbname={staged.conninfo()}",
+                           "--single-transaction", *as_role, f"--dbname={staged.conninfo()}",
                            str(source), what="pg_restore")
             except PgToolError as exc:
                 raise refuse(source, f"it could not be loaded ({exc}).") from exc
