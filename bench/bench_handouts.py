@@ -54,6 +54,8 @@ def sheet_for(template_id: str = TEMPLATE) -> ExerciseSheet:
         items.append(ExerciseSheetItem(
             name=ex.name, purpose=ex.purpose, steps=ex.steps,
             dosage_text=lib.exercise_dosage_in_words(ex, entry.dosage_for(ex), side),
+            amount_text=lib.amount_in_words(entry.dosage_for(ex)),
+            when_text=lib.frequency_in_words(entry.dosage_for(ex)),
             side_text=SIDE_WORDS[side] if ex.limb else "",
             precautions=ex.precautions, note=entry.dosage_for(ex).note,
             image_path=drawing if drawing.exists() else None,

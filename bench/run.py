@@ -23,6 +23,7 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
+from bench_run_import import measure_run_import  # noqa: E402
 from clinic_cache import CACHE_DIR, REPO, Clinic, bench_env, ensure_clinic, working_copy  # noqa: E402
 from figures import (  # noqa: E402
     ERROR,
@@ -249,6 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         figures += _guarded(["progress_tab_ms"],
                             lambda: measure_progress_tab(db, env, reps["runs"]))
         figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
+        figures += _guarded(["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"]))
         figures += _guarded(["verify_s"], lambda: __import__("bench_verify").measure_verify(db, env, reps["ui"]))
         if big is None:
             figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,

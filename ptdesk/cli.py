@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.demo",
     "ptdesk.commands.patients",
     "ptdesk.commands.runplan",
+    "ptdesk.commands.runs",
     "ptdesk.commands.handout",
     "ptdesk.commands.report",
     "ptdesk.commands.setup",

@@ -20,6 +20,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("kind", choices=("exercises", "runplan"), help="which handout")
     parser.add_argument("mrn", metavar="MRN", help="the patient's medical record number")
     parser.add_argument("--out", metavar="FILE.pdf", required=True, help="where to write the PDF")
+    parser.add_argument("--compact", action="store_true",
+                        help="exercises only: four smaller cards to a page, for long programmes")
+    parser.add_argument("--summary", action="store_true",
+                        help="exercises only: add a one-page table of every exercise at the end")
     add_db_option(parser)
     add_actor_option(parser)
     parser.set_defaults(run=run)
@@ -31,6 +35,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--out is a folder, not a file: {out}")
     if not out.parent.exists():
         raise UsageError(f"--out: the folder {out.parent} does not exist")
+    if args.kind != "exercises" and (args.compact or args.summary):
+        raise UsageError("--compact and --summary apply to the exercise sheet only")
     engine, session_factory = open_database(args)
     from ptdesk.services import handouts
 
@@ -38,7 +44,8 @@ def run(args: argparse.Namespace) -> int:
         actor = signed_in_actor(args, session_factory)
         patient_id = handouts.patient_id_for_mrn(session_factory, args.mrn, actor=actor)
         if args.kind == "exercises":
-            data = handouts.exercise_sheet_pdf(session_factory, actor=actor, patient_id=patient_id)
+            data = handouts.exercise_sheet_pdf(session_factory, actor=actor, patient_id=patient_id,
+                                               compact=args.compact, summary=args.summary)
         else:
             data = handouts.runplan_pdf(session_factory, actor=actor, patient_id=patient_id)
     except PermissionDeniedError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -238,3 +239,16 @@ class RunLog(Versioned, Base):
     swelling: Mapped[bool] = mapped_column(default=False)
     limping: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Imported from a watch file (issue 24, migration 0008): summary numbers only, never
+    # the GPS track. `source` is None for runs typed in by hand. An imported run has no
+    # pain answers until someone enters them: `pain_answered` is False until then.
+    source: Mapped[str | None] = mapped_column(
+        String(8), CheckConstraint("source IS NULL OR source IN ('fit', 'gpx', 'tcx')",
+                                   name="source"))
+    started_at: Mapped[datetime | None] = mapped_column()
+    moving_s: Mapped[float | None] = mapped_column(Float)
+    distance_m: Mapped[float | None] = mapped_column(Float)
+    elevation_gain_m: Mapped[float | None] = mapped_column(Float)
+    cadence_spm: Mapped[float | None] = mapped_column(Float)
+    avg_hr_bpm: Mapped[float | None] = mapped_column(Float)
+    pain_answered: Mapped[bool] = mapped_column(default=True, server_default=true())

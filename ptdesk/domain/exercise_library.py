@@ -31,12 +31,16 @@ from ptdesk.domain.exercise_validation import (
 from ptdesk.domain.exercise_values import (
     CATEGORIES,
     SIDES,
+    BuildUp,
+    CrossReference,
     Dosage,
     LibraryExercise,
     ProgrammeTemplate,
     TemplateItem,
+    amount_in_words,
     dosage_in_words,
     exercise_dosage_in_words,
+    frequency_in_words,
     limb_for,
 )
 
@@ -49,13 +53,17 @@ __all__ = [
     "template_for_side",
     "CATEGORIES",
     "SIDES",
+    "BuildUp",
+    "CrossReference",
     "Dosage",
     "LibraryExercise",
     "ProgrammeTemplate",
     "TemplateItem",
+    "amount_in_words",
     "check_dosage",
     "dosage_in_words",
     "exercise_dosage_in_words",
+    "frequency_in_words",
     "illustration_path",
     "limb_for",
     "load_library",
@@ -101,8 +109,9 @@ def load_library_from(directory: Traversable | Path) -> dict[str, LibraryExercis
         _check_id_matches_file(exercise.id, path, library)
         library[exercise.id] = exercise
     for exercise in library.values():
-        for field in ("progression", "regression"):
-            target = getattr(exercise, field)
+        targets = [(f, getattr(exercise, f)) for f in ("progression", "regression")]
+        targets += [("cross_references", ref.exercise) for ref in exercise.cross_references]
+        for field, target in targets:
             if target and target not in library:
                 raise fail(
                     field, f"{exercise.id}.toml", f"'{target}' is not in the exercise library."

@@ -21,7 +21,8 @@ ENGLISH = "en"
 # Handout languages a library file may carry; English is the top-level text.
 LANGUAGES: tuple[str, ...] = (ENGLISH, "es")
 TRANSLATED: tuple[str, ...] = tuple(code for code in LANGUAGES if code != ENGLISH)
-_TEXT_KEYS = frozenset({"name", "purpose", "steps", "precautions", "dosage_note"})
+_TEXT_KEYS = frozenset({"name", "purpose", "steps", "precautions", "dosage_note",
+                        "build_up", "next_step", "off_days_note", "cross_references"})
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,23 @@ class ExerciseText:
     steps: tuple[str, ...]
     precautions: tuple[str, ...]
     dosage_note: str = ""
+    # The library notes a handout prints only where they fit the prescription
+    # (ptdesk.domain.handout_notes): build-up target, harder version, rest-day note,
+    # and the lines that name another exercise, in the English file's order.
+    build_up: str = ""
+    next_step: str = ""
+    off_days_note: str = ""
+    cross_references: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NoteShape:
+    """Which conditional notes the English has, so each language has the same ones."""
+
+    build_up: bool = False
+    next_step: bool = False
+    off_days_note: bool = False
+    cross_references: int = 0
 
 
 class _HasTexts(Protocol):
@@ -74,7 +92,8 @@ def _texts(data: Mapping[str, Any], key: str, where: str, source: str) -> tuple[
 
 
 def parse_translation(
-    data: Any, language: str, source: str, *, steps: int, precautions: int, has_note: bool
+    data: Any, language: str, source: str, *, steps: int, precautions: int, has_note: bool,
+    notes: NoteShape = NoteShape(),  # noqa: B008 - a frozen value
 ) -> ExerciseText:
     """Check one `[es]`-style table against the English it stands beside.
 
@@ -94,6 +113,10 @@ def parse_translation(
         steps=_texts(data, "steps", language, source),
         precautions=_texts(data, "precautions", language, source),
         dosage_note=str(data.get("dosage_note", "")).strip(),
+        build_up=str(data.get("build_up", "")).strip(),
+        next_step=str(data.get("next_step", "")).strip(),
+        off_days_note=str(data.get("off_days_note", "")).strip(),
+        cross_references=_texts(data, "cross_references", language, source),
     )
     if len(text.steps) != steps:
         raise _fail("steps", source, f"[{language}] needs {steps} steps, like the English.")
@@ -103,6 +126,13 @@ def parse_translation(
     if bool(text.dosage_note) != has_note:
         raise _fail("dosage_note", source, f"[{language}] needs a dosage_note exactly when "
                     "the English dosage has a note.")
+    for key in ("build_up", "next_step", "off_days_note"):
+        if bool(getattr(text, key)) != getattr(notes, key):
+            raise _fail(key, source, f"[{language}] needs '{key}' exactly when the English "
+                        "has one.")
+    if len(text.cross_references) != notes.cross_references:
+        raise _fail("cross_references", source, f"[{language}] needs "
+                    f"{notes.cross_references} cross_references, like the English.")
     return text
 
 

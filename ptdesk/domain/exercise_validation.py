@@ -7,11 +7,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.exercise_texts import TRANSLATED, parse_aliases, parse_translation
+from ptdesk.domain.exercise_texts import TRANSLATED, NoteShape, parse_aliases, parse_translation
 from ptdesk.domain.exercise_values import (
     CATEGORIES,
     DOSAGE_NUMBERS,
     SIDES,
+    BuildUp,
+    CrossReference,
     Dosage,
     LibraryExercise,
     ProgrammeTemplate,
@@ -34,11 +36,18 @@ _EXERCISE_KEYS = frozenset(
         "regression",
         "illustration",
         "dosage",
+        "build_up",
+        "next_step",
+        "off_days_note",
+        "cross_references",
         "aliases",
         "dosage_source",
         *TRANSLATED,
     }
 )
+_BUILD_UP_NUMBERS = ("sets", "reps", "hold_seconds", "minutes")
+_BUILD_UP_KEYS = frozenset({"text", *_BUILD_UP_NUMBERS})
+_CROSS_REFERENCE_KEYS = frozenset({"exercise", "text"})
 _DOSAGE_KEYS = frozenset({*DOSAGE_NUMBERS, "note"})
 _TEMPLATE_KEYS = frozenset({"id", "name", "description", "items"})
 _TEMPLATE_ITEM_KEYS = frozenset({"exercise", "side", "note", *DOSAGE_NUMBERS})
@@ -117,6 +126,31 @@ def _dosage(data: Any, source: str) -> Dosage:
     return check_dosage(Dosage(note=_text(data, "note", source, required=False), **numbers), source)
 
 
+def _build_up(data: Any, source: str) -> BuildUp | None:
+    if data is None:
+        return None
+    if not isinstance(data, dict):
+        raise fail("build_up", source, "[build_up] must be a table.")
+    _unknown_keys(data, _BUILD_UP_KEYS, source)
+    numbers = {f: _whole_number(data[f], f, source) for f in _BUILD_UP_NUMBERS if f in data}
+    return BuildUp(text=_text(data, "text", source), **numbers)
+
+
+def _cross_references(data: Any, own_id: str, source: str) -> tuple[CrossReference, ...]:
+    if data is None:
+        return ()
+    if not isinstance(data, list) or not all(isinstance(entry, dict) for entry in data):
+        raise fail("cross_references", source, "Each [[cross_references]] entry must be a table.")
+    out = []
+    for entry in data:
+        _unknown_keys(entry, _CROSS_REFERENCE_KEYS, source)
+        target = _link(entry, "exercise", own_id, source)
+        if not target:
+            raise fail("exercise", source, "A cross-reference must name an exercise.")
+        out.append(CrossReference(exercise=target, text=_text(entry, "text", source)))
+    return tuple(out)
+
+
 def _link(data: Mapping[str, Any], key: str, own_id: str, source: str) -> str:
     value = _text(data, key, source, required=False)
     if value and not ID_PATTERN.match(value):
@@ -153,9 +187,15 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
         raise fail("illustration", source, "The illustration must be a .svg or .png file name.")
     precautions = _text_list(data, "precautions", source)
     dosage = _dosage(data.get("dosage"), source)
+    build_up = _build_up(data.get("build_up"), source)
+    next_step = _text(data, "next_step", source, required=False)
+    off_days_note = _text(data, "off_days_note", source, required=False)
+    cross_references = _cross_references(data.get("cross_references"), exercise_id, source)
     translations = tuple(
         parse_translation(data[code], code, source, steps=len(steps),
-                          precautions=len(precautions), has_note=bool(dosage.note))
+                          precautions=len(precautions), has_note=bool(dosage.note),
+                          notes=NoteShape(build_up is not None, bool(next_step),
+                                          bool(off_days_note), len(cross_references)))
         for code in TRANSLATED if code in data
     )
     return LibraryExercise(
@@ -171,6 +211,10 @@ def validate_exercise(data: Mapping[str, Any], source: str) -> LibraryExercise:
         regression=_link(data, "regression", exercise_id, source),
         illustration=illustration,
         dosage=dosage,
+        build_up=build_up,
+        next_step=next_step,
+        off_days_note=off_days_note,
+        cross_references=cross_references,
         aliases=parse_aliases(data, source),
         dosage_source=_text(data, "dosage_source", source, required=False),
         translations=translations,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ptdesk.domain.exercise_texts import ExerciseText, text_for
+from ptdesk.domain.exercise_texts import ENGLISH, ExerciseText, text_for
 
 CATEGORIES: tuple[str, ...] = (
     "strength",
@@ -52,6 +52,30 @@ class Dosage:
 
 
 @dataclass(frozen=True)
+class BuildUp:
+    """The library's own target for the patient ("Build up to 20 in each set").
+
+    The numbers say where the text leads, so a handout can tell whether it still fits
+    the prescribed dosage; `None` = the text does not raise that number. No numbers at
+    all = an open-ended build-up ("Add a few minutes each week").
+    """
+
+    text: str
+    sets: int | None = None
+    reps: int | None = None
+    hold_seconds: int | None = None
+    minutes: int | None = None
+
+
+@dataclass(frozen=True)
+class CrossReference:
+    """A line that names another exercise ("Then do the calf stretch"); prints only with it."""
+
+    exercise: str
+    text: str
+
+
+@dataclass(frozen=True)
 class LibraryExercise:
     """One exercise as shipped: what it is for, how to do it, and its default dosage."""
 
@@ -67,14 +91,25 @@ class LibraryExercise:
     regression: str
     illustration: str
     dosage: Dosage
+    build_up: BuildUp | None = None
+    # Printed as "Next step, when your therapist says: ..." (a harder version).
+    next_step: str = ""
+    # True only for a weekly programme ("Do these on days you do not run").
+    off_days_note: str = ""
+    cross_references: tuple[CrossReference, ...] = ()
     # Optional in the files (a clinic's own exercise may leave them out).
     aliases: tuple[str, ...] = ()
     dosage_source: str = ""  # the published source of the default dosage
     translations: tuple[ExerciseText, ...] = ()  # patient texts in other languages
 
     def text(self, language: str) -> ExerciseText:
-        """Name, purpose, steps, precautions and dosage note in `language`, English if absent."""
-        return text_for(self, language, self.dosage.note)
+        """Name, purpose, steps, precautions and notes in `language`, English if absent."""
+        text = text_for(self, language, self.dosage.note)
+        if text.language != ENGLISH:
+            return text
+        return replace(text, build_up=self.build_up.text if self.build_up else "",
+                       next_step=self.next_step, off_days_note=self.off_days_note,
+                       cross_references=tuple(ref.text for ref in self.cross_references))
 
     @property
     def limb(self) -> str:
@@ -120,6 +155,16 @@ def limb_for(exercise_id: str, category: str) -> str:
     if category in ("running_drill", "cross_training"):
         return ""
     return "side" if exercise_id in _TRUNK_EXERCISES else "leg"
+
+
+def amount_in_words(dosage: Dosage) -> str:
+    """How much, without side or frequency, e.g. "3 sets of 10" (the summary table's column)."""
+    return _amount_words(dosage)
+
+
+def frequency_in_words(dosage: Dosage) -> str:
+    """How often, e.g. "once a day" or "3 days a week" (the summary table's column)."""
+    return _frequency_words(dosage)
 
 
 def _count_words(n: int, unit: str) -> str:

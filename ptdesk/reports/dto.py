@@ -57,6 +57,15 @@ class ExerciseSheetItem:
     note: str = ""
     image_path: Path | None = None
     image_bytes: bytes | None = field(default=None, repr=False)
+    # The library's lines that fit the prescription (ptdesk.domain.handout_notes); the
+    # clinician's own `note` prints apart from them, as written.
+    library_notes: tuple[str, ...] = ()
+    # For the one-page summary: how much ("3 sets of 10") and how often ("once a day");
+    # empty = the summary shows `dosage_text`.
+    amount_text: str = ""
+    when_text: str = ""
+    # The cadence drill's metronome setting, when the clinician set a cadence target.
+    metronome_bpm: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +78,13 @@ class ExerciseSheet:
     date: dt.date
     items: tuple[ExerciseSheetItem, ...]
     stop_and_call: tuple[str, ...] = DEFAULT_STOP_AND_CALL
+    # (colour, words) pairs as `ptdesk.domain.pain_words.exercise_pain_lights` words them;
+    # empty = the default pain rules.
+    pain_guide: tuple[tuple[str, str], ...] = ()
+    # Four smaller cards to a page, for long programmes.
+    compact: bool = False
+    # A one-page table at the end (exercise, how much, side, when) for the fridge.
+    summary: bool = False
 
 
 @dataclass(frozen=True, slots=True)

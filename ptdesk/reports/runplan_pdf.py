@@ -20,6 +20,7 @@ from reportlab.platypus import (
     Table,
 )
 
+from ptdesk.domain.pain_words import COLOURS, LIGHT_WORDS, RUN_ACTIONS
 from ptdesk.domain.runplan import PainRules, Plan, PlanWeek, Session, describe_pain_rules
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, UNIT_WORDS, format_pct
 from ptdesk.reports import styles as s
@@ -35,10 +36,10 @@ _LOG_SHADE = colors.HexColor("#dfe7f2")
 _NUMBER_UNIT = re.compile(r"(\d) (min|km|mi)\b")
 
 # colour -> (strong colour, tint, word that survives a greyscale copy, what to do)
+# (the words come from ptdesk.domain.pain_words, shared with the exercise sheet)
 _LIGHTS: dict[str, tuple[Color, Color, str, str]] = {
-    "green": (s.GREEN, s.GREEN_LIGHT, "GO", "Keep going"),
-    "amber": (s.AMBER, s.AMBER_LIGHT, "HOLD", "Repeat the week"),
-    "red": (s.RED, s.RED_LIGHT, "STOP", "Go back and call"),
+    colour: (*s.LIGHT_COLOURS[colour], LIGHT_WORDS[colour], RUN_ACTIONS[colour])
+    for colour in COLOURS
 }
 
 _EVIDENCE = (

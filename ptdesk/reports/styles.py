@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group, String
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_RIGHT
@@ -29,7 +28,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
-from ptdesk.reports import fonts
+from ptdesk.reports import drawing_cache, fonts
 from ptdesk.reports.dto import ClinicInfo, PaperSize
 from ptdesk.reports.text_runs import Paragraph, markup
 
@@ -48,6 +47,10 @@ AMBER = colors.HexColor("#b86e00")
 AMBER_LIGHT = colors.HexColor("#fff1d1")
 RED = colors.HexColor("#b3261e")
 RED_LIGHT = colors.HexColor("#fbe4e2")
+# Traffic-light colour -> (strong, tint), for every handout that prints pain rules.
+LIGHT_COLOURS: dict[str, tuple[colors.Color, colors.Color]] = {
+    "green": (GREEN, GREEN_LIGHT), "amber": (AMBER, AMBER_LIGHT), "red": (RED, RED_LIGHT),
+}
 
 MARGIN = 15 * mm
 _HEADER_GAP = 4 * mm
@@ -181,10 +184,7 @@ class ScaledDrawing(Flowable):
         return self.width, self.height
 
     def draw(self) -> None:
-        self.canv.saveState()
-        self.canv.scale(self.scale, self.scale)
-        renderPDF.draw(self.drawing, self.canv, 0, 0)
-        self.canv.restoreState()
+        drawing_cache.draw(self.drawing, self.canv, self.scale)
 
 
 @functools.lru_cache(maxsize=256)

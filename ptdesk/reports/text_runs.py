@@ -94,6 +94,18 @@ class Paragraph(_Paragraph):
             # Decided once for the whole paragraph so every line of it reads the same way.
             self._bidi_level = paragraph_level(plain)
 
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        # Tables wrap every cell two or three times at the same width (measure, lay out,
+        # draw); the lines depend on the width only, so they are broken once per width.
+        cached = self.__dict__.get("_wrapped")
+        if cached is not None and cached[0] == availWidth:
+            _, self.width, self.height, self.blPara, self._wrapWidths = cached
+            return self.width, self.height
+        size: tuple[float, float] = super().wrap(availWidth, availHeight)
+        if hasattr(self, "blPara"):  # a width too narrow to use sets no lines
+            self._wrapped = (availWidth, self.width, self.height, self.blPara, self._wrapWidths)
+        return size
+
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
         parts = super().split(availWidth, availHeight)
         for part in parts:  # both halves keep the direction of the whole paragraph

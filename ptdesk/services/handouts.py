@@ -5,12 +5,16 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Exercise, GaitAssessment, Patient, Visit
+from ptdesk.db.models import Exercise, GaitAssessment, Patient, RunPlan, Visit
 from ptdesk.domain import exercise_library as lib
-from ptdesk.domain.runplan import describe_pain_rules
+from ptdesk.domain import handout_notes
+from ptdesk.domain.pain_words import exercise_pain_lights
+from ptdesk.domain.runplan import PainRules, describe_pain_rules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
+from ptdesk.services import handout_files
 from ptdesk.services.audit import log as audit
 from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
@@ -22,6 +26,11 @@ from ptdesk.services.uow import transaction
 
 _SIDE_WORDS = {"left": "Left leg", "right": "Right leg", "both": "Both legs together",
                "each": "Each leg"}
+# Trunk exercises (side plank) name the side of the body, as their dosage words do.
+_TRUNK_SIDE_WORDS = {"left": "Left side", "right": "Right side", "both": "Both sides",
+                     "each": "Each side"}
+# Drills whose card prints the metronome setting from the cadence target.
+_METRONOME_DRILLS = frozenset({"cadence_drill_metronome"})
 
 
 def clinic_info(session_factory: SessionFactory) -> ClinicInfo:
@@ -57,40 +66,74 @@ def _clinician_name(session_factory: SessionFactory, clinician_id: int | None, a
 
 
 def exercise_sheet(session_factory: SessionFactory, *, actor: str, patient_id: int,
-                   on: date | None = None) -> ExerciseSheet:
+                   on: date | None = None, compact: bool = False,
+                   summary: bool = False) -> ExerciseSheet:
+    """The patient's active programme as the sheet prints it: one dosage voice.
+
+    Dosage and the clinician's note come from the prescription; a library note prints
+    only where it fits the prescribed dosage (`ptdesk.domain.handout_notes`).
+    """
     patient = _patient(session_factory, patient_id, actor)
-    items = []
+    library = lib.load_library()
     with transaction(session_factory) as session:
         prescription = load_active_prescription(session, patient_id)
         if prescription is None:
             raise ServiceError(f"{patient.mrn} has no active exercise prescription.")
-        for item in prescription.items:
-            ex = session.get(Exercise, item.exercise_id)
-            assert ex is not None
-            limb = lib.limb_for(ex.library_id or "", ex.category)
-            dosage = lib.Dosage(item.sets, item.reps, item.hold_seconds, item.per_day,
-                                item.per_week, "", item.minutes)
-            image = None
-            if ex.photo is None and ex.illustration:
-                image = lib.illustration_path_for(ex.illustration)
-            items.append(ExerciseSheetItem(
-                name=ex.name, purpose=ex.purpose, steps=tuple(ex.steps),
-                dosage_text=lib.dosage_in_words(dosage, item.side, limb=limb),
-                side_text=_SIDE_WORDS.get(item.side, "") if limb else "",
-                precautions=tuple(ex.precautions),
-                note="\n".join(n for n in (ex.dosage_note if not item.note else "", item.note) if n),
-                image_path=image, image_bytes=ex.photo,
-            ))
+        rows = [(item, session.get(Exercise, item.exercise_id)) for item in prescription.items]
+        rules = _pain_rules(session, patient_id)
+    programme = [ex.library_id or "" for _, ex in rows if ex is not None]
+    metronome = _cadence_target(session_factory, patient_id)
+    items = []
+    for item, ex in rows:
+        assert ex is not None
+        limb = lib.limb_for(ex.library_id or "", ex.category)
+        dosage = lib.Dosage(item.sets, item.reps, item.hold_seconds, item.per_day,
+                            item.per_week, "", item.minutes)
+        shipped = library.get(ex.library_id or "")
+        if shipped is not None:
+            notes = handout_notes.library_lines(shipped, dosage, programme)
+        else:  # the clinic's own exercise: its note is the clinic's own words
+            notes = (ex.dosage_note,) if ex.dosage_note.strip() else ()
+        # Said once: the clinician's note often repeats the library's ("on days you do not run").
+        notes = tuple(n for n in notes if n.strip().casefold() not in item.note.casefold())
+        image = None
+        if ex.photo is None and ex.illustration:
+            image = lib.illustration_path_for(ex.illustration)
+        items.append(ExerciseSheetItem(
+            name=ex.name, purpose=ex.purpose, steps=tuple(ex.steps),
+            dosage_text=lib.dosage_in_words(dosage, item.side, limb=limb),
+            side_text=(_SIDE_WORDS if limb == "leg" else _TRUNK_SIDE_WORDS).get(item.side, "")
+            if limb else "",
+            precautions=tuple(ex.precautions), note=item.note,
+            image_path=image, image_bytes=ex.photo, library_notes=notes,
+            amount_text=lib.amount_in_words(dosage), when_text=lib.frequency_in_words(dosage),
+            metronome_bpm=metronome if ex.library_id in _METRONOME_DRILLS else None,
+        ))
     clinic = clinic_info(session_factory)
     clinician = _clinician_name(session_factory, prescription.clinician_id, actor)
     return ExerciseSheet(clinic=clinic, clinician_name=clinician, patient_name=_full_name(patient),
-                         date=on or date.today(), items=tuple(items))
+                         date=on or date.today(), items=tuple(items),
+                         pain_guide=tuple(exercise_pain_lights(rules)), compact=compact,
+                         summary=summary)
 
 
-def exercise_sheet_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int) -> bytes:
+def _pain_rules(session: Session, patient_id: int) -> PainRules:
+    """The active run plan's pain thresholds, so both handouts give the same rules."""
+    stored = session.scalar(select(RunPlan.pain_rules).where(
+        RunPlan.patient_id == patient_id, RunPlan.status == "active"))
+    if not stored:
+        return PainRules()
+    default = PainRules()
+    return PainRules(int(str(stored.get("progress_max_pain", default.progress_max_pain))),
+                     int(str(stored.get("hold_max_pain", default.hold_max_pain))))
+
+
+def exercise_sheet_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                       compact: bool = False, summary: bool = False) -> bytes:
     from ptdesk.reports.exercise_sheet import render_exercise_sheet
 
-    sheet = exercise_sheet(session_factory, actor=actor, patient_id=patient_id)
+    sheet = exercise_sheet(session_factory, actor=actor, patient_id=patient_id,
+                           compact=compact, summary=summary)
     data = render_exercise_sheet(sheet)
     _audit_print(session_factory, actor, patient_id, "exercise sheet")
     return data
@@ -110,6 +153,8 @@ def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | N
     if row is None:
         return None
     spm, pct = row
+    if spm is None or pct is None:
+        return None
     return round(spm * (1 + pct / 100))
 
 
@@ -135,6 +180,13 @@ def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int)
     data = render_runplan(runplan_handout(session_factory, actor=actor, patient_id=patient_id))
     _audit_print(session_factory, actor, patient_id, "return-to-run plan")
     return data
+
+
+def suggested_file_name(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                        kind: str, on: date | None = None) -> str:
+    """The file name a saved handout gets, e.g. `Okafor-DEMO-0004-exercises-2026-12-06.pdf`."""
+    patient = _patient(session_factory, patient_id, actor)
+    return handout_files.file_name(patient.last_name, patient.mrn, kind, on or date.today())
 
 
 def patient_id_for_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> int:

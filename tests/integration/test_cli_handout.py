@@ -133,3 +133,34 @@ def _tiny_png() -> bytes:
     raw = b"".join(b"\x00" + b"\x80\x40\x20" * 8 for _ in range(8))
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 8, 8, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+def test_compact_sheet_with_summary(demo_db: Path, tmp_path: Path, capsys) -> None:
+    plain, compact = tmp_path / "plain.pdf", tmp_path / "compact.pdf"
+    args = ["handout", "exercises", "DEMO-0001", "--db", str(demo_db)]
+    assert main([*args, "--out", str(plain)]) == 0
+    assert main([*args, "--out", str(compact), "--compact", "--summary"]) == 0
+    pages = PdfReader(str(compact)).pages
+    assert "Your exercises at a glance" in pages[-1].extract_text()
+    # Four cards to a page pays for the summary page and more on a long programme.
+    assert len(pages) < len(PdfReader(str(plain)).pages) + 1
+    capsys.readouterr()
+    out = tmp_path / "plan.pdf"
+    assert main(["handout", "runplan", "DEMO-0001", "--out", str(out), "--db", str(demo_db),
+                 "--compact"]) == 2
+    assert "exercise sheet only" in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_cadence_drill_card_prints_the_metronome_setting(demo_db: Path, tmp_path: Path) -> None:
+    from ptdesk.services import handouts
+
+    sf = _session_factory(demo_db)
+    patient = find_by_mrn(sf, "DEMO-0004", actor=ACTOR)
+    sheet = handouts.exercise_sheet(sf, actor=ACTOR, patient_id=patient.id)
+    drill = [i for i in sheet.items if i.name == lib.load_library()["cadence_drill_metronome"].name]
+    assert drill and drill[0].metronome_bpm  # the demo runner has a cadence target
+    out = tmp_path / "sheet.pdf"
+    assert main(["handout", "exercises", "DEMO-0004", "--out", str(out), "--db", str(demo_db)]) == 0
+    assert f"Metronome: {drill[0].metronome_bpm} beats a minute" in " ".join(_text(out).split())
+    assert all(i.metronome_bpm is None for i in sheet.items if i is not drill[0])

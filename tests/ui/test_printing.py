@@ -120,8 +120,15 @@ def test_generation_runs_on_the_pool_and_the_chart_stays_usable(qtbot, window, c
 
 
 def test_save_as_writes_exactly_the_bytes(qtbot, tmp_path: Path, monkeypatch) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ptdesk.services import handout_files
+
+    monkeypatch.setattr(handout_files, "documents_dir", lambda: tmp_path / "Documents")
     data = small_pdf(2)
-    dialog = PdfPreviewDialog(data, "Exercise sheet", "exercise-sheet.pdf")
+    dialog = PdfPreviewDialog(data, "Exercise sheet", "exercise-sheet.pdf",
+                              settings=QSettings(str(tmp_path / "ui.ini"),
+                                                 QSettings.Format.IniFormat))
     qtbot.addWidget(dialog)
     target = tmp_path / "for-patient"  # no suffix: ".pdf" is added
     monkeypatch.setattr(QFileDialog, "getSaveFileName",

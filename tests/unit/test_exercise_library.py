@@ -184,14 +184,17 @@ def test_wall_squat_warns_about_kneecap_pain() -> None:
 
 
 def test_clinical_dosages() -> None:
-    clam = LIBRARY["clamshell"].dosage
-    assert clam.reps == 10 and "50" in clam.note
+    clam = LIBRARY["clamshell"]
+    assert clam.dosage.reps == 10
+    assert clam.build_up is not None and clam.build_up.reps == 50 and "50" in clam.build_up.text
     slr = LIBRARY["straight_leg_raise"].dosage
     assert 10 <= slr.reps <= 20 and 3 <= slr.sets <= 4
     wall = LIBRARY["wall_squat"].dosage
     assert 5 <= wall.hold_seconds <= 10 and 10 <= wall.reps <= 20
     ball = LIBRARY["heel_raise_with_ball"]
     assert 10 <= ball.dosage.reps <= 20
+    # CLINICAL.md: heel raises with a ball are followed by the tibialis posterior stretch.
+    assert [r.exercise for r in ball.cross_references] == ["tibialis_posterior_stretch"]
     assert "tibialis_posterior" in ball.target_muscles[0].replace(" ", "_")
     assert LIBRARY["tibialis_posterior_stretch"].dosage.hold_seconds == 30
     for e in LIBRARY.values():
@@ -394,3 +397,78 @@ def test_malformed_template_names_field(tmp_path: Path, body: str, field: str) -
         load_templates_from(tmp_path, LIBRARY)
     assert caught.value.field == field
     assert "t.toml" in caught.value.message
+
+
+# ---------------------------------------------------------------- one dosage voice
+
+
+_NUMBER_WORDS = r"(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty|thirty)"
+_DOSE_PHRASE = re.compile(
+    rf"\b{_NUMBER_WORDS}\s+(?:seconds?|minutes?|holds?|sets?|times|reps|repetitions)\b"
+    r"|build up to|in each set|on each (?:side|leg)|first \d+", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("exercise_id", ALL_IDS)
+def test_no_dose_words_hide_in_always_printed_text(exercise_id: str) -> None:
+    """Steps, precautions and the plain note print whatever the dosage, so they name none.
+
+    Targets belong in [build_up] (checked against the prescription before printing);
+    the tempo "count to three" is how to move, not how much.
+    """
+    e = LIBRARY[exercise_id]
+    for text in (*e.steps, *e.precautions, e.dosage.note, e.off_days_note, e.next_step):
+        # Rest between sets is not part of the prescribed dosage, so it cannot contradict it.
+        # Minutes only compete with a dosage counted in minutes ("walk 30 minutes pain-free"
+        # before hopping is a readiness check, not the hops' dose).
+        for sentence in _sentences(text):
+            found = _DOSE_PHRASE.search(sentence)
+            if found and "minute" in found[0] and not e.dosage.minutes:
+                continue
+            if "rest" not in sentence.lower().split():
+                assert not found, (exercise_id, text)
+    names = {other.name.lower() for other in LIBRARY.values() if other.id != exercise_id}
+    for text in (*e.steps, e.dosage.note):
+        # Another exercise named outside a cross-reference would print without it.
+        assert not any(name in text.lower() for name in names), (exercise_id, text)
+
+
+def test_cross_references_and_build_ups_are_checked(tmp_path: Path) -> None:
+    folder = _copy_library(tmp_path / "lib")
+    stretch = folder / "tibialis_posterior_stretch.toml"
+    text = stretch.read_text(encoding="utf-8")
+    stretch.write_text(text.replace('exercise = "heel_raise_with_ball"', 'exercise = "no_such"'),
+                       encoding="utf-8")
+    with pytest.raises(ValidationError, match="no_such"):
+        load_library_from(folder)
+    stretch.write_text(text, encoding="utf-8")
+    clam = folder / "clamshell.toml"
+    clam.write_text(clam.read_text(encoding="utf-8").replace("reps = 50", "reps = 5000"),
+                    encoding="utf-8")
+    with pytest.raises(ValidationError, match="repetitions"):
+        load_library_from(folder)
+
+
+def test_every_language_has_the_same_conditional_notes(tmp_path: Path) -> None:
+    folder = _copy_library(tmp_path / "lib")
+    wall = folder / "wall_squat.toml"
+    text = wall.read_text(encoding="utf-8")
+    assert LIBRARY["wall_squat"].text("es").build_up  # the Spanish target sits beside it
+    wall.write_text("\n".join(line for line in text.splitlines()
+                              if not line.startswith('build_up = "')), encoding="utf-8")
+    with pytest.raises(ValidationError, match="build_up"):
+        load_library_from(folder)
+
+
+def test_library_lines_in_spanish_use_the_spanish_file_text() -> None:
+    from dataclasses import replace
+
+    from ptdesk.domain.handout_notes import library_lines
+
+    ball = LIBRARY["heel_raise_with_ball"]
+    fewer = replace(ball.dosage, reps=12)
+    lines = library_lines(ball, fewer, ["heel_raise_with_ball", "tibialis_posterior_stretch"],
+                          "es")
+    assert lines == ("Siguiente paso, cuando su terapeuta lo diga: llegue a 20 en cada serie.",
+                     "Al terminar, haga el estiramiento del tibial posterior. (número 2 en esta hoja)")
+    assert library_lines(ball, ball.dosage, ["heel_raise_with_ball"]) == (
+        "Build up to 20 in each set.",)

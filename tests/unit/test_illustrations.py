@@ -120,3 +120,82 @@ def test_svglib_loads_the_drawing(exercise_id: str) -> None:
     assert drawing is not None
     assert drawing.width > 0 and drawing.height > 0
     assert drawing.getContents()
+
+
+# ---------------------------------------------------------------- drawn once per process
+
+
+def _page_stream(draw: object) -> bytes:
+    """One page on which `draw(canvas)` runs; returns the page's content stream."""
+    import io
+
+    import pypdf
+    from reportlab import rl_config
+    from reportlab.pdfgen.canvas import Canvas
+
+    from ptdesk.reports import styles
+
+    styles.register_fonts()
+    invariant, rl_config.invariant = rl_config.invariant, 1
+    try:
+        out = io.BytesIO()
+        canv = Canvas(out, pageCompression=0)
+        canv.setFont(styles.FONT, 12)
+        canv.drawString(10, 10, "before")
+        draw(canv)  # type: ignore[operator]
+        canv.drawString(10, 30, "after")
+        canv.showPage()
+        canv.save()
+    finally:
+        rl_config.invariant = invariant
+    return pypdf.PdfReader(io.BytesIO(out.getvalue())).pages[0].get_contents().get_data()
+
+
+def _direct(drawing: object, canv: object) -> None:
+    """Drawing it the ordinary way, in a saved graphics state as the cache does."""
+    from reportlab.graphics import renderPDF
+
+    canv.saveState()  # type: ignore[attr-defined]
+    renderPDF.draw(drawing, canv, 0, 0)
+    canv.restoreState()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("exercise_id", ["clamshell", "ankle_alphabet", "single_leg_balance"])
+def test_recorded_drawing_prints_exactly_what_drawing_it_prints(exercise_id: str) -> None:
+    from ptdesk.reports import drawing_cache, styles
+
+    path = FOLDER / f"{exercise_id}.svg"
+    drawing = styles._load_svg(str(path), path.stat().st_mtime_ns)
+    assert drawing is not None
+    # Recorded afresh under the same (invariant) settings as the direct drawing below:
+    # reportlab orders equivalent state operators differently outside invariant mode.
+    drawing.__dict__.pop("_ptdesk_recording", None)
+    direct = _page_stream(lambda canv: _direct(drawing, canv))
+    first = _page_stream(lambda canv: drawing_cache.draw(drawing, canv))
+    assert drawing.__dict__["_ptdesk_recording"] is not None  # recorded, not drawn directly
+    again = _page_stream(lambda canv: drawing_cache.draw(drawing, canv))
+    assert direct == first == again
+    assert b"Tj" in again  # the labels are text, set live in this file's font subset
+
+
+def test_a_drawing_with_transparency_is_drawn_directly(tmp_path: Path) -> None:
+    from ptdesk.reports import drawing_cache, styles
+
+    path = tmp_path / "faded.svg"
+    path.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20">'
+                    '<rect x="1" y="1" width="30" height="10" fill="#336699" fill-opacity="0.4"/>'
+                    '<text x="2" y="18" font-size="8">Hold</text></svg>', encoding="utf-8")
+    drawing = styles._load_svg(str(path), path.stat().st_mtime_ns)
+    assert drawing is not None
+    direct = _page_stream(lambda canv: _direct(drawing, canv))
+    cached = _page_stream(lambda canv: drawing_cache.draw(drawing, canv))
+    assert drawing.__dict__["_ptdesk_recording"] is None
+    assert direct == cached and b" gs" in cached
+
+
+def test_reportlab_uses_its_c_accelerator() -> None:
+    # rl_accel ships as reportlab's [accel] extra; without it text widths run in Python.
+    import _rl_accel  # noqa: F401
+    from reportlab.lib import rl_accel
+
+    assert "instanceStringWidthTTF" in rl_accel._c_funcs

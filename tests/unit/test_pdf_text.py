@@ -174,3 +174,19 @@ def test_mixed_paragraph_keeps_the_label_then_the_note() -> None:
     pdf = _render(Paragraph(f"<b>Note:</b> {markup('שלום עולם 🏃')}", style))
     assert re.sub(r"\s+", "", _text(pdf)) == "Note:שלוםעולם🏃"
     assert has_rtl("x שלום") and not has_rtl("Zoë 🏃")
+
+
+def test_a_paragraph_wrapped_again_at_another_width_breaks_anew() -> None:
+    from ptdesk.reports import styles
+    from ptdesk.reports.text_runs import Paragraph
+
+    style = styles.styles().body
+    words = "Keep your knee over your second toe and go slowly on the way down. " * 6
+
+    def fresh(width: float) -> tuple[float, float]:
+        return Paragraph(words, style).wrap(width, 1000)
+
+    para = Paragraph(words, style)
+    for width in (300, 150, 300, 150, 500):
+        assert para.wrap(width, 1000) == fresh(width)
+        assert len(para.blPara.lines) == round(fresh(width)[1] / style.leading)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.pain_words import TrafficLight
+from ptdesk.domain.pain_words import pain_range as _pain_range
 from ptdesk.domain.runplan.model import Decision, WeekLog
-
-TrafficLight = tuple[str, str]  # (colour, plain words for the patient)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,10 +47,6 @@ def decide(log: WeekLog, rules: PainRules) -> Decision:
     return "progress"
 
 
-def _pain_range(low: int, high: int) -> str:
-    if low == high:
-        return f"{low} out of 10"
-    return f"{low} to {high} out of 10"
 
 
 def describe_pain_rules(rules: PainRules) -> list[TrafficLight]:

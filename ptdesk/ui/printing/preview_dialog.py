@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, QSize, Qt
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -21,6 +21,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.services import handout_files
+
+SAVE_FOLDER_KEY = "handouts/save_folder"
 # Enough for sharp print of line-art and type without building huge page images.
 MAX_PRINT_DPI = 300
 
@@ -29,8 +32,10 @@ class PdfPreviewDialog(QDialog):
     """Shows the PDF; the bytes printed or saved are exactly the bytes previewed."""
 
     def __init__(self, pdf: bytes, title: str, suggested_name: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, settings: QSettings | None = None) -> None:
         super().__init__(parent)
+        # Per-user settings remember the folder handouts were last saved to.
+        self._settings = settings if settings is not None else QSettings()
         self.setWindowTitle(title)
         self.setObjectName("pdf_preview")
         self.resize(900, 760)
@@ -158,9 +163,24 @@ class PdfPreviewDialog(QDialog):
                                                "it is switched on and try again, or save the PDF.")
 
     # --- save ------------------------------------------------------------------------------
+    def save_folder(self) -> Path:
+        """The folder Save as opens in: the last one used, else <Documents>/PT Desk Handouts."""
+        stored = self._settings.value(SAVE_FOLDER_KEY, "", type=str)
+        folder = Path(stored) if stored else handout_files.default_folder()
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            return Path.home()  # a folder we cannot create is no use as a starting point
+        return folder
+
+    def suggested_path(self) -> Path:
+        """The file Save as proposes: never one that is already there."""
+        return handout_files.free_path(self.save_folder(), self._suggested_name)
+
     def _on_save_button_clicked(self) -> None:
+        # The dialog itself asks before replacing a file the user picks on purpose.
         path, _ = QFileDialog.getSaveFileName(self, f"Save {self._title.lower()}",
-                                              self._suggested_name, "PDF files (*.pdf)")
+                                              str(self.suggested_path()), "PDF files (*.pdf)")
         if not path:
             return
         target = Path(path)
@@ -172,4 +192,5 @@ class PdfPreviewDialog(QDialog):
             QMessageBox.warning(self, "Save as", f"The PDF could not be saved there: "
                                                  f"{exc.strerror or exc}.")
             return
+        self._settings.setValue(SAVE_FOLDER_KEY, str(target.parent))
         self.pages.setText(f"Saved as {target.name}")

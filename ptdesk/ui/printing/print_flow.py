@@ -32,6 +32,18 @@ def pdf_maker(kind: Kind) -> PdfMaker:
     return handouts.exercise_sheet_pdf if kind == "exercises" else handouts.runplan_pdf
 
 
+def file_name_for(session_factory: SessionFactory, actor: str, patient_id: int,
+                  kind: Kind) -> str:
+    """`Lastname-MRN-kind-date.pdf`; a generic dated name if the patient cannot be read."""
+    from ptdesk.services import handouts
+
+    try:
+        return handouts.suggested_file_name(session_factory, actor=actor,
+                                            patient_id=patient_id, kind=kind)
+    except ServiceError:
+        return f"{FILE_STEMS[kind]}-{date.today().isoformat()}.pdf"
+
+
 def _alive(widget: QWidget | None) -> bool:
     return widget is not None and shiboken6.isValid(widget)
 
@@ -83,25 +95,28 @@ class PrintJob(QObject):
         make = pdf_maker(self.kind)
         # Plain values only cross to the worker thread: no widget, no session.
         sf: SessionFactory = self._ctx.session_factory
-        actor, patient_id = self._ctx.actor, self.patient_id
+        actor, patient_id, kind = self._ctx.actor, self.patient_id, self.kind
         _JOBS.add(self)
         self._busy = _BusyIndicator(self._parent, f"Preparing the {self.title.lower()}…")
         self._ctx.signals.status_message.emit(f"Preparing the {self.title.lower()}…")
-        self._ctx.run_in_background(lambda: make(sf, actor=actor, patient_id=patient_id),
-                                    self._on_task_done, self._on_task_failed)
+        self._ctx.run_in_background(
+            lambda: (make(sf, actor=actor, patient_id=patient_id),
+                     file_name_for(sf, actor, patient_id, kind)),
+            self._on_task_done, self._on_task_failed)
 
     def _finish(self) -> None:
         if self._busy is not None:
             self._busy.stop()
         _JOBS.discard(self)
 
-    def _on_task_done(self, pdf: object) -> None:
+    def _on_task_done(self, result: object) -> None:
         self._finish()
+        pdf, name = result if isinstance(result, tuple) else (result, "")
         if not isinstance(pdf, bytes | bytearray) or not pdf:
             self._on_task_failed(ServiceError("The handout came back empty."))
             return
         owner = self._parent.window() if _alive(self._parent) else None
-        name = f"{FILE_STEMS[self.kind]}-{date.today().isoformat()}.pdf"
+        name = name or f"{FILE_STEMS[self.kind]}-{date.today().isoformat()}.pdf"
         self.dialog = PdfPreviewDialog(bytes(pdf), self.title, name, owner)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.dialog.show()  # not modal: the chart stays usable while the preview is open

@@ -1,0 +1,90 @@
+"""Load between visits from the run log (typed and imported runs): flags, weeks and watch cadence.
+
+Read by the Progress tab and the progress report (issue 24); the rules themselves live in
+ptdesk.domain.load_flags.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import GaitAssessment, RunLog, Visit
+from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
+from ptdesk.domain.units import convert_distance
+from ptdesk.services.permissions import require
+from ptdesk.services.runplans import load_active_plan
+from ptdesk.services.uow import transaction
+
+_METRES_PER = {"km": 1000.0, "mi": 1609.344}
+
+
+@dataclass(frozen=True)
+class LoadView:
+    """What the load chart shows: the flags and weeks, and the watch's cadence.
+
+    `unit` is what amounts are counted in ("minutes", "km" or "mi"); runs that cannot be
+    counted in it (a run typed in minutes on a distance plan) are `left_out`.
+    `cadence_target` is the latest gait assessment's cadence raised by its target %.
+    """
+
+    unit: str
+    report: LoadReport
+    left_out: int
+    cadence: tuple[tuple[date, float], ...]
+    cadence_target: float | None
+    waiting_for_pain: int
+
+
+def _amount(row: RunLog, unit: str) -> float | None:
+    if unit == "minutes":
+        if row.moving_s is not None:
+            return row.moving_s / 60.0
+        return row.amount if row.measure == "minutes" else None
+    if row.distance_m is not None:
+        return row.distance_m / _METRES_PER[unit]
+    if row.measure == unit:
+        return row.amount
+    if row.measure in _METRES_PER:
+        return convert_distance(row.amount, row.measure, unit)  # type: ignore[arg-type]
+    return None
+
+
+def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
+              end: date | None = None) -> LoadView:
+    """The patient's load in the active plan's measure (km without a plan).
+
+    A minutes plan is judged on running time, which the report labels an extrapolation
+    of a rule measured on distance. The plan's start counts as a restart.
+    """
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        plan = load_active_plan(session, patient_id)
+        unit = plan.inputs.measure if plan is not None else "km"
+        rows = list(session.scalars(select(RunLog).where(RunLog.patient_id == patient_id)
+                                    .order_by(RunLog.run_date, RunLog.started_at, RunLog.id)))
+        gait = session.execute(
+            select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
+            .join(Visit, Visit.id == GaitAssessment.visit_id)
+            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
+            .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(1)).first()
+        runs, left_out = [], 0
+        for row in rows:
+            value = _amount(row, unit)
+            if value is None:
+                left_out += 1
+            else:
+                runs.append(RunAmount(row.run_date, value))
+        cadence = tuple((row.run_date, row.cadence_spm) for row in rows
+                        if row.cadence_spm is not None)
+        waiting = sum(1 for row in rows if not row.pain_answered)
+    basis: Basis = "duration" if unit == "minutes" else "distance"
+    restarts = [plan.inputs.start] if plan is not None else []
+    target = None
+    if gait is not None:
+        target = float(gait.cadence_spm) * (1 + float(gait.cadence_target_pct or 0) / 100)
+    return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts), left_out,
+                    cadence, target, waiting)
