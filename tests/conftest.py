@@ -82,10 +82,19 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 
 
 @pytest.fixture(autouse=True)
-def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory,
-                      monkeypatch: pytest.MonkeyPatch) -> None:
-    """Audit anchors (services/audit/anchor.py) go to a folder per test, never under $HOME."""
-    monkeypatch.setenv(ANCHOR_ENV, str(tmp_path_factory.mktemp("anchors")))
+def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audit anchors (services/audit/anchor.py) go to a folder per test, never under $HOME.
+
+    Set on os.environ directly, not through monkeypatch: a test's monkeypatch.undo()
+    must not send the anchors back to the real configuration folder.
+    """
+    before = os.environ.get(ANCHOR_ENV)
+    os.environ[ANCHOR_ENV] = str(tmp_path_factory.mktemp("anchors"))
+    yield
+    if before is None:
+        os.environ.pop(ANCHOR_ENV, None)
+    else:
+        os.environ[ANCHOR_ENV] = before
 
 
 # --- SQLite -------------------------------------------------------------------------------

@@ -211,3 +211,29 @@ def test_the_anchor_is_owner_only_and_outside_the_data_folder(clinic, engine,
     assert path is not None and path.exists()
     assert db_path.parent not in path.parents
     assert path.stat().st_mode & 0o077 == 0
+
+
+def test_a_commit_whose_process_died_before_confirming_it_is_not_forgotten(
+        clinic, engine, monkeypatch) -> None:
+    """Process A commits (its head only 'pending' in the anchor) and dies; process B then
+    marks its own head pending and dies before committing. The log ends at A's head,
+    which the anchor must still accept."""
+    from ptdesk.services.audit import anchor as anchor_module
+    from ptdesk.services.audit import witness
+
+    with monkeypatch.context() as patched:
+        patched.setattr(witness, "advance", lambda *_a, **_k: None)  # A dies after commit
+        append(clinic, 1, start=30)
+    path = anchor_path(engine)
+    assert path is not None
+    a_head = audit.verify_chain(clinic, anchor=False).head
+    anchor = read_anchor(path)
+    assert anchor is not None and anchor.pending == a_head and anchor.head != a_head
+    # B marks its head pending (before its commit), then dies: nothing committed.
+    assert a_head is not None
+    from ptdesk.services.audit.anchor import Head
+
+    anchor_module.mark_pending(path, Head(a_head.entries + 1, a_head.last_id + 1, "f" * 64),
+                               (anchor.first_id, anchor.first_hash), a_head)
+    result = audit.verify_chain(clinic)
+    assert result.ok, result.problems

@@ -133,15 +133,23 @@ def _current(path: Path) -> Anchor | None:
     return None  # a damaged anchor is rewritten from the next commit on
 
 
-def mark_pending(path: Path, head: Head, first: tuple[int, str]) -> None:
-    """Before a commit: the log may end here from now on."""
+def mark_pending(path: Path, head: Head, first: tuple[int, str],
+                 prior: Head | None = None) -> None:
+    """Before a commit: the log may end at `head` from now on.
+
+    `prior` is where the log ended when this transaction took the write lock, so it is
+    committed: when it is the previous pending head (whose process died before it could
+    confirm it), it becomes the head, so a dead process's commit is never forgotten.
+    """
     with _locked(path):
         anchor = _current(path)
         if anchor is None:
-            anchor = Anchor(first[0], first[1], Head(0, 0, ""), head)
+            anchor = Anchor(first[0], first[1], prior or Head(0, 0, ""), head)
         elif head.entries <= anchor.head.entries:
             return  # another process is already further along
         else:
+            if prior is not None and anchor.pending == prior:
+                anchor = replace(anchor, head=prior)
             anchor = replace(anchor, pending=head)
         _write(path, anchor)
 

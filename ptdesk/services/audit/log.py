@@ -165,7 +165,8 @@ def record(
         entries=entries, last_id=new_id, last_hash=digest,
         head_mac=head_mac(key, entries, new_id, digest, head.legacy_through)))
     witness.appended(session, engine, Head(entries, new_id, digest),
-                     None if sealed else (new_id, digest))
+                     None if sealed else (new_id, digest),
+                     Head(head.entries, head.last_id, head.last_hash) if sealed else None)
 
 
 def _only_legacy(session: Session, head: Row[Any]) -> bool:

@@ -34,6 +34,7 @@ class _Pending:
     first: tuple[int, str] | None
     head: Head
     syslog: str
+    prior: Head | None = None  # where the log ended when this transaction began writing
     entries: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -54,12 +55,13 @@ def forget_settings(engine: Engine) -> None:
     _HAS_SETTINGS.pop(engine, None)
 
 
-def appended(session: Session, engine: Engine, head: Head, first: tuple[int, str] | None) -> None:
+def appended(session: Session, engine: Engine, head: Head, first: tuple[int, str] | None,
+             prior: Head | None = None) -> None:
     pending: _Pending | None = session.info.get(INFO)
     if pending is None:
         url = engine.url.render_as_string(hide_password=False)
         pending = _Pending(anchor_path_for_url(url), first, head,
-                           syslog_address(session, engine))
+                           syslog_address(session, engine), prior)
         session.info[INFO] = pending
         if not session.info.get(_LISTENING):
             session.info[_LISTENING] = True
@@ -89,7 +91,7 @@ def _before_commit(session: Session) -> None:
         pending.first = _first_sealed(session)
     # Refusing the commit when the anchor cannot be written keeps the two in step.
     try:
-        mark_pending(pending.anchor, pending.head, pending.first)
+        mark_pending(pending.anchor, pending.head, pending.first, pending.prior)
     except OSError as exc:
         raise AuditKeyError(
             f"This computer's record of the audit log ({pending.anchor}) cannot be written "
