@@ -169,6 +169,11 @@ def record(
                      Head(head.entries, head.last_id, head.last_hash) if sealed else None)
 
 
+def log_is_empty(session_factory: SessionFactory) -> bool:
+    with transaction(session_factory) as session:
+        return not session.scalar(select(func.count()).select_from(_LOG))
+
+
 def _only_legacy(session: Session, head: Row[Any]) -> bool:
     """True when the log holds nothing but entries from before the chain existed."""
     count = session.scalar(select(func.count()).select_from(_LOG)) or 0

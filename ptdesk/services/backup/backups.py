@@ -172,8 +172,9 @@ def backup(
     except OSError as exc:
         raise BackupError(f"The backup folder {folder} cannot be created ({exc.strerror}).") \
             from exc
-    # Never a new key here: only the first sealed audit entry makes one.
-    key = load_key(engine, create=False)
+    # A key beside every backup, so the copy's chain can be checked; a new key only for
+    # a log that never had one (never while the log has entries).
+    key = load_key(engine, create=audit.log_is_empty(sf))
     final = folder / f"{stem}-{stamp()}{suffix}"
     partial = folder / f".{final.name}.partial"
     with backup_lock(folder, stem):
