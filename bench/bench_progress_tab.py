@@ -28,8 +28,8 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from ptdesk.db.engine import make_engine, make_session_factory  # noqa: E402
 from ptdesk.db.migrate import upgrade  # noqa: E402
+from ptdesk.ui.chart.progress import ProgressTab  # noqa: E402
 from ptdesk.ui.context import AppContext  # noqa: E402
-from ptdesk.ui.progress import ProgressTab  # noqa: E402
 
 TARGET_MS = 100.0
 

@@ -29,9 +29,9 @@ def measure(db: str, runs: int) -> dict[str, Any]:
     from ptdesk.ui.context import AppContext
 
     try:
-        from ptdesk.ui.progress import ProgressTab
+        from ptdesk.ui.chart.progress import ProgressTab
     except ImportError as exc:  # the tab is not part of this build: say so, never guess
-        return {"available": False, "reason": f"ptdesk.ui.progress.ProgressTab: {exc}"}
+        return {"available": False, "reason": f"ptdesk.ui.chart.progress.ProgressTab: {exc}"}
     app = make_application([])
     stub_dialogs()
     engine, sf = open_database(db)

@@ -14,6 +14,7 @@ import inspect
 import itertools
 import os
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ from typing import Any
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# The app's log file (ptdesk/app_log.py), for this process and the `ptdesk` it starts,
+# never in the developer's own log folder.
+os.environ.setdefault("PTDESK_LOG_DIR", tempfile.mkdtemp(prefix="ptdesk-test-log-"))
 
 from sqlalchemy import Engine  # noqa: E402
 

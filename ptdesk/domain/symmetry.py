@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from typing import Literal
+from collections.abc import Iterable, Sequence
+from typing import Literal, Protocol
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.validation import MMT_GRADES as VALIDATION_MMT_GRADES
@@ -25,6 +25,8 @@ MUSCLE_GROUP_KEYS: tuple[str, ...] = tuple(key for key, _ in MUSCLE_GROUPS)
 
 # ---- Limb symmetry index -------------------------------------------------------------
 
+# Return-to-sport criteria commonly use LSI >= 90% (Grindem et al., Br J Sports Med
+# 2016;50:804-808); CLINICAL.md "Hip strength" flags anything below it.
 LSI_FLAG_BELOW = 90.0
 
 
@@ -45,6 +47,23 @@ def lsi(involved: float | None, uninvolved: float | None) -> float | None:
 def is_flagged(value: float | None) -> bool:
     """True when an LSI is below 90% (the involved side is clearly weaker)."""
     return value is not None and value < LSI_FLAG_BELOW
+
+
+def lsi_percent(value: float) -> int:
+    """The whole percent an LSI is shown as, everywhere (grid, header, charts, reports).
+
+    Rounded to the nearest percent, except that a value flagged below 90% never reads as
+    90% or more (89.6% shows as 89%): the number and its flag must not disagree.
+    """
+    shown = round(value)
+    if is_flagged(value):
+        shown = min(shown, math.ceil(LSI_FLAG_BELOW) - 1)
+    return shown
+
+
+def lsi_text(value: float | None, empty: str = "—") -> str:
+    """ "72%", or `empty` when there is no ratio."""
+    return empty if value is None else f"{lsi_percent(value)}%"
 
 
 # ---- Manual muscle test grades -------------------------------------------------------
@@ -165,3 +184,50 @@ def change_vs_error(
     if change_pct <= -error_pct:
         return "worse"
     return "within_error"
+
+
+# ---- Header alerts -------------------------------------------------------------------
+
+class _Reading(Protocol):
+    muscle_group: str
+    side: str
+    method: str
+    mmt_grade: str | None
+    value: float | None
+    unit: str | None
+
+
+def strength_alerts(strength: Iterable[_Reading], affected_side: str) -> list[str]:
+    """'Hip abduction LSI 72%' for each group whose involved side is under 90% of the other."""
+    if affected_side not in ("left", "right"):
+        return []  # both legs involved: there is no healthy side to compare against
+    other = "left" if affected_side == "right" else "right"
+    by_group: dict[str, dict[str, _Reading]] = {}
+    for row in strength:
+        by_group.setdefault(row.muscle_group, {})[row.side] = row
+    alerts = []
+    for key, label in MUSCLE_GROUPS:
+        sides = by_group.get(key, {})
+        involved, uninvolved = sides.get(affected_side), sides.get(other)
+        if involved is None or uninvolved is None or involved.method != uninvolved.method:
+            continue
+        try:
+            value = _pair_lsi(involved, uninvolved)
+        except ValidationError:
+            continue  # an implausible stored value is not worth a header alert
+        if is_flagged(value):
+            alerts.append(f"{label.split(' (')[0]} LSI {lsi_text(value)}")
+    return alerts
+
+
+def _pair_lsi(involved: _Reading, uninvolved: _Reading) -> float | None:
+    if involved.method == "mmt":
+        return mmt_lsi(involved.mmt_grade, uninvolved.mmt_grade)
+    if involved.value is None or uninvolved.value is None:
+        return None
+    return lsi(to_newtons(float(involved.value), _unit(involved.unit)),
+               to_newtons(float(uninvolved.value), _unit(uninvolved.unit)))
+
+
+def _unit(unit: str | None) -> ForceUnit:
+    return "N" if unit == "N" else "kg"

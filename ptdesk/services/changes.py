@@ -1,10 +1,11 @@
-"""Change stamps from the audit log, so an open chart notices what another workstation saved."""
+"""What changed: the one change vocabulary (ChangeKind) and the audit-log stamps behind remote news."""
 
 from __future__ import annotations
 
 import socket
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Select, and_, func, not_, select
@@ -19,26 +20,51 @@ from ptdesk.services.uow import transaction
 # Audit actions that change a record. Views, prints, exports and sign-ins are left out:
 # opening a chart must never look like a change to the other workstations.
 WRITE_ACTIONS = ("create", "update", "delete", "sign", "addendum")
+
+
+class ChangeKind(StrEnum):
+    """The part of the record a save changed: one word list from a service's save to every refresh.
+
+    Local saves (AppSignals.data_changed) and other workstations' saves (ChangeNote.kind)
+    use the same words, so a chart tab declares once which kinds refresh it.
+    """
+
+    PATIENT = "patient"          # the patient's details
+    EPISODE = "episode"          # the episode of care
+    VISITS = "visits"            # a visit added, removed or signed (the visit list changes)
+    EVALUATION = "evaluation"    # what a visit's note says
+    EXERCISES = "exercises"      # the home-exercise prescription
+    RUNPLAN = "runplan"          # the return-to-run plan
+    OUTCOMES = "outcomes"        # outcome measure scores
+    RUNLOG = "runlog"            # runs logged
+    CLINIC = "clinic"            # clinic settings (not one patient's record)
+    OTHER = "other"
+
+
+# What moves a visit list (and what the chart header's alerts are read from).
+VISIT_KINDS = frozenset({ChangeKind.VISITS, ChangeKind.EVALUATION, ChangeKind.EPISODE})
 # Audit record type -> the part of the chart it changes.
-KIND_OF_RECORD = {
-    "patient": "patient",
-    "episode": "episode",
-    "visit": "evaluation",
-    "addendum": "evaluation",
-    "prescription": "exercises",
-    "run_plan": "runplan",
-    "outcome": "outcomes",
-    "run_log": "runlog",
+KIND_OF_RECORD: dict[str, ChangeKind] = {
+    "patient": ChangeKind.PATIENT,
+    "episode": ChangeKind.EPISODE,
+    "visit": ChangeKind.EVALUATION,
+    "addendum": ChangeKind.EVALUATION,
+    "prescription": ChangeKind.EXERCISES,
+    "run_plan": ChangeKind.RUNPLAN,
+    "outcome": ChangeKind.OUTCOMES,
+    "run_log": ChangeKind.RUNLOG,
 }
-KIND_LABELS = {
-    "patient": "the patient's details",
-    "episode": "the episode of care",
-    "evaluation": "Evaluation",
-    "exercises": "Exercises",
-    "runplan": "Run plan",
-    "outcomes": "Outcomes",
-    "runlog": "Run log",
-    "other": "the chart",
+KIND_LABELS: dict[ChangeKind, str] = {
+    ChangeKind.PATIENT: "the patient's details",
+    ChangeKind.EPISODE: "the episode of care",
+    ChangeKind.VISITS: "Visits",
+    ChangeKind.EVALUATION: "Evaluation",
+    ChangeKind.EXERCISES: "Exercises",
+    ChangeKind.RUNPLAN: "Run plan",
+    ChangeKind.OUTCOMES: "Outcomes",
+    ChangeKind.RUNLOG: "Run log",
+    ChangeKind.CLINIC: "the clinic settings",
+    ChangeKind.OTHER: "the chart",
 }
 MAX_NOTES = 200  # one poll never reads more; a bigger burst still reports every kind seen
 # The same spelling audit.record() stores, so this workstation can skip its own writes.
@@ -60,7 +86,7 @@ class ChangeNote:
 
     audit_id: int
     patient_id: int | None
-    kind: str            # a key of KIND_LABELS
+    kind: ChangeKind
     action: str          # the audit action: create, update, delete, sign, addendum
     record_type: str
     record_id: int | None
@@ -78,7 +104,7 @@ class ChangeNote:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS.get(self.kind, KIND_LABELS["other"])
+        return KIND_LABELS.get(self.kind, KIND_LABELS[ChangeKind.OTHER])
 
     def is_from(self, actor: str, workstation: str = THIS_WORKSTATION) -> bool:
         return self.actor == actor and self.workstation == workstation
@@ -93,12 +119,12 @@ class ChangeReport:
     patients_list_changed: bool        # a patient was registered or edited by someone else
 
     @property
-    def kinds(self) -> tuple[str, ...]:
+    def kinds(self) -> tuple[ChangeKind, ...]:
         return tuple(dict.fromkeys(note.kind for note in self.notes))
 
 
-def kind_of(record_type: str) -> str:
-    return KIND_OF_RECORD.get(record_type, "other")
+def kind_of(record_type: str) -> ChangeKind:
+    return KIND_OF_RECORD.get(record_type, ChangeKind.OTHER)
 
 
 def current_stamp(session_factory: SessionFactory, *, actor: str) -> ChangeStamp:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
 
 from ptdesk.db.base import utcnow
 from ptdesk.db.engine import SessionFactory
@@ -53,6 +54,14 @@ def list_drafts(session_factory: SessionFactory, *, actor: str) -> list[DraftInf
 def discard_draft(session_factory: SessionFactory, *, actor: str, form_key: str) -> None:
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
+        session.execute(delete(Draft).where(Draft.actor == actor, Draft.form_key == form_key))
+
+
+def drop_draft(session: Session, *, actor: str, form_key: str | None) -> None:
+    """Delete the actor's draft inside the caller's transaction: a save removes the draft it
+    replaces in the same transaction, so a failed save keeps it and a successful one never
+    leaves it behind."""
+    if form_key is not None:
         session.execute(delete(Draft).where(Draft.actor == actor, Draft.form_key == form_key))
 
 

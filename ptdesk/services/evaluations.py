@@ -18,6 +18,7 @@ from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services import conflicts
 from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,
@@ -87,9 +88,12 @@ def _load_visit(session: Session, visit_id: int, *, lock: bool = False) -> Visit
 
 def save_evaluation(
     session_factory: SessionFactory, *, actor: str, visit_id: int, evaluation: ev.Evaluation,
-    expected_version: int | None = None,
+    expected_version: int | None = None, draft_key: str | None = None,
 ) -> VisitSummary:
     """Replace every section of the visit's evaluation in one transaction.
+
+    `draft_key` names the autosaved draft this save replaces; it is deleted in the same
+    transaction.
 
     With `expected_version` (the version the form was opened at) a newer save by someone
     else raises ConflictError carrying who saved it, when, and both versions' texts.
@@ -104,6 +108,7 @@ def save_evaluation(
             if expected_version is not None and row.version != expected_version:
                 raise _visit_conflict(session, row, evaluation)
             mapping.write_sections(row, evaluation)
+            drop_draft(session, actor=actor, form_key=draft_key)
             # Touching the visit bumps its version even when only child rows changed.
             row.updated_at = utcnow()
             session.flush()
@@ -186,5 +191,6 @@ def carry_forward(
         audit.record(session, actor=actor, action="view", patient_id=patient_id,
                      record_type="visit", record_id=previous.id, summary="carried forward")
         full = mapping.read_sections(previous)
-        return replace(full, subjective=None, assessment=None, soap_subjective="",
-                       soap_assessment="", soap_plan="", soap_objective="")
+        # Readiness is tested afresh at each evaluation, never copied into a new note.
+        return replace(full, subjective=None, assessment=None, readiness=None,
+                       soap_subjective="", soap_assessment="", soap_plan="", soap_objective="")

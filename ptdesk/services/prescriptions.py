@@ -17,6 +17,7 @@ from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
 from ptdesk.services.permissions import require
@@ -171,6 +172,7 @@ def save_prescription(
     session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
     effective_date: date, note: str = "", episode_id: int | None = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
+    draft_key: str | None = None,
 ) -> PrescriptionInfo:
     """Save the programme as a new dated version; the previous one stays in the chart history.
 
@@ -186,7 +188,7 @@ def save_prescription(
         return _save_prescription(session_factory, actor=actor, patient_id=patient_id,
                                   items=items, effective_date=effective_date, note=note,
                                   episode_id=episode_id, clinician_id=clinician_id,
-                                  based_on_id=based_on_id)
+                                  based_on_id=based_on_id, draft_key=draft_key)
     except StaleDataError:
         # Another workstation replaced the same version between our read and our write.
         with transaction(session_factory) as session:
@@ -217,10 +219,11 @@ def _check_based_on(
 def _save_prescription(
     session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
     effective_date: date, note: str, episode_id: int | None, clinician_id: int | None,
-    based_on_id: int | None,
+    based_on_id: int | None, draft_key: str | None,
 ) -> PrescriptionInfo:
     with transaction(session_factory) as session:
         require(session, actor, "prescribe")
+        drop_draft(session, actor=actor, form_key=draft_key)  # kept if the save fails
         # Locking the patient row makes two workstations' saves for one patient take
         # turns on PostgreSQL, so the second one sees the first one's version.
         # (FOR NO KEY UPDATE: rows referring to the patient can still be added meanwhile.)

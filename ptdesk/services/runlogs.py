@@ -29,6 +29,7 @@ from ptdesk.domain.runplan import (
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, steps_down
 from ptdesk.domain.units import convert_distance
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.permissions import require
 from ptdesk.services.runplans import StoredPlan, load_active_plan, save_plan
@@ -131,6 +132,7 @@ def log_run(
     session_factory: SessionFactory, *, actor: str, patient_id: int, run_date: date,
     amount: float, kind: str, pain_during: int, next_morning: str, swelling: bool = False,
     limping: bool = False, note: str = "", measure: str | None = None, today: date | None = None,
+    draft_key: str | None = None,
 ) -> RunLogInfo:
     """Record one run from the patient's log; the measure defaults to the active plan's."""
     today = today or date.today()
@@ -172,6 +174,7 @@ def log_run(
                      amount=float(value), measure=measure, kind=kind, pain_during=pain_during,
                      next_morning=next_morning, swelling=swelling, limping=limping, note=note)
         session.add(row)
+        drop_draft(session, actor=actor, form_key=draft_key)  # same transaction as the save
         session.flush()
         audit.record(session, actor=actor, action="create", patient_id=patient_id,
                      record_type="run_log", record_id=row.id, summary="run logged")

@@ -24,6 +24,7 @@ from ptdesk.domain.runplan import (
 )
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
+from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import ConflictError, NotFoundError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -79,6 +80,7 @@ def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
+    draft_key: str | None = None,
 ) -> StoredPlan:
     """Generate the plan from the inputs and store it as the patient's active plan.
 
@@ -91,7 +93,8 @@ def save_plan(
     try:
         return _save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
                           rules=rules, note=note, episode_id=episode_id,
-                          clinician_id=clinician_id, based_on_id=based_on_id)
+                          clinician_id=clinician_id, based_on_id=based_on_id,
+                          draft_key=draft_key)
     except StaleDataError:
         # Another workstation replaced the same plan between our read and our write.
         with transaction(session_factory) as session:
@@ -118,11 +121,12 @@ def _check_based_on(
 def _save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
-    based_on_id: int | None,
+    based_on_id: int | None, draft_key: str | None,
 ) -> StoredPlan:
     plan = build_plan(inputs, rules)
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
+        drop_draft(session, actor=actor, form_key=draft_key)  # kept if the save fails
         # Locking the patient row makes two workstations' saves for one patient take
         # turns on PostgreSQL, so the second one sees the first one's plan.
         # (FOR NO KEY UPDATE: rows referring to the patient can still be added meanwhile.)

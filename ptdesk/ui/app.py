@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
-    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin.sign_in import SignInFlow
 
 APP_NAME = "PT Desk"
 ORGANIZATION = "PT Desk"
@@ -53,14 +53,9 @@ def make_application(argv: list[str] | None = None) -> QApplication:
 
 def _warm_chart_tabs() -> None:
     """Import (never build) the big chart tabs off the UI thread, so opening one is quick."""
-    import importlib
-    from contextlib import suppress
+    from ptdesk.ui.chart.registry import tab_classes
 
-    from ptdesk.ui.chart_widget import EXTERNAL_TABS
-
-    for _title, module_name, _class in EXTERNAL_TABS:
-        with suppress(ImportError):  # the chart reports or replaces a missing tab itself
-            importlib.import_module(module_name)
+    tab_classes()  # a missing module is a packaging error: it shows when the chart opens
 
 
 class DatabaseLoader(QObject):
@@ -112,10 +107,10 @@ class DatabaseLoader(QObject):
             self.setup_needed = needs_setup(result[1])
             self.clinic_name = "" if self.setup_needed else get_settings(result[1]).name
             # What attach() needs, imported here rather than on the UI thread.
-            import ptdesk.ui.chart_widget
+            import ptdesk.ui.admin.account_menu
+            import ptdesk.ui.chart.chart_widget
             import ptdesk.ui.context
-            import ptdesk.ui.login.account_menu
-            import ptdesk.ui.patient_list_model  # noqa: F401
+            import ptdesk.ui.patients.patient_list_model  # noqa: F401
         except Exception as exc:  # shown to the user on the UI thread
             self._finished.emit(None, exc)
             return
@@ -173,8 +168,8 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
     the setup dialog. `credentials` (user name, password) are typed into the prompt
     and submitted for the user (tests, benchmarks).
     """
-    from ptdesk.ui.login.sign_in import SignInFlow
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin.sign_in import SignInFlow
 
     app = make_application(argv)
     window = MainWindow()
@@ -207,7 +202,13 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
 
 def run(db: str | None = None, argv: list[str] | None = None) -> int:
     """`ptdesk` with no command: the desktop app. Returns the process exit code."""
+    from ptdesk.ui import desktop_shell
+
+    shell = desktop_shell.before_window(db, argv)  # display check, log, one window per database
+    if shell.exit_code is not None:
+        return shell.exit_code
     started = launch(db, argv)
+    desktop_shell.window_shown(shell, started)
     # The real app offers the daily backup on close; tests that launch windows opt in.
     started.window.offer_backup_on_close = True
     from ptdesk.ui import crash_guard
@@ -215,4 +216,5 @@ def run(db: str | None = None, argv: list[str] | None = None) -> int:
     crash_guard.install(lambda: started.window)
     code = started.app.exec()
     started.finish()
+    desktop_shell.finish(shell)
     return started.exit_code[0] if started.exit_code else int(code)

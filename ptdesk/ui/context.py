@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services.permissions import PERMISSIONS, permissions_of, role_of
+from ptdesk.ui.kit.background import run_job
 
 
 class AppSignals(QObject):
@@ -18,29 +18,8 @@ class AppSignals(QObject):
 
     patient_selected = Signal(int)      # patient id (0 = none)
     patient_changed = Signal(int)       # demographics saved
-    data_changed = Signal(str, int)     # (area, patient id): "visits", "prescription", "runplan", ...
+    data_changed = Signal(object, int)  # (ChangeKind, patient id; 0 = not one patient)
     status_message = Signal(str)        # one line for the status bar
-
-
-class _TaskSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Task(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _TaskSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # delivered to the UI thread, shown to the user
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
 
 
 @dataclass
@@ -49,7 +28,6 @@ class AppContext:
     actor: str
     signals: AppSignals = field(default_factory=AppSignals)
     pool: QThreadPool = field(default_factory=QThreadPool.globalInstance)
-    _running: set[_Task] = field(default_factory=set)
     # What the signed-in user may do, read once: widgets ask on every build and repaint,
     # and a role does not change while the window is open (the services check every save).
     _permissions: frozenset[str] | None = field(default=None, repr=False)
@@ -76,22 +54,8 @@ class AppContext:
         on_done: Callable[[Any], None],
         on_error: Callable[[Exception], None],
     ) -> None:
-        """Run `fn` on the thread pool; results come back on the UI thread.
-
-        `fn` must take plain values (ids, DTOs) and open its own session through a
-        service call; it must never touch a widget.
-        """
-        task = _Task(fn)
-        task.setAutoDelete(False)
-        self._running.add(task)
-
-        def finish(callback: Callable[[Any], None], value: Any) -> None:
-            self._running.discard(task)
-            callback(value)
-
-        task.signals.done.connect(lambda value: finish(on_done, value))
-        task.signals.failed.connect(lambda exc: finish(on_error, exc))
-        self.pool.start(task)
+        """Run `fn` on the thread pool; results come back on the UI thread (kit.background)."""
+        run_job(self.pool, fn, on_done, on_error)
 
     def wait_for_background(self, msecs: int = 30_000) -> bool:
         return self.pool.waitForDone(msecs)

@@ -16,6 +16,7 @@ from types import TracebackType
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ptdesk.app_log import log_dir, log_exception
 from ptdesk.services.errors import PermissionDeniedError, StorageError
 
 _showing = False  # an error inside the message box must not stack more boxes
@@ -29,7 +30,8 @@ def message_for(error: BaseException) -> str:
     if isinstance(error, StorageError):
         return f"{error} What you typed is kept as a draft."
     return (f"Something went wrong inside PT Desk ({type(error).__name__}). What you typed "
-            "is kept as a draft: save again, or close and reopen PT Desk to pick it up.")
+            "is kept as a draft: save again, or close and reopen PT Desk to pick it up.\n\n"
+            f"Details for support are in the log folder: {log_dir()}")
 
 
 def where(tb: TracebackType | None) -> str:
@@ -45,6 +47,7 @@ def handle(window: QWidget | None, error_type: type[BaseException], error: BaseE
     global _showing
     # Type and place only: the message may quote what the clinician typed.
     sys.stderr.write(f"PT Desk: unexpected {error_type.__name__} at {where(tb)}\n")
+    log_exception(error_type, tb)  # type and code lines only, like the line above
     if window is None or _showing:
         return
     chart = getattr(window, "chart", None)

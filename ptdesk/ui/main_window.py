@@ -22,26 +22,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk import __version__
-
 # Only PySide6 is imported up front: the window can appear while the database stack
 # (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
 if TYPE_CHECKING:
-    from ptdesk.ui.change_watcher import ChangeWatcher
-    from ptdesk.ui.chart_widget import ChartWidget
+    from ptdesk.ui.admin.account_menu import AccountMenu
+    from ptdesk.ui.chart.change_watcher import ChangeWatcher
+    from ptdesk.ui.chart.chart_widget import ChartWidget
     from ptdesk.ui.context import AppContext
-    from ptdesk.ui.login.account_menu import AccountMenu
-    from ptdesk.ui.patient_list_model import PatientListModel
+    from ptdesk.ui.patients.patient_list_model import PatientListModel
 
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
-# (print kind, menu text, chart tab that owns the handout)
-PRINT_KINDS = (
-    ("exercises", "&Exercise sheet", "Exercises"),
-    ("runplan", "&Run plan", "Run plan"),
-    ("progress", "&Progress report", "Progress"),
-)
 
 
 class MainWindow(QMainWindow):
@@ -100,9 +92,7 @@ class MainWindow(QMainWindow):
         self.about_action = self._action("about", "&About PT Desk")
         self.print_menu = QMenu("Print", self)
         self.print_menu.setObjectName("printMenu")
-        self.print_menu_actions: dict[str, QAction] = {}
-        for kind, text, _tab in PRINT_KINDS:
-            self.print_menu_actions[kind] = self.print_menu.addAction(text)
+        self.print_menu_actions: dict[str, QAction] = {}  # filled from the tabs in attach()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -117,6 +107,9 @@ class MainWindow(QMainWindow):
                                  self.print_report_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
+        from ptdesk.ui.desktop_shell import add_menu_items
+
+        add_menu_items(self, bar, help_menu)  # View › Appearance…, Help › Open log folder
 
     def _build_toolbar(self) -> None:
         self.toolbar = QToolBar("Main toolbar", self)
@@ -198,8 +191,6 @@ class MainWindow(QMainWindow):
         self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
         self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
         self.print_report_action.triggered.connect(lambda: self.print_handout("progress"))
-        for kind, action in self.print_menu_actions.items():
-            action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.patient_view.activated.connect(self._on_patient_view_activated)
@@ -209,9 +200,9 @@ class MainWindow(QMainWindow):
 
     def attach(self, ctx: AppContext) -> None:
         """Connect to the clinic: patient list model, chart, and app-wide signals."""
-        from ptdesk.ui.change_watcher import watch_main_window
-        from ptdesk.ui.chart_widget import ChartWidget
-        from ptdesk.ui.patient_list_model import PatientListModel
+        from ptdesk.ui.chart.change_watcher import watch_main_window
+        from ptdesk.ui.chart.chart_widget import ChartWidget
+        from ptdesk.ui.patients.patient_list_model import PatientListModel
 
         self.ctx = ctx
         self.model = PatientListModel(ctx.session_factory, ctx.actor, self)
@@ -220,6 +211,9 @@ class MainWindow(QMainWindow):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.chart = ChartWidget(ctx, self)
+        for kind, text in self.chart.printouts():  # what the tabs declare they print
+            action = self.print_menu_actions[kind] = self.print_menu.addAction(text)
+            action.triggered.connect(lambda _=False, k=kind: self.print_handout(k))
         self.splitter.replaceWidget(1, self.chart)
         self.loading_label.deleteLater()
         self._restore_splitter()
@@ -232,10 +226,14 @@ class MainWindow(QMainWindow):
         header.resizeSection(0, fm.horizontalAdvance("DEMO-0000-W") + 12)
         header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
         header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
-        from ptdesk.ui.login.account_menu import AccountMenu
+        from ptdesk.ui.admin.account_menu import AccountMenu
+        from ptdesk.ui.signin.lock_controller import LockController
 
-        self.account_menu = AccountMenu(self, ctx)  # role-based menus and the automatic lock
+        lock = LockController(ctx, self, flush_drafts=self.chart.flush_draft)
+        self.account_menu = AccountMenu(self, ctx, lock=lock)  # role-based menus, the lock
         self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
+        lock.locked.connect(self.watcher.pause)
+        lock.unlocked.connect(self.watcher.resume)
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
 
@@ -275,25 +273,12 @@ class MainWindow(QMainWindow):
                 action.setToolTip(refusal(self.ctx.role or "", "edit_patient"))
 
     def print_handout(self, kind: str) -> None:
-        """Print "exercises" or "runplan": the owning tab's print_handout() if it has one."""
+        """Print "exercises", "runplan" or "progress" through the tab that declares it."""
         if self.chart is None or self.chart.patient_id is None or self.ctx is None:
             return
-        tab = self.chart.tab_titled({k: t for k, _text, t in PRINT_KINDS}[kind])
-        printer = getattr(tab, "print_handout", None)
-        if callable(printer):
-            printer()
-            return
-        # The handout prints what is saved, so offer to save the tab's edits first.
-        if tab is not None and self.chart.tab_has_unsaved_changes(tab):
-            buttons = QMessageBox.StandardButton
-            answer = QMessageBox.question(
-                self, "Print", "The handout prints what is saved. Save your changes first?",
-                buttons.Save | buttons.Discard | buttons.Cancel, buttons.Save)
-            if answer == buttons.Cancel or answer == buttons.Save and not tab.save():
-                return
-        from ptdesk.ui.printing.print_flow import start_print
-
-        start_print(self.ctx, self, kind, self.chart.patient_id)  # type: ignore[arg-type]
+        tab = self.chart.tab_printing(kind)
+        if tab is not None:
+            tab.print_handout()
 
     # ---- slots ----------------------------------------------------------------------------
 
@@ -302,12 +287,12 @@ class MainWindow(QMainWindow):
         self.search_edit.selectAll()
 
     def _on_about_action_triggered(self) -> None:
-        QMessageBox.about(self, "About PT Desk",
-                          f"PT Desk {__version__}\n\nCharting, home exercises and return-to-run "
-                          "plans for physical therapists who treat runners.")
+        from ptdesk.ui.desktop_shell import show_about
+
+        show_about(self)  # version, database, schema version, licences
 
     def _on_new_patient_action_triggered(self) -> None:
-        from ptdesk.ui.patient_dialog import PatientDialog
+        from ptdesk.ui.patients.patient_dialog import PatientDialog
 
         dialog = PatientDialog(self.ctx, parent=self)  # type: ignore[arg-type]  # enabled once attached
         if dialog.exec() and dialog.patient_id is not None and self.model is not None:
@@ -318,7 +303,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Patient registered.", STATUS_TIMEOUT_MS)
 
     def _on_edit_patient_action_triggered(self) -> None:
-        from ptdesk.ui.patient_dialog import PatientDialog
+        from ptdesk.ui.patients.patient_dialog import PatientDialog
 
         if self.ctx is None or self.chart is None or self.chart.patient_id is None:
             return
@@ -327,7 +312,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage("Patient details saved.", STATUS_TIMEOUT_MS)
 
     def _on_settings_action_triggered(self) -> None:
-        from ptdesk.ui.settings_dialog import SettingsDialog
+        from ptdesk.ui.admin.settings_dialog import SettingsDialog
 
         if self.ctx is not None:
             SettingsDialog(self.ctx, parent=self).exec()
@@ -345,8 +330,7 @@ class MainWindow(QMainWindow):
         """Ctrl+P: a menu of the printouts; the one of the tab in front is pre-selected."""
         if self.chart is None or self.chart.patient_id is None:
             return
-        in_front = self.chart.tabs.tabText(self.chart.tabs.currentIndex()).replace("&", "")
-        kind = {tab: k for k, _text, tab in PRINT_KINDS}.get(in_front, "exercises")
+        kind = self.chart.print_kind_shown() or next(iter(self.print_menu_actions))
         button = self.toolbar.widgetForAction(self.print_action)
         where = (button.mapToGlobal(QPoint(0, button.height())) if button is not None
                  and button.isVisible() else self.mapToGlobal(self.rect().center()))
@@ -399,7 +383,7 @@ class MainWindow(QMainWindow):
             return True
         return super().eventFilter(watched, event)
 
-    # The daily backup offer on close (ptdesk.ui.backup_on_close); the app turns it on,
+    # The daily backup offer on close (ptdesk.ui.admin.backup_on_close); the app turns it on,
     # a bare window (tests, embedding) closes without it.
     offer_backup_on_close = False
 
@@ -408,7 +392,7 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         if self.ctx is not None and self.offer_backup_on_close:
-            from ptdesk.ui.backup_on_close import allow_close
+            from ptdesk.ui.admin.backup_on_close import allow_close
 
             if not allow_close(self, self.ctx):  # the offer closes the window once answered
                 event.ignore()

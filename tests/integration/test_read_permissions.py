@@ -25,9 +25,13 @@ from ptdesk.services import (
     evaluations,
     exercises,
     handouts,
+    measure_settings,
     outcomes,
     patients,
     prescriptions,
+    readiness,
+    run_import,
+    run_load,
     runlogs,
     runplans,
     signing,
@@ -69,6 +73,7 @@ NO_ACTOR: dict[str, str] = {
     "audit.log.current_anchor": "where the audit chain begins and ends (hashes only)",
     "audit.settings.get_guard_settings": "syslog destination and restore copies kept, no PHI",
     "audit.settings.restore_copies_kept": "how many restore copies to keep, no patient data",
+    "about.database_info": "Help › About: the database's location and schema version, no patient data",
     "clinic.get_settings": "clinic profile (name, address, units), not patient data",
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
@@ -95,6 +100,7 @@ class Chart:
     mrn: str
     visit_id: int
     plan: StoredPlan
+    episode_id: int = 0
 
 
 def _build_chart(sf: SessionFactory) -> Chart:
@@ -113,7 +119,7 @@ def _build_chart(sf: SessionFactory) -> Chart:
         "minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5)))
     runlogs.log_run(sf, actor=ACTOR, patient_id=patient.id, run_date=date(2026, 10, 6),
                     amount=10, kind="walk_run", pain_during=2, next_morning="same", today=TODAY)
-    return Chart(patient.id, patient.mrn, visit.id, plan)
+    return Chart(patient.id, patient.mrn, visit.id, plan, episode.id)
 
 
 Read = Callable[[SessionFactory, Chart, str], Any]
@@ -129,6 +135,12 @@ READS: tuple[tuple[str, str, Read], ...] = (
      lambda sf, c, a: episodes.list_episodes(sf, c.patient_id, actor=a)),
     ("episodes.active_episode", EVERYONE,
      lambda sf, c, a: episodes.active_episode(sf, c.patient_id, actor=a)),
+    ("episodes.suggest_ankle_side", EVERYONE,
+     lambda sf, c, a: episodes.suggest_ankle_side(sf, c.episode_id, actor=a)),
+    ("readiness.readiness_status", EVERYONE,
+     lambda sf, c, a: readiness.readiness_status(sf, c.patient_id, actor=a)),
+    ("measure_settings.get_measure_thresholds", EVERYONE,
+     lambda sf, c, a: measure_settings.get_measure_thresholds(sf, actor=a)),
     ("evaluations.list_visits", EVERYONE,
      lambda sf, c, a: evaluations.list_visits(sf, c.patient_id, actor=a)),
     ("evaluations.count_visits", EVERYONE,
@@ -153,6 +165,12 @@ READS: tuple[tuple[str, str, Read], ...] = (
      lambda sf, c, a: progress.change_since_intake(sf, c.patient_id, actor=a)),
     ("progress.series.progress_overview", EVERYONE,
      lambda sf, c, a: progress.progress_overview(sf, c.patient_id, actor=a, today=TODAY)),
+    ("run_import.imported_runs", EVERYONE,
+     lambda sf, c, a: run_import.imported_runs(sf, c.patient_id, actor=a)),
+    ("run_import.runs_waiting_for_pain", EVERYONE,
+     lambda sf, c, a: run_import.runs_waiting_for_pain(sf, c.patient_id, actor=a)),
+    ("run_load.load_view", EVERYONE,
+     lambda sf, c, a: run_load.load_view(sf, c.patient_id, actor=a, end=TODAY)),
     ("runlogs.list_runs", EVERYONE,
      lambda sf, c, a: runlogs.list_runs(sf, c.patient_id, actor=a)),
     ("runlogs.weekly_summary", EVERYONE,

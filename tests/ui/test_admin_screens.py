@@ -16,13 +16,13 @@ from ptdesk.services import accounts
 from ptdesk.services.audit.log import AuditRow
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.patients import get_patient
+from ptdesk.ui.admin.add_user_dialog import AddUserDialog
+from ptdesk.ui.admin.audit_model import AuditModel
+from ptdesk.ui.admin.audit_viewer import AuditViewer
+from ptdesk.ui.admin.password_dialog import PasswordDialog
+from ptdesk.ui.admin.users_dialog import UsersDialog
+from ptdesk.ui.admin.users_model import UsersModel
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.login.add_user_dialog import AddUserDialog
-from ptdesk.ui.login.audit_model import AuditModel
-from ptdesk.ui.login.audit_viewer import AuditViewer
-from ptdesk.ui.login.password_dialog import PasswordDialog
-from ptdesk.ui.login.users_dialog import UsersDialog
-from ptdesk.ui.login.users_model import UsersModel
 from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR, ADMIN, ASSISTANT, COLLEAGUE, make_patient
 from tests.ui.test_login import _type

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
 from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
@@ -21,19 +21,13 @@ from ptdesk.services.exercises import list_exercises
 from ptdesk.services.patients import search_patients
 from ptdesk.ui import app as ui_app
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.login.login_dialog import LoginDialog
-from ptdesk.ui.login.setup_dialog import SetupDialog
 from ptdesk.ui.main_window import MainWindow
+from ptdesk.ui.signin.login_dialog import LoginDialog
+from ptdesk.ui.signin.setup_dialog import SetupDialog
 from tests.factories import ACTOR, ADMIN, PASSWORD, make_patient, provision_accounts
 from tests.ui.test_login import _audit
 
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path, monkeypatch) -> None:
-    """Keep the real user's window layout out of (and away from) the tests."""
-    ini = str(tmp_path / "ui.ini")
-    monkeypatch.setattr("ptdesk.ui.main_window.QSettings",
-                        lambda: QSettings(ini, QSettings.Format.IniFormat))
+pytestmark = pytest.mark.usefixtures("private_settings")
 
 
 @pytest.fixture
@@ -68,7 +62,7 @@ def _field(dialog: Any, name: str) -> QLineEdit:
 
 def test_the_modules_on_the_way_to_the_prompt_do_not_load_sqlalchemy() -> None:
     code = ("import sys; import ptdesk.cli, ptdesk.ui.app, ptdesk.ui.main_window, "
-            "ptdesk.ui.login.sign_in, ptdesk.ui.login.login_dialog; "
+            "ptdesk.ui.signin.sign_in, ptdesk.ui.signin.login_dialog; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] in "
             "('sqlalchemy', 'alembic')))")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

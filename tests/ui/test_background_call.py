@@ -6,7 +6,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Slot
 
-from ptdesk.ui.login.background import BackgroundCall
+from ptdesk.ui.kit.background import BackgroundCall
 
 
 class _Receiver(QObject):

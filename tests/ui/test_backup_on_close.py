@@ -25,7 +25,7 @@ from ptdesk.services.clinic import (
 )
 from ptdesk.services.errors import StorageError
 from ptdesk.services.uow import transaction
-from ptdesk.ui.backup_on_close import (
+from ptdesk.ui.admin.backup_on_close import (
     BUSY_TEXT,
     SAFE_TEXT,
     SLOW_TEXT,
@@ -34,9 +34,9 @@ from ptdesk.ui.backup_on_close import (
     backup_offer,
     describe_last_backup,
 )
+from ptdesk.ui.admin.settings_dialog import SettingsDialog
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
-from ptdesk.ui.settings_dialog import SettingsDialog
 from tests.factories import ADMIN, ASSISTANT, audit_entries
 
 STORED = pytest.mark.skipif(
@@ -210,7 +210,7 @@ def test_the_backup_runs_off_the_ui_thread_and_cannot_be_interrupted(
         assert release.wait(WAIT_MS / 1000)
         return backups.backup(sf, actor=actor, daily=daily)
 
-    monkeypatch.setattr("ptdesk.ui.backup_on_close.backup", slow_backup)
+    monkeypatch.setattr("ptdesk.ui.admin.backup_on_close.backup", slow_backup)
     assert not window.close()
     dialog = offer_dialog(window)
     dialog.back_up_button.click()
@@ -238,7 +238,7 @@ def test_a_hung_backup_can_be_left_behind_so_closing_never_hangs(
         assert release.wait(WAIT_MS / 1000)
         return backups.backup(sf, actor=actor, daily=daily)
 
-    monkeypatch.setattr("ptdesk.ui.backup_on_close.backup", hung_backup)
+    monkeypatch.setattr("ptdesk.ui.admin.backup_on_close.backup", hung_backup)
     monkeypatch.setattr(BackupOnCloseDialog, "slow_after_ms", 200)
     assert not window.close()
     dialog = offer_dialog(window)
@@ -284,7 +284,7 @@ def test_close_anyway_after_a_storage_error(qtbot, window: MainWindow, monkeypat
     def disk_full(*_args: object, **_kwargs: object) -> Path:
         raise StorageError("The disk is full, so nothing was saved.")
 
-    monkeypatch.setattr("ptdesk.ui.backup_on_close.backup", disk_full)
+    monkeypatch.setattr("ptdesk.ui.admin.backup_on_close.backup", disk_full)
     assert not window.close()
     dialog = offer_dialog(window)
     dialog.back_up_button.click()
@@ -300,7 +300,7 @@ def test_an_unexpected_error_is_named_without_its_details(qtbot, ctx: AppContext
     def broken(*_args: object, **_kwargs: object) -> Path:
         raise RuntimeError("Alex Runner, MRN-001")  # whatever it says is never shown
 
-    monkeypatch.setattr("ptdesk.ui.backup_on_close.backup", broken)
+    monkeypatch.setattr("ptdesk.ui.admin.backup_on_close.backup", broken)
     dialog = BackupOnCloseDialog(ctx, BackupOffer(None, tmp_path))
     qtbot.addWidget(dialog)
     dialog.show()
@@ -357,7 +357,7 @@ def test_choose_fills_in_and_checks_the_folder(settings_dialog: SettingsDialog, 
     locked.mkdir()
     (tmp_path / "a file").write_text("x")
     chosen = [str(tmp_path / "a file")]
-    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getExistingDirectory",
+    monkeypatch.setattr("ptdesk.ui.admin.settings_dialog.QFileDialog.getExistingDirectory",
                         lambda *args, **kwargs: chosen[0])
     settings_dialog.choose_folder_button.click()
     assert settings_dialog.backup_folder_edit.text() == chosen[0]

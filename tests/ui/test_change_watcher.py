@@ -18,7 +18,7 @@ from ptdesk.services.evaluations import create_visit, load_evaluation, save_eval
 from ptdesk.services.outcomes import list_outcomes, record_outcome
 from ptdesk.services.patients import PatientInput, get_patient, update_patient
 from ptdesk.services.runlogs import log_run
-from ptdesk.ui.change_watcher import ChangeWatcher
+from ptdesk.ui.chart.change_watcher import ChangeWatcher
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR, COLLEAGUE, PASSWORD, make_episode, make_patient

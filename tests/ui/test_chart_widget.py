@@ -5,19 +5,19 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-import pytest
-
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.runplan import PlanInputs
+from ptdesk.domain.symmetry import strength_alerts
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.evaluations import create_visit, list_visits, save_evaluation
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan
-from ptdesk.ui import chart_widget
-from ptdesk.ui.chart_widget import ChartWidget, strength_alerts
+from ptdesk.ui.chart.chart_widget import ChartWidget
+from ptdesk.ui.chart.registry import tab_classes
+from ptdesk.ui.chart.visits.tab import VisitListModel, VisitsTab
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.visits_tab import VisitListModel, VisitsTab
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 
@@ -27,11 +27,6 @@ def dyn(group: str, side: str, value: float, unit: str = "kg") -> ev.StrengthMea
 
 def mmt(group: str, side: str, grade: str) -> ev.StrengthMeasurement:
     return ev.StrengthMeasurement(group, side, "mmt", mmt_grade=grade)
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 # ---- header alerts -------------------------------------------------------------------------
@@ -84,12 +79,12 @@ def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
 # ---- chart widget ------------------------------------------------------------------------------
 
 def test_every_chart_tab_is_a_real_tab(qtbot, ctx: AppContext) -> None:
-    from ptdesk.ui.chart_tab import ChartTab
+    from ptdesk.ui.chart.tab import ChartTab
 
-    for title, module_name, class_name in chart_widget.EXTERNAL_TABS:
-        tab = chart_widget._load_tab(ctx, title, module_name, class_name)
+    for cls in tab_classes():
+        tab = cls(ctx)
         qtbot.addWidget(tab)
-        assert isinstance(tab, ChartTab), title
+        assert isinstance(tab, ChartTab), cls.title
 
 
 def test_tabs_load_only_when_shown(qtbot, ctx: AppContext, session_factory: SessionFactory,
@@ -156,7 +151,7 @@ def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppCo
 
 def test_overview_marks_goals_past_their_target_date() -> None:
     from ptdesk.services.episodes import EpisodeInfo, GoalInfo
-    from ptdesk.ui.overview_tab import goals_text
+    from ptdesk.ui.chart.overview import goals_text
 
     episode = EpisodeInfo(1, 1, "PFPS", "", "right", None, date(2026, 9, 1), None, "active", (
         GoalInfo(1, "Stairs without pain", date(2026, 11, 1), None),
@@ -230,3 +225,44 @@ def test_visits_tab_creates_and_opens_each_visit_type(qtbot, ctx: AppContext,
     with qtbot.waitSignal(tab.visit_open_requested) as opened:
         tab.open_button.click()
     assert opened.args == [tab.model.visit_at(3).id]  # type: ignore[union-attr]
+
+
+# ---- one LSI display rule, no audit rows nobody asked for ---------------------------------------
+
+def test_header_and_grid_show_a_flagged_lsi_the_same_way() -> None:
+    from ptdesk.ui.chart.evaluation.strength_grid import lsi_text
+
+    rows = [dyn("hip_abduction", "left", 20), dyn("hip_abduction", "right", 17.92)]  # 89.6%
+    assert strength_alerts(rows, "right") == ["Hip abduction LSI 89%"]  # was "LSI 90%"
+    assert lsi_text(20, 17.92, "right", False) == ("89% · below 90%", True)
+
+
+def test_opening_and_refreshing_the_header_writes_no_extra_audit_rows(
+        qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    from sqlalchemy import select
+
+    from ptdesk.db.models import AuditEntry
+
+    def views() -> list[tuple[str, int | None]]:
+        with session_factory() as session:
+            return [(e.record_type, e.record_id) for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "view").order_by(AuditEntry.id))]
+
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    for day, kind in ((2, "initial_evaluation"), (9, "re_evaluation"), (16, "follow_up")):
+        visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                             visit_date=date(2026, 10, day), visit_type=kind)
+        if kind != "follow_up":
+            save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                            evaluation=full_evaluation())
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.overview_tab.set_patient = lambda _pid: None  # count the header's reads only
+    before = len(views())
+    chart.set_patient(pid)
+    assert "Hip abduction LSI 72%" in chart.header.alerts_label.text()
+    assert views()[before:] == [("patient", pid)]  # the clinician's own open, nothing else
+    chart.refresh_header()
+    ctx.signals.data_changed.emit(ChangeKind.EVALUATION, pid)
+    assert views()[before:] == [("patient", pid)]  # refreshes read without writing

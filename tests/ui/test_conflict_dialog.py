@@ -20,23 +20,17 @@ from ptdesk.services.exercises import list_exercises, sync_library
 from ptdesk.services.patients import PatientInput, get_patient, update_patient
 from ptdesk.services.prescriptions import DosedItem, active_prescription, save_prescription
 from ptdesk.services.runplans import active_plan, save_plan
-from ptdesk.ui.conflict_changes_model import ChangesModel
-from ptdesk.ui.conflict_dialog import ConflictDialog, when_text, who_text
-from ptdesk.ui.conflict_flow import copy_key, load_copy
-from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation import EvaluationTab
-from ptdesk.ui.evaluation.draft_store import form_key
-from ptdesk.ui.exercises.tab import ExercisesTab
-from ptdesk.ui.patient_dialog import PatientDialog
-from ptdesk.ui.runplan import RunPlanTab
+from ptdesk.ui.chart.evaluation import EvaluationTab
+from ptdesk.ui.chart.evaluation.draft_store import form_key
+from ptdesk.ui.chart.exercises.tab import ExercisesTab
+from ptdesk.ui.chart.runplan import RunPlanTab
+from ptdesk.ui.conflicts.conflict_changes_model import ChangesModel
+from ptdesk.ui.conflicts.conflict_dialog import ConflictDialog, when_text, who_text
+from ptdesk.ui.conflicts.conflict_flow import copy_key, load_copy
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
 
 SCREENSHOT = "/tmp/conflict_dialog.png"
-
-
-@pytest.fixture
-def ctx(session_factory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture

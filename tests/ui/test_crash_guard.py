@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ptdesk.services import drafts
 from ptdesk.services.errors import PermissionDeniedError
 from ptdesk.ui import crash_guard
+from ptdesk.ui.chart.evaluation.draft_store import form_key
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation.draft_store import form_key
 from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR, make_episode, make_patient
 

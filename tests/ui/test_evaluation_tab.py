@@ -28,11 +28,11 @@ from ptdesk.services import drafts
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.evaluations import create_visit, load_evaluation, save_evaluation
+from ptdesk.ui.chart.evaluation import EvaluationTab
+from ptdesk.ui.chart.evaluation.draft_store import form_key
+from ptdesk.ui.chart.evaluation.prior_injury_model import PriorInjuryModel
+from ptdesk.ui.chart.evaluation.tab import SIGNED_NOTE
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation import EvaluationTab
-from ptdesk.ui.evaluation.draft_store import form_key
-from ptdesk.ui.evaluation.prior_injury_model import PriorInjuryModel
-from ptdesk.ui.evaluation.tab import SIGNED_NOTE
 from tests.factories import ACTOR, ADMIN, COLLEAGUE, full_evaluation, make_episode, make_patient
 
 ABDUCTION = "Hip abduction (gluteus medius/minimus)"
@@ -115,11 +115,6 @@ def error_text(tab: EvaluationTab, section: str, key: str) -> str:
     label = tab.sections[section].fields.error_label(key)
     assert label is not None
     return label.text() if label.isVisibleTo(tab) else ""
-
-
-@pytest.fixture
-def ctx(session_factory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture

@@ -16,9 +16,9 @@ from ptdesk.services.prescriptions import (
     items_from_template,
     prescription_history,
 )
+from ptdesk.ui.chart.exercises import ExercisesTab
+from ptdesk.ui.chart.exercises.prescription_model import COLUMNS
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.exercises import ExercisesTab
-from ptdesk.ui.exercises.prescription_model import COLUMNS
 from tests.factories import ACTOR, make_episode, make_patient
 
 TEMPLATE = "runners_knee_phase_1"
@@ -277,7 +277,7 @@ def test_progress_without_a_link_is_explained(tab) -> None:
 
 
 def test_default_dosage_dialog_saves_for_the_clinic(qtbot, tab, session_factory) -> None:
-    from ptdesk.ui.exercises.dosage_dialog import DosageDialog
+    from ptdesk.ui.chart.exercises.dosage_dialog import DosageDialog
 
     clamshell = next(e for e in list_exercises(session_factory) if e.name == "Clamshell")
     dialog = DosageDialog(session_factory, clamshell, actor=ACTOR)
@@ -302,7 +302,7 @@ def test_default_dosage_dialog_saves_for_the_clinic(qtbot, tab, session_factory)
 
 
 def test_new_exercise_dialog_explains_and_creates(qtbot, session_factory) -> None:
-    from ptdesk.ui.exercises.new_exercise_dialog import NewExerciseDialog
+    from ptdesk.ui.chart.exercises.new_exercise_dialog import NewExerciseDialog
 
     sync_library(session_factory)
     dialog = NewExerciseDialog(session_factory, actor=ACTOR)

@@ -19,21 +19,16 @@ from ptdesk.services.evaluations import list_visits, load_evaluation
 from ptdesk.services.uow import transaction
 from ptdesk.ui import app as ui_app
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.login.lock_overlay import LockOverlay
-from ptdesk.ui.login.login_dialog import LoginDialog
-from ptdesk.ui.login.setup_dialog import SetupDialog
 from ptdesk.ui.main_window import MainWindow
+from ptdesk.ui.signin.lock_overlay import LockOverlay
+from ptdesk.ui.signin.login_dialog import LoginDialog
+from ptdesk.ui.signin.setup_dialog import SetupDialog
 from tests.factories import ACTOR, PASSWORD, make_episode, make_patient, provision_accounts
 from tests.ui.test_evaluation_tab import find
 
+pytestmark = pytest.mark.usefixtures("private_settings")
+
 SECRET = "Correct horse battery staple"
-
-
-@pytest.fixture(autouse=True)
-def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ini = str(tmp_path / "ui.ini")
-    monkeypatch.setattr("ptdesk.ui.main_window.QSettings",
-                        lambda: QSettings(ini, QSettings.Format.IniFormat))
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
@@ -15,7 +14,7 @@ from ptdesk.services.evaluations import create_visit, list_visits, save_evaluati
 from ptdesk.services.patients import count_patients
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import SEARCH_PLACEHOLDER, MainWindow
-from ptdesk.ui.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 Buttons = QMessageBox.StandardButton
@@ -33,16 +32,6 @@ def clinic(session_factory: SessionFactory) -> dict[str, int]:
                        born=date(1979, 3, 9)).id
     make_episode(session_factory, bea)
     return {"alex": alex, "bea": bea, "visit": visit.id}
-
-
-@pytest.fixture
-def settings(tmp_path: Path) -> QSettings:
-    return QSettings(str(tmp_path / "ui.ini"), QSettings.Format.IniFormat)
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture
@@ -182,8 +171,7 @@ def test_print_actions_hand_the_patient_to_the_print_flow(window: MainWindow, cl
                                                          monkeypatch) -> None:
     assert window.chart is not None
     window.open_patient(clinic["alex"])
-    for tab in window.chart.chart_tabs():  # use the fallback path in this test
-        monkeypatch.setattr(tab, "print_handout", None, raising=False)
+    for tab in window.chart.chart_tabs():
         monkeypatch.setattr(tab, "has_unsaved_changes", lambda: False)
     jobs: list[tuple[str, int]] = []
     monkeypatch.setattr("ptdesk.ui.printing.print_flow.start_print",

@@ -16,9 +16,9 @@ from ptdesk.domain import outcomes as oc
 from ptdesk.services import drafts
 from ptdesk.services.evaluations import create_visit
 from ptdesk.services.outcomes import list_outcomes, record_outcome
+from ptdesk.ui.chart.outcomes import OutcomesTab
+from ptdesk.ui.chart.outcomes.outcome_drafts import form_key
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.outcomes import OutcomesTab
-from ptdesk.ui.outcomes.outcome_drafts import form_key
 from tests.factories import ACTOR, make_episode, make_patient
 
 LEFS_ANSWERS = [(n * 3) % 5 for n in range(20)]  # a mix of every answer, total 40

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import pytest
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -18,13 +17,8 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.services.episodes import active_episode, list_episodes
 from ptdesk.services.patients import count_patients, get_patient, search_patients
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from tests.factories import ACTOR, COLLEAGUE, make_episode, make_patient
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 def field(dialog: PatientDialog, accessible_name: str) -> QWidget:

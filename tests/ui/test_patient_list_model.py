@@ -14,8 +14,8 @@ from ptdesk.db.migrate import upgrade
 from ptdesk.domain.validation import search_key
 from ptdesk.services import patients as patient_service
 from ptdesk.services.patients import PatientInput, create_patient
-from ptdesk.ui import patient_list_model as plm
-from ptdesk.ui.patient_list_model import PAGE_SIZE, PATIENT_ID_ROLE, PatientListModel
+from ptdesk.ui.patients import patient_list_model as plm
+from ptdesk.ui.patients.patient_list_model import PAGE_SIZE, PATIENT_ID_ROLE, PatientListModel
 from tests.factories import ACTOR, make_patient
 
 

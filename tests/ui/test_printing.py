@@ -21,12 +21,10 @@ from PySide6.QtWidgets import (
 )
 from reportlab.pdfgen import canvas
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services.exercises import sync_library
 from ptdesk.services.prescriptions import items_from_template, save_prescription
 from ptdesk.services.runplans import save_plan
-from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing import preview_dialog, print_flow
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 from ptdesk.ui.printing.print_flow import start_print
@@ -50,11 +48,6 @@ def window(qtbot) -> QMainWindow:  # type: ignore[no-untyped-def]
     qtbot.addWidget(main)
     main.show()
     return main
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 def open_preview(qtbot, job) -> PdfPreviewDialog:  # type: ignore[no-untyped-def]
@@ -178,7 +171,7 @@ def test_no_active_prescription_is_explained(qtbot, window, ctx, session_factory
 def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
                                                   monkeypatch) -> None:
     from ptdesk.services.prescriptions import active_prescription
-    from ptdesk.ui.exercises import tab as tab_module
+    from ptdesk.ui.chart.exercises import tab as tab_module
 
     sync_library(session_factory)
     patient = make_patient(session_factory)

@@ -22,11 +22,10 @@ from ptdesk.services.patients import find_by_mrn
 from ptdesk.services.progress import series as pg
 from ptdesk.services.runlogs import log_run
 from ptdesk.services.runplans import save_plan
+from ptdesk.ui.chart.progress import ProgressTab
+from ptdesk.ui.chart.progress.chart_theme import ms
+from ptdesk.ui.chart.progress.date_window import DateWindow
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.progress import ProgressTab
-from ptdesk.ui.progress import report_print as rp
-from ptdesk.ui.progress.chart_theme import ms
-from ptdesk.ui.progress.date_window import DateWindow
 from tests.factories import ACTOR, make_patient
 
 
@@ -34,11 +33,6 @@ from tests.factories import ACTOR, make_patient
 def demo(session_factory: SessionFactory) -> dict[str, int]:
     build_demo_clinic(session_factory, actor=ACTOR, patients=0)
     return {mrn: find_by_mrn(session_factory, mrn, actor=ACTOR).id for mrn in STORY_MRNS}
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture
@@ -109,7 +103,7 @@ def test_data_changed_for_another_patient_is_ignored(tab, demo, ctx, session_fac
     tab.set_patient(demo["DEMO-0001"])
     calls: list[int] = []
     original = pg.progress_overview
-    tab_module = sys.modules["ptdesk.ui.progress.tab"]
+    tab_module = sys.modules["ptdesk.ui.chart.progress.tab"]
     tab_module.progress_overview = lambda *a, **k: calls.append(1) or original(*a, **k)  # type: ignore[attr-defined]
     try:
         ctx.signals.data_changed.emit("outcomes", demo["DEMO-0002"])
@@ -225,25 +219,12 @@ def test_print_report_opens_the_preview(tab, demo, ctx, qtbot) -> None:
     tab.set_patient(demo["DEMO-0002"])
     job = tab.print_report()
     assert job is not None
-    with qtbot.waitSignal(job.finished, timeout=30_000) as blocker:
+    with qtbot.waitSignal(job.preview_opened, timeout=30_000) as blocker:
         pass
     dialog = blocker.args[0]
     assert dialog is job.dialog and dialog.page_count() >= 1
     assert dialog.pdf_bytes()[:5] == b"%PDF-"
     dialog.close()
-
-
-def test_print_report_saves_when_there_is_no_preview(tab, demo, qtbot, tmp_path,
-                                                     monkeypatch) -> None:
-    monkeypatch.setattr(rp, "_preview_class", lambda: None)
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        lambda *a, **k: (str(tmp_path / "report"), "PDF files (*.pdf)"))
-    tab.set_patient(demo["DEMO-0002"])
-    job = tab.print_report()
-    with qtbot.waitSignal(job.finished, timeout=30_000):
-        pass
-    assert job.saved_to == tmp_path / "report.pdf"
-    assert Path(job.saved_to).read_bytes()[:5] == b"%PDF-"
 
 
 def test_no_patient_and_chart_tab_contract(tab) -> None:
@@ -261,7 +242,7 @@ def test_qtcharts_is_loaded_only_when_the_tab_is_shown() -> None:
         "from ptdesk.db.engine import make_engine, make_session_factory\n"
         "app = QApplication([])\n"
         "from ptdesk.ui.context import AppContext\n"
-        "from ptdesk.ui.progress import ProgressTab\n"
+        "from ptdesk.ui.chart.progress import ProgressTab\n"
         "sf = make_session_factory(make_engine('sqlite://'))\n"
         "tab = ProgressTab(AppContext(sf, 'x')); tab.set_patient(None)\n"
         "print('before', 'PySide6.QtCharts' in sys.modules)\n"

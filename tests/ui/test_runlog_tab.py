@@ -15,9 +15,9 @@ from ptdesk.domain.runplan import PlanInputs
 from ptdesk.services import drafts
 from ptdesk.services.runlogs import list_runs, log_run
 from ptdesk.services.runplans import active_plan, list_plans, save_plan
+from ptdesk.ui.chart.runlogs import RunLogTab
+from ptdesk.ui.chart.runlogs.weeks_model import DECISION, DECISION_ROLE
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.runlogs import RunLogTab
-from ptdesk.ui.runlogs.weeks_model import DECISION, DECISION_ROLE
 from tests.factories import ACTOR, make_patient
 
 TODAY = date.today()
@@ -34,11 +34,6 @@ def plan(session_factory: SessionFactory, patient_id: int) -> None:
     # Planned totals 30, 33, 36 ... minutes; longest 10, 11, 12 ...
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
               inputs=PlanInputs("minutes", 3, 10, 60, start=START))
-
-
-@pytest.fixture
-def ctx(session_factory: SessionFactory) -> AppContext:
-    return AppContext(session_factory, ACTOR)
 
 
 @pytest.fixture

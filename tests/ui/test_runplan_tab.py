@@ -13,9 +13,9 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.runplans import active_plan, list_plans
+from ptdesk.ui.chart.runplan import RunPlanTab
+from ptdesk.ui.chart.runplan.plan_table_model import LONGEST, TOTAL, VALUE_ROLE
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.runplan import RunPlanTab
-from ptdesk.ui.runplan.plan_table_model import LONGEST, TOTAL, VALUE_ROLE
 from tests.factories import ACTOR, ADMIN, full_evaluation, make_episode, make_patient
 
 

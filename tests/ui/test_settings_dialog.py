@@ -11,8 +11,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services.clinic import get_settings, update_settings
+from ptdesk.ui.admin.settings_dialog import SettingsDialog
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.settings_dialog import SettingsDialog
 from tests.factories import ADMIN
 
 
@@ -76,7 +76,7 @@ def test_missing_name_is_explained_and_input_kept(qtbot, ctx: AppContext,
 
 def test_save_stores_every_setting_and_logo(qtbot, ctx: AppContext, session_factory: SessionFactory,
                                             logo_png: Path, monkeypatch) -> None:
-    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("ptdesk.ui.admin.settings_dialog.QFileDialog.getOpenFileName",
                         lambda *args, **kwargs: (str(logo_png), ""))
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
@@ -114,7 +114,7 @@ def test_a_file_that_is_not_a_picture_is_refused(qtbot, ctx: AppContext, tmp_pat
                                                  monkeypatch) -> None:
     notes = tmp_path / "notes.png"
     notes.write_text("not an image")
-    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("ptdesk.ui.admin.settings_dialog.QFileDialog.getOpenFileName",
                         lambda *args, **kwargs: (str(notes), ""))
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)
@@ -124,7 +124,7 @@ def test_a_file_that_is_not_a_picture_is_refused(qtbot, ctx: AppContext, tmp_pat
 
 
 def test_cancelled_file_dialog_changes_nothing(qtbot, ctx: AppContext, monkeypatch) -> None:
-    monkeypatch.setattr("ptdesk.ui.settings_dialog.QFileDialog.getOpenFileName",
+    monkeypatch.setattr("ptdesk.ui.admin.settings_dialog.QFileDialog.getOpenFileName",
                         lambda *args, **kwargs: ("", ""))
     dialog = SettingsDialog(ctx)
     qtbot.addWidget(dialog)

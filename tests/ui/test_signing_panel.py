@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox, QWidget
 
 from ptdesk.services.evaluations import create_visit, load_evaluation, save_evaluation
 from ptdesk.services.signing import list_addenda, signature, verify_signed_notes
+from ptdesk.ui.chart.evaluation import EvaluationTab
+from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
+from ptdesk.ui.chart.evaluation.tab import SIGNED_NOTE
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.evaluation import EvaluationTab
-from ptdesk.ui.evaluation.addendum_dialog import AddendumDialog
-from ptdesk.ui.evaluation.tab import SIGNED_NOTE
 from tests.factories import ACTOR, ADMIN, ASSISTANT, full_evaluation, make_episode, make_patient
 
 

@@ -20,10 +20,10 @@ from PySide6.QtWidgets import (
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services.evaluations import create_visit, save_evaluation
-from ptdesk.ui.chart_widget import ChartWidget
+from ptdesk.ui.chart.chart_widget import ChartWidget
+from ptdesk.ui.chart.view_only import apply_view_only, view_only_text
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
-from ptdesk.ui.view_only import apply_view_only, view_only_text
 from tests.factories import ACTOR, ADMIN, ASSISTANT, full_evaluation, make_episode, make_patient
 
 

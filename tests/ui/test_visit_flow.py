@@ -25,7 +25,7 @@ from ptdesk.services.prescriptions import active_prescription
 from ptdesk.services.runplans import active_plan
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
-from ptdesk.ui.patient_dialog import PatientDialog
+from ptdesk.ui.patients.patient_dialog import PatientDialog
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 from tests.factories import ACTOR, full_evaluation
 from tests.ui.test_evaluation_tab import FILL, fill, find

@@ -1,4 +1,4 @@
-"""Print a handout: make the PDF on the thread pool, show progress, then open the preview."""
+"""The one print job: make any document's PDF on the thread pool, show progress, open the preview."""
 
 from __future__ import annotations
 
@@ -16,17 +16,23 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 
-Kind = Literal["exercises", "runplan"]
+Kind = Literal["exercises", "runplan", "progress"]
 PdfMaker = Callable[..., bytes]
-TITLES: dict[str, str] = {"exercises": "Exercise sheet", "runplan": "Return-to-run plan"}
-FILE_STEMS: dict[str, str] = {"exercises": "exercise-sheet", "runplan": "run-plan"}
+TITLES: dict[str, str] = {"exercises": "Exercise sheet", "runplan": "Return-to-run plan",
+                          "progress": "Progress report"}
+FILE_STEMS: dict[str, str] = {"exercises": "exercise-sheet", "runplan": "run-plan",
+                              "progress": "progress-report"}
 
 # Jobs in flight, so a job outlives the tab that started it (e.g. on a patient switch).
 _JOBS: set[PrintJob] = set()
 
 
 def pdf_maker(kind: Kind) -> PdfMaker:
-    """The service that makes this handout (imported late: it pulls in reportlab)."""
+    """The service that makes this document (imported late: it pulls in reportlab)."""
+    if kind == "progress":
+        from ptdesk.services.progress.report import progress_report_pdf
+
+        return progress_report_pdf
     from ptdesk.services import handouts
 
     return handouts.exercise_sheet_pdf if kind == "exercises" else handouts.runplan_pdf
@@ -78,7 +84,7 @@ class _BusyIndicator:
 
 
 class PrintJob(QObject):
-    """One handout being made; tests wait on `preview_opened` or `failed`."""
+    """One document being made; tests wait on `preview_opened` or `failed`."""
 
     preview_opened = Signal(object)  # PdfPreviewDialog
     failed = Signal(str)
@@ -113,7 +119,7 @@ class PrintJob(QObject):
         self._finish()
         pdf, name = result if isinstance(result, tuple) else (result, "")
         if not isinstance(pdf, bytes | bytearray) or not pdf:
-            self._on_task_failed(ServiceError("The handout came back empty."))
+            self._on_task_failed(ServiceError(f"The {self.title.lower()} came back empty."))
             return
         owner = self._parent.window() if _alive(self._parent) else None
         name = name or f"{FILE_STEMS[self.kind]}-{date.today().isoformat()}.pdf"

@@ -1,0 +1,105 @@
+"""Ankle section: both ankles side by side (dorsiflexion, balance, heel raises, ligament tests)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import QHBoxLayout, QWidget
+
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.validation import validate_int_range, validate_number_range
+from ptdesk.ui.chart.evaluation.section import EvaluationSection, row_label, side_grid
+
+SIDES = ("left", "right")
+LIGAMENT_LABELS = (("not_tested", "Not tested"), ("negative", "Negative"),
+                   ("positive", "Positive"))
+SWELLING_LABELS = tuple((key, key.capitalize()) for key in ev.SWELLING_GRADES)
+_TENDER = (("tender_atfl", "ATFL"), ("tender_cfl", "CFL"), ("tender_medial", "Medial (deltoid)"))
+_WIDTH = 64
+_NUMBERS = ("knee_to_wall_cm", "balance_eyes_open_s", "balance_eyes_closed_s", "heel_raise_count")
+
+
+def _range(low: float, high: float, label: str, unit: str) -> Any:
+    def check(value: Any) -> None:
+        validate_number_range("ankle", value, low, high, label, unit)
+    return check
+
+
+def _heel_raise_check(value: Any) -> None:
+    validate_int_range("ankle", value, 0, 200, "Heel raises")
+
+
+class AnkleSection(EvaluationSection):
+    title = "Ankle (both sides — include the sprained side)"
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        f = self.fields
+        grid = side_grid()
+        rows: list[tuple[str, Any]] = [
+            ("Knee-to-wall", lambda k, n: f.line(
+                k + ".knee_to_wall_cm", n, kind="float", unit="cm", width=_WIDTH,
+                noun="Knee-to-wall", check=_range(0, 30, "Knee-to-wall", "cm"))),
+            ("Balance, eyes open", lambda k, n: f.line(
+                k + ".balance_eyes_open_s", n, kind="float", unit="s", width=_WIDTH,
+                noun="Balance (eyes open)", check=_range(0, 600, "Balance (eyes open)", "s"))),
+            ("Balance, eyes closed", lambda k, n: f.line(
+                k + ".balance_eyes_closed_s", n, kind="float", unit="s", width=_WIDTH,
+                noun="Balance (eyes closed)",
+                check=_range(0, 600, "Balance (eyes closed)", "s"))),
+            ("Single-leg heel raises", lambda k, n: f.line(
+                k + ".heel_raise_count", n, kind="int", unit="reps", width=_WIDTH,
+                noun="Heel raises", check=_heel_raise_check)),
+            ("Anterior drawer", lambda k, n: f.choice(k + ".anterior_drawer", n, LIGAMENT_LABELS,
+                                                      blank=None)),
+            ("Talar tilt", lambda k, n: f.choice(k + ".talar_tilt", n, LIGAMENT_LABELS,
+                                                 blank=None)),
+            ("Swelling", lambda k, n: f.choice(k + ".swelling", n, SWELLING_LABELS)),
+            ("Tender", self._tender_box),
+            ("Ankle notes", lambda k, n: f.line(k + ".notes", n)),
+        ]
+        for row, (label, make) in enumerate(rows, start=1):
+            grid.addWidget(row_label(label), row, 0)
+            for column, side in enumerate(SIDES, start=1):
+                grid.addWidget(make(f"ankle_{side}", f"{label}, {side}"), row, column)
+        self.body.addLayout(grid)
+
+    def _tender_box(self, prefix: str, _name: str) -> QWidget:
+        side = prefix.removeprefix("ankle_")
+        box = QWidget()
+        layout = QHBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(14)
+        for key, label in _TENDER:
+            layout.addWidget(self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}",
+                                                   label))
+        layout.addStretch(1)
+        return box
+
+    def load(self, evaluation: ev.Evaluation) -> None:
+        ankles = {a.side: a for a in evaluation.ankles}
+        for side in SIDES:
+            ankle = ankles.get(side, ev.AnkleFindings(side))
+            for name in (*_NUMBERS, "anterior_drawer", "talar_tilt", "swelling", "notes",
+                         *(key for key, _ in _TENDER)):
+                self.fields.set_value(f"ankle_{side}.{name}", getattr(ankle, name))
+
+    def to_domain(self) -> dict[str, Any]:
+        f = self.fields
+        ankles = []
+        for side in SIDES:
+            prefix = f"ankle_{side}"
+            values = {name: f.value(f"{prefix}.{name}")
+                      for name in (*_NUMBERS, "swelling", "notes", *(key for key, _ in _TENDER))}
+            ankle = ev.AnkleFindings(
+                side=side,
+                anterior_drawer=f.value(f"{prefix}.anterior_drawer") or "not_tested",
+                talar_tilt=f.value(f"{prefix}.talar_tilt") or "not_tested",
+                **values,
+            )
+            if ankle != ev.AnkleFindings(side):
+                ankles.append(ankle)
+        return {"ankles": tuple(ankles)}
+
+    def first_input(self) -> QWidget | None:
+        return self.fields.widget("ankle_left.knee_to_wall_cm")

@@ -1,0 +1,157 @@
+"""Base for one evaluation section: a titled block whose inputs live in a FormFields registry."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QLabel,
+    QLayout,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.chart.evaluation.fields import FormFields
+from ptdesk.ui.kit.notify import Notifier
+
+
+class EvaluationSection(QWidget):
+    """One heading plus its inputs; subclasses build the form and map it to the domain."""
+
+    title = ""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edited = Notifier()  # any input changed (plain Python: see notify.py)
+        self.fields = FormFields()
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 8, 0, 16)
+        outer.setSpacing(8)
+        self.heading = QLabel(self.title)
+        self.heading.setObjectName("sectionHeading")
+        font = QFont(self.heading.font())
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        font.setBold(True)
+        self.heading.setFont(font)
+        outer.addWidget(self.heading)
+        rule = QFrame()
+        rule.setFrameShape(QFrame.Shape.HLine)
+        rule.setFrameShadow(QFrame.Shadow.Sunken)
+        outer.addWidget(rule)
+        self.body = QVBoxLayout()
+        self.body.setSpacing(10)
+        outer.addLayout(self.body)
+        self.fields.edited.connect(self.edited.emit)
+
+    # ---- overridden by sections --------------------------------------------------------
+
+    def load(self, evaluation: ev.Evaluation) -> None:
+        """Fill the inputs from the section's part of a saved evaluation."""
+        raise NotImplementedError
+
+    def to_domain(self) -> dict[str, Any]:
+        """Evaluation keyword arguments for this section; raises ValidationError on bad input."""
+        raise NotImplementedError
+
+    # ---- shared behaviour --------------------------------------------------------------
+
+    def raw(self) -> dict[str, Any]:
+        return dict(self.fields.raw())
+
+    def set_raw(self, raw: dict[str, Any]) -> None:
+        self.fields.set_raw(raw)
+
+    def clear(self) -> None:
+        self.fields.clear()
+
+    def set_read_only(self, read_only: bool) -> None:
+        self.fields.set_read_only(read_only)
+
+    def show_error(self, key: str, message: str) -> bool:
+        return self.fields.show_error(key, message)
+
+    def clear_errors(self) -> None:
+        self.fields.clear_errors()
+
+    def check_fields(self) -> list[ValidationError]:
+        return self.fields.check_all()
+
+    def focus_widget(self, key: str) -> QWidget | None:
+        return self.fields.focus_widget(key)
+
+    def first_input(self) -> QWidget | None:
+        keys = self.fields.keys()
+        return self.fields.widget(keys[0]) if keys else None
+
+
+# One label column width for every section, so fields line up down the whole form.
+LABEL_WIDTH = 170
+H_SPACING = 14
+
+
+def form_layout() -> QFormLayout:
+    form = QFormLayout()
+    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+    form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    form.setHorizontalSpacing(H_SPACING)
+    form.setVerticalSpacing(6)
+    return form
+
+
+def add_row(form: QFormLayout, text: str, field: QWidget | QLayout, width: int = LABEL_WIDTH) -> None:
+    """A form row whose label has the shared width (so columns align across sections)."""
+    label = QLabel(text)
+    label.setMinimumWidth(width)
+    if isinstance(field, QLayout):
+        form.addRow(label, field)
+    else:
+        label.setBuddy(field)
+        form.addRow(label, field)
+
+
+def subheading(text: str) -> QLabel:
+    """A bold sub-title inside a section (e.g. "Running history")."""
+    label = QLabel(text)
+    font = QFont(label.font())
+    font.setBold(True)
+    label.setFont(font)
+    label.setContentsMargins(0, 8, 0, 2)
+    return label
+
+
+def inline_label(text: str) -> QLabel:
+    """A label inside a row (e.g. "Race date"), with breathing room on its left."""
+    label = QLabel(text)
+    label.setContentsMargins(H_SPACING, 0, 4, 0)
+    return label
+
+
+def side_grid() -> QGridLayout:
+    """A label | Left | Right grid with the clinic's usual spacing and column headers."""
+    grid = QGridLayout()
+    grid.setColumnMinimumWidth(0, LABEL_WIDTH)
+    grid.setHorizontalSpacing(H_SPACING)
+    grid.setVerticalSpacing(6)
+    grid.setColumnStretch(1, 1)
+    grid.setColumnStretch(2, 1)
+    for column, text in ((1, "Left"), (2, "Right")):
+        header = QLabel(text)
+        font = QFont(header.font())
+        font.setBold(True)
+        header.setFont(font)
+        grid.addWidget(header, 0, column)
+    return grid
+
+
+def row_label(text: str, buddy: QWidget | None = None) -> QLabel:
+    label = QLabel(text)
+    if buddy is not None:
+        label.setBuddy(buddy)
+    return label

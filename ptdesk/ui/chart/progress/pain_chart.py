@@ -1,0 +1,89 @@
+"""Pain (NPRS) over time, one point per visit, evaluation visits marked."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCharts import QLineSeries, QScatterSeries
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtGui import QPalette, QPen
+
+from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
+from ptdesk.services.progress.series import PainPoint
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_theme import (
+    date_axis,
+    ms,
+    new_chart,
+    set_date_range,
+    style_chart,
+    value_axis,
+)
+from ptdesk.ui.chart.progress.date_window import DateWindow
+from ptdesk.ui.kit.palette import series_colour
+from ptdesk.ui.kit.text import day_text
+
+EVALUATION_TYPES = ("initial_evaluation", "re_evaluation", "discharge")
+SOURCES = {"nprs": "NPRS form", "subjective": "subjective exam"}
+
+
+def point_text(point: PainPoint) -> str:
+    kind = VISIT_TYPE_LABELS.get(point.visit_type, point.visit_type)
+    value = f"{point.value:g}"
+    return (f"Pain {value}/10 · {day_text(point.visit_date)} · {kind} "
+            f"({SOURCES.get(point.source, point.source)})")
+
+
+class PainChart:
+    title = "Pain now (NPRS 0–10, lower is better)"
+
+    def __init__(self) -> None:
+        self.chart = new_chart(self.title)
+        self.line = QLineSeries()
+        self.line.setName("Pain at each visit")
+        self.line.setPointsVisible(True)
+        self.evaluations = QScatterSeries()
+        self.evaluations.setName("Evaluation visit")
+        self.evaluations.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+        self.evaluations.setMarkerSize(11)
+        self.x_axis = date_axis()
+        self.y_axis = value_axis("Pain (0–10)", 0, 10, 2)
+        self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
+        self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
+        for series in (self.line, self.evaluations):
+            self.chart.addSeries(series)
+            series.attachAxis(self.x_axis)
+            series.attachAxis(self.y_axis)
+        self.frame = ChartFrame(self.chart, "pain")
+        self.frame.tips.watch(self.line)
+        self.frame.tips.watch(self.evaluations)
+
+    def apply_palette(self, palette: QPalette) -> None:
+        style_chart(self.chart, palette)
+        colour = series_colour(0, palette)
+        self.line.setPen(QPen(colour, 2.5))
+        self.line.setColor(colour)
+        self.evaluations.setColor(series_colour(1, palette))
+        self.evaluations.setBorderColor(palette.color(QPalette.ColorRole.Base))
+
+    def update(self, pain: Sequence[PainPoint], window: DateWindow) -> None:
+        shown = [p for p in pain if window.contains(p.visit_date)]
+        xs = [ms(p.visit_date) for p in shown]
+        self.line.replace([QPointF(x, p.value) for x, p in zip(xs, shown, strict=True)])
+        marked = [(x, p) for x, p in zip(xs, shown, strict=True)
+                  if p.visit_type in EVALUATION_TYPES]
+        self.evaluations.replace([QPointF(x, p.value) for x, p in marked])
+        self.frame.tips.set_points(self.line, xs, shown, point_text)
+        self.frame.tips.set_points(self.evaluations, [x for x, _p in marked],
+                                   [p for _x, p in marked], point_text)
+        set_date_range(self.x_axis, window)
+        if shown:
+            self.frame.set_empty(None)
+        elif pain:
+            self.frame.set_empty("No pain scores in the period shown. Choose a longer period.")
+        else:
+            self.frame.set_empty("No pain scores in this episode yet. They come from the NPRS "
+                                 "form or the evaluation's 'pain now'.")
+        self.frame.caption.setText(
+            f"{len(shown)} visit{'s' if len(shown) != 1 else ''} shown; squares mark "
+            f"evaluation visits." if shown else "")

@@ -1,0 +1,216 @@
+"""The Progress tab: change since last visit and four charts over a chosen period, printable."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ptdesk.services.changes import ChangeKind
+from ptdesk.services.progress.series import ProgressOverview, progress_overview
+from ptdesk.ui.chart.progress.range_bar import RangeBar
+from ptdesk.ui.chart.progress.since_panel import SincePanel
+from ptdesk.ui.chart.tab import ChartTab
+from ptdesk.ui.context import AppContext
+from ptdesk.ui.printing.print_flow import PrintJob, start_print
+
+if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start-up time)
+    from ptdesk.ui.chart.progress.lsi_chart import LsiChart
+    from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
+    from ptdesk.ui.chart.progress.pain_chart import PainChart
+    from ptdesk.ui.chart.progress.volume_chart import VolumeChart
+
+
+def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
+    """Dates with something measured or run (future plan weeks left out)."""
+    dates = [p.visit_date for p in overview.pain]
+    dates += [p.visit_date for s in overview.outcomes for p in s.points]
+    dates += [p.visit_date for s in overview.strength for p in s.points]
+    if overview.volume is not None:
+        dates += [w.start for w in overview.volume.weeks
+                  if w.done_total is not None and w.start <= today]
+    return dates
+
+
+class ProgressTab(ChartTab):
+    """ChartTab that only reads: save() has nothing to do, there are no drafts."""
+
+    title = "Progress"
+    save_permission = None  # charts only: nothing here is edited
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.OUTCOMES, ChangeKind.RUNLOG,
+                               ChangeKind.RUNPLAN, ChangeKind.EPISODE})
+    prints = "progress"
+    print_menu_text = "&Progress report"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self._ctx = ctx
+        self._overview: ProgressOverview | None = None
+        self._stale = False
+        self._new_patient = True
+        self.today: Callable[[], dt.date] = dt.date.today  # tests may pin the day
+        self.report_job: PrintJob | None = None
+        self.pain: PainChart | None = None
+        self.outcomes: OutcomeChart | None = None
+        self.strength: LsiChart | None = None
+        self.running: VolumeChart | None = None
+        self.range_bar = RangeBar()
+        self.print_button = QPushButton("&Print progress report…")
+        self.print_button.setObjectName("print_progress_report")
+        self.print_button.setToolTip("A PDF for the referring physician or insurer (Ctrl+P)")
+        self.state = QLabel()
+        self.state.setObjectName("progress_state")
+        self.since = SincePanel()
+        self.chart_grid = QGridLayout()
+        self.chart_grid.setSpacing(10)
+        self._build_layout()
+        self._connect_signals()
+        self.set_patient(None)
+
+    def _build_layout(self) -> None:
+        top = QHBoxLayout()
+        top.addWidget(self.range_bar)
+        top.addWidget(self.state, 1)
+        top.addWidget(self.print_button)
+        charts = QWidget()
+        charts_layout = QVBoxLayout(charts)
+        charts_layout.setContentsMargins(0, 0, 4, 0)
+        charts_layout.addWidget(self.since)
+        charts_layout.addLayout(self.chart_grid, 1)
+        scroll = QScrollArea()
+        scroll.setObjectName("progress_scroll")
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(charts)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(scroll, 1)
+
+    def _connect_signals(self) -> None:
+        self.range_bar.changed.connect(self._on_range_bar_changed)
+        self.since.compare_changed.connect(self._on_since_compare_changed)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
+
+    # --- ChartTab --------------------------------------------------------------------------
+    def set_patient(self, patient_id: int | None) -> None:
+        self._patient_id = patient_id
+        self._new_patient = True
+        self.print_button.setEnabled(patient_id is not None)
+        self.refresh()
+
+    def reload(self, offer_draft: bool = False) -> None:
+        """Another workstation saved: read again (nothing here is ever edited)."""
+        self.refresh()
+
+    # --- loading and drawing ---------------------------------------------------------------
+    def refresh(self) -> None:
+        """Read the patient's progress again (drawn now if shown, else when next shown)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
+        if self._patient_id is None:
+            self._overview = None
+        else:
+            self._overview = progress_overview(self._ctx.session_factory, self._patient_id,
+                                               today=self.today(), actor=self._ctx.actor)
+        self._draw()
+
+    def charts(self) -> list[Any]:
+        self._ensure_charts()
+        return [self.pain, self.outcomes, self.strength, self.running]
+
+    def _ensure_charts(self) -> None:
+        if self.pain is not None:
+            return
+        from ptdesk.ui.chart.progress.lsi_chart import LsiChart
+        from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
+        from ptdesk.ui.chart.progress.pain_chart import PainChart
+        from ptdesk.ui.chart.progress.volume_chart import VolumeChart
+
+        self.pain, self.outcomes = PainChart(), OutcomeChart()
+        self.strength, self.running = LsiChart(), VolumeChart()
+        for n, chart in enumerate((self.pain, self.outcomes, self.strength, self.running)):
+            chart.apply_palette(self.palette())
+            self.chart_grid.addWidget(chart.frame, n // 2, n % 2)
+        self.chart_grid.setColumnStretch(0, 1)
+        self.chart_grid.setColumnStretch(1, 1)
+
+    def _draw(self) -> None:
+        self._ensure_charts()
+        assert self.pain and self.outcomes and self.strength and self.running
+        overview, today = self._overview, self.today()
+        if overview is None:
+            self.range_bar.set_known_dates([], today)
+            self.range_bar.setEnabled(False)
+            self.since.set_lines([])
+            self.state.setText("Select a patient to see their progress.")
+            for frame in (c.frame for c in self.charts()):
+                frame.set_empty("Select a patient to see their progress.")
+            return
+        self.range_bar.setEnabled(True)
+        self.range_bar.set_known_dates(known_dates(overview, today), today)
+        if self._new_patient:
+            self.strength.reset_choice(overview.strength)
+            self._new_patient = False
+        window = self.range_bar.window()
+        self.pain.update(overview.pain, window)
+        self.outcomes.update(overview.outcome("lefs"), overview.outcome("kujala"), window)
+        self.strength.update(overview.strength, window)
+        self.running.update(overview.volume, window, today)
+        self._show_since()
+        self.state.setText("")
+
+    def _show_since(self) -> None:
+        overview = self._overview
+        if overview is None:
+            self.since.set_lines([])
+            return
+        self.since.set_lines(overview.since_last_visit if self.since.mode() == "last"
+                             else overview.since_intake)
+
+    # --- events and slots ------------------------------------------------------------------
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.PaletteChange and self.pain is not None:
+            for chart in self.charts():
+                chart.apply_palette(self.palette())
+        super().changeEvent(event)
+
+    def _on_range_bar_changed(self) -> None:
+        if self._overview is not None:
+            self._draw()
+
+    def _on_since_compare_changed(self) -> None:
+        self._show_since()
+
+    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
+        if patient_id == self._patient_id:
+            self.refresh()  # any saved score, test, run or plan can move a chart
+
+    def _on_print_button_clicked(self) -> None:
+        self.print_report()
+
+    def print_report(self) -> PrintJob | None:
+        """Ctrl+P and the button: make the PDF in the background, then preview it."""
+        if self._patient_id is None:
+            return None
+        self.report_job = start_print(self._ctx, self, "progress", self._patient_id)
+        return self.report_job

@@ -1,0 +1,292 @@
+"""The plan inputs: measure, runs, current and goal amounts, dates, cap, lighter weeks, pain rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QWidget,
+)
+
+from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog
+from ptdesk.domain.runplan.amounts import UNIT_TEXT
+from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
+from ptdesk.ui.kit.error_label import make_error_label, show_error
+
+MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
+AMOUNT_FIELDS = ("current_run", "goal_weekly", "goal_long_run")
+# Every field a ValidationError can name; "history" and "measure" errors go under the measure.
+ERROR_FIELDS = ("measure", "runs_per_week", "current_run", "goal_weekly", "goal_long_run",
+                "start", "race_date", "cap_pct", "lighter_every", "lighter_pct",
+                "progress_max_pain", "hold_max_pain")
+
+
+def _named(widget: QWidget, name: str, label: str) -> QWidget:
+    widget.setObjectName(name)
+    widget.setAccessibleName(label)
+    return widget
+
+
+def _row(*widgets: QWidget, stretch_last: bool = False) -> QHBoxLayout:
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    if not stretch_last:
+        row.addStretch(1)
+    return row
+
+
+class PlanInputsForm(QWidget):
+    """Raw field texts in, (PlanInputs, PainRules) out; `changed` fires on every edit."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.measure = QComboBox()
+        self.measure.setMaximumWidth(200)
+        for text, code in MEASURE_CHOICES:
+            self.measure.addItem(text, code)
+        self.runs_per_week = QSpinBox()
+        self.runs_per_week.setRange(2, 6)
+        self.runs_per_week.setValue(3)
+        self.amounts = {name: QLineEdit() for name in AMOUNT_FIELDS}
+        self.units = {name: QLabel() for name in AMOUNT_FIELDS}
+        self.amounts["goal_long_run"].setPlaceholderText("optional")
+        self.start = QDateEdit()
+        self.has_race = QCheckBox("Race planned")
+        self.race_date = QDateEdit()
+        self.cap_pct = QDoubleSpinBox()
+        # The widget itself cannot go above the clinical cap of 10%.
+        self.cap_pct.setRange(0.5, float(CAP_MAX_PCT))
+        self.cap_pct.setDecimals(1)
+        self.cap_pct.setSingleStep(0.5)
+        self.cap_pct.setSuffix(" %")
+        self.cap_pct.setValue(float(CAP_MAX_PCT))
+        self.has_lighter = QCheckBox("Plan lighter weeks")
+        self.lighter_every = QSpinBox()
+        self.lighter_every.setRange(2, 52)
+        self.lighter_every.setValue(4)
+        self.lighter_every.setSuffix(" weeks")
+        self.lighter_pct = QSpinBox()
+        self.lighter_pct.setRange(*LIGHTER_PCT_RANGE)
+        self.lighter_pct.setValue(LIGHTER_PCT_DEFAULT)
+        self.lighter_pct.setSuffix(" % of week before")
+        self.progress_max_pain = QSpinBox()
+        self.hold_max_pain = QSpinBox()
+        for spin, value in ((self.progress_max_pain, 3), (self.hold_max_pain, 5)):
+            spin.setRange(0, 9)
+            spin.setValue(value)
+            spin.setSuffix(" / 10")
+        for edit in (self.start, self.race_date):
+            edit.setCalendarPopup(True)
+            edit.setDisplayFormat("d MMM yyyy")
+        self.errors = {name: make_error_label() for name in ERROR_FIELDS}
+        self._build_layout()
+        self._connect_signals()
+        self.reset(dt.date.today(), "mi")
+
+    def _build_layout(self) -> None:
+        labels = {
+            "measure": "Measure", "runs_per_week": "Runs per week",
+            "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+            "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
+            "cap_pct": "Weekly increase cap", "lighter_every": "Lighter week every",
+            "lighter_pct": "Lighter week size",
+            "progress_max_pain": "Progress if pain ≤",
+            "hold_max_pain": "Repeat week if pain ≤",
+        }
+        widgets: dict[str, QWidget] = {
+            "measure": self.measure, "runs_per_week": self.runs_per_week, **self.amounts,
+            "start": self.start, "race_date": self.race_date, "cap_pct": self.cap_pct,
+            "lighter_every": self.lighter_every, "lighter_pct": self.lighter_pct,
+            "progress_max_pain": self.progress_max_pain, "hold_max_pain": self.hold_max_pain,
+        }
+        for name, widget in widgets.items():
+            _named(widget, name, labels[name])
+        _named(self.has_race, "has_race", "Race planned")
+        _named(self.has_lighter, "has_lighter", "Plan lighter weeks")
+        form = QFormLayout(self)
+        form.setContentsMargins(0, 0, 0, 0)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+
+        def add(name: str, field: object) -> None:
+            form.addRow(labels[name], field)  # type: ignore[arg-type]
+            form.addRow("", self.errors[name])
+
+        add("measure", self.measure)
+        add("runs_per_week", _row(self.runs_per_week))
+        for name in AMOUNT_FIELDS:
+            self.amounts[name].setMaximumWidth(110)
+            add(name, _row(self.amounts[name], self.units[name]))
+        add("start", _row(self.start))
+        add("race_date", _row(self.has_race, self.race_date))
+        add("cap_pct", _row(self.cap_pct, QLabel("at most 10 %")))
+        form.addRow("Lighter weeks", self.has_lighter)
+        add("lighter_every", _row(self.lighter_every))
+        add("lighter_pct", _row(self.lighter_pct))
+        add("progress_max_pain", _row(self.progress_max_pain))
+        add("hold_max_pain", _row(self.hold_max_pain))
+
+    def _connect_signals(self) -> None:
+        self.measure.currentIndexChanged.connect(self._on_measure_changed)
+        self.has_race.toggled.connect(self._on_toggles_changed)
+        self.has_lighter.toggled.connect(self._on_toggles_changed)
+        for edit in self.amounts.values():
+            edit.textEdited.connect(self._on_any_changed)
+        for spin in (self.runs_per_week, self.lighter_every, self.lighter_pct,
+                     self.progress_max_pain, self.hold_max_pain):
+            spin.valueChanged.connect(self._on_any_changed)
+        self.cap_pct.valueChanged.connect(self._on_any_changed)
+        self.start.dateChanged.connect(self._on_any_changed)
+        self.race_date.dateChanged.connect(self._on_any_changed)
+
+    # --- filling -------------------------------------------------------------------------
+    def reset(self, start: dt.date, measure: str) -> None:
+        """Blank form for a new plan (no `changed`: loading is not editing)."""
+        self.set_raw_texts({
+            "measure": measure, "runs_per_week": "3", "current_run": "", "goal_weekly": "",
+            "goal_long_run": "", "start": start.isoformat(), "race_date": "",
+            "cap_pct": str(CAP_MAX_PCT), "lighter_every": "", "lighter_pct": "",
+            "progress_max_pain": "3", "hold_max_pain": "5",
+        })
+
+    def set_inputs(self, inputs: PlanInputs, rules: PainRules) -> None:
+        self.set_raw_texts({
+            "measure": inputs.measure, "runs_per_week": str(inputs.runs_per_week),
+            "current_run": str(inputs.current_run), "goal_weekly": str(inputs.goal_weekly),
+            "goal_long_run": "" if inputs.goal_long_run is None else str(inputs.goal_long_run),
+            "start": inputs.start.isoformat(),
+            "race_date": inputs.race_date.isoformat() if inputs.race_date else "",
+            "cap_pct": str(inputs.cap_pct),
+            "lighter_every": "" if inputs.lighter_every is None else str(inputs.lighter_every),
+            "lighter_pct": "" if inputs.lighter_pct is None else str(inputs.lighter_pct),
+            "progress_max_pain": str(rules.progress_max_pain),
+            "hold_max_pain": str(rules.hold_max_pain),
+        })
+
+    def raw_texts(self) -> dict[str, str]:
+        """Every field as typed, even when invalid (for drafts)."""
+        return {
+            "measure": self.measure.currentData(),
+            "runs_per_week": str(self.runs_per_week.value()),
+            **{name: edit.text() for name, edit in self.amounts.items()},
+            "start": self.start.date().toPython().isoformat(),
+            "race_date": (self.race_date.date().toPython().isoformat()
+                          if self.has_race.isChecked() else ""),
+            "cap_pct": f"{self.cap_pct.value():g}",
+            "lighter_every": str(self.lighter_every.value()) if self.has_lighter.isChecked()
+            else "",
+            "lighter_pct": str(self.lighter_pct.value()) if self.has_lighter.isChecked() else "",
+            "progress_max_pain": str(self.progress_max_pain.value()),
+            "hold_max_pain": str(self.hold_max_pain.value()),
+        }
+
+    def set_raw_texts(self, texts: dict[str, str]) -> None:
+        self.blockSignals(True)
+        try:
+            index = self.measure.findData(texts.get("measure", "mi"))
+            self.measure.setCurrentIndex(max(index, 0))
+            for name, edit in self.amounts.items():
+                edit.setText(texts.get(name, ""))
+            spins = (("runs_per_week", self.runs_per_week), ("lighter_pct", self.lighter_pct),
+                     ("progress_max_pain", self.progress_max_pain),
+                     ("hold_max_pain", self.hold_max_pain), ("lighter_every", self.lighter_every))
+            for name, spin in spins:
+                if texts.get(name, "").strip().isdigit():
+                    spin.setValue(int(texts[name]))
+            self.has_lighter.setChecked(bool(texts.get("lighter_every")))
+            try:
+                self.cap_pct.setValue(float(texts.get("cap_pct") or CAP_MAX_PCT))
+            except ValueError:
+                self.cap_pct.setValue(float(CAP_MAX_PCT))
+            start = _parse_date(texts.get("start", "")) or dt.date.today()
+            self.start.setDate(QDate(start))
+            race = _parse_date(texts.get("race_date", ""))
+            self.has_race.setChecked(race is not None)
+            self.race_date.setDate(QDate(race or start + dt.timedelta(weeks=16)))
+        finally:
+            self.blockSignals(False)
+        self._update_units()
+        self._update_enabled()
+
+    # --- building ------------------------------------------------------------------------
+    def build(self, history: tuple[WeekLog, ...] = ()) -> tuple[PlanInputs, PainRules]:
+        """The validated inputs (with any logged weeks); raises ValidationError naming the field."""
+        texts = self.raw_texts()
+        required = {"current_run": "Enter the run the patient manages now without stopping.",
+                    "goal_weekly": "Enter the weekly amount the patient is building up to."}
+        for name, message in required.items():
+            if not texts[name].strip():
+                raise ValidationError(name, message)
+        rules = PainRules(progress_max_pain=int(texts["progress_max_pain"]),
+                          hold_max_pain=int(texts["hold_max_pain"]))
+        inputs = PlanInputs(
+            texts["measure"], int(texts["runs_per_week"]), _number(texts["current_run"]),
+            _number(texts["goal_weekly"]), start=self.start.date().toPython(),
+            goal_long_run=_number(texts["goal_long_run"]) or None,
+            race_date=_parse_date(texts["race_date"]), cap_pct=texts["cap_pct"],
+            lighter_every=int(texts["lighter_every"]) if texts["lighter_every"] else None,
+            lighter_pct=int(texts["lighter_pct"]) if texts["lighter_pct"] else None,
+            history=history,
+        )
+        return inputs, rules
+
+    def amounts_blank(self) -> bool:
+        return not any(self.amounts[name].text().strip() for name in ("current_run", "goal_weekly"))
+
+    def show_errors(self, error: ValidationError | None) -> None:
+        """Show one message under its field and clear the others."""
+        target = None
+        if error is not None:
+            target = error.field if error.field in self.errors else "measure"
+        for name, label in self.errors.items():
+            show_error(label, error.message if error is not None and name == target else "")
+
+    # --- slots ---------------------------------------------------------------------------
+    def _update_units(self) -> None:
+        unit = UNIT_TEXT[self.measure.currentData()]
+        self.units["current_run"].setText(f"{unit} in one go")
+        self.units["goal_weekly"].setText(f"{unit} a week")
+        self.units["goal_long_run"].setText(f"{unit} in one run")
+
+    def _update_enabled(self) -> None:
+        self.race_date.setEnabled(self.has_race.isChecked())
+        for spin in (self.lighter_every, self.lighter_pct):
+            spin.setEnabled(self.has_lighter.isChecked())
+
+    def _on_measure_changed(self, _index: int) -> None:
+        self._update_units()
+        self._on_any_changed()
+
+    def _on_toggles_changed(self, _checked: bool) -> None:
+        self._update_enabled()
+        self._on_any_changed()
+
+    def _on_any_changed(self, *_args: object) -> None:
+        if not self.signalsBlocked():
+            self.changed.emit()
+
+
+def _number(text: str) -> str:
+    """Accept a decimal comma too (4,5 km); the domain turns the text into an exact Decimal."""
+    return text.strip().replace(",", ".")
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None

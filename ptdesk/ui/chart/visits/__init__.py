@@ -1,0 +1,1 @@
+"""The Visits tab: the patient's visits, newest first."""

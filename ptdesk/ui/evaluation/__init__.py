@@ -1,7 +1,0 @@
-"""The Evaluation chart tab and its sections (subjective, knee, ankle, strength, gait, plan)."""
-
-from __future__ import annotations
-
-from ptdesk.ui.evaluation.tab import EvaluationTab
-
-__all__ = ["EvaluationTab"]

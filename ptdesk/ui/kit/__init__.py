@@ -1,0 +1,1 @@
+"""Feature-free pieces every screen may use; nothing here imports a feature."""

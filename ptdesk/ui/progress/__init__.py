@@ -1,7 +1,0 @@
-"""The Progress chart tab: pain, outcome, symmetry and running-volume charts, change since last visit."""
-
-from __future__ import annotations
-
-from ptdesk.ui.progress.tab import ProgressTab
-
-__all__ = ["ProgressTab"]

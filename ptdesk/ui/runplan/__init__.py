@@ -1,7 +1,0 @@
-"""The Run plan tab of the chart: plan inputs, live capped preview, saved plans."""
-
-from __future__ import annotations
-
-from ptdesk.ui.runplan.tab import RunPlanTab
-
-__all__ = ["RunPlanTab"]
