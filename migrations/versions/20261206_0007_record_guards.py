@@ -1,7 +1,7 @@
 """record guards: no INSERT OR REPLACE over signed notes, addenda or the audit log; record settings
 
 Revision ID: 0007
-Revises: 0010
+Revises: 0006
 Create Date: 2026-12-06 10:30:00.000000
 
 SQLite's INSERT OR REPLACE deletes the row it replaces without firing delete triggers
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0007'
-down_revision: str | None = '0010'
+down_revision: str | None = '0006'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
