@@ -274,6 +274,17 @@ def test_leftovers_are_removed_at_start_without_opening_the_database(db_path, cl
     remove_leftovers_at_start("mysql://nowhere/x")  # never raises
 
 
+
+def test_any_command_on_the_database_removes_the_leftovers_first(db_path, clinic) -> None:
+    from ptdesk.cli import main
+
+    partial = clinic.parent / f".{db_path.stem}-20260101-000000-000000.db.partial"
+    staging = db_path.with_name(f".{db_path.name}.restore-20260101-000000-000000")
+    for leftover in (partial, staging):
+        leftover.write_bytes(b"patient data")
+    main(["patients", "--db", str(db_path), "--json"])  # refused or not, the start cleans
+    assert not partial.exists() and not staging.exists()
+
 def test_an_unwritable_anchor_refuses_the_save_in_plain_words(db_path, engine,
                                                               session_factory,
                                                               monkeypatch) -> None:
