@@ -48,7 +48,7 @@ def imported_patient(session_factory: SessionFactory, folder: Path) -> int:
     evaluations.save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
                                 evaluation=full_evaluation())  # gait: 160 spm, +7.5 %
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("km", 3, 3, 30, start=START))
+              inputs=PlanInputs("km", 3, 3, 30, current_weekly=9, start=START))
     result = import_runs(session_factory, actor=ACTOR, patient_id=patient_id,
                          paths=write_runs(folder), today=TODAY)
     assert result.added == len(RUNS) and not result.rejected

@@ -68,6 +68,11 @@ NO_ACTOR: dict[str, str] = {
     "audit.log.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
     "audit.key_admin.workstation_key_path": "where this workstation keeps the audit key file",
     "audit.key_admin.install_key": "checks an administrator's user name and password itself",
+    "audit.key_admin.rotate_key": "checks an administrator's user name and password itself",
+    "audit.log.log_is_empty": "whether the audit log has any entry at all, before making a key",
+    "audit.log.current_anchor": "where the audit chain begins and ends (hashes only)",
+    "audit.settings.get_guard_settings": "syslog destination and restore copies kept, no PHI",
+    "audit.settings.restore_copies_kept": "how many restore copies to keep, no patient data",
     "about.database_info": "Help › About: the database's location and schema version, no patient data",
     "clinic.get_settings": "clinic profile (name, address, units), not patient data",
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
@@ -111,7 +116,7 @@ def _build_chart(sf: SessionFactory) -> Chart:
         sf, actor=ACTOR, patient_id=patient.id, effective_date=date(2026, 10, 2),
         items=prescriptions.items_from_template(sf, "runners_knee_phase_1"))
     plan = runplans.save_plan(sf, actor=ACTOR, patient_id=patient.id, inputs=PlanInputs(
-        "minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5)))
+        "minutes", 3, Decimal(10), Decimal(90), current_weekly=3 * Decimal(str(Decimal(10))), start=date(2026, 10, 5)))
     runlogs.log_run(sf, actor=ACTOR, patient_id=patient.id, run_date=date(2026, 10, 6),
                     amount=10, kind="walk_run", pain_during=2, next_morning="same", today=TODAY)
     return Chart(patient.id, patient.mrn, visit.id, plan, episode.id)

@@ -18,7 +18,7 @@ TODAY = date(2026, 7, 1)
 def test_weeks_line_up_with_a_plan_that_starts_midweek(session_factory: SessionFactory) -> None:
     patient_id = make_patient(session_factory).id
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=PLAN_START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=30, start=PLAN_START))
     # Monday 1 June (before the plan, 9 days earlier) and runs in plan weeks 1 and 2.
     for day, minutes in ((date(2026, 6, 1), 20), (PLAN_START, 10),
                          (PLAN_START + timedelta(days=6), 12), (PLAN_START + timedelta(7), 11)):
