@@ -37,7 +37,7 @@ class CadenceChart:
         self.target = QLineSeries()
         self.target.setName("Gait target")
         self.x_axis = date_axis()
-        self.y_axis = value_axis("Steps per minute", 140, 200, 10)
+        self.y_axis = value_axis("Steps/min", 140, 200, 10)
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
         for series in (self.target, self.runs):
