@@ -163,3 +163,25 @@ def test_double_click_on_a_waiting_run_opens_its_pain_answers(
     assert "All pain answers are in." in pain.state.text()
     assert tab.runs_model.index(0, PAIN).data() == "0/10"
     assert not tab.imports.pain_button.isEnabled()
+
+
+def test_closing_while_reading_cancels_then_closes(qtbot, tab: RunLogTab, tmp_path: Path,
+                                                   session_factory: SessionFactory,
+                                                   patient_id: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    gate = threading.Event()
+    real = run_import.import_runs
+
+    def held(*args: Any, **kwargs: Any) -> Any:
+        gate.wait(30)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("ptdesk.ui.chart.runlogs.import_dialog.import_runs", held)
+    dialog = tab.imports.open_import()
+    assert dialog is not None and dialog.start(export(tmp_path / "watch"))
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Esc / the window's close: cancel first
+    assert dialog.isVisible() and dialog.status.text() == "Stopping…"
+    gate.set()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
+    assert dialog.error == "cancelled"
+    assert list_runs(session_factory, patient_id, actor=ACTOR) == []

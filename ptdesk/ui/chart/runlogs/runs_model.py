@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QFont
 
 from ptdesk.services.runlogs import RunLogInfo
 from ptdesk.ui.kit.rows_model import RIGHT, ROW_ROLE, Column, Index, RowsModel
@@ -58,6 +59,10 @@ class RunsTableModel(RowsModel[RunLogInfo]):
                         "and next morning (Enter pain answers…).")
             if role == Qt.ItemDataRole.TextAlignmentRole:
                 return None
+            if role == Qt.ItemDataRole.FontRole and index.column() == PAIN:
+                font = QFont()
+                font.setItalic(True)  # not a value: a question still to ask
+                return font
         return super().data(index, role)
 
     run_at = RowsModel.row_at
