@@ -185,3 +185,33 @@ def test_closing_while_reading_cancels_then_closes(qtbot, tab: RunLogTab, tmp_pa
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20_000)
     assert dialog.error == "cancelled"
     assert list_runs(session_factory, patient_id, actor=ACTOR) == []
+
+
+def test_plan_weeks_wait_for_pain_answers(qtbot, tab: RunLogTab, tmp_path: Path,
+                                          session_factory: SessionFactory,
+                                          patient_id: int) -> None:
+    from ptdesk.domain.runplan import PlanInputs
+    from ptdesk.services.runplans import save_plan
+    from ptdesk.ui.chart.runlogs.weeks_model import DECISION as WEEK_DECISION
+    from ptdesk.ui.chart.runlogs.weeks_model import MORNING as WEEK_MORNING
+    from ptdesk.ui.chart.runlogs.weeks_model import PAIN as WEEK_PAIN
+
+    save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=30, start=day(0).date()))
+    for n in (0, 2):
+        (tmp_path / f"r{n}.fit").write_bytes(fit_bytes(RunSpec(start=day(n), minutes=10)))
+    run_import.import_runs(session_factory, actor=ACTOR, patient_id=patient_id,
+                           paths=[str(tmp_path / "r0.fit"), str(tmp_path / "r2.fit")],
+                           today=TODAY)
+    tab.reload()
+    weeks = tab.weeks_model
+    assert weeks.index(0, WEEK_DECISION).data() == "Waiting for pain answers (2)"
+    assert weeks.index(0, WEEK_PAIN).data() == "Not entered"  # never the placeholder 0/10
+    assert weeks.index(0, WEEK_MORNING).data() == "Not entered"
+    pain = tab.imports.open_pain_answers()
+    assert pain is not None
+    pain.pain.setValue(4)
+    pain.morning.setCurrentIndex(pain.morning.findData("same"))
+    assert pain.save()
+    assert weeks.index(0, WEEK_DECISION).data() == "Waiting for pain answers (1)"
+    assert weeks.index(0, WEEK_PAIN).data() == "4/10 (1 not entered)"
