@@ -26,10 +26,10 @@ def load_flowables(section: LoadSection | None, width: float, *,
     cell, bold, head, note = styles
     info_cell = cell.clone("pr_load_info", textColor=_INFO_GREY)
     info_head = head.clone("pr_load_info_head", textColor=_INFO_GREY)
-    rows: list[list[object]] = [
-        [Paragraph(h, head) for h in ("Week", "Running", "Planned", "Cap",
-                                      "Two weeks before (flag > +30%)")]
-        + [Paragraph(h, info_head) for h in ("Weekly change (info)", "Acute:chronic (info)")]]
+    header: list[object] = [Paragraph(h, head) for h in (
+        "Week", "Running", "Planned", "Cap", "Two weeks before (flag > +30%)")]
+    header += [Paragraph(h, info_head) for h in ("Weekly change (info)", "Acute:chronic (info)")]
+    rows: list[list[object]] = [header]
     extra: list[tuple[object, ...]] = []
     for index, w in enumerate(section.weeks, start=1):
         rows.append([Paragraph(s.text(w.week), cell), Paragraph(s.text(w.running), bold),

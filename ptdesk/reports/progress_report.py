@@ -381,6 +381,6 @@ def _signature(report: ProgressReport, width: float) -> list[Flowable]:
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
     # Small print: the audit head when printed, a witness kept outside the database
     # (services/audit/log.head_text); empty until the report's data carries it.
-    audit_head = getattr(report, "audit_head", "")
+    audit_head = report.audit_head
     witness = [Spacer(1, 4 * mm), Paragraph(s.text(audit_head), note)] if audit_head else []
     return [Spacer(1, 12 * mm), table, *witness]
