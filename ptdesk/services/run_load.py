@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import GaitAssessment, RunLog, Visit
+from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
 from ptdesk.domain.units import convert_distance
 from ptdesk.services.permissions import require
@@ -28,7 +29,8 @@ class LoadView:
 
     `unit` is what amounts are counted in ("minutes", "km" or "mi"); runs that cannot be
     counted in it (a run typed in minutes on a distance plan) are `left_out`.
-    `cadence_target` is the latest gait assessment's cadence raised by its target %.
+    `cadence_target` is the gait target: the baseline cadence raised by the latest chosen %
+    (`ptdesk.domain.cadence`, the rule the handouts print).
     `runs` are what the spike flags index (`RunSpike.index`), for a chart's run dots.
     """
 
@@ -73,7 +75,7 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
             select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
             .join(Visit, Visit.id == GaitAssessment.visit_id)
             .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
-            .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(1)).first()
+            .order_by(Visit.visit_date, Visit.id)).all()
         runs, left_out = [], 0
         for row in rows:
             value = _amount(row, unit)
@@ -86,9 +88,13 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
         waiting = sum(1 for row in rows if not row.pain_answered)
     basis: Basis = "duration" if unit == "minutes" else "distance"
     restarts = [plan.inputs.start] if plan is not None else []
+    # The one cadence rule (domain/cadence.py): the baseline (first measured) cadence raised
+    # by the latest chosen increase, never compounding after retraining; as the handouts say.
     target = None
-    if gait is not None:
-        target = float(gait.cadence_spm) * (1 + float(gait.cadence_target_pct or 0) / 100)
+    increase = next((pct for _spm, pct in reversed(gait) if pct is not None), None)
+    if gait and increase is not None:
+        spm = cadence_target_spm(gait[0].cadence_spm, increase)
+        target = None if spm is None else float(spm)
     week_start = None
     if plan is not None and runs:
         first = min(r.day for r in runs)

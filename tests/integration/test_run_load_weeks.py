@@ -34,3 +34,30 @@ def test_weeks_line_up_with_a_plan_that_starts_midweek(session_factory: SessionF
     assert by_start[PLAN_START + timedelta(7)] == 11.0
     assert sum(by_start.values()) == 53.0
     assert [r.amount for r in view.runs] == [20.0, 10.0, 12.0, 11.0]
+
+
+def test_the_cadence_target_is_the_baseline_raised_never_compounded(
+        session_factory: SessionFactory) -> None:
+    import dataclasses
+
+    from ptdesk.domain import evaluation as ev
+    from ptdesk.services import evaluations
+    from ptdesk.services.handouts import cadence_target
+    from tests.factories import full_evaluation, make_episode
+
+    patient_id = make_patient(session_factory).id
+    episode = make_episode(session_factory, patient_id, start=date(2026, 5, 20))
+    for day, spm, pct in ((date(2026, 5, 25), 160, 7.5), (date(2026, 6, 20), 172, 5.0)):
+        visit = evaluations.create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                                         visit_date=day, visit_type="initial_evaluation"
+                                         if spm == 160 else "re_evaluation")
+        base = full_evaluation()
+        evaluations.save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                                    evaluation=dataclasses.replace(base, gait=dataclasses.replace(
+                                        base.gait or ev.GaitFindings(), cadence_spm=spm,
+                                        cadence_target_pct=pct)))
+    view = load_view(session_factory, patient_id, actor=ACTOR)
+    # 160 x 1.05 = 168 (the baseline, the latest increase), not 172 x 1.05 = 180.6.
+    assert view.cadence_target == 168.0
+    assert view.cadence_target == cadence_target(session_factory, actor=ACTOR,
+                                                 patient_id=patient_id)
