@@ -26,8 +26,8 @@ from ptdesk.ui.kit.form_rows import FormRows, password_edit
 # Nothing here imports SQLAlchemy: the dialog appears while the database stack still loads
 # (on a worker thread); the services are imported by the check, on its own thread.
 if TYPE_CHECKING:
-    from ptdesk.db.engine import SessionFactory
     from ptdesk.services.accounts import Account
+    from ptdesk.services.uow import SessionFactory
 
 OPENING = "Opening the clinic database…"
 SIGNING_IN = "Signing in…"

@@ -23,8 +23,8 @@ from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
 
 if TYPE_CHECKING:
-    from ptdesk.db.engine import SessionFactory
     from ptdesk.services.accounts import Account
+    from ptdesk.services.uow import SessionFactory
 
 # The service names fields after its arguments; the form after what the user sees.
 _ALIASES = {"admin_username": "username", "admin_display_name": "display_name",

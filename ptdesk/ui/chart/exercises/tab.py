@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
-from ptdesk.services.episodes import active_episode
+from ptdesk.services.episodes import ACTIVE_EPISODE
 from ptdesk.services.exercises import ExerciseInfo
 from ptdesk.services.prescriptions import (
     DosedItem,
@@ -187,12 +187,11 @@ class ExercisesTab(ChartTab):
         if self._patient_id is None:
             return False
         sf, pid = self._ctx.session_factory, self._patient_id
-        episode = active_episode(sf, pid, actor=self._ctx.actor)
         saved = self.edits.save(
             lambda key: save_prescription(
                 sf, actor=self._ctx.actor, patient_id=pid, items=self.editor.model.items(),
                 effective_date=self.effective.date().toPython(), note=self.note.text(),
-                episode_id=episode.id if episode else None, based_on_id=self.edits.version,
+                episode_id=ACTIVE_EPISODE, based_on_id=self.edits.version,
                 draft_key=key),
             title="Exercise programme", failed_title="Save prescription",
             invalid=self._on_save_invalid, note=self.state.setText,

@@ -27,7 +27,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.episodes import active_episode
+from ptdesk.services.episodes import ACTIVE_EPISODE
 from ptdesk.services.runplans import (
     StoredPlan,
     list_plans,
@@ -198,9 +198,8 @@ class RunPlanTab(ChartTab):
 
         def call(key: str | None) -> StoredPlan:
             inputs, rules = self.form.build(self._history)
-            episode = active_episode(sf, pid, actor=self._ctx.actor)
             return save_plan(sf, actor=self._ctx.actor, patient_id=pid, inputs=inputs,
-                             rules=rules, episode_id=episode.id if episode else None,
+                             rules=rules, episode_id=ACTIVE_EPISODE,
                              based_on_id=self.edits.version, draft_key=key)
 
         stored = self.edits.save(
