@@ -75,6 +75,9 @@ class ChartHeader(QWidget):
             self.episode_label.setText(
                 f"{episode.diagnosis}{code} · affected: {side} · since {episode.start_date:%Y-%m-%d}"
             )
+        self.show_alerts(alerts)
+
+    def show_alerts(self, alerts: tuple[str, ...]) -> None:
         self.alerts_label.setStyleSheet(error_style(self) + " font-weight: bold;")
         self.alerts_label.setText("  ·  ".join(["⚠ " + alerts[0], *alerts[1:]]) if alerts else "")
         self.alerts_label.setVisible(bool(alerts))
@@ -90,6 +93,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._patient_id: int | None = None
+        self._alerts_saved_for: int | None = None  # a save just delivered this patient's alerts
         self._patient: PatientDetails | None = None
         self._loaded_for: dict[int, int | None] = {}  # tab index -> patient id it shows
         self._current_index = 0
@@ -143,6 +147,7 @@ class ChartWidget(QWidget):
             self._pages[index] = page
             self.view_only.lock(index, page)
             page.visit_open_requested.connect(self.open_visit)
+            page.alerts_saved.connect(self._on_page_alerts_saved)
         return page
 
     def _index_of(self, tab: QWidget) -> int:
@@ -167,6 +172,7 @@ class ChartWidget(QWidget):
         for page in self._pages:
             if page is not None:
                 page.visit_open_requested.connect(self.open_visit)
+                page.alerts_saved.connect(self._on_page_alerts_saved)
         self.ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -339,6 +345,13 @@ class ChartWidget(QWidget):
         if patient_id == self._patient_id:
             self.refresh_header()
 
+    def _on_page_alerts_saved(self, patient_id: int, alerts: tuple[str, ...]) -> None:
+        if patient_id == self._patient_id:
+            self.header.show_alerts(alerts)
+            self._alerts_saved_for = patient_id  # the save's data_changed needs no re-read
+
     def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind in VISIT_KINDS:
+        from_save, self._alerts_saved_for = self._alerts_saved_for == patient_id, None
+        if (patient_id == self._patient_id and kind in VISIT_KINDS
+                and not (from_save and kind == ChangeKind.EVALUATION)):
             self.refresh_header()

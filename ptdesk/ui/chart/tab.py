@@ -35,6 +35,7 @@ class ChartTab(QWidget):
     opens_visits: ClassVar[bool] = False             # the Visits list opens visits in this tab
 
     visit_open_requested = Signal(int)  # a tab asks the chart to open a visit (visit id)
+    alerts_saved = Signal(int, object)  # (patient id, alerts): a save returned the header's alerts
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

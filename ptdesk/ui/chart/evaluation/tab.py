@@ -162,6 +162,7 @@ class EvaluationTab(ChartTab):
         self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
         self.header.select_visit(summary)
+        self.alerts_saved.emit(summary.patient_id, summary.alerts)
         self.ctx.signals.data_changed.emit(ChangeKind.EVALUATION, summary.patient_id)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
