@@ -163,7 +163,6 @@ class ExercisesTab(ChartTab):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         on_open(self.history, self._on_history_activated)
-        self._ctx.signals.data_changed.connect(self._on_ctx_data_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -200,7 +199,7 @@ class ExercisesTab(ChartTab):
         if saved is None:
             return False
         self._load_saved()
-        self._ctx.signals.data_changed.emit(ChangeKind.EXERCISES, self._patient_id)
+        self.announce(ChangeKind.EXERCISES)
         self._ctx.signals.status_message.emit(
             f"Prescription saved ({len(saved.items)} exercises).")
         return True
@@ -315,6 +314,6 @@ class ExercisesTab(ChartTab):
         self.note.setText(version.note)
         self._mark_dirty()
 
-    def _on_ctx_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if kind == ChangeKind.EXERCISES and patient_id == self._patient_id and not self.edits.dirty:
+    def on_local_change(self, kind: ChangeKind) -> None:
+        if not self.edits.dirty:
             self._load_saved()

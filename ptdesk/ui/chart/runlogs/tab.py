@@ -68,7 +68,7 @@ class RunLogTab(ChartTab):
 
     title = "Run log"
     save_permission = "log_runs"
-    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})
+    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})  # a plan sets weeks and unit
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -153,7 +153,6 @@ class RunLogTab(ChartTab):
         QShortcut(QKeySequence.StandardKey.Delete, self.runs_view, self._on_delete_button_clicked,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.replan_button.clicked.connect(self._on_replan_button_clicked)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -233,7 +232,7 @@ class RunLogTab(ChartTab):
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def delete_selected_run(self) -> bool:
@@ -251,7 +250,7 @@ class RunLogTab(ChartTab):
             return False
         delete_run(self._ctx.session_factory, actor=self._ctx.actor, run_id=run.id)
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def replan(self) -> bool:
@@ -279,7 +278,7 @@ class RunLogTab(ChartTab):
             text += (f" Week {upcoming.week} is now "
                      f"{amount_text(upcoming.total, stored.inputs.measure)}.")
         self.replan_state.setText(text)
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
         self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
@@ -342,6 +341,5 @@ class RunLogTab(ChartTab):
     def _on_replan_button_clicked(self) -> None:
         self.replan()
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind == ChangeKind.RUNPLAN:
-            self._reload()  # a plan saved in the Run plan tab changes weeks and unit
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self._reload()

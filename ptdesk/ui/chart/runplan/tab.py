@@ -211,7 +211,7 @@ class RunPlanTab(ChartTab):
         self.edits.version, self.edits.started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
         self._ctx.signals.status_message.emit("Return-to-run plan saved.")
         return True
 
@@ -347,4 +347,4 @@ class RunPlanTab(ChartTab):
             return
         make_active(self._ctx.session_factory, actor=self._ctx.actor, plan_id=stored.id)
         self._load_saved()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
