@@ -70,7 +70,7 @@ class LockController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms if idle_ms is not None else self.clinic_idle_ms())
-        self._check = BackgroundCall(self, name="ptdesk-unlock")
+        self._check = BackgroundCall(self)
         self._connect_signals()
         app = QApplication.instance()
         assert app is not None

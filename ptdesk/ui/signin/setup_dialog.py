@@ -55,7 +55,7 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up PT Desk")
         self._sf = session_factory
         self.account: Account | None = None
-        self._work = BackgroundCall(self, name="ptdesk-setup")
+        self._work = BackgroundCall(self)
         self._closed = False
         heading = QLabel("Welcome to PT Desk", self)
         font = QFont(heading.font())
