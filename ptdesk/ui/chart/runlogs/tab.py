@@ -290,7 +290,7 @@ class RunLogTab(ChartTab):
                                  if patient_id is not None else [])
         weeks = (weekly_summary(sf, patient_id, actor=actor, today=self.today())
                  if self._plan else [])
-        self.weeks_model.set_weeks(weeks)
+        self.weeks_model.set_rows(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
         # Re-planning changes the plan (edit_plan): an assistant logs runs but cannot.
         may_replan = self._ctx.can("edit_plan")
