@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import ArgumentError, OperationalError
 
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.db.engine import (
+    DatabaseTargetError,
     SessionFactory,
     make_engine,
     make_session_factory,
@@ -17,6 +19,7 @@ from ptdesk.db.engine import (
     sqlite_path,
 )
 from ptdesk.db.migrate import is_up_to_date
+from ptdesk.services.output_files import OutputFileError, check_output_path, write_output
 
 
 def add_db_option(parser: argparse.ArgumentParser) -> None:
@@ -28,15 +31,21 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
 def engine_for(args: argparse.Namespace) -> Engine:
     try:
         return make_engine(getattr(args, "db", None))
-    except ArgumentError as exc:
-        raise UsageError(f"--db: not a database path or URL ({exc})") from exc
+    except DatabaseTargetError as exc:
+        raise UsageError(f"--db: {exc}") from None
+    except ArgumentError:
+        # Never the URL: it may hold the server password.
+        raise UsageError("--db: not a database file path or a database URL") from None
     except OSError as exc:
-        raise CommandError(f"cannot open the database file: {exc.strerror}") from exc
+        raise CommandError(f"cannot open the database file: {exc.strerror}") from None
 
 
 def open_database(args: argparse.Namespace) -> tuple[Engine, SessionFactory]:
     """An up-to-date database, or a clear line telling the user to run `ptdesk init`."""
-    path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    try:
+        path = sqlite_path(resolve_url(getattr(args, "db", None)))
+    except DatabaseTargetError as exc:
+        raise UsageError(f"--db: {exc}") from None
     if path is not None and not path.exists():
         # Only `ptdesk init` creates a database; a typo in --db must not leave empty files.
         raise CommandError(f"no database at {path}; run `ptdesk init` first")
@@ -44,7 +53,9 @@ def open_database(args: argparse.Namespace) -> tuple[Engine, SessionFactory]:
     try:
         ready = is_up_to_date(engine)
     except OperationalError as exc:
-        raise CommandError(f"cannot open the database: {exc.orig}") from exc
+        from ptdesk.services.uow import storage_message
+
+        raise CommandError(f"cannot open the database: {storage_message(exc)}") from None
     if not ready:
         raise CommandError("the database is not set up or is out of date; run `ptdesk init` first")
     return engine, make_session_factory(engine)
@@ -55,3 +66,27 @@ def parse_date(option: str, text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise UsageError(f"{option} must be a date as YYYY-MM-DD (got {text!r})") from exc
+
+
+# What a PDF file starts with: only such a file is replaced by a new PDF.
+PDF_MAGIC = b"%PDF"
+
+
+def output_path(option: str, text: str, replaces: bytes = PDF_MAGIC) -> Path:
+    """The file an `--out`-like option names, refused (exit 2) before any work if unusable."""
+    path = Path(text).expanduser()
+    try:
+        check_output_path(path, replaces)
+    except OutputFileError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+    return path
+
+
+def write_user_file(option: str, path: Path, data: bytes, replaces: bytes = PDF_MAGIC) -> None:
+    """Write a file the user asked for (ptdesk.services.output_files), one line on failure."""
+    try:
+        write_output(path, data, replaces)
+    except OutputFileError as exc:
+        if exc.usage:
+            raise UsageError(f"{option}: {exc}") from None
+        raise CommandError(str(exc)) from None

@@ -14,7 +14,9 @@ from ptdesk.demo.generator import (
     DEMO_TODAY,
     MAX_SEED,
     MAX_SYNTHETIC,
+    DemoRefusedError,
     build_demo_clinic,
+    refuse_live_clinic,
 )
 
 EARLIEST_TODAY = date(2020, 1, 1)
@@ -25,7 +27,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "demo", help="fill the database with a demo clinic",
         description="Add the demo clinic: five hand-written patients (DEMO-0001 to DEMO-0005) "
         "and N synthetic patients with visit histories. The same seed always gives the same "
-        "patients, and running it again adds only what is missing.",
+        "patients, and running it again adds only what is missing. Only an empty database or "
+        "one that holds nothing but the demo is accepted.",
     )
     parser.add_argument("--patients", metavar="N", type=int, default=DEFAULT_SYNTHETIC,
                         help=f"synthetic patients to add, 0 to {MAX_SYNTHETIC:,} "
@@ -52,10 +55,14 @@ def run(args: argparse.Namespace) -> int:
                          "(the demo patients' stories need their birth dates behind them)")
     engine, session_factory = open_database(args)
     try:
+        # Before any sign-in: a live clinic is refused whoever asks (exit 2).
+        refuse_live_clinic(session_factory)
         # A fresh database gets the published demo sign-ins, which completes its setup.
         result = build_demo_clinic(session_factory, actor=signed_in_actor(args, session_factory),
                                    patients=args.patients, seed=args.seed, today=today,
-                                   demo_logins=True)
+                                   demo_logins=True, demo_only=True)
+    except DemoRefusedError as exc:
+        raise UsageError(str(exc)) from None
     finally:
         engine.dispose()
     print(result.summary_line())

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
-from ptdesk.commands.common import add_db_option, open_database
-from ptdesk.commands.handout import _write_private
+from ptdesk.commands.common import add_db_option, open_database, output_path, write_user_file
 from ptdesk.services.errors import PermissionDeniedError, ServiceError
 
 
@@ -27,11 +25,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    out = Path(args.out).expanduser()
-    if out.is_dir():
-        raise UsageError(f"--out is a folder, not a file: {out}")
-    if not out.parent.exists():
-        raise UsageError(f"--out: the folder {out.parent} does not exist")
+    out = output_path("--out", args.out)
     engine, session_factory = open_database(args)
     from ptdesk.services.patients import find_by_mrn
     from ptdesk.services.progress.report import progress_report_pdf
@@ -46,6 +40,6 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(exc)) from exc
     finally:
         engine.dispose()
-    _write_private(out, data)
+    write_user_file("--out", out, data)
     print(f"Wrote {out} ({len(data) // 1024 + 1} KB).")
     return 0

@@ -6,7 +6,12 @@ import argparse
 import os
 
 from ptdesk.commands import CommandError, UsageError
-from ptdesk.commands.acting import PASSWORD_ENV, read_secret
+from ptdesk.commands.acting import (
+    PASSWORD_ENV,
+    add_password_options,
+    given_password,
+    read_secret,
+)
 from ptdesk.commands.common import add_db_option, open_database
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
@@ -20,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "setup", help="first start: name the clinic and create its first administrator",
         description="Name the clinic and create the first administrator account. Works only "
         "once, on a database where no account has a password yet. The password is asked "
-        f"for twice in a terminal, or read from ${PASSWORD_ENV}.",
+        "for twice in a terminal, or read from --password-file FILE, --password-stdin or "
+        f"${PASSWORD_ENV}.",
     )
     parser.add_argument("--clinic", required=True, metavar="NAME", help="the clinic's name")
     parser.add_argument("--admin", required=True, metavar="USER",
@@ -28,11 +34,17 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.add_argument("--name", metavar="FULL NAME",
                         help="the administrator's full name (default: the user name)")
     add_db_option(parser)
+    add_password_options(parser)
     parser.set_defaults(run=run)
 
 
-def new_password(what: str, env: str = PASSWORD_ENV) -> str:
-    """A new password: from `env`, or typed twice at a terminal prompt (never a blocking read)."""
+def new_password(what: str, env: str = PASSWORD_ENV,
+                 args: argparse.Namespace | None = None) -> str:
+    """A new password: from --password-file/--password-stdin in `args`, or `env`, or typed
+    twice at a terminal prompt (never a blocking read)."""
+    given = given_password(args)
+    if given is not None:
+        return given
     if os.environ.get(env):
         return os.environ[env]
     password = read_secret(f"New password for {what}: ", env, f"a password for {what}")
@@ -49,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         if not needs_setup(session_factory):
             raise CommandError("PT Desk is already set up; an administrator adds users with "
                                "`ptdesk users add`")
-        password = new_password(args.admin)
+        password = new_password(args.admin, args=args)
         account = setup_clinic(session_factory, clinic_name=args.clinic,
                                admin_username=args.admin,
                                admin_display_name=args.name or args.admin, password=password)

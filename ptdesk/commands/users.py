@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ptdesk.commands import CommandError, UsageError
-from ptdesk.commands.acting import add_actor_option, signed_in_actor
+from ptdesk.commands.acting import add_actor_option, password_from_file, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database
 from ptdesk.commands.setup import new_password
 from ptdesk.domain.errors import ValidationError
@@ -25,7 +25,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "users", help="list or add user accounts (administrators)",
         description="Manage the clinic's user accounts. You act as an administrator: "
         "--as USER, with the password asked for or read from $PTDESK_PASSWORD. A new "
-        f"password is typed twice at a terminal or read from ${NEW_PASSWORD_ENV}.",
+        "password is typed twice at a terminal, or read from --new-password-file FILE or "
+        f"${NEW_PASSWORD_ENV}.",
     )
     actions = parser.add_subparsers(dest="users_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="list every account with its role")
@@ -39,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     off.add_argument("username", metavar="USERNAME")
     reset = actions.add_parser("password", help="set a new password for an account")
     reset.add_argument("username", metavar="USERNAME")
+    for sub in (add, reset):
+        sub.add_argument("--new-password-file", metavar="FILE",
+                         help="read the new password from the first line of FILE")
     for sub in (listing, add, off, reset):
         add_db_option(sub)
         add_actor_option(sub)
@@ -54,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         if args.users_action == "list":
             _print_users(accounts.list_users(session_factory, actor=actor))
         elif args.users_action == "add":
-            password = new_password(args.username, NEW_PASSWORD_ENV)
+            password = _new_password(args)
             account = accounts.create_user(
                 session_factory, actor=actor, username=args.username,
                 display_name=args.name or args.username, role=args.role, password=password,
@@ -65,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
                                                username=args.username)
             print(f"{account.username} is switched off and can no longer sign in.")
         else:
-            password = new_password(args.username, NEW_PASSWORD_ENV)
+            password = _new_password(args)
             accounts.set_password(session_factory, actor=actor, username=args.username,
                                   password=password, current_password=_own_current(args, actor))
             print(f"New password set for {args.username.strip().lower()}.")
@@ -78,6 +82,14 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     return 0
+
+
+def _new_password(args: argparse.Namespace) -> str:
+    # Not `args`' --password-file/--password-stdin: those carry the administrator's own.
+    path = getattr(args, "new_password_file", None)
+    if path:
+        return password_from_file(path)
+    return new_password(args.username, NEW_PASSWORD_ENV)
 
 
 def _own_current(args: argparse.Namespace, actor: str) -> str | None:

@@ -27,6 +27,7 @@ from ptdesk.db.models_visits import (
     GaitAssessment,
     KneeExam,
     PriorInjuryRecord,
+    ReadinessExam,
     SpecialTest,
     StrengthTest,
     SubjectiveExam,
@@ -36,6 +37,6 @@ from ptdesk.db.models_visits import (
 __all__ = [
     "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
-    "Prescription", "PrescriptionItem", "PriorInjuryRecord", "RunLog", "RunPlan", "RunPlanWeek",
+    "Prescription", "PrescriptionItem", "PriorInjuryRecord", "ReadinessExam", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",
 ]

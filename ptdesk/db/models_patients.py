@@ -7,6 +7,7 @@ from datetime import date, datetime
 from sqlalchemy import (
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     LargeBinary,
@@ -32,6 +33,17 @@ class ClinicSettings(Versioned, Base):
         CheckConstraint(_in("default_units", ("km", "mi")), name="default_units"),
         CheckConstraint("lock_minutes >= 1 AND lock_minutes <= 120", name="lock_minutes"),
         CheckConstraint("backups_kept >= 1 AND backups_kept <= 365", name="backups_kept"),
+        CheckConstraint("ankle_k2w_diff_cm >= 0.5 AND ankle_k2w_diff_cm <= 10",
+                        name="ankle_k2w_diff_cm"),
+        CheckConstraint("ankle_balance_closed_s >= 1 AND ankle_balance_closed_s <= 120",
+                        name="ankle_balance_closed_s"),
+        CheckConstraint("ankle_heel_raise_lsi >= 50 AND ankle_heel_raise_lsi <= 100",
+                        name="ankle_heel_raise_lsi"),
+        CheckConstraint("ready_walk_min >= 5 AND ready_walk_min <= 120", name="ready_walk_min"),
+        CheckConstraint("ready_hops >= 1 AND ready_hops <= 100", name="ready_hops"),
+        CheckConstraint("ready_heel_raises >= 1 AND ready_heel_raises <= 100",
+                        name="ready_heel_raises"),
+        CheckConstraint("ready_hop_lsi >= 50 AND ready_hop_lsi <= 100", name="ready_hop_lsi"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +58,17 @@ class ClinicSettings(Versioned, Base):
     backup_on_close: Mapped[bool] = mapped_column(default=True, server_default=true())
     # Empty: the default folder beside the database (see services/backup.py).
     backup_folder: Mapped[str] = mapped_column(String(1000), default="", server_default="")
+    # Clinic-adjustable measure thresholds; defaults are the cited ones in domain/ankle_flags.py
+    # and domain/readiness.py (kept equal to them by a test).
+    ankle_k2w_diff_cm: Mapped[float] = mapped_column(Float, default=2.0, server_default="2.0")
+    ankle_balance_closed_s: Mapped[float] = mapped_column(Float, default=10.0,
+                                                          server_default="10.0")
+    ankle_heel_raise_lsi: Mapped[float] = mapped_column(Float, default=90.0,
+                                                        server_default="90.0")
+    ready_walk_min: Mapped[int] = mapped_column(default=30, server_default="30")
+    ready_hops: Mapped[int] = mapped_column(default=15, server_default="15")
+    ready_heel_raises: Mapped[int] = mapped_column(default=20, server_default="20")
+    ready_hop_lsi: Mapped[float] = mapped_column(Float, default=90.0, server_default="90.0")
 
 
 ROLES = ("administrator", "clinician", "assistant")
@@ -75,6 +98,7 @@ class Patient(Versioned, Base):
     __table_args__ = (
         CheckConstraint(_in("sex", ("female", "male", "other", "unknown")), name="sex"),
         CheckConstraint(_in("dominant_leg", ("left", "right", "unknown")), name="dominant_leg"),
+        CheckConstraint(_in("handout_language", ("en", "es")), name="handout_language"),
         CheckConstraint("length(mrn) >= 3", name="mrn_length"),
         CheckConstraint("length(first_name) > 0 AND length(last_name) > 0", name="names"),
         # Prefix searches on the folded names and MRN stay index range scans at 100k patients.
@@ -99,6 +123,8 @@ class Patient(Versioned, Base):
     referring_physician: Mapped[str] = mapped_column(String(200), default="")
     dominant_leg: Mapped[str] = mapped_column(String(10), default="unknown")
     alerts: Mapped[str] = mapped_column(Text, default="")
+    # The language the patient's handouts print in (issue 21); "en" or "es".
+    handout_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="patient", order_by="Episode.start_date", cascade="all, delete-orphan"
@@ -110,6 +136,9 @@ class Episode(Versioned, Base):
     __table_args__ = (
         CheckConstraint(_in("affected_side", ("left", "right", "both")), name="affected_side"),
         CheckConstraint(_in("status", ("active", "on_hold", "discharged")), name="status"),
+        CheckConstraint("injured_ankle_side IS NULL OR "
+                        + _in("injured_ankle_side", ("left", "right", "both")),
+                        name="injured_ankle_side"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -117,6 +146,8 @@ class Episode(Versioned, Base):
     diagnosis: Mapped[str] = mapped_column(String(300))
     icd10_code: Mapped[str] = mapped_column(String(10), default="")
     affected_side: Mapped[str] = mapped_column(String(10))
+    # The sprained ankle's side, which ankle rows compare on (None: not known).
+    injured_ankle_side: Mapped[str | None] = mapped_column(String(10))
     onset_date: Mapped[date | None] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)

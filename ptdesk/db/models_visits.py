@@ -20,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ptdesk.db.base import Base, Versioned
 from ptdesk.db.models_patients import _in
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.readiness import SQUAT_QUALITY
 from ptdesk.domain.validation import MMT_GRADES
 
 _SIDE = _in("side", ("left", "right"))
@@ -68,6 +69,7 @@ class Visit(Versioned, Base):
     strength_tests: Mapped[list[StrengthTest]] = relationship(cascade="all, delete-orphan")
     gait: Mapped[GaitAssessment | None] = relationship(cascade="all, delete-orphan")
     assessment: Mapped[AssessmentPlanRecord | None] = relationship(cascade="all, delete-orphan")
+    readiness: Mapped[ReadinessExam | None] = relationship(cascade="all, delete-orphan")
 
 
 class Addendum(Base):
@@ -287,3 +289,37 @@ class AssessmentPlanRecord(Versioned, Base):
     icd10_code: Mapped[str] = mapped_column(String(10), default="")
     visit_frequency: Mapped[str] = mapped_column(String(200), default="")
     plan_notes: Mapped[str] = mapped_column(Text, default="")
+
+
+class ReadinessExam(Versioned, Base):
+    """Return-to-run readiness tests at an evaluation (domain.readiness); blanks not tested."""
+
+    __tablename__ = "readiness_exams"
+    __table_args__ = (
+        CheckConstraint(_range("brisk_walk_min", 0, 300), name="brisk_walk"),
+        CheckConstraint(_range("hops_left", 0, 500), name="hops_left"),
+        CheckConstraint(_range("hops_right", 0, 500), name="hops_right"),
+        CheckConstraint(_range("heel_raises_left", 0, 200), name="heel_raises_left"),
+        CheckConstraint(_range("heel_raises_right", 0, 200), name="heel_raises_right"),
+        CheckConstraint(_opt_in("squat_left", SQUAT_QUALITY), name="squat_left"),
+        CheckConstraint(_opt_in("squat_right", SQUAT_QUALITY), name="squat_right"),
+        CheckConstraint(_range("single_hop_cm_left", 0, 400), name="single_hop_left"),
+        CheckConstraint(_range("single_hop_cm_right", 0, 400), name="single_hop_right"),
+        CheckConstraint(_range("triple_hop_cm_left", 0, 1500), name="triple_hop_left"),
+        CheckConstraint(_range("triple_hop_cm_right", 0, 1500), name="triple_hop_right"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), unique=True)
+    brisk_walk_min: Mapped[int | None] = mapped_column()
+    hops_left: Mapped[int | None] = mapped_column()
+    hops_right: Mapped[int | None] = mapped_column()
+    heel_raises_left: Mapped[int | None] = mapped_column()
+    heel_raises_right: Mapped[int | None] = mapped_column()
+    squat_left: Mapped[str | None] = mapped_column(String(12))
+    squat_right: Mapped[str | None] = mapped_column(String(12))
+    single_hop_cm_left: Mapped[float | None] = mapped_column(Float)
+    single_hop_cm_right: Mapped[float | None] = mapped_column(Float)
+    triple_hop_cm_left: Mapped[float | None] = mapped_column(Float)
+    triple_hop_cm_right: Mapped[float | None] = mapped_column(Float)
+    notes: Mapped[str] = mapped_column(Text, default="")

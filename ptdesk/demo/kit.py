@@ -48,6 +48,7 @@ class Story:
     start: date
     goals: tuple[tuple[str, date | None], ...]
     visits: tuple[StoryVisit, ...]
+    injured_ankle_side: str | None = None  # the sprained ankle, when the story has one
 
     def visit_date(self, visit: StoryVisit) -> date:
         return self.start + timedelta(days=visit.day)
@@ -140,7 +141,7 @@ def psfs(*activities: tuple[str, int]) -> OutcomeEntry:
 def follow_up(full: ev.Evaluation, *, keep_ankles: bool = False) -> ev.Evaluation:
     """A follow-up charts pain, training and strength; the full exam waits for re-evaluation."""
     return replace(full, knees=(), special_tests=(), gait=None, assessment=None,
-                   ankles=full.ankles if keep_ankles else ())
+                   readiness=None, ankles=full.ankles if keep_ankles else ())
 
 
 def story_visit(

@@ -19,6 +19,7 @@ from ptdesk.demo.kit import (
     strength_grid,
 )
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.services.patients import PatientInput
 
 
@@ -35,7 +36,8 @@ def half_marathoner(today: date) -> Story:
     }
 
     def exam(pr: Progress) -> ev.Evaluation:
-        calf = "4" if pr.p < 0.4 else ("4+" if pr.p < 0.8 else "5")
+        # The untreated left calf lags the knee work: still a full grade down at re-evaluation.
+        calf = "4" if pr.p < 0.9 else "4+"
         return pr.soap(ev.Evaluation(
             subjective=ev.SubjectiveFindings(
                 chief_complaint="Right knee feels weak, not painful, after 5.5 to 6 miles. "
@@ -62,14 +64,21 @@ def half_marathoner(today: date) -> Story:
             ),
             special_tests=special_tests(()),
             ankles=(
-                ev.AnkleFindings("left", pr.lerp(7.0, 10.5), pr.lerp(14, 28), pr.lerp(4, 10),
-                                 round(pr.lerp(16, 24, 0)), "negative", "negative",
+                ev.AnkleFindings("left", pr.lerp(7.0, 9.5), pr.lerp(14, 28), pr.lerp(4, 10),
+                                 round(pr.lerp(16, 21, 0)), "negative", "negative",
                                  "mild" if pr.p < 0.5 else "none", pr.p < 0.5, False, False,
                                  "The sprained side; stiff and wobbly on one leg."),
                 ev.AnkleFindings("right", 11.5, 30, 12, 25, "negative", "negative", "none"),
             ),
             strength=strength_grid(table, "right", pr.p,
                                    mmt={"ankle_plantarflexion": (calf, "5")}),
+            # Readiness to run: the left ankle holds back hops and heel raises.
+            readiness=ReadinessFindings(
+                brisk_walk_min=round(pr.lerp(20, 40, 0)), hops_left=round(pr.lerp(4, 12, 0)),
+                hops_right=15, heel_raises_left=round(pr.lerp(16, 21, 0)), heel_raises_right=25,
+                squat_left="good", squat_right="knee_valgus" if pr.p < 0.7 else "good",
+                single_hop_cm_left=None if pr.p < 0.5 else 121.0,
+                single_hop_cm_right=None if pr.p < 0.5 else 112.0),
             gait=ev.GaitFindings(
                 setting="treadmill", speed=9.7, cadence_spm=round(pr.lerp(162, 172, 0)),
                 foot_strike="rearfoot", overstriding=pr.p < 0.5,
@@ -119,7 +128,8 @@ def half_marathoner(today: date) -> Story:
             "Ran 1.5 mi twice.", "Hip abduction stronger.", "Improving.", "Forward-lean drill.")),
          ()),
         (42, "re_evaluation", Progress(0.85, 0, 0, 0, 5.3, 1.8, 3, (
-            "Runs 1.8 mi with no weakness.", "Hip and quad symmetry above 90%; ankle near normal.",
+            "Runs 1.8 mi with no weakness.", "Hip and quad symmetry above 90%; left calf still "
+            "a grade down (4 / 5), ankle bend and balance behind the right.",
             "Good progress toward the half.", "Continue plan; re-check in 4 weeks.")),
          (lefs(71), activities(6, 7, 8))),
     )
@@ -132,6 +142,7 @@ def half_marathoner(today: date) -> Story:
         ),
         diagnosis="Right knee weakness after deconditioning; left ankle sprain on the opposite leg",
         icd10_code="M62.81", affected_side="right", onset=onset, start=start,
+        injured_ankle_side="left",
         goals=(("Run 3 miles without the knee feeling weak", start + timedelta(days=42)),
                ("Right hip abduction at least 90% of the left", start + timedelta(days=56)),
                ("Finish the half marathon", race)),
@@ -185,6 +196,14 @@ def first_10k(today: date) -> Story:
                 for side, k2w in (("left", 10.0), ("right", 10.5))
             ),
             strength=strength_grid(table, "both", pr.p),
+            readiness=ReadinessFindings(
+                brisk_walk_min=round(pr.lerp(30, 45, 0)), hops_left=round(pr.lerp(6, 15, 0)),
+                hops_right=round(pr.lerp(8, 16, 0)), heel_raises_left=round(pr.lerp(18, 24, 0)),
+                heel_raises_right=round(pr.lerp(20, 25, 0)),
+                squat_left="pelvic_drop" if pr.p < 0.6 else "good",
+                squat_right="pelvic_drop" if pr.p < 0.6 else "good",
+                notes="Hops sore at the front of both knees at intake."
+                if pr.p < 0.3 else ""),
             gait=ev.GaitFindings(
                 setting="treadmill", speed=8.5, cadence_spm=round(pr.lerp(156, 168, 0)),
                 foot_strike="rearfoot" if pr.p < 0.6 else "midfoot", overstriding=pr.p < 0.6,

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.domain.symmetry import MUSCLE_GROUPS
 from ptdesk.domain.validation import (
     MMT_GRADES,
@@ -323,6 +324,7 @@ class Evaluation:
     strength: tuple[StrengthMeasurement, ...] = ()
     gait: GaitFindings | None = None
     assessment: AssessmentPlan | None = None
+    readiness: ReadinessFindings | None = None  # return-to-run readiness (evaluations)
     soap_subjective: str = ""
     soap_objective: str = ""
     soap_assessment: str = ""
@@ -347,6 +349,8 @@ class Evaluation:
             self.gait.validate()
         if self.assessment:
             self.assessment.validate()
+        if self.readiness:
+            self.readiness.validate()
         for name in ("soap_subjective", "soap_objective", "soap_assessment", "soap_plan"):
             optional_text(name, getattr(self, name), "Note", 20000)
 

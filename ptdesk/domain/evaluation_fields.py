@@ -39,6 +39,15 @@ ASSESSMENT = {
     "problem_list": "Problem list", "working_diagnosis": "Working diagnosis",
     "icd10_code": "ICD-10", "visit_frequency": "Visit frequency", "plan_notes": "Plan",
 }
+READINESS = {
+    "brisk_walk_min": "pain-free brisk walk (min)", "hops_left": "pain-free hops, left",
+    "hops_right": "pain-free hops, right", "heel_raises_left": "heel raises, left",
+    "heel_raises_right": "heel raises, right", "squat_left": "single-leg squat, left",
+    "squat_right": "single-leg squat, right", "single_hop_cm_left": "single hop, left (cm)",
+    "single_hop_cm_right": "single hop, right (cm)",
+    "triple_hop_cm_left": "triple hop, left (cm)", "triple_hop_cm_right": "triple hop, right (cm)",
+    "notes": "notes",
+}
 SOAP = {
     "soap_subjective": "S — Subjective", "soap_objective": "O — Objective",
     "soap_assessment": "A — Assessment", "soap_plan": "P — Plan",
@@ -52,7 +61,7 @@ CHOICES = frozenset({
     "symptoms", "pain_locations", "aggravating", "effusion", "tenderness", "patellar_mobility",
     "single_leg_squat", "step_down", "anterior_drawer", "talar_tilt", "swelling", "setting",
     "foot_strike", "pelvic_drop_side", "pelvic_drop_severity", "knee_valgus", "pronation",
-    "trunk_lean",
+    "trunk_lean", "squat_left", "squat_right",
 })
 
 
@@ -114,6 +123,8 @@ def evaluation_fields(evaluation: ev.Evaluation) -> dict[str, str]:
         gait = evaluation.gait
         pairs += _labelled(gait, GAIT, "Gait: ")
         pairs.append(("Gait: speed", _with_unit(gait.speed, gait.speed_unit)))
+    if evaluation.readiness is not None:
+        pairs += _labelled(evaluation.readiness, READINESS, "Readiness: ")
     if evaluation.assessment is not None:
         pairs += _labelled(evaluation.assessment, ASSESSMENT)
     pairs += _labelled(evaluation, SOAP)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.outcome_missing import form_total
 
 Measure = Literal["nprs", "lefs", "kujala", "psfs"]
 Direction = Literal["better", "worse", "no_meaningful_change"]
@@ -51,10 +52,12 @@ def mcid_for(measure: Measure, patellofemoral: bool = False) -> float:
 class OutcomeScore:
     """One scored form.
 
-    With missing items `total` is the plain sum of the answered items, NOT prorated:
-    it is lower than a full form would be, so `is_complete` is False and `display`
-    says how many items are missing. `missing_items` holds the form field ids
-    (e.g. "lefs_item_7", "kujala_limp"), the same ids a ValidationError names.
+    With missing items the instrument's rule (`outcome_missing`) decides: within its
+    limit `total` is prorated and `prorated` is True; beyond it `has_total` is False,
+    `total` is the raw sum only (never charted, never a baseline) and `reason` says
+    why. `raw_total` is always the plain sum of the answered items, which is what is
+    stored. `missing_items` holds the form field ids (e.g. "lefs_item_7",
+    "kujala_limp"), the same ids a ValidationError names.
     """
 
     measure: Measure
@@ -64,6 +67,10 @@ class OutcomeScore:
     missing_items: tuple[str, ...]
     is_complete: bool
     display: str
+    prorated: bool = False
+    has_total: bool = True
+    reason: str = ""
+    raw_total: float | None = None
 
 
 @dataclass(frozen=True)
@@ -124,6 +131,7 @@ def score_lefs(items: Sequence[int | None], allow_missing: bool = False) -> Outc
         )
     total = 0
     missing: list[str] = []
+    maxima: list[float] = []
     for field, answer in zip(LEFS_ITEM_FIELDS, items, strict=True):
         number = field.rsplit("_", 1)[1]
         if answer is None:
@@ -131,10 +139,11 @@ def score_lefs(items: Sequence[int | None], allow_missing: bool = False) -> Outc
                 raise ValidationError(field, f"LEFS question {number} has no answer. "
                                              "Answer it or mark it as missing.")
             missing.append(field)
+            maxima.append(4)
             continue
         _check_int_range(field, answer, 0, 4, f"LEFS question {number} answer")
         total += answer
-    return _summed_score("lefs", total, LEFS_MAX, tuple(missing), len(LEFS_ITEMS))
+    return _summed_score("lefs", total, LEFS_MAX, tuple(missing), maxima)
 
 
 # ---- Kujala Anterior Knee Pain Scale (Kujala 1993) ----------------------------------
@@ -221,6 +230,7 @@ def score_kujala(
         raise ValidationError("kujala", f"'{unknown[0]}' is not a Kujala question.")
     total = 0
     missing: list[str] = []
+    maxima: list[float] = []
     for item in KUJALA_ITEMS:
         field = f"kujala_{item.key}"
         if item.key not in responses or (responses[item.key] is None and not allow_missing):
@@ -229,9 +239,10 @@ def score_kujala(
         choice = responses[item.key]
         if choice is None:
             missing.append(field)
+            maxima.append(item.max_points)
             continue
         total += kujala_points(item.key, choice)
-    return _summed_score("kujala", total, KUJALA_MAX, tuple(missing), len(KUJALA_ITEMS))
+    return _summed_score("kujala", total, KUJALA_MAX, tuple(missing), maxima)
 
 
 # ---- NPRS and PSFS ------------------------------------------------------------------
@@ -291,13 +302,22 @@ def interpret_change(
     """
     info = _info(measure)
     comparable = True
+    prorated = False
     values: list[float] = []
     for label, value in (("before", before), ("after", after)):
         if isinstance(value, OutcomeScore):
             if value.measure != measure:
                 raise ValidationError(measure, f"A {value.measure.upper()} score cannot be "
                                                f"compared with {info.name}.")
-            comparable = comparable and value.is_complete
+            if not value.has_total:
+                # Too many items missing: there is no total to compare, and the text says why.
+                which = "earlier" if label == "before" else "later"
+                return ChangeInterpretation(
+                    0.0, "no_meaningful_change",
+                    f"{info.name}: no change reading, the {which} form has {value.reason}",
+                    False)
+            prorated = prorated or value.prorated
+            comparable = comparable and (value.is_complete or value.prorated)
             number = float(value.total)
         else:
             number = float(value)
@@ -317,6 +337,8 @@ def interpret_change(
     else:
         direction, words = "no_meaningful_change", "within the minimal important change"
     text = f"{info.name} {_signed(delta)}: {words}"
+    if prorated:
+        text += " (a form was prorated for missing items)"
     if not comparable:
         text += " (a form has missing items, so this change may not be real)"
     return ChangeInterpretation(delta, direction, text, comparable)
@@ -338,18 +360,25 @@ def _check_int_range(field: str, value: object, low: int, high: int, what: str) 
 
 
 def _summed_score(
-    measure: Measure, total: int, max_total: int, missing: tuple[str, ...], item_count: int
+    measure: Measure, total: int, max_total: int, missing: tuple[str, ...],
+    missing_maxima: Sequence[float],
 ) -> OutcomeScore:
     info = _info(measure)
-    if len(missing) == item_count:
+    item_count = LEFS_ITEMS if measure == "lefs" else KUJALA_ITEMS
+    if len(missing) == len(item_count):
         raise ValidationError(measure, f"Every {info.name} question is marked missing, "
                                        "so there is no score.")
-    display = f"{total}/{max_total}"
+    read = form_total(measure, total, max_total, missing_maxima, len(item_count))
+    noun = "item" if len(missing) == 1 else "items"
+    if read.total is None:
+        return OutcomeScore(measure, total, max_total, info.higher_is_better, missing, False,
+                            f"No total ({len(missing)} {noun} missing)", False, False,
+                            read.reason, total)
+    display = f"{_fmt(read.total)}/{max_total}"
     if missing:
-        noun = "item" if len(missing) == 1 else "items"
-        display += f" ({len(missing)} {noun} missing)"
-    return OutcomeScore(measure, total, max_total, info.higher_is_better, missing,
-                        not missing, display)
+        display += f" (prorated, {len(missing)} {noun} missing)"
+    return OutcomeScore(measure, read.total, max_total, info.higher_is_better, missing,
+                        not missing, display, read.prorated, True, read.reason, total)
 
 
 def _fmt(value: float) -> str:

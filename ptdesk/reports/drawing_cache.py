@@ -34,7 +34,7 @@ class _Unrecordable(Exception):
     """The drawing uses something that only exists inside one PDF file."""
 
 
-class _Recorder(Canvas):
+class _Recorder(Canvas):  # type: ignore[misc]  # reportlab is untyped
     """A scratch canvas that keeps operators as text and text-drawing calls as calls."""
 
     def __init__(self) -> None:

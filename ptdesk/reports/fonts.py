@@ -44,7 +44,7 @@ def register_fonts() -> None:
 
 
 def _coverage(name: str) -> frozenset[str]:
-    face = pdfmetrics.getFont(name).face  # type: ignore[attr-defined]
+    face = pdfmetrics.getFont(name).face
     return frozenset(map(chr, face.charToGlyph))
 
 
@@ -114,4 +114,4 @@ def fixed_to_unicode_cmap(original: object) -> object:
 def _install_text_layer_fix() -> None:
     current = ttfonts.makeToUnicodeCMap
     if not getattr(current, "ptdesk_fixed", False):
-        ttfonts.makeToUnicodeCMap = fixed_to_unicode_cmap(current)  # type: ignore[assignment]
+        ttfonts.makeToUnicodeCMap = fixed_to_unicode_cmap(current)

@@ -6,7 +6,17 @@ import datetime as dt
 import math
 from collections.abc import Sequence
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, Polygon, PolyLine, Rect, String
+from reportlab.graphics.shapes import (
+    Circle,
+    Drawing,
+    Group,
+    Line,
+    Path,
+    Polygon,
+    PolyLine,
+    Rect,
+    String,
+)
 from reportlab.lib import colors
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
@@ -101,6 +111,8 @@ def _legend(group: Group, x: float, y: float, width: float,
                            strokeWidth=0.5))
         elif kind == "bar":
             group.add(Rect(x, y - 1, 10, 6, fillColor=style, strokeColor=None))
+        elif kind == "mark":
+            group.add(_square(x + 6, y + 2, style == "red"))
         else:
             colour, dash = style if isinstance(style, tuple) else (style, None)
             group.add(Line(x, y + 2, x + 12, y + 2, strokeColor=colour, strokeWidth=1.6,
@@ -108,6 +120,14 @@ def _legend(group: Group, x: float, y: float, width: float,
         group.add(_text(x + 15, y, label))
         x += needed + 9
     return y
+
+
+def _square(cx: float, cy: float, red: bool) -> Rect:
+    """A logged run's pain: a square (visits are circles); a red run is filled red."""
+    size = 4.2 if red else 3.4
+    return Rect(cx - size / 2, cy - size / 2, size, size,
+                fillColor=s.RED if red else colors.white,
+                strokeColor=s.RED if red else s.INK, strokeWidth=0.8)
 
 
 def _axes(group: Group, frame: _Frame, ticks: Sequence[float], fmt: str) -> None:
@@ -157,11 +177,17 @@ def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
         legend.append(("line", (s.RED, (3, 2)), chart.threshold_label))
     if any(line.band for line in chart.lines) and chart.line_band_label:
         legend.append(("shade", None, chart.line_band_label))
+    if chart.marks and chart.marks_label:
+        legend.insert(0, ("line", (LINE_COLOURS[0], None), "At visits"))
+        legend.append(("mark", "plain", chart.marks_label))
+    if chart.red_label:
+        legend.append(("mark", "red", chart.red_label))
     top = _header(drawing, chart.title, legend)
-    days = [p.day for line in chart.lines for p in line.points]
+    days = [p.day for line in chart.lines for p in line.points] + [m.day for m in chart.marks]
     if not days:
         return _empty(drawing, "Not measured yet")
     values = [p.value for line in chart.lines for p in line.points]
+    values += [m.value for m in chart.marks]
     if chart.threshold is not None:
         values.append(chart.threshold)
     ticks = nice_ticks(min(chart.y_min, *values), max(chart.y_max, *values))
@@ -203,7 +229,28 @@ def line_chart(chart: LineChart, width: float, height: float) -> Drawing:
             for p in line.points:
                 drawing.add(Circle(x(p.day), frame.y(p.value), 2.1, fillColor=colors.white,
                                    strokeColor=colour, strokeWidth=1.1))
+    # Pain between visits: squares, not joined to the visit line (a different measure). The
+    # plain ones are one path (years of runs would be hundreds of shapes); red ones on top.
+    plain = [(x(m.day), frame.y(m.value)) for m in chart.marks if not m.red]
+    if plain:
+        drawing.add(_squares(plain))
+    for mark in chart.marks:
+        if mark.red:
+            drawing.add(_square(x(mark.day), frame.y(mark.value), True))
     return drawing
+
+
+def _squares(centres: Sequence[tuple[float, float]], size: float = 3.4) -> Path:
+    """Many plain run marks as one path of small squares."""
+    path = Path(fillColor=colors.white, strokeColor=s.INK, strokeWidth=0.8)
+    half = size / 2
+    for cx, cy in centres:
+        path.moveTo(cx - half, cy - half)
+        path.lineTo(cx + half, cy - half)
+        path.lineTo(cx + half, cy + half)
+        path.lineTo(cx - half, cy + half)
+        path.closePath()
+    return path
 
 
 def volume_chart(chart: VolumeChart, width: float, height: float) -> Drawing:

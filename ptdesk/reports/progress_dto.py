@@ -43,9 +43,43 @@ class SymmetryRow:
     right: str
     lsi: str  # "72%" or "—"
     intake_lsi: str
-    flagged: bool  # LSI below 90%
+    flagged: bool  # LSI below 90%, or MMT grades a full grade apart
     change: Flag | None  # intake to latest, judged against measurement error
     method: str  # "dynamometer", "mmt" or "mixed"
+    involved: str = ""  # "Right", "Left" or "Weaker vs stronger" (per body region)
+    grades: str = ""  # MMT only: "4 / 5" (left / right); such rows never have an LSI
+
+
+@dataclass(frozen=True, slots=True)
+class AnkleRow:
+    """One opposite-ankle measure judged on the injured ankle's side, with its cited limit."""
+
+    label: str
+    text: str
+    flagged: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessRow:
+    """One return-to-run readiness criterion at intake and at the latest evaluation."""
+
+    criterion: str
+    target: str
+    intake: str
+    latest: str
+    met_intake: bool | None
+    met_latest: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class RunPainRow:
+    """One logged run's pain between visits; `red` follows the run plan's pain rule."""
+
+    day: dt.date
+    pain: int
+    next_morning: str
+    other: str  # "swelling, limping" or ""
+    red: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +92,15 @@ class ChangeNote:
 class ChartPoint:
     day: dt.date
     value: float
+
+
+@dataclass(frozen=True, slots=True)
+class ChartMark:
+    """A separate dated mark on a line chart (e.g. pain during a logged run); red stands out."""
+
+    day: dt.date
+    value: float
+    red: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +125,9 @@ class LineChart:
     threshold_label: str = ""
     higher_is_better: bool = True
     line_band_label: str = ""  # legend text for the lines' own shaded bands
+    marks: tuple[ChartMark, ...] = ()  # drawn as squares, not joined to the lines
+    marks_label: str = ""
+    red_label: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,3 +193,12 @@ class ProgressReport:
     plan_summary: tuple[tuple[str, str], ...] = ()
     plan_notes: tuple[str, ...] = ()
     goals: tuple[GoalLine, ...] = ()
+    injured_ankle_side: str | None = None
+    ankle: tuple[AnkleRow, ...] = ()
+    ankle_date: dt.date | None = None
+    ankle_note: str = ""
+    readiness: tuple[ReadinessRow, ...] = ()
+    readiness_dates: tuple[dt.date | None, dt.date | None] = (None, None)
+    readiness_summary: str = ""
+    run_pain: tuple[RunPainRow, ...] = ()
+    run_pain_summary: str = ""

@@ -36,7 +36,10 @@ def render_progress_report(report: ProgressReport) -> bytes:
     if report.highlights:
         story += _highlights(report.highlights, report.first_visit, width)
     story += _scores(report, width)
+    story += _run_pain(report, width)
     story += _symmetry(report, width)
+    story += _ankle(report, width)
+    story += _readiness(report, width)
     story += _charts(report, width)
     story += _evaluation(report, width)
     blocks = _plan(report, width)
@@ -104,7 +107,9 @@ def _title_block(report: ProgressReport, width: float) -> list[Flowable]:
         ("MRN", s.text(report.mrn)),
         ("Referring physician", s.text(report.referring_physician) or "—"),
         ("Diagnosis", diagnosis),
-        ("Affected side", _SIDES.get(report.affected_side, report.affected_side)),
+        ("Affected side", _SIDES.get(report.affected_side, report.affected_side)
+         + (f"; injured ankle {report.injured_ankle_side}" if report.injured_ankle_side
+            else "")),
         ("Episode of care", f"Since {s.long_date(report.episode_start)}"
          if report.episode_start else "—"),
         ("Visits to date", f"{report.visits_to_date}{span}"),
@@ -207,31 +212,102 @@ def _symmetry(report: ProgressReport, width: float) -> list[Flowable]:
     if not report.symmetry:
         return []
     cell, bold, head, note = _small_styles()
-    side = _SIDES.get(report.affected_side, report.affected_side).lower()
     rows: list[list[object]] = [[Paragraph(h, head) for h in (
-        "Muscle group", "Left", "Right", "LSI now", "LSI at intake", "Since intake")]]
+        "Muscle group", "Involved", "Left", "Right", "LSI (MMT: L / R) now", "LSI at intake",
+        "Since intake")]]
     extra: list[tuple[object, ...]] = []
     for index, row in enumerate(report.symmetry, start=1):
-        lsi = f"{s.text(row.lsi)}" + ("  ⚑" if row.flagged else "")
+        # Manual muscle test grades are ordinal: shown as grades, never as a percentage.
+        shown = row.grades or row.lsi
+        lsi = s.text(shown) + ("  ⚑" if row.flagged else "")
         rows.append([
-            Paragraph(s.text(row.muscle_group), cell), Paragraph(s.text(row.left), cell),
-            Paragraph(s.text(row.right), cell), Paragraph(lsi, bold),
-            Paragraph(s.text(row.intake_lsi), cell),
+            Paragraph(s.text(row.muscle_group), cell), Paragraph(s.text(row.involved), cell),
+            Paragraph(s.text(row.left), cell), Paragraph(s.text(row.right), cell),
+            Paragraph(lsi, bold), Paragraph(s.text(row.intake_lsi), cell),
             Paragraph(_mark(row.change) + _FLAG_WORDS.get(row.change or "", "—"), cell),
         ])
         if row.flagged:
-            extra.append(("BACKGROUND", (3, index), (3, index), s.AMBER_LIGHT))
-    widths = [width * f for f in (0.40, 0.11, 0.11, 0.10, 0.12, 0.16)]
+            extra.append(("BACKGROUND", (4, index), (4, index), s.AMBER_LIGHT))
+    widths = [width * f for f in (0.28, 0.12, 0.10, 0.10, 0.15, 0.11, 0.14)]
     dated = f" (latest test {s.long_date(report.symmetry_date)})" if report.symmetry_date else ""
-    text = (f"LSI = involved ({side}) ÷ uninvolved × 100; ⚑ below 90%. Handheld dynamometry "
-            "varies about 3–12% between tests (Thorborg 2010), so changes under 10% are read "
-            "as measurement error. Manual muscle test grades give an approximate LSI only.")
-    if report.affected_side == "both":
-        text = text.replace(f"involved ({side}) ÷ uninvolved", "weaker ÷ stronger side")
+    text = ("LSI = involved ÷ uninvolved × 100, per body region: knee and hip rows use the "
+            "affected side, ankle rows the injured ankle's side; with both sides involved the "
+            "weaker is compared with the stronger. ⚑ below 90%. Handheld dynamometry varies "
+            "about 3–12% between tests (Thorborg 2010), so changes under 10% are read as "
+            "measurement error. Manual muscle test grades are ordinal: shown left / right, "
+            "⚑ when a full grade apart, never turned into a percentage.")
     # The key goes above the table, so a page break can never strand it on its own; the
     # table may split (header repeated) once a heading and a few rows fit.
     return [CondPageBreak(55 * mm), _heading(f"Strength symmetry{dated}"),
             Paragraph(text, note.clone("pr_key", spaceAfter=3)), _grid(rows, widths, extra)]
+
+
+def _ankle(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.ankle:
+        return []
+    cell, bold, head, note = _small_styles()
+    rows: list[list[object]] = [[Paragraph(h, head) for h in ("Measure", "Finding", "")]]
+    extra: list[tuple[object, ...]] = []
+    for index, row in enumerate(report.ankle, start=1):
+        rows.append([Paragraph(s.text(row.label), cell), Paragraph(s.text(row.text), cell),
+                     Paragraph("⚑ asymmetry" if row.flagged else "—", bold)])
+        if row.flagged:
+            extra.append(("BACKGROUND", (2, index), (2, index), s.AMBER_LIGHT))
+    dated = f" ({s.long_date(report.ankle_date)})" if report.ankle_date else ""
+    return [KeepTogether([_heading(f"Ankle measures{dated}"),
+                          Paragraph(s.text(report.ankle_note), note.clone("pr_ank", spaceAfter=3)),
+                          _grid(rows, [width * 0.27, width * 0.55, width * 0.18], extra)])]
+
+
+def _readiness(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.readiness:
+        return []
+    cell, bold, head, note = _small_styles()
+    first, last = report.readiness_dates
+    heads = ["Readiness to run", "Target",
+             "At intake" + (f" ({s.long_date(first)})" if first else ""),
+             "Latest" + (f" ({s.long_date(last)})" if last else "")]
+    rows: list[list[object]] = [[Paragraph(h, head) for h in heads]]
+    for r in report.readiness:
+        rows.append([Paragraph(s.text(r.criterion), cell), Paragraph(s.text(r.target), cell),
+                     Paragraph(_met(r.met_intake) + s.text(r.intake), cell),
+                     Paragraph(_met(r.met_latest) + s.text(r.latest or "not re-tested"), bold)])
+    widths = [width * f for f in (0.28, 0.16, 0.28, 0.28)]
+    key = ("✓ met · ✗ not met. Criteria from return-to-run guidance: pain-free brisk walking "
+           "30 min (Warden 2014), pain-free single-leg hops (George 2024), heel raises per side "
+           "(Hébert-Losier 2017), single-leg squat control (Crossley 2011), hop tests LSI ≥ 90% "
+           "(Grindem 2016); adjustable by the clinic.")
+    return [KeepTogether([_heading("Return-to-run readiness"),
+                          Paragraph(s.text(report.readiness_summary), cell),
+                          _grid(rows, widths), Paragraph(key, note)])]
+
+
+def _met(met: bool | None) -> str:
+    if met is None:
+        return ""
+    colour = s.GREEN if met else s.RED
+    return f'<font color="{colour.hexval().replace("0x", "#")}">{"✓" if met else "✗"}</font> '
+
+
+def _run_pain(report: ProgressReport, width: float) -> list[Flowable]:
+    if not report.run_pain:
+        return []
+    cell, bold, head, note = _small_styles()
+    rows: list[list[object]] = [[Paragraph(h, head) for h in (
+        "Run", "Pain during (0–10)", "Next morning", "Other", "")]]
+    extra: list[tuple[object, ...]] = []
+    for index, r in enumerate(report.run_pain, start=1):
+        rows.append([Paragraph(f"{s.short_date(r.day)}, {r.day.year}", cell),
+                     Paragraph(str(r.pain), bold), Paragraph(s.text(r.next_morning), cell),
+                     Paragraph(s.text(r.other) or "—", cell),
+                     Paragraph("■ red run" if r.red else "", bold)])
+        if r.red:
+            extra.append(("BACKGROUND", (0, index), (-1, index), s.AMBER_LIGHT))
+    widths = [width * f for f in (0.22, 0.18, 0.18, 0.22, 0.20)]
+    return [KeepTogether([_heading("Pain between visits (run log)"),
+                          Paragraph(s.text(report.run_pain_summary),
+                                    note.clone("pr_run", spaceAfter=3)),
+                          _grid(rows, widths, extra)])]
 
 
 def _charts(report: ProgressReport, width: float) -> list[Flowable]:

@@ -79,7 +79,7 @@ def _join_arabic(value: str) -> str:
 # --- drawing lines in visual order ------------------------------------------------------
 
 
-class Paragraph(_Paragraph):
+class Paragraph(_Paragraph):  # type: ignore[misc]  # reportlab is untyped
     """reportlab's Paragraph; lines with right-to-left text are drawn in visual order."""
 
     def __init__(self, text: Any, style: Any = None, bulletText: Any = None,  # noqa: N803
@@ -107,7 +107,7 @@ class Paragraph(_Paragraph):
         return size
 
     def split(self, availWidth: float, availHeight: float) -> list[Any]:  # noqa: N803
-        parts = super().split(availWidth, availHeight)
+        parts: list[Any] = super().split(availWidth, availHeight)
         for part in parts:  # both halves keep the direction of the whole paragraph
             if isinstance(part, Paragraph):
                 part._bidi_level = self._bidi_level

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from bidi import algorithm as _uba
 from bidi.mirror import MIRRORED
@@ -82,12 +83,15 @@ _OPENING = {o: c for o, c in MIRRORED.items()
             if unicodedata.category(o) == "Ps" and unicodedata.category(c) == "Pe"}
 _MAX_BRACKET_DEPTH = 63
 
+# python-bidi's record of one character: "ch", "level", "type" and "orig" (its bidi class).
+_BidiChar = dict[str, Any]
+
 
 def _strong(kind: str) -> str | None:
     return "R" if kind in ("R", "EN", "AN") else "L" if kind == "L" else None
 
 
-def _bracket_pairs(chars: list[dict]) -> list[tuple[int, int]]:
+def _bracket_pairs(chars: list[_BidiChar]) -> list[tuple[int, int]]:
     stack: list[tuple[str, int]] = []
     pairs = []
     for index, char in enumerate(chars):
@@ -106,7 +110,7 @@ def _bracket_pairs(chars: list[dict]) -> list[tuple[int, int]]:
     return sorted(pairs)
 
 
-def _resolve_brackets(chars: list[dict], sor: str) -> None:
+def _resolve_brackets(chars: list[_BidiChar], sor: str) -> None:
     """Rule N0 (which the pure-Python algorithm lacks): a bracket pair takes one direction."""
     if not chars:
         return

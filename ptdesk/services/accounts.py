@@ -7,21 +7,21 @@ logged; the audit log gets "login", "failed_login", "logout" and "lock" entries.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.base import utcnow
-from ptdesk.db.engine import SessionFactory
+from ptdesk.db.engine import SessionFactory, engine_of
 from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services import passwords as pw
+from ptdesk.services import sign_in_limits as limits
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
 from ptdesk.services.permissions import (
@@ -36,7 +36,11 @@ from ptdesk.services.uow import transaction
 
 Clock = Callable[[], datetime]
 WRONG = "The user name or password is not right."
-UNKNOWN_ACTOR = "(unknown user)"  # what a failed sign-in with no such account records
+UNKNOWN_ACTOR = limits.UNKNOWN_ACTOR
+# User names the demo clinic uses (ptdesk.demo.generator); real accounts never start so.
+DEMO_PREFIX = "demo."
+DEMO_DATABASE = ("This is a demo database: its demo accounts have a published password, so "
+                 "real accounts are not added here. Use the clinic's own database.")
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,9 @@ def setup_clinic(
     Refused once any account has a password, so it cannot be used to take over a clinic.
     """
     name = v.require_text("clinic_name", clinic_name, "Clinic name", 200)
-    username = pw.clean_username(admin_username)
+    username = _real_username("admin_username", admin_username)
     display_name = _display_name(admin_display_name)
-    pw.check_password_rules(password, username)
+    pw.check_password_rules(password, username, display_name, name)
     hashed = pw.hash_password(password)
     with transaction(session_factory) as session:
         if setup_done(session):
@@ -151,56 +155,69 @@ def authenticate(
         row = account_for(session, name) if name else None
         snapshot = None if row is None else (row.id, row.password_hash, row.active,
                                              row.failed_logins, _aware(row.last_failed_at))
-    if snapshot is None or not snapshot[1]:
+    if snapshot is None:
+        return _refuse_unknown(session_factory, name, password, now)
+    if not snapshot[1]:
         pw.burn_time(password or "")
-        _record_failure(session_factory, None if snapshot is None else snapshot[0], now,
-                        "no such account" if snapshot is None else "account has no password yet")
+        _record_failure(session_factory, snapshot[0], now, "account has no password yet")
         raise LoginRefusedError(WRONG)
     account_id, hashed, active, failures, last_failed = snapshot
-    wait = _remaining_wait(failures, last_failed, now)
+    wait = limits.remaining_wait(failures, last_failed, now)
     if wait > 0:
-        raise LoginRefusedError(_wait_text(wait), retry_after=wait)
+        raise LoginRefusedError(limits.wait_text(wait), retry_after=wait)
     if not pw.verify_password(password or "", hashed):
         failures = _record_failure(session_factory, account_id, now, "wrong password")
         raise LoginRefusedError(WRONG, retry_after=pw.delay_after(failures))
     if not active:
         _record_failure(session_factory, account_id, now, "account switched off", count=False)
         raise LoginRefusedError("This account is switched off. Ask an administrator.")
+
+    def signed_in() -> Account:
+        with transaction(session_factory) as session:
+            row = session.get(Clinician, account_id)
+            if row is None:  # removed between the two transactions
+                raise LoginRefusedError(WRONG)
+            row.failed_logins, row.last_failed_at, row.last_login_at = 0, None, now
+            audit.record(session, actor=row.username, action="login", record_type="account",
+                         record_id=row.id, summary=summary)
+            return _account(row)
+
+    return limits.again_if_stale(signed_in)
+
+
+def _refuse_unknown(session_factory: SessionFactory, name: str, password: str,
+                    now: datetime) -> Account:
+    """A name with no account: the same waits, the same scrypt work and the same answers as
+    a real account with a wrong password, and the same audit entry (without the name)."""
+    summary = limits.unknown_summary(engine_of(session_factory), name)
     with transaction(session_factory) as session:
-        row = session.get(Clinician, account_id)
-        assert row is not None
-        row.failed_logins, row.last_failed_at, row.last_login_at = 0, None, now
-        audit.record(session, actor=row.username, action="login", record_type="account",
-                     record_id=row.id, summary=summary)
-        return _account(row)
-
-
-def _remaining_wait(failures: int, last_failed: datetime | None, now: datetime) -> float:
-    delay = pw.delay_after(failures)
-    if not delay or last_failed is None:
-        return 0.0
-    return max(0.0, (last_failed + timedelta(seconds=delay) - now).total_seconds())
-
-
-def _wait_text(seconds: float) -> str:
-    whole = max(1, math.ceil(seconds))
-    unit = "second" if whole == 1 else "seconds"
-    return f"Too many wrong passwords. Wait {whole} {unit}, then try again."
+        failures, last_failed = limits.unknown_failures(session, summary, now)
+    wait = limits.remaining_wait(failures, last_failed, now)
+    if wait > 0:
+        raise LoginRefusedError(limits.wait_text(wait), retry_after=wait)
+    pw.burn_time(password or "")
+    _record_failure(session_factory, None, now, summary)
+    raise LoginRefusedError(WRONG, retry_after=pw.delay_after(failures + 1))
 
 
 def _record_failure(session_factory: SessionFactory, account_id: int | None, now: datetime,
                     reason: str, count: bool = True) -> int:
     """Count the failure and audit it; returns the failures in a row so far."""
-    with transaction(session_factory) as session:
-        row = session.get(Clinician, account_id) if account_id is not None else None
-        if row is not None and count:
-            row.failed_logins += 1
-            row.last_failed_at = now
-        # A name with no account is not recorded: it may be a password typed in the wrong box.
-        actor = row.username if row is not None else UNKNOWN_ACTOR
-        audit.record(session, actor=actor, action="failed_login", record_type="account",
-                     record_id=account_id, summary=reason)
-        return row.failed_logins if row is not None else 0
+
+    def write() -> int:
+        with transaction(session_factory) as session:
+            row = session.get(Clinician, account_id) if account_id is not None else None
+            if row is not None and count:
+                row.failed_logins += 1
+                row.last_failed_at = now
+            # A name with no account is not recorded: it may be a password typed in the
+            # wrong box.
+            actor = row.username if row is not None else UNKNOWN_ACTOR
+            audit.record(session, actor=actor, action="failed_login", record_type="account",
+                         record_id=account_id, summary=reason)
+            return row.failed_logins if row is not None else 0
+
+    return limits.again_if_stale(write)
 
 
 def login_wait(session_factory: SessionFactory, username: str, *,
@@ -209,9 +226,14 @@ def login_wait(session_factory: SessionFactory, username: str, *,
     now = (clock or utcnow)()
     with transaction(session_factory) as session:
         row = account_for(session, username)
-        if row is None:
-            return 0.0
-        return _remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
+        if row is not None:
+            return limits.remaining_wait(row.failed_logins, _aware(row.last_failed_at), now)
+    name = (username or "").strip().lower()
+    if not name:
+        return 0.0
+    summary = limits.unknown_summary(engine_of(session_factory), name)
+    with transaction(session_factory) as session:
+        return limits.remaining_wait(*limits.unknown_failures(session, summary, now), now)
 
 
 def record_logout(session_factory: SessionFactory, *, actor: str) -> None:
@@ -247,15 +269,17 @@ def create_user(
     session_factory: SessionFactory, *, actor: str, username: str, display_name: str, role: str,
     password: str, credentials: str = "",
 ) -> Account:
-    name = pw.clean_username(username)
+    name = _real_username("username", username)
     display_name = _display_name(display_name)
     role = _role(role)
     credentials = v.optional_text("credentials", credentials, "Credentials", 100)
-    pw.check_password_rules(password, name)
+    pw.check_password_rules(password, name, display_name)
     check(session_factory, actor, "manage_users")  # before the costly hash
     hashed = pw.hash_password(password)
     with transaction(session_factory) as session:
         require(session, actor, "manage_users")
+        if _demo_logins_on(session):
+            raise ServiceError(DEMO_DATABASE)
         if account_for(session, name) is not None:
             raise ValidationError("username", f"The user name {name} is already taken.")
         row = provision_account(session, username=name, display_name=display_name, role=role,
@@ -263,6 +287,21 @@ def create_user(
         audit.record(session, actor=actor, action="create", record_type="account",
                      record_id=row.id, summary=f"account {name} created ({role})")
         return _account(row)
+
+
+def _real_username(field: str, username: str) -> str:
+    name = pw.clean_username(username)
+    if name.startswith(DEMO_PREFIX):
+        raise ValidationError(field, f"User names starting with {DEMO_PREFIX} are kept for the "
+                                     "demo clinic.")
+    return name
+
+
+def _demo_logins_on(session: Session) -> bool:
+    """True in a demo database: a demo account can sign in with the published password."""
+    return session.scalar(select(Clinician.id).where(
+        Clinician.username.startswith(DEMO_PREFIX, autoescape=True),
+        Clinician.password_hash != "").limit(1)) is not None
 
 
 def _user(session: Session, username: str) -> Clinician:

@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, Goal, Patient
+from ptdesk.db.models import Episode, Goal, Patient, PriorInjuryRecord, SubjectiveExam, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.involved_side import ANKLE_SIDES, ankle_side_from_injuries
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.permissions import require
@@ -45,6 +46,7 @@ class EpisodeInfo:
     end_date: date | None
     status: str
     goals: tuple[GoalInfo, ...]
+    injured_ankle_side: str | None = None  # the sprained ankle's side; None = not known
 
 
 def _info(row: Episode) -> EpisodeInfo:
@@ -53,16 +55,23 @@ def _info(row: Episode) -> EpisodeInfo:
         affected_side=row.affected_side, onset_date=row.onset_date, start_date=row.start_date,
         end_date=row.end_date, status=row.status,
         goals=tuple(GoalInfo(g.id, g.description, g.target_date, g.met_on) for g in row.goals),
+        injured_ankle_side=row.injured_ankle_side,
     )
+
+
+def _check_ankle_side(side: str | None) -> None:
+    if side is not None:
+        v.validate_choice("injured_ankle_side", side, ANKLE_SIDES, "Injured ankle side")
 
 
 def open_episode(
     session_factory: SessionFactory, *, actor: str, patient_id: int, diagnosis: str,
     affected_side: str, start_date: date, icd10_code: str = "", onset_date: date | None = None,
-    goals: tuple[tuple[str, date | None], ...] = (),
+    goals: tuple[tuple[str, date | None], ...] = (), injured_ankle_side: str | None = None,
 ) -> EpisodeInfo:
     diagnosis = v.require_text("diagnosis", diagnosis, "Diagnosis", 300)
     v.validate_choice("affected_side", affected_side, v.AFFECTED_SIDES, "Affected side")
+    _check_ankle_side(injured_ankle_side)
     if onset_date and onset_date > start_date:
         raise ValidationError("onset_date", "Onset cannot be after the start of care.")
     with transaction(session_factory) as session:
@@ -74,7 +83,7 @@ def open_episode(
         row = Episode(
             patient_id=patient_id, diagnosis=diagnosis, icd10_code=icd10_code.strip().upper(),
             affected_side=affected_side, onset_date=onset_date, start_date=start_date,
-            status="active",
+            status="active", injured_ankle_side=injured_ankle_side,
         )
         for index, (text, target) in enumerate(goals):
             description = v.require_text(f"goals[{index}]", text, "Goal", 500)
@@ -128,3 +137,39 @@ def episode_in(session: Session, patient_id: int, choice: EpisodeChoice) -> int 
     return session.scalar(
         select(Episode.id).where(Episode.patient_id == patient_id, Episode.status == "active")
         .order_by(Episode.start_date.desc(), Episode.id.desc()).limit(1))
+
+
+def set_injured_ankle_side(session_factory: SessionFactory, *, actor: str, episode_id: int,
+                           side: str | None) -> EpisodeInfo:
+    """The clinician confirms (or clears) which ankle was sprained; ankle rows compare on it."""
+    _check_ankle_side(side)
+    with transaction(session_factory) as session:
+        require(session, actor, "edit_evaluation")
+        row = session.get(Episode, episode_id)
+        if row is None:
+            raise NotFoundError(f"No episode with id {episode_id}.")
+        row.injured_ankle_side = side
+        session.flush()
+        audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                     record_type="episode", record_id=row.id,
+                     summary=f"injured ankle side {side or 'not known'}")
+        return _info(row)
+
+
+def suggest_ankle_side(session_factory: SessionFactory, episode_id: int, *,
+                       actor: str) -> str | None:
+    """Pre-fill for the injured ankle: the side of the one prior injury naming the ankle.
+
+    Reads the prior injuries charted at the episode's visits; None when no injury or more
+    than one names the ankle (the clinician then chooses). Never saved by itself.
+    """
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+        rows = session.execute(
+            select(PriorInjuryRecord.description, PriorInjuryRecord.side)
+            .join(SubjectiveExam, SubjectiveExam.id == PriorInjuryRecord.subjective_id)
+            .join(Visit, Visit.id == SubjectiveExam.visit_id)
+            .where(Visit.episode_id == episode_id)).all()
+    # The same injury re-charted at a later evaluation counts once.
+    distinct = {(" ".join(d.casefold().split()), s) for d, s in rows}
+    return ankle_side_from_injuries(sorted(distinct))

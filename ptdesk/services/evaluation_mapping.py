@@ -13,12 +13,14 @@ from ptdesk.db.models import (
     GaitAssessment,
     KneeExam,
     PriorInjuryRecord,
+    ReadinessExam,
     SpecialTest,
     StrengthTest,
     SubjectiveExam,
     Visit,
 )
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.readiness import ReadinessFindings
 
 SECTION_LOADERS = (
     selectinload(Visit.subjective).selectinload(SubjectiveExam.prior_injuries),
@@ -28,6 +30,7 @@ SECTION_LOADERS = (
     selectinload(Visit.strength_tests),
     selectinload(Visit.gait),
     selectinload(Visit.assessment),
+    selectinload(Visit.readiness),
 )
 
 _TUPLE_FIELDS = ("symptoms", "pain_locations", "aggravating", "tenderness")
@@ -79,6 +82,11 @@ def write_sections(visit: Visit, evaluation: ev.Evaluation) -> None:
         None if evaluation.assessment is None
         else _update(visit.assessment, AssessmentPlanRecord, evaluation.assessment)
     )
+    # Readiness is its own section: None means "not on this form" and keeps what is stored
+    # (a form without the readiness widgets must not erase it); an empty section clears it.
+    if evaluation.readiness is not None:
+        visit.readiness = (None if evaluation.readiness.is_empty
+                           else _update(visit.readiness, ReadinessExam, evaluation.readiness))
     visit.soap_subjective = evaluation.soap_subjective
     visit.soap_objective = evaluation.soap_objective
     visit.soap_assessment = evaluation.soap_assessment
@@ -136,6 +144,7 @@ def read_sections(visit: Visit) -> ev.Evaluation:
         ),
         gait=None if visit.gait is None else _from_row(ev.GaitFindings, visit.gait),
         assessment=None if visit.assessment is None else _from_row(ev.AssessmentPlan, visit.assessment),
+        readiness=None if visit.readiness is None else _from_row(ReadinessFindings, visit.readiness),
         soap_subjective=visit.soap_subjective,
         soap_objective=visit.soap_objective,
         soap_assessment=visit.soap_assessment,
@@ -154,4 +163,6 @@ def filled_sections(evaluation: ev.Evaluation) -> list[str]:
         names.append("gait")
     if evaluation.assessment:
         names.append("assessment")
+    if evaluation.readiness and not evaluation.readiness.is_empty:
+        names.append("readiness")
     return names or ["notes only"]

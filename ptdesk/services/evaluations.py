@@ -202,5 +202,6 @@ def carry_forward(
         audit.record(session, actor=actor, action="view", patient_id=patient_id,
                      record_type="visit", record_id=previous.id, summary="carried forward")
         full = mapping.read_sections(previous)
-        return replace(full, subjective=None, assessment=None, soap_subjective="",
-                       soap_assessment="", soap_plan="", soap_objective="")
+        # Readiness is tested afresh at each evaluation, never copied into a new note.
+        return replace(full, subjective=None, assessment=None, readiness=None,
+                       soap_subjective="", soap_assessment="", soap_plan="", soap_objective="")

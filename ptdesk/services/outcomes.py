@@ -13,6 +13,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import OutcomeItem, OutcomeResult, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.outcome_missing import FormTotal, form_total
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import NotFoundError, RecordLockedError
@@ -32,6 +33,19 @@ class OutcomeRecord:
     max_total: float
     missing_items: int
     items: tuple[tuple[str, str, int | None], ...]  # (key, label, value)
+    # `total` is the stored raw sum of the answered items; `reading` is the form read by
+    # the instrument's missing-item rule when loaded (prorated, or no total and why).
+    reading: FormTotal | None = None
+
+    @property
+    def score_text(self) -> str:
+        """ "60/80 (prorated)", "57/80" or "No total (6 items missing)"."""
+        read = self.reading or FormTotal(self.total, False, self.missing_items, "")
+        if read.total is None:
+            noun = "item" if read.missing == 1 else "items"
+            return f"No total ({read.missing} {noun} missing)"
+        text = f"{read.total:.0f}" if float(read.total).is_integer() else f"{read.total:.1f}"
+        return f"{text}/{self.max_total:.0f}" + (" (prorated)" if read.prorated else "")
 
 
 def score_form(
@@ -80,7 +94,9 @@ def record_outcome(
             select(OutcomeResult).where(OutcomeResult.visit_id == visit_id, OutcomeResult.measure == measure)
         )
         result = existing or OutcomeResult(patient_id=visit.patient_id, visit_id=visit_id, measure=measure)
-        result.total = float(score.total)
+        # The raw sum is stored; proration is applied whenever the form is read, so
+        # stored rows never need rewriting if the rule is revised.
+        result.total = float(score.raw_total if score.raw_total is not None else score.total)
         result.max_total = float(score.max_total)
         result.missing_items = len(score.missing_items)
         # Re-entering a form updates items in place: the unique (result, item) key
@@ -101,11 +117,34 @@ def record_outcome(
         return _record(result, visit.visit_date)
 
 
+def missing_maxima(measure: str, items: Sequence[tuple[str, int | None]]) -> list[float]:
+    """Each missing item's maximum points: 4 per LEFS item, the item's own for Kujala."""
+    if measure == "kujala":
+        maxima = {item.key: float(item.max_points) for item in oc.KUJALA_ITEMS}
+        return [maxima.get(key, 10.0) for key, value in items if value is None]
+    return [4.0 for _key, value in items if value is None]
+
+
+def read_form(measure: str, total: float, max_total: float, missing: int,
+              items: Sequence[tuple[str, int | None]]) -> FormTotal:
+    """A stored form read by its instrument's missing-item rule (rows never rewritten)."""
+    if missing == 0:
+        return FormTotal(float(total), False, 0, "")
+    count = len(oc.LEFS_ITEMS) if measure == "lefs" else len(oc.KUJALA_ITEMS)
+    maxima = missing_maxima(measure, items)
+    if len(maxima) != missing:  # items not stored with the row: assume the largest maxima
+        maxima = [4.0 if measure == "lefs" else 10.0] * missing
+    return form_total(measure, total, max_total, maxima, count)
+
+
 def _record(row: OutcomeResult, visit_date: date) -> OutcomeRecord:
+    items = tuple((i.item_key, i.label, i.value) for i in row.items)
     return OutcomeRecord(
         id=row.id, visit_id=row.visit_id, visit_date=visit_date, measure=row.measure,
         total=row.total, max_total=row.max_total, missing_items=row.missing_items,
-        items=tuple((i.item_key, i.label, i.value) for i in row.items),
+        items=items,
+        reading=read_form(row.measure, row.total, row.max_total, row.missing_items,
+                          [(key, value) for key, _label, value in items]),
     )
 
 

@@ -1,4 +1,8 @@
-"""Password hashing with scrypt (memory-hard), the password rules, and the wait after failures."""
+"""Password hashing with scrypt (memory-hard), the password rules, and the wait after failures.
+
+New and changed passwords must also resist guessing: zxcvbn (Dropbox's estimator, with
+its lists of common passwords, words and names) must score them MIN_SCORE or better.
+"""
 
 from __future__ import annotations
 
@@ -23,6 +27,13 @@ _MAX_MEM = 1100 * 1024 * 1024
 
 MIN_LENGTH = 10
 MAX_LENGTH = 1024
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash
+# scenario" (about 10^10 guesses), the level Dropbox's paper recommends as a floor for
+# accounts that guard sensitive data (Wheeler, USENIX Security 2016).
+MIN_SCORE = 3
+# zxcvbn's time grows with the length; beyond this many characters a password is long
+# enough, and only the start is scored (the estimator's own advice).
+_SCORED_CHARS = 64
 
 # Three tries are free; then 1, 2, 4, 8 … seconds between tries, at most 30.
 FREE_ATTEMPTS = 3
@@ -63,18 +74,19 @@ def verify_password(password: str, stored: str) -> bool:
     return hmac.compare_digest(actual, expected)
 
 
-_DUMMY_HASH = ""
+# A real hash (same scrypt settings as every account) of a random string nobody knows:
+# fixed here so the first unknown user name costs exactly one check too, never a hash + check.
+_DUMMY_HASH = ("scrypt$131072$8$1$mvIZ5JhjLXEAHGG3vvPXoA==$"
+               "RsYCyF4TrkzG5CRBMnIJ20tJItDLV1xn8pl5CdnOLnE=")
 
 
 def burn_time(password: str) -> None:
     """Spend as long as a real check, so a wrong user name answers as slowly as a wrong password."""
-    global _DUMMY_HASH
-    if not _DUMMY_HASH:
-        _DUMMY_HASH = hash_password("not a password of anyone here")
     verify_password(password, _DUMMY_HASH)
 
 
-def check_password_rules(password: str, username: str = "") -> None:
+def check_password_rules(password: str, username: str = "", *hints: str) -> None:
+    """The rules for a new password; `hints` (names, the clinic) must not make it guessable."""
     if not isinstance(password, str) or len(password) < MIN_LENGTH:
         raise ValidationError("password", f"The password must be at least {MIN_LENGTH} characters "
                                           "long.")
@@ -85,6 +97,21 @@ def check_password_rules(password: str, username: str = "") -> None:
                                           "or characters.")
     if username and username.strip().lower() in password.lower():
         raise ValidationError("password", "The password must not contain the user name.")
+    check_strength(password, [username, *hints])
+
+
+def check_strength(password: str, hints: list[str]) -> None:
+    """Refuse a password zxcvbn can guess quickly (common passwords, words, dates, keyboard runs)."""
+    from zxcvbn import zxcvbn  # type: ignore[import-untyped]  # ships no type hints
+
+    words = [w for hint in hints if hint for w in hint.replace(".", " ").split()]
+    result = zxcvbn(password[:_SCORED_CHARS], user_inputs=words)
+    if int(result["score"]) >= MIN_SCORE:
+        return
+    warning = str(result.get("feedback", {}).get("warning") or "").strip().rstrip(".")
+    reason = f" ({warning[0].lower()}{warning[1:]})" if warning else ""
+    raise ValidationError("password", f"The password is too easy to guess{reason}. Use three "
+                                      "or four unrelated words, or a longer phrase.")
 
 
 def clean_username(username: str) -> str:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    CompoundSelect,
     Select,
+    SQLColumnExpression,
     Subquery,
     and_,
     func,
@@ -28,6 +27,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.handout_language import ENGLISH, HANDOUT_LANGUAGES
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ConflictError, NotFoundError
@@ -63,6 +63,7 @@ class PatientDetails(PatientSummary):
     dominant_leg: str
     alerts: str
     version: int
+    handout_language: str = ENGLISH  # "en" or "es": what the patient's handouts print in
 
 
 @dataclass(frozen=True)
@@ -81,6 +82,9 @@ class PatientInput:
     referring_physician: str = ""
     dominant_leg: str = "unknown"
     alerts: str = ""
+    # None keeps what is stored (English for a new patient): a form without the
+    # language chooser must not reset a patient's Spanish.
+    handout_language: str | None = None
 
     def validated(self, today: date | None = None) -> PatientInput:
         email = v.optional_text("email", self.email, "Email", 200)
@@ -102,6 +106,9 @@ class PatientInput:
             ),
             dominant_leg=v.validate_choice("dominant_leg", self.dominant_leg, v.LEGS, "Dominant leg"),
             alerts=v.optional_text("alerts", self.alerts, "Alerts", 2000),
+            handout_language=None if self.handout_language is None else v.validate_choice(
+                "handout_language", self.handout_language, HANDOUT_LANGUAGES,
+                "Handout language"),
         )
 
 
@@ -115,7 +122,7 @@ def _details(row: Patient) -> PatientDetails:
         date_of_birth=row.date_of_birth, sex=row.sex, preferred_name=row.preferred_name,
         phone=row.phone, email=row.email, address=row.address,
         referring_physician=row.referring_physician, dominant_leg=row.dominant_leg,
-        alerts=row.alerts, version=row.version,
+        alerts=row.alerts, version=row.version, handout_language=row.handout_language,
     )
 
 
@@ -135,6 +142,7 @@ def _apply(row: Patient, data: PatientInput) -> None:
     row.referring_physician = data.referring_physician
     row.dominant_leg = data.dominant_leg
     row.alerts = data.alerts
+    row.handout_language = data.handout_language or row.handout_language or ENGLISH
 
 
 def _mrn_taken(session: Session, mrn: str, except_id: int | None = None) -> bool:
@@ -233,10 +241,10 @@ def find_by_mrn(session_factory: SessionFactory, mrn: str, *, actor: str) -> Pat
         return _summary(row)
 
 
-def _prefix_range(column: object, prefix: str) -> object:
+def _prefix_range(column: SQLColumnExpression[str], prefix: str) -> ColumnElement[bool]:
     # A half-open range instead of LIKE, so the b-tree index is used on every engine.
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return and_(column >= prefix, column < upper)  # type: ignore[operator]
+    return and_(column >= prefix, column < upper)
 
 
 _DATE_FORMATS = ("%Y-%m-%d", "%m/%d/%Y", "%d.%m.%Y")
@@ -271,7 +279,7 @@ def _token_conditions(raw: str) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def search_statement(text: str) -> Select[tuple[Patient]]:
+def search_statement(text: str) -> Select[Patient]:
     """Every word must prefix-match first name, last name or MRN, or equal the birth date."""
     stmt = select(Patient)
     for raw in text.split():
@@ -292,22 +300,22 @@ def _hits(words: list[str]) -> Subquery:
     page is cut. Other words, if any, filter those candidates.
     """
     driver = max(words, key=len)
-    legs, earlier = [], []
+    legs = []
+    earlier: list[ColumnElement[bool]] = []
     for condition in _token_conditions(driver):
         legs.append(select(Patient.id, Patient.last_name_key, Patient.first_name_key)
                     .where(condition, *(not_(e) for e in earlier)))
         earlier.append(condition)
-    hits: Select[Any] | CompoundSelect = union_all(*legs)
+    hits = union_all(*legs).subquery()
     others = [w for w in words if w is not driver]
     if others:
-        matched = hits.subquery()
-        hits = select(matched).join(Patient, Patient.id == matched.c.id).where(
-            *(or_(*_token_conditions(w)) for w in others))
-    return hits.subquery()
+        hits = select(hits).join(Patient, Patient.id == hits.c.id).where(
+            *(or_(*_token_conditions(w)) for w in others)).subquery()
+    return hits
 
 
 def search_page_statement(text: str, *, limit: int | None = None,
-                          offset: int = 0) -> Select[Any]:
+                          offset: int = 0) -> Select[int, str, str, str, date, str]:
     """The summary rows of one page of matches, in last name, first name order."""
     words = text.split()
     if not words:

@@ -147,7 +147,7 @@ def test_sign_in_success_and_failure_are_audited(session_factory: SessionFactory
     [login] = _audit(session_factory, "login")
     assert login.actor == ACTOR and login.record_type == "account"
     failed = _audit(session_factory, "failed_login")
-    assert [(f.actor, f.summary) for f in failed] == [
+    assert [(f.actor, f.summary[:15]) for f in failed] == [
         (ACTOR, "wrong password"), (accounts.UNKNOWN_ACTOR, "no such account")]
     # The name typed for an unknown account may be a misplaced password: never stored.
     assert all("nobody" not in f.actor + f.summary for f in failed)
@@ -300,3 +300,146 @@ def test_demo_never_gives_a_set_up_clinic_a_published_password(
 def test_demo_needs_a_clinician_once_the_clinic_is_set_up(session_factory: SessionFactory) -> None:
     with pytest.raises(PermissionDeniedError, match="assistant cannot register patients"):
         build_demo_clinic(session_factory, actor=ASSISTANT, patients=0)
+
+
+# ---- issue 16 item 6: user names cannot be probed; passwords must resist guessing ----------
+
+
+def test_unknown_user_gets_the_same_answer_and_the_same_scrypt_work(
+    session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A real-cost hash, as every account outside the tests has.
+    accounts.create_user(session_factory, actor=ADMIN, username="sam.lee", display_name="Sam Lee",
+                         role="clinician", password=SECRET)
+    work: list[tuple[int, int, int]] = []
+    real = passwords._derive
+
+    def counted(password: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+        work.append((n, r, p))
+        return real(password, salt, n, r, p)
+
+    monkeypatch.setattr(passwords, "_derive", counted)
+    answers = []
+    for name in ("sam.lee", "sam.leee"):
+        with pytest.raises(LoginRefusedError) as info:
+            accounts.authenticate(session_factory, name, "not the password")
+        answers.append((str(info.value), info.value.retry_after))
+    assert answers[0] == answers[1]
+    # Exactly one scrypt check each, with the same cost: the delay is the same.
+    assert work == [(passwords.SCRYPT_N, passwords.SCRYPT_R, passwords.SCRYPT_P)] * 2
+    failed = _audit(session_factory, "failed_login")
+    assert [(f.actor, f.summary[:15]) for f in failed] == [
+        ("sam.lee", "wrong password"), (accounts.UNKNOWN_ACTOR, "no such account")]
+
+
+@pytest.mark.parametrize("password", ["password12", "Password123", "qwertyuiop", "letmein2026",
+                                      "runner-demo"])
+def test_guessable_passwords_are_refused_for_an_administrator(
+    session_factory: SessionFactory, password: str
+) -> None:
+    with pytest.raises(ValidationError, match="too easy to guess") as info:
+        accounts.create_user(session_factory, actor=ADMIN, username="kim.admin",
+                             display_name="Kim Admin", role="administrator", password=password)
+    assert info.value.field == "password"
+
+
+def test_setup_refuses_a_guessable_first_password(fresh: SessionFactory) -> None:
+    with pytest.raises(ValidationError, match="too easy to guess"):
+        accounts.setup_clinic(fresh, clinic_name="Hill Running PT", admin_username="pat",
+                              admin_display_name="Pat Morgan", password="password12")
+    # Names the user gave are no secret either: "hillrunning" is guessed from the clinic.
+    with pytest.raises(ValidationError, match="too easy to guess"):
+        accounts.setup_clinic(fresh, clinic_name="Hillside Running", admin_username="pat",
+                              admin_display_name="Pat Morgan", password="hillsiderunning1")
+    assert accounts.needs_setup(fresh)
+
+
+def test_demo_accounts_keep_their_published_password(fresh: SessionFactory) -> None:
+    """Exempt from the strength check: they exist only in demo-only databases."""
+    build_demo_clinic(fresh, actor="root", patients=0, demo_logins=True, demo_only=True)
+    assert accounts.authenticate(fresh, "demo.admin", DEMO_PASSWORD).role == "administrator"
+
+
+def test_two_sign_ins_of_one_account_at_once_both_succeed(
+    session_factory: SessionFactory,
+) -> None:
+    """Another sign-in commits between this one's read and its write (was StaleDataError)."""
+    from sqlalchemy import event
+
+    done: list[str] = []
+
+    def other_sign_in_first(session, _context, _instances) -> None:
+        if done or not any(isinstance(o, Clinician) for o in session.dirty):
+            return
+        done.append("other")
+        accounts.authenticate(session_factory, ACTOR, PASSWORD, summary="the other window")
+
+    event.listen(session_factory, "before_flush", other_sign_in_first)
+    try:
+        account = accounts.authenticate(session_factory, ACTOR, PASSWORD)
+    finally:
+        event.remove(session_factory, "before_flush", other_sign_in_first)
+    assert account.username == ACTOR and done == ["other"]
+    assert [e.summary for e in _audit(session_factory, "login")] == ["the other window",
+                                                                     "signed in"]
+
+
+def test_an_unknown_name_waits_exactly_like_a_known_one(
+    session_factory: SessionFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No probing by waiting: the growing wait after failures is the same for both."""
+    from ptdesk.services.audit import log as audit_log
+
+    clock = FakeClock()
+    monkeypatch.setattr(audit_log, "utcnow", clock)  # audit entries carry the test's time
+
+    def tries(name: str) -> list[tuple[str, float, float]]:
+        seen = []
+        for _ in range(5):
+            with pytest.raises(LoginRefusedError) as info:
+                accounts.authenticate(session_factory, name, "not the password", clock=clock)
+            seen.append((str(info.value), info.value.retry_after,
+                         accounts.login_wait(session_factory, name, clock=clock)))
+        clock.advance(1)
+        with pytest.raises(LoginRefusedError) as info:
+            accounts.authenticate(session_factory, name, "not the password", clock=clock)
+        seen.append((str(info.value), info.value.retry_after,
+                     accounts.login_wait(session_factory, name, clock=clock)))
+        return seen
+
+    known = tries(ASSISTANT)
+    clock.advance(3600 * 2)
+    unknown = tries("nobody.here")
+    assert known == unknown
+    assert known[3][0].startswith("Too many wrong passwords. Wait 1 second")
+    failed = _audit(session_factory, "failed_login")
+    assert all("nobody" not in f.actor + f.summary for f in failed)
+
+
+def test_real_accounts_are_never_added_beside_published_demo_passwords(
+    fresh: SessionFactory,
+) -> None:
+    build_demo_clinic(fresh, actor="root", patients=0, demo_logins=True, demo_only=True)
+    with pytest.raises(ServiceError, match="demo database"):
+        accounts.create_user(fresh, actor="demo.admin", username="kim.lee",
+                             display_name="Kim Lee", role="administrator", password=SECRET)
+    assert _account_row(fresh, "demo.admin").role == "administrator"
+
+
+def test_demo_user_names_are_kept_for_the_demo(session_factory: SessionFactory) -> None:
+    with pytest.raises(ValidationError, match="kept for the demo clinic"):
+        accounts.create_user(session_factory, actor=ADMIN, username="demo.kim",
+                             display_name="Kim", role="clinician", password=SECRET)
+
+
+def test_the_first_administrator_cannot_take_a_demo_name(fresh: SessionFactory) -> None:
+    with pytest.raises(ValidationError, match="kept for the demo clinic") as info:
+        accounts.setup_clinic(fresh, clinic_name="Hill Running PT", admin_username="demo.admin",
+                              admin_display_name="Pat", password=SECRET)
+    assert info.value.field == "admin_username"
+
+
+def test_every_demo_account_uses_the_reserved_prefix() -> None:
+    from ptdesk.demo.generator import DEMO_USERNAMES
+
+    assert all(name.startswith(accounts.DEMO_PREFIX) for name in DEMO_USERNAMES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -101,3 +102,81 @@ def test_gui_start_does_not_import_sqlalchemy_before_the_window(tmp_path: Path) 
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                           timeout=120, cwd=tmp_path)
     assert done.stdout.strip() == "False", done.stderr
+
+
+# ---- issue 16: one way out for errors ------------------------------------------------------
+
+
+def test_version_comes_from_the_package_metadata(capsys) -> None:
+    from importlib.metadata import version
+
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out == f"ptdesk {version('ptdesk')}\n"
+
+
+def test_unexpected_error_is_one_line_with_type_and_place_only(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    import ptdesk.commands.patients as patients_command
+
+    def broken(*_args: object, **_kwargs: object) -> int:
+        raise RuntimeError("SELECT * FROM patients WHERE last_name = 'Whitaker'")
+
+    db = _small_clinic(tmp_path)
+    capsys.readouterr()
+    monkeypatch.setattr(patients_command, "search_patients", broken)
+    assert main(["patients", "--db", db, "--search", "Whitaker"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("ptdesk: unexpected error: RuntimeError in ")
+    # module:function:line of the innermost frame in PT Desk's own code
+    assert re.search(r" in ptdesk\.commands\.patients:run:\d+$", err.strip())
+    assert err.count("\n") == 1 and "Whitaker" not in err and "SELECT" not in err
+
+
+def test_a_command_that_fails_to_import_is_reported_not_skipped(
+    monkeypatch: pytest.MonkeyPatch, capsys
+) -> None:
+    """No more "still being written" guard: a missing module is a defect, said in one line."""
+    import ptdesk.cli as cli
+
+    monkeypatch.setattr(cli, "COMMAND_MODULES", (*cli.COMMAND_MODULES, "ptdesk.commands.gone"))
+    assert cli.main(["patients"]) == 1
+    err = capsys.readouterr().err
+    assert "ModuleNotFoundError" in err and err.count("\n") == 1
+
+
+def _small_clinic(tmp_path: Path) -> str:
+    db = str(tmp_path / "small.db")
+    assert main(["init", "--db", db]) == 0
+    engine = make_engine(db)
+    sf = make_session_factory(engine)
+    for n, first in enumerate(("Ana", "Ben", "Cleo")):
+        make_patient(sf, mrn=f"P-{n}", first=first, last="Whitaker")
+    engine.dispose()
+    return db
+
+
+def test_broken_pipe_exits_quietly(tmp_path: Path) -> None:
+    """`ptdesk patients --json | head -1`: the reader leaves, PT Desk stops without a word."""
+    db = _small_clinic(tmp_path)
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader is gone before PT Desk writes anything
+    try:
+        done = subprocess.run([sys.executable, "-m", "ptdesk", "patients", "--db", db, "--json"],
+                              stdout=write_end, stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(write_end)
+    assert done.returncode in (0, 1)
+    assert done.stderr == ""
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs Linux's /dev/full")
+def test_full_disk_on_stdout_is_one_line(tmp_path: Path) -> None:
+    db = _small_clinic(tmp_path)
+    with open("/dev/full", "w") as full:  # only ever opened: the device itself stays as it is
+        done = subprocess.run([sys.executable, "-m", "ptdesk", "patients", "--db", db, "--json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True, timeout=120)
+    assert done.returncode == 1
+    assert done.stderr == ("ptdesk: could not write the output (no space left on device); "
+                           "it is incomplete\n")
+    assert "Traceback" not in done.stderr and "Whitaker" not in done.stderr

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import stat
 import subprocess
 import sys
 
@@ -108,16 +110,18 @@ def test_wrong_password_unknown_user_and_missing_role_fail_clearly(
 ) -> None:
     monkeypatch.setenv("PTDESK_PASSWORD", "not the password")
     assert main(["--as", "sam", "patients", *clinic]) == 1
-    assert "cannot sign in as sam: The user name or password is not right." in \
-        capsys.readouterr().err
-    assert main(["--as", "nobody", "patients", *clinic]) == 2
-    assert "nobody has no PT Desk account" in capsys.readouterr().err
+    wrong = capsys.readouterr().err
+    assert "cannot sign in as sam: The user name or password is not right." in wrong
+    # An unknown name gets the very same answer (issue 16): user names cannot be probed.
+    assert main(["--as", "nobody", "patients", *clinic]) == 1
+    assert capsys.readouterr().err == wrong.replace(" sam:", " nobody:")
     monkeypatch.setenv("PTDESK_PASSWORD", SAM_PASSWORD)
     monkeypatch.setenv("PTDESK_NEW_PASSWORD", "another long secret")
     assert main(["--as", "sam", "users", "add", "kim", "--role", "assistant", *clinic]) == 1
     assert capsys.readouterr().err == "ptdesk: A clinician cannot manage user accounts.\n"
     failed = [e for e in _audit(clinic) if e.action == "failed_login"]
-    assert [(e.actor, e.summary) for e in failed] == [("sam", "wrong password")]
+    assert [(e.actor, e.summary[:15]) for e in failed] == [("sam", "wrong password"),
+                                                           ("(unknown user)", "no such account")]
 
 
 def test_users_list_add_deactivate(clinic: list[str], monkeypatch: pytest.MonkeyPatch,
@@ -169,3 +173,71 @@ def test_real_entry_point_never_waits_for_input(clinic: list[str]) -> None:
                           env=env, timeout=120)
     assert done.returncode == 2
     assert "PTDESK_PASSWORD" in done.stderr and "Traceback" not in done.stderr
+
+
+# ---- issue 16 item 6: passwords from a file or stdin, strength, unknown users ---------------
+
+
+def test_password_file_signs_in_without_the_environment(clinic: list[str], tmp_path,
+                                                        capsys) -> None:
+    secret = tmp_path / "sam.pw"
+    secret.write_text(SAM_PASSWORD + "\n")
+    secret.chmod(0o600)
+    assert main(["--as", "sam", "--password-file", str(secret), "patients", *clinic]) == 0
+    assert "1 patient" in capsys.readouterr().out
+    # Also after the subcommand, as scripts write it.
+    assert main(["patients", "--as", "sam", "--password-file", str(secret), *clinic]) == 0
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600  # read, never touched
+
+
+def test_password_stdin_reads_the_first_line(clinic: list[str], monkeypatch: pytest.MonkeyPatch,
+                                             capsys) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(
+        (SAM_PASSWORD + "\nnext line is not read\n").encode())))
+    assert main(["--as", "sam", "--password-stdin", "patients", *clinic]) == 0
+    assert "1 patient" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("kind", ["empty file", "missing file", "folder", "fifo nobody writes",
+                                  "both options"])
+def test_password_options_fail_clearly_and_never_wait(clinic: list[str], tmp_path, kind: str,
+                                                      capsys) -> None:
+    path = tmp_path / "pw"
+    extra: list[str] = []
+    if kind == "empty file":
+        path.write_text("\n")
+    elif kind == "folder":
+        path = tmp_path
+    elif kind == "fifo nobody writes":
+        os.mkfifo(path)
+    elif kind == "both options":
+        path.write_text(SAM_PASSWORD)
+        extra = ["--password-stdin"]
+    assert main(["--as", "sam", "--password-file", str(path), *extra, "patients", *clinic]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("ptdesk: ") and err.count("\n") == 1 and "password" in err
+
+
+def test_setup_reads_the_first_password_from_stdin(blank_db_url: str,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    opt = _init(blank_db_url)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"tempo run up the hill\n")))
+    assert main(["setup", *opt, "--clinic", "Hill PT", "--admin", "pat",
+                 "--password-stdin"]) == 0
+    monkeypatch.setenv("PTDESK_PASSWORD", "tempo run up the hill")
+    assert main(["--as", "pat", "users", "list", *opt]) == 0
+
+
+def test_new_administrator_password_must_resist_guessing(clinic: list[str], tmp_path,
+                                                         monkeypatch: pytest.MonkeyPatch,
+                                                         capsys) -> None:
+    monkeypatch.setenv("PTDESK_PASSWORD", ADMIN_PASSWORD)
+    weak = tmp_path / "new.pw"
+    weak.write_text("password12\n")
+    assert main(["--as", "pat", "users", "add", "kim", "--role", "administrator",
+                 "--new-password-file", str(weak), *clinic]) == 2
+    err = capsys.readouterr().err
+    assert "too easy to guess" in err and "password12" not in err
+    monkeypatch.setenv("PTDESK_NEW_PASSWORD", "password12")
+    assert main(["--as", "pat", "users", "password", "sam", *clinic]) == 2
+    assert "too easy to guess" in capsys.readouterr().err

@@ -627,3 +627,35 @@ def test_synthetic_care_loads_the_library_itself(session_factory: SessionFactory
     with transaction(session_factory) as session:
         assert session.scalar(select(func.count(Exercise.id))) == len(load_library())
         assert session.scalar(select(func.count(Prescription.id)))
+
+
+def test_demo_0001_report_flags_her_left_calf_and_ankle(story_clinic: SessionFactory) -> None:
+    """Issue 17: the report judged her sprained left ankle against the right (knee) side."""
+    from ptdesk.services.progress.report import progress_report
+
+    patient_id = find_by_mrn(story_clinic, "DEMO-0001", actor=ACTOR).id
+    episode = list_episodes(story_clinic, patient_id, actor=ACTOR)[0]
+    assert episode.injured_ankle_side == "left"
+    report = progress_report(story_clinic, actor=ACTOR, patient_id=patient_id)
+    calf = next(r for r in report.symmetry if r.muscle_group.startswith("Ankle plantarflexion"))
+    assert (calf.involved, calf.grades, calf.lsi, calf.flagged) == ("Left", "4 / 5", "—", True)
+    assert not any("Ankle plantarflexion LSI" in note.text for note in report.highlights)
+    flagged = {row.label for row in report.ankle if row.flagged}
+    assert flagged == {"Knee-to-wall lunge", "Single-leg balance, eyes closed",
+                       "Single-leg heel raises"}
+    criteria = {row.criterion: row for row in report.readiness}
+    assert criteria["Pain-free single-leg hops"].met_latest is False
+    assert criteria["Pain-free brisk walk"].met_latest is True
+    assert report.readiness_summary
+
+
+def test_demo_0002_report_shows_her_readiness(story_clinic: SessionFactory) -> None:
+    from ptdesk.services.progress.report import progress_report
+
+    patient_id = find_by_mrn(story_clinic, "DEMO-0002", actor=ACTOR).id
+    report = progress_report(story_clinic, actor=ACTOR, patient_id=patient_id)
+    criteria = {row.criterion: row for row in report.readiness}
+    squat = criteria["Single-leg squat control"]
+    assert (squat.met_intake, squat.met_latest) == (False, True)
+    assert criteria["Pain-free brisk walk"].met_intake is True
+    assert all(r.involved == "Weaker vs stronger" for r in report.symmetry)

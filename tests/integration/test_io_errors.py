@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -157,3 +158,40 @@ def test_the_evaluation_tab_shows_a_full_disk_and_keeps_the_typed_input(
     assert tab.save()  # space freed: the same input saves
     stored = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)[1]
     assert stored.subjective.chief_complaint == "Typed while the disk was full"
+
+
+# ---- issue 16 item 3: a damaged page must not put patient data on stderr -----------------
+
+
+def _damage_patient_pages(db: Path) -> None:
+    """Overwrite the root page of the patients table and of each of its indexes with junk."""
+    with closing(sqlite3.connect(db)) as con:
+        page_size = con.execute("PRAGMA page_size").fetchone()[0]
+        roots = [row[0] for row in con.execute(
+            "SELECT rootpage FROM sqlite_master WHERE tbl_name = 'patients' AND rootpage > 1")]
+    assert roots
+    with open(db, "r+b") as handle:
+        for page in roots:
+            handle.seek((page - 1) * page_size)
+            handle.write(bytes([0xA5]) * page_size)
+
+
+@pytest.mark.sqlite_only
+def test_damaged_page_search_prints_neither_sql_nor_the_name(db_path: Path, capsys) -> None:
+    from ptdesk.cli import main
+    from ptdesk.db.engine import make_engine, make_session_factory
+    from tests.factories import make_patient
+
+    assert main(["init", "--db", str(db_path)]) == 0
+    engine = make_engine(db_path)
+    sf = make_session_factory(engine)
+    for n, first in enumerate(("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay")):
+        make_patient(sf, mrn=f"WH-{n}", first=first, last="Whitaker")
+    engine.dispose()
+    _damage_patient_pages(db_path)
+    capsys.readouterr()
+    assert main(["patients", "--db", str(db_path), "--search", "Whitaker"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "damaged" in err and "ptdesk verify" in err
+    for leak in ("Whitaker", "whitaker", "SELECT", "WH-", "Traceback", "[parameters"):
+        assert leak not in err

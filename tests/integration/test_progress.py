@@ -42,14 +42,16 @@ def test_change_since_intake_reads_each_measure_against_its_mcid(session_factory
     assert lines["nprs"] == ("within_error",
                              "NPRS 5 → 4 (−1): within the minimal important change")
     assert lines["lsi:hip_abduction"] == ("better", "Hip abduction LSI 72% → 85%: better")
-    # MMT 4 → 4+ against 5 is 80% → 87%: under the 10% test error.
-    assert lines["lsi:hip_extension"][0] == "within_error"
+    # MMT grades are ordinal: no LSI line for them at all (issue 17; was "80% → 87%").
+    assert "lsi:hip_extension" not in lines
+    assert lines["grades:hip_extension"] == (
+        "within_error", "Hip extension grades (L / R) 5 / 4 → 5 / 4+: less than a full grade "
+        "of change")
     assert lines["lsi:knee_extension"] == ("better", "Knee extension LSI 83% → 93%: better")
     assert list(lines)[:3] == ["nprs", "lefs", "kujala"]
     readings = {line.key: line.reading
                 for line in pg.change_since_intake(session_factory, chart.patient_id, actor=ACTOR)}
     assert readings["lefs"] == "meaningful improvement"
-    assert readings["lsi:hip_extension"] == "within measurement error"
 
 
 def test_since_last_visit_compares_the_two_latest_values(session_factory, chart) -> None:
@@ -112,7 +114,10 @@ def test_lsi_series_per_muscle_group(session_factory, chart) -> None:
     assert (knee.points[0].left, knee.points[0].right) == ("30.0 kg", "25.0 kg")
     assert knee.points[0].method == "dynamometer" and not knee.points[-1].flagged
     mmt = series["hip_extension"]
-    assert mmt.points[0].method == "mmt" and round(mmt.points[0].lsi) == 80
+    # Grades stay grades: no LSI, no 90% flag, no error band (was 80%).
+    first = mmt.points[0]
+    assert first.method == "mmt" and first.lsi is None and not first.flagged
+    assert first.band_low is None and (first.left, first.right) == ("5", "4")
 
 
 def test_series_cover_the_current_episode_only(session_factory, chart) -> None:

@@ -81,10 +81,12 @@ def test_scores_deltas_and_mcid_readings(pdf) -> None:
 
 def test_strength_symmetry_table(pdf) -> None:
     text = _text(pdf)
-    assert re.search(r"Hip abduction \(gluteus medius/minimus\) 100 N 85 N 85% ⚑ 72% ▲ Better",
+    assert re.search(r"Hip abduction \(gluteus medius/minimus\) Right 100 N 85 N 85% ⚑ 72% "
+                     r"▲ Better", text)
+    # MMT grades print as grades (left / right), never as an LSI (was "87% ⚑ 80%").
+    assert re.search(r"Hip extension \(gluteus maximus\) Right 5 4\+ 5 / 4\+ — —", text)
+    assert re.search(r"Knee extension \(quadriceps\) Right 30\.0 kg 28\.0 kg 93% 83% ▲ Better",
                      text)
-    assert re.search(r"Hip extension \(gluteus maximus\) 5 4\+ 87% ⚑ 80% ● Within error", text)
-    assert re.search(r"Knee extension \(quadriceps\) 30\.0 kg 28\.0 kg 93% 83% ▲ Better", text)
     assert "Hip abduction LSI 72% → 85%: better" in text
 
 
@@ -126,11 +128,12 @@ def test_report_values_behind_the_pdf(session_factory, chart) -> None:
     assert scores["NPRS"].flag == "within_error"
     assert [row.muscle_group.split(" (")[0] for row in report.symmetry] == [
         "Hip abduction", "Hip extension", "Knee extension"]
-    # Groups ever below 90%, weakest first: hip abduction 72%, hip extension 80%, knee 83%.
+    # Groups ever below 90%, weakest first: hip abduction 72%, knee 83%; the MMT-graded hip
+    # extension is never drawn on the LSI chart.
     assert report.lsi_chart is not None
     assert [line.label for line in report.lsi_chart.lines] == [
-        "Hip abduction", "Hip extension", "Knee extension"]
-    assert [len(line.points) for line in report.lsi_chart.lines] == [3, 2, 2]
+        "Hip abduction", "Knee extension"]
+    assert [len(line.points) for line in report.lsi_chart.lines] == [3, 2]
     assert report.volume_chart is not None
     assert [bar.over_cap for bar in report.volume_chart.bars[:3]] == [False, True, False]
     assert report.pain_chart is not None and len(report.pain_chart.lines[0].points) == 3

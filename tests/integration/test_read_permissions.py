@@ -25,9 +25,11 @@ from ptdesk.services import (
     evaluations,
     exercises,
     handouts,
+    measure_settings,
     outcomes,
     patients,
     prescriptions,
+    readiness,
     run_import,
     run_load,
     runlogs,
@@ -66,6 +68,7 @@ NO_ACTOR: dict[str, str] = {
     "audit.log.verify_chain": "integrity check over hashes, no patient data; the CLI signs in first",
     "audit.key_admin.workstation_key_path": "where this workstation keeps the audit key file",
     "audit.key_admin.install_key": "checks an administrator's user name and password itself",
+    "about.database_info": "Help › About: the database's location and schema version, no patient data",
     "clinic.get_settings": "clinic profile (name, address, units), not patient data",
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
@@ -92,6 +95,7 @@ class Chart:
     mrn: str
     visit_id: int
     plan: StoredPlan
+    episode_id: int = 0
 
 
 def _build_chart(sf: SessionFactory) -> Chart:
@@ -110,7 +114,7 @@ def _build_chart(sf: SessionFactory) -> Chart:
         "minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5)))
     runlogs.log_run(sf, actor=ACTOR, patient_id=patient.id, run_date=date(2026, 10, 6),
                     amount=10, kind="walk_run", pain_during=2, next_morning="same", today=TODAY)
-    return Chart(patient.id, patient.mrn, visit.id, plan)
+    return Chart(patient.id, patient.mrn, visit.id, plan, episode.id)
 
 
 Read = Callable[[SessionFactory, Chart, str], Any]
@@ -126,6 +130,12 @@ READS: tuple[tuple[str, str, Read], ...] = (
      lambda sf, c, a: episodes.list_episodes(sf, c.patient_id, actor=a)),
     ("episodes.active_episode", EVERYONE,
      lambda sf, c, a: episodes.active_episode(sf, c.patient_id, actor=a)),
+    ("episodes.suggest_ankle_side", EVERYONE,
+     lambda sf, c, a: episodes.suggest_ankle_side(sf, c.episode_id, actor=a)),
+    ("readiness.readiness_status", EVERYONE,
+     lambda sf, c, a: readiness.readiness_status(sf, c.patient_id, actor=a)),
+    ("measure_settings.get_measure_thresholds", EVERYONE,
+     lambda sf, c, a: measure_settings.get_measure_thresholds(sf, actor=a)),
     ("evaluations.list_visits", EVERYONE,
      lambda sf, c, a: evaluations.list_visits(sf, c.patient_id, actor=a)),
     ("evaluations.count_visits", EVERYONE,

@@ -120,6 +120,8 @@ def test_outcomes_are_scored_and_listed(session_factory, visit) -> None:
                        items=[3] * 19 + [None])
     partial = record_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="lefs",
                              items=[3] * 19 + [None], allow_missing=True)
-    assert partial.missing_items == 1 and partial.total == 57
+    assert partial.missing_items == 1 and partial.total == 57  # the raw sum is what is stored
+    assert partial.reading is not None and partial.reading.total == 60  # prorated when read
+    assert partial.score_text == "60/80 (prorated)"
     measures = [r.measure for r in list_outcomes(session_factory, visit.patient_id, actor=ACTOR)]
     assert sorted(measures) == ["kujala", "lefs", "nprs", "psfs"]

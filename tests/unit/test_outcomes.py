@@ -89,17 +89,19 @@ def test_lefs_missing_items_allowed_when_marked_and_flagged() -> None:
     items[6] = None
     items[15] = None
     score = score_lefs(items, allow_missing=True)
-    # Raw sum of the 18 answered items, not prorated: 18 x 4 = 72.
-    assert score.total == 72
+    # 2 missing is within the LEFS limit of 4: 72 from 18 items, prorated to 20 items.
+    assert score.raw_total == 72
+    assert score.total == 80
+    assert score.prorated and score.has_total
     assert not score.is_complete
     assert score.missing_items == ("lefs_item_7", "lefs_item_16")
-    assert score.display == "72/80 (2 items missing)"
+    assert score.display == "80/80 (prorated, 2 items missing)"
 
 
 def test_lefs_single_missing_item_uses_singular() -> None:
     items: list[int | None] = [3] * 20
     items[0] = None
-    assert score_lefs(items, allow_missing=True).display == "57/80 (1 item missing)"
+    assert score_lefs(items, allow_missing=True).display == "60/80 (prorated, 1 item missing)"
 
 
 def test_lefs_all_missing_has_no_score() -> None:
@@ -182,9 +184,11 @@ def test_kujala_marked_missing_item() -> None:
         score_kujala(answers)
     assert caught.value.field == "kujala_running"
     score = score_kujala(answers, allow_missing=True)
-    assert score.total == 90
+    # 90 of the 90 points still possible without running (max 10), prorated to 100.
+    assert score.raw_total == 90
+    assert score.total == 100
     assert score.missing_items == ("kujala_running",)
-    assert score.display == "90/100 (1 item missing)"
+    assert score.display == "100/100 (prorated, 1 item missing)"
 
 
 def test_kujala_bad_option_and_unknown_key_are_refused() -> None:
@@ -302,12 +306,12 @@ def test_interpret_change_accepts_scores_and_flags_incomplete_forms() -> None:
     intake = score_lefs([2] * 20)  # 40
     items: list[int | None] = [3] * 20
     items[0] = None
-    latest = score_lefs(items, allow_missing=True)  # 57, one missing
+    latest = score_lefs(items, allow_missing=True)  # 57 from 19 items, prorated to 60
     result = interpret_change("lefs", intake, latest)
-    assert result.delta == 17
-    assert not result.comparable
-    assert result.text.startswith("LEFS +17: meaningful improvement")
-    assert "missing items" in result.text
+    assert result.delta == 20
+    assert result.comparable
+    assert result.text.startswith("LEFS +20: meaningful improvement")
+    assert "prorated" in result.text
     assert interpret_change("lefs", intake, score_lefs([3] * 20)).comparable
 
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.models import OutcomeItem
+from ptdesk.domain import measure_lsi
 from ptdesk.domain import outcomes as oc
-from ptdesk.domain import symmetry as sym
+from ptdesk.domain.muscle_grades import FULL_GRADE_THIRDS, GradePair, grade_thirds
 from ptdesk.domain.psfs import compare_psfs
-from ptdesk.services.progress.strength import LsiSeries, lsi_change
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_change
 
 if TYPE_CHECKING:
     from ptdesk.services.progress.series import OutcomePoint, PainPoint
@@ -103,6 +104,24 @@ def _psfs_pair(session: Session, before_id: int, after_id: int
     return compared.before, compared.after, note
 
 
+def _untotalled_note(every: Sequence[OutcomePoint], last_scored: OutcomePoint | None) -> str:
+    """Why a later form is left out of the change: it has no total (too many items missing)."""
+    later = [p for p in every if not p.has_total
+             and (last_scored is None or p.visit_date >= last_scored.visit_date)]
+    if not later:
+        return ""
+    form = later[-1]
+    return f"; the form of {form.visit_date:%b} {form.visit_date.day} is left out: {form.reason}"
+
+
+def _no_reading_line(measure: str, point: OutcomePoint, note: str) -> ChangeLine:
+    info = oc.MEASURES[measure]  # type: ignore[index]
+    words = "no change reading" + note
+    text = f"{info.name} {_fmt(point.value)}: {words}"
+    return ChangeLine(measure, info.name, point.value, point.value, point.visit_date,
+                      point.visit_date, 0.0, "within_error", text, words)
+
+
 def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
     pair = _pair([p for p in series.points if p.lsi is not None], since_intake)
     if pair is None:
@@ -115,8 +134,8 @@ def lsi_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
         words += " (sides more even)" if flag == "better" else " (sides less even)"
     if first.method != last.method:
         words += " (tested differently, so read with care)"
-    text = (f"{series.short_label} LSI {sym.lsi_text(first.lsi)} → {sym.lsi_text(last.lsi)}: "
-            f"{words}")
+    text = (f"{series.short_label} LSI {measure_lsi.lsi_text(first.lsi)} → "
+            f"{measure_lsi.lsi_text(last.lsi)}: {words}")
     return ChangeLine(f"lsi:{series.muscle_group}", f"{series.short_label} LSI", first.lsi,
                       last.lsi, first.visit_date, last.visit_date, last.lsi - first.lsi, flag,
                       text, words)
@@ -134,21 +153,60 @@ def change_lines(
         lines.append(outcome_line("nprs", (a.value, a.visit_date, 0),
                                   (b.value, b.visit_date, 0), patellofemoral))
     for measure in FORM_MEASURES:
-        pair = _pair(forms.get(measure, ()), since_intake)
+        every = forms.get(measure, ())
+        scored = [p for p in every if p.has_total]
+        pair = _pair(scored, since_intake)
+        untotalled = _untotalled_note(every, scored[-1] if scored else None)
         if pair is None:
+            if untotalled and scored:
+                lines.append(_no_reading_line(measure, scored[-1], untotalled))
             continue
         first, last = pair
-        before, after, note = first.value, last.value, ""
+        before, after, note = first.value, last.value, untotalled
+        if first.prorated or last.prorated:
+            note = " (prorated for missing items)" + note
         if measure == "psfs":
             paired = _psfs_pair(session, first.result_id, last.result_id)
             if paired is None:  # different activities: nothing to compare
                 continue
             before, after, note = paired
-        lines.append(outcome_line(measure, (before, first.visit_date, first.missing_items),
-                                  (after, last.visit_date, last.missing_items),
-                                  patellofemoral, note))
+        # A prorated form is complete by its instrument's rule: compared like one.
+        lines.append(outcome_line(
+            measure, (before, first.visit_date, 0 if first.prorated else first.missing_items),
+            (after, last.visit_date, 0 if last.prorated else last.missing_items),
+            patellofemoral, note))
     for series in strength:
-        line = lsi_line(series, since_intake)
+        line = lsi_line(series, since_intake) or grade_line(series, since_intake)
         if line is not None:
             lines.append(line)
     return lines
+
+
+def grade_line(series: LsiSeries, since_intake: bool) -> ChangeLine | None:
+    """MMT grades before and after, as grades: only a full grade on the involved side counts.
+
+    Grades are ordinal and insensitive above 3, so a third of a grade is read as no real
+    change; `before`/`after` hold the involved side's grade in thirds, never a percentage.
+    """
+    pair = _pair([p for p in series.points if p.method == "mmt" and p.left and p.right],
+                 since_intake)
+    if pair is None:
+        return None
+    first, last = pair
+    side = series.involved_side
+
+    def involved(point: LsiPoint) -> int:
+        left, right = grade_thirds(point.left), grade_thirds(point.right)
+        return {"left": left, "right": right}.get(side, min(left, right))
+
+    before, after = involved(first), involved(last)
+    flag = ("better" if after - before >= FULL_GRADE_THIRDS
+            else "worse" if before - after >= FULL_GRADE_THIRDS else "within_error")
+    words = {"better": "up a full grade or more", "worse": "down a full grade or more",
+             "within_error": "less than a full grade of change"}[flag]
+    was = GradePair(first.left, first.right, side).text
+    now = GradePair(last.left, last.right, side).text
+    text = f"{series.short_label} grades (L / R) {was} → {now}: {words}"
+    return ChangeLine(f"grades:{series.muscle_group}", f"{series.short_label} grades",
+                      float(before), float(after), first.visit_date, last.visit_date,
+                      float(after - before), flag, text, words)

@@ -12,18 +12,24 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, Episode, Exercise, Goal, Patient, Visit
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import outcomes as oc
-from ptdesk.domain import symmetry as sym
 from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.handouts import clinic_info
+from ptdesk.services.measure_settings import load_thresholds
 from ptdesk.services.permissions import require
 from ptdesk.services.prescriptions import load_active_prescription
 from ptdesk.services.progress import changes
+from ptdesk.services.progress import report_measures as rm
 from ptdesk.services.progress import series as pg
 from ptdesk.services.progress.findings import evaluation_rows
-from ptdesk.services.progress.strength import lsi_change
+from ptdesk.services.progress.measures import (
+    load_ankle_flags,
+    load_readiness,
+    load_region_lsi,
+    load_run_pain,
+)
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
@@ -66,22 +72,30 @@ def _clinician(session: Session, clinician_id: int | None, actor: str) -> str:
     return f"{row.display_name}, {row.credentials}" if row.credentials else row.display_name
 
 
+def _value(point: pg.PainPoint | pg.OutcomePoint) -> str:
+    prorated = isinstance(point, pg.OutcomePoint) and point.prorated
+    return _fmt(point.value) + (" (prorated)" if prorated else "")
+
+
 def _score_rows(pain: Sequence[pg.PainPoint], forms: dict[str, list[pg.OutcomePoint]],
                 lines: Sequence[changes.ChangeLine]) -> tuple[dto.ScoreRow, ...]:
     by_key = {line.key: line for line in lines}
     rows = []
     for measure in ("nprs", *changes.FORM_MEASURES):
-        values = [p.value for p in (pain if measure == "nprs" else forms[measure])]
-        if not values:
+        points: Sequence[pg.PainPoint | pg.OutcomePoint] = (
+            pain if measure == "nprs" else [p for p in forms[measure] if p.has_total])
+        if not points:
             continue
         name = oc.MEASURES[measure].name  # type: ignore[index]
         line = by_key.get(measure)
-        if line is None:
-            note = "measured once so far" if len(values) == 1 else "activities changed"
-            rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(values[0]), "—", "—",
-                                     note.capitalize(), None))
+        if line is None or len(points) < 2:
+            note = line.reading if line is not None else (
+                "measured once so far" if len(points) == 1 else "activities changed")
+            rows.append(dto.ScoreRow(name, _SCALES[measure], _value(points[0]), "—", "—",
+                                     note[0].upper() + note[1:], None))
             continue
-        rows.append(dto.ScoreRow(name, _SCALES[measure], _fmt(line.before), _fmt(line.after),
+        first, last = points[0], points[-1]
+        rows.append(dto.ScoreRow(name, _SCALES[measure], _value(first), _value(last),
                                  _signed(line.delta), line.reading, line.flag))
     return tuple(rows)
 
@@ -97,22 +111,6 @@ def _score_notes(measures: Sequence[str], patellofemoral: bool) -> tuple[str, ..
         return ()
     return ("Change is read against the minimal clinically important change (MCID): "
             + ". ".join(parts) + ".",)
-
-
-def _symmetry(series: Sequence[pg.LsiSeries]) -> tuple[tuple[dto.SymmetryRow, ...], date | None]:
-    rows, latest = [], None
-    for group in series:
-        last = group.points[-1]
-        with_lsi = [p for p in group.points if p.lsi is not None]
-        first_lsi = with_lsi[0].lsi if with_lsi else None
-        change = lsi_change(first_lsi, last.lsi) \
-            if first_lsi is not None and last.lsi is not None and len(with_lsi) > 1 else None
-        rows.append(dto.SymmetryRow(
-            group.label, last.left or "—", last.right or "—",
-            sym.lsi_text(last.lsi), sym.lsi_text(first_lsi), last.flagged, change,
-            last.method))
-        latest = max(latest or last.visit_date, last.visit_date)
-    return tuple(rows), latest
 
 
 def _lsi_chart(series: Sequence[pg.LsiSeries]) -> dto.LineChart | None:
@@ -136,12 +134,15 @@ def _lsi_chart(series: Sequence[pg.LsiSeries]) -> dto.LineChart | None:
 
 
 def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: float,
-                   max_total: float, higher: bool) -> dto.LineChart:
+                   max_total: float, higher: bool,
+                   marks: tuple[dto.ChartMark, ...] = ()) -> dto.LineChart:
     intake = points[0][1]
     band = (max(0.0, intake - mcid), min(max_total, intake + mcid))
     line = dto.ChartLine(measure.upper(), tuple(dto.ChartPoint(d, v) for d, v in points))
     return dto.LineChart(_TITLES[measure], "", 0, max_total, (line,), band=band,
-                         band_label=f"Intake ± MCID ({_mcid(mcid)})", higher_is_better=higher)
+                         band_label=f"Intake ± MCID ({_mcid(mcid)})", higher_is_better=higher,
+                         marks=marks, marks_label="Pain during logged runs" if marks else "",
+                         red_label="Red run" if any(m.red for m in marks) else "")
 
 
 def _amount(value: float | object, measure: str) -> str:
@@ -277,7 +278,11 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
             .order_by(Visit.visit_date, Visit.id)).all()
         pain = pg.load_pain(session, patient_id, scope)
         forms = pg.load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
-        strength = pg.load_lsi(session, patient_id, scope.id, scope.affected_side)
+        strength = load_region_lsi(session, patient_id, scope)
+        thresholds = load_thresholds(session)
+        ankle_date, flags = load_ankle_flags(session, patient_id, scope, thresholds.ankle)
+        readiness = load_readiness(session, patient_id, scope, thresholds.readiness)
+        run_pain = load_run_pain(session, patient_id, scope)
         lines = changes.change_lines(session, pain, forms, strength, scope.patellofemoral,
                                      since_intake=True)
         evaluation = evaluation_rows(session, patient_id, scope.id)
@@ -296,15 +301,19 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
                 if (pain if m == "nprs" else forms[m])]
     charts = []
     for measure in ("lefs", "kujala"):
-        if forms[measure]:
-            series = pg.make_outcome_series(measure, forms[measure], scope)
+        series = pg.make_outcome_series(measure, forms[measure], scope)
+        if series.points:  # forms without a total stay off the chart
             charts.append(_outcome_chart(measure, [(p.visit_date, p.value) for p in series.points],
                                          series.mcid, series.max_total, True))
     pain_chart = None
     if pain:
         pain_chart = _outcome_chart("nprs", [(p.visit_date, p.value) for p in pain],
-                                    oc.mcid_for("nprs", scope.patellofemoral), 10, False)
-    symmetry, symmetry_date = _symmetry(strength)
+                                    oc.mcid_for("nprs", scope.patellofemoral), 10, False,
+                                    rm.pain_marks(run_pain))
+    symmetry, symmetry_date = rm.symmetry_rows(strength, scope)
+    ankle, ankle_note = rm.ankle_rows(flags, scope)
+    ready_rows, ready_summary = rm.readiness_rows(readiness)
+    run_rows, run_summary = rm.run_pain_rows(run_pain)
     volume_chart, plan_rows, plan_notes = None, (), ()
     if stored is not None:
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
@@ -321,7 +330,12 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         symmetry=symmetry, symmetry_date=symmetry_date, pain_chart=pain_chart,
         outcome_charts=tuple(charts), lsi_chart=_lsi_chart(strength), volume_chart=volume_chart,
         program=program, program_date=program_date, plan_summary=plan_rows,
-        plan_notes=tuple(plan_notes), goals=goals,
+        plan_notes=tuple(plan_notes), goals=goals, injured_ankle_side=scope.injured_ankle_side,
+        ankle=ankle, ankle_date=ankle_date, ankle_note=ankle_note if ankle else "",
+        readiness=ready_rows,
+        readiness_dates=(readiness.intake.visit_date if readiness.intake else None,
+                         readiness.latest.visit_date if readiness.latest else None),
+        readiness_summary=ready_summary, run_pain=run_rows, run_pain_summary=run_summary,
     )
 
 

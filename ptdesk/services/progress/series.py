@@ -11,21 +11,33 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, OutcomeResult, SubjectiveExam, Visit
+from ptdesk.db.models import Episode, OutcomeItem, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.ankle_flags import AnkleFlag
 from ptdesk.domain.diagnosis import is_patellofemoral
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
+from ptdesk.services.measure_settings import load_thresholds
+from ptdesk.services.outcomes import read_form
 from ptdesk.services.permissions import require
 from ptdesk.services.progress import changes
 from ptdesk.services.progress.changes import ChangeLine
-from ptdesk.services.progress.strength import LsiPoint, LsiSeries, load_lsi
+from ptdesk.services.progress.measures import (
+    ReadinessView,
+    RunPainPoint,
+    load_ankle_flags,
+    load_readiness,
+    load_region_lsi,
+    load_run_pain,
+)
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
 
 __all__ = [
     "ChangeLine", "EpisodeScope", "LsiPoint", "LsiSeries", "OutcomePoint", "OutcomeSeries",
-    "PainPoint", "ProgressOverview", "VolumeSeries", "VolumeWeek", "change_since_intake",
+    "PainPoint", "ProgressOverview", "RunPainPoint", "VolumeSeries", "VolumeWeek",
+    "change_since_intake",
     "lsi_series", "outcome_series", "pain_series", "progress_overview", "since_last_visit",
     "volume_from", "volume_series",
 ]
@@ -38,6 +50,7 @@ class EpisodeScope:
     id: int
     affected_side: str
     patellofemoral: bool  # NPRS then uses the patellofemoral MCID (Piva 2009)
+    injured_ankle_side: str | None = None  # ankle rows compare on it (None: not known)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,9 @@ class OutcomePoint:
     visit_type: str
     result_id: int
     missing_items: int
+    prorated: bool = False  # `value` was prorated for missing items by the instrument's rule
+    reason: str = ""  # the missing-item rule applied, or why the form has no total
+    has_total: bool = True  # False: more items missing than the instrument allows
 
 
 @dataclass(frozen=True)
@@ -74,6 +90,8 @@ class OutcomeSeries:
     band_low: float | None
     band_high: float | None
     points: tuple[OutcomePoint, ...]
+    # Forms with too many missing items: kept, never charted, never the intake baseline.
+    without_total: tuple[OutcomePoint, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -118,7 +136,7 @@ class VolumeSeries:
 def episode_scope(session: Session, patient_id: int) -> EpisodeScope | None:
     rows = session.execute(
         select(Episode.id, Episode.affected_side, Episode.diagnosis, Episode.icd10_code,
-               Episode.status)
+               Episode.status, Episode.injured_ankle_side)
         .where(Episode.patient_id == patient_id).order_by(Episode.start_date, Episode.id)
     ).all()
     if not rows:
@@ -126,7 +144,7 @@ def episode_scope(session: Session, patient_id: int) -> EpisodeScope | None:
     active = [r for r in rows if r.status == "active"]
     row = (active or rows)[-1]
     return EpisodeScope(row.id, row.affected_side,
-                        is_patellofemoral(row.diagnosis, row.icd10_code))
+                        is_patellofemoral(row.diagnosis, row.icd10_code), row.injured_ankle_side)
 
 
 def load_pain(session: Session, patient_id: int, scope: EpisodeScope) -> tuple[PainPoint, ...]:
@@ -159,8 +177,28 @@ def load_outcomes(session: Session, patient_id: int, scope: EpisodeScope,
         .order_by(Visit.visit_date, Visit.id)
     )
     found: dict[str, list[OutcomePoint]] = {m: [] for m in measures}
-    for result_id, measure, total, missing, visit_id, when, kind in session.execute(stmt):
-        found[measure].append(OutcomePoint(when, float(total), visit_id, kind, result_id, missing))
+    rows = session.execute(stmt).all()
+    gaps = _missing_items(session, [r[0] for r in rows if r[3]])
+    for result_id, measure, total, missing, visit_id, when, kind in rows:
+        # Read by the instrument's missing-item rule now; the stored row keeps its raw sum.
+        info = oc.MEASURES[measure]  # type: ignore[index]
+        read = read_form(measure, total, info.max_total, missing, gaps.get(result_id, []))
+        value = float(total) if read.total is None else read.total
+        found[measure].append(OutcomePoint(when, value, visit_id, kind, result_id, missing,
+                                           read.prorated, read.reason, read.has_total))
+    return found
+
+
+def _missing_items(session: Session, result_ids: Sequence[int]
+                   ) -> dict[int, list[tuple[str, int | None]]]:
+    """The missing items of forms that have some (Kujala's item maxima differ)."""
+    if not result_ids:
+        return {}
+    found: dict[int, list[tuple[str, int | None]]] = {}
+    for result_id, key in session.execute(
+            select(OutcomeItem.result_id, OutcomeItem.item_key)
+            .where(OutcomeItem.result_id.in_(result_ids), OutcomeItem.value.is_(None))):
+        found.setdefault(result_id, []).append((key, None))
     return found
 
 
@@ -168,11 +206,13 @@ def make_outcome_series(measure: str, points: Sequence[OutcomePoint],
                         scope: EpisodeScope) -> OutcomeSeries:
     info = oc.MEASURES[measure]  # type: ignore[index]
     mcid = oc.mcid_for(info.key, scope.patellofemoral)
-    intake = points[0].value if points else None
+    scored = tuple(p for p in points if p.has_total)
+    intake = scored[0].value if scored else None
     low = None if intake is None else max(0.0, intake - mcid)
     high = None if intake is None else min(float(info.max_total), intake + mcid)
     return OutcomeSeries(measure, info.name, float(info.max_total), info.higher_is_better, mcid,
-                         intake, low, high, tuple(points))
+                         intake, low, high, scored,
+                         tuple(p for p in points if not p.has_total))
 
 
 # ---- public series -------------------------------------------------------------------
@@ -205,7 +245,7 @@ def lsi_series(session_factory: SessionFactory, patient_id: int, *,
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
         scope = episode_scope(session, patient_id)
-        return () if scope is None else load_lsi(session, patient_id, scope.id, scope.affected_side)
+        return () if scope is None else load_region_lsi(session, patient_id, scope)
 
 
 def volume_series(session_factory: SessionFactory, patient_id: int, *, actor: str,
@@ -281,7 +321,7 @@ def _change_lines(session_factory: SessionFactory, patient_id: int, *, actor: st
             return []
         pain = load_pain(session, patient_id, scope)
         found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
-        strength = load_lsi(session, patient_id, scope.id, scope.affected_side)
+        strength = load_region_lsi(session, patient_id, scope)
         return changes.change_lines(session, pain, found, strength, scope.patellofemoral,
                                     since_intake=since_intake)
 
@@ -315,6 +355,10 @@ class ProgressOverview:
     volume: VolumeSeries | None
     since_last_visit: tuple[ChangeLine, ...]
     since_intake: tuple[ChangeLine, ...]
+    # Pain between visits from the run log (its own series on the pain chart; red runs marked).
+    run_pain: tuple[RunPainPoint, ...] = ()
+    ankle_flags: tuple[AnkleFlag, ...] = ()  # latest visit with both ankles measured
+    readiness: ReadinessView | None = None
 
     def outcome(self, measure: str) -> OutcomeSeries:
         return next(series for series in self.outcomes if series.measure == measure)
@@ -328,13 +372,18 @@ def progress_overview(session_factory: SessionFactory, patient_id: int, *, actor
         scope = episode_scope(session, patient_id) or EpisodeScope(0, "right", False)
         pain = load_pain(session, patient_id, scope)
         found = load_outcomes(session, patient_id, scope, changes.FORM_MEASURES)
-        strength = load_lsi(session, patient_id, scope.id, scope.affected_side)
+        strength = load_region_lsi(session, patient_id, scope)
         lines = {flag: tuple(changes.change_lines(session, pain, found, strength,
                                                   scope.patellofemoral, since_intake=flag))
                  for flag in (False, True)}
         volume = load_volume(session, patient_id, today)
+        thresholds = load_thresholds(session)
+        run_pain = load_run_pain(session, patient_id, scope)
+        _, flags = load_ankle_flags(session, patient_id, scope, thresholds.ankle)
+        readiness = load_readiness(session, patient_id, scope, thresholds.readiness)
     return ProgressOverview(
         pain=pain, nprs_mcid=oc.mcid_for("nprs", scope.patellofemoral),
         outcomes=tuple(make_outcome_series(m, found[m], scope) for m in changes.FORM_MEASURES),
         strength=strength, volume=volume,
-        since_last_visit=lines[False], since_intake=lines[True])
+        since_last_visit=lines[False], since_intake=lines[True], run_pain=run_pain,
+        ankle_flags=flags, readiness=readiness)
