@@ -9,7 +9,6 @@ from PySide6.QtGui import QFont, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -67,9 +66,7 @@ class SetupDialog(QDialog):
             "an account for each clinician and assistant afterwards (File › Users…), and "
             "looks after settings, backups and the audit log.", self)
         intro.setWordWrap(True)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows = FormRows(self, form)
+        self.rows = FormRows(self)
         self.clinic_name = self.rows.add("clinic_name", "Clinic name", QLineEdit(self))
         self.display_name = self.rows.add("display_name", "Your full name", QLineEdit(self))
         self.username = self.rows.add(
@@ -93,7 +90,7 @@ class SetupDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self._connect_signals()
@@ -113,16 +110,13 @@ class SetupDialog(QDialog):
         self._work.join(timeout)
 
     def line(self, key: str) -> QLineEdit:
-        widget = self.rows.fields[key]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return self.rows.line(key)
 
     def _on_buttons_accepted(self) -> None:
         if self.busy:
             return
         self.rows.clear()
-        if self.line("password").text() != self.line("password_again").text():
-            self.rows.set_error("password_again", "The two passwords are not the same.")
+        if self.rows.passwords_differ():
             self.line("password_again").setFocus()
             return
         sf = self._sf
