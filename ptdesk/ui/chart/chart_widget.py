@@ -26,6 +26,7 @@ from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.chart.view_only import ViewOnlyTabs
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.palette import error_style
 
 
@@ -34,12 +35,7 @@ class ChartHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.name_label = QLabel(self)
-        self.name_label.setObjectName("chartPatientName")
-        font = self.name_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.name_label.setFont(font)
+        self.name_label = make_heading("", 1.4, self, name="chartPatientName")
         self.details_label = QLabel(self)
         self.details_label.setObjectName("chartPatientDetails")
         self.episode_label = QLabel(self)

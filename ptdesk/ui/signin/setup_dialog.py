@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -20,6 +20,7 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.passwords import MIN_LENGTH
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
+from ptdesk.ui.kit.heading import heading as make_heading
 
 if TYPE_CHECKING:
     from ptdesk.services.accounts import Account
@@ -56,11 +57,7 @@ class SetupDialog(QDialog):
         self.account: Account | None = None
         self._work = BackgroundCall(self)
         self._closed = False
-        heading = QLabel("Welcome to PT Desk", self)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = make_heading("Welcome to PT Desk", 1.4, self)
         intro = QLabel(
             "Name your clinic and create the administrator account. The administrator adds "
             "an account for each clinician and assistant afterwards (File › Users…), and "
