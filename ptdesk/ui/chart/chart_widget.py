@@ -261,10 +261,6 @@ class ChartWidget(QWidget):
     def unsaved_tabs(self) -> list[int]:
         return [i for i in self._current_tabs() if self._tab(i).has_unsaved_changes()]
 
-    def tab_has_unsaved_changes(self, tab: QWidget) -> bool:
-        index = self._index_of(tab)
-        return index in self._current_tabs() and self._tab(index).has_unsaved_changes()
-
     def save(self) -> bool:
         """Ctrl+S: save the tab in front."""
         if self._patient_id is None or self.view_only.is_view_only(self.tabs.currentIndex()):
