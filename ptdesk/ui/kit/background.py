@@ -1,4 +1,4 @@
-"""Background work, one shape: a call on the thread pool whose outcome arrives on the UI thread."""
+"""Background work, one shape: a call off the UI thread whose outcome arrives on the UI thread."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, QThreadPool, Signal
 
 
 class BackgroundCall(QObject):
-    """Runs `fn()` on the thread pool; `finished(result, error)` arrives queued on the UI thread.
+    """Runs `fn()` off the UI thread; `finished(result, error)` arrives queued on the UI thread.
 
     `fn` takes plain values (ids, DTOs) and opens its own session through a service call;
     it never touches a widget. One call at a time per runner: `start` refuses a second one
@@ -28,7 +28,9 @@ class BackgroundCall(QObject):
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._pool = pool or QThreadPool.globalInstance()
+        # Without a pool each call gets a daemon thread of its own: sign-in and setup never
+        # wait behind queued jobs, and a check still running never holds the app open.
+        self._pool = pool
         self._busy = False
         self._ran = threading.Event()
         self._delivered.connect(self._on_delivered)
@@ -44,7 +46,11 @@ class BackgroundCall(QObject):
             return False
         self._busy = True
         self._ran.clear()
-        self._pool.start(lambda: self._run(fn))
+        if self._pool is None:
+            threading.Thread(target=self._run, args=(fn,), name="ptdesk-background",
+                             daemon=True).start()
+        else:
+            self._pool.start(lambda: self._run(fn))
         return True
 
     def join(self, timeout: float | None = None) -> None:
