@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -91,6 +92,7 @@ class LoggedWeek:
     complete: bool
     decision: Decision | None
     other_measure_runs: int = 0
+    waiting_for_pain: int = 0  # imported runs whose pain answers are not in yet
 
     def week_log(self) -> WeekLog:
         """The week as the plan generator reads it (a run under one printed step is no run)."""
@@ -233,7 +235,8 @@ def _worst_morning(answers: Iterable[str]) -> NextMorning | None:
 
 def summarise_weeks(
     plan_start: date, plan_weeks: Sequence[PlanWeek], measure: str, rules: PainRules,
-    runs: Iterable[tuple[date, float, str, int, str, bool, bool]], today: date,
+    runs: Iterable[tuple[date, float, str, int, str, bool, bool] |
+                   tuple[date, float, str, int, str, bool, bool, bool]], today: date,
 ) -> list[LoggedWeek]:
     """Group runs (date, amount, measure, pain, next morning, swelling, limping) into plan weeks.
 
@@ -242,7 +245,8 @@ def summarise_weeks(
     """
     buckets: dict[int, list[tuple[Decimal, int, str, bool, bool]]] = {}
     skipped: dict[int, int] = {}
-    for run_date, amount, run_measure, pain, morning, swelling, limping in runs:
+    waiting: dict[int, int] = {}
+    for run_date, amount, run_measure, pain, morning, swelling, limping, *answered in runs:
         if run_date < plan_start:
             continue
         week = (run_date - plan_start).days // 7 + 1
@@ -253,6 +257,8 @@ def summarise_weeks(
             skipped[week] = skipped.get(week, 0) + 1
             continue
         buckets.setdefault(week, []).append((value, pain, morning, swelling, limping))
+        if answered and not answered[0]:  # imported: the watch does not know the pain
+            waiting[week] = waiting.get(week, 0) + 1
     current = (today - plan_start).days // 7 + 1 if today >= plan_start else 0
     last = max([min(current, len(plan_weeks)), *buckets, *skipped, 0])
     planned = {w.week: w for w in plan_weeks}
@@ -274,8 +280,9 @@ def summarise_weeks(
             worst_next_morning=_worst_morning(e[2] for e in entries),
             swelling=any(e[3] for e in entries), limping=any(e[4] for e in entries),
             complete=complete, decision=None, other_measure_runs=skipped.get(number, 0),
+            waiting_for_pain=waiting.get(number, 0),
         )
-        if entries or complete:
+        if (entries or complete) and not logged.waiting_for_pain:  # the decision waits
             logged = dataclasses.replace(logged, decision=decide(logged.week_log(), rules))
         weeks.append(logged)
     return weeks
@@ -284,7 +291,8 @@ def summarise_weeks(
 def _plan_runs(session: Session, patient_id: int, start: date
                ) -> list[tuple[date, float, str, int, str, bool, bool]]:
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.measure, RunLog.pain_during,
-                   RunLog.next_morning, RunLog.swelling, RunLog.limping)
+                   RunLog.next_morning, RunLog.swelling, RunLog.limping,
+                   RunLog.pain_answered)
             .where(RunLog.patient_id == patient_id, RunLog.run_date >= start)
             .order_by(RunLog.run_date, RunLog.id))
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
@@ -352,7 +360,10 @@ def preview_replan(session_factory: SessionFactory, *, actor: str, patient_id: i
             raise ServiceError("This patient has no active return-to-run plan to re-plan.")
         if stored.plan.paused:
             raise ServiceError("This plan is paused: resume it with a restart dose instead.")
-        finished = [w for w in load_weekly_summary(session, stored, today) if w.complete]
+        # Weeks waiting for pain answers end the history: later weeks cannot follow them.
+        finished = list(itertools.takewhile(
+            lambda w: not w.waiting_for_pain,
+            (w for w in load_weekly_summary(session, stored, today) if w.complete)))
         if not finished:
             raise ServiceError("No week of the plan has finished yet, so there is nothing "
                                "to re-plan from.")

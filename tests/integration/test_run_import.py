@@ -321,3 +321,20 @@ def test_stopping_from_the_progress_callback_writes_nothing(
         import_runs(session_factory, actor=ACTOR, patient_id=patient_id, paths=[str(tmp_path)],
                     progress=cancel_after_two, zone=UTC, today=TODAY)
     assert list_runs(session_factory, patient_id, actor=ACTOR) == []
+
+
+def test_the_weekly_decision_waits_for_imported_runs_pain_answers(
+        session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
+    # An imported run carries placeholder pain answers (0, "same"); deciding "progress" on
+    # them would be unsafe, so the week has no decision until the patient's answers are in.
+    save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(10), start=START))
+    _write(tmp_path, {"a.fit": fit_bytes(RunSpec(start=day(1), minutes=10))})
+    run_id = _import(session_factory, patient_id, tmp_path / "a.fit").run_ids[0]
+    after_week_1 = date(2026, 6, 9)
+    week = weekly_summary(session_factory, patient_id, actor=ACTOR, today=after_week_1)[0]
+    assert (week.complete, week.waiting_for_pain, week.decision) == (True, 1, None)
+    answer_pain(session_factory, actor=ACTOR, run_id=run_id, pain_during=6,
+                next_morning="worse")
+    week = weekly_summary(session_factory, patient_id, actor=ACTOR, today=after_week_1)[0]
+    assert (week.waiting_for_pain, week.decision) == (0, "regress")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -120,7 +121,7 @@ def _lsi_chart(series: Sequence[pg.LsiSeries]) -> dto.LineChart | None:
     flagged = [g for g in drawn if any(p.flagged for p in g.points)]
 
     def lowest(g: pg.LsiSeries) -> float:
-        return min(p.lsi for p in g.points if p.lsi is not None)  # type: ignore[type-var]
+        return min(p.lsi for p in g.points if p.lsi is not None)
 
     chosen = sorted(flagged or drawn, key=lowest)[:_MAX_LSI_LINES]
     if not chosen:
@@ -291,12 +292,13 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         ankle_date, flags = load_ankle_flags(session, patient_id, scope, thresholds.ankle)
         readiness = load_readiness(session, patient_id, scope, thresholds.readiness)
         run_pain = load_run_pain(session, patient_id, scope)
+        audit_head = audit.printed_head(session)  # a witness a reader can compare later
         lines = changes.change_lines(session, pain, forms, strength, scope.patellofemoral,
                                      since_intake=True)
         evaluation = evaluation_rows(session, patient_id, scope.id)
         goals = _goals(session, scope.id, on)
         clinician = _clinician(session, visits[-1].clinician_id if visits else None, actor)
-        header = dict(
+        header: dict[str, Any] = dict(
             patient_name=f"{patient.first_name} {patient.last_name}",
             date_of_birth=patient.date_of_birth, mrn=patient.mrn,
             referring_physician=patient.referring_physician, diagnosis=episode.diagnosis,
@@ -322,7 +324,9 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     ankle, ankle_note = rm.ankle_rows(flags, scope)
     ready_rows, ready_summary = rm.readiness_rows(readiness)
     run_rows, run_summary = rm.run_pain_rows(run_pain)
-    volume_chart, plan_rows, plan_notes = None, (), ()
+    volume_chart: dto.VolumeChart | None = None
+    plan_rows: tuple[tuple[str, str], ...] = ()
+    plan_notes: tuple[str, ...] = ()
     if stored is not None:
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)
@@ -344,6 +348,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         readiness_dates=(readiness.intake.visit_date if readiness.intake else None,
                          readiness.latest.visit_date if readiness.latest else None),
         readiness_summary=ready_summary, run_pain=run_rows, run_pain_summary=run_summary,
+        audit_head=audit_head,
     )
 
 
