@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, StrengthTest, Visit
-from ptdesk.domain.symmetry import strength_alerts
+from ptdesk.domain.strength_alerts import strength_alerts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.episodes import EpisodeInfo, _info
 from ptdesk.services.patients import PatientDetails, _details, _get
@@ -46,7 +46,7 @@ def chart_header(session_factory: SessionFactory, *, actor: str, patient_id: int
             .order_by(Episode.start_date)).all()
         episode = _info(episodes[-1]) if episodes else None
         alerts = [f"Alert: {row.alerts}"] if row.alerts else []
-        if episode is not None and episode.affected_side in ("left", "right"):
+        if episode is not None:
             visits = session.execute(
                 select(Visit.id, Visit.visit_type).where(Visit.patient_id == patient_id)
                 .order_by(Visit.visit_date.desc(), Visit.id.desc())).all()
@@ -57,6 +57,7 @@ def chart_header(session_factory: SessionFactory, *, actor: str, patient_id: int
             for visit_id in looked:
                 rows = [t for t in tests if t.visit_id == visit_id]
                 if rows:
-                    alerts += strength_alerts(rows, episode.affected_side)
+                    alerts += strength_alerts(rows, episode.affected_side,
+                                              episode.injured_ankle_side)
                     break
         return ChartHeaderInfo(_details(row), episode, tuple(alerts))

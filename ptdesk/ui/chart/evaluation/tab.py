@@ -14,7 +14,12 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.episodes import active_episode
+from ptdesk.services.episodes import (
+    EpisodeInfo,
+    active_episode,
+    set_injured_ankle_side,
+    suggest_ankle_side,
+)
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
 from ptdesk.services.evaluations import (
     VisitSummary,
@@ -22,12 +27,14 @@ from ptdesk.services.evaluations import (
     load_evaluation,
     save_evaluation,
 )
+from ptdesk.services.measure_settings import get_measure_thresholds
 from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
@@ -42,7 +49,10 @@ SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
 CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. Your entries "
                  "are still here and kept as a draft.")
 SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
-                  "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
+                  "strength": "Strength", "readiness": "Readiness", "gait": "Gait",
+                  "assessment": "Assessment"}
+# Visits whose note carries the return-to-run readiness section (issue 17).
+READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 
 
 class EvaluationTab(ChartTab):
@@ -59,10 +69,14 @@ class EvaluationTab(ChartTab):
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
+        self._ankle = AnkleSection()
+        self._readiness = ReadinessSection()
         self._gait = GaitSection()
+        self._episode: EpisodeInfo | None = None
         self.sections: dict[str, EvaluationSection] = {
-            "subjective": self._subjective, "knee": KneeSection(), "ankle": AnkleSection(),
-            "strength": self._strength, "gait": self._gait, "assessment": AssessmentSection(),
+            "subjective": self._subjective, "knee": KneeSection(), "ankle": self._ankle,
+            "strength": self._strength, "readiness": self._readiness, "gait": self._gait,
+            "assessment": AssessmentSection(),
         }
         self.header = VisitHeader([SECTION_TITLES[name] for name in self.sections])
         content = QWidget()
@@ -93,6 +107,7 @@ class EvaluationTab(ChartTab):
     def _connect_signals(self) -> None:
         for section in self.sections.values():
             section.edited.connect(self._on_section_edited)
+        self._ankle.edited.connect(self._on_ankle_edited)
         self.header.visit_chosen.connect(self._on_header_visit_chosen)
         self.header.save_button.clicked.connect(self._on_save_button_clicked)
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
@@ -158,6 +173,7 @@ class EvaluationTab(ChartTab):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit = summary
+        self._confirm_ankle_side()
         self.edits.saved(summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
@@ -211,6 +227,7 @@ class EvaluationTab(ChartTab):
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
         self._visit = summary
+        self._readiness.setVisible(summary.visit_type in READINESS_VISITS)
         signed = summary.status == "signed"
         self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
                        f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
@@ -344,8 +361,39 @@ class EvaluationTab(ChartTab):
         return visits
 
     def _update_involved_side(self, patient_id: int) -> None:
-        episode = active_episode(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
-        self._strength.set_involved_side(episode.affected_side if episode else None)
+        """The episode's sides: knee/hip rows on the affected side, ankle rows on the
+        injured ankle's (pre-filled from the prior injuries until the clinician saves it)."""
+        sf, actor = self.ctx.session_factory, self.ctx.actor
+        episode = active_episode(sf, patient_id, actor=actor)
+        self._episode = episode
+        suggested = None
+        if episode is not None and episode.injured_ankle_side is None:
+            suggested = suggest_ankle_side(sf, episode.id, actor=actor)
+        thresholds = get_measure_thresholds(sf, actor=actor)
+        affected = episode.affected_side if episode else None
+        with self.edits.loading():
+            self._ankle.set_thresholds(thresholds.ankle)
+            self._ankle.set_episode_sides(affected, episode.injured_ankle_side if episode
+                                          else None, suggested)
+        self._readiness.set_context(affected, thresholds.readiness)
+        self._strength.set_involved_side(affected, self._ankle.ankle_side())
+
+    def _on_ankle_edited(self) -> None:
+        self._strength.set_involved_side(self._episode.affected_side if self._episode else None,
+                                         self._ankle.ankle_side())
+
+    def _confirm_ankle_side(self) -> None:
+        """Save confirms the injured ankle shown (pre-filled or chosen) for the episode."""
+        episode, side = self._episode, self._ankle.ankle_side()
+        if episode is None or side == episode.injured_ankle_side:
+            return
+        try:
+            self._episode = set_injured_ankle_side(self.ctx.session_factory, actor=self.ctx.actor,
+                                                   episode_id=episode.id, side=side)
+        except ServiceError as exc:
+            self.header.show_error(f"The injured ankle side was not saved: {exc}")
+            return
+        self.ctx.signals.data_changed.emit(ChangeKind.EPISODE, episode.patient_id)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:
         with self.edits.loading():
