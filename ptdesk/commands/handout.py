@@ -1,12 +1,14 @@
-"""`ptdesk handout exercises|runplan MRN --out FILE.pdf`: print a patient's active handout to a file."""
+"""`ptdesk handout exercises|runplan MRN --out FILE.pdf [--language en|es]`: a patient's handout as PDF."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database, output_path, write_user_file
+from ptdesk.domain.handout_language import ENGLISH, HANDOUT_LANGUAGES
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 
 
@@ -22,6 +24,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                         help="exercises only: four smaller cards to a page, for long programmes")
     parser.add_argument("--summary", action="store_true",
                         help="exercises only: add a one-page table of every exercise at the end")
+    parser.add_argument("--language", choices=HANDOUT_LANGUAGES, default=None,
+                        help="print in English (en) or Spanish (es); default: the patient's "
+                        "preferred handout language")
     add_db_option(parser)
     add_actor_option(parser)
     parser.set_defaults(run=run)
@@ -31,6 +36,10 @@ def run(args: argparse.Namespace) -> int:
     out = output_path("--out", args.out)
     if args.kind != "exercises" and (args.compact or args.summary):
         raise UsageError("--compact and --summary apply to the exercise sheet only")
+    if args.kind == "runplan" and args.language not in (None, ENGLISH):
+        # Until the run-plan PDF has its words in other languages (issue 21).
+        raise UsageError("the run plan prints in English only for now; "
+                         "use --language en or leave --language out")
     engine, session_factory = open_database(args)
     from ptdesk.services import handouts
 
@@ -38,9 +47,20 @@ def run(args: argparse.Namespace) -> int:
         actor = signed_in_actor(args, session_factory)
         patient_id = handouts.patient_id_for_mrn(session_factory, args.mrn, actor=actor)
         if args.kind == "exercises":
+            language = args.language or handouts.preferred_language(
+                session_factory, actor=actor, patient_id=patient_id)
+            english_only = handouts.exercises_without_language(
+                session_factory, actor=actor, patient_id=patient_id, language=language)
             data = handouts.exercise_sheet_pdf(session_factory, actor=actor, patient_id=patient_id,
-                                               compact=args.compact, summary=args.summary)
+                                               compact=args.compact, summary=args.summary,
+                                               language=language)
         else:
+            english_only = []
+            preferred = handouts.preferred_language(session_factory, actor=actor,
+                                                    patient_id=patient_id)
+            if preferred != ENGLISH:
+                print("ptdesk: note: the run plan prints in English only for now.",
+                      file=sys.stderr)
             data = handouts.runplan_pdf(session_factory, actor=actor, patient_id=patient_id)
     except PermissionDeniedError as exc:
         raise CommandError(str(exc)) from exc
@@ -49,6 +69,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         engine.dispose()
     write_user_file("--out", out, data)
+    if english_only:
+        # Exercise names are the clinic's library words, not patient data.
+        print(f"ptdesk: note: printed in English (no {language} text): "
+              + "; ".join(english_only), file=sys.stderr)
     print(f"Wrote {out} ({len(data) // 1024 + 1} KB).")
     return 0
 

@@ -98,6 +98,7 @@ class Patient(Versioned, Base):
     __table_args__ = (
         CheckConstraint(_in("sex", ("female", "male", "other", "unknown")), name="sex"),
         CheckConstraint(_in("dominant_leg", ("left", "right", "unknown")), name="dominant_leg"),
+        CheckConstraint(_in("handout_language", ("en", "es")), name="handout_language"),
         CheckConstraint("length(mrn) >= 3", name="mrn_length"),
         CheckConstraint("length(first_name) > 0 AND length(last_name) > 0", name="names"),
         # Prefix searches on the folded names and MRN stay index range scans at 100k patients.
@@ -122,6 +123,8 @@ class Patient(Versioned, Base):
     referring_physician: Mapped[str] = mapped_column(String(200), default="")
     dominant_leg: Mapped[str] = mapped_column(String(10), default="unknown")
     alerts: Mapped[str] = mapped_column(Text, default="")
+    # The language the patient's handouts print in (issue 21); "en" or "es".
+    handout_language: Mapped[str] = mapped_column(String(2), default="en", server_default="en")
 
     episodes: Mapped[list[Episode]] = relationship(
         back_populates="patient", order_by="Episode.start_date", cascade="all, delete-orphan"

@@ -12,13 +12,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from ptdesk.domain.exercise_values import BuildUp, Dosage, LibraryExercise
+from ptdesk.domain.handout_language import ENGLISH, phrase
 
-NEXT_STEP = "Next step, when your therapist says: "
-# The sheet's own words around library lines, per handout language (issue 21 adds Spanish).
-_WORDS: dict[str, tuple[str, str]] = {
-    "en": (NEXT_STEP, "(number {n} on this sheet)"),
-    "es": ("Siguiente paso, cuando su terapeuta lo diga: ", "(número {n} en esta hoja)"),
-}
+NEXT_STEP = phrase(ENGLISH, "card.next_step")
 _AMOUNTS = ("sets", "reps", "hold_seconds", "minutes")
 
 
@@ -57,7 +53,8 @@ def library_lines(exercise: LibraryExercise, prescribed: Dosage, programme: Sequ
     them says which number it has on the sheet.
     """
     text = exercise.text(language)
-    next_step, number = _WORDS.get(text.language, _WORDS["en"])
+    # The sheet's own words around a library line follow the line's language.
+    next_step = phrase(text.language, "card.next_step")
 
     def as_next_step(line: str) -> str:
         return next_step + line[:1].lower() + line[1:]
@@ -76,5 +73,6 @@ def library_lines(exercise: LibraryExercise, prescribed: Dosage, programme: Sequ
         lines.append(as_next_step(text.next_step))
     for ref, line in zip(exercise.cross_references, text.cross_references, strict=True):
         if ref.exercise in programme:
-            lines.append(f"{line} {number.format(n=programme.index(ref.exercise) + 1)}")
+            number = phrase(text.language, "card.number", n=programme.index(ref.exercise) + 1)
+            lines.append(f"{line} {number}")
     return tuple(lines)

@@ -10,40 +10,55 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ptdesk.domain.handout_language import ENGLISH, phrase
+
 if TYPE_CHECKING:
     from ptdesk.domain.runplan.painrules import PainRules
 
 TrafficLight = tuple[str, str]  # (colour, plain words for the patient)
 
 COLOURS: tuple[str, ...] = ("green", "amber", "red")
-# The word survives a greyscale copy, so the colour is never the only signal.
-LIGHT_WORDS: dict[str, str] = {"green": "GO", "amber": "HOLD", "red": "STOP"}
-# What to do, under the word: for a run plan and for home exercises.
-RUN_ACTIONS: dict[str, str] = {
-    "green": "Keep going", "amber": "Repeat the week", "red": "Go back and call",
-}
-EXERCISE_ACTIONS: dict[str, str] = {
-    "green": "Keep going", "amber": "Ease off", "red": "Stop and call",
-}
-EXERCISE_PAIN_TITLE = "Check your pain during exercise and the next morning"
 
 
-def pain_range(low: int, high: int) -> str:
-    """'3 out of 10' or '0 to 3 out of 10'."""
+def light_words(language: str = ENGLISH) -> dict[str, str]:
+    """The word on each light ("GO", "HOLD", "STOP"): it survives a greyscale copy."""
+    return {c: phrase(language, f"pain.word.{c}") for c in COLOURS}
+
+
+def run_actions(language: str = ENGLISH) -> dict[str, str]:
+    """What to do, under the word, on a run plan."""
+    return {c: phrase(language, f"pain.run.{c}") for c in COLOURS}
+
+
+def exercise_actions(language: str = ENGLISH) -> dict[str, str]:
+    """What to do, under the word, on the exercise sheet."""
+    return {c: phrase(language, f"pain.exercise.{c}") for c in COLOURS}
+
+
+def exercise_pain_title(language: str = ENGLISH) -> str:
+    return phrase(language, "pain.title")
+
+
+# English, for callers that print only English (the run plan until it learns Spanish).
+LIGHT_WORDS: dict[str, str] = light_words()
+RUN_ACTIONS: dict[str, str] = run_actions()
+EXERCISE_ACTIONS: dict[str, str] = exercise_actions()
+EXERCISE_PAIN_TITLE = exercise_pain_title()
+
+
+def pain_range(low: int, high: int, language: str = ENGLISH) -> str:
+    """'3 out of 10' or '0 to 3 out of 10' ('0 a 3 de 10')."""
     if low == high:
-        return f"{low} out of 10"
-    return f"{low} to {high} out of 10"
+        return phrase(language, "pain.point", low=low)
+    return phrase(language, "pain.range", low=low, high=high)
 
 
-def exercise_pain_lights(rules: PainRules) -> list[TrafficLight]:
+def exercise_pain_lights(rules: PainRules, language: str = ENGLISH) -> list[TrafficLight]:
     """The run plan's lights, worded for home exercises, on the same thresholds."""
-    green = pain_range(0, rules.progress_max_pain)
-    amber = pain_range(rules.progress_max_pain + 1, rules.hold_max_pain)
+    green = pain_range(0, rules.progress_max_pain, language)
+    amber = pain_range(rules.progress_max_pain + 1, rules.hold_max_pain, language)
     return [
-        ("green", f"Pain {green} while you exercise, and no worse the next morning: "
-                  "this is fine. Keep going."),
-        ("amber", f"Pain {amber}: do fewer, go slower or make the move smaller. Stay at "
-                  "this level until it settles."),
-        ("red", f"Pain above {rules.hold_max_pain} out of 10, pain worse the next morning, "
-                "swelling, or limping: stop the exercise that hurts and call the clinic."),
+        ("green", phrase(language, "pain.line.green", range=green)),
+        ("amber", phrase(language, "pain.line.amber", range=amber)),
+        ("red", phrase(language, "pain.line.red", high=rules.hold_max_pain)),
     ]

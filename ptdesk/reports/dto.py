@@ -7,20 +7,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ptdesk.domain.handout_language import ENGLISH, stop_and_call
+
 if TYPE_CHECKING:
     from ptdesk.domain.runplan import Plan
 
 PaperSize = Literal["letter", "a4"]
 
 # Plain words a patient can act on; the clinic may pass its own list instead.
-DEFAULT_STOP_AND_CALL: tuple[str, ...] = (
-    "You feel a sharp or stabbing pain during an exercise.",
-    "Your knee, ankle or hip swells up or feels hot.",
-    "Your knee or ankle gives way or locks.",
-    "The pain is worse the next morning and does not settle.",
-    "You get numbness, tingling or pins and needles in your leg or foot.",
-    "You have to limp to walk.",
-)
+# English here; `handout_language.stop_and_call(language)` has every language.
+DEFAULT_STOP_AND_CALL: tuple[str, ...] = stop_and_call(ENGLISH)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +81,9 @@ class ExerciseSheet:
     compact: bool = False
     # A one-page table at the end (exercise, how much, side, when) for the fridge.
     summary: bool = False
+    # The handout language of every fixed phrase ("en", "es"); the items come already
+    # worded in it (or in English where an exercise has no such text).
+    language: str = ENGLISH
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,12 +14,13 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
 from reportlab.platypus import Flowable, KeepTogether, Table
 
+from ptdesk.domain.handout_language import ENGLISH, WEEKDAYS, phrase
 from ptdesk.reports import styles as s
 from ptdesk.reports.dto import ExerciseSheetItem
 from ptdesk.reports.fonts import oblique_can_print
 from ptdesk.reports.text_runs import Paragraph
 
-DAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
+DAYS = WEEKDAYS[ENGLISH]
 _GUTTER = 4 * mm
 
 
@@ -31,18 +32,15 @@ class CardSize:
     left_w: float
     picture_h: float
     tick_box: float
-    tick_label: str
     title_size: float
     text_size: float
     line_height: float  # leading as a multiple of the type size
     show_purpose: bool  # compact cards leave out "what it is for" to fit four to a page
 
 
-STANDARD = CardSize("standard", 2.2 * inch, 1.02 * inch, 0.26 * inch, "Tick when done",
-                    13.5, 11, 1.15, True)
+STANDARD = CardSize("standard", 2.2 * inch, 1.02 * inch, 0.26 * inch, 13.5, 11, 1.15, True)
 # 5.6 mm boxes still take a ballpoint tick.
-COMPACT = CardSize("compact", 1.75 * inch, 0.8 * inch, 0.225 * inch, "Tick when done",
-                   12, 10, 1.08, False)
+COMPACT = CardSize("compact", 1.75 * inch, 0.8 * inch, 0.225 * inch, 12, 10, 1.08, False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,8 +83,8 @@ def _styles(size: CardSize) -> _CardStyles:
 
 
 def exercise_card(number: int, item: ExerciseSheetItem, width: float,
-                  size: CardSize = STANDARD) -> Flowable:
-    """Everything about one exercise, kept on one page."""
+                  size: CardSize = STANDARD, language: str = ENGLISH) -> Flowable:
+    """Everything about one exercise, kept on one page; fixed words in `language`."""
     cs = _styles(size)
     left_w, right_w = size.left_w, width - size.left_w
     # Left: what to look at and how much (picture, dose, tick boxes).
@@ -95,7 +93,7 @@ def exercise_card(number: int, item: ExerciseSheetItem, width: float,
     if pic is not None:
         pic.hAlign = "LEFT"
         left.append(pic)
-    left.append(_tick_grid(size, cs))
+    left.append(_tick_grid(size, language))
     # Right: what it is for and how to do it, with the warnings next to the steps.
     right: list[Flowable] = []
     if size.show_purpose and item.purpose.strip():
@@ -105,15 +103,16 @@ def exercise_card(number: int, item: ExerciseSheetItem, width: float,
     for step_no, step in enumerate(item.steps, start=1):
         right.append(Paragraph(s.text(step), cs.step, bulletText=f"{step_no}."))
     if item.precautions:
-        right.append(_precautions(item.precautions, right_w, cs))
+        right.append(_precautions(item.precautions, right_w, cs, language))
     notes = [Paragraph(s.text(line), cs.line) for line in item.library_notes]
     _balance(left, right, notes, size.left_w - _GUTTER, right_w)
     # The dose shares the name's bar: one line instead of four in a narrow column.
-    parts: list[Flowable] = [_name_bar(number, item, width, cs),
+    parts: list[Flowable] = [_name_bar(number, item, width, cs, language),
                              _columns(left, right, size, right_w)]
     if item.note.strip():
         # A bordered paragraph (not a table cell) so even a page-long note can split cleanly.
-        parts.append(Paragraph(f"<b>Note from your therapist:</b> {s.text(item.note)}", cs.note))
+        label = phrase(language, "card.note")
+        parts.append(Paragraph(f"<b>{label}</b> {s.text(item.note)}", cs.note))
     return KeepTogether(parts)
 
 
@@ -145,9 +144,10 @@ def _columns(left: list[Flowable], right: list[Flowable], size: CardSize,
     return columns
 
 
-def _name_bar(number: int, item: ExerciseSheetItem, width: float, cs: _CardStyles) -> Table:
+def _name_bar(number: int, item: ExerciseSheetItem, width: float, cs: _CardStyles,
+              language: str) -> Table:
     name = Paragraph(f"{number}.&nbsp; {s.text(item.name)}", cs.title)
-    dose = _dose(item, cs)
+    dose = _dose(item, cs, language)
     # The dose takes what it needs on one line (up to 58%), the name the rest.
     dose_w = min(max(_one_line_width(dose) + 12, width * 0.3), width * 0.58)
     bar = Table([[name, dose]], colWidths=[width - dose_w, dose_w])
@@ -163,21 +163,32 @@ def _one_line_width(paragraph: Paragraph) -> float:
     return float(10_000 - min(spare))
 
 
-def _dose(item: ExerciseSheetItem, cs: _CardStyles) -> Paragraph:
+def _dose(item: ExerciseSheetItem, cs: _CardStyles, language: str) -> Paragraph:
     label = (f'<font name="{s.FONT_BOLD}" size="{cs.dose.fontSize - 1.5}" '
              f'color="#{s.MUTED.hexval()[2:]}">{{}}</font>')
-    parts = [f"{label.format('How much:')} {s.text(item.dosage_text)}"]
+    parts = [f"{label.format(phrase(language, 'card.how_much'))} {s.text(item.dosage_text)}"]
     side = item.side_text.strip()
     # The dosage words already name the side ("each leg"); say it again only if they do not.
-    if side and side.lower().removesuffix(" together") not in item.dosage_text.lower():
-        parts.append(f"{label.format('Side:')} {s.text(side)}")
+    if side and not _names_side(side, item.dosage_text):
+        parts.append(f"{label.format(phrase(language, 'card.side'))} {s.text(side)}")
     if item.metronome_bpm:
-        parts.append(f"{label.format('Metronome:')} {item.metronome_bpm} beats a minute")
+        beats = phrase(language, "card.beats", n=item.metronome_bpm)
+        parts.append(f"{label.format(phrase(language, 'card.metronome'))} {beats}")
     return Paragraph(" · ".join(parts), cs.dose)
 
 
-def _precautions(precautions: tuple[str, ...], width: float, cs: _CardStyles) -> Table:
-    rows: list[list[Flowable]] = [[Paragraph("⚠ Take care", cs.care_title)]]
+def _names_side(side: str, dosage_text: str) -> bool:
+    """Whether the dose already says the side: "Both legs together" is in "…, both legs, …"."""
+    label, dose = side.lower(), dosage_text.lower()
+    # The label may end in one word the dose leaves out ("together", "juntas").
+    shorter = label.rsplit(" ", 1)[0]
+    return label in dose or (len(shorter.split()) >= 2 and shorter in dose)
+
+
+def _precautions(precautions: tuple[str, ...], width: float, cs: _CardStyles,
+                 language: str) -> Table:
+    title = f"⚠ {phrase(language, 'card.take_care')}"
+    rows: list[list[Flowable]] = [[Paragraph(title, cs.care_title)]]
     rows += [[Paragraph(s.text(p), cs.step, bulletText="•")] for p in precautions]
     box = Table(rows, colWidths=[width], splitInRow=1)
     box.setStyle(_CARE_TABLE)
@@ -185,11 +196,11 @@ def _precautions(precautions: tuple[str, ...], width: float, cs: _CardStyles) ->
     return box
 
 
-def _tick_grid(size: CardSize, cs: _CardStyles) -> Table:
+def _tick_grid(size: CardSize, language: str) -> Table:
     # The label sits above the boxes so the drawing's column stays narrow.
     # Plain strings, not Paragraphs: fixed short words, eight of them on every card.
     grid = Table(
-        [[size.tick_label] + [""] * 6, list(DAYS), [""] * 7],
+        [[phrase(language, "card.tick")] + [""] * 6, list(WEEKDAYS[language]), [""] * 7],
         colWidths=[size.tick_box] * 7,
         rowHeights=[None, None, size.tick_box],
         hAlign="LEFT",

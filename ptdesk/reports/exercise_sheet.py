@@ -6,29 +6,28 @@ from pathlib import Path
 
 from reportlab.lib.colors import white
 from reportlab.lib.enums import TA_CENTER
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import inch, mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
+from ptdesk.domain.handout_language import ENGLISH, phrase, stop_and_call
 from ptdesk.domain.pain_words import (
-    EXERCISE_ACTIONS,
-    EXERCISE_PAIN_TITLE,
-    LIGHT_WORDS,
+    exercise_actions,
     exercise_pain_lights,
+    exercise_pain_title,
+    light_words,
 )
 from ptdesk.domain.runplan.painrules import PainRules
 from ptdesk.reports import styles as s
-from ptdesk.reports.dto import ExerciseSheet
+from ptdesk.reports.dto import DEFAULT_STOP_AND_CALL, ExerciseSheet
 from ptdesk.reports.exercise_cards import COMPACT, STANDARD, exercise_card
 from ptdesk.reports.text_runs import Paragraph
 
-DOC_TITLE = "Home exercises"
-SUMMARY_TITLE = "Your exercises at a glance"
+# Every fixed word comes from ptdesk.domain.handout_language in the sheet's language.
+DOC_TITLE = phrase(ENGLISH, "sheet.doc_title")
+SUMMARY_TITLE = phrase(ENGLISH, "summary.title")
 _BOX_GAP = 4 * mm
-
-_INTRO = (
-    "Do these exercises the way your therapist showed you. Move slowly and keep breathing. "
-    "Each day you do an exercise, put a tick in its box. Bring this sheet to your next visit."
-)
 
 
 def render_exercise_sheet(sheet: ExerciseSheet) -> bytes:
@@ -41,7 +40,7 @@ def render_exercise_sheet(sheet: ExerciseSheet) -> bytes:
     for number, item in enumerate(sheet.items, start=1):
         if number > 1:  # between cards only: a gap after the last could start a blank page
             story.append(Spacer(1, gap))
-        story.append(exercise_card(number, item, width, size))
+        story.append(exercise_card(number, item, width, size, sheet.language))
     if sheet.summary and sheet.items:
         story += [PageBreak(), *_summary(sheet, width)]
     return s.build_pdf(
@@ -49,7 +48,8 @@ def render_exercise_sheet(sheet: ExerciseSheet) -> bytes:
         clinic=sheet.clinic,
         patient_name=sheet.patient_name,
         day=sheet.date,
-        doc_title=DOC_TITLE,
+        doc_title=phrase(sheet.language, "sheet.doc_title"),
+        language=sheet.language,
     )
 
 
@@ -62,19 +62,24 @@ def write_exercise_sheet(sheet: ExerciseSheet, path: Path | str) -> Path:
 
 def _title_block(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     st = s.styles()
+    lang = sheet.language
+    day = s.long_date(sheet.date, lang)
     rows = [
         [
-            Paragraph("For", st.label),
-            Paragraph("From your therapist", st.label),
-            Paragraph("Date", st.label),
+            Paragraph(phrase(lang, "sheet.for"), st.label),
+            Paragraph(phrase(lang, "sheet.from"), st.label),
+            Paragraph(phrase(lang, "sheet.date"), st.label),
         ],
         [
             Paragraph(s.text(sheet.patient_name), st.subheading),
             Paragraph(s.text(sheet.clinician_name), st.body),
-            Paragraph(s.long_date(sheet.date), st.body),
+            Paragraph(day, st.body),
         ],
     ]
-    info = Table(rows, colWidths=[width * 0.42, width * 0.34, width * 0.24])
+    # The date keeps to one line ("26 de septiembre de 2026" is long); the rest share the room.
+    date_w = max(width * 0.24, stringWidth(day, st.body.fontName, st.body.fontSize) + 12)
+    rest = width - date_w
+    info = Table(rows, colWidths=[rest * 0.55, rest * 0.45, date_w])
     info.setStyle(s.table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LEFTPADDING", (0, 0), (-1, -1), 0),
@@ -84,10 +89,10 @@ def _title_block(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     ]))
     title = st.title.clone("sheet_title", fontSize=20, leading=24, spaceAfter=3)
     return [
-        Paragraph("Your home exercises", title),
+        Paragraph(phrase(lang, "sheet.title"), title),
         info,
         Spacer(1, 2 * mm),
-        Paragraph(_INTRO, st.body),
+        Paragraph(phrase(lang, "sheet.intro"), st.body),
         Spacer(1, 2 * mm),
     ]
 
@@ -118,11 +123,16 @@ def _stop_and_call_box(sheet: ExerciseSheet, width: float) -> Table:
     title_style = st.heading.clone("stop_title", textColor=s.RED, fontSize=14, leading=17,
                                    spaceBefore=0, spaceAfter=1)
     item_style = _box_text("stop_item")
-    rows: list[list[Flowable]] = [[Paragraph("Stop and call us if…", title_style)]]
-    rows += [[Paragraph(s.text(reason), item_style, bulletText="•")]
-             for reason in sheet.stop_and_call]
+    lang = sheet.language
+    rows: list[list[Flowable]] = [[Paragraph(phrase(lang, "stop.title"), title_style)]]
+    # The built-in list is English; a sheet in another language gets its own words.
+    reasons = (stop_and_call(lang) if sheet.stop_and_call == DEFAULT_STOP_AND_CALL
+               else sheet.stop_and_call)
+    rows += [[Paragraph(s.text(reason), item_style, bulletText="•")] for reason in reasons]
     phone = sheet.clinic.phone.strip()
-    call = f"Call {s.text(sheet.clinic.name)}" + (f" at <b>{s.text(phone)}</b>" if phone else "")
+    clinic = s.text(sheet.clinic.name)
+    call = (phrase(lang, "stop.call_at", clinic=clinic, phone=f"<b>{s.text(phone)}</b>")
+            if phone else phrase(lang, "stop.call", clinic=clinic))
     rows.append([Paragraph(call + ".", st.body.clone("stop_call", fontSize=11, leading=13.5))])
     box = Table(rows, colWidths=[width], splitInRow=1)
     box.setStyle(s.table_style([
@@ -141,7 +151,9 @@ def _stop_and_call_box(sheet: ExerciseSheet, width: float) -> Table:
 def _pain_box(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     """The run plan's traffic light (same words, same pain ranges), worded for exercise."""
     st = s.styles()
-    lights = sheet.pain_guide or tuple(exercise_pain_lights(PainRules()))
+    lang = sheet.language
+    lights = sheet.pain_guide or tuple(exercise_pain_lights(PainRules(), lang))
+    light, actions = light_words(lang), exercise_actions(lang)
     title = st.heading.clone("pain_title", fontSize=12.5, leading=15, spaceBefore=0,
                              spaceAfter=3)
     word_style = st.body_bold.clone("pain_word", textColor=white, alignment=TA_CENTER,
@@ -162,14 +174,24 @@ def _pain_box(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     ]
     for index, (colour, words) in enumerate(lights):
         strong, tint = s.LIGHT_COLOURS.get(colour, (s.MUTED, s.ACCENT_LIGHT))
-        rows.append([[Paragraph(LIGHT_WORDS.get(colour, ""), word_style),
-                      Paragraph(EXERCISE_ACTIONS.get(colour, ""), what_style)],
+        word = light.get(colour, "")
+        rows.append([[Paragraph(word, _fit(word_style, word, word_w - 4)),
+                      Paragraph(actions.get(colour, ""), what_style)],
                      Paragraph(s.text(words), text_style)])
         commands += [("BACKGROUND", (0, index), (0, index), strong),
                      ("BACKGROUND", (1, index), (1, index), tint)]
     table = Table(rows, colWidths=[word_w, width - word_w])
     table.setStyle(s.table_style(commands))
-    return [Paragraph(EXERCISE_PAIN_TITLE, title), table]
+    return [Paragraph(exercise_pain_title(lang), title), table]
+
+
+def _fit(style: ParagraphStyle, word: str, room: float) -> ParagraphStyle:
+    """`style`, smaller when one word ("ESPERE") would not fit on one line at its size."""
+    needed = stringWidth(word, style.fontName, style.fontSize)
+    if needed <= room:
+        return style
+    size = style.fontSize * room / needed
+    return style.clone(f"{style.name}_fit", fontSize=size, leading=style.leading)
 
 
 def _summary(sheet: ExerciseSheet, width: float) -> list[Flowable]:
@@ -177,8 +199,10 @@ def _summary(sheet: ExerciseSheet, width: float) -> list[Flowable]:
     st = s.styles()
     head = st.cell_bold.clone("summary_head", textColor=white, fontSize=11, leading=13)
     cell = st.cell.clone("summary_cell", fontSize=11, leading=13)
-    rows: list[list[object]] = [[Paragraph(text, head) for text in
-                                 ("", "Exercise", "How much", "Side", "When")]]
+    lang = sheet.language
+    heads = [""] + [phrase(lang, f"summary.{key}") for key in
+                    ("exercise", "how_much", "side", "when")]
+    rows: list[list[object]] = [[Paragraph(text, head) for text in heads]]
     for number, item in enumerate(sheet.items, start=1):
         rows.append([
             Paragraph(str(number), cell),
@@ -197,4 +221,4 @@ def _summary(sheet: ExerciseSheet, width: float) -> list[Flowable]:
         ("TOPPADDING", (0, 0), (-1, -1), 2),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
     ]))
-    return [Paragraph(SUMMARY_TITLE, st.heading), table]
+    return [Paragraph(phrase(lang, "summary.title"), st.heading), table]

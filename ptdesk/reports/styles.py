@@ -28,6 +28,7 @@ from reportlab.platypus import (
 )
 from svglib.svglib import svg2rlg
 
+from ptdesk.domain import handout_language
 from ptdesk.reports import drawing_cache, fonts
 from ptdesk.reports.dto import ClinicInfo, PaperSize
 from ptdesk.reports.text_runs import Paragraph, markup
@@ -146,9 +147,9 @@ def text(value: str) -> str:
     return markup(value)
 
 
-def long_date(day: dt.date) -> str:
-    """A date nobody can misread, e.g. 'March 4, 2025' (no 03/04 ambiguity)."""
-    return f"{day:%B} {day.day}, {day.year}"
+def long_date(day: dt.date, language: str = "en") -> str:
+    """A date nobody can misread, e.g. 'March 4, 2025' (no 03/04 ambiguity), in `language`."""
+    return handout_language.long_date(day, language)
 
 
 def short_date(day: dt.date) -> str:
@@ -247,9 +248,10 @@ def picture(
 # --- page frame ---------------------------------------------------------------------------
 
 
-def _header_flowables(clinic: ClinicInfo, compact: bool) -> list[Paragraph]:
+def _header_flowables(clinic: ClinicInfo, compact: bool, language: str) -> list[Paragraph]:
     st = styles()
-    lines = [text(line) for line in (clinic.address, clinic.phone and f"Phone: {clinic.phone}")]
+    phone = clinic.phone and handout_language.phrase(language, "page.phone", phone=clinic.phone)
+    lines = [text(line) for line in (clinic.address, phone)]
     contact = " · ".join(line for line in lines if line)
     if compact:
         # Pages after the first: one line, so more of each page is left for the patient.
@@ -264,7 +266,8 @@ def _header_flowables(clinic: ClinicInfo, compact: bool) -> list[Paragraph]:
 class _Header:
     """Measures the clinic header once, then draws it on every page (full or compact)."""
 
-    def __init__(self, clinic: ClinicInfo, page: tuple[float, float], compact: bool) -> None:
+    def __init__(self, clinic: ClinicInfo, page: tuple[float, float], compact: bool,
+                 language: str = "en") -> None:
         self.page_w, self.page_h = page
         width = self.page_w - 2 * MARGIN
         logo_box = (0.9 * inch, 0.3 * inch) if compact else (1.6 * inch, 0.75 * inch)
@@ -277,7 +280,7 @@ class _Header:
         gap = 4 * mm if self.logo is not None else 0.0
         self.text_x = MARGIN + self.logo_w + gap
         self.text_w = width - self.logo_w - gap
-        self.parts = _header_flowables(clinic, compact)
+        self.parts = _header_flowables(clinic, compact, language)
         self.text_h = sum(p.wrap(self.text_w, self.page_h)[1] for p in self.parts)
         self.rule_width = 0.8 if compact else 1.2
         self.height = max(self.text_h, self.logo_h) + 3 * mm  # room for the rule below
@@ -300,7 +303,7 @@ class _Header:
         canv.restoreState()
 
 
-def _numbered_canvas(footer_left: str) -> type[Canvas]:
+def _numbered_canvas(footer_left: str, language: str = "en") -> type[Canvas]:
     """A canvas that holds pages back until the end so it can print 'Page x of y'."""
 
     class NumberedCanvas(Canvas):  # type: ignore[misc]  # reportlab is untyped
@@ -325,7 +328,8 @@ def _numbered_canvas(footer_left: str) -> type[Canvas]:
             page_w, _ = self._pagesize
             width = page_w - 2 * MARGIN
             left = Paragraph(footer_left, st.small)
-            right = Paragraph(f"Page {number} of {total}", st.small_right)
+            right = Paragraph(handout_language.phrase(language, "page.number", n=number,
+                                                      total=total), st.small_right)
             _, lh = left.wrap(width * 0.75, _FOOTER_HEIGHT)
             right.wrap(width * 0.25, _FOOTER_HEIGHT)
             self.saveState()
@@ -348,11 +352,16 @@ def build_pdf(
     day: dt.date,
     doc_title: str,
     on_page: Callable[[Canvas, BaseDocTemplate], None] | None = None,
+    language: str = "en",
 ) -> bytes:
-    """Lay the story out on the clinic's paper with header and numbered footer."""
+    """Lay the story out on the clinic's paper with header and numbered footer.
+
+    `language` is the handout's: the header's and footer's own words and the date.
+    """
     register_fonts()
     page = page_size(clinic.paper_size)
-    first, later = _Header(clinic, page, compact=False), _Header(clinic, page, compact=True)
+    first = _Header(clinic, page, compact=False, language=language)
+    later = _Header(clinic, page, compact=True, language=language)
     buffer = io.BytesIO()
     # Metadata stays generic: a PDF's properties are often shown in places the page is not.
     doc = BaseDocTemplate(
@@ -378,6 +387,6 @@ def build_pdf(
                             autoNextPageTemplate=after)
 
     doc.addPageTemplates([template("first", first, "later"), template("later", later, None)])
-    footer = f"{text(patient_name)} · {doc_title} · {long_date(day)}"
-    doc.build(list(story), canvasmaker=_numbered_canvas(footer))
+    footer = f"{text(patient_name)} · {doc_title} · {long_date(day, language)}"
+    doc.build(list(story), canvasmaker=_numbered_canvas(footer, language))
     return buffer.getvalue()

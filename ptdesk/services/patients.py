@@ -27,6 +27,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.handout_language import ENGLISH, HANDOUT_LANGUAGES
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ConflictError, NotFoundError
@@ -62,6 +63,7 @@ class PatientDetails(PatientSummary):
     dominant_leg: str
     alerts: str
     version: int
+    handout_language: str = ENGLISH  # "en" or "es": what the patient's handouts print in
 
 
 @dataclass(frozen=True)
@@ -80,6 +82,9 @@ class PatientInput:
     referring_physician: str = ""
     dominant_leg: str = "unknown"
     alerts: str = ""
+    # None keeps what is stored (English for a new patient): a form without the
+    # language chooser must not reset a patient's Spanish.
+    handout_language: str | None = None
 
     def validated(self, today: date | None = None) -> PatientInput:
         email = v.optional_text("email", self.email, "Email", 200)
@@ -101,6 +106,9 @@ class PatientInput:
             ),
             dominant_leg=v.validate_choice("dominant_leg", self.dominant_leg, v.LEGS, "Dominant leg"),
             alerts=v.optional_text("alerts", self.alerts, "Alerts", 2000),
+            handout_language=None if self.handout_language is None else v.validate_choice(
+                "handout_language", self.handout_language, HANDOUT_LANGUAGES,
+                "Handout language"),
         )
 
 
@@ -114,7 +122,7 @@ def _details(row: Patient) -> PatientDetails:
         date_of_birth=row.date_of_birth, sex=row.sex, preferred_name=row.preferred_name,
         phone=row.phone, email=row.email, address=row.address,
         referring_physician=row.referring_physician, dominant_leg=row.dominant_leg,
-        alerts=row.alerts, version=row.version,
+        alerts=row.alerts, version=row.version, handout_language=row.handout_language,
     )
 
 
@@ -134,6 +142,7 @@ def _apply(row: Patient, data: PatientInput) -> None:
     row.referring_physician = data.referring_physician
     row.dominant_leg = data.dominant_leg
     row.alerts = data.alerts
+    row.handout_language = data.handout_language or row.handout_language or ENGLISH
 
 
 def _mrn_taken(session: Session, mrn: str, except_id: int | None = None) -> bool:

@@ -468,7 +468,7 @@ def test_library_lines_in_spanish_use_the_spanish_file_text() -> None:
     fewer = replace(ball.dosage, reps=12)
     lines = library_lines(ball, fewer, ["heel_raise_with_ball", "tibialis_posterior_stretch"],
                           "es")
-    assert lines == ("Siguiente paso, cuando su terapeuta lo diga: llegue a 20 en cada serie.",
+    assert lines == ("El paso que sigue, cuando su terapeuta lo diga: llegue a 20 en cada serie.",
                      "Al terminar, haga el estiramiento del tibial posterior. (número 2 en esta hoja)")
     assert library_lines(ball, ball.dosage, ["heel_raise_with_ball"]) == (
         "Build up to 20 in each set.",)
