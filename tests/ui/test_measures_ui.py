@@ -133,3 +133,34 @@ def test_readiness_is_hidden_on_daily_notes_and_a_bad_count_is_refused(
     assert tab._visit is not None and tab._visit.id != first.id
     assert not tab._readiness.isVisibleTo(tab)
     assert tab.build_evaluation() == ev.Evaluation()
+
+
+def test_run_plan_tab_and_overview_show_readiness_and_still_allow_a_plan(
+        qtbot, ctx, session_factory, episode) -> None:
+    from ptdesk.domain.readiness import ReadinessFindings
+    from ptdesk.ui.chart.overview import OverviewTab
+    from ptdesk.ui.chart.runplan.tab import RunPlanTab
+
+    plan_tab = RunPlanTab(ctx)
+    qtbot.addWidget(plan_tab)
+    plan_tab.set_patient(episode.patient_id)
+    assert "not recorded" in plan_tab.readiness.text()
+    assert plan_tab.form.isEnabled()  # warns, never blocks
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=ev.Evaluation(
+        readiness=ReadinessFindings(brisk_walk_min=30, hops_left=15, hops_right=15,
+                                    heel_raises_left=16, heel_raises_right=25,
+                                    squat_left="good", squat_right="good")))
+    ctx.signals.data_changed.emit("evaluation", episode.patient_id)
+    text = plan_tab.readiness.text()
+    assert text.startswith("Check before running starts: 3 of 4 readiness criteria met")
+    assert "✗ Single-leg heel raises: L 16 · R 25 (target 20+ each side)" in text
+    assert "✓ Pain-free brisk walk: 30 min" in text
+    assert "You can still build and save a plan." in text
+    assert plan_tab.form.isEnabled()
+    overview = OverviewTab(ctx)
+    qtbot.addWidget(overview)
+    overview.set_patient(episode.patient_id)
+    line = overview.labels["readiness"].text()
+    assert line.startswith("3 of 4 readiness criteria met; not met: single-leg heel raises")

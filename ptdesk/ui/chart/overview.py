@@ -22,7 +22,9 @@ from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import EpisodeInfo, list_episodes
 from ptdesk.services.evaluations import VisitSummary, list_visits, load_evaluation
 from ptdesk.services.prescriptions import DosedItem, PrescriptionInfo, active_prescription
+from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.ui.chart.readiness_text import readiness_text
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 
@@ -159,7 +161,7 @@ class OverviewTab(ChartTab):
         sections = (
             ("episode", "Episode of care", 0, 0), ("goals", "Goals", 0, 1),
             ("last_visit", "Last visit", 1, 0), ("plan", "Return-to-run plan", 1, 1),
-            ("prescription", "Home exercises", 2, 0),
+            ("readiness", "Readiness to run", 2, 0), ("prescription", "Home exercises", 3, 0),
         )
         for key, title, row, column in sections:
             box = QGroupBox(title, content)
@@ -172,11 +174,11 @@ class OverviewTab(ChartTab):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
-            span = 2 if key == "prescription" else 1
+            span = 2 if key in ("prescription", "readiness") else 1
             grid.addWidget(box, row, column, 1, span)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(3, 1)
+        grid.setRowStretch(4, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -211,6 +213,8 @@ class OverviewTab(ChartTab):
         self.labels["prescription"].setText(
             prescription_text(active_prescription(sf, pid, actor=actor)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
+        self.labels["readiness"].setText(
+            readiness_text(readiness_status(sf, pid, actor=actor)))
 
     def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self._patient_id and self.isVisible():

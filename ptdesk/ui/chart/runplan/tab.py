@@ -28,6 +28,7 @@ from ptdesk.domain.runplan import WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
+from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import (
     StoredPlan,
     list_plans,
@@ -36,6 +37,7 @@ from ptdesk.services.runplans import (
     stored_fields,
 )
 from ptdesk.ui.chart.form_session import FormSession
+from ptdesk.ui.chart.readiness_text import readiness_text
 from ptdesk.ui.chart.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
@@ -97,6 +99,13 @@ class RunPlanTab(ChartTab):
         self.warnings.setObjectName("plan_warnings")
         self.warnings.setWordWrap(True)
         self.warning_frame = warning_frame(self.warnings, self.style())
+        # Readiness before the plan (issue 17): it warns, it never blocks building a plan.
+        self.readiness = QLabel()
+        self.readiness.setObjectName("plan_readiness")
+        self.readiness.setAccessibleName("Readiness to run")
+        self.readiness.setWordWrap(True)
+        self.readiness.setTextFormat(Qt.TextFormat.PlainText)
+        self.readiness_frame = warning_frame(self.readiness, self.style())
         self.stale = QLabel()
         self.stale.setObjectName("preview_state")
         self.stale.setWordWrap(True)
@@ -152,6 +161,7 @@ class RunPlanTab(ChartTab):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
         preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.readiness_frame)
         preview_layout.addWidget(self.summary)
         preview_layout.addWidget(self.warning_frame)
         preview_layout.addWidget(self.stale)
@@ -173,6 +183,7 @@ class RunPlanTab(ChartTab):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
         on_open(self.saved, self._on_saved_activated)
+        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -184,12 +195,33 @@ class RunPlanTab(ChartTab):
                        self.open_button, self.activate_button):
             widget.setEnabled(patient_id is not None)
         self._load_saved()
+        self._show_readiness()
         if patient_id is None:
             self.state.setText("Select a patient to plan their return to running.")
             return
         draft = self.edits.offer()
         if draft is not None:
             self._restore(draft.payload)
+
+    def _show_readiness(self) -> None:
+        """Which readiness criteria the latest evaluation met; a warning, never a block."""
+        if self._patient_id is None:
+            self.readiness_frame.setVisible(False)
+            return
+        status = readiness_status(self._ctx.session_factory, self._patient_id,
+                                  actor=self._ctx.actor)
+        text = readiness_text(status)
+        if not status.all_met:
+            text += "\nYou can still build and save a plan."
+        self.readiness.setText(("Readiness to run: " if status.all_met else "Check before "
+                                "running starts: ") + text)
+        self.readiness.setProperty("allMet", status.all_met)
+        self.readiness_frame.setVisible(True)
+
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if patient_id == self._patient_id and kind in (ChangeKind.EVALUATION,
+                                                       ChangeKind.EPISODE):
+            self._show_readiness()
 
     def save(self) -> bool:
         if self._patient_id is None:
