@@ -164,3 +164,36 @@ def test_run_plan_tab_and_overview_show_readiness_and_still_allow_a_plan(
     overview.set_patient(episode.patient_id)
     line = overview.labels["readiness"].text()
     assert line.startswith("3 of 4 readiness criteria met; not met: single-leg heel raises")
+
+
+def test_progress_pain_chart_shows_run_pain_as_its_own_series(
+        qtbot, ctx, session_factory) -> None:
+    from datetime import timedelta
+
+    from ptdesk.services.runlogs import log_run
+    from ptdesk.ui.chart.progress import ProgressTab
+    from ptdesk.ui.chart.progress.chart_theme import ms
+
+    patient = make_patient(session_factory)
+    start = date.today() - timedelta(days=20)
+    make_episode(session_factory, patient.id, start=start)
+    log_run(session_factory, actor=ACTOR, patient_id=patient.id, run_date=start + timedelta(3),
+            amount=20, kind="continuous", pain_during=2, next_morning="same", measure="minutes")
+    log_run(session_factory, actor=ACTOR, patient_id=patient.id, run_date=start + timedelta(6),
+            amount=20, kind="continuous", pain_during=6, next_morning="worse", swelling=True,
+            measure="minutes")
+    tab = ProgressTab(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(1024, 700)
+    tab.show()
+    tab.set_patient(patient.id)
+    assert tab.pain is not None
+    qtbot.waitUntil(lambda: tab.pain.runs.count() + tab.pain.red_runs.count() == 2)
+    assert [p.y() for p in tab.pain.runs.points()] == [2]
+    assert [p.y() for p in tab.pain.red_runs.points()] == [6]  # 6/10 with swelling: red
+    assert tab.pain.line.count() == 0  # the visit line is its own series, untouched
+    assert not tab.pain.frame.is_empty()
+    assert "2 logged runs" in tab.pain.frame.caption.text()
+    tip = tab.pain.frame.tips.text_for(tab.pain.red_runs, ms(start + timedelta(6)))
+    assert tip is not None and "swelling" in tip and "red run" in tip
+    assert tab.pain.red_runs.markerShape() == tab.pain.runs.markerShape()  # squares, as printed
