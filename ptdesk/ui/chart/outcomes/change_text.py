@@ -99,14 +99,15 @@ def result_at_visit(
 
 
 def result_line(record: OutcomeRecord) -> str:
-    """The saved score as the form's total reads: "LEFS 54/80 (1 item missing)"."""
+    """The saved score by the missing-item rule: "LEFS 60/80 (prorated) · 2 items missing",
+    "LEFS No total (6 items missing)" (OutcomeRecord.score_text, domain/outcome_missing.py)."""
     name = oc.MEASURES[record.measure].name  # type: ignore[index]
     if record.measure == "psfs":
         count = len(record.items)
         return (f"{name} {_fmt(record.total)}/10 (average of {count} "
                 f"{'activity' if count == 1 else 'activities'})")
-    text = f"{name} {_fmt(record.total)}/{_fmt(record.max_total)}"
-    if record.missing_items:
+    text = f"{name} {record.score_text}"
+    if record.missing_items and not text.endswith("missing)"):
         noun = "item" if record.missing_items == 1 else "items"
-        text += f" ({record.missing_items} {noun} missing)"
+        text += f" · {record.missing_items} {noun} missing"
     return text
