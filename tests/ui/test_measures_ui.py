@@ -107,6 +107,11 @@ def test_readiness_section_saves_and_reports_the_criteria(
     # Right knee involved: 100 / 120 = 83%, flagged by the one display rule.
     hop = find(tab, "Single hop for distance (readiness), LSI")
     assert isinstance(hop, QLabel) and hop.text() == "83%" and hop.property("flagged") is True
+    # Heel raises are an ankle row: no ankle side recorded, weaker vs stronger (22 / 25).
+    heel = find(tab, "Single-leg heel raises (readiness), LSI")
+    assert heel.text() == "88% (weaker ÷ stronger)"  # type: ignore[attr-defined]
+    fill(qtbot, tab, "Injured (sprained) ankle", "Left")
+    assert heel.text() == "114%"  # type: ignore[attr-defined]
     status = tab._readiness.status_label.text()
     assert status.startswith("2 of 4 readiness criteria met")
     assert "✗ Single-leg squat control" in status

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QLabel, QWidget
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import measure_lsi
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.involved_side import involved_side as involved_side_of
 from ptdesk.domain.readiness import (
     SQUAT_QUALITY,
     ReadinessFindings,
@@ -59,6 +60,7 @@ class ReadinessSection(EvaluationSection):
         super().__init__(parent)
         f = self.fields
         self._involved = "both"
+        self._ankle = "both"
         self._had_stored = False
         self._thresholds = ReadinessThresholds()
         form = form_layout()
@@ -103,6 +105,8 @@ class ReadinessSection(EvaluationSection):
                 f"{PREFIX}.{stem}_{side}", f"{label} (readiness), {side}", kind=kind, unit=unit,
                 width=_WIDTH, noun=label, check=_check(kind, label, unit, low, high)),
                 row, column)
+        if stem == "hops":
+            return  # a pain-free count to reach on each side; no LSI is claimed for it
         lsi = QLabel("—")
         lsi.setAccessibleName(f"{label} (readiness), LSI")
         lsi.setMinimumWidth(lsi.fontMetrics().horizontalAdvance("100% (weaker ÷ stronger)") + 8)
@@ -111,9 +115,12 @@ class ReadinessSection(EvaluationSection):
 
     # ---- live LSI and criteria ---------------------------------------------------------
 
-    def set_context(self, involved_side: str | None, thresholds: ReadinessThresholds) -> None:
-        """The episode's affected side (hop LSI numerator) and the clinic's targets."""
+    def set_context(self, involved_side: str | None, thresholds: ReadinessThresholds,
+                    ankle_side: str | None = None) -> None:
+        """The episode's affected side (hop-test LSI), the injured ankle's side (heel-raise
+        LSI, an ankle row: domain/involved_side.py) and the clinic's targets."""
         self._involved = involved_side if involved_side in ("left", "right") else "both"
+        self._ankle = involved_side_of("ankle", self._involved, ankle_side).side
         self._thresholds = thresholds
         self._on_fields_edited()
 
@@ -126,12 +133,13 @@ class ReadinessSection(EvaluationSection):
     def _on_fields_edited(self) -> None:
         for stem, label in self._lsi.items():
             left, right = self._value(f"{stem}_left"), self._value(f"{stem}_right")
+            side = self._ankle if stem == "heel_raises" else self._involved
             try:
-                value = measure_lsi.side_lsi(self._involved, left, right)
+                value = measure_lsi.side_lsi(side, left, right)
             except ValidationError:
                 value = None
             text = measure_lsi.lsi_text(value)
-            if value is not None and self._involved == "both":
+            if value is not None and side == "both":
                 text += " (weaker ÷ stronger)"
             flagged = is_flagged(value)
             label.setText(text)

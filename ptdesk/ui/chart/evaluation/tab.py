@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.domain.readiness import ReadinessThresholds
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import (
@@ -73,6 +74,7 @@ class EvaluationTab(ChartTab):
         self._readiness = ReadinessSection()
         self._gait = GaitSection()
         self._episode: EpisodeInfo | None = None
+        self._thresholds = ReadinessThresholds()
         self.sections: dict[str, EvaluationSection] = {
             "subjective": self._subjective, "knee": KneeSection(), "ankle": self._ankle,
             "strength": self._strength, "readiness": self._readiness, "gait": self._gait,
@@ -375,12 +377,13 @@ class EvaluationTab(ChartTab):
             self._ankle.set_thresholds(thresholds.ankle)
             self._ankle.set_episode_sides(affected, episode.injured_ankle_side if episode
                                           else None, suggested)
-        self._readiness.set_context(affected, thresholds.readiness)
-        self._strength.set_involved_side(affected, self._ankle.ankle_side())
+        self._thresholds = thresholds.readiness
+        self._on_ankle_edited()
 
     def _on_ankle_edited(self) -> None:
-        self._strength.set_involved_side(self._episode.affected_side if self._episode else None,
-                                         self._ankle.ankle_side())
+        affected = self._episode.affected_side if self._episode else None
+        self._strength.set_involved_side(affected, self._ankle.ankle_side())
+        self._readiness.set_context(affected, self._thresholds, self._ankle.ankle_side())
 
     def _confirm_ankle_side(self) -> None:
         """Save confirms the injured ankle shown (pre-filled or chosen) for the episode."""

@@ -57,11 +57,11 @@ class PainChart:
         # Pain between visits (issue 17), as in the progress report: small hollow squares
         # for logged runs, not joined to the visit line; red runs filled red on top.
         self.runs = QScatterSeries()
-        self.runs.setName("Pain during logged runs")
+        self.runs.setName("Run pain")
         self.runs.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         self.runs.setMarkerSize(7)
         self.red_runs = QScatterSeries()
-        self.red_runs.setName("Red run (pain, swelling, limping or worse next morning)")
+        self.red_runs.setName("Red run")
         self.red_runs.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         self.red_runs.setMarkerSize(9)
         self.x_axis = date_axis()
