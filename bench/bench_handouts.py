@@ -66,7 +66,8 @@ def sheet_for(template_id: str = TEMPLATE) -> ExerciseSheet:
 
 def _plan_of(weeks: int) -> Plan:
     """A real generated plan cut to `weeks` weeks (the generator decides where goals land)."""
-    plan = build_plan(PlanInputs("km", 3, 5, 40, start=dt.date(2025, 3, 3), lighter_every=4))
+    plan = build_plan(PlanInputs("km", 3, 5, 40, start=dt.date(2025, 3, 3), lighter_every=4,
+                                 current_weekly=15))
     if len(plan.weeks) < weeks:
         raise SystemExit(f"The generated plan has only {len(plan.weeks)} weeks.")
     return Plan(plan.measure, plan.cap_pct, plan.weeks[:weeks], None, None, None)

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
@@ -80,7 +81,7 @@ def build(sf: SessionFactory, weeks: int) -> int:
                        items=_lefs(min(80, 40 + week // 4)))
     plan_start = TODAY - timedelta(weeks=40)
     save_plan(sf, actor=ACTOR, patient_id=patient.id,
-              inputs=PlanInputs("minutes", 3, 10, 150, start=plan_start))
+              inputs=PlanInputs("minutes", 3, 10, 150, current_weekly=3 * Decimal(10), start=plan_start))
     for day in range(0, weeks * 7, 2):  # every other day for the whole three years
         when = start + timedelta(days=day)
         if when <= TODAY:

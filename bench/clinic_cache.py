@@ -19,7 +19,8 @@ CACHE_DIR = BENCH / ".cache"
 # Bump when what the cache holds changes (extra patients, their data), so old files are rebuilt.
 # 2: demo accounts with passwords (sign-in)
 # 3: synthetic prescriptions, plans and run logs
-CACHE_VERSION = 3
+# 4: run plans anchored to the current weekly running, plan versions (issue 14)
+CACHE_VERSION = 4
 # The demo clinician: benchmarks sign in like a user would (issue 7).
 ACTOR = "demo.alvarez"
 
@@ -166,10 +167,11 @@ def _add_big_chart(sf: object) -> None:
     save_prescription(sf, actor=ACTOR, patient_id=patient.id,  # type: ignore[arg-type]
                       items=items, effective_date=DEMO_TODAY - timedelta(weeks=2),
                       episode_id=episode.id)
-    # 4 -> 40 km a week, 3 runs, a lighter week every 4th: the generator makes 30 weeks.
+    # 10 -> 40 km a week (longest 4 km now), 3 runs, a lighter week every 4th: the
+    # generator makes 30 weeks.
     save_plan(sf, actor=ACTOR, patient_id=patient.id,  # type: ignore[arg-type]
               inputs=PlanInputs("km", 3, 4, 40, start=DEMO_TODAY - timedelta(weeks=2),
-                                lighter_every=4, lighter_pct=90),
+                                lighter_every=4, lighter_pct=90, current_weekly=10),
               episode_id=episode.id)
 
 

@@ -22,7 +22,7 @@ from ptdesk.domain.runplan import (
     history_from_json,
     plan_to_json,
 )
-from ptdesk.domain.runplan.amounts import UNIT_TEXT, UNIT_WORDS, format_pct
+from ptdesk.domain.runplan.amounts import UNIT_WORDS, format_amount, format_pct
 
 # Input fields whose CLI option is not simply the field name with dashes.
 _OPTION_FOR_FIELD = {"cap_pct": "--cap"}
@@ -44,11 +44,22 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--runs-per-week", required=True, metavar="N", help="2 to 6")
     parser.add_argument("--current-run", required=True, metavar="X",
                         help="longest continuous run the patient manages now")
+    parser.add_argument("--current-weekly", required=True, metavar="X",
+                        help="running done in the last 7 days (0 or more)")
+    parser.add_argument("--restart-weekly", metavar="X",
+                        help="a restart's week-1 dose (more than 0; required when "
+                             "--current-weekly is 0)")
     parser.add_argument("--goal-weekly", required=True, metavar="Y", help="weekly running goal")
     parser.add_argument("--goal-long-run", metavar="Z", help="long-run goal (optional)")
     parser.add_argument("--start", required=True, metavar="YYYY-MM-DD",
                         help="first day of week 1")
     parser.add_argument("--race-date", metavar="YYYY-MM-DD", help="race day (optional)")
+    parser.add_argument("--taper-weeks", metavar="N",
+                        help="taper weeks up to and including race week, 0-2 (default 1; "
+                             "needs --race-date)")
+    parser.add_argument("--long-run-max-pct", default="40", metavar="P",
+                        help="the long run's largest share of the week with 3+ runs, 33-50 "
+                             "(default 40)")
     parser.add_argument("--cap", default="10", metavar="PCT",
                         help="weekly increase cap in percent, more than 0 and at most 10 "
                              "(default 10)")
@@ -105,6 +116,9 @@ def _history(path_text: str | None) -> tuple[WeekLog, ...]:
     except json.JSONDecodeError as error:
         raise UsageError(f"--history: {path_text} is not valid JSON (line {error.lineno}: "
                          f"{error.msg}).") from None
+    except RecursionError:
+        raise UsageError(f"--history: {path_text} is nested too deeply; it must be a list "
+                         f"of logged weeks.") from None
     try:
         return history_from_json(data)
     except ValidationError as error:
@@ -130,11 +144,17 @@ def inputs_from_args(args: argparse.Namespace) -> PlanInputs:
     race_date = _date("--race-date", args.race_date)
     lighter_every = _whole("--lighter-every", args.lighter_every)
     lighter_pct = _whole("--lighter-pct", args.lighter_pct)
+    weekly = _given("--current-weekly", _number("--current-weekly", args.current_weekly))
+    restart = _number("--restart-weekly", args.restart_weekly)
+    taper = _whole("--taper-weeks", args.taper_weeks)
+    long_pct = _given("--long-run-max-pct", _whole("--long-run-max-pct", args.long_run_max_pct))
     history = _history(args.history)
     try:
         return PlanInputs(args.measure, runs, current, goal, start=start,
                           goal_long_run=goal_long_run, race_date=race_date, cap_pct=cap,
-                          lighter_every=lighter_every, lighter_pct=lighter_pct, history=history)
+                          lighter_every=lighter_every, lighter_pct=lighter_pct, history=history,
+                          current_weekly=weekly, restart_weekly=restart, taper_weeks=taper,
+                          long_run_max_pct=long_pct)
     except ValidationError as error:
         raise UsageError(f"{_option(error.field)}: {error.message}") from None
 
@@ -148,7 +168,7 @@ def _emit(text: str) -> None:
 
 
 def _amount(value: Decimal, plan: Plan) -> str:
-    return f"{value} {UNIT_TEXT[plan.measure]}"
+    return format_amount(value, plan.measure)
 
 
 def _week_note(week: PlanWeek, plan: Plan) -> str:
@@ -178,6 +198,11 @@ def format_table(plan: Plan) -> str:
             lines.append(f"{'':>4}    {session.date:%a %Y-%m-%d}  "
                          f"{_amount(session.run, plan):>9}  {session.description}")
     lines.append("")
+    if plan.restart:
+        lines.append("Restart: week 1 is the clinician's restart dose, not last week's running.")
+    if plan.paused:
+        lines.append("Paused: no running until the clinician resumes the plan; contact the "
+                     "clinic.")
     if plan.goal_week is not None and plan.goal_date is not None:
         lines.append(f"Goal reached in week {plan.goal_week} (week of "
                      f"{plan.goal_date.isoformat()}).")

@@ -6,15 +6,18 @@ from datetime import date, datetime
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
     Float,
     ForeignKey,
     Index,
+    Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -26,6 +29,8 @@ OUTCOME_MEASURES = ("nprs", "lefs", "kujala", "psfs")
 EXERCISE_CATEGORIES = ("strength", "stretch", "mobility", "balance", "running_drill", "cross_training")
 EXERCISE_SIDES = ("left", "right", "both", "each")
 PLAN_MEASURES = ("minutes", "km", "mi")
+# The pain rules' next-morning answers (domain/runplan/model.py NEXT_MORNING).
+NEXT_MORNING = ("better", "same", "stiff-settled", "worse")
 
 
 class OutcomeResult(Versioned, Base):
@@ -194,6 +199,13 @@ class RunPlan(Versioned, Base):
     inputs_json: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     plan_json: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
     note: Mapped[str] = mapped_column(Text, default="")
+    # Re-planning, pausing and resuming write a new version (a new row) from the first
+    # unfinished week; the weeks before it keep the plan that was in force at the time.
+    plan_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    from_week: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("run_plans.id", ondelete="SET NULL"), index=True)
+    paused: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     weeks: Mapped[list[RunPlanWeek]] = relationship(
         cascade="all, delete-orphan", order_by="RunPlanWeek.week"
@@ -214,6 +226,7 @@ class RunPlanWeek(Versioned, Base):
     total: Mapped[float] = mapped_column(Float)
     longest: Mapped[float] = mapped_column(Float)
     lighter: Mapped[bool] = mapped_column(default=False)
+    plan_version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
 
 
 class RunLog(Versioned, Base):
@@ -223,7 +236,7 @@ class RunLog(Versioned, Base):
         CheckConstraint("amount > 0", name="amount"),
         CheckConstraint(_in("kind", ("walk_run", "continuous")), name="kind"),
         CheckConstraint("pain_during >= 0 AND pain_during <= 10", name="pain_during"),
-        CheckConstraint(_in("next_morning", ("better", "same", "worse")), name="next_morning"),
+        CheckConstraint(_in("next_morning", NEXT_MORNING), name="next_morning"),
         Index("ix_run_logs_patient_date", "patient_id", "run_date"),
     )
 
@@ -235,7 +248,7 @@ class RunLog(Versioned, Base):
     measure: Mapped[str] = mapped_column(String(8))
     kind: Mapped[str] = mapped_column(String(12), default="continuous")
     pain_during: Mapped[int] = mapped_column()
-    next_morning: Mapped[str] = mapped_column(String(8), default="same")
+    next_morning: Mapped[str] = mapped_column(String(16), default="same")
     swelling: Mapped[bool] = mapped_column(default=False)
     limping: Mapped[bool] = mapped_column(default=False)
     note: Mapped[str] = mapped_column(Text, default="")

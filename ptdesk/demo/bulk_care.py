@@ -153,7 +153,8 @@ class PlanShapes:
 
     def shape(self, inputs: PlanInputs) -> _Shape:
         key = (inputs.measure, inputs.runs_per_week, inputs.current_run, inputs.goal_weekly,
-               inputs.goal_long_run, inputs.cap_pct, inputs.lighter_every, inputs.lighter_pct)
+               inputs.goal_long_run, inputs.cap_pct, inputs.lighter_every, inputs.lighter_pct,
+               inputs.current_weekly, inputs.restart_weekly)
         found = self._shapes.get(key)
         if found is None:
             plan = build_plan(replace(inputs, start=_REFERENCE_START), RULES)
@@ -183,10 +184,10 @@ def _shifted(data: dict[str, Any], start: date) -> dict[str, Any]:
 
 
 # Continuous runs as clinicians note them ("about 2 miles", "20 minutes"): the nearest rung.
-# The smallest rung is the least a plan can grow from: 10% of it must be one printed step
-# (0.1 mi or km, 1 minute), or the generator stops the plan after week 2.
+# The smallest rungs are the plan's floors: 1 minute, 1.0 mi, 1.5 km (distance plans are
+# for patients who already run continuously; issue 14).
 _CURRENT_RUNS = {"mi": (1, 1.5, 2, 3, 4, 5, 6, 8, 10),
-                 "km": (1, 1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15),
+                 "km": (1.5, 2, 3, 4, 5, 6, 8, 10, 12, 15),
                  "minutes": (10, 15, 20, 25, 30, 40, 50, 60, 75, 90)}
 
 
@@ -203,19 +204,30 @@ def plan_inputs(rng: random.Random, plan: PatientPlan, visit: VisitPlan) -> Plan
     """Return-to-run inputs from what was charted at `visit`: today's running, the old volume."""
     measure = "minutes" if rng.random() < 0.3 else plan.units
     runs = rng.choice((3, 3, 4))
-    longest_now = visit.weekly_volume / rng.uniform(2.5, 4)
+    weekly_now = visit.weekly_volume
+    longest_now = weekly_now / rng.uniform(2.5, 4)
     goal = plan.preinjury_volume
     if measure == "minutes":
         pace = _PACE[plan.units]
-        longest_now, weekly = longest_now * pace, _step(goal * pace, 60, 60)
+        longest_now, weekly_now = longest_now * pace, weekly_now * pace
+        weekly = _step(goal * pace, 60, 60)
     else:
         weekly = _step(goal, 5 if measure == "mi" else 10, 10)
     current = _nearest(longest_now, _CURRENT_RUNS[measure])
-    # The long run the patient ran before, about 30% of the weekly goal.
-    long_run = max(current, _step(float(weekly) * 0.3, 5 if measure == "minutes" else 1, 1))
+    now = Decimal(str(round(weekly_now, 1)))
+    # Charted running too little for `runs` runs of the current one: the clinician restarts.
+    smallest = runs * max(current, Decimal(1))  # every run at least 1.0 (issue 14)
+    restart = smallest if now * Decimal("1.1") < smallest else None
+    # The long run the patient ran before, about 30% of the weekly goal (at most 40%).
+    long_run: Decimal | None = max(current, _step(float(weekly) * 0.3,
+                                                  5 if measure == "minutes" else 1, 1))
+    if long_run is not None and long_run > weekly * Decimal("0.4"):
+        long_run = None
+    weekly = max(weekly, current)
     lighter = rng.random() < 0.5
     return PlanInputs(
         measure, runs, current, weekly, start=visit.visit_date,  # type: ignore[arg-type]
+        current_weekly=now, restart_weekly=restart,
         goal_long_run=long_run, lighter_every=4 if lighter else None,
         lighter_pct=90 if lighter else None)
 

@@ -27,10 +27,11 @@ class CarePlan:
 
 
 CARE_PLANS = {
+    # Long-run goals at 40% of the weekly goal (CLINICAL.md's default week shape).
     "DEMO-0001": CarePlan(("hip_glute_strength",), ("hip_glute_strength", "opposite_ankle_sprain"),
-                          "22", "10", lighter_every=None),
+                          "25", "10", lighter_every=None),
     "DEMO-0002": CarePlan(("hip_glute_strength",), ("hip_glute_strength", "running_form"),
-                          "30", "16", lighter_every=None),
+                          "30", "12", lighter_every=None),
     "DEMO-0003": CarePlan(("runners_knee_phase_1",), ("runners_knee_phase_2", "running_form"),
                           "25", "8"),
     "DEMO-0004": CarePlan(("it_band_syndrome",), ("it_band_syndrome", "running_form"), "25", "10"),
@@ -63,6 +64,8 @@ def add_care(
     inputs = PlanInputs(
         measure=history.volume_unit,  # type: ignore[arg-type]  # "mi" or "km" in every story
         runs_per_week=3, current_run=str(history.longest_recent_run),
+        # Anchored to what the patient runs now (issue 14), as charted at this visit.
+        current_weekly=str(history.current_weekly_volume or 0),
         goal_weekly=care.goal_weekly, goal_long_run=care.goal_long_run, start=start,
         # At 80% the net gain is only ~6% per 4 weeks; 90% still deloads but progresses.
         race_date=race if race and race > start else None, lighter_every=care.lighter_every,

@@ -108,7 +108,7 @@ def half_marathoner(today: date) -> Story:
                     ("Single-leg squat on the right", c))
 
     steps = (
-        (0, "initial_evaluation", Progress(0.0, 0, 0, 1, 3.0, 1.0, 2, (
+        (0, "initial_evaluation", Progress(0.0, 0, 0, 1, 3.0, 1.0, 3, (
             "Knee weak after 5.5-6 mi before the break; now barely 1 mi. "
             "Left ankle rolled 10 weeks ago.",
             "Right hip abduction and quad clearly weaker; left ankle stiff with poor balance. "
@@ -121,7 +121,7 @@ def half_marathoner(today: date) -> Story:
         (14, "follow_up", Progress(0.35, 0, 0, 1, 3.6, 1.2, 3, (
             "Ran 1.2 mi without stopping.", "Balance on left 20 s eyes open.",
             "Improving.", "Progress clamshells to 30 reps.")), ()),
-        (21, "follow_up", Progress(0.5, 0, 0, 0, 4.0, 1.3, 3, (
+        (21, "follow_up", Progress(0.5, 0, 0, 0, 4.0, 1.4, 3, (
             "Knee did not feel weak at all this week.", "Less pelvic drop on step-down.",
             "Improving.", "Keep the 10% weekly cap.")), (lefs(64),)),
         (28, "follow_up", Progress(0.6, 0, 0, 0, 4.4, 1.5, 3, (

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.domain.symmetry import MUSCLE_GROUPS
@@ -282,10 +283,11 @@ class GaitFindings:
 
     @property
     def cadence_target_spm(self) -> int | None:
-        """Measured cadence raised by the chosen percentage, to the nearest whole beat."""
+        """This measured cadence raised by the chosen percentage (the one rule in
+        domain/cadence.py). Plans and handouts use the *baseline* cadence instead."""
         if self.cadence_spm is None or self.cadence_target_pct is None:
             return None
-        return round(self.cadence_spm * (1 + self.cadence_target_pct / 100))
+        return cadence_target_spm(self.cadence_spm, self.cadence_target_pct)
 
 
 @dataclass(frozen=True)

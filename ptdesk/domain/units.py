@@ -6,6 +6,7 @@ import math
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from typing import Literal
 
+from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.errors import ValidationError
 
 DistanceUnit = Literal["km", "mi"]
@@ -98,8 +99,9 @@ def cadence_target(measured_spm: float, pct: float = 5.0) -> int:
     if isinstance(pct, bool) or not math.isfinite(pct) or not 0 < pct <= CADENCE_PCT_MAX:
         raise ValidationError("cadence_increase_pct", "The cadence increase must be more than "
                                                       "0% and at most 15% (usually 5-10%).")
-    target = Decimal(repr(float(measured_spm))) * (1 + Decimal(repr(float(pct))) / 100)
-    return int(target.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    target = cadence_target_spm(float(measured_spm), float(min(pct, 10.0)))
+    assert target is not None  # validated above
+    return target
 
 
 def cadence_target_range(measured_spm: float) -> tuple[int, int]:

@@ -22,7 +22,9 @@ from reportlab.platypus import (
 
 from ptdesk.domain.pain_words import COLOURS, LIGHT_WORDS, RUN_ACTIONS
 from ptdesk.domain.runplan import PainRules, Plan, PlanWeek, Session, describe_pain_rules
-from ptdesk.domain.runplan.amounts import UNIT_TEXT, UNIT_WORDS, format_pct
+from ptdesk.domain.runplan.amounts import UNIT_WORDS, clock, format_amount, format_pct
+from ptdesk.domain.runplan.sessions import rest_day_advice
+from ptdesk.domain.runplan.walkrun import WARM_UP_WALK_S
 from ptdesk.reports import styles as s
 from ptdesk.reports.dto import ClinicInfo, RunPlanHandout
 from ptdesk.reports.text_runs import Paragraph
@@ -30,10 +32,16 @@ from ptdesk.reports.text_runs import Paragraph
 DOC_TITLE = "Return-to-run plan"
 DEFAULT_CLINIC = ClinicInfo(name="PT Desk")
 _LOG_ROW_H = 0.4 * inch  # room to write by hand
+# The four next-morning answers (stiff-settled is amber), on two lines to fit the column.
+LOG_MORNING = "better · same\nstiff, then OK · worse"
 # Neutral, not green: a lighter week is not the traffic light's "go".
 _LIGHTER_SHADE = s.ACCENT_LIGHT
 _LOG_SHADE = colors.HexColor("#dfe7f2")
 _NUMBER_UNIT = re.compile(r"(\d) (min|km|mi)\b")
+_PAUSED = ("<b>Your plan is paused.</b> Do not run for now. Please contact the clinic. Your "
+           "therapist will check your leg and tell you when and how to start again.")
+_RESTART = ("<b>This plan is a fresh start.</b> Week 1 is the amount your therapist chose for "
+            "you, not what you ran last week.")
 
 # colour -> (strong colour, tint, word that survives a greyscale copy, what to do)
 # (the words come from ptdesk.domain.pain_words, shared with the exercise sheet)
@@ -56,6 +64,7 @@ def render_runplan(handout: RunPlanHandout) -> bytes:
     width = s.content_width(handout.clinic.paper_size)
     story: list[Flowable] = [
         *_title_block(handout, width),
+        *_notices(handout.plan),
         *_how_it_works(handout),
         _traffic_light(handout, width),
         Spacer(1, 5 * mm),
@@ -64,9 +73,9 @@ def render_runplan(handout: RunPlanHandout) -> bytes:
         _week_table(handout.plan, width),
         Spacer(1, 5 * mm),
         KeepTogether([Paragraph(_EVIDENCE, _evidence_style())]),
-        PageBreak(),
-        *_log_grid(handout.plan, width),
     ]
+    if log_weeks(handout.plan):  # a paused plan has no weeks to log until it is resumed
+        story += [PageBreak(), *_log_grid(handout.plan, width)]
     return s.build_pdf(
         story,
         clinic=handout.clinic,
@@ -101,8 +110,28 @@ def write_runplan_pdf(
 
 
 def amount_text(value: Decimal, measure: str) -> str:
-    """A weekly amount as printed, e.g. '25 min' or '4.5 km' (the domain's own rounding)."""
-    return f"{value} {UNIT_TEXT[measure]}"  # type: ignore[index]
+    """An amount as printed, e.g. '25:30 min' or '4.5 km' (the domain's own rounding)."""
+    return format_amount(value, measure)  # type: ignore[arg-type]
+
+
+def _notices(plan: Plan) -> list[Flowable]:
+    st = s.styles()
+    out: list[Flowable] = []
+    box = st.body.clone("notice", borderColor=s.RED, borderWidth=1.2, borderPadding=8,
+                        backColor=s.RED_LIGHT, spaceAfter=10)
+    if plan.paused:
+        out.append(Paragraph(_PAUSED, box))
+    if plan.restart:
+        out.append(Paragraph(_RESTART, st.body.clone("restart", spaceAfter=6)))
+    return out
+
+
+def _usual_days(plan: Plan) -> tuple[int, ...]:
+    """The run days of a normal week (not race week), as offsets from its first day."""
+    for week in plan.weeks:
+        if week.runs and not any(session.race for session in week.sessions):
+            return tuple((session.date - week.start).days for session in week.runs)
+    return ()
 
 
 def _title_block(handout: RunPlanHandout, width: float) -> list[Flowable]:
@@ -144,11 +173,14 @@ def _goal_sentence(plan: Plan) -> str:
         goal = (f"You should reach your goal in week {plan.goal_week} "
                 f"(the week of {s.long_date(plan.goal_date)})")
         if plan.race_ready is True:
-            goal += ", in time for your race."
+            goal += ", in time for your race. Before the race you run a little less, so you are fresh."
         elif plan.race_ready is False:
-            goal += ", which is after your race, so talk with your therapist before you race."
+            goal += (". That is not in time for your race, so talk with your therapist "
+                     "about how to run it.")
         else:
             goal += "."
+    if plan.paused:
+        goal = "Your plan is paused. Please contact the clinic before you run again."
     return goal
 
 
@@ -160,10 +192,17 @@ def _how_it_works(handout: RunPlanHandout) -> list[Flowable]:
     points = [
         f"Your running grows by no more than {format_pct(plan.cap_pct)}% a week, counted in "
         f"{measure_words}. Walking does not count.",
-        "Run every other day, at an easy pace where you can still talk, on flat ground at first.",
+        f"{rest_day_advice(_usual_days(plan))} Run at an easy pace where you can still talk, "
+        f"on flat ground at first.",
         "Follow the traffic light below after every run. It tells you whether to go on, "
         "repeat a week, or go back.",
     ]
+    if plan.measure == "minutes":
+        points.append(f"Times are minutes and seconds (1:30 is one and a half minutes). Start "
+                      f"every session with a {clock(WARM_UP_WALK_S)} walk.")
+    if any(session.race for week in plan.weeks for session in week.sessions):
+        points.append("Your <b>race day</b> is marked in the table. Do not run on other days "
+                      "of race week after the race.")
     if any(week.lighter for week in plan.weeks):
         points.append("Shaded weeks are <b>lighter weeks</b>: less running, so your body can "
                       "catch up. Then the plan builds again.")
@@ -200,23 +239,30 @@ def _traffic_light(handout: RunPlanHandout, width: float) -> Flowable:
         commands += [("BACKGROUND", (0, row), (0, row), strong),
                      ("BACKGROUND", (1, row), (1, row), tint)]
     table = Table(rows, colWidths=[1.45 * inch, width - 1.45 * inch])
-    table.setStyle(s.table_style(commands))  # type: ignore[arg-type]
+    table.setStyle(s.table_style(commands))
     title = Paragraph("Check your pain after each run and the next morning", st.heading)
     return KeepTogether([title, table])
 
 
 def session_text(session: Session, week: PlanWeek, measure: str) -> str:
-    """Short words for one run, e.g. 'Run 2 min, walk 1 min × 6' or 'Easy run 25 min'."""
+    """Short words for one run, e.g. 'Run 1:00, walk 1:30 × 6' or 'Easy run 25:00 min'."""
+    if session.race:
+        return "RACE DAY"
     if session.run <= 0:
-        return session.description  # the domain's own "no running, see your clinician"
-    if session.repeats is not None and session.run_interval is not None:
-        walk = session.walk_interval if session.walk_interval is not None else Decimal(0)
-        words = (f"Run {amount_text(session.run_interval, measure)}, walk "
-                 f"{amount_text(walk, measure)} × {session.repeats}")
-        if session.final_run:
-            words += f", then run {amount_text(session.final_run, measure)}"
-        return words
-    others = [other.run for other in week.sessions if other is not session]
+        return session.description
+    intervals = session.intervals
+    if intervals is not None:
+        words = (f"Run {clock(intervals.run_s)}, walk {clock(intervals.walk_s)} "
+                 f"× {intervals.repeats}")
+        if intervals.then_run_s:
+            words += f", then run {clock(intervals.then_run_s)}"
+        whole = WARM_UP_WALK_S + intervals.running_s + intervals.walking_s
+        return f"{words} (whole session {clock(whole)})"
+    if measure == "minutes":
+        seconds = int(session.run * 60)
+        return f"Run {clock(seconds)} without stopping (whole session " \
+               f"{clock(WARM_UP_WALK_S + seconds)})"
+    others = [other.run for other in week.runs if other is not session]
     kind = "Longer easy run" if others and session.run > max(others) else "Easy run"
     return f"{kind} {amount_text(session.run, measure)}"
 
@@ -263,6 +309,8 @@ def _week_table(plan: Plan, width: float) -> Table:
         label = f"<b>{week.week}</b>"
         if week.lighter:
             label += "<br/><font size=9.5>lighter week</font>"
+        if week.taper:
+            label += "<br/><font size=9.5>easier week</font>"
         if week.done is not None:
             label += "<br/><font size=9.5>✓ logged</font>"
         rows.append([
@@ -275,7 +323,7 @@ def _week_table(plan: Plan, width: float) -> Table:
             commands.append(("BACKGROUND", (0, index), (-1, index), _LIGHTER_SHADE))
     table = Table(rows, colWidths=[0.85 * inch, 1.55 * inch, width - 3.65 * inch, 1.25 * inch],
                   repeatRows=1)
-    table.setStyle(s.table_style(commands))  # type: ignore[arg-type]
+    table.setStyle(s.table_style(commands))
     return table
 
 
@@ -292,7 +340,7 @@ LOG_WEEKS = 6
 
 def log_weeks(plan: Plan) -> list[PlanWeek]:
     """The weeks the paper log covers: the next LOG_WEEKS not yet logged."""
-    upcoming = [week for week in plan.weeks if week.done is None and week.sessions]
+    upcoming = [week for week in plan.weeks if week.done is None and week.runs]
     return upcoming[:LOG_WEEKS]
 
 
@@ -308,14 +356,14 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
     banding: list[tuple[object, ...]] = []
     for week in weeks:
         first = len(rows)
-        if week.week % 2 == 0 and week.sessions:
-            banding.append(("BACKGROUND", (0, first), (-1, first + len(week.sessions) - 1),
+        if week.week % 2 == 0 and week.runs:
+            banding.append(("BACKGROUND", (0, first), (-1, first + len(week.runs) - 1),
                             _LOG_SHADE))
-        if first > 1 and week.sessions:
+        if first > 1 and week.runs:
             banding.append(("LINEABOVE", (0, first), (-1, first), 1.6, s.ACCENT))
         # Plain strings, not Paragraphs: our own short words, and a 50-week log has 150 rows.
         rows += [[str(week.week), f"{session.date:%a} {s.short_date(session.date)}", "", "",
-                  "better · same · worse"] for session in week.sessions]
+                  LOG_MORNING] for session in week.runs]
     table = Table(
         rows,
         colWidths=[0.7 * inch, 1.3 * inch, width - 5.15 * inch, 1.3 * inch, 1.85 * inch],
@@ -328,11 +376,12 @@ def _log_grid(plan: Plan, width: float) -> list[Flowable]:
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ("FONTSIZE", (0, 1), (-1, -1), 12),
-        ("FONTSIZE", (4, 1), (4, -1), 11),
+        ("FONTSIZE", (4, 1), (4, -1), 10),
+        ("LEADING", (4, 1), (4, -1), 12),
         ("ALIGN", (0, 1), (0, -1), "CENTER"),
         ("ALIGN", (4, 1), (4, -1), "CENTER"),
         *banding,  # one shade per week so a week's runs read as a group
-    ]))  # type: ignore[list-item]
+    ]))
     intro = ("After each run, write what you did, your pain during the run (0 = none, "
              "10 = worst), and the next morning circle how it feels compared with before.")
     if weeks and weeks[-1] is not plan.weeks[-1]:

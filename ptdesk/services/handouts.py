@@ -13,6 +13,7 @@ from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import handout_dosage as dose_words
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain import handout_notes
+from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.pain_words import exercise_pain_lights
 from ptdesk.domain.runplan import PainRules, describe_pain_rules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
@@ -199,22 +200,22 @@ def exercise_sheet_pdf(session_factory: SessionFactory, *, actor: str, patient_i
 
 
 def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | None:
-    """The most recent gait assessment's cadence target, if the clinician set one."""
+    """The cadence target from the *baseline* (first measured) cadence and the latest chosen
+    increase: never compounding after retraining (issue 14; domain/cadence.py)."""
     with transaction(session_factory) as session:
-        row = session.execute(
+        rows = session.execute(
             select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
             .join(Visit, Visit.id == GaitAssessment.visit_id)
-            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None),
-                   GaitAssessment.cadence_target_pct.is_not(None))
-            .order_by(Visit.visit_date.desc(), Visit.id.desc())
-            .limit(1)
-        ).first()
-    if row is None:
+            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
+            .order_by(Visit.visit_date, Visit.id)
+        ).all()
+    if not rows:
         return None
-    spm, pct = row
-    if spm is None or pct is None:
+    baseline = rows[0][0]
+    increase = next((pct for _, pct in reversed(rows) if pct is not None), None)
+    if baseline is None or increase is None:
         return None
-    return round(spm * (1 + pct / 100))
+    return cadence_target_spm(baseline, increase)
 
 
 def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,
@@ -256,3 +257,10 @@ def _audit_print(session_factory: SessionFactory, actor: str, patient_id: int, w
     with transaction(session_factory) as session:
         audit.record(session, actor=actor, action="print", patient_id=patient_id,
                      record_type="handout", summary=f"printed {what}")
+
+
+def cadence_target(session_factory: SessionFactory, *, actor: str, patient_id: int) -> int | None:
+    """The patient's cadence target (steps/min) for the run plan and the cadence drill."""
+    with transaction(session_factory) as session:
+        require(session, actor, "view_chart")
+    return _cadence_target(session_factory, patient_id)

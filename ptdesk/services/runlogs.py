@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Patient, RunLog, RunPlan
+from ptdesk.db.models import Patient, RunLog
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import (
@@ -22,21 +23,25 @@ from ptdesk.domain.runplan import (
     Decision,
     NextMorning,
     PainRules,
+    PlanInputs,
     PlanWeek,
     WeekLog,
+    build_plan,
     decide,
 )
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, steps_down
+from ptdesk.domain.runplan.model import NEXT_MORNING
+from ptdesk.domain.runplan.versions import splice
 from ptdesk.domain.units import convert_distance
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.permissions import require
-from ptdesk.services.runplans import StoredPlan, load_active_plan, save_plan
+from ptdesk.services.runplans import NewVersion, StoredPlan, load_active_plan, save_version
 from ptdesk.services.uow import transaction
 
 RUN_KINDS = ("walk_run", "continuous")
-NEXT_MORNING_RANK: dict[str, int] = {"better": 0, "same": 1, "worse": 2}
+NEXT_MORNING_RANK: dict[str, int] = {"better": 0, "same": 1, "stiff-settled": 2, "worse": 3}
 # One run longer than this is a typing slip (e.g. 450 for 45), not a patient's run.
 MAX_RUN: dict[str, Decimal] = {"minutes": Decimal(600), "km": Decimal(150), "mi": Decimal(100)}
 _THOUSANDTH = Decimal("0.001")
@@ -87,6 +92,7 @@ class LoggedWeek:
     complete: bool
     decision: Decision | None
     other_measure_runs: int = 0
+    waiting_for_pain: int = 0  # imported runs whose pain answers are not in yet
 
     def week_log(self) -> WeekLog:
         """The week as the plan generator reads it (a run under one printed step is no run)."""
@@ -148,7 +154,7 @@ def log_run(
                                              "from 0 to 10.")
     if next_morning not in NEXT_MORNING_RANK:
         raise ValidationError("next_morning", "Say whether the next morning felt better, the "
-                                              "same or worse.")
+                                              "same, stiff but settled, or worse.")
     _check_flag("swelling", swelling, "swelling")
     _check_flag("limping", limping, "limping")
     note = v.optional_text("note", note, "Note", 2000)
@@ -222,9 +228,15 @@ def amount_in(amount: float, from_measure: str, to_measure: str) -> Decimal | No
     return None
 
 
+def _worst_morning(answers: Iterable[str]) -> NextMorning | None:
+    worst = max(answers, key=NEXT_MORNING_RANK.__getitem__, default=None)
+    return None if worst is None else NEXT_MORNING[NEXT_MORNING_RANK[worst]]
+
+
 def summarise_weeks(
     plan_start: date, plan_weeks: Sequence[PlanWeek], measure: str, rules: PainRules,
-    runs: Iterable[tuple[date, float, str, int, str, bool, bool]], today: date,
+    runs: Iterable[tuple[date, float, str, int, str, bool, bool] |
+                   tuple[date, float, str, int, str, bool, bool, bool]], today: date,
 ) -> list[LoggedWeek]:
     """Group runs (date, amount, measure, pain, next morning, swelling, limping) into plan weeks.
 
@@ -233,7 +245,8 @@ def summarise_weeks(
     """
     buckets: dict[int, list[tuple[Decimal, int, str, bool, bool]]] = {}
     skipped: dict[int, int] = {}
-    for run_date, amount, run_measure, pain, morning, swelling, limping in runs:
+    waiting: dict[int, int] = {}
+    for run_date, amount, run_measure, pain, morning, swelling, limping, *answered in runs:
         if run_date < plan_start:
             continue
         week = (run_date - plan_start).days // 7 + 1
@@ -244,6 +257,8 @@ def summarise_weeks(
             skipped[week] = skipped.get(week, 0) + 1
             continue
         buckets.setdefault(week, []).append((value, pain, morning, swelling, limping))
+        if answered and not answered[0]:  # imported: the watch does not know the pain
+            waiting[week] = waiting.get(week, 0) + 1
     current = (today - plan_start).days // 7 + 1 if today >= plan_start else 0
     last = max([min(current, len(plan_weeks)), *buckets, *skipped, 0])
     planned = {w.week: w for w in plan_weeks}
@@ -262,12 +277,12 @@ def summarise_weeks(
             done_total=sum((e[0] for e in entries), Decimal(0)),
             done_longest=max((e[0] for e in entries), default=Decimal(0)),
             worst_pain=max((e[1] for e in entries), default=None),
-            worst_next_morning=max((e[2] for e in entries), key=NEXT_MORNING_RANK.__getitem__,
-                                   default=None),  # type: ignore[arg-type]
+            worst_next_morning=_worst_morning(e[2] for e in entries),
             swelling=any(e[3] for e in entries), limping=any(e[4] for e in entries),
             complete=complete, decision=None, other_measure_runs=skipped.get(number, 0),
+            waiting_for_pain=waiting.get(number, 0),
         )
-        if entries or complete:
+        if (entries or complete) and not logged.waiting_for_pain:  # the decision waits
             logged = dataclasses.replace(logged, decision=decide(logged.week_log(), rules))
         weeks.append(logged)
     return weeks
@@ -276,7 +291,8 @@ def summarise_weeks(
 def _plan_runs(session: Session, patient_id: int, start: date
                ) -> list[tuple[date, float, str, int, str, bool, bool]]:
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.measure, RunLog.pain_during,
-                   RunLog.next_morning, RunLog.swelling, RunLog.limping)
+                   RunLog.next_morning, RunLog.swelling, RunLog.limping,
+                   RunLog.pain_answered)
             .where(RunLog.patient_id == patient_id, RunLog.run_date >= start)
             .order_by(RunLog.run_date, RunLog.id))
     return [tuple(row) for row in session.execute(stmt)]  # type: ignore[misc]
@@ -307,29 +323,67 @@ def weekly_summary(session_factory: SessionFactory, patient_id: int, *, actor: s
         return [] if stored is None else load_weekly_summary(session, stored, today)
 
 
-def replan_from_logs(session_factory: SessionFactory, *, actor: str, patient_id: int,
-                     today: date | None = None) -> StoredPlan:
-    """Save a new active plan whose remaining weeks grow from what was actually run.
+@dataclass(frozen=True)
+class ReplanPreview:
+    """Old and new weeks side by side before the clinician accepts a re-plan."""
 
-    The finished weeks become the plan's history, so each following week is
-    capped against the week done (not the week printed), and the pain rules'
-    hold or go-back decisions are applied.
+    stored: StoredPlan  # the active plan the preview started from
+    inputs: PlanInputs  # with the finished weeks as history
+    version: NewVersion
+
+    @property
+    def from_week(self) -> int:
+        return self.version.from_week
+
+    @property
+    def old_weeks(self) -> tuple[PlanWeek, ...]:
+        return tuple(w for w in self.stored.plan.weeks if w.week >= self.from_week)
+
+    @property
+    def new_weeks(self) -> tuple[PlanWeek, ...]:
+        return tuple(w for w in self.version.plan.weeks if w.week >= self.from_week)
+
+
+def preview_replan(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                   today: date | None = None) -> ReplanPreview:
+    """The plan re-made from the run log from the first unfinished week on; nothing saved.
+
+    The finished weeks become the plan's history, so each following week is capped
+    against the week done (not the week printed), and the pain rules' hold or go-back
+    decisions are applied. Weeks before the first unfinished one keep the numbers
+    that were planned for them at the time.
     """
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
         stored = load_active_plan(session, patient_id)
         if stored is None:
             raise ServiceError("This patient has no active return-to-run plan to re-plan.")
-        finished = [w for w in load_weekly_summary(session, stored, today) if w.complete]
+        if stored.plan.paused:
+            raise ServiceError("This plan is paused: resume it with a restart dose instead.")
+        # Weeks waiting for pain answers end the history: later weeks cannot follow them.
+        finished = list(itertools.takewhile(
+            lambda w: not w.waiting_for_pain,
+            (w for w in load_weekly_summary(session, stored, today) if w.complete)))
         if not finished:
             raise ServiceError("No week of the plan has finished yet, so there is nothing "
                                "to re-plan from.")
-        episode_id, clinician_id = session.execute(
-            select(RunPlan.episode_id, RunPlan.clinician_id).where(RunPlan.id == stored.id)
-        ).one()
     history = tuple(w.week_log() for w in finished[:HORIZON_WEEKS])
     inputs = dataclasses.replace(stored.inputs, history=history)
+    from_week = len(history) + 1
+    plan = splice(stored.plan, build_plan(inputs, stored.rules, stored.gaps), from_week,
+                  stored.plan_version + 1)
+    return ReplanPreview(stored, inputs, NewVersion(plan, stored, from_week))
 
-    return save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
-                     rules=stored.rules, note=stored.note, episode_id=episode_id,
-                     clinician_id=clinician_id)
+
+def accept_replan(session_factory: SessionFactory, *, actor: str,
+                  preview: ReplanPreview) -> StoredPlan:
+    """Save a previewed re-plan as the new active version (ConflictError if it went stale)."""
+    return save_version(session_factory, actor=actor, stored=preview.stored,
+                        inputs=preview.inputs, version=preview.version)
+
+
+def replan_from_logs(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                     today: date | None = None) -> StoredPlan:
+    """Preview and accept in one step (the CLI and older callers)."""
+    preview = preview_replan(session_factory, actor=actor, patient_id=patient_id, today=today)
+    return accept_replan(session_factory, actor=actor, preview=preview)

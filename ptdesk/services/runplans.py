@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -12,7 +13,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Patient, RunPlan, RunPlanWeek
 from ptdesk.domain.conflicts import fields_of
+from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import (
+    GapRules,
     PainRules,
     Plan,
     PlanInputs,
@@ -22,10 +25,12 @@ from ptdesk.domain.runplan import (
     plan_from_json,
     plan_to_json,
 )
+from ptdesk.domain.runplan.amounts import to_decimal
+from ptdesk.domain.runplan.versions import paused_from, shifted, splice, week_of
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
-from ptdesk.services.errors import ConflictError, NotFoundError
+from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -41,15 +46,35 @@ class StoredPlan:
     plan: Plan
     note: str
     clinician_id: int | None = None
+    plan_version: int = 1  # 1 for a new plan; each re-plan, pause or resume adds one
+    from_week: int = 1  # the first week this version planned (earlier weeks kept)
+    paused: bool = False
+    gaps: GapRules = GapRules()  # the clinic's missed-week rule for this plan
 
 
 def _stored(row: RunPlan) -> StoredPlan:
-    rules = PainRules(**row.pain_rules) if row.pain_rules else PainRules()  # type: ignore[arg-type]
+    rules, gaps = _rules_from(row.pain_rules or {})
     return StoredPlan(
         id=row.id, patient_id=row.patient_id, status=row.status,
         created_on=row.created_at.date(), inputs=inputs_from_json(row.inputs_json), rules=rules,
         plan=plan_from_json(row.plan_json), note=row.note, clinician_id=row.clinician_id,
+        plan_version=row.plan_version, from_week=row.from_week, paused=row.paused, gaps=gaps,
     )
+
+
+_GAP_KEYS = ("short_gap_pct", "long_gap_pct", "long_gap_weeks")
+
+
+def _rules_from(stored: dict[str, object]) -> tuple[PainRules, GapRules]:
+    """Pain thresholds and the clinic's missed-week rule, as stored with the plan."""
+    pain = {k: stored[k] for k in ("progress_max_pain", "hold_max_pain") if k in stored}
+    gaps = {k: stored[k] for k in _GAP_KEYS if k in stored}
+    return PainRules(**pain), GapRules(**gaps)  # type: ignore[arg-type]
+
+
+def _rules_json(rules: PainRules, gaps: GapRules) -> dict[str, object]:
+    return {"progress_max_pain": rules.progress_max_pain, "hold_max_pain": rules.hold_max_pain,
+            **{key: getattr(gaps, key) for key in _GAP_KEYS}}
 
 
 PLAN_CONFLICT = ("Someone else saved a new return-to-run plan for this patient since you "
@@ -57,6 +82,8 @@ PLAN_CONFLICT = ("Someone else saved a new return-to-run plan for this patient s
 PLAN_LABELS = {
     "measure": "Measure", "runs_per_week": "Runs per week",
     "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+    "current_weekly": "Running in the last 7 days", "restart_weekly": "Restart dose",
+    "taper_weeks": "Taper weeks", "long_run_max_pct": "Long run at most (% of week)",
     "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
     "cap_pct": "Weekly increase cap (%)", "lighter_every": "Lighter week every (weeks)",
     "lighter_pct": "Lighter week size (%)",
@@ -80,7 +107,7 @@ def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
-    draft_key: str | None = None,
+    gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
     """Generate the plan from the inputs and store it as the patient's active plan.
 
@@ -93,7 +120,7 @@ def save_plan(
     try:
         return _save_plan(session_factory, actor=actor, patient_id=patient_id, inputs=inputs,
                           rules=rules, note=note, episode_id=episode_id,
-                          clinician_id=clinician_id, based_on_id=based_on_id,
+                          clinician_id=clinician_id, based_on_id=based_on_id, gaps=gaps,
                           draft_key=draft_key)
     except StaleDataError:
         # Another workstation replaced the same plan between our read and our write.
@@ -118,12 +145,27 @@ def _check_based_on(
         yours=lambda: yours, force=force)
 
 
+@dataclass(frozen=True)
+class NewVersion:
+    """A re-planned, paused or resumed plan replacing `replaces` from `from_week` on."""
+
+    plan: Plan
+    replaces: StoredPlan
+    from_week: int
+
+    @property
+    def plan_version(self) -> int:
+        return self.replaces.plan_version + 1
+
+
 def _save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
     rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
-    based_on_id: int | None, draft_key: str | None,
+    based_on_id: int | None, version: NewVersion | None = None,
+    gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
-    plan = build_plan(inputs, rules)
+    gaps = gaps or GapRules()
+    plan = build_plan(inputs, rules, gaps) if version is None else version.plan
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
         drop_draft(session, actor=actor, form_key=draft_key)  # kept if the save fails
@@ -147,13 +189,16 @@ def _save_plan(
             start_date=inputs.start, race_date=inputs.race_date, cap_pct=float(inputs.cap_pct),
             lighter_every=inputs.lighter_every,
             lighter_pct=None if inputs.lighter_pct is None else float(inputs.lighter_pct),
-            pain_rules={"progress_max_pain": rules.progress_max_pain,
-                        "hold_max_pain": rules.hold_max_pain},
+            pain_rules=_rules_json(rules, gaps),
             inputs_json=inputs_to_json(inputs), plan_json=plan_to_json(plan), note=note.strip(),
+            paused=plan.paused,
         )
+        if version is not None:
+            row.plan_version, row.from_week = version.plan_version, version.from_week
+            row.replaces_id = version.replaces.id
         row.weeks = [
             RunPlanWeek(week=w.week, start_date=w.start, total=float(w.total),
-                        longest=float(w.longest), lighter=w.lighter)
+                        longest=float(w.longest), lighter=w.lighter, plan_version=w.version)
             for w in plan.weeks
         ]
         session.add(row)
@@ -162,9 +207,11 @@ def _save_plan(
             # SQLite: both started from no plan and the other save committed first.
             _check_based_on(session, patient_id, based_on_id, plan_fields(inputs, rules, note),
                             not_id=row.id, force=True)
+        summary = f"run plan, {len(plan.weeks)} weeks"
+        if version is not None:
+            summary = f"run plan version {version.plan_version} from week {version.from_week}"
         audit.record(session, actor=actor, action="create", patient_id=patient_id,
-                     record_type="run_plan", record_id=row.id,
-                     summary=f"run plan, {len(plan.weeks)} weeks")
+                     record_type="run_plan", record_id=row.id, summary=summary)
         return _stored(row)
 
 
@@ -224,3 +271,100 @@ def make_active(session_factory: SessionFactory, *, actor: str, plan_id: int) ->
         audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
                      record_type="run_plan", record_id=row.id, summary="made active")
         return _stored(row)
+
+
+def save_version(session_factory: SessionFactory, *, actor: str, stored: StoredPlan,
+                 inputs: PlanInputs, version: NewVersion,
+                 rules: PainRules | None = None, draft_key: str | None = None) -> StoredPlan:
+    """Store `version` as the patient's active plan, replacing `stored` (its source).
+
+    A plan saved meanwhile by someone else raises ConflictError (the clinician saw
+    `stored` when they accepted).
+    """
+    with transaction(session_factory) as session:
+        episode_id, clinician_id = session.execute(
+            select(RunPlan.episode_id, RunPlan.clinician_id).where(RunPlan.id == stored.id)
+        ).one()
+    return _save_plan(session_factory, actor=actor, patient_id=stored.patient_id, inputs=inputs,
+                      rules=rules or stored.rules, note=stored.note, episode_id=episode_id,
+                      clinician_id=clinician_id, based_on_id=stored.id, version=version,
+                      gaps=stored.gaps, draft_key=draft_key)
+
+
+def edited_version(stored: StoredPlan, inputs: PlanInputs, rules: PainRules,
+                   today: date | None = None) -> NewVersion | None:
+    """The active plan re-made from edited inputs from this week on, or None for a new plan.
+
+    Weeks already under way keep the plan that was in force (CLINICAL.md); a plan that
+    has not started yet, or whose start date changed, is simply replaced.
+    """
+    week = week_of(stored.inputs.start, today or date.today())
+    if inputs.start != stored.inputs.start or week <= 1:
+        return None
+    new = build_plan(inputs, rules, stored.gaps)
+    plan = splice(stored.plan, new, week, stored.plan_version + 1)
+    return NewVersion(plan, stored, from_week=week)
+
+
+def _active_or_error(session_factory: SessionFactory, patient_id: int, actor: str
+                     ) -> StoredPlan:
+    with transaction(session_factory) as session:
+        require(session, actor, "edit_plan")
+        stored = load_active_plan(session, patient_id)
+    if stored is None:
+        raise ServiceError("This patient has no active return-to-run plan.")
+    return stored
+
+
+def pause_plan(session_factory: SessionFactory, *, actor: str, patient_id: int,
+               today: date | None = None) -> StoredPlan:
+    """Pause running: a new version lists the weeks up to this one and says to call us."""
+    stored = _active_or_error(session_factory, patient_id, actor)
+    if stored.plan.paused:
+        raise ServiceError("This plan is already paused.")
+    week = max(week_of(stored.inputs.start, today or date.today()), 1)
+    plan = paused_from(stored.plan, week)
+    version = NewVersion(plan, stored, from_week=week + 1)
+    return save_version(session_factory, actor=actor, stored=stored, inputs=stored.inputs,
+                        version=version)
+
+
+def _amount(field: str, value: Decimal | str | int) -> Decimal:
+    try:
+        return to_decimal(value, field)
+    except (TypeError, ValueError, ArithmeticError):
+        raise ValidationError(field, f"Enter a number (got {value!r}).") from None
+
+
+def resume_preview(stored: StoredPlan, *, restart_weekly: Decimal | str | int,
+                   current_weekly: Decimal | str | int = 0, today: date | None = None,
+                   ) -> NewVersion:
+    """The plan from this week on restarting at `restart_weekly` (nothing saved).
+
+    Raises ValidationError naming restart_weekly/current_weekly for a dose that
+    cannot be planned.
+    """
+    inputs = stored.inputs
+    week = max(week_of(inputs.start, today or date.today()), 1)
+    start = inputs.start + timedelta(weeks=week - 1)
+    race = inputs.race_date if inputs.race_date and inputs.race_date > start else None
+    fresh = replace(inputs, start=start, history=(),
+                    restart_weekly=_amount("restart_weekly", restart_weekly),
+                    current_weekly=_amount("current_weekly", current_weekly), race_date=race,
+                    taper_weeks=inputs.taper_weeks if race else None)
+    new = shifted(build_plan(fresh, stored.rules, stored.gaps), week - 1)
+    plan = splice(replace(stored.plan, paused=False), new, week, stored.plan_version + 1)
+    return NewVersion(plan, stored, from_week=week)
+
+
+def resume_plan(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                restart_weekly: Decimal | str | int, current_weekly: Decimal | str | int = 0,
+                today: date | None = None) -> StoredPlan:
+    """Resume a paused plan from this week with the clinician's restart dose."""
+    stored = _active_or_error(session_factory, patient_id, actor)
+    if not stored.plan.paused:
+        raise ServiceError("This plan is not paused.")
+    version = resume_preview(stored, restart_weekly=restart_weekly,
+                             current_weekly=current_weekly, today=today)
+    return save_version(session_factory, actor=actor, stored=stored, inputs=stored.inputs,
+                        version=version)

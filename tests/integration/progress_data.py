@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
@@ -89,7 +90,7 @@ def build_chart(sf: SessionFactory, *, mrn: str = "PR-0042", first: str = "Zoë"
 def add_plan_and_runs(sf: SessionFactory, patient_id: int) -> None:
     """Plan 30, 33, 36 ... min; logged 30 (pain 2), 36 (over the cap), 22 (pain 4: hold)."""
     save_plan(sf, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=PLAN_START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=PLAN_START))
     weeks = {1: ((10, 2), (10, 1), (10, 2)), 2: ((12, 2), (12, 2), (12, 3)), 3: ((11, 4), (11, 3))}
     for week, runs in weeks.items():
         for n, (amount, pain) in enumerate(runs):

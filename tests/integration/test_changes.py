@@ -6,6 +6,7 @@ import subprocess
 import sys
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -88,7 +89,7 @@ def test_each_kind_of_write_is_named(session_factory, chart) -> None:
                       items=items_from_template(sf, "hip_glute_strength")[:2],
                       effective_date=date(2026, 10, 2))
     plan = save_plan(sf, actor=COLLEAGUE, patient_id=patient_id,
-                     inputs=PlanInputs("minutes", 3, 10, 60, start=date(2026, 10, 5)))
+                     inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=date(2026, 10, 5)))
     get_plan(sf, actor=COLLEAGUE, plan_id=plan.id)  # a view: not a change
     run_id = _log_run(sf, patient_id)
     delete_run(sf, actor=COLLEAGUE, run_id=run_id)

@@ -302,7 +302,7 @@ def test_a_programme_saved_between_read_and_write_is_a_conflict(
 
 def test_second_run_plan_from_the_same_plan_is_refused(session_factory) -> None:
     pid = make_patient(session_factory).id
-    inputs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), start=date(2026, 12, 7))
+    inputs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), current_weekly=Decimal(4), start=date(2026, 12, 7))
     first = runplans.save_plan(session_factory, actor=ACTOR, patient_id=pid, inputs=inputs,
                                based_on_id=STARTED_EMPTY)
     started_from = runplans.stored_fields(runplans.active_plan(session_factory, pid, actor=ACTOR))

@@ -9,6 +9,7 @@ import datetime as dt
 import io
 import re
 from dataclasses import replace
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -196,7 +197,7 @@ def test_pain_box_uses_the_run_plans_words_and_thresholds(session_factory: Sessi
     for word in ("GO", "HOLD", "STOP", "Pain 0 to 3 out of 10", "Pain above 5 out of 10"):
         assert word in default
     save_plan(session_factory, actor=ACTOR, patient_id=patient.id,
-              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)),
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly=3 * Decimal("2"), start=dt.date(2026, 11, 23)),
               rules=PainRules(2, 4))
     own = _pages(handouts.exercise_sheet_pdf(session_factory, actor=ACTOR,
                                              patient_id=patient.id))[0]

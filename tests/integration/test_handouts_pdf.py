@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pypdf
@@ -13,6 +14,7 @@ from PIL import Image as PILImage
 
 from ptdesk.domain.exercise_library import exercise_dosage_in_words, load_library_from
 from ptdesk.domain.runplan import PainRules, Plan, PlanInputs, build_plan, describe_pain_rules
+from ptdesk.domain.runplan.amounts import format_amount
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.reports.exercise_sheet import render_exercise_sheet, write_exercise_sheet
 from ptdesk.reports.runplan_pdf import render_runplan, write_runplan, write_runplan_pdf
@@ -254,7 +256,7 @@ START = dt.date(2025, 3, 3)
 
 def _plan(measure: str = "minutes", current: float = 10, goal: float = 170,
           **extra: object) -> Plan:
-    return build_plan(PlanInputs(measure, 3, current, goal, start=START, **extra))  # type: ignore[arg-type]
+    return build_plan(PlanInputs(measure, 3, current, goal, current_weekly=3 * Decimal(str(current)), start=START, **extra))  # type: ignore[arg-type]
 
 
 def _handout(plan: Plan, name: str = NAMES[0], *, paper: str = "letter",
@@ -277,7 +279,8 @@ def _check_week_rows(plan: Plan, body: str, unit: str) -> None:
     ends = [*starts[1:], body.index("Why we build up slowly")]
     for week, begin, end in zip(plan.weeks, starts, ends, strict=True):
         row = body[begin:end]
-        assert f" {week.total} {unit}" in row, (week.week, row)
+        assert f" {format_amount(week.total, plan.measure)}" in row, (week.week, row)
+        assert format_amount(week.total, plan.measure).endswith(unit)
         assert ("lighter week" in row) == week.lighter
 
 
@@ -340,8 +343,8 @@ def test_runplan_log_has_a_row_for_every_run_of_the_next_weeks() -> None:
     log = text[text.index("Your running log"):]
     covered = log_weeks(plan)
     assert [w.week for w in covered] == [w.week for w in plan.weeks[:LOG_WEEKS]]
-    sessions = [s for w in covered for s in w.sessions]
-    assert log.count("better · same · worse") == len(sessions)
+    sessions = [s for w in covered for s in w.runs]
+    assert log.count("better · same stiff, then OK · worse") == len(sessions)
     for session in sessions:
         assert f"{session.date:%a} {session.date:%b} {session.date.day} " in log
     assert f"covers weeks 1 to {LOG_WEEKS}" in log

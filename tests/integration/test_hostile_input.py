@@ -12,6 +12,7 @@ import io
 import itertools
 import re
 from datetime import date
+from decimal import Decimal
 
 import pypdf
 import pytest
@@ -222,7 +223,7 @@ def test_exercise_sheet_prints_names_and_notes_in_full(name, note) -> None:
 @PDF_SETTINGS
 @given(name=PRINTABLE)
 def test_runplan_handout_prints_the_name_in_full(name) -> None:
-    plan = build_plan(PlanInputs("minutes", 3, 10, 90, start=date(2026, 11, 2)))
+    plan = build_plan(PlanInputs("minutes", 3, 10, 90, current_weekly=3 * Decimal(str(10)), start=date(2026, 11, 2)))
     pdf = render_runplan(RunPlanHandout(ClinicInfo("Clinic"), name, name, date(2026, 11, 1), plan))
     assert _squeezed(name) in _pdf_text(pdf)
 
@@ -242,7 +243,7 @@ def _sheet_with(name: str, note: str) -> ExerciseSheet:
 @PDF_SETTINGS
 @given(name=NAMES, note=TEXT, day=DATES)
 def test_no_text_or_date_crashes_a_handout(name, note, day) -> None:
-    plan = build_plan(PlanInputs("km", 3, 2, 20, start=date(2026, 11, 2)))
+    plan = build_plan(PlanInputs("km", 3, 2, 20, current_weekly=3 * Decimal(str(2)), start=date(2026, 11, 2)))
     for pdf in (render_exercise_sheet(_sheet_with(name, note)),
                 render_runplan(RunPlanHandout(ClinicInfo(name), name, name, day, plan))):
         assert pypdf.PdfReader(io.BytesIO(pdf)).pages
@@ -268,7 +269,7 @@ def _exercise_sheet_with(field: str, value: str) -> bytes:
 
 
 def _runplan_with(field: str, value: str) -> bytes:
-    plan = build_plan(PlanInputs("minutes", 3, 10, 90, start=date(2026, 11, 2)))
+    plan = build_plan(PlanInputs("minutes", 3, 10, 90, current_weekly=3 * Decimal(str(10)), start=date(2026, 11, 2)))
     return render_runplan(RunPlanHandout(
         ClinicInfo(value if field == "clinic" else "Riverside Physio"),
         value if field == "clinician" else "Dana Lee", value if field == "patient" else "Ann Bo",

@@ -110,7 +110,7 @@ def clinic_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Clinic]:
 
 
 def _inputs() -> PlanInputs:
-    return PlanInputs("minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5))
+    return PlanInputs("minutes", 3, Decimal(10), Decimal(90), current_weekly=3 * Decimal(str(Decimal(10))), start=date(2026, 10, 5))
 
 
 Call = Callable[[SessionFactory, str, Clinic], Any]

@@ -142,7 +142,7 @@ def test_volume_series_flags_the_week_over_the_cap(session_factory, chart) -> No
     assert volume is not None and (volume.measure, volume.unit, volume.cap_pct) == (
         "minutes", "min", 10.0)
     weeks = volume.weeks
-    assert [w.planned_total for w in weeks[:4]] == [30, 33, 36, 39]
+    assert [w.planned_total for w in weeks[:4]] == [33, 36.3, 39.9, 43.8]
     assert [w.done_total for w in weeks[:5]] == [30, 36, 22, 0, None]  # week 5 not over yet
     assert weeks[0].ceiling is None
     assert weeks[1].ceiling == pytest.approx(33.0)      # 30 done × 1.1

@@ -95,7 +95,7 @@ def test_evaluation_plan_and_goals(pdf) -> None:
     assert re.search(r"Knee flexion L 140° · R 128° L 140° · R 138°", text)
     assert "L 0° · R −3°" in text
     assert "Run 10 miles without knee pain by March 1, 2027 Open" in text
-    assert "3 runs a week" in text and "Week 5 of 11" in text
+    assert "3 runs a week" in text and "Week 5 of 8: 48:09 min" in text
     assert "went over the 10% weekly cap in week 2" in text
     assert "treating physical therapist" in text
 

@@ -111,7 +111,7 @@ def _build_chart(sf: SessionFactory) -> Chart:
         sf, actor=ACTOR, patient_id=patient.id, effective_date=date(2026, 10, 2),
         items=prescriptions.items_from_template(sf, "runners_knee_phase_1"))
     plan = runplans.save_plan(sf, actor=ACTOR, patient_id=patient.id, inputs=PlanInputs(
-        "minutes", 3, Decimal(10), Decimal(90), start=date(2026, 10, 5)))
+        "minutes", 3, Decimal(10), Decimal(90), current_weekly=3 * Decimal(str(Decimal(10))), start=date(2026, 10, 5)))
     runlogs.log_run(sf, actor=ACTOR, patient_id=patient.id, run_date=date(2026, 10, 6),
                     amount=10, kind="walk_run", pain_during=2, next_morning="same", today=TODAY)
     return Chart(patient.id, patient.mrn, visit.id, plan, episode.id)

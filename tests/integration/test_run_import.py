@@ -142,7 +142,7 @@ def test_progress_is_reported_up_to_the_total(session_factory: SessionFactory,
 def test_imported_runs_fill_the_plan_weeks_in_minutes(
         session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(10), start=START))
     folder = _write(tmp_path, {
         "w1a.fit": fit_bytes(RunSpec(start=day(0), minutes=10)),
         "w1b.gpx": gpx_bytes(RunSpec(start=day(2), minutes=11.5, distance_m=1800)),
@@ -158,7 +158,7 @@ def test_imported_runs_fill_the_plan_weeks_in_minutes(
 def test_imported_runs_fill_a_distance_plan_in_its_unit(
         session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("km", 3, 2, 20, start=START))
+              inputs=PlanInputs("km", 3, 2, 20, current_weekly=3 * Decimal(2), start=START))
     folder = _write(tmp_path, {"a.fit": fit_bytes(RunSpec(start=day(1), distance_m=2345)),
                                "b.gpx": gpx_bytes(RunSpec(start=day(3), distance_m=2000))})
     _import(session_factory, patient_id, folder)
@@ -246,7 +246,7 @@ def test_load_view_flags_imported_runs_in_the_plan_measure(
     evaluations.save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
                                 evaluation=full_evaluation())  # gait: 160 spm, +7.5 %
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(10), start=START))
     # Week 1 (restart week) holds a long run that is not flagged; day 9's 22.1 min is
     # more than 110% of the longest before it (20 min); day 11's 24.3 is just under 110%
     # of 22.1.
@@ -321,3 +321,20 @@ def test_stopping_from_the_progress_callback_writes_nothing(
         import_runs(session_factory, actor=ACTOR, patient_id=patient_id, paths=[str(tmp_path)],
                     progress=cancel_after_two, zone=UTC, today=TODAY)
     assert list_runs(session_factory, patient_id, actor=ACTOR) == []
+
+
+def test_the_weekly_decision_waits_for_imported_runs_pain_answers(
+        session_factory: SessionFactory, patient_id: int, tmp_path: Path) -> None:
+    # An imported run carries placeholder pain answers (0, "same"); deciding "progress" on
+    # them would be unsafe, so the week has no decision until the patient's answers are in.
+    save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(10), start=START))
+    _write(tmp_path, {"a.fit": fit_bytes(RunSpec(start=day(1), minutes=10))})
+    run_id = _import(session_factory, patient_id, tmp_path / "a.fit").run_ids[0]
+    after_week_1 = date(2026, 6, 9)
+    week = weekly_summary(session_factory, patient_id, actor=ACTOR, today=after_week_1)[0]
+    assert (week.complete, week.waiting_for_pain, week.decision) == (True, 1, None)
+    answer_pain(session_factory, actor=ACTOR, run_id=run_id, pain_during=6,
+                next_morning="worse")
+    week = weekly_summary(session_factory, patient_id, actor=ACTOR, today=after_week_1)[0]
+    assert (week.waiting_for_pain, week.decision) == (0, "regress")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -34,9 +33,9 @@ def patient_id(session_factory: SessionFactory) -> int:
 
 @pytest.fixture
 def plan(session_factory: SessionFactory, patient_id: int) -> None:
-    # Planned totals 30, 33, 36, 39 ... min; longest 10, 11, 12, 13 ...
+    # Planned totals 33, 36.3, 39.9 ... min (10% over 30 a week now); longest 11, 12.1 ...
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=START))
 
 
 def _run(sf: SessionFactory, patient_id: int, week: int, day: int, amount: float,
@@ -123,7 +122,7 @@ def test_runs_are_grouped_into_the_plans_weeks(session_factory, patient_id, plan
     assert first.runs == 3 and first.done_total == Decimal("29.5")
     assert first.done_longest == Decimal(11)
     assert (first.worst_pain, first.worst_next_morning) == (3, "same")
-    assert (first.planned_total, first.planned_longest) == (Decimal(30), Decimal(10))
+    assert (first.planned_total, first.planned_longest) == (Decimal(33), Decimal(11))
     assert first.complete and not second.complete
     assert (second.runs, second.done_total, second.other_measure_runs) == (1, Decimal(12), 1)
 
@@ -171,7 +170,7 @@ def test_replan_grows_from_what_was_done_under_the_cap(session_factory, patient_
     assert new.inputs.start == old.inputs.start and new.inputs.cap_pct == old.inputs.cap_pct
     week3 = new.plan.weeks[2]
     # The cap holds against the 18 minutes done, not the 33 printed for week 2.
-    assert week3.total <= math.floor(18 * 1.1) and week3.longest <= math.floor(9 * 1.1)
+    assert week3.total <= 18 * Decimal("1.1") and week3.longest <= 9 * Decimal("1.1")
     assert week3.total < old.plan.weeks[2].total
     for before, after in zip(new.plan.weeks[2:], new.plan.weeks[3:], strict=False):
         assert after.total <= before.total * Decimal("1.1")
@@ -197,7 +196,7 @@ def test_replan_needs_a_finished_week_and_a_plan(session_factory, patient_id) ->
     with pytest.raises(ServiceError, match="no active return-to-run plan"):
         replan_from_logs(session_factory, actor=ACTOR, patient_id=patient_id, today=TODAY)
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=START))
     _run(session_factory, patient_id, 1, 0, 10)
     with pytest.raises(ServiceError, match="No week of the plan has finished"):
         replan_from_logs(session_factory, actor=ACTOR, patient_id=patient_id,

@@ -118,7 +118,7 @@ def test_bad_dosage_refused_with_item_named(loaded) -> None:
 
 def test_run_plan_stored_reopened_and_capped(session_factory) -> None:
     patient = make_patient(session_factory)
-    inputs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), start=date(2026, 12, 7),
+    inputs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), current_weekly=3 * Decimal(str(Decimal("1"))), start=date(2026, 12, 7),
                         race_date=date(2027, 5, 2))
     stored = runplans.save_plan(session_factory, actor=ACTOR, patient_id=patient.id, inputs=inputs,
                                 rules=PainRules(progress_max_pain=2, hold_max_pain=4))

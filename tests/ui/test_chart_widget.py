@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import date
+from decimal import Decimal
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
@@ -179,7 +180,7 @@ def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppCo
     save_prescription(session_factory, actor=ACTOR, patient_id=pid, items=items,
                       effective_date=date(2026, 10, 2))
     save_plan(session_factory, actor=ACTOR, patient_id=pid,
-              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)))
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly=3 * Decimal("2"), start=dt.date(2026, 11, 23)))
     chart = ChartWidget(ctx)
     qtbot.addWidget(chart)
     chart.set_patient(pid)

@@ -287,10 +287,10 @@ def test_run_plan_saved_elsewhere_is_a_conflict(qtbot, ctx, session_factory, no_
     tab = RunPlanTab(ctx)
     qtbot.addWidget(tab)
     tab.set_patient(patient.id)
-    for name, text in (("current_run", "2"), ("goal_weekly", "15")):
+    for name, text in (("current_run", "2"), ("current_weekly", "6"), ("goal_weekly", "15")):
         tab.form.amounts[name].selectAll()
         qtbot.keyClicks(tab.form.amounts[name], text)
-    theirs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), start=date(2026, 12, 7))
+    theirs = PlanInputs("mi", 3, Decimal("1"), Decimal("20"), current_weekly=3 * Decimal(str(Decimal("1"))), start=date(2026, 12, 7))
     stored = save_plan(session_factory, actor=COLLEAGUE, patient_id=patient.id, inputs=theirs)
     assert not tab.save()
     conflict = tab.conflicts.dialog

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import threading
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -78,7 +79,7 @@ def test_exercise_sheet_opens_in_the_preview(qtbot, window, ctx, session_factory
 def test_run_plan_opens_in_the_preview(qtbot, window, ctx, session_factory) -> None:
     patient = make_patient(session_factory)
     save_plan(session_factory, actor=ACTOR, patient_id=patient.id,
-              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)))
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly=3 * Decimal("2"), start=dt.date(2026, 11, 23)))
     dialog = open_preview(qtbot, start_print(ctx, window.centralWidget(), "runplan", patient.id))
     assert dialog.windowTitle() == "Return-to-run plan"
     assert dialog.page_count() >= 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -200,7 +201,7 @@ def test_week_over_the_cap_is_highlighted(tab, session_factory) -> None:
     patient_id = make_patient(session_factory, mrn="CAP-1").id
     start = date.today() - timedelta(days=22)
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=start))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=start))
     for week, amount in ((0, 10), (1, 14)):  # 30 then 42: the cap allowed 33
         for day in (0, 2, 4):
             log_run(session_factory, actor=ACTOR, patient_id=patient_id,

@@ -46,7 +46,7 @@ def rows(session_factory: SessionFactory) -> dict[str, list[Any]]:
                       effective_date=date(2026, 10, 2))
     start = date.today() - timedelta(days=7)
     save_plan(session_factory, actor=ACTOR, patient_id=pid,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=start))
+              inputs=PlanInputs("minutes", 3, 10, 60, start=start, current_weekly=30))
     log_run(session_factory, actor=ACTOR, patient_id=pid, run_date=start, amount=10,
             kind="continuous", pain_during=2, next_morning="same", note="felt\nfine")
     return {

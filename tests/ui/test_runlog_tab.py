@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.runplan import PlanInputs
@@ -16,6 +16,7 @@ from ptdesk.services import drafts
 from ptdesk.services.runlogs import list_runs, log_run
 from ptdesk.services.runplans import active_plan, list_plans, save_plan
 from ptdesk.ui.chart.runlogs import RunLogTab
+from ptdesk.ui.chart.runlogs.replan_dialog import ReplanDialog
 from ptdesk.ui.chart.runlogs.weeks_model import DECISION, DECISION_ROLE
 from ptdesk.ui.context import AppContext
 from tests.factories import ACTOR, make_patient
@@ -33,7 +34,7 @@ def patient_id(session_factory: SessionFactory) -> int:
 def plan(session_factory: SessionFactory, patient_id: int) -> None:
     # Planned totals 30, 33, 36 ... minutes; longest 10, 11, 12 ...
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=START))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=START))
 
 
 @pytest.fixture
@@ -134,13 +135,24 @@ def test_replan_makes_a_capped_active_plan(qtbot, tab, session_factory, patient_
         type_run(qtbot, tab, START + timedelta(weeks=1, days=day), "9", "2")
         assert tab.log_current_run()        # 18 of 33 planned
     old = active_plan(session_factory, patient_id, actor=ACTOR)
-    monkeypatch.setattr(QMessageBox, "question",
-                        lambda *a, **k: QMessageBox.StandardButton.Yes)
+    shown: list[ReplanDialog] = []
+
+    def accept(dialog: ReplanDialog) -> int:
+        shown.append(dialog)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(ReplanDialog, "exec", accept)
     with qtbot.waitSignal(ctx.signals.data_changed,
                           check_params_cb=lambda area, pid: (area, pid) == ("runplan", patient_id)):
         qtbot.mouseClick(tab.replan_button, Qt.MouseButton.LeftButton)
     new = active_plan(session_factory, patient_id, actor=ACTOR)
     assert new.id != old.id
+    # The preview showed the weeks from week 3 on, old next to new.
+    dialog = shown[0]
+    assert dialog.old_table.item(0, 0).text() == dialog.new_table.item(0, 0).text() == "3"
+    assert dialog.old_table.rowCount() >= 1 and dialog.new_table.rowCount() >= 1
+    # Weeks already run keep the plan they had.
+    assert [w.total for w in new.plan.weeks[:2]] == [w.total for w in old.plan.weeks[:2]]
     plans = list_plans(session_factory, patient_id, actor=ACTOR)
     assert [p.status for p in plans] == ["active", "archived"]
     week3 = next(w for w in new.plan.weeks if w.week == 3)
@@ -149,9 +161,39 @@ def test_replan_makes_a_capped_active_plan(qtbot, tab, session_factory, patient_
     assert f"Week 3 is now {week3.total:g} min" in tab.replan_state.text()
 
 
+def test_cancelling_the_replan_preview_saves_nothing(qtbot, tab, session_factory, patient_id,
+                                                     monkeypatch) -> None:
+    log_week(qtbot, tab, 1, "10", "1")
+    old = active_plan(session_factory, patient_id, actor=ACTOR)
+    monkeypatch.setattr(ReplanDialog, "exec", lambda dialog: QDialog.DialogCode.Rejected)
+    assert tab.replan() is False
+    assert active_plan(session_factory, patient_id, actor=ACTOR).id == old.id
+    assert "cancelled" in tab.replan_state.text()
+
+
+def test_pause_and_resume_from_the_run_log(qtbot, tab, session_factory, patient_id,
+                                           monkeypatch) -> None:
+    bar = tab.pause_bar
+    assert bar.pause_button.isVisibleTo(tab) and not bar.resume_button.isVisibleTo(tab)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    qtbot.mouseClick(bar.pause_button, Qt.MouseButton.LeftButton)
+    paused = active_plan(session_factory, patient_id, actor=ACTOR)
+    assert paused.plan.paused
+    qtbot.waitUntil(lambda: bar.banner.isVisibleTo(tab))
+    assert "contact the clinic" in bar.banner.text()
+    assert not tab.replan_button.isEnabled() and bar.resume_button.isVisibleTo(tab)
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (25.0, True))
+    qtbot.mouseClick(bar.resume_button, Qt.MouseButton.LeftButton)
+    resumed = active_plan(session_factory, patient_id, actor=ACTOR)
+    assert not resumed.plan.paused and resumed.plan_version == 3
+    current = next(w for w in resumed.plan.weeks if w.week == resumed.from_week)
+    assert current.total <= 25
+    qtbot.waitUntil(lambda: not bar.banner.isVisibleTo(tab))
+
+
 def test_replan_needs_a_finished_week(qtbot, session_factory, patient_id, ctx) -> None:
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("minutes", 3, 10, 60, start=TODAY - timedelta(days=2)))
+              inputs=PlanInputs("minutes", 3, 10, 60, current_weekly=3 * Decimal(str(10)), start=TODAY - timedelta(days=2)))
     tab = RunLogTab(ctx)
     qtbot.addWidget(tab)
     tab.set_patient(patient_id)

@@ -52,6 +52,7 @@ def test_typing_inputs_builds_a_capped_preview(tab, qtbot) -> None:
     assert "Enter the current continuous run" in tab.stale.text()
     assert not form.errors["current_run"].isVisible()  # a blank form is not scolded
     type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
     type_into(qtbot, form.amounts["goal_weekly"], "20")
     rows = tab.table_model.rowCount()
     assert rows > 5
@@ -81,6 +82,7 @@ def test_cap_field_refuses_more_than_ten(tab, qtbot) -> None:
 def test_invalid_goal_is_explained_next_to_the_field_and_kept(tab, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "2")
+    type_into(qtbot, form.amounts["current_weekly"], "6")
     type_into(qtbot, form.amounts["goal_weekly"], "18")
     rows = tab.table_model.rowCount()
     type_into(qtbot, form.amounts["goal_weekly"], "1")
@@ -103,6 +105,7 @@ def test_invalid_goal_is_explained_next_to_the_field_and_kept(tab, qtbot) -> Non
 def test_race_too_soon_is_warned(tab, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "1")
+    type_into(qtbot, form.amounts["current_weekly"], "3")
     type_into(qtbot, form.amounts["goal_weekly"], "25")
     assert tab.warning_frame.isHidden()
     form.has_race.setChecked(True)
@@ -114,6 +117,7 @@ def test_race_too_soon_is_warned(tab, qtbot) -> None:
 def test_save_makes_the_active_plan_with_the_previewed_weeks(tab, session_factory, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
     type_into(qtbot, form.amounts["goal_weekly"], "30")
     form.has_lighter.setChecked(True)
     assert tab.has_unsaved_changes()
@@ -167,12 +171,22 @@ def test_prefill_from_the_evaluation_running_history(qtbot, session_factory) -> 
     if s.goal_race_date > dt.date.today():
         assert widget.form.has_race.isChecked()
         assert widget.form.race_date.date().toPython() == s.goal_race_date
-    assert widget.table_model.rowCount() > 0
+    # Last week's running comes from the evaluation and waits for the clinician's check.
+    assert Decimal(widget.form.amounts["current_weekly"].text()) == Decimal(
+        str(s.current_weekly_volume))
+    assert not widget.form.weekly_confirmed.isChecked()
     assert not widget.has_unsaved_changes()
+    assert widget.table_model.rowCount() == 0 and not widget.save_button.isEnabled()
+    assert "tick Confirmed" in widget.form.errors["current_weekly"].text()
+    widget.form.weekly_confirmed.setChecked(True)
+    assert widget.table_model.rowCount() > 0 and widget.save_button.isEnabled()
+    first = widget.table_model.plan().weeks[0]  # type: ignore[union-attr]
+    assert first.total <= Decimal(str(s.current_weekly_volume)) * Decimal("1.1")
 
 
 def test_draft_survives_and_is_offered_back(tab, session_factory, qtbot, monkeypatch) -> None:
     type_into(qtbot, tab.form.amounts["current_run"], "2")
+    type_into(qtbot, tab.form.amounts["current_weekly"], "6")
     type_into(qtbot, tab.form.amounts["goal_weekly"], "nonsense")
     tab.flush_draft()
     monkeypatch.setattr(QMessageBox, "question",
@@ -188,6 +202,7 @@ def test_draft_survives_and_is_offered_back(tab, session_factory, qtbot, monkeyp
 
 def test_models_pass_qtmodeltester(tab, qtbot, qtmodeltester) -> None:
     type_into(qtbot, tab.form.amounts["current_run"], "10")
+    type_into(qtbot, tab.form.amounts["current_weekly"], "30")
     type_into(qtbot, tab.form.amounts["goal_weekly"], "120")
     tab.form.measure.setCurrentIndex(tab.form.measure.findData("minutes"))
     assert tab.table_model.rowCount() > 0
@@ -200,6 +215,7 @@ def test_models_pass_qtmodeltester(tab, qtbot, qtmodeltester) -> None:
 def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot) -> None:
     form = tab.form
     type_into(qtbot, form.amounts["current_run"], "20")
+    type_into(qtbot, form.amounts["current_weekly"], "60")
     type_into(qtbot, form.amounts["goal_weekly"], "150")
     form.measure.setCurrentIndex(form.measure.findData("minutes"))
     form.progress_max_pain.setValue(6)
@@ -212,3 +228,74 @@ def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot)
     stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
     assert (stored.rules.progress_max_pain, stored.rules.hold_max_pain) == (6, 7)
     assert stored.inputs.cap_pct == Decimal("7.5") and stored.inputs.measure == "minutes"
+
+
+def test_a_distance_run_under_the_floor_switches_to_minutes_and_says_why(tab, qtbot) -> None:
+    form = tab.form
+    form.measure.setCurrentIndex(form.measure.findData("km"))
+    type_into(qtbot, form.amounts["current_run"], "1")
+    type_into(qtbot, form.amounts["current_weekly"], "3")
+    type_into(qtbot, form.amounts["goal_weekly"], "20")
+    assert "plan in minutes" in form.errors["current_run"].text()
+    assert tab.switch_minutes.isVisibleTo(tab)
+    qtbot.mouseClick(tab.switch_minutes, Qt.MouseButton.LeftButton)
+    assert form.measure.currentData() == "minutes"
+    assert "walk-run" in tab.switch_reason.text() and tab.switch_reason.isVisibleTo(tab)
+    type_into(qtbot, form.amounts["current_run"], "4")
+    type_into(qtbot, form.amounts["current_weekly"], "12")
+    type_into(qtbot, form.amounts["goal_weekly"], "90")
+    assert tab.table_model.rowCount() > 5 and not tab.switch_minutes.isVisibleTo(tab)
+
+
+def test_editing_a_started_plan_keeps_past_weeks_and_pause_resume(qtbot, session_factory,
+                                                                   monkeypatch) -> None:
+    from PySide6.QtWidgets import QInputDialog
+
+    from ptdesk.domain.runplan import PlanInputs
+    from ptdesk.services.runplans import active_plan, save_plan
+
+    patient = make_patient(session_factory)
+    make_episode(session_factory, patient.id)
+    start = dt.date.today() - dt.timedelta(days=15)  # week 3 is under way
+    old = save_plan(session_factory, actor=ACTOR, patient_id=patient.id,
+                    inputs=PlanInputs("km", 3, 3, 30, current_weekly=9, start=start))
+    widget = RunPlanTab(AppContext(session_factory, ACTOR))
+    qtbot.addWidget(widget)
+    widget.set_patient(patient.id)
+    type_into(qtbot, widget.form.amounts["goal_weekly"], "25")
+    assert widget.save()
+    new = active_plan(session_factory, patient.id, actor=ACTOR)
+    assert new is not None and (new.plan_version, new.from_week) == (2, 3)
+    assert new.plan.weeks[:2] == old.plan.weeks[:2]
+    bar = widget.pause_bar
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    assert bar.pause()
+    assert active_plan(session_factory, patient.id, actor=ACTOR).plan.paused
+    assert "contact the clinic" in bar.banner.text() and bar.resume_button.isVisibleTo(widget)
+    monkeypatch.setattr(QInputDialog, "getDouble", lambda *a, **k: (8.0, True))
+    assert bar.resume()
+    resumed = active_plan(session_factory, patient.id, actor=ACTOR)
+    assert not resumed.plan.paused and resumed.plan_version == 4
+
+
+def test_taper_long_run_share_and_missed_week_rule_are_set_in_the_form(tab, session_factory,
+                                                                       qtbot) -> None:
+    from ptdesk.services.runplans import active_plan
+
+    form = tab.form
+    assert not form.extra["taper_weeks"].isEnabled()  # only with a race
+    type_into(qtbot, form.amounts["current_run"], "3")
+    type_into(qtbot, form.amounts["current_weekly"], "9")
+    type_into(qtbot, form.amounts["goal_weekly"], "30")
+    type_into(qtbot, form.amounts["goal_long_run"], "13")
+    assert "more than 40%" in form.errors["goal_long_run"].text()
+    form.extra["long_run_max_pct"].setValue(45)
+    assert tab.table_model.rowCount() > 0
+    form.has_race.setChecked(True)
+    form.extra["taper_weeks"].setValue(2)
+    form.extra["short_gap_pct"].setValue(60)
+    assert tab.save()
+    stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
+    assert stored.inputs.long_run_max_pct == 45 and stored.inputs.taper_weeks == 2
+    assert stored.gaps.short_gap_pct == 60
+    assert sum(1 for week in stored.plan.weeks if week.taper) == 2

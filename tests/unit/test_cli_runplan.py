@@ -15,7 +15,7 @@ from ptdesk.cli import main
 from ptdesk.domain.runplan import Plan
 
 BASE = ["runplan", "--measure", "km", "--runs-per-week", "3", "--current-run", "1.5",
-        "--goal-weekly", "10", "--start", "2026-12-07"]
+        "--current-weekly", "4.5", "--goal-weekly", "10", "--start", "2026-12-07"]
 
 
 def _run(capsys: pytest.CaptureFixture[str], *extra: str,
@@ -39,34 +39,37 @@ def test_table_lists_weeks_sessions_goal_and_race(capsys: pytest.CaptureFixture[
     assert lines[0].startswith("Return-to-run plan in km (at most 10% more each week")
     header = next(line for line in lines if line.lstrip().startswith("Week"))
     assert "Total" in header and "Longest" in header
-    assert any(line.split()[:5] == ["1", "Mon", "2026-12-07", "4.5", "km"] for line in lines)
-    assert any("Wed 2026-12-09" in line and "Walk-run: run 0.5 km" in line for line in lines)
+    assert any(line.split()[:5] == ["1", "Mon", "2026-12-07", "4.95", "km"] for line in lines)
+    assert any("Wed 2026-12-09" in line and "Easy run: 1.65 km" in line for line in lines)
     assert "Race: not ready in time." in out
-    assert "Warning: At ≤10% a week the goal is reached" in out
+    assert "Warning: At ≤10% a week the goal comes after the race" in out
+    assert "Race day! Enjoy your race" in out
     goal_line = next(line for line in lines if line.startswith("Goal reached in week"))
     assert "week of" in goal_line
 
 
 def test_json_is_one_object_matching_the_contract(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "--json", "--goal-long-run", "5", "--race-date", "2027-06-01",
+    code, out, _ = _run(capsys, "--json", "--goal-long-run", "4", "--race-date", "2027-06-01",
                         "--cap", "7.5")
     assert code == 0
     data = json.loads(out)
     assert set(data) == {"measure", "cap_pct", "weeks", "goal_week", "goal_date", "race_ready",
-                         "warnings"}
+                         "warnings", "paused", "restart"}
     assert data["measure"] == "km" and data["cap_pct"] == 7.5
-    assert data["goal_week"] == len(data["weeks"]) and isinstance(data["race_ready"], bool)
+    assert data["paused"] is False and data["restart"] is False
+    assert data["goal_week"] < len(data["weeks"]) and data["race_ready"] is True
     first = data["weeks"][0]
     assert set(first) == {"week", "start", "total", "longest", "lighter", "sessions", "done",
-                          "decision"}
-    assert (first["total"], first["longest"], first["start"]) == (4.5, 1.5, "2026-12-07")
+                          "decision", "version"}
+    assert (first["total"], first["longest"], first["start"]) == (4.8, 1.6, "2026-12-07")
     for week in data["weeks"]:
-        runs = [Decimal(str(session["run"])) for session in week["sessions"]]
+        runs = [Decimal(str(session["run"])) for session in week["sessions"]
+                if not session["race"]]
         assert Decimal(str(week["total"])) == sum(runs)
-        assert Decimal(str(week["longest"])) == max(runs)
+        assert Decimal(str(week["longest"])) == max(runs, default=Decimal(0))
         assert {key for session in week["sessions"] for key in session} == {
-            "date", "run", "walk", "description"}
-    assert data["weeks"][-1]["longest"] >= 5
+            "date", "run", "walk", "description", "intervals", "race"}
+    assert data["weeks"][data["goal_week"] - 1]["longest"] >= 4
 
 
 def test_history_file_fills_done_and_decision(tmp_path: Path,

@@ -22,7 +22,7 @@ START = dt.date(2027, 1, 4)
 
 def _inputs(**changes: Any) -> PlanInputs:
     values: dict[str, Any] = {"measure": "km", "runs_per_week": 3, "current_run": 2,
-                              "goal_weekly": 20, "start": START}
+                              "goal_weekly": 20, "start": START, "current_weekly": 6}
     values.update(changes)
     return PlanInputs(**values)
 
@@ -48,7 +48,20 @@ def test_valid_inputs_are_normalised_to_exact_decimals() -> None:
     ({"runs_per_week": True}, "runs_per_week", "whole number"),
     ({"current_run": 0}, "current_run", "more than 0"),
     ({"current_run": -1}, "current_run", "more than 0"),
-    ({"current_run": "0.05"}, "current_run", "too small"),
+    ({"current_run": "0.05"}, "current_run", "plan in minutes"),
+    ({"measure": "minutes", "current_run": "0.5"}, "current_run", "too small"),
+    ({"current_weekly": None}, "current_weekly", "last 7 days"),
+    ({"current_weekly": -1}, "current_weekly", "from 0"),
+    ({"current_weekly": 0}, "restart_weekly", "restart dose"),
+    ({"current_weekly": 0, "restart_weekly": 0}, "restart_weekly", "more than 0"),
+    ({"current_weekly": 1}, "current_weekly", "too little for 3 runs"),
+    ({"taper_weeks": 1}, "taper_weeks", "race date"),
+    ({"race_date": dt.date(2027, 3, 1), "taper_weeks": 3}, "taper_weeks", "from 0 to 2"),
+    ({"long_run_max_pct": 32}, "long_run_max_pct", "from 33 to 50"),
+    ({"long_run_max_pct": 51}, "long_run_max_pct", "from 33 to 50"),
+    ({"goal_long_run": 9}, "goal_long_run", "more than 40%"),
+    ({"lighter_every": 2, "lighter_pct": 80}, "lighter_every", "--lighter-every 4"),
+    ({"start": dt.date(9999, 12, 31)}, "start", "from 1900-01-01"),
     ({"current_run": "abc"}, "current_run", "must be a number"),
     ({"current_run": float("nan")}, "current_run", "must be a number"),
     ({"current_run": "1.23456"}, "current_run", "at most 3 decimals"),
@@ -95,7 +108,7 @@ def test_lighter_every_alone_defaults_to_eighty_percent() -> None:
     (_log(done_total="lots"), "must be a number"),
     (_log(pain_during=11), "from 0 to 10"),
     (_log(pain_during=2.5), "from 0 to 10"),
-    (_log(next_morning="awful"), "better, same or worse"),
+    (_log(next_morning="awful"), "better, same, stiff-settled or worse"),
     (_log(swelling="no"), "true or false"),
     (_log(done_total=0.04, done_longest=0.04), "cannot be counted"),
     ({"week": 1, "done_total": 4.0}, "missing"),
@@ -123,7 +136,7 @@ def test_history_entries_default_swelling_and_limping_to_false() -> None:
 
 
 def test_inputs_round_trip_through_json() -> None:
-    inputs = _inputs(current_run="1.5", goal_long_run=9, race_date=dt.date(2027, 5, 2),
+    inputs = _inputs(current_run="1.5", goal_long_run=8, race_date=dt.date(2027, 5, 2),
                      cap_pct="7.5", lighter_every=4, lighter_pct=85,
                      history=history_from_json([_log(), _log(week=2, done_total=0,
                                                              done_longest=0)]))

@@ -116,14 +116,14 @@ def test_cadence_increase_out_of_range_is_refused(pct: float) -> None:
     assert caught.value.field == "cadence_increase_pct"
 
 
-def test_cadence_increase_of_15_is_allowed() -> None:
-    assert cadence_target(160, 15) == 184
+def test_cadence_increase_of_15_is_accepted_but_the_target_stops_at_ten_percent() -> None:
+    assert cadence_target(160, 15) == 176  # issue 14: never more than +10% over baseline
 
 
 @given(st.integers(120, 220), st.floats(0.5, 15))
 def test_cadence_target_is_the_nearest_beat_above_measured(spm: int, pct: float) -> None:
     target = cadence_target(spm, pct)
-    exact = spm * (1 + pct / 100)
+    exact = spm * (1 + min(pct, 10) / 100)
     assert abs(target - exact) <= 0.5 + 1e-9
     assert target >= spm
     low, high = cadence_target_range(spm)

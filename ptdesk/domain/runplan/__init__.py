@@ -9,13 +9,14 @@ from ptdesk.domain.runplan.model import (
     DECISIONS,
     HORIZON_WEEKS,
     Decision,
+    Intervals,
     NextMorning,
     Plan,
     PlanWeek,
     Session,
     WeekLog,
 )
-from ptdesk.domain.runplan.painrules import PainRules, decide, describe_pain_rules
+from ptdesk.domain.runplan.painrules import GapRules, PainRules, decide, describe_pain_rules
 from ptdesk.domain.runplan.serialize import (
     history_from_json,
     inputs_from_json,
@@ -29,6 +30,8 @@ __all__ = [
     "HORIZON_WEEKS",
     "MEASURES",
     "Decision",
+    "GapRules",
+    "Intervals",
     "Measure",
     "NextMorning",
     "PainRules",

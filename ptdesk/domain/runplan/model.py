@@ -12,8 +12,11 @@ from ptdesk.domain.runplan.amounts import MAX_PLACES, Measure, to_decimal, too_p
 
 Decision = Literal["progress", "hold", "regress"]
 DECISIONS: tuple[Decision, ...] = ("progress", "hold", "regress")
-NextMorning = Literal["better", "same", "worse"]
-NEXT_MORNING: tuple[NextMorning, ...] = ("better", "same", "worse")
+# "stiff-settled": stiff the next morning but it settled (CLINICAL.md's amber rule).
+NextMorning = Literal["better", "same", "stiff-settled", "worse"]
+NEXT_MORNING: tuple[NextMorning, ...] = ("better", "same", "stiff-settled", "worse")
+
+TAPER_PREFIX = "Taper week. "
 
 # Longest history a plan accepts: the same horizon the generator plans to.
 HORIZON_WEEKS = 52
@@ -66,36 +69,62 @@ class WeekLog:
             raise _history_error(week, f"pain during running (pain_during) must be a whole "
                                        f"number from 0 to 10 (got {pain!r}).")
         if self.next_morning not in NEXT_MORNING:
-            raise _history_error(week, f"next_morning must be better, same or worse "
-                                       f"(got {self.next_morning!r}).")
+            raise _history_error(week, f"next_morning must be better, same, stiff-settled or "
+                                       f"worse (got {self.next_morning!r}).")
         for name in ("swelling", "limping"):
             if not isinstance(getattr(self, name), bool):
                 raise _history_error(week, f"{name} must be true or false "
                                            f"(got {getattr(self, name)!r}).")
 
+    @property
+    def missed(self) -> bool:
+        """A week with no running and no pain, swelling or limping: simply not done."""
+        return (self.done_total == 0 and self.pain_during == 0 and not self.swelling
+                and not self.limping)
+
+
+@dataclass(frozen=True, slots=True)
+class Intervals:
+    """A walk-run session after its 5-minute warm-up walk, in seconds.
+
+    `repeats` rounds of `run_s` running then `walk_s` walking, then `then_run_s`
+    more running (0 when the rounds already hold all the running).
+    """
+
+    run_s: int
+    walk_s: int
+    repeats: int
+    then_run_s: int = 0
+
+    @property
+    def running_s(self) -> int:
+        return self.run_s * self.repeats + self.then_run_s
+
+    @property
+    def walking_s(self) -> int:
+        return self.walk_s * self.repeats
+
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """One run on one day, as the patient reads it.
+    """One run on one day, as the patient reads it (or race day, `race` True, `run` 0).
 
     `run` is running only (walking never counts toward volume), in the plan's
-    measure; `walk` is the walking in the same measure. Walk-run sessions are
-    `repeats` rounds of `run_interval` running then `walk_interval` walking,
-    followed by `final_run` more running when the rounds do not divide evenly.
+    measure; `walk` is the walking between running bouts in the same measure
+    (the warm-up walk is not counted). Walk-run sessions carry their
+    `intervals`; continuous runs have None.
     """
 
     date: dt.date
     run: Decimal
     walk: Decimal
     description: str
-    run_interval: Decimal | None = None
-    walk_interval: Decimal | None = None
-    repeats: int | None = None
-    final_run: Decimal | None = None
+    intervals: Intervals | None = None
+    race: bool = False
 
     @property
     def is_walk_run(self) -> bool:
-        return self.repeats is not None
+        return self.intervals is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +139,17 @@ class PlanWeek:
     sessions: tuple[Session, ...]
     done: WeekLog | None = None
     decision: Decision | None = None
+    version: int = 1
+
+    @property
+    def taper(self) -> bool:
+        """A taper week before the race (its runs say so)."""
+        return any(session.description.startswith(TAPER_PREFIX) for session in self.sessions)
+
+    @property
+    def runs(self) -> tuple[Session, ...]:
+        """The training runs (race day is not one)."""
+        return tuple(session for session in self.sessions if not session.race)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +157,9 @@ class Plan:
     """A whole return-to-run plan with its goal and race check.
 
     `goal_week`/`goal_date` are None when the goal is not reached within the
-    plan; `race_ready` is None when no race date was given.
+    plan (or the plan is paused); `race_ready` is None when no race date was
+    given; `paused` means two red weeks in a row stopped running until the
+    clinician resumes the plan; `restart` that week 1 is a clinician-set dose.
     """
 
     measure: Measure
@@ -127,3 +169,5 @@ class Plan:
     goal_date: dt.date | None
     race_ready: bool | None
     warnings: tuple[str, ...] = ()
+    paused: bool = False
+    restart: bool = False

@@ -37,12 +37,15 @@ def decide(log: WeekLog, rules: PainRules) -> Decision:
     """The pain rules' verdict on one logged week.
 
     A week with no running at all cannot justify a step up, so without red
-    flags it is repeated (hold).
+    flags it is repeated (hold); a missed week (no running, no pain) is a hold
+    too, and the generator then steps back by the missed-week rule. Stiffness
+    the next morning that settles is amber (CLINICAL.md): repeat the week.
     """
     if (log.pain_during > rules.hold_max_pain or log.next_morning == "worse"
             or log.swelling or log.limping):
         return "regress"
-    if log.pain_during > rules.progress_max_pain or log.done_total == 0:
+    if (log.pain_during > rules.progress_max_pain or log.done_total == 0
+            or log.next_morning == "stiff-settled"):
         return "hold"
     return "progress"
 
@@ -55,7 +58,43 @@ def describe_pain_rules(rules: PainRules) -> list[TrafficLight]:
         ("green", f"Pain {_pain_range(0, rules.progress_max_pain)} while running, and no worse "
                   f"the next morning: go on to the next week of your plan."),
         ("amber", f"Pain {_pain_range(rules.progress_max_pain + 1, rules.hold_max_pain)} while "
-                  f"running: do this week again before you go on."),
+                  f"running, or stiff the next morning but it goes away: do this week again "
+                  f"before you go on."),
         ("red", f"Pain above {rules.hold_max_pain} out of 10, pain worse the next morning, "
-                f"swelling, or limping: stop, go back one week, and call the clinic."),
+                f"swelling, or limping: stop, go back one week, and call the clinic. If this "
+                f"happens two weeks in a row, stop running and contact the clinic."),
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class GapRules:
+    """How far missed weeks (no running, no pain) step the plan back.
+
+    A clinic rule, adjustable, not a validated one (CLINICAL.md): 1 missed week,
+    repeat the last completed week; 2-3 weeks, at most 75% of it; 4 or more, at
+    most 50% and suggest a re-assessment.
+    """
+
+    short_gap_pct: int = 75  # after 2-3 missed weeks
+    long_gap_pct: int = 50  # after 4 or more
+    long_gap_weeks: int = 4
+
+    def __post_init__(self) -> None:
+        for name in ("short_gap_pct", "long_gap_pct"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not 10 <= value <= 100:
+                raise ValidationError(name, f"A missed-week step back must be a whole percent "
+                                            f"from 10 to 100 (got {value!r}).")
+        if self.long_gap_pct > self.short_gap_pct:
+            raise ValidationError("long_gap_pct", "A longer gap cannot restart higher than a "
+                                                  "shorter one.")
+        weeks = self.long_gap_weeks
+        if isinstance(weeks, bool) or not isinstance(weeks, int) or not 2 <= weeks <= 12:
+            raise ValidationError("long_gap_weeks", f"The long gap must start from 2 to 12 "
+                                                    f"weeks (got {weeks!r}).")
+
+    def share_after(self, missed: int) -> int:
+        """Percent of the last completed week to resume at after `missed` missed weeks."""
+        if missed <= 1:
+            return 100
+        return self.long_gap_pct if missed >= self.long_gap_weeks else self.short_gap_pct

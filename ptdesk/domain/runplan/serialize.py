@@ -10,14 +10,15 @@ from typing import Any
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan.amounts import MEASURES, Measure, to_decimal
 from ptdesk.domain.runplan.inputs import PlanInputs
-from ptdesk.domain.runplan.model import DECISIONS, Plan, PlanWeek, Session, WeekLog
-from ptdesk.domain.runplan.sessions import intervals_from_description
+from ptdesk.domain.runplan.model import DECISIONS, Intervals, Plan, PlanWeek, Session, WeekLog
 
 Json = dict[str, Any]
 LOG_KEYS = ("week", "done_total", "done_longest", "pain_during", "next_morning", "swelling",
             "limping")
 INPUT_KEYS = ("measure", "runs_per_week", "current_run", "goal_weekly", "goal_long_run", "start",
-              "race_date", "cap_pct", "lighter_every", "lighter_pct", "history")
+              "race_date", "cap_pct", "lighter_every", "lighter_pct", "history",
+              "current_weekly", "restart_weekly", "taper_weeks", "long_run_max_pct")
+INTERVAL_KEYS = ("run_s", "walk_s", "repeats", "then_run_s")
 
 
 def _number(value: Decimal) -> int | float:
@@ -26,7 +27,8 @@ def _number(value: Decimal) -> int | float:
 
 
 def _amount(value: Decimal, measure: Measure) -> int | float:
-    # Distances always print with their decimal (4.0 km); minutes are whole numbers.
+    # Distances always print with their decimal (4.0 km); minutes are whole numbers
+    # when whole and exact decimals otherwise (1.05 = 1:03; steps are 3 seconds).
     return _number(value) if measure == "minutes" else float(value)
 
 
@@ -73,6 +75,12 @@ def inputs_to_json(inputs: PlanInputs) -> Json:
         "start": inputs.start.isoformat(), "race_date": _optional_date(inputs.race_date),
         "cap_pct": _number(inputs.cap_pct), "lighter_every": inputs.lighter_every,
         "lighter_pct": inputs.lighter_pct, "history": [log_to_json(log) for log in inputs.history],
+        "current_weekly": None if inputs.current_weekly is None
+        else _number(inputs.current_weekly),
+        "restart_weekly": None if inputs.restart_weekly is None
+        else _number(inputs.restart_weekly),
+        "taper_weeks": inputs.taper_weeks if inputs.race_date is not None else None,
+        "long_run_max_pct": inputs.long_run_max_pct,
     }
 
 
@@ -96,17 +104,32 @@ def inputs_from_json(data: object) -> PlanInputs:
         if key not in data:
             raise ValidationError(key, f"The plan input {key} is missing.")
     race = data.get("race_date")
+    weekly = data.get("current_weekly")
+    if weekly is None:
+        # Plans stored before issue 14 assumed every run at the current run.
+        weekly = to_decimal(data["current_run"], "current_run") * data["runs_per_week"]
     return PlanInputs(
         data["measure"], data["runs_per_week"], data["current_run"], data["goal_weekly"],
         start=_parse_date("start", data["start"]), goal_long_run=data.get("goal_long_run"),
+        current_weekly=weekly, restart_weekly=data.get("restart_weekly"),
+        taper_weeks=data.get("taper_weeks"),
+        long_run_max_pct=data.get("long_run_max_pct", 40),
         race_date=None if race is None else _parse_date("race_date", race),
         cap_pct=data.get("cap_pct", 10), lighter_every=data.get("lighter_every"),
         lighter_pct=data.get("lighter_pct"), history=history_from_json(data.get("history", [])))
 
 
+def _intervals_to_json(intervals: Intervals | None) -> Json | None:
+    if intervals is None:
+        return None
+    return {"run_s": intervals.run_s, "walk_s": intervals.walk_s,
+            "repeats": intervals.repeats, "then_run_s": intervals.then_run_s}
+
+
 def _session_to_json(session: Session, measure: Measure) -> Json:
     return {"date": session.date.isoformat(), "run": _amount(session.run, measure),
-            "walk": _amount(session.walk, measure), "description": session.description}
+            "walk": _amount(session.walk, measure), "description": session.description,
+            "intervals": _intervals_to_json(session.intervals), "race": session.race}
 
 
 def plan_to_json(plan: Plan) -> Json:
@@ -115,6 +138,8 @@ def plan_to_json(plan: Plan) -> Json:
     return {
         "measure": measure,
         "cap_pct": _number(plan.cap_pct),
+        "paused": plan.paused,
+        "restart": plan.restart,
         "weeks": [{
             "week": week.week, "start": week.start.isoformat(),
             "total": _amount(week.total, measure), "longest": _amount(week.longest, measure),
@@ -122,6 +147,7 @@ def plan_to_json(plan: Plan) -> Json:
             "sessions": [_session_to_json(session, measure) for session in week.sessions],
             "done": None if week.done is None else log_to_json(week.done),
             "decision": week.decision,
+            "version": week.version,
         } for week in plan.weeks],
         "goal_week": plan.goal_week,
         "goal_date": _optional_date(plan.goal_date),
@@ -137,14 +163,23 @@ def _decimal(value: object, what: str) -> Decimal:
         raise ValidationError("plan", f"{what} must be a number (got {value!r}).") from None
 
 
+def _intervals_from_json(data: object) -> Intervals | None:
+    if data is None:
+        return None
+    if not isinstance(data, Mapping) or any(
+            isinstance(data.get(key), bool) or not isinstance(data.get(key), int)
+            for key in INTERVAL_KEYS):
+        raise ValidationError("plan", "A session's intervals are damaged.")
+    return Intervals(run_s=data["run_s"], walk_s=data["walk_s"], repeats=data["repeats"],
+                     then_run_s=data["then_run_s"])
+
+
 def _session_from_json(data: Mapping[str, Any], measure: Measure) -> Session:
-    description = str(data["description"])
-    run_interval, walk_interval, repeats, final_run = intervals_from_description(description,
-                                                                                 measure)
+    # Plans stored before issue 14 have no intervals or race keys: continuous, no race.
     return Session(date=_parse_date("plan", data["date"]), run=_decimal(data["run"], "run"),
-                   walk=_decimal(data["walk"], "walk"), description=description,
-                   run_interval=run_interval, walk_interval=walk_interval, repeats=repeats,
-                   final_run=final_run)
+                   walk=_decimal(data["walk"], "walk"), description=str(data["description"]),
+                   intervals=_intervals_from_json(data.get("intervals")),
+                   race=bool(data.get("race", False)))
 
 
 def _week_from_json(data: Mapping[str, Any], measure: Measure) -> PlanWeek:
@@ -158,7 +193,7 @@ def _week_from_json(data: Mapping[str, Any], measure: Measure) -> PlanWeek:
         lighter=bool(data["lighter"]),
         sessions=tuple(_session_from_json(session, measure) for session in data["sessions"]),
         done=None if done is None else log_from_json(done, int(data["week"])),
-        decision=decision)
+        decision=decision, version=int(data.get("version", 1)))
 
 
 def plan_from_json(data: object) -> Plan:
@@ -177,7 +212,8 @@ def plan_from_json(data: object) -> Plan:
             goal_week=None if data["goal_week"] is None else int(data["goal_week"]),
             goal_date=None if goal_date is None else _parse_date("plan", goal_date),
             race_ready=None if race_ready is None else bool(race_ready),
-            warnings=tuple(str(text) for text in data["warnings"]))
+            warnings=tuple(str(text) for text in data["warnings"]),
+            paused=bool(data.get("paused", False)), restart=bool(data.get("restart", False)))
     except ValidationError:
         raise
     except (KeyError, TypeError, ValueError) as error:

@@ -1,4 +1,4 @@
-"""Week-to-week steps under the cap: a normal week, a lighter week, and the plan's targets."""
+"""Week-to-week steps under the cap: week shape, a normal week, a lighter week, the targets."""
 
 from __future__ import annotations
 
@@ -7,8 +7,13 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from ptdesk.domain.runplan.amounts import Measure, capped, steps_down, steps_up
-from ptdesk.domain.runplan.inputs import PlanInputs
-from ptdesk.domain.runplan.sessions import first_stage, is_continuous_amount, widest_stage
+from ptdesk.domain.runplan.inputs import MIN_RUN_STEPS, PlanInputs, long_run_share
+from ptdesk.domain.runplan.walkrun import (
+    first_rung,
+    next_rung_fits,
+    starts_continuous,
+    switch_due,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,13 +22,13 @@ class WeekState:
 
     total: int
     longest: int
-    stage: int  # walk-run stage (index into the measure's ladder)
+    rung: int  # walk-run bout rung (index into walkrun.RUNGS_S)
     continuous: bool  # once running is continuous it stays so
     lighter: bool = False
 
     def same_load(self, other: WeekState) -> bool:
-        return (self.total, self.longest, self.stage, self.continuous) == (
-            other.total, other.longest, other.stage, other.continuous)
+        return (self.total, self.longest, self.rung, self.continuous) == (
+            other.total, other.longest, other.rung, other.continuous)
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,104 +38,145 @@ class Targets:
     measure: Measure
     runs: int
     cap: Fraction  # e.g. 1/10 for a 10% cap
+    share: Fraction  # the long run's most share of the week
     goal_total: int
     goal_long: int  # 0 when no long-run goal
     long_target: int  # how long the longest run should get
-    current: int
     lighter_every: int | None
     lighter_share: Fraction | None  # e.g. 4/5 for 80%
 
     @classmethod
     def from_inputs(cls, inputs: PlanInputs) -> Targets:
         measure, runs = inputs.measure, inputs.runs_per_week
+        share = long_run_share(runs, inputs.long_run_max_pct)
         goal_total = steps_up(inputs.goal_weekly, measure)
         goal_long = 0 if inputs.goal_long_run is None else steps_up(inputs.goal_long_run, measure)
+        even = math.ceil(Fraction(goal_total, runs))
         if goal_long:
-            # Grow the long run only as far as the goal needs (or the sessions need to fit).
-            long_target = max(goal_long, math.ceil(Fraction(goal_total, runs)))
+            long_target = max(goal_long, even)
         else:
-            # Otherwise aim for one run about 1.5x the others at the goal volume.
-            long_target = math.ceil(Fraction(goal_total * 3, 2 * runs + 1))
-        share = None if inputs.lighter_pct is None else Fraction(inputs.lighter_pct, 100)
-        return cls(measure=measure, runs=runs, cap=Fraction(inputs.cap_pct) / 100,
-                   goal_total=goal_total, goal_long=goal_long,
-                   long_target=long_target,
-                   current=steps_down(inputs.current_run, measure),
-                   lighter_every=inputs.lighter_every, lighter_share=share)
+            # Otherwise one run about 1.5x the others at the goal, within the share.
+            long_target = max(min(math.ceil(Fraction(goal_total * 3, 2 * runs + 1)),
+                                  math.floor(share * goal_total)), even)
+        lighter = None if inputs.lighter_pct is None else Fraction(inputs.lighter_pct, 100)
+        return cls(measure=measure, runs=runs, cap=Fraction(inputs.cap_pct) / 100, share=share,
+                   goal_total=goal_total, goal_long=goal_long, long_target=long_target,
+                   lighter_every=inputs.lighter_every, lighter_share=lighter)
 
     def meets_goal(self, total: int, longest: int) -> bool:
         return total >= self.goal_total and longest >= self.goal_long
 
-    def can_grow(self, total: int, longest: int) -> bool:
-        """Whether any week after this one could have more running without breaking the cap."""
-        return min(capped(total, self.cap), self.runs * capped(longest, self.cap)) > total
-
     def is_lighter_week(self, week: int) -> bool:
         return self.lighter_every is not None and week % self.lighter_every == 0
 
+    def longest_range(self, total: int, runs: int | None = None) -> tuple[int, int]:
+        """The longest run a week of `total` may have: (even split, most the shape allows).
 
-def shaped(targets: Targets, previous: WeekState, total: int, longest: int, *,
-           advance: bool, lighter: bool = False) -> WeekState:
-    """A state with the walk-run structure carried on from the week before."""
-    continuous = previous.continuous or is_continuous_amount(longest, targets.measure)
-    stage = min(previous.stage + (1 if advance else 0), widest_stage(longest, targets.measure))
-    return WeekState(total, longest, stage, continuous, lighter)
+        At most the long-run share (an even split has no long run, so it is always
+        allowed), and no other run under a quarter of it or under the shortest run.
+        """
+        runs = runs or self.runs
+        even = math.ceil(Fraction(total, runs))
+        if runs == 1:
+            return total, total
+        high = max(math.floor(self.share * total), even)
+        high = min(high, total - (runs - 1) * MIN_RUN_STEPS)
+        while high > even and 4 * ((total - high) // (runs - 1)) < high:
+            high -= 1
+        return even, max(high, even)
+
+    def fit(self, total: int, longest: int, runs: int | None = None) -> tuple[int, int]:
+        """(total, longest) with the longest moved into the week's allowed range."""
+        low, high = self.longest_range(total, runs)
+        return total, min(max(longest, low), high)
 
 
-def first_week(targets: Targets) -> WeekState:
-    """Week 1: longest run = what the patient runs now, total = that many times a week."""
-    longest = targets.current
-    total = min(targets.runs * longest, max(targets.goal_total, longest))
-    return WeekState(total, longest, first_stage(longest, targets.measure),
-                     is_continuous_amount(longest, targets.measure))
+def with_structure(targets: Targets, previous: WeekState, total: int, longest: int, *,
+                   advance: bool, lighter: bool = False) -> WeekState:
+    """A state with the walk-run bouts carried on from the week before.
+
+    Walk-run only in minutes plans. In a week that advances, the bouts climb one
+    rung when two of them still fit in the long session; when they no longer do,
+    the switch to continuous running is that week's own step (its run is still
+    capped against last week's per-session running like any other week).
+    """
+    if previous.continuous or targets.measure != "minutes":
+        return WeekState(total, longest, previous.rung, True, lighter)
+    rung, continuous = previous.rung, False
+    if advance:
+        if next_rung_fits(rung, longest):
+            rung += 1
+        elif switch_due(rung, previous.longest):
+            continuous = True
+    return WeekState(total, longest, rung, continuous, lighter)
+
+
+def first_week(inputs: PlanInputs, targets: Targets) -> WeekState:
+    """Week 1: at most the cap over last week's total and over the current longest run."""
+    total = inputs.week_one_total()
+    long_cap = capped(steps_down(inputs.current_run, targets.measure), targets.cap)
+    total = min(total, targets.runs * long_cap)
+    want = min(long_cap, max(targets.long_target, math.ceil(Fraction(total, targets.runs))))
+    total, longest = targets.fit(total, want)
+    continuous = targets.measure != "minutes" or starts_continuous(
+        steps_down(inputs.current_run, targets.measure))
+    return WeekState(total, longest, first_rung(longest), continuous)
 
 
 def normal_step(targets: Targets, state: WeekState) -> WeekState:
-    """The most running the cap allows after `state`, without overshooting the goals.
+    """The most running the cap allows after `state`, without overshooting the goals."""
+    total = min(capped(state.total, targets.cap), max(targets.goal_total, state.total))
+    long_cap = capped(state.longest, targets.cap)
+    total = min(total, targets.runs * long_cap)
+    want = min(long_cap, max(targets.long_target, math.ceil(Fraction(total, targets.runs))))
+    total, longest = targets.fit(total, want)
+    return with_structure(targets, state, total, longest, advance=True)
 
-    If the cap leaves room to grow, the total grows: the longest run is raised
-    at least enough for the sessions to carry the new total.
-    """
-    total_want = min(capped(state.total, targets.cap), max(targets.goal_total, state.total))
-    long_want = max(targets.long_target, math.ceil(Fraction(total_want, targets.runs)))
-    longest = min(capped(state.longest, targets.cap), long_want, total_want)
-    total = min(total_want, targets.runs * longest)
-    longest = min(longest, total)
-    return shaped(targets, state, total, longest, advance=True)
+
+def scaled(targets: Targets, base: WeekState, share: Fraction, *, lighter: bool = False,
+           ) -> WeekState:
+    """`base` at `share` of its total and longest run (never under one shortest run each)."""
+    floor_total = targets.runs * MIN_RUN_STEPS
+    total = max(math.floor(base.total * share), min(floor_total, base.total))
+    total = min(total, base.total)
+    longest = min(math.floor(base.longest * share), base.longest)
+    total, longest = targets.fit(total, longest)
+    return with_structure(targets, base, total, longest, advance=False, lighter=lighter)
+
+
+def _cycle_end(targets: Targets, lighter: WeekState) -> WeekState:
+    state = lighter
+    for _ in range((targets.lighter_every or 1) - 1):
+        state = normal_step(targets, state)
+    return state
+
+
+def _cycle_gains(targets: Targets, peak: WeekState, end: WeekState) -> bool:
+    """The cycle ends higher than `peak`, in total and longest run, until each goal is met."""
+    total_ok = end.total > peak.total or end.total >= targets.goal_total
+    long_ok = end.longest > peak.longest or end.longest >= targets.long_target
+    return total_ok and long_ok
 
 
 def lighter_step(targets: Targets, state: WeekState) -> WeekState | None:
-    """A lighter week at the chosen share of `state`, or None when it would stall the plan.
+    """A lighter week after `state`, or None when no lighter week can keep the plan growing.
 
-    With small volumes, rounding down after a drop can leave no printable step
-    under the cap, so the plan would never grow again; such a week is skipped.
+    The chosen share is where it starts; rounding down small amounts can make a
+    lighter week cost what the weeks after it gain (2.3, 2.5, 2.7, 2.9, 2.3 ...),
+    so the week is raised, a step at a time, until its cycle ends higher.
     """
     share = targets.lighter_share
     if share is None:
         return None
-    longest = math.floor(state.longest * share)
-    total = min(math.floor(state.total * share), targets.runs * longest)
-    longest = min(longest, total)
-    if longest < 1 or not targets.can_grow(total, longest):
-        return None
-    lighter = shaped(targets, state, total, longest, advance=False, lighter=True)
-    return lighter if _cycle_gains(targets, state, lighter) else None
-
-
-def _cycle_gains(targets: Targets, peak: WeekState, lighter: WeekState) -> bool:
-    """Whether the normal weeks up to the next lighter week get past the week before this one.
-
-    Rounding down small amounts can make a lighter week cost as much as the weeks
-    after it gain (12, 13, 14, 11, 12, 13, 14, ...): such a plan would never move.
-    """
-    state = lighter
-    for _ in range((targets.lighter_every or 1) - 1):
-        state = normal_step(targets, state)
-        if targets.meets_goal(state.total, state.longest):
-            return True
-    if peak.total < targets.goal_total:
-        return state.total > peak.total
-    return state.longest > peak.longest
+    lighter = scaled(targets, state, share, lighter=True)
+    while lighter.total < state.total:
+        if _cycle_gains(targets, state, _cycle_end(targets, lighter)):
+            return lighter
+        total = lighter.total + 1
+        longest = min(lighter.longest + 1, state.longest)
+        total, longest = targets.fit(total, longest)
+        lighter = replace(lighter, total=total, longest=longest)
+    return None
 
 
 def next_week(targets: Targets, state: WeekState, week: int) -> tuple[WeekState, bool]:
@@ -139,5 +185,5 @@ def next_week(targets: Targets, state: WeekState, week: int) -> tuple[WeekState,
         lighter = lighter_step(targets, state)
         if lighter is not None:
             return lighter, False
-        return replace(normal_step(targets, state), lighter=False), True
+        return normal_step(targets, state), True
     return normal_step(targets, state), False

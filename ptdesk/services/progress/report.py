@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -12,6 +13,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, Episode, Exercise, Goal, Patient, Visit
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.runplan.amounts import format_amount as plan_amount
 from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
 from ptdesk.services.audit import log as audit
@@ -146,8 +148,9 @@ def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: flo
 
 
 def _amount(value: float | object, measure: str) -> str:
-    unit = "min" if measure == "minutes" else measure
-    return format_amount(float(value), unit, rounding="down")  # type: ignore[arg-type]
+    if measure == "minutes":  # the plan's own m:ss (48:09 min), never a rounded 48.1
+        return plan_amount(Decimal(str(value)), "minutes")
+    return format_amount(float(value), measure, rounding="down")  # type: ignore[arg-type]
 
 
 def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
@@ -157,6 +160,11 @@ def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
     rows = [("Plan", f"{inputs.runs_per_week} runs a week, weekly {words} rising at most "
                      f"{_fmt(float(inputs.cap_pct))}% a week"),
             ("Started", _long(inputs.start))]
+    if stored.plan_version > 1:
+        rows.append(("Version", f"{stored.plan_version}, re-planned from week "
+                                f"{stored.from_week}; earlier weeks as planned at the time"))
+    if plan.paused:
+        rows.append(("Paused", "running is paused until the clinician resumes the plan"))
     current = next((w for w in plan.weeks if w.start <= on < w.start + timedelta(days=7)), None)
     if current is not None:
         rows.append(("This week", f"Week {current.week} of {len(plan.weeks)}: "

@@ -7,7 +7,8 @@ from decimal import Decimal
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 
 KIND_LABELS: dict[str, str] = {"walk_run": "Walk-run", "continuous": "Continuous"}
-MORNING_LABELS: dict[str, str] = {"better": "Better", "same": "Same", "worse": "Worse"}
+MORNING_LABELS: dict[str, str] = {"better": "Better", "same": "Same",
+                                  "stiff-settled": "Stiff, then settled", "worse": "Worse"}
 MEASURE_LABELS: dict[str, str] = {"minutes": "minutes of running", "km": "km", "mi": "miles"}
 DECISION_LABELS: dict[str, str] = {"progress": "Progress", "hold": "Hold", "regress": "Regress"}
 DECISION_ADVICE: dict[str, str] = {

@@ -43,6 +43,7 @@ class SignInFlow(QObject):
         self.credentials = credentials
         self.session_factory: SessionFactory | None = None
         self.dialog: QDialog | None = None
+        self._aborted = False
 
     @property
     def login(self) -> LoginDialog | None:
@@ -60,6 +61,8 @@ class SignInFlow(QObject):
 
     def database_opened(self, session_factory: SessionFactory, *, setup_needed: bool,
                         clinic_name: str = "") -> None:
+        if self._aborted:
+            return  # the window gave up on signing in; a late-opening database shows nothing
         self.session_factory = session_factory
         login = self.login
         if setup_needed:
@@ -73,6 +76,7 @@ class SignInFlow(QObject):
 
     def abort(self) -> None:
         """Close the prompt without cancelling (the database could not be opened)."""
+        self._aborted = True
         if self.dialog is not None:
             self._drop(self.dialog)
             self.dialog = None

@@ -10,6 +10,7 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDialog,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
@@ -25,15 +26,24 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.errors import ServiceError
-from ptdesk.services.runlogs import delete_run, list_runs, log_run, replan_from_logs, weekly_summary
+from ptdesk.services.runlogs import (
+    accept_replan,
+    delete_run,
+    list_runs,
+    log_run,
+    preview_replan,
+    weekly_summary,
+)
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.runlogs.entry_form import RunEntryForm
+from ptdesk.ui.chart.runlogs.replan_dialog import ReplanDialog
 from ptdesk.ui.chart.runlogs.runs_model import DATE, NOTE, RunsTableModel
 from ptdesk.ui.chart.runlogs.weeks_model import DATES, DECISION, DONE, PLANNED, WeeksTableModel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.palette import status_colour
+from ptdesk.ui.kit.plan_pause import PauseBar
 from ptdesk.ui.kit.run_text import MEASURE_LABELS, amount_text
 from ptdesk.ui.kit.text import day_text
 
@@ -100,6 +110,7 @@ class RunLogTab(ChartTab):
         self.weeks_view.horizontalHeader().setStretchLastSection(True)
         self.replan_button = QPushButton("&Re-plan remaining weeks from what was done")
         self.replan_button.setObjectName("replan")
+        self.pause_bar = PauseBar(ctx)
         self.replan_state = QLabel()
         self.replan_state.setObjectName("replan_state")
         self.replan_state.setWordWrap(True)
@@ -137,6 +148,7 @@ class RunLogTab(ChartTab):
         body = _Body()
         layout = QVBoxLayout(body)
         layout.addWidget(self.plan_label)
+        layout.addWidget(self.pause_bar)
         layout.addWidget(entry)
         layout.addWidget(splitter, 1)
         outer = QVBoxLayout(self)
@@ -153,6 +165,7 @@ class RunLogTab(ChartTab):
         QShortcut(QKeySequence.StandardKey.Delete, self.runs_view, self._on_delete_button_clicked,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.replan_button.clicked.connect(self._on_replan_button_clicked)
+        self.pause_bar.changed.connect(self._on_pause_bar_changed)
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
@@ -257,17 +270,19 @@ class RunLogTab(ChartTab):
     def replan(self) -> bool:
         if self._patient_id is None or self._plan is None:
             return False
-        answer = QMessageBox.question(
-            self, "Re-plan from the run log",
-            "Make a new active plan whose remaining weeks grow from what was actually run, "
-            "still under the weekly cap? The current plan is kept as an earlier plan.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            QMessageBox.StandardButton.Yes)
-        if answer != QMessageBox.StandardButton.Yes:
+        sf, actor = self._ctx.session_factory, self._ctx.actor
+        try:
+            preview = preview_replan(sf, actor=actor, patient_id=self._patient_id,
+                                     today=self.today())
+        except ServiceError as exc:
+            self.replan_state.setText(str(exc))
+            return False
+        # The new weeks next to the old ones; nothing is saved unless the clinician accepts.
+        if ReplanDialog(preview, self).exec() != QDialog.DialogCode.Accepted:
+            self.replan_state.setText("Re-plan cancelled: the plan is unchanged.")
             return False
         try:
-            stored = replan_from_logs(self._ctx.session_factory, actor=self._ctx.actor,
-                                      patient_id=self._patient_id, today=self.today())
+            stored = accept_replan(sf, actor=actor, preview=preview)
         except ServiceError as exc:
             self.replan_state.setText(str(exc))
             return False
@@ -293,9 +308,12 @@ class RunLogTab(ChartTab):
                  if self._plan else [])
         self.weeks_model.set_weeks(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
+        self.pause_bar.today = self.today
+        self.pause_bar.set_plan(self._plan)
         # Re-planning changes the plan (edit_plan): an assistant logs runs but cannot.
         may_replan = self._ctx.can("edit_plan")
         self.replan_button.setEnabled(may_replan and self._plan is not None
+                                      and not self._plan.plan.paused
                                       and any(w.complete for w in weeks))
         if not may_replan:
             self.replan_button.setToolTip("A clinician re-plans the remaining weeks.")
@@ -341,6 +359,9 @@ class RunLogTab(ChartTab):
 
     def _on_replan_button_clicked(self) -> None:
         self.replan()
+
+    def _on_pause_bar_changed(self) -> None:
+        self._reload()
 
     def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self._patient_id and kind == ChangeKind.RUNPLAN:

@@ -19,15 +19,24 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog
+from ptdesk.domain.runplan import GapRules, PainRules, PlanInputs, WeekLog
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
 from ptdesk.ui.kit.error_label import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
-AMOUNT_FIELDS = ("current_run", "goal_weekly", "goal_long_run")
+AMOUNT_FIELDS = ("current_run", "current_weekly", "restart_weekly", "goal_weekly",
+                 "goal_long_run")
 # Every field a ValidationError can name; "history" and "measure" errors go under the measure.
-ERROR_FIELDS = ("measure", "runs_per_week", "current_run", "goal_weekly", "goal_long_run",
+# Whole-number settings with their label, range, default and unit (CLINICAL.md defaults).
+EXTRA_SPINS: dict[str, tuple[str, int, int, int, str]] = {
+    "taper_weeks": ("Taper weeks before the race", 0, 2, 1, " weeks"),
+    "long_run_max_pct": ("Long run at most", 33, 50, 40, " % of the week"),
+    "short_gap_pct": ("After 2-3 missed weeks", 10, 100, 75, " % of the last week run"),
+    "long_gap_pct": ("After 4+ missed weeks", 10, 100, 50, " % of the last week run"),
+}
+ERROR_FIELDS = (*EXTRA_SPINS, "measure", "runs_per_week", "current_run", "current_weekly", "restart_weekly",
+                "goal_weekly", "goal_long_run",
                 "start", "race_date", "cap_pct", "lighter_every", "lighter_pct",
                 "progress_max_pain", "hold_max_pain")
 
@@ -65,6 +74,10 @@ class PlanInputsForm(QWidget):
         self.amounts = {name: QLineEdit() for name in AMOUNT_FIELDS}
         self.units = {name: QLabel() for name in AMOUNT_FIELDS}
         self.amounts["goal_long_run"].setPlaceholderText("optional")
+        self.amounts["restart_weekly"].setPlaceholderText("only for a restart")
+        # Pre-filled from the evaluation, last week's running is confirmed by the clinician.
+        self.weekly_confirmed = QCheckBox("Confirmed with the patient")
+        self.weekly_confirmed.setChecked(True)
         self.start = QDateEdit()
         self.has_race = QCheckBox("Race planned")
         self.race_date = QDateEdit()
@@ -84,6 +97,11 @@ class PlanInputsForm(QWidget):
         self.lighter_pct.setRange(*LIGHTER_PCT_RANGE)
         self.lighter_pct.setValue(LIGHTER_PCT_DEFAULT)
         self.lighter_pct.setSuffix(" % of week before")
+        self.extra = {name: QSpinBox() for name in EXTRA_SPINS}
+        for name, (_label, low, high, value, suffix) in EXTRA_SPINS.items():
+            self.extra[name].setRange(low, high)
+            self.extra[name].setValue(value)
+            self.extra[name].setSuffix(suffix)
         self.progress_max_pain = QSpinBox()
         self.hold_max_pain = QSpinBox()
         for spin, value in ((self.progress_max_pain, 3), (self.hold_max_pain, 5)):
@@ -102,22 +120,26 @@ class PlanInputsForm(QWidget):
         labels = {
             "measure": "Measure", "runs_per_week": "Runs per week",
             "current_run": "Current continuous run", "goal_weekly": "Weekly goal",
+            "current_weekly": "Running in the last 7 days", "restart_weekly": "Restart dose",
             "goal_long_run": "Goal long run", "start": "Start date", "race_date": "Race date",
             "cap_pct": "Weekly increase cap", "lighter_every": "Lighter week every",
             "lighter_pct": "Lighter week size",
             "progress_max_pain": "Progress if pain ≤",
             "hold_max_pain": "Repeat week if pain ≤",
+            **{name: spec[0] for name, spec in EXTRA_SPINS.items()},
         }
         widgets: dict[str, QWidget] = {
             "measure": self.measure, "runs_per_week": self.runs_per_week, **self.amounts,
             "start": self.start, "race_date": self.race_date, "cap_pct": self.cap_pct,
             "lighter_every": self.lighter_every, "lighter_pct": self.lighter_pct,
             "progress_max_pain": self.progress_max_pain, "hold_max_pain": self.hold_max_pain,
+            **self.extra,
         }
         for name, widget in widgets.items():
             _named(widget, name, labels[name])
         _named(self.has_race, "has_race", "Race planned")
         _named(self.has_lighter, "has_lighter", "Plan lighter weeks")
+        _named(self.weekly_confirmed, "weekly_confirmed", "Running in the last 7 days confirmed")
         form = QFormLayout(self)
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
@@ -131,14 +153,20 @@ class PlanInputsForm(QWidget):
         for name in AMOUNT_FIELDS:
             self.amounts[name].setMaximumWidth(110)
             add(name, _row(self.amounts[name], self.units[name]))
+            if name == "current_weekly":
+                form.addRow("", self.weekly_confirmed)
         add("start", _row(self.start))
         add("race_date", _row(self.has_race, self.race_date))
+        add("taper_weeks", _row(self.extra["taper_weeks"]))
+        add("long_run_max_pct", _row(self.extra["long_run_max_pct"]))
         add("cap_pct", _row(self.cap_pct, QLabel("at most 10 %")))
         form.addRow("Lighter weeks", self.has_lighter)
         add("lighter_every", _row(self.lighter_every))
         add("lighter_pct", _row(self.lighter_pct))
         add("progress_max_pain", _row(self.progress_max_pain))
         add("hold_max_pain", _row(self.hold_max_pain))
+        add("short_gap_pct", _row(self.extra["short_gap_pct"]))
+        add("long_gap_pct", _row(self.extra["long_gap_pct"]))
 
     def _connect_signals(self) -> None:
         self.measure.currentIndexChanged.connect(self._on_measure_changed)
@@ -146,8 +174,10 @@ class PlanInputsForm(QWidget):
         self.has_lighter.toggled.connect(self._on_toggles_changed)
         for edit in self.amounts.values():
             edit.textEdited.connect(self._on_any_changed)
+        self.amounts["current_weekly"].textEdited.connect(self._on_weekly_edited)
+        self.weekly_confirmed.toggled.connect(self._on_any_changed)
         for spin in (self.runs_per_week, self.lighter_every, self.lighter_pct,
-                     self.progress_max_pain, self.hold_max_pain):
+                     self.progress_max_pain, self.hold_max_pain, *self.extra.values()):
             spin.valueChanged.connect(self._on_any_changed)
         self.cap_pct.valueChanged.connect(self._on_any_changed)
         self.start.dateChanged.connect(self._on_any_changed)
@@ -158,6 +188,8 @@ class PlanInputsForm(QWidget):
         """Blank form for a new plan (no `changed`: loading is not editing)."""
         self.set_raw_texts({
             "measure": measure, "runs_per_week": "3", "current_run": "", "goal_weekly": "",
+            "current_weekly": "", "restart_weekly": "",
+            **{name: str(spec[3]) for name, spec in EXTRA_SPINS.items()},
             "goal_long_run": "", "start": start.isoformat(), "race_date": "",
             "cap_pct": str(CAP_MAX_PCT), "lighter_every": "", "lighter_pct": "",
             "progress_max_pain": "3", "hold_max_pain": "5",
@@ -167,6 +199,8 @@ class PlanInputsForm(QWidget):
         self.set_raw_texts({
             "measure": inputs.measure, "runs_per_week": str(inputs.runs_per_week),
             "current_run": str(inputs.current_run), "goal_weekly": str(inputs.goal_weekly),
+            "current_weekly": "" if inputs.current_weekly is None else str(inputs.current_weekly),
+            "restart_weekly": "" if inputs.restart_weekly is None else str(inputs.restart_weekly),
             "goal_long_run": "" if inputs.goal_long_run is None else str(inputs.goal_long_run),
             "start": inputs.start.isoformat(),
             "race_date": inputs.race_date.isoformat() if inputs.race_date else "",
@@ -175,6 +209,8 @@ class PlanInputsForm(QWidget):
             "lighter_pct": "" if inputs.lighter_pct is None else str(inputs.lighter_pct),
             "progress_max_pain": str(rules.progress_max_pain),
             "hold_max_pain": str(rules.hold_max_pain),
+            "taper_weeks": str(inputs.taper_weeks if inputs.taper_weeks is not None else 1),
+            "long_run_max_pct": str(inputs.long_run_max_pct),
         })
 
     def raw_texts(self) -> dict[str, str]:
@@ -192,6 +228,8 @@ class PlanInputsForm(QWidget):
             "lighter_pct": str(self.lighter_pct.value()) if self.has_lighter.isChecked() else "",
             "progress_max_pain": str(self.progress_max_pain.value()),
             "hold_max_pain": str(self.hold_max_pain.value()),
+            "weekly_confirmed": "1" if self.weekly_confirmed.isChecked() else "0",
+            **{name: str(spin.value()) for name, spin in self.extra.items()},
         }
 
     def set_raw_texts(self, texts: dict[str, str]) -> None:
@@ -201,9 +239,11 @@ class PlanInputsForm(QWidget):
             self.measure.setCurrentIndex(max(index, 0))
             for name, edit in self.amounts.items():
                 edit.setText(texts.get(name, ""))
+            self.weekly_confirmed.setChecked(texts.get("weekly_confirmed", "1") != "0")
             spins = (("runs_per_week", self.runs_per_week), ("lighter_pct", self.lighter_pct),
                      ("progress_max_pain", self.progress_max_pain),
                      ("hold_max_pain", self.hold_max_pain), ("lighter_every", self.lighter_every))
+            spins += tuple(self.extra.items())
             for name, spin in spins:
                 if texts.get(name, "").strip().isdigit():
                     spin.setValue(int(texts[name]))
@@ -226,7 +266,11 @@ class PlanInputsForm(QWidget):
     def build(self, history: tuple[WeekLog, ...] = ()) -> tuple[PlanInputs, PainRules]:
         """The validated inputs (with any logged weeks); raises ValidationError naming the field."""
         texts = self.raw_texts()
+        if texts["current_weekly"].strip() and not self.weekly_confirmed.isChecked():
+            raise ValidationError("current_weekly", "This comes from the evaluation: check it "
+                                                    "with the patient, then tick Confirmed.")
         required = {"current_run": "Enter the run the patient manages now without stopping.",
+                    "current_weekly": "Enter the running done in the last 7 days (0 if none).",
                     "goal_weekly": "Enter the weekly amount the patient is building up to."}
         for name, message in required.items():
             if not texts[name].strip():
@@ -238,11 +282,38 @@ class PlanInputsForm(QWidget):
             _number(texts["goal_weekly"]), start=self.start.date().toPython(),
             goal_long_run=_number(texts["goal_long_run"]) or None,
             race_date=_parse_date(texts["race_date"]), cap_pct=texts["cap_pct"],
+            taper_weeks=int(texts["taper_weeks"]) if texts["race_date"] else None,
+            long_run_max_pct=int(texts["long_run_max_pct"]),
             lighter_every=int(texts["lighter_every"]) if texts["lighter_every"] else None,
             lighter_pct=int(texts["lighter_pct"]) if texts["lighter_pct"] else None,
-            history=history,
+            history=history, current_weekly=_number(texts["current_weekly"]),
+            restart_weekly=_number(texts["restart_weekly"]) or None,
         )
         return inputs, rules
+
+    def gaps(self) -> GapRules:
+        """The clinic's missed-week step back for this plan (raises ValidationError)."""
+        return GapRules(short_gap_pct=self.extra["short_gap_pct"].value(),
+                        long_gap_pct=self.extra["long_gap_pct"].value())
+
+    def set_gaps(self, gaps: GapRules) -> None:
+        blocked = self.blockSignals(True)
+        self.extra["short_gap_pct"].setValue(gaps.short_gap_pct)
+        self.extra["long_gap_pct"].setValue(gaps.long_gap_pct)
+        self.blockSignals(blocked)
+
+    def ask_to_confirm_weekly(self) -> None:
+        """Pre-filled running in the last 7 days: the clinician confirms it before saving."""
+        blocked = self.blockSignals(True)
+        self.weekly_confirmed.setChecked(False)
+        self.blockSignals(blocked)
+
+    def switch_to_minutes(self) -> None:
+        """Walk-run is planned in minutes: the distances typed so far do not carry over."""
+        self.measure.setCurrentIndex(self.measure.findData("minutes"))
+        for edit in self.amounts.values():
+            edit.clear()
+        self.changed.emit()
 
     def amounts_blank(self) -> bool:
         return not any(self.amounts[name].text().strip() for name in ("current_run", "goal_weekly"))
@@ -259,13 +330,19 @@ class PlanInputsForm(QWidget):
     def _update_units(self) -> None:
         unit = UNIT_TEXT[self.measure.currentData()]
         self.units["current_run"].setText(f"{unit} in one go")
+        self.units["current_weekly"].setText(f"{unit} (confirm with the patient)")
+        self.units["restart_weekly"].setText(f"{unit} in week 1")
         self.units["goal_weekly"].setText(f"{unit} a week")
         self.units["goal_long_run"].setText(f"{unit} in one run")
 
     def _update_enabled(self) -> None:
         self.race_date.setEnabled(self.has_race.isChecked())
+        self.extra["taper_weeks"].setEnabled(self.has_race.isChecked())
         for spin in (self.lighter_every, self.lighter_pct):
             spin.setEnabled(self.has_lighter.isChecked())
+
+    def _on_weekly_edited(self, _text: str) -> None:
+        self.weekly_confirmed.setChecked(True)  # typed by the clinician: confirmed
 
     def _on_measure_changed(self, _index: int) -> None:
         self._update_units()

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersisten
 from PySide6.QtGui import QFont
 
 from ptdesk.domain.runplan import Plan, PlanWeek, Session
-from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure
+from ptdesk.domain.runplan.amounts import Measure, format_amount
 from ptdesk.ui.kit.text import week_dates_text
 
 Index = QModelIndex | QPersistentModelIndex
@@ -19,9 +19,8 @@ WEEK, DATES, SESSIONS, TOTAL, LONGEST, LIGHTER = range(len(COLUMNS))
 
 
 def amount_text(value: Decimal, measure: Measure) -> str:
-    if measure == "minutes":
-        return f"{int(value)} min"
-    return f"{value:.1f} {UNIT_TEXT[measure]}"
+    """The plan's own printed form: "13:12 min", "4.55 km" (never rounded up)."""
+    return format_amount(value, measure)
 
 
 dates_text = week_dates_text  # the kit's wording, shared with the run log and progress charts

@@ -34,6 +34,8 @@ def prefill_from_evaluation(session_factory: SessionFactory, *, actor: str, pati
             continue
         texts = {"measure": _MEASURES.get(s.volume_unit, "mi"),
                  "current_run": _amount(s.longest_recent_run),
+                 # What was charted; the clinician confirms it against the last 7 days.
+                 "current_weekly": _amount(s.current_weekly_volume),
                  "goal_weekly": _amount(s.preinjury_weekly_volume)}
         if s.runs_per_week:
             texts["runs_per_week"] = str(min(max(s.runs_per_week, 2), 6))

@@ -24,16 +24,19 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.runplan import WeekLog, build_plan
+from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
 from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import (
+    NewVersion,
     StoredPlan,
+    edited_version,
     list_plans,
     make_active,
     save_plan,
+    save_version,
     stored_fields,
 )
 from ptdesk.ui.chart.form_session import FormSession
@@ -46,6 +49,7 @@ from ptdesk.ui.chart.runplan.saved_plans_model import SavedPlansModel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
+from ptdesk.ui.kit.plan_pause import PauseBar
 from ptdesk.ui.kit.text import day_text
 
 
@@ -65,6 +69,7 @@ class RunPlanTab(ChartTab):
         self._patient_id: int | None = None
         self.edits = FormSession(ctx, self, what="return-to-run plan", payload=self._payload)
         self._history: tuple[WeekLog, ...] = ()
+        self._active: StoredPlan | None = None
         self._valid = False
         # The active plan the form started from: a save replaces only that plan.
         # A kept copy goes back over the version now shown: saving it replaces that one.
@@ -123,6 +128,14 @@ class RunPlanTab(ChartTab):
         self.open_button.setObjectName("open_plan")
         self.activate_button = QPushButton("Make active")
         self.activate_button.setObjectName("make_active")
+        self.pause_bar = PauseBar(ctx)
+        self.switch_minutes = QPushButton("Plan in minutes instead")
+        self.switch_minutes.setObjectName("switch_to_minutes")
+        self.switch_minutes.setVisible(False)
+        self.switch_reason = QLabel()
+        self.switch_reason.setObjectName("switch_reason")
+        self.switch_reason.setWordWrap(True)
+        self.switch_reason.setVisible(False)
         self.state = QLabel()
         self.state.setObjectName("plan_state")
         self.state.setWordWrap(True)
@@ -134,6 +147,8 @@ class RunPlanTab(ChartTab):
         inputs_box = QGroupBox("Plan inputs")
         inputs_layout = QVBoxLayout(inputs_box)
         inputs_layout.addWidget(self.form)
+        inputs_layout.addWidget(self.switch_reason)
+        inputs_layout.addWidget(self.switch_minutes)
         buttons = QHBoxLayout()
         buttons.addWidget(self.save_button)
         buttons.addWidget(self.print_button)
@@ -174,7 +189,8 @@ class RunPlanTab(ChartTab):
         splitter.setSizes([420, 820])
         layout = QVBoxLayout(self)
         layout.addWidget(self.conflicts.bar)
-        layout.addWidget(splitter)
+        layout.addWidget(self.pause_bar)
+        layout.addWidget(splitter, 1)
 
     def _connect_signals(self) -> None:
         self.form.changed.connect(self._on_form_changed)
@@ -184,6 +200,8 @@ class RunPlanTab(ChartTab):
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
         on_open(self.saved, self._on_saved_activated)
         self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
+        self.switch_minutes.clicked.connect(self._on_switch_minutes_clicked)
+        self.pause_bar.changed.connect(self._on_pause_bar_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -230,10 +248,15 @@ class RunPlanTab(ChartTab):
 
         def call(key: str | None) -> StoredPlan:
             inputs, rules = self.form.build(self._history)
+            version = self._version(inputs, rules)
+            if version is not None:  # weeks already under way keep their plan
+                return save_version(sf, actor=self._ctx.actor, stored=version.replaces,
+                                    inputs=inputs, version=version, rules=rules, draft_key=key)
             episode = active_episode(sf, pid, actor=self._ctx.actor)
             return save_plan(sf, actor=self._ctx.actor, patient_id=pid, inputs=inputs,
                              rules=rules, episode_id=episode.id if episode else None,
-                             based_on_id=self.edits.version, draft_key=key)
+                             based_on_id=self.edits.version, draft_key=key,
+                             gaps=self.form.gaps())
 
         stored = self.edits.save(
             call, title="Return-to-run plan", failed_title="Save plan",
@@ -274,6 +297,8 @@ class RunPlanTab(ChartTab):
         self.edits.open(key, self._patient_id, "Return-to-run plan")
         plans = self._refresh_saved_list()
         active = next((p for p in plans if p.status == "active"), None)
+        self._active = active
+        self.pause_bar.set_plan(active)
         self.edits.version = active.id if active else STARTED_EMPTY
         self.edits.started_from = stored_fields(active)
         self.conflicts.set_form(self.edits.key, self._patient_id)
@@ -289,6 +314,8 @@ class RunPlanTab(ChartTab):
                                                 patient_id=self._patient_id, today=dt.date.today())
                 if texts:
                     self.form.set_raw_texts({**self.form.raw_texts(), **texts})
+                    if texts.get("current_weekly"):
+                        self.form.ask_to_confirm_weekly()
                 self.state.setText("No plan saved yet." + (" Started from the evaluation's "
                                                             "running history." if texts else ""))
         self.edits.clean()
@@ -297,6 +324,7 @@ class RunPlanTab(ChartTab):
     def _open(self, stored: StoredPlan) -> None:
         self._history = stored.inputs.history
         self.form.set_inputs(stored.inputs, stored.rules)
+        self.form.set_gaps(stored.gaps)
 
     def _restore(self, payload: str, *, adopt_base: bool = True) -> bool:
         try:
@@ -318,11 +346,14 @@ class RunPlanTab(ChartTab):
     def _regenerate(self) -> None:
         try:
             inputs, rules = self.form.build(self._history)
-            plan = build_plan(inputs, rules)
+            version = self._version(inputs, rules)
+            gaps = self.form.gaps()
+            plan = build_plan(inputs, rules, gaps) if version is None else version.plan
         except ValidationError as exc:
             self._show_invalid(exc)
             return
         self._valid = True
+        self.switch_minutes.setVisible(False)
         self.form.show_errors(None)
         self.table_model.set_plan(plan)
         self.table.setEnabled(True)
@@ -334,8 +365,18 @@ class RunPlanTab(ChartTab):
         goal = amount_text(inputs.goal_weekly, inputs.measure)
         self.summary.setToolTip(f"Goal: {goal} a week, at most {inputs.cap_pct}% more each week.")
 
+    def _version(self, inputs: PlanInputs, rules: PainRules) -> NewVersion | None:
+        """Editing the active plan once it has started: a new version from this week on."""
+        active = self._active
+        if active is None or self.edits.version != active.id:
+            return None
+        return edited_version(active, inputs, rules, dt.date.today())
+
     def _show_invalid(self, exc: ValidationError) -> None:
         self._valid = False
+        # Under the distance floor the patient is a walk-runner: offer minutes, and say why.
+        walk_run = exc.field == "current_run" and "plan in minutes" in exc.message
+        self.switch_minutes.setVisible(walk_run)
         self.save_button.setEnabled(False)
         self.table.setEnabled(False)  # greyed: the last valid plan, not these inputs
         self.stale.setVisible(True)
@@ -354,6 +395,16 @@ class RunPlanTab(ChartTab):
         self._regenerate()
         if self.edits.edited():
             self.state.setText("Unsaved changes (kept as a draft while you work).")
+
+    def _on_switch_minutes_clicked(self) -> None:
+        self.form.switch_to_minutes()
+        self.switch_reason.setText("Switched to minutes: a run shorter than 1.5 km (1 mile) "
+                                   "is walk-run, planned in minutes of running. Enter the "
+                                   "running in minutes.")
+        self.switch_reason.setVisible(True)
+
+    def _on_pause_bar_changed(self) -> None:
+        self._load_saved()
 
     def _on_save_button_clicked(self) -> None:
         self.save()
