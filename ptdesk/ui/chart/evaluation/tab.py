@@ -12,15 +12,8 @@ from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
-from ptdesk.domain.readiness import ReadinessThresholds
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.episodes import (
-    EpisodeInfo,
-    active_episode,
-    set_injured_ankle_side,
-    suggest_ankle_side,
-)
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
 from ptdesk.services.evaluations import (
     VisitSummary,
@@ -28,11 +21,11 @@ from ptdesk.services.evaluations import (
     load_evaluation,
     save_evaluation,
 )
-from ptdesk.services.measure_settings import get_measure_thresholds
 from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
+from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
@@ -73,13 +66,13 @@ class EvaluationTab(ChartTab):
         self._ankle = AnkleSection()
         self._readiness = ReadinessSection()
         self._gait = GaitSection()
-        self._episode: EpisodeInfo | None = None
-        self._thresholds = ReadinessThresholds()
         self.sections: dict[str, EvaluationSection] = {
             "subjective": self._subjective, "knee": KneeSection(), "ankle": self._ankle,
             "strength": self._strength, "readiness": self._readiness, "gait": self._gait,
             "assessment": AssessmentSection(),
         }
+        self.sides = EpisodeSides(ctx, self.edits, self._ankle, self._strength,
+                                  self._readiness, lambda text: self.header.show_error(text))
         self.header = VisitHeader([SECTION_TITLES[name] for name in self.sections])
         content = QWidget()
         content.setObjectName("evaluationContent")
@@ -109,7 +102,6 @@ class EvaluationTab(ChartTab):
     def _connect_signals(self) -> None:
         for section in self.sections.values():
             section.edited.connect(self._on_section_edited)
-        self._ankle.edited.connect(self._on_ankle_edited)
         self.header.visit_chosen.connect(self._on_header_visit_chosen)
         self.header.save_button.clicked.connect(self._on_save_button_clicked)
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
@@ -175,7 +167,7 @@ class EvaluationTab(ChartTab):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit = summary
-        self._confirm_ankle_side()
+        self.sides.confirm()
         self.edits.saved(summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
@@ -344,7 +336,7 @@ class EvaluationTab(ChartTab):
         if kind not in (ChangeKind.VISITS, ChangeKind.EPISODE) or patient_id != self._patient_id:
             return
         if kind == ChangeKind.EPISODE:
-            self._update_involved_side(patient_id)
+            self.sides.load(patient_id)
             return
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
@@ -357,46 +349,10 @@ class EvaluationTab(ChartTab):
         """Clinic units, the involved side for the LSI, and the visit list of this patient."""
         sf = self.ctx.session_factory
         self._units = get_settings(sf).default_units
-        self._update_involved_side(patient_id)
+        self.sides.load(patient_id)
         visits = list_visits(sf, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         return visits
-
-    def _update_involved_side(self, patient_id: int) -> None:
-        """The episode's sides: knee/hip rows on the affected side, ankle rows on the
-        injured ankle's (pre-filled from the prior injuries until the clinician saves it)."""
-        sf, actor = self.ctx.session_factory, self.ctx.actor
-        episode = active_episode(sf, patient_id, actor=actor)
-        self._episode = episode
-        suggested = None
-        if episode is not None and episode.injured_ankle_side is None:
-            suggested = suggest_ankle_side(sf, episode.id, actor=actor)
-        thresholds = get_measure_thresholds(sf, actor=actor)
-        affected = episode.affected_side if episode else None
-        with self.edits.loading():
-            self._ankle.set_thresholds(thresholds.ankle)
-            self._ankle.set_episode_sides(affected, episode.injured_ankle_side if episode
-                                          else None, suggested)
-        self._thresholds = thresholds.readiness
-        self._on_ankle_edited()
-
-    def _on_ankle_edited(self) -> None:
-        affected = self._episode.affected_side if self._episode else None
-        self._strength.set_involved_side(affected, self._ankle.ankle_side())
-        self._readiness.set_context(affected, self._thresholds, self._ankle.ankle_side())
-
-    def _confirm_ankle_side(self) -> None:
-        """Save confirms the injured ankle shown (pre-filled or chosen) for the episode."""
-        episode, side = self._episode, self._ankle.ankle_side()
-        if episode is None or side == episode.injured_ankle_side:
-            return
-        try:
-            self._episode = set_injured_ankle_side(self.ctx.session_factory, actor=self.ctx.actor,
-                                                   episode_id=episode.id, side=side)
-        except ServiceError as exc:
-            self.header.show_error(f"The injured ankle side was not saved: {exc}")
-            return
-        self.ctx.signals.data_changed.emit(ChangeKind.EPISODE, episode.patient_id)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:
         with self.edits.loading():

@@ -28,7 +28,6 @@ from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.episodes import active_episode
-from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import (
     NewVersion,
     StoredPlan,
@@ -40,11 +39,11 @@ from ptdesk.services.runplans import (
     stored_fields,
 )
 from ptdesk.ui.chart.form_session import FormSession
-from ptdesk.ui.chart.readiness_text import readiness_text
 from ptdesk.ui.chart.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.chart.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
+from ptdesk.ui.chart.runplan.readiness_banner import ReadinessBanner
 from ptdesk.ui.chart.runplan.saved_plans_model import SavedPlansModel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
@@ -105,12 +104,8 @@ class RunPlanTab(ChartTab):
         self.warnings.setWordWrap(True)
         self.warning_frame = warning_frame(self.warnings, self.style())
         # Readiness before the plan (issue 17): it warns, it never blocks building a plan.
-        self.readiness = QLabel()
-        self.readiness.setObjectName("plan_readiness")
-        self.readiness.setAccessibleName("Readiness to run")
-        self.readiness.setWordWrap(True)
-        self.readiness.setTextFormat(Qt.TextFormat.PlainText)
-        self.readiness_frame = warning_frame(self.readiness, self.style())
+        self.readiness_banner = ReadinessBanner(ctx, self.style())
+        self.readiness = self.readiness_banner.label
         self.stale = QLabel()
         self.stale.setObjectName("preview_state")
         self.stale.setWordWrap(True)
@@ -176,7 +171,7 @@ class RunPlanTab(ChartTab):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
         preview_layout = QVBoxLayout(preview_box)
-        preview_layout.addWidget(self.readiness_frame)
+        preview_layout.addWidget(self.readiness_banner.frame)
         preview_layout.addWidget(self.summary)
         preview_layout.addWidget(self.warning_frame)
         preview_layout.addWidget(self.stale)
@@ -213,7 +208,7 @@ class RunPlanTab(ChartTab):
                        self.open_button, self.activate_button):
             widget.setEnabled(patient_id is not None)
         self._load_saved()
-        self._show_readiness()
+        self.readiness_banner.show_patient(self._patient_id)
         if patient_id is None:
             self.state.setText("Select a patient to plan their return to running.")
             return
@@ -221,25 +216,10 @@ class RunPlanTab(ChartTab):
         if draft is not None:
             self._restore(draft.payload)
 
-    def _show_readiness(self) -> None:
-        """Which readiness criteria the latest evaluation met; a warning, never a block."""
-        if self._patient_id is None:
-            self.readiness_frame.setVisible(False)
-            return
-        status = readiness_status(self._ctx.session_factory, self._patient_id,
-                                  actor=self._ctx.actor)
-        text = readiness_text(status)
-        if not status.all_met:
-            text += "\nYou can still build and save a plan."
-        self.readiness.setText(("Readiness to run: " if status.all_met else "Check before "
-                                "running starts: ") + text)
-        self.readiness.setProperty("allMet", status.all_met)
-        self.readiness_frame.setVisible(True)
-
     def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
         if patient_id == self._patient_id and kind in (ChangeKind.EVALUATION,
                                                        ChangeKind.EPISODE):
-            self._show_readiness()
+            self.readiness_banner.show_patient(self._patient_id)
 
     def save(self) -> bool:
         if self._patient_id is None:
