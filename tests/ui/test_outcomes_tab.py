@@ -253,3 +253,16 @@ def test_no_patient_and_no_visits(qtbot, session_factory) -> None:
     tab.set_patient(patient.id)
     assert "No visits yet" in tab.visit_status.text()
     assert not tab.pages["lefs"].save_button.isEnabled()
+
+
+def test_kujala_live_total_is_prorated_for_one_missing_item(qtbot, tab) -> None:
+    # Issue 17: one missing Kujala item is prorated over the points still possible; two
+    # leave the form without a total (domain/outcome_missing.py).
+    tab.measure_tabs.setCurrentWidget(tab.pages["kujala"])
+    for item in oc.KUJALA_ITEMS[1:]:
+        choose(qtbot, named(tab, QComboBox, item.label), 0)
+    first, second = oc.KUJALA_ITEMS[0], oc.KUJALA_ITEMS[1]
+    qtbot.mouseClick(tab.forms["kujala"].missing[first.key], Qt.MouseButton.LeftButton)
+    assert tab.pages["kujala"].total.text() == "Kujala 100/100 (prorated; 1 item missing)"
+    qtbot.mouseClick(tab.forms["kujala"].missing[second.key], Qt.MouseButton.LeftButton)
+    assert tab.pages["kujala"].total.text() == "Kujala: no total (2 items missing)"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ptdesk.domain import diagnosis
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.outcome_missing import form_total
 from ptdesk.domain.psfs import compare_psfs
 from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.evaluations import VisitSummary
@@ -111,3 +112,17 @@ def result_line(record: OutcomeRecord) -> str:
         noun = "item" if record.missing_items == 1 else "items"
         text += f" · {record.missing_items} {noun} missing"
     return text
+
+
+def live_total_text(name: str, measure: str, raw: float, max_total: float,
+                    missing_maxima: list[float], item_count: int) -> str:
+    """The total a form will have once saved, by the missing-item rule (outcome_missing.py):
+    "LEFS 54/80", "LEFS 38.9/80 (prorated; 1 item missing)", "LEFS: no total (5 items missing)"."""
+    read = form_total(measure, raw, max_total, missing_maxima, item_count)
+    marked = len(missing_maxima)
+    noun = "item" if marked == 1 else "items"
+    if read.total is None:
+        return f"{name}: no total ({marked} {noun} missing)"
+    if read.prorated:
+        return f"{name} {read.total:g}/{max_total:g} (prorated; {marked} {noun} missing)"
+    return f"{name} {raw:g}/{max_total:g}"

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.outcome_missing import form_total
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
+from ptdesk.ui.chart.outcomes.change_text import live_total_text
 from ptdesk.ui.chart.outcomes.form_base import MeasureForm, StripedGrid
 from ptdesk.ui.kit.error_label import ErrorLabel
 
@@ -173,15 +173,7 @@ class LefsForm(MeasureForm):
         total = sum(a for a in answers if a is not None)
         marked = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and m)
         open_items = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and not m)
-        # The total the saved form will have, by the missing-item rule (outcome_missing.py).
-        read = form_total("lefs", total, oc.LEFS_MAX, [4.0] * marked, len(answers))
-        if read.total is None:
-            text = f"LEFS: no total ({count_words(marked, 'item', 'items')} missing)"
-        elif read.prorated:
-            text = (f"LEFS {read.total:g}/{oc.LEFS_MAX} (prorated; "
-                    f"{count_words(marked, 'item', 'items')} missing)")
-        else:
-            text = f"LEFS {total}/{oc.LEFS_MAX}"
+        text = live_total_text("LEFS", "lefs", total, oc.LEFS_MAX, [4.0] * marked, len(answers))
         if open_items == len(answers):
             return "LEFS: no answers yet"
         if open_items:
