@@ -251,6 +251,7 @@ def main(argv: list[str] | None = None) -> int:
                             lambda: measure_progress_tab(db, env, reps["runs"]))
         figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
         figures += _guarded(["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"]))
+        figures += _guarded(["verify_s"], lambda: __import__("bench_verify").measure_verify(db, env, reps["ui"]))
         if big is None:
             figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,
                                   note="skipped with --skip-100k"))

@@ -135,6 +135,8 @@ def _dispatch(words: list[str]) -> int:
     run = getattr(args, "run", None)
     if run is None:
         return _open_gui(args)
+    if hasattr(args, "db"):
+        _remove_leftovers(args.db)
     real = sys.stdout
     sys.stdout = _GuardedStdout(real)  # type: ignore[assignment]
     try:
@@ -143,6 +145,19 @@ def _dispatch(words: list[str]) -> int:
         return status
     finally:
         sys.stdout = real
+
+
+def _remove_leftovers(db: str | None) -> None:
+    """Half-written backups and restore staging copies of killed runs hold patient data:
+    removed at the next start (only PT Desk's own names, only while no run holds them)."""
+    from ptdesk.db.engine import resolve_url
+    from ptdesk.services.backup.leftovers import remove_leftovers_at_start
+
+    try:
+        url = resolve_url(db)
+    except Exception:  # a bad --db is the command's to report, in its own words
+        return
+    remove_leftovers_at_start(url)
 
 
 def _report(exc: BaseException) -> int:

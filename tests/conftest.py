@@ -36,6 +36,7 @@ from ptdesk.db.engine import (  # noqa: E402
     prepare_sqlite_file,
 )
 from ptdesk.db.migrate import upgrade  # noqa: E402
+from ptdesk.services.audit.anchor import ANCHOR_ENV  # noqa: E402
 from ptdesk.services.audit.key import KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
@@ -82,6 +83,22 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
 def db_backend(request: pytest.FixtureRequest) -> str:
     """'sqlite' unless the test was parametrized for both engines (see pytest_generate_tests)."""
     return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(autouse=True)
+def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audit anchors (services/audit/anchor.py) go to a folder per test, never under $HOME.
+
+    Set on os.environ directly, not through monkeypatch: a test's monkeypatch.undo()
+    must not send the anchors back to the real configuration folder.
+    """
+    before = os.environ.get(ANCHOR_ENV)
+    os.environ[ANCHOR_ENV] = str(tmp_path_factory.mktemp("anchors"))
+    yield
+    if before is None:
+        os.environ.pop(ANCHOR_ENV, None)
+    else:
+        os.environ[ANCHOR_ENV] = before
 
 
 # --- SQLite -------------------------------------------------------------------------------

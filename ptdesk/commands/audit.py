@@ -1,4 +1,4 @@
-"""`ptdesk audit verify|report|key`: check the chain, list who did what, carry the key."""
+"""`ptdesk audit verify|report|key|settings`: check the chain, list who did what, carry the key."""
 
 from __future__ import annotations
 
@@ -44,35 +44,54 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         description="Each workstation of a clinic on a PostgreSQL server needs the same "
         "audit key. `path` prints where this workstation keeps it, `export FILE` writes it "
         "to a file to carry to another workstation, `install FILE` puts it in place there "
-        "after checking it against the audit log (administrators).")
-    key.add_argument("key_action", choices=("path", "export", "install"), metavar="KEY_ACTION",
-                     help="path, export or install")
+        "after checking it against the audit log, `rotate` replaces it with a new key and "
+        "re-seals the whole log with it (administrators; audited). PT Desk never makes a "
+        "new key by itself once the log has entries.")
+    key.add_argument("key_action", choices=("path", "export", "install", "rotate"),
+                     metavar="KEY_ACTION", help="path, export, install or rotate")
     key.add_argument("file", nargs="?", metavar="FILE", help="the key file (export, install)")
-    for sub in (verify, report, key):
+    settings = actions.add_parser(
+        "settings", help="show or change the syslog witness and restore copies kept",
+        description="Without options, print the settings. --syslog HOST[:PORT] sends the hash "
+        "of every audit entry to that syslog server (UDP, port 514 by default) as a witness "
+        "kept outside this database; --syslog off stops it. --restore-copies N keeps the "
+        "newest N databases set aside by restores (default 3). Changes: administrators.")
+    settings.add_argument("--syslog", metavar="HOST[:PORT]|off",
+                          help="syslog destination for audit entry hashes, or off")
+    settings.add_argument("--restore-copies", type=int, metavar="N",
+                          help="databases kept aside by restores to keep (1-100)")
+    for sub in (verify, report, key, settings):
         add_db_option(sub)
         add_actor_option(sub)
         sub.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.audit_action == "key" and args.key_action == "install" and args.file:
+        done = _install_before_restore(args)
+        if done is not None:
+            return done
     engine, session_factory = open_database(args)
     try:
         if args.audit_action == "verify":
             return _verify(session_factory)
         if args.audit_action == "key":
             return _key(args, session_factory)
+        if args.audit_action == "settings":
+            return _settings(args, session_factory)
         return _report(args, session_factory)
     finally:
         engine.dispose()
 
 
 def _verify(session_factory: SessionFactory) -> int:
-    from ptdesk.services.audit.log import verify_chain
+    from ptdesk.services.audit.log import head_text, verify_chain
 
     result = verify_chain(session_factory)
     if result.ok:
         state = "" if result.sealed else " (no sealed entries yet)"
         print(f"Audit log OK: {result.entries} entries, chain unbroken{state}.")
+        print(head_text(result.head).capitalize() + ".")
         return 0
     print("Audit log check FAILED:")
     for problem in result.problems:
@@ -87,6 +106,8 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     if args.key_action == "path":
         print(keys.workstation_key_path(session_factory) or "(in memory)")
         return 0
+    if args.key_action == "rotate":
+        return _rotate(args, session_factory)
     if not args.file:
         raise UsageError(f"audit key {args.key_action} needs a FILE")
     file = Path(args.file).expanduser()
@@ -107,6 +128,66 @@ def _key(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     print(f"Installed the audit key at {target}; it matches the clinic's audit log.")
+    return 0
+
+
+def _install_before_restore(args: argparse.Namespace) -> int | None:
+    """`audit key install FILE` where no database exists yet (before a restore onto a new
+    computer); None when there is a database, which the normal install checks against."""
+    from ptdesk.db.engine import resolve_url
+    from ptdesk.services.audit import key_admin as keys
+    from ptdesk.services.backup.restore_auth import current_accounts
+
+    url = resolve_url(getattr(args, "db", None))
+    try:
+        if current_accounts(url) is not None:
+            return None
+    except Exception:  # an unreadable database: the normal path reports it
+        return None
+    try:
+        target = keys.install_key_before_restore(url, Path(args.file).expanduser())
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"Installed the audit key at {target}. There is no database here yet: restore a "
+          "backup sealed with this key (`ptdesk restore FILE`), which checks it.")
+    return 0
+
+
+def _settings(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit.settings import get_guard_settings, set_guard_settings
+
+    try:
+        if args.syslog is None and args.restore_copies is None:
+            current = get_guard_settings(session_factory)
+        else:
+            syslog = None if args.syslog is None else (
+                "" if args.syslog.strip().lower() == "off" else args.syslog)
+            current = set_guard_settings(session_factory,
+                                         actor=signed_in_actor(args, session_factory),
+                                         syslog_address=syslog,
+                                         restore_copies_kept=args.restore_copies)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"syslog: {current.syslog_address or 'off'}")
+    print(f"restore copies kept: {current.restore_copies_kept}")
+    return 0
+
+
+def _rotate(args: argparse.Namespace, session_factory: SessionFactory) -> int:
+    from ptdesk.services.audit import key_admin as keys
+
+    if args.file:
+        raise UsageError("audit key rotate takes no FILE")
+    name = actor_name(args)
+    password = read_secret(f"PT Desk password for {name}: ", PASSWORD_ENV,
+                           f"the password of {name}")
+    try:
+        target = keys.rotate_key(session_factory, username=name, password=password)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    print(f"The audit log was re-sealed with a new key, now at {target}. On a clinic server, "
+          "export it (`ptdesk audit key export FILE`) and install it on every other "
+          "workstation; backups made before today were sealed with the old key.")
     return 0
 
 

@@ -6,9 +6,9 @@ import argparse
 from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
-from ptdesk.commands.acting import actor_name, add_actor_option, signed_in_actor
-from ptdesk.commands.common import add_db_option, open_database
-from ptdesk.db.engine import is_sqlite, resolve_url, sqlite_path
+from ptdesk.commands.acting import PASSWORD_ENV, actor_name, add_actor_option, read_secret
+from ptdesk.commands.common import add_db_option
+from ptdesk.db.engine import resolve_url
 from ptdesk.services.errors import ServiceError
 
 
@@ -20,7 +20,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "in its place in one step. Close PT Desk first, on every workstation. On a "
         "PostgreSQL server the backup (.dump) is loaded into a new database beside the "
         "current one and checked there (the database user needs the CREATEDB right), and "
-        "its audit log is checked with this workstation's audit key.",
+        "its audit log is checked with this workstation's audit key. A backup's whole "
+        "structure is compared with what PT Desk makes before anything in it runs; a key "
+        "saved beside a backup is never installed (use `ptdesk audit key install`). An "
+        "administrator's password is needed whenever the current database has accounts "
+        "(if it cannot be read: the password of an administrator inside the backup).",
     )
     parser.add_argument("file", metavar="FILE",
                         help="the backup file (.db, or .dump for a PostgreSQL server)")
@@ -29,35 +33,26 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=run)
 
 
-def _actor(args: argparse.Namespace) -> str:
-    """Sign in against the current database when it is usable; else the name as given.
-
-    A damaged or missing database cannot check a password; the restore then checks the
-    name's role against the accounts in the backup.
-    """
-    url = resolve_url(getattr(args, "db", None))
-    path = sqlite_path(url)
-    if (path is None and is_sqlite(url)) or (path is not None and not path.exists()):
-        return actor_name(args)
-    try:
-        engine, session_factory = open_database(args)
-    except CommandError:
-        return actor_name(args)
-    try:
-        return signed_in_actor(args, session_factory)
-    finally:
-        engine.dispose()
-
-
 def run(args: argparse.Namespace) -> int:
-    from ptdesk.services.backup.backups import restore
+    from ptdesk.services.backup.backups import SignIn, restore, restore_sign_in
 
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise UsageError(f"no backup file at {source}")
-    actor = _actor(args)
+    url = resolve_url(getattr(args, "db", None))
+    name = actor_name(args)
+    password = None
     try:
-        result = restore(source, target_db=resolve_url(getattr(args, "db", None)), actor=actor)
+        # Asked whatever the current database's schema version: only "no accounts yet"
+        # (or no database) restores without an administrator's password.
+        needed = restore_sign_in(url)
+        if needed is not SignIn.NONE:
+            whose = ("an administrator of the current database" if needed is SignIn.CURRENT
+                     else "an administrator account inside the backup, because the current "
+                     "database cannot be read")
+            password = read_secret(f"PT Desk password for {name}: ", PASSWORD_ENV,
+                                   f"the password of {name} ({whose})")
+        result = restore(source, target_db=url, actor=name, password=password)
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     on_server = "" if isinstance(result.database, Path) else " on the server"

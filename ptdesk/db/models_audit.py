@@ -1,4 +1,4 @@
-"""The audit chain's head: one row that serializes appends and anchors the chain's end."""
+"""The audit chain's head (serializes appends, anchors the end) and the record-guard settings."""
 
 from __future__ import annotations
 
@@ -28,3 +28,23 @@ class AuditHead(Base):
     # of their own but are folded into the first chained entry.
     legacy_through: Mapped[int] = mapped_column(default=0, server_default="0")
     head_mac: Mapped[str] = mapped_column(String(64), default="", server_default="")
+
+
+class RecordSettings(Base):
+    """The clinic's settings for its records' outside witnesses and restore leftovers (one row).
+
+    `syslog_address` ("host" or "host:port", UDP): when set, every audit entry's hash is
+    also sent there, out of reach of anyone who can only change this database.
+    `restore_copies_kept`: how many databases kept aside by restores are kept.
+    """
+
+    __tablename__ = "record_settings"
+    __table_args__ = (
+        CheckConstraint("id = 1", name="single_row"),
+        CheckConstraint("restore_copies_kept >= 1 AND restore_copies_kept <= 100",
+                        name="restore_copies_kept"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    syslog_address: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    restore_copies_kept: Mapped[int] = mapped_column(default=3, server_default="3")

@@ -202,3 +202,4 @@ class ProgressReport:
     readiness_summary: str = ""
     run_pain: tuple[RunPainRow, ...] = ()
     run_pain_summary: str = ""
+    audit_head: str = ""  # "Printed at N entries, last hash …": where the audit chain ended

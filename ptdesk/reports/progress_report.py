@@ -367,7 +367,7 @@ def _plan(report: ProgressReport, width: float) -> list[list[Flowable]]:
 
 
 def _signature(report: ProgressReport, width: float) -> list[Flowable]:
-    cell, _, head, _ = _small_styles()
+    cell, _, head, note = _small_styles()
     line = "_" * 44
     rows = [[Paragraph(line, cell), Paragraph("_" * 22, cell)],
             [Paragraph(f"{s.text(report.clinician_name)}, treating physical therapist", head),
@@ -376,4 +376,8 @@ def _signature(report: ProgressReport, width: float) -> list[Flowable]:
     table.setStyle(s.table_style([("LEFTPADDING", (0, 0), (-1, -1), 0),
                                   ("TOPPADDING", (0, 0), (-1, -1), 0),
                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
-    return [Spacer(1, 12 * mm), table]
+    # Small print: the audit head when printed, a witness kept outside the database
+    # (services/audit/log.head_text); empty until the report's data carries it.
+    audit_head = report.audit_head
+    witness = [Spacer(1, 4 * mm), Paragraph(s.text(audit_head), note)] if audit_head else []
+    return [Spacer(1, 12 * mm), table, *witness]

@@ -10,7 +10,7 @@ from sqlalchemy.engine import URL, make_url
 
 from ptdesk.db.engine import SessionFactory, is_sqlite, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head
-from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.audit.log import head_text, verify_chain
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.signing import check_signed_notes
 from ptdesk.services.uow import transaction
@@ -133,10 +133,11 @@ def _schema(engine: Engine) -> Check:
         "run `ptdesk init`",))
 
 
-def _chain(session_factory: SessionFactory, key: bytes | None) -> Check:
-    result = verify_chain(session_factory, key=key)
+def _chain(session_factory: SessionFactory, key: bytes | None, anchor: bool) -> Check:
+    result = verify_chain(session_factory, key=key, anchor=anchor)
     details = result.problems if not result.ok else (f"{result.entries} entries",)
-    return Check("Audit log chain", result.ok, details)
+    # Printed every time so it can be compared with the last backup's manifest or syslog.
+    return Check("Audit log chain", result.ok, (*details, head_text(result.head)))
 
 
 def _notes(session_factory: SessionFactory) -> Check:
@@ -156,11 +157,14 @@ def _run(name: str, check: Callable[[], Check]) -> Check:
         return Check(name, False, (f"could not be checked: {exc}",))
 
 
-def check_database(engine: Engine, *, key: bytes | None = None) -> Report:
+def check_database(engine: Engine, *, key: bytes | None = None,
+                   anchor: bool = True) -> Report:
     """integrity_check, foreign_key_check, schema, audit chain and signed-note hashes.
 
     On a PostgreSQL server the file check is the server's own job (reported as not
     applicable); the foreign keys are checked by a query for rows whose parent is missing.
+    `anchor=False` checks a copy (a backup being restored) without this computer's anchor
+    of the live database.
     """
     sf = make_session_factory(engine)
     checks: list[Check] = []
@@ -173,6 +177,6 @@ def check_database(engine: Engine, *, key: bytes | None = None) -> Report:
                         lambda: _server_foreign_keys(engine))]
     checks.append(_run("Schema version", lambda: _schema(engine)))
     if checks[-1].ok:  # the chain and hashes need the current tables
-        checks += [_run("Audit log chain", lambda: _chain(sf, key)),
+        checks += [_run("Audit log chain", lambda: _chain(sf, key, anchor)),
                    _run("Signed notes and addenda", lambda: _notes(sf))]
     return Report(tuple(checks))

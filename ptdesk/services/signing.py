@@ -1,8 +1,10 @@
 """Signing visit notes, correcting them with addenda, and re-checking their content hashes.
 
 A signed note never changes: this service refuses, and database triggers refuse any
-other path. The SHA-256 of the note's stored rows is kept at signing; `verify_signed_notes`
-recomputes it (and each addendum's own hash) to catch edits made behind the triggers.
+other path. The SHA-256 of the note's stored rows is kept at signing, and written with
+its hash format into the keyed audit chain. `verify_signed_notes` works from the audit
+log outward: every signing and addendum entry must still find its row, signed, with the
+same hash, so a note that was un-signed, deleted or replaced behind the triggers fails.
 """
 
 from __future__ import annotations
@@ -32,14 +34,14 @@ from ptdesk.services.errors import (
     RecordLockedError,
     ServiceError,
 )
-from ptdesk.services.note_hash import hash_visits
+from ptdesk.services.note_hash import HASH_VERSION, hash_visits
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 REASON_MAX = 500
 ADDENDUM_MAX = 20_000
 _CHUNK = 500
-_ANCHOR = re.compile(r"content hash ([0-9a-f]{64})")
+_ANCHOR = re.compile(r"content hash ([0-9a-f]{64})(?:; hash format (\d+))?")
 ALREADY_SIGNED = "This note is already signed and cannot be changed; add an addendum."
 
 
@@ -111,14 +113,15 @@ def sign_visit(
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("This visit was saved by someone else since you opened it; "
                                     "reopen it and check the note before signing.")
-            row.content_hash = hash_visits(session, [row.id])[row.id]
+            row.content_hash = hash_visits(session, [row.id], HASH_VERSION)[row.id]
             row.status, row.signed_at, row.signed_by_id = "signed", utcnow(), person.id
             session.flush()
             # The hash also goes into the keyed audit chain: the stored hash alone is plain
             # SHA-256, which someone with raw file access could recompute after an edit.
             audit.record(session, actor=actor, action="sign", patient_id=row.patient_id,
                          record_type="visit", record_id=row.id,
-                         summary=f"note signed; content hash {row.content_hash}")
+                         summary=f"note signed; content hash {row.content_hash}; "
+                                 f"hash format {HASH_VERSION}")
             return _signature(session, row)
     except StaleDataError as exc:  # another workstation saved or signed it first
         raise ConflictError("This visit changed while you were signing it; reopen it and "
@@ -198,40 +201,60 @@ def _chunks(items: Sequence[int]) -> Iterable[Sequence[int]]:
         yield items[start:start + _CHUNK]
 
 
-def _anchors(session: Session, action: str, record_type: str) -> dict[int, str]:
-    """Record id -> the content hash written into the (keyed) audit chain when it was made."""
+def _anchors(session: Session, action: str, record_type: str) -> dict[int, tuple[str, int]]:
+    """Record id -> (content hash, hash format) written into the keyed audit chain."""
     rows = session.execute(select(AuditEntry.record_id, AuditEntry.summary)
                            .where(AuditEntry.action == action,
                                   AuditEntry.record_type == record_type)
                            .order_by(AuditEntry.id))
-    return {rid: found.group(1) for rid, summary in rows
+    return {rid: (found.group(1), int(found.group(2) or 1)) for rid, summary in rows
             if rid is not None and (found := _ANCHOR.search(summary))}
+
+
+def _missing_notes(session: Session, ids: list[int]) -> list[NoteProblem]:
+    """Notes the audit log says were signed that are no longer there, or no longer signed."""
+    problems: list[NoteProblem] = []
+    for chunk in _chunks(sorted(ids)):
+        found = dict(session.execute(select(Visit.id, Visit.status)
+                                     .where(Visit.id.in_(chunk))).all())
+        for vid in chunk:
+            what = "was deleted" if vid not in found else "is no longer signed"
+            problems.append(NoteProblem("note", vid, vid, f"The signed note of visit {vid} "
+                                        f"{what}; the audit log records its signing."))
+    return problems
 
 
 def _check_notes(session: Session) -> tuple[list[NoteProblem], int]:
     problems: list[NoteProblem] = []
     unhashed = 0
-    signed = session.execute(select(Visit.id, Visit.content_hash)
-                             .where(Visit.status == "signed").order_by(Visit.id)).all()
-    stored = dict(signed)
+    stored = dict(session.execute(select(Visit.id, Visit.content_hash)
+                                  .where(Visit.status == "signed")).all())
     anchors = _anchors(session, "sign", "visit")
-    for chunk in _chunks([vid for vid, _digest in signed]):
-        for vid, digest in sorted(hash_visits(session, chunk).items()):
-            anchor = anchors.get(vid)
-            if not stored[vid] and anchor is None:
-                unhashed += 1  # signed before content hashes were kept: nothing to compare
-            elif digest != stored[vid] or (anchor is not None and anchor != stored[vid]):
-                problems.append(NoteProblem("note", vid, vid, f"The signed note of visit {vid} "
-                                            "was changed after it was signed."))
+    problems += _missing_notes(session, [vid for vid in anchors if vid not in stored])
+    by_format: dict[int, list[int]] = {}
+    for vid in sorted(stored):
+        by_format.setdefault(anchors[vid][1] if vid in anchors else 1, []).append(vid)
+    for version, ids in sorted(by_format.items()):
+        for chunk in _chunks(ids):
+            for vid, digest in sorted(hash_visits(session, chunk, version).items()):
+                anchor = anchors.get(vid)
+                if not stored[vid] and anchor is None:
+                    unhashed += 1  # signed before content hashes were kept: nothing to compare
+                elif digest != stored[vid] or (anchor is not None and anchor[0] != stored[vid]):
+                    problems.append(NoteProblem("note", vid, vid, f"The signed note of visit "
+                                                f"{vid} was changed after it was signed."))
+    problems.sort(key=lambda p: p.record_id)
     return problems, unhashed
 
 
 def _check_addenda(session: Session) -> list[NoteProblem]:
     problems: list[NoteProblem] = []
     anchors = _anchors(session, "addendum", "addendum")
+    seen: set[int] = set()
     rows = session.execute(select(Addendum, Visit.content_hash, Visit.status)
                            .join(Visit, Visit.id == Addendum.visit_id).order_by(Addendum.id))
     for addendum, note_hash, status in rows:
+        seen.add(addendum.id)
         expected = addendum_hash(
             visit_id=addendum.visit_id, author_id=addendum.author_id,
             author_name=addendum.author_name, created_at=addendum.created_at,
@@ -241,10 +264,14 @@ def _check_addenda(session: Session) -> list[NoteProblem]:
             problems.append(NoteProblem("addendum", addendum.id, addendum.visit_id,
                                         f"Addendum {addendum.id} belongs to visit "
                                         f"{addendum.visit_id}, which is no longer signed."))
-        elif expected != addendum.content_hash or anchor not in (None, addendum.content_hash):
+        elif expected != addendum.content_hash or (anchor is not None
+                                                   and anchor[0] != addendum.content_hash):
             problems.append(NoteProblem("addendum", addendum.id, addendum.visit_id,
                                         f"Addendum {addendum.id} (visit {addendum.visit_id}) "
                                         "was changed after it was written."))
+    for missing in sorted(set(anchors) - seen):
+        problems.append(NoteProblem("addendum", missing, 0, f"Addendum {missing} was deleted; "
+                                    "the audit log records it being added."))
     return problems
 
 

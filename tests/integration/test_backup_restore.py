@@ -19,7 +19,7 @@ from ptdesk.services import clinic as clinic_settings
 from ptdesk.services.backup import backups
 from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore
 from ptdesk.services.backup.restore_file import RestoreRefusedError
-from ptdesk.services.errors import PermissionDeniedError
+from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN as STAFF_ADMIN
 from tests.factories import ASSISTANT as STAFF_ASSISTANT
@@ -37,6 +37,9 @@ from tests.integration.integrity_helpers import (
 # clinic mode (pg_dump, a scratch database, a rename on the server) is tested the same ways
 # in test_pg_backup.py, which also checks that other database kinds are refused.
 pytestmark = pytest.mark.sqlite_only
+
+
+AS_ADMIN = {"actor": STAFF_ADMIN, "password": PASSWORD}  # an administrator signs in to restore
 
 
 def digest(path: Path) -> str:
@@ -138,11 +141,13 @@ def test_backup_and_restore_check_the_role_and_are_audited(db_path, engine, clin
     assert audit_entries(clinic, user=ADMIN)[-1].action == "backup"
     engine.dispose()
     with pytest.raises(PermissionDeniedError):
-        restore(path, target_db=db_path, actor=ASSISTANT)
-    restore(path, target_db=db_path, actor=ADMIN)
+        restore(path, target_db=db_path, actor=STAFF_ASSISTANT, password=PASSWORD)
+    with pytest.raises(LoginRefusedError):
+        restore(path, target_db=db_path, actor=STAFF_ADMIN, password="not the password")
+    restore(path, target_db=db_path, actor=STAFF_ADMIN, password=PASSWORD)
     engine = make_engine(db_path)
     last = audit_entries(make_session_factory(engine))[-1]
-    assert (last.actor, last.action) == (ADMIN, "restore")
+    assert (last.actor, last.action) == (STAFF_ADMIN, "restore")
     engine.dispose()
 
 
@@ -152,7 +157,7 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_database_aside(
     path = backup(clinic, to_dir=tmp_path / "b")
     make_patient(clinic, mrn="AFTER-1")  # written after the backup, still in the -wal file
     engine.dispose()
-    result = restore(path, target_db=db_path)
+    result = restore(path, target_db=db_path, **AS_ADMIN)
     assert mrns(db_path) == {"MRN-001"}
     assert result.kept_aside is not None and mrns(result.kept_aside) == {"MRN-001", "AFTER-1"}
     assert stat.S_IMODE(result.kept_aside.stat().st_mode) == 0o600
@@ -186,7 +191,7 @@ def test_committed_rows_left_in_the_wal_file_are_kept_aside(db_path, engine, cli
     subprocess.run([sys.executable, "-c", CRASHED_WRITER, str(db_path)], check=True)
     wal = db_path.with_name(db_path.name + "-wal")
     assert wal.exists() and wal.stat().st_size > 0
-    result = restore(path, target_db=db_path)
+    result = restore(path, target_db=db_path, **AS_ADMIN)
     assert not wal.exists() or wal.stat().st_size == 0
     with sqlite3.connect(result.kept_aside) as connection:
         names = {r[0] for r in connection.execute("SELECT username FROM clinicians")}
@@ -195,9 +200,16 @@ def test_committed_rows_left_in_the_wal_file_are_kept_aside(db_path, engine, cli
 
 
 def test_restore_into_an_empty_folder(clinic, tmp_path) -> None:
+    from ptdesk.services.audit.key_admin import install_key_before_restore
+
     path = backup(clinic, to_dir=tmp_path / "b")
     target = tmp_path / "new-computer" / "ptdesk.db"
-    result = restore(path, target_db=target)
+    # Restore never installs the key beside a backup: the new computer has none, so the
+    # restore is refused with the command that installs it deliberately.
+    with pytest.raises(RestoreRefusedError, match="ptdesk audit key install"):
+        restore(path, target_db=target, **AS_ADMIN)
+    install_key_before_restore(str(target), path.with_name(path.name + ".auditkey"))
+    result = restore(path, target_db=target, **AS_ADMIN)
     assert result.kept_aside is None and mrns(target) == {"MRN-001"}
     engine = make_engine(target)
     assert backups.verify(engine).ok
@@ -209,7 +221,7 @@ def test_an_older_backup_is_upgraded_after_restore(db_path, tmp_path) -> None:
     engine = make_engine(old)
     upgrade(engine, "0002")
     engine.dispose()
-    result = restore(old, target_db=db_path)
+    result = restore(old, target_db=db_path, **AS_ADMIN)
     assert result.revision == "0002"
     engine = make_engine(db_path)
     assert current_revision(engine) == known_head() and backups.verify(engine).ok
@@ -220,7 +232,7 @@ def _refused(db_path: Path, engine, bad: Path, match: str) -> None:
     engine.dispose()
     before = digest(db_path)
     with pytest.raises(RestoreRefusedError, match=match):
-        restore(bad, target_db=db_path)
+        restore(bad, target_db=db_path, **AS_ADMIN)
     assert digest(db_path) == before
     assert no_leftovers(db_path.parent) == [] and no_leftovers(bad.parent) == []
 
@@ -248,23 +260,28 @@ def test_a_backup_from_a_newer_pt_desk_is_refused(db_path, engine, clinic, tmp_p
     _refused(db_path, engine, path, "newer PT Desk")
 
 
+def tamper(path: Path, statement: str) -> None:
+    """Edit a backup behind its triggers, then put the triggers back as they were."""
+    with sqlite3.connect(path) as connection:
+        saved = connection.execute("SELECT name, sql FROM sqlite_master "
+                                   "WHERE type = 'trigger'").fetchall()
+        for name, _sql in saved:
+            connection.execute(f"DROP TRIGGER {name}")
+        connection.execute(statement)
+        for _name, sql in saved:
+            connection.execute(sql)
+    connection.close()
+
+
 def test_a_backup_with_a_tampered_audit_log_is_refused(db_path, engine, clinic, tmp_path) -> None:
     path = backup(clinic, to_dir=tmp_path / "b")
-    copy = make_engine(path)
-    drop_triggers(copy, "trg_audit_log_%")
-    with copy.begin() as connection:
-        connection.execute(text("DELETE FROM audit_log WHERE id = 2"))
-    copy.dispose()
+    tamper(path, "DELETE FROM audit_log WHERE id = 2")
     _refused(db_path, engine, path, "Audit log chain")
 
 
 def test_a_backup_with_an_edited_signed_note_is_refused(db_path, engine, clinic, tmp_path) -> None:
     path = backup(clinic, to_dir=tmp_path / "b")
-    copy = make_engine(path)
-    drop_triggers(copy, "trg_%_signed_%")
-    with copy.begin() as connection:
-        connection.execute(text("UPDATE knee_exams SET notes = 'forged'"))
-    copy.dispose()
+    tamper(path, "UPDATE knee_exams SET notes = 'forged'")
     _refused(db_path, engine, path, "changed after it was signed")
 
 
@@ -281,7 +298,7 @@ def test_restore_refuses_while_the_database_is_open(db_path, engine, clinic, tmp
     path = backup(clinic, to_dir=tmp_path / "b")
     make_patient(clinic, mrn="OPEN-1")  # the engine's pooled connection stays open
     with pytest.raises(BackupError, match="in use"):
-        restore(path, target_db=db_path)
+        restore(path, target_db=db_path, **AS_ADMIN)
     assert "OPEN-1" in mrns(db_path) and no_leftovers(db_path.parent) == []
 
 
@@ -306,7 +323,7 @@ def test_a_failed_swap_leaves_the_current_database_and_key_whole(
 
     monkeypatch.setattr(backups.os, "replace", failing_replace)
     with pytest.raises(OSError):
-        restore(path, target_db=db_path)
+        restore(path, target_db=db_path, **AS_ADMIN)
     monkeypatch.undo()
     assert "KEEP-1" in mrns(db_path) and key_file.read_text() == key_before
     assert no_leftovers(db_path.parent) == []

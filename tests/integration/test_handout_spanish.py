@@ -200,7 +200,8 @@ def test_cli_language_option_and_the_patients_default(
     assert not plan.exists()
     # Without --language a Spanish-reading patient's plan still prints (English), and says so.
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
-              inputs=PlanInputs("km", 3, "2", "15", start=dt.date(2026, 11, 23)),
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly="6",
+                                start=dt.date(2026, 11, 23)),
               rules=PainRules(2, 4))
     assert main([*args, "runplan", mrn, "--out", str(plan)]) == 0
     assert "English only" in capsys.readouterr().err

@@ -23,9 +23,10 @@ from ptdesk.services.backup import backups, pg_backup  # noqa: E402
 from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore  # noqa: E402
 from ptdesk.services.backup.restore_file import RestoreRefusedError  # noqa: E402
 from ptdesk.services.db_check import check_database  # noqa: E402
-from ptdesk.services.errors import PermissionDeniedError  # noqa: E402
+from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError  # noqa: E402
 from ptdesk.services.uow import transaction  # noqa: E402
 from tests.factories import ADMIN as STAFF_ADMIN  # noqa: E402
+from tests.factories import ASSISTANT as STAFF_ASSISTANT  # noqa: E402
 from tests.factories import (  # noqa: E402
     PASSWORD,
     audit_entries,
@@ -40,6 +41,7 @@ from tests.integration.integrity_helpers import (  # noqa: E402
 )
 
 pytestmark = pytest.mark.postgresql_only
+AS_ADMIN = {"actor": STAFF_ADMIN, "password": PASSWORD}  # an administrator signs in to restore
 DUMP = ".dump"
 
 
@@ -129,8 +131,9 @@ def test_backup_writes_an_owner_only_dump_and_keeps_the_newest_n(db_url, clinic,
         key = path.with_name(path.name + ".auditkey")
         assert stat.S_IMODE(key.stat().st_mode) == 0o600
         assert key.read_text() == Path(os.environ["PTDESK_AUDIT_KEY_FILE"]).read_text()
-    assert sorted(p.name for p in folder.iterdir()) == sorted(
-        [p.name for p in made[-3:]] + [p.name + ".auditkey" for p in made[-3:]])
+    assert sorted(p.name for p in folder.iterdir() if not p.name.startswith(".")) == sorted(
+        [p.name for p in made[-3:]] + [p.name + ".auditkey" for p in made[-3:]]
+        + [p.name + ".manifest" for p in made[-3:]])
     backup(clinic, to_dir=folder, keep=1)
     assert len(list_backups(folder, dbname(db_url), DUMP)) == 1
     assert len(list(folder.glob("*.auditkey"))) == 1
@@ -166,7 +169,7 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
     path = backup(clinic, to_dir=tmp_path / "b")
     make_patient(clinic, mrn="AFTER-1")  # written after the backup
     engine.dispose()
-    result = restore(path, target_db=db_url, actor=ADMIN)
+    result = restore(path, target_db=db_url, **AS_ADMIN)
     assert isinstance(result.kept_aside, str)
     cleanup.append(result.kept_aside)
     assert result.database == dbname(db_url) and result.revision
@@ -186,7 +189,7 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
         report = check_database(restored)
         assert report.ok, report.lines()
         last = audit_entries(sf)[-1]
-        assert (last.actor, last.action) == (ADMIN, "restore")
+        assert (last.actor, last.action) == (STAFF_ADMIN, "restore")
         # The protecting triggers came back with the data.
         with pytest.raises(Exception, match="append-only|audit"), restored.begin() as c:
             c.execute(text("DELETE FROM audit_log WHERE id = 1"))
@@ -195,11 +198,11 @@ def test_restore_round_trips_every_row_and_the_chain_verifies(db_url, engine, cl
 
 
 def _refused(server, url: str, engine, bad: Path, match: str, error=RestoreRefusedError,
-             *, restore_as: str | None = None, actor: str | None = None):
+             *, restore_as: str | None = None, actor: str = STAFF_ADMIN):
     engine.dispose()
     before = fingerprint(url)
     with pytest.raises(error, match=match) as info:
-        restore(bad, target_db=restore_as or url, actor=actor)
+        restore(bad, target_db=restore_as or url, actor=actor, password=PASSWORD)
     assert fingerprint(url) == before
     assert databases(server, url) == {dbname(url)}  # no scratch, nothing kept aside
     return info.value
@@ -230,16 +233,25 @@ def test_an_sqlite_backup_is_refused_on_a_server(db_url, engine, server, tmp_pat
 
 def _tampered_dump(server, url: str, engine, tmp_path: Path, cleanup, sql: str,
                    triggers: str) -> Path:
-    """A backup of a copy of this database, edited behind the triggers' back."""
+    """A backup of a copy of this database, edited behind the triggers' back (then put back)."""
     engine.dispose()  # a database is only copied while nobody is connected
     copy_name = server.name("src_" + dbname(url).rsplit("_", 1)[1])
     cleanup.append(copy_name)
     copy_url = server.create(copy_name, dbname(url))
     copy = make_engine(copy_url)
+    defs = ("SELECT t.tgname, pg_get_triggerdef(t.oid) FROM pg_trigger t "
+            "WHERE NOT t.tgisinternal")
     try:
+        with copy.begin() as connection:
+            saved = connection.execute(text(defs)).all()
         drop_triggers(copy, triggers)
         with copy.begin() as connection:
             connection.execute(text(sql))
+            # The attacker puts the triggers back: the backup's structure looks untouched.
+            left = {row[0] for row in connection.execute(text(defs))}
+            for name, definition in saved:
+                if name not in left:
+                    connection.execute(text(definition))
         return backup(copy, to_dir=tmp_path / "b")
     finally:
         copy.dispose()
@@ -260,19 +272,28 @@ def test_a_backup_sealed_with_another_key_is_refused_with_a_hint(db_url, engine,
                                                                  server, tmp_path):
     path = backup(clinic, to_dir=tmp_path / "b")
     Path(os.environ["PTDESK_AUDIT_KEY_FILE"]).write_text("ab" * 32 + "\n")
-    error = _refused(server, db_url, engine, path, "Audit log chain")
-    assert "different audit key than this workstation's" in str(error)
+    error = _refused(server, db_url, engine, path, "different audit key")
+    assert "ptdesk audit key install" in str(error)
 
 
-def test_a_new_workstation_installs_the_key_kept_beside_the_backup(db_url, engine, clinic,
-                                                                   cleanup, tmp_path):
+def test_restore_never_installs_the_key_kept_beside_the_backup(db_url, engine, clinic, server,
+                                                               cleanup, tmp_path):
+    from ptdesk.services.audit.key_admin import install_key
+
     path = backup(clinic, to_dir=tmp_path / "b")
     key_file = Path(os.environ["PTDESK_AUDIT_KEY_FILE"])
     key = key_file.read_text()
     key_file.unlink()
+    error = _refused(server, db_url, engine, path, "ptdesk audit key install")
+    assert not key_file.exists()
+    # The administrator installs it deliberately (checked against the log), then restores.
+    install_key(clinic, source=path.with_name(path.name + ".auditkey"), username=STAFF_ADMIN,
+                password=PASSWORD)
     engine.dispose()
-    result = restore(path, target_db=db_url)
+    clinic.kw["bind"].dispose()
+    result = restore(path, target_db=db_url, **AS_ADMIN)
     cleanup.append(str(result.kept_aside))
+    assert error is not None
     assert key_file.read_text() == key and stat.S_IMODE(key_file.stat().st_mode) == 0o600
     restored = make_engine(db_url)
     assert audit.verify_chain(make_session_factory(restored)).ok
@@ -303,8 +324,8 @@ def test_a_failed_swap_changes_nothing_and_drops_the_scratch_database(
 
 def test_only_an_administrator_restores(db_url, engine, clinic, server, tmp_path):
     path = backup(clinic, to_dir=tmp_path / "b")
-    _refused(server, db_url, engine, path, "cannot restore", PermissionDeniedError,
-             actor=ASSISTANT)
+    _refused(server, db_url, engine, path, "not an active administrator", LoginRefusedError,
+             actor=STAFF_ASSISTANT)
 
 
 def test_restore_onto_a_server_without_the_database_yet(db_url, clinic, server, cleanup,
@@ -333,14 +354,23 @@ def test_the_database_keeps_its_owner_and_who_may_connect(db_url, engine, clinic
         query = ("SELECT pg_get_userbyid(datdba), datacl::text[] FROM pg_database "
                  "WHERE datname = %s")
         before = admin.execute(query, (name,)).fetchone()
-        result = restore(path, target_db=db_url)
+        result = restore(path, target_db=db_url, **AS_ADMIN)
         cleanup.append(str(result.kept_aside))
         after = admin.execute(query, (name,)).fetchone()
         assert after[0] == before[0] == role
         assert sorted(after[1]) == sorted(before[1])
         assert not any(item.startswith("=") for item in after[1])  # PUBLIC: no rights
         assert mrns(db_url) == {"MRN-001"}
+        # Loaded as the clinic's role, never as the superuser the restore connected as:
+        # whatever the dump creates belongs to (and ran as) the clinic's role.
+        with connected(db_url) as c:
+            owners = set(c.execute(text("SELECT tableowner FROM pg_tables "
+                                        "WHERE schemaname = current_schema()")).scalars())
+        assert owners == {role}
     finally:
+        with connected(db_url) as c:  # the tables the restore made as the clinic's role
+            c.execute(text(f'REASSIGN OWNED BY "{role}" TO postgres'))
+            c.commit()
         admin.execute(f'REASSIGN OWNED BY "{role}" TO postgres')  # databases included
         admin.execute(f'DROP ROLE "{role}"')
 
@@ -391,3 +421,19 @@ def test_cli_backup_verify_and_restore_end_to_end(db_url, engine, clinic, server
     done = _ptdesk("--as", STAFF_ADMIN, "restore", str(tmp_path / "missing.dump"), "--db",
                    db_url, env=env)
     assert done.returncode == 2 and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(("sql", "match"), [
+    ("CREATE FUNCTION evil() RETURNS trigger AS $$ BEGIN DELETE FROM run_logs; RETURN NEW; "
+     "END $$ LANGUAGE plpgsql", "function PT Desk does not create"),
+    ("CREATE TRIGGER trg_wipe AFTER INSERT ON audit_log FOR EACH ROW "
+     "EXECUTE FUNCTION ptdesk_keep_audit_head()", "trigger audit_log.trg_wipe"),
+    ("CREATE OR REPLACE FUNCTION ptdesk_refuse() RETURNS trigger AS $$ BEGIN "
+     "UPDATE clinicians SET role = 'administrator'; RETURN NEW; END $$ LANGUAGE plpgsql",
+     "function ptdesk_refuse is not defined as PT Desk defines it"),
+    ("CREATE VIEW sneaky AS SELECT 1 AS one", "object PT Desk does not create"),
+], ids=["extra-function", "extra-trigger", "rewritten-function", "view"])
+def test_a_dump_with_code_the_migrations_do_not_create_is_refused(
+        db_url, engine, clinic, server, cleanup, tmp_path, sql, match):
+    bad = _tampered_dump(server, db_url, engine, tmp_path, cleanup, sql, "none")
+    _refused(server, db_url, engine, bad, match)

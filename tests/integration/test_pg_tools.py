@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 pytest.importorskip("psycopg")  # the optional [postgres] extra
 
-from ptdesk.db.engine import make_engine  # noqa: E402
+from ptdesk.db.engine import DatabaseTargetError, make_engine  # noqa: E402
 from ptdesk.services.backup import (
     backups,  # noqa: E402
     pg_tools,  # noqa: E402
@@ -84,11 +84,12 @@ def test_a_failed_pg_dump_leaves_no_partial_file_and_shows_no_password(
 def test_only_sqlite_and_postgresql_are_supported(tmp_path):
     import sqlite3 as fake_driver  # never used: no connection is opened
 
-    server = make_engine("mysql+pymysql://clinic@server/ptdesk", module=fake_driver)
-    for call in (lambda: backup(server), lambda: backups.verify(server),
-                 lambda: restore(tmp_path, target_db="mysql://clinic@server/ptdesk")):
-        with pytest.raises(ClinicModeError, match="SQLite database file or a PostgreSQL"):
-            call()
+    # The engine itself now refuses another server (issue 16), so no backup can reach one;
+    # restore, which takes the target as a URL, refuses it by name.
+    with pytest.raises(DatabaseTargetError, match="SQLite file or a PostgreSQL server"):
+        make_engine("mysql+pymysql://clinic@server/ptdesk", module=fake_driver)
+    with pytest.raises(ClinicModeError, match="SQLite database file or a PostgreSQL"):
+        restore(tmp_path, target_db="mysql://clinic@server/ptdesk")
 
 
 def _fake_tools(folder: Path, major: int) -> Path:

@@ -193,3 +193,15 @@ def test_charts_cope_with_one_point_no_points_and_three_years() -> None:
     drawing = volume_chart(VolumeChart("Weekly running (km)", "km", 10, bars), 250, 170)
     labels = [node.text for node in drawing.contents if hasattr(node, "text")]
     assert "52" not in labels and "1" in labels  # every 4th week labelled, not all 52
+
+
+def test_the_report_carries_the_audit_head_in_small_print(session_factory, chart, pdf) -> None:
+    # Issue 15 witness: where the audit chain ended when the page was printed, so a later
+    # rewrite of the log can be compared with paper the clinic already sent out.
+    from ptdesk.services.audit.log import verify_chain
+
+    printed = _flat(_text(pdf))
+    match = re.search(r"Printed at audit head: (\d+) entries, last hash ([0-9a-f]{16,})", printed)
+    assert match, printed[-400:]
+    head = verify_chain(session_factory).head
+    assert head is not None and int(match.group(1)) < head.entries  # the print came after

@@ -195,6 +195,37 @@ def test_overview_shows_episode_goals_visit_programme_and_plan(qtbot, ctx: AppCo
     assert text["plan"].startswith("3 runs a week, building to 15 km a week")
 
 
+
+def test_overview_cadence_target_comes_from_the_intake_and_a_paused_plan_says_so(
+        qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    # Issue 14 item 8: the Overview showed the latest cadence + the percentage (compounding
+    # after retraining); issue 14 pause: the Overview says to contact the clinic.
+    import dataclasses
+
+    from ptdesk.services.runplans import pause_plan
+    from ptdesk.ui.kit.plan_pause import PAUSED_TEXT
+
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    intake = full_evaluation()
+    assert intake.gait is not None and intake.gait.cadence_spm == 160
+    for day, cadence in ((date(2026, 10, 2), 160), (date(2026, 11, 2), 172)):
+        visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id, visit_date=day,
+                             visit_type="initial_evaluation" if cadence == 160 else "re_evaluation")
+        evaluation = dataclasses.replace(
+            intake, gait=dataclasses.replace(intake.gait, cadence_spm=cadence))
+        save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=evaluation)
+    save_plan(session_factory, actor=ACTOR, patient_id=pid,
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly=3 * Decimal("2"),
+                                start=dt.date(2026, 11, 23)))
+    pause_plan(session_factory, actor=ACTOR, patient_id=pid, today=dt.date(2026, 12, 1))
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    text = {key: label.text() for key, label in chart.overview_tab.labels.items()}
+    assert "Cadence 172 steps/min → target 172" in text["last_visit"]  # not 185
+    assert PAUSED_TEXT in text["plan"]
+
 def test_overview_marks_goals_past_their_target_date() -> None:
     from ptdesk.services.episodes import EpisodeInfo, GoalInfo
     from ptdesk.ui.chart.overview import goals_text

@@ -13,7 +13,7 @@ import hashlib
 import hmac
 import json
 import socket
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -22,9 +22,17 @@ from sqlalchemy import Engine, Row, Table, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ptdesk.db.base import utcnow
-from ptdesk.db.engine import SessionFactory, engine_of
+from ptdesk.db.engine import SessionFactory, engine_of, is_sqlite
 from ptdesk.db.models import AuditEntry, AuditHead, Patient
 from ptdesk.domain.stamps import as_utc
+from ptdesk.services.audit import witness
+from ptdesk.services.audit.anchor import (
+    Anchor,
+    Head,
+    anchor_path_for_url,
+    anchor_problems,
+    read_anchor,
+)
 from ptdesk.services.audit.key import AuditKeyError, key_path, load_key
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.services.uow import transaction
@@ -47,6 +55,7 @@ class VerifyResult:
     entries: int
     problems: tuple[str, ...]
     sealed: bool  # False only before the first entry written with a key
+    head: Head | None = None  # where the chain ends, for comparing with a witness
 
 
 @dataclass(frozen=True)
@@ -69,7 +78,7 @@ def _utc_text(at: datetime) -> str:
     return at.isoformat(sep=" ", timespec="microseconds")
 
 
-def entry_mac(key: bytes, prev_hash: str, fields: dict[str, Any]) -> str:
+def entry_mac(key: bytes, prev_hash: str, fields: Mapping[Any, Any]) -> str:
     """HMAC of one entry chained to the hash before it."""
     values = [prev_hash, *(
         _utc_text(fields[name]) if name == "at" else fields[name] for name in _FIELDS)]
@@ -120,7 +129,16 @@ def record(
     head = _head(session)
     sealed = bool(head.head_mac)
     engine = _engine(session)
-    key = load_key(engine, create=not sealed)
+    if not sealed:
+        _refuse_unsealed(session, engine, head)
+    # A new key only for a log that never had one: never while sealed entries exist.
+    key = load_key(engine, create=not sealed and _only_legacy(session, head))
+    if key is None and not sealed:
+        raise AuditKeyError(
+            f"The audit key file is missing (expected at {key_path(engine)}) and the audit "
+            "log already has entries, so PT Desk will not make a new key. Nothing was saved. "
+            "Put the key file back, or an administrator installs it with "
+            "`ptdesk audit key install FILE`.")
     if key is None:
         raise AuditKeyError(
             f"The audit key file is missing (expected at {key_path(engine)}). Nothing was "
@@ -146,40 +164,105 @@ def record(
     session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
         entries=entries, last_id=new_id, last_hash=digest,
         head_mac=head_mac(key, entries, new_id, digest, head.legacy_through)))
+    witness.appended(session, engine, Head(entries, new_id, digest),
+                     None if sealed else (new_id, digest),
+                     Head(head.entries, head.last_id, head.last_hash) if sealed else None)
 
 
-def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None) -> VerifyResult:
-    """Re-compute the whole chain; every break is described in plain words.
+def log_is_empty(session_factory: SessionFactory) -> bool:
+    with transaction(session_factory) as session:
+        return not session.scalar(select(func.count()).select_from(_LOG))
 
-    `key` overrides the database's own key file (a restore checks a backup with the key
-    saved next to it).
+
+def _only_legacy(session: Session, head: Row[Any]) -> bool:
+    """True when the log holds nothing but entries from before the chain existed."""
+    count = session.scalar(select(func.count()).select_from(_LOG)) or 0
+    return count == 0 or (count == head.entries and head.last_id <= head.legacy_through
+                          and not session.scalar(select(func.count()).select_from(_LOG)
+                                                 .where(_LOG.c.entry_hash != "")))
+
+
+def _refuse_unsealed(session: Session, engine: Engine, head: Row[Any]) -> None:
+    """An unsealed head on a log this computer saw sealed: never seal a forged log."""
+    problems = _unsealed_problems(session, head, _anchor_of(engine))
+    if problems:
+        raise AuditKeyError("The audit log was changed outside PT Desk (" + problems[0].rstrip(
+            ".") + "). Nothing was saved. Run `ptdesk verify` and restore a backup.")
+
+
+def _anchor_of(engine: Engine) -> Anchor | None:
+    try:
+        return read_anchor(anchor_path_for_url(engine.url.render_as_string(
+            hide_password=False)))
+    except ValueError:
+        return None
+
+
+def verify_chain(session_factory: SessionFactory, *, key: bytes | None = None,
+                 anchor: Anchor | None | bool = True) -> VerifyResult:
+    """Re-compute the whole chain and hold it against this computer's anchor.
+
+    `key` overrides the database's own key file. `anchor`: True reads this database's
+    anchor file; False skips it (a copy that is not the live database, e.g. a backup
+    being checked); an Anchor checks against that one.
     """
+    engine = engine_of(session_factory)
+    if anchor is True:
+        try:
+            anchor = read_anchor(anchor_path_for_url(engine.url.render_as_string(
+                hide_password=False)))
+        except ValueError as exc:
+            return VerifyResult(False, 0, (f"This computer's record of the audit log is "
+                                           f"damaged ({exc}).",), True)
+    found = anchor if isinstance(anchor, Anchor) else None
     if key is None:
-        key = load_key(engine_of(session_factory), create=False)
+        key = load_key(engine, create=False)
     with transaction(session_factory) as session:
         head = _head(session)
         if not head.head_mac:
-            return _verify_unsealed(session, head)
+            return _verify_unsealed(session, head, found, key)
         if key is None:
-            path = key_path(engine_of(session_factory))
+            path = key_path(engine)
             return VerifyResult(False, 0, (
                 f"The audit key file is missing (expected at {path}), so the log cannot be "
-                "checked.",), True)
+                "checked.",), True, _head_of(head))
         # Only entries up to the head's last id: later ones were appended while we read.
         rows = session.execute(
             select(_LOG.c.id, _LOG.c.prev_hash, _LOG.c.entry_hash, *(_LOG.c[f] for f in _FIELDS))
             .where(_LOG.c.id <= head.last_id).order_by(_LOG.c.id)
             .execution_options(yield_per=2000))
-        problems, count, running = _walk(key, rows, head.legacy_through)
+        points = _points(found)
+        problems, count, running = _walk(key, rows, head.legacy_through, points)
     _check_end(problems, head, key, count, running)
-    return _result(problems, count, sealed=True)
+    if found is not None:
+        problems += anchor_problems(found, _head_of(head), points, strict=is_sqlite(
+            engine.url.render_as_string(hide_password=False)))
+    return _result(problems, count, sealed=True, head=_head_of(head))
 
 
-def _walk(key: bytes, rows: Any, legacy_through: int) -> tuple[list[str], int, str]:
+def _head_of(head: Row[Any]) -> Head:
+    return Head(head.entries, head.last_id, head.last_hash)
+
+
+def _points(anchor: Anchor | None) -> dict[int, tuple[int, str]]:
+    """Entry ids whose position and hash the anchor check needs (filled in by _walk)."""
+    if anchor is None:
+        return {}
+    ids = {anchor.first_id, anchor.head.last_id}
+    if anchor.pending is not None:
+        ids.add(anchor.pending.last_id)
+    return dict.fromkeys(ids, (0, ""))
+
+
+def _walk(key: bytes, rows: Any, legacy_through: int,
+          points: dict[int, tuple[int, str]] | None = None) -> tuple[list[str], int, str]:
     problems: list[str] = []
     running, count = "", 0
+    points = points if points is not None else {}
     for row in rows:
         count += 1
+        if row.id in points:
+            points[row.id] = (count, row.entry_hash)
         expected = entry_mac(key, running, row._mapping)
         if row.id <= legacy_through and not row.entry_hash and not row.prev_hash:
             running = expected  # written before the chain; covered by the next entry
@@ -216,26 +299,58 @@ def _check_end(problems: list[str], head: Row[Any], key: bytes, count: int, runn
                         "entries were removed or replaced.")
 
 
-def _verify_unsealed(session: Session, head: Row[Any]) -> VerifyResult:
-    """Before the first keyed entry: only the entries from before the chain may exist."""
+def _unsealed_problems(session: Session, head: Row[Any], anchor: Anchor | None) -> list[str]:
     problems: list[str] = []
     count = session.scalar(select(func.count()).select_from(_LOG)) or 0
     hashed = session.scalar(select(func.count()).select_from(_LOG)
                             .where(_LOG.c.entry_hash != "")) or 0
+    if anchor is not None and anchor.keyed:
+        problems.append(f"The audit log has no seal, but this computer recorded it sealed with "
+                        f"{anchor.head.entries} entries: the seals were removed outside PT Desk.")
     if hashed:
         problems.append("The audit log's end marker was reset outside PT Desk: "
                         f"{hashed} sealed entries are not covered by it.")
     if count != head.entries:
         problems.append(f"The log holds {count} entries but {head.entries} were there when "
                         "sealing was set up.")
-    return _result(problems, count, sealed=False)
+    return problems
 
 
-def _result(problems: list[str], count: int, *, sealed: bool) -> VerifyResult:
+def _verify_unsealed(session: Session, head: Row[Any], anchor: Anchor | None,
+                     key: bytes | None) -> VerifyResult:
+    """Before the first keyed entry: only the entries from before the chain may exist."""
+    problems = _unsealed_problems(session, head, anchor)
+    count = session.scalar(select(func.count()).select_from(_LOG)) or 0
+    return _result(problems, count, sealed=False, head=_head_of(head))
+
+
+def _result(problems: list[str], count: int, *, sealed: bool,
+            head: Head | None = None) -> VerifyResult:
     shown = problems[:MAX_PROBLEMS]
     if len(problems) > MAX_PROBLEMS:
         shown.append(f"… and {len(problems) - MAX_PROBLEMS} more problems.")
-    return VerifyResult(not problems, count, tuple(shown), sealed)
+    return VerifyResult(not problems, count, tuple(shown), sealed, head)
+
+
+def current_anchor(session_factory: SessionFactory) -> Anchor | None:
+    """What the anchor should say for this database as it is now (None: nothing sealed)."""
+    with transaction(session_factory) as session:
+        head = _head(session)
+        if not head.head_mac:
+            return None
+        row = session.execute(select(_LOG.c.id, _LOG.c.entry_hash)
+                              .where(_LOG.c.entry_hash != "").order_by(_LOG.c.id)
+                              .limit(1)).one_or_none()
+        if row is None:
+            return None
+        return Anchor(int(row[0]), str(row[1]), _head_of(head))
+
+
+def head_text(head: Head | None) -> str:
+    """The audit head as `ptdesk verify` and printed reports show it, to compare with a witness."""
+    if head is None or not head.last_hash:
+        return "audit head: none yet"
+    return f"audit head: {head.entries} entries, last hash {head.last_hash}"
 
 
 def _local_day_start(day: date) -> datetime:
@@ -306,3 +421,12 @@ def entries_for_patient(session_factory: SessionFactory, patient_id: int, *,
         require(session, actor, "audit_report")
         stmt = select(AuditEntry).where(AuditEntry.patient_id == patient_id).order_by(AuditEntry.id)
         return session.scalars(stmt).all()
+
+
+def printed_head(session: Session) -> str:
+    """The small-print line for printed reports (inside the report's own transaction):
+    where the audit chain ended when the page was made, to compare with a witness."""
+    head = _head(session)
+    if not head.head_mac:
+        return ""
+    return f"Printed at {head_text(_head_of(head))}."

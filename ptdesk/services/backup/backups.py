@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
 from datetime import UTC, datetime
 from glob import escape as glob_escape
@@ -32,36 +31,47 @@ from ptdesk.db.engine import (
 )
 from ptdesk.db.models import ClinicSettings
 from ptdesk.services.audit import log as audit
+from ptdesk.services.audit.anchor import anchor_path
+from ptdesk.services.audit.anchor import reset as reset_anchor
 from ptdesk.services.audit.key import (
     KEY_SUFFIX,
-    key_path_for_url,
     load_key,
-    read_key_file,
     write_key_file,
 )
+from ptdesk.services.audit.settings import restore_copies_kept
 from ptdesk.services.backup import pg_backup
-from ptdesk.services.backup.pg_tools import PgToolError
-from ptdesk.services.backup.restore_file import (
-    RestoreResult,
-    StagedCopy,
-    may_restore_into,
-    stage_backup,
+from ptdesk.services.backup.common import BackupError, fsync_dir, stamp
+from ptdesk.services.backup.leftovers import (
+    backup_lock,
+    remove_partial_backups,
 )
+from ptdesk.services.backup.manifest import (
+    head_of_engine,
+    head_of_file,
+    manifest_path,
+    read_manifest,
+    witness_problems,
+    write_manifest,
+)
+from ptdesk.services.backup.pg_tools import PgToolError
+from ptdesk.services.backup.restore_auth import (
+    SignIn,
+    sign_in_needed,
+)
+from ptdesk.services.backup.restore_file import RestoreResult
+from ptdesk.services.backup.restore_swap import prune_kept_aside, restore_file
 from ptdesk.services.clinic import get_backup_settings
-from ptdesk.services.db_check import ClinicModeError, Report, backend, check_database
+from ptdesk.services.db_check import Check, ClinicModeError, Report, backend, check_database
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.uow import default_actor, storage_message, transaction
 
-__all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult", "backup",
-           "backup_folder", "default_folder", "last_backup_at", "list_backups", "restore",
+__all__ = ["BackupError", "ClinicModeError", "Report", "RestoreResult",
+           "RestoredWithProblemsError", "SignIn", "backup", "backup_folder", "default_folder",
+           "last_backup_at", "list_backups", "prune_kept_aside", "restore", "restore_sign_in",
            "verify"]
 DEFAULT_KEEP = 14
 FILE_SUFFIX = ".db"
-
-
-class BackupError(ServiceError):
-    """A backup or restore that could not be done; nothing was changed."""
 
 
 def _is_server(engine: Engine, what: str) -> bool:
@@ -73,19 +83,6 @@ def _database_file(engine: Engine, what: str) -> Path:
     if path is None:
         raise ClinicModeError(f"{what} needs a database file, not an in-memory database.")
     return path
-
-
-def _stamp() -> str:
-    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every filesystem lets a folder be synced
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def _naming(engine: Engine) -> tuple[str, str]:
@@ -136,7 +133,7 @@ def last_backup_at(target: SessionFactory | Engine,
 
 def _prune(folder: Path, stem: str, suffix: str, keep: int) -> None:
     for old in list_backups(folder, stem, suffix)[:-keep]:
-        for path in (old, old.with_name(old.name + KEY_SUFFIX)):
+        for path in (old, old.with_name(old.name + KEY_SUFFIX), manifest_path(old)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
@@ -175,26 +172,35 @@ def backup(
     except OSError as exc:
         raise BackupError(f"The backup folder {folder} cannot be created ({exc.strerror}).") \
             from exc
-    key = load_key(engine, create=True)  # so the copy's chain can always be checked
-    final = folder / f"{stem}-{_stamp()}{suffix}"
+    # A key beside every backup, so the copy's chain can be checked; a new key only for
+    # a log that never had one (never while the log has entries).
+    key = load_key(engine, create=audit.log_is_empty(sf))
+    final = folder / f"{stem}-{stamp()}{suffix}"
     partial = folder / f".{final.name}.partial"
-    try:
-        os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        if suffix == pg_backup.DUMP_SUFFIX:
-            pg_backup.dump(engine, partial)
-        else:
-            _copy_live(engine, partial)
-        if key is not None:
-            write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
-        os.replace(partial, final)
-        _fsync_dir(folder)
-    except (OSError, sqlite3.Error, PgToolError, DBAPIError) as exc:
-        detail = storage_message(exc) if isinstance(exc, DBAPIError) else str(exc)
-        raise BackupError(f"The backup could not be written to {folder}: "
-                          f"{detail.rstrip('.')}. The database itself is unchanged.") from exc
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
+    with backup_lock(folder, stem):
+        remove_partial_backups(folder, stem)  # of killed runs: the lock says none is running
+        try:
+            os.close(os.open(partial, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+            if suffix == pg_backup.DUMP_SUFFIX:
+                head = head_of_engine(engine)  # the dump holds at least this much
+                pg_backup.dump(engine, partial)
+            else:
+                _copy_live(engine, partial)
+                head = head_of_file(partial)
+            if key is not None:
+                write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
+            write_manifest(partial, final.name, head, key)
+            os.replace(partial, final)
+            fsync_dir(folder)
+        except (OSError, sqlite3.Error, PgToolError, DBAPIError) as exc:
+            manifest_path(final).unlink(missing_ok=True)
+            detail = storage_message(exc) if isinstance(exc, DBAPIError) else str(exc)
+            raise BackupError(f"The backup could not be written to {folder}: "
+                              f"{detail.rstrip('.')}. The database itself is unchanged.") \
+                from exc
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                partial.unlink()
     _prune(folder, stem, suffix, keep)
     if actor is not None:
         with transaction(sf) as session:
@@ -226,23 +232,61 @@ def _copy_live(engine: Engine, partial: Path) -> None:
 
 
 def verify(target: SessionFactory | Engine) -> Report:
-    """integrity_check, foreign_key_check, schema, audit chain, signed-note hashes."""
+    """integrity_check, foreign_key_check, schema, audit chain, signed-note hashes, and the
+    newest backup's manifest (the log must still reach the head it witnessed)."""
     engine = engine_of(target)
     if not _is_server(engine, "Checking the database"):
         _database_file(engine, "Checking the database")
-    return check_database(engine)
+    report = check_database(engine)
+    if not all(c.ok for c in report.checks if c.name == "Schema version"):
+        return report
+    witness = _witness_check(engine)
+    return report if witness is None else Report((*report.checks, witness))
+
+
+WITNESS_CHECK = "Newest backup's witness (manifest)"
+
+
+def _witness_check(engine: Engine) -> Check | None:
+    try:
+        stem, suffix = _naming(engine)
+        folder = backup_folder(engine)
+        found = [b for b in list_backups(folder, stem, suffix) if manifest_path(b).exists()] \
+            if folder.is_dir() else []
+        if not found:
+            return None
+        newest = read_manifest(manifest_path(found[-1]))
+        problems = witness_problems(engine, newest, load_key(engine, create=False))
+    except Exception as exc:  # a damaged database or folder: report it, never stop verify
+        return Check(WITNESS_CHECK, False, (f"could not be checked: {type(exc).__name__}",))
+    where = (f"backup {newest.backup}: {newest.head.entries} entries, last hash "
+             f"{newest.head.last_hash or 'none'}")
+    return Check(WITNESS_CHECK, not problems, (*problems, where))
+
+
+class RestoredWithProblemsError(ServiceError):
+    """The backup is in place, but a step after the swap failed; the message says which."""
+
+
+def restore_sign_in(target_db: str | os.PathLike[str]) -> SignIn:
+    """Whose administrator password a restore into `target_db` will need (ask before)."""
+    return sign_in_needed(resolve_url(target_db))
 
 
 def restore(
     path: str | os.PathLike[str], *, target_db: str | os.PathLike[str],
-    actor: str | None = None,
+    actor: str | None = None, password: str | None = None,
 ) -> RestoreResult:
     """Replace the database at `target_db` with the backup at `path`, after checking it.
 
-    The backup is copied to a staging file (or, for a PostgreSQL database, loaded into a
-    scratch database on the same server), checked (integrity, foreign keys, schema,
-    audit chain, signed-note hashes) and upgraded there; only then is the current
-    database kept aside and the staged copy put in its place in one step.
+    The backup's whole schema is compared with the migrations' first, read-only (see
+    schema_check.py); then it is copied to a staging file (or, for a PostgreSQL database,
+    loaded into a scratch database on the same server), upgraded and checked there
+    (integrity, foreign keys, schema, audit chain with the clinic's current key,
+    signed-note hashes); only then is the current database kept aside and the staged
+    copy put in its place in one step. `actor` and `password` must be an administrator's
+    whenever `restore_sign_in` says so. Success is reported only once every step after
+    the swap (anchor, audit entry, pruning) has succeeded.
     """
     source = Path(path).expanduser()
     url = resolve_url(target_db)
@@ -252,22 +296,43 @@ def restore(
     _require_kind(source, server)
     if server:
         try:
-            result = pg_backup.restore_dump(source, url, actor=actor, stamp=_stamp())
+            result = pg_backup.restore_dump(source, url, actor=actor, stamp=stamp(),
+                                            password=password)
         except PgToolError as exc:
             raise BackupError(str(exc)) from exc
         except DBAPIError as exc:  # the server went away, or refused a statement
             raise BackupError(f"The restore stopped: {storage_message(exc)}") from exc
     else:
-        result = _restore_file(source, url, actor)
+        result = restore_file(source, url, actor, password)
+    try:
+        _after_swap(url, source, result, actor)
+    except Exception as exc:
+        kept = f"; the previous database is kept as {result.kept_aside}" \
+            if result.kept_aside else ""
+        detail = storage_message(exc) if isinstance(exc, DBAPIError) else str(exc)
+        raise RestoredWithProblemsError(
+            f"The backup {source.name} was put in place{kept}, but finishing the restore "
+            f"failed ({type(exc).__name__}: {detail.rstrip('.')}). Run `ptdesk verify` before "
+            "using PT Desk.") from exc
+    return result
+
+
+def _after_swap(url: str, source: Path, result: RestoreResult, actor: str | None) -> None:
     engine = make_engine(url)
     try:
-        with transaction(make_session_factory(engine)) as session:
+        sf = make_session_factory(engine)
+        # The restored log is where this computer's record of the chain now starts.
+        reset_anchor(anchor_path(engine), audit.current_anchor(sf))
+        with transaction(sf) as session:
             audit.record(session, actor=actor or default_actor(), action="restore",
                          record_type="database",
                          summary=f"restored from backup {source.name}")
+        keep = restore_copies_kept(sf)
     finally:
         engine.dispose()
-    return result
+    target = sqlite_path(url)
+    if target is not None:
+        prune_kept_aside(target, keep)
 
 
 def _require_kind(source: Path, server: bool) -> None:
@@ -282,88 +347,3 @@ def _require_kind(source: Path, server: bool) -> None:
                               "restore it with --db set to the PostgreSQL database.")
 
 
-def _restore_file(source: Path, url: str, actor: str | None) -> RestoreResult:
-    target = sqlite_path(url)
-    if target is None:
-        raise ClinicModeError("Restore needs a database file, not an in-memory database.")
-    if source.resolve() == target.resolve():
-        raise BackupError("That file is the database itself, not a backup of it.")
-    checked_here = actor is not None and _check_current(url, actor)
-    staged = stage_backup(source, target, _stamp(), key_path_for_url(url))
-    try:
-        if actor is not None and not checked_here:
-            check_permission(make_session_factory(staged.engine), actor, "restore")
-        staged.close()
-        aside = _swap(staged, target, url)
-    except BaseException:
-        staged.discard()
-        raise
-    return RestoreResult(source, target, aside, staged.revision)
-
-
-def _check_current(url: str, actor: str) -> bool:
-    """Check `actor` may restore, against the current database when it can be read."""
-    target = sqlite_path(url)
-    if target is None or not target.exists():
-        return False
-    return may_restore_into(make_engine(url), actor)
-
-
-def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
-    """Keep the current database aside, then rename the staged copy over it (atomic).
-
-    If the rename fails, the key file and the folder are put back as they were.
-    """
-    aside: Path | None = None
-    key_file = key_path_for_url(url)
-    old_key = read_key_file(key_file) if key_file is not None and key_file.exists() else None
-    if target.exists():
-        aside = target.with_name(f"{target.name}.before-restore-{staged.stamp}")
-        _take_out_of_wal(target, aside)
-        try:
-            os.link(target, aside)  # the old file stays reachable under the new name
-        except OSError:
-            shutil.copy2(target, aside)
-        os.chmod(aside, 0o600)
-        if old_key is not None:
-            write_key_file(aside.with_name(aside.name + KEY_SUFFIX), old_key, replace=True)
-    try:
-        if key_file is not None and staged.key is not None:
-            write_key_file(key_file, staged.key, replace=True)
-        os.replace(staged.path, target)
-    except BaseException:
-        if key_file is not None and old_key is not None:
-            write_key_file(key_file, old_key, replace=True)
-        if aside is not None:
-            for path in (aside, aside.with_name(aside.name + KEY_SUFFIX)):
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-        raise
-    _fsync_dir(target.parent)
-    return aside
-
-
-def _take_out_of_wal(target: Path, aside: Path) -> None:
-    """Fold the -wal file into the database so the file alone is complete.
-
-    Switching the journal mode needs every other connection closed, so this also
-    refuses to restore under a running PT Desk.
-    """
-    try:
-        connection = sqlite3.connect(target, timeout=1.0)
-        try:
-            connection.execute("PRAGMA journal_mode=DELETE").fetchone()
-        finally:
-            connection.close()
-        return
-    except sqlite3.OperationalError as exc:
-        if "locked" in str(exc) or "busy" in str(exc):
-            raise BackupError("The database is in use. Close every PT Desk window (on this "
-                              "and other computers) and try the restore again.") from exc
-    except sqlite3.DatabaseError:
-        pass
-    # A damaged database is kept aside as it is, with its -wal and -shm files.
-    for suffix in ("-wal", "-shm"):
-        side = target.with_name(target.name + suffix)
-        if side.exists():
-            os.replace(side, aside.with_name(aside.name + suffix))

@@ -5,9 +5,13 @@ database beside it and passed every check there (schema, audit chain, signed not
 swap is two renames in one transaction: the live database is kept under a dated name and
 the checked copy takes its name. If anything fails, the scratch database is dropped.
 
-The audit key is not in the database. A restore checks the backup's chain with this
-workstation's key; only a workstation that has no key yet uses the copy written beside
-the backup (`<backup>.auditkey`) and installs it.
+The dump is untrusted input: its table of contents (`pg_restore --list`) is read first
+and any function, trigger or other object the migrations do not create is refused
+before anything is loaded; connected as a superuser, the dump is loaded as the clinic's
+role (the live database's owner), so code in it never runs as a superuser. The audit
+key is not in the database: a restore checks the
+backup's chain with this workstation's key and never installs the copy written beside
+the backup (an administrator installs it deliberately with `ptdesk audit key install`).
 """
 
 from __future__ import annotations
@@ -29,13 +33,24 @@ from ptdesk.services.audit.key import (
     AuditKeyError,
     key_path_for_url,
     read_key_file,
-    write_key_file,
 )
 from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.backup.pg_schema_check import (
+    definitions,
+    differences,
+    expected_definitions,
+)
 from ptdesk.services.backup.pg_tools import PgServer, PgToolError, PgTools, find_tools, server_major
+from ptdesk.services.backup.restore_auth import (
+    SignIn,
+    check_administrator,
+    current_accounts,
+    server_accounts,
+    sign_in_needed,
+)
 from ptdesk.services.backup.restore_file import (
     RestoreResult,
-    may_restore_into,
+    install_hint,
     refuse,
     require_known,
 )
@@ -108,6 +123,21 @@ def _require_rights(connection: Connection, name: str, current: _Current | None)
         raise PgToolError(f"The database {name} belongs to the user {current.owner}; only "
                           f"{current.owner} (or a superuser) can restore it. Nothing was "
                           "changed.")
+
+
+def _load_role(connection: Connection, current: _Current | None) -> str | None:
+    """The role the dump is loaded as when we are connected as a superuser: the clinic's
+    (the live database's owner), so code in a crafted dump never runs as a superuser.
+
+    None: we are not a superuser (the load runs as ourselves), or no other owner is known.
+    """
+    superuser = connection.execute(text(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = current_user")).scalar()
+    if not superuser or current is None:
+        return None
+    owner_is_super = connection.execute(text(
+        "SELECT rolsuper FROM pg_roles WHERE rolname = :o"), {"o": current.owner}).scalar()
+    return None if owner_is_super else current.owner
 
 
 def _open_connections(connection: Connection, names: tuple[str, ...]) -> dict[str, int]:
@@ -198,50 +228,81 @@ def _read_key(path: Path | None) -> bytes | None:
     return None
 
 
-@dataclass(frozen=True)
-class _Keys:
-    workstation: bytes | None
-    beside_backup: bytes | None
-
-    @property
-    def to_check_with(self) -> bytes | None:
-        return self.workstation or self.beside_backup
-
-    @property
-    def to_install(self) -> bytes | None:
-        return self.beside_backup if self.workstation is None else None
-
-
-def _check_scratch(source: Path, scratch: PgServer, keys: _Keys, actor: str | None) -> str:
-    """Upgrade and check the loaded copy; returns the backup's schema revision."""
+def _check_scratch(source: Path, scratch: PgServer, key: bytes | None, url: str,
+                   sign_in: SignIn, actor: str | None, password: str | None,
+                   admin: Engine, expect: str) -> str:
+    """Compare, upgrade and check the loaded copy; returns the backup's schema revision."""
     engine = make_engine(scratch.url_text())
     try:
         with engine.connect() as connection:
             revision = connection.execute(text("SELECT version_num FROM alembic_version")) \
                 .scalar()
+            found = definitions(connection)
         if revision is None:
             raise refuse(source, "it is not a PT Desk database (no schema version).")
         require_known(engine, source, str(revision))
+        wanted = expected_definitions(admin, scratch.with_database(expect).url_text(), expect,
+                                      str(revision))
+        problems = differences(found, wanted)
+        if problems:
+            raise refuse(source, "its database structure is not what PT Desk makes: "
+                         + "; ".join(problems[:8]) + ".")
+        if sign_in is SignIn.BACKUP:  # before anything in the copy runs on our behalf
+            check_administrator(server_accounts(scratch.url_text()) or [], actor, password)
         upgrade(engine)
         sf = make_session_factory(engine)
-        report = check_database(engine, key=keys.to_check_with)
+        result = verify_chain(sf, key=key, anchor=False)
+        if result.sealed and not result.ok:
+            beside = _read_key(source.with_name(source.name + KEY_SUFFIX))
+            if key is None or (beside not in (None, key)
+                               and verify_chain(sf, key=beside, anchor=False).ok):
+                raise refuse(source, "its audit log was sealed with a different audit key "
+                             "than this workstation's (or this workstation has none). "
+                             + install_hint(source, url))
+        report = check_database(engine, key=key, anchor=False)
         if not report.ok:
-            hint = ""
-            if (keys.beside_backup not in (None, keys.workstation)
-                    and verify_chain(sf, key=keys.beside_backup).ok):
-                hint = (" Its audit log was sealed with a different audit key than this "
-                        "workstation's (another clinic's, or the key was replaced since).")
-            raise refuse(source, "it failed these checks: " + " ".join(report.problems) + hint)
-        if actor is not None:
+            raise refuse(source, "it failed these checks: " + " ".join(report.problems))
+        if sign_in is SignIn.NONE and actor is not None:
             check_permission(sf, actor, "restore")
         return str(revision)
     finally:
         engine.dispose()
 
 
-def _may_restore_here(server: PgServer, actor: str) -> bool:
-    """Check `actor` against the live database's accounts when it can be read."""
-    return may_restore_into(server.engine(), actor)
+# What the migrations create on a server: anything else in a dump is refused unread.
+_TOC_TYPES = frozenset({"TABLE", "TABLE DATA", "SEQUENCE", "SEQUENCE OWNED BY", "SEQUENCE SET",
+                        "DEFAULT", "CONSTRAINT", "FK CONSTRAINT", "INDEX", "ACL", "FUNCTION",
+                        "TRIGGER", "SCHEMA", "COMMENT"})
+_TOC_LINE = re.compile(r"^\d+;\s+\d+\s+\d+\s+(?P<rest>.+)$")
+
+
+def _known_function(name: str) -> bool:
+    return bool(re.fullmatch(r"ptdesk_(refuse|keep_audit_head|guard_[a-z_]+)\(\)", name))
+
+
+def toc_problems(toc: str) -> list[str]:
+    """Objects in a dump's table of contents (`pg_restore --list`) the migrations never make."""
+    problems: list[str] = []
+    for line in toc.splitlines():
+        found = _TOC_LINE.match(line.strip())
+        if found is None:
+            continue
+        rest = found.group("rest")
+        kind = next((t for t in sorted(_TOC_TYPES, key=len, reverse=True)
+                     if rest.startswith(t + " ")), None)
+        if kind is None:
+            problems.append(f"it holds an object PT Desk does not create ({rest.split(' - ')[0]})")
+            continue
+        fields = rest[len(kind):].split()
+        if kind == "FUNCTION" and not (len(fields) >= 2 and _known_function(fields[1])):
+            problems.append(f"it holds a function PT Desk does not create "
+                            f"({' '.join(fields[1:2])})")
+        elif kind == "TRIGGER" and not (len(fields) >= 3 and fields[2].startswith("trg_")):
+            problems.append(f"it holds a trigger PT Desk does not create "
+                            f"({' '.join(fields[1:3])})")
+        elif kind == "SCHEMA" and not (len(fields) >= 2 and fields[1] == "public"):
+            problems.append(f"it holds a schema PT Desk does not create ({fields[1:2]})")
+    return problems
 
 
 def _swap(admin: Engine, name: str, scratch: str, aside: str | None) -> None:
@@ -262,19 +323,23 @@ def _swap(admin: Engine, name: str, scratch: str, aside: str | None) -> None:
         raise
 
 
-def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str) -> RestoreResult:
+def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str,
+                 password: str | None = None) -> RestoreResult:
     """Check `source` (a pg_dump custom file) on a scratch database, then swap it in."""
     server = PgServer.from_url(url)
     name = server.database
     stamp = re.sub(r"\W", "_", stamp)
     scratch, aside = _name(name, f"_restore_{stamp}"), _name(name, f"_before_restore_{stamp}")
-    key_file = key_path_for_url(url)
-    keys = _Keys(_read_key(key_file), _read_key(source.with_name(source.name + KEY_SUFFIX)))
+    key = _read_key(key_path_for_url(url))  # the clinic's key; one beside a backup never
+    sign_in = sign_in_needed(url)
+    if sign_in is SignIn.CURRENT:
+        actor = check_administrator(current_accounts(url) or [], actor, password)
     with server.admin() as admin:
         with admin.connect() as connection:
             tools = find_tools(server_major(connection))
             current = _current(connection, name)
             _require_rights(connection, name, current)
+            role = _load_role(connection, current)
         if current is not None:
             _refuse_if_busy(admin, name)
         try:
@@ -283,21 +348,25 @@ def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str) -> Re
             raise refuse(source, f"it is not a readable backup ({exc}).") from exc
         if not re.search(r"\bTABLE DATA \S+ alembic_version\b", toc):
             raise refuse(source, "it is not a PT Desk database (no schema version).")
-        checked_here = actor is not None and current is not None \
-            and _may_restore_here(server, actor)
+        extras = toc_problems(toc)
+        if extras:
+            raise refuse(source, "its contents are not what PT Desk makes: "
+                         + "; ".join(extras[:8]) + ".")
         with admin.connect() as connection:
             connection = connection.execution_options(isolation_level="AUTOCOMMIT")
-            connection.execute(text(_create_sql(connection, scratch, current)))
+            owner = f" OWNER {_quoted(connection, role)}" if role else ""
+            connection.execute(text(_create_sql(connection, scratch, current) + owner))
         try:
             staged = server.with_database(scratch)
             try:
+                as_role = ["--no-owner", f"--role={role}"] if role else []
                 staged.run(tools.program("pg_restore"), "--exit-on-error",
-                           "--single-transaction", f"--dbname={staged.conninfo()}",
+                           "--single-transaction", *as_role, f"--dbname={staged.conninfo()}",
                            str(source), what="pg_restore")
             except PgToolError as exc:
                 raise refuse(source, f"it could not be loaded ({exc}).") from exc
-            revision = _check_scratch(source, staged, keys,
-                                      actor if not checked_here else None)
+            revision = _check_scratch(source, staged, key, url, sign_in, actor, password,
+                                      admin, _name(name, f"_expect_{stamp}"))
             if current is not None:
                 with admin.begin() as connection:
                     _copy_database_rights(connection, scratch, name)
@@ -305,6 +374,4 @@ def restore_dump(source: Path, url: str, *, actor: str | None, stamp: str) -> Re
         except BaseException:
             _drop(admin, scratch)
             raise
-    if keys.to_install is not None and key_file is not None:
-        write_key_file(key_file, keys.to_install)
     return RestoreResult(source, name, aside if current is not None else None, revision)

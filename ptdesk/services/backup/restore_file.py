@@ -1,18 +1,20 @@
-"""Stage a backup for restore: copy it beside the database, check and upgrade the copy there."""
+"""Stage a backup for restore: check its schema untouched, copy it beside the database, upgrade and check the copy."""
 
 from __future__ import annotations
 
 import contextlib
+import shlex
 import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ptdesk.db.engine import make_engine, make_session_factory
-from ptdesk.db.migrate import alembic_config, known_head, upgrade
+from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory, sqlite_path
+from ptdesk.db.migrate import alembic_config, upgrade
 from ptdesk.services.audit.key import KEY_SUFFIX, AuditKeyError, read_key_file
 from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.backup.schema_check import check_backup_schema, open_untrusted
 from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import ServiceError
 
@@ -38,7 +40,7 @@ class StagedCopy:
     path: Path
     stamp: str
     engine: Engine
-    key: bytes | None  # the audit key that verifies the copy's chain
+    key: bytes | None  # the clinic's current audit key, which verified the copy's chain
     revision: str  # the backup's schema revision before the upgrade
 
     def close(self) -> None:
@@ -77,19 +79,6 @@ def _copy(source: Path, staging: Path) -> None:
         raise refuse(source, f"it is not a readable database ({exc}).") from exc
 
 
-def _revision(source: Path, staging: Path) -> str:
-    connection = sqlite3.connect(staging)
-    try:
-        if known_head() != _read_revision(connection, source):
-            # Migrations must not run on a damaged file; at head, check_database checks it.
-            rows = [r[0] for r in connection.execute("PRAGMA integrity_check")]
-            if rows != ["ok"]:
-                raise refuse(source, f"the file is damaged ({'; '.join(rows[:3])}).")
-        return _read_revision(connection, source)
-    finally:
-        connection.close()
-
-
 def _read_revision(connection: sqlite3.Connection, source: Path) -> str:
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
@@ -109,32 +98,85 @@ def require_known(engine: Engine, source: Path, revision: str) -> None:
                               "update PT Desk first.")
 
 
-def _key_candidates(source: Path, current_key_file: Path | None) -> list[bytes | None]:
-    # The backup's own key first; a backup copied without it may share the clinic's key.
-    out: list[bytes | None] = []
-    for path in (source.with_name(source.name + KEY_SUFFIX), current_key_file):
-        if path is not None and path.exists():
-            with contextlib.suppress(AuditKeyError, FileNotFoundError):
-                out.append(read_key_file(path))
-    return out or [None]
+def _untrusted_revision(source: Path) -> str:
+    """The revision the backup records, read without letting its schema run anything."""
+    connection = open_untrusted(source)
+    try:
+        try:
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise refuse(source, f"it is not a readable database ({exc}).") from exc
+        return _read_revision(connection, source)
+    finally:
+        connection.close()
 
 
-def stage_backup(source: Path, target: Path, stamp: str,
-                 current_key_file: Path | None) -> StagedCopy:
-    """Copy, check, upgrade and re-check the backup; raises RestoreRefusedError on any fault."""
+def _integrity(source: Path) -> None:
+    connection = open_untrusted(source)
+    try:
+        rows = [r[0] for r in connection.execute("PRAGMA integrity_check")]
+    except sqlite3.DatabaseError as exc:
+        raise refuse(source, f"it is not a readable database ({exc}).") from exc
+    finally:
+        connection.close()
+    if rows != ["ok"]:
+        raise refuse(source, f"the file is damaged ({'; '.join(rows[:3])}).")
+
+
+def install_hint(source: Path, target_url: str) -> str:
+    beside = source.with_name(source.name + KEY_SUFFIX)
+    target = sqlite_path(target_url) if "://" in target_url else Path(target_url)
+    shown = str(target) if target is not None else target_url
+    return (f"If you trust the key saved with that backup, an administrator installs it "
+            f"first with: ptdesk audit key install {shlex.quote(str(beside))} --db "
+            f"{shlex.quote(shown)} — then runs the restore again.")
+
+
+def _check_key(source: Path, sf: SessionFactory, key: bytes | None, target_url: str) -> None:
+    """The copy's chain must verify with the clinic's current key; restore never installs one."""
+    result = verify_chain(sf, key=key, anchor=False)
+    if result.ok or not result.sealed:
+        return
+    if key is None:
+        raise refuse(source, "its audit log is sealed, but this computer has no audit key for "
+                     "this database. " + install_hint(source, target_url))
+    beside = source.with_name(source.name + KEY_SUFFIX)
+    with contextlib.suppress(AuditKeyError, FileNotFoundError, OSError):
+        other = read_key_file(beside)
+        if other != key and verify_chain(sf, key=other, anchor=False).ok:
+            raise refuse(source, "its audit log was sealed with a different audit key than "
+                         "this clinic's (another clinic's, or the key was replaced since). "
+                         + install_hint(source, target_url))
+
+
+def stage_backup(source: Path, target: Path, stamp: str, key: bytes | None,
+                 target_url: str = "") -> StagedCopy:
+    """Check the backup's schema untouched, then copy, upgrade and check the copy.
+
+    Raises RestoreRefusedError on any fault; nothing in the backup runs before its whole
+    schema has been found identical to what the migrations make for its revision.
+    """
+    revision = _untrusted_revision(source)
+    engine_for_script = make_engine("sqlite://")
+    try:
+        require_known(engine_for_script, source, revision)
+    finally:
+        engine_for_script.dispose()
+    _integrity(source)
+    differences = check_backup_schema(source, revision)
+    if differences:
+        raise refuse(source, "its database structure is not what PT Desk makes: "
+                     + "; ".join(differences[:8]) + ".")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = target.with_name(f".{target.name}.restore-{stamp}")
     engine = make_engine(staging)  # creates the file 0600; not connected until the copy is in
-    staged = StagedCopy(staging, stamp, engine, None, "")
+    staged = StagedCopy(staging, stamp, engine, key, revision)
     try:
         _copy(source, staging)
-        staged.revision = _revision(source, staging)
-        require_known(engine, source, staged.revision)
         upgrade(engine)
         sf = make_session_factory(engine)
-        candidates = _key_candidates(source, current_key_file)
-        staged.key = next((k for k in candidates if verify_chain(sf, key=k).ok), candidates[0])
-        report = check_database(engine, key=staged.key)
+        _check_key(source, sf, key, target_url or str(target))
+        report = check_database(engine, key=key, anchor=False)
         if not report.ok:
             raise refuse(source, "it failed these checks: " + " ".join(report.problems))
     except BaseException:

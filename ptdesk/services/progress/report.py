@@ -291,6 +291,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         ankle_date, flags = load_ankle_flags(session, patient_id, scope, thresholds.ankle)
         readiness = load_readiness(session, patient_id, scope, thresholds.readiness)
         run_pain = load_run_pain(session, patient_id, scope)
+        audit_head = audit.printed_head(session)  # a witness a reader can compare later
         lines = changes.change_lines(session, pain, forms, strength, scope.patellofemoral,
                                      since_intake=True)
         evaluation = evaluation_rows(session, patient_id, scope.id)
@@ -344,6 +345,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         readiness_dates=(readiness.intake.visit_date if readiness.intake else None,
                          readiness.latest.visit_date if readiness.latest else None),
         readiness_summary=ready_summary, run_pain=run_rows, run_pain_summary=run_summary,
+        audit_head=audit_head,
     )
 
 

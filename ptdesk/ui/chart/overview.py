@@ -21,12 +21,14 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import EpisodeInfo, list_episodes
 from ptdesk.services.evaluations import VisitSummary, list_visits, load_evaluation
+from ptdesk.services.handouts import cadence_target
 from ptdesk.services.prescriptions import DosedItem, PrescriptionInfo, active_prescription
 from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.ui.chart.readiness_text import readiness_text
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.plan_pause import PAUSED_TEXT
 
 UNIT_WORDS = {"minutes": "min", "km": "km", "mi": "mi"}
 NOTHING_YET = "—"
@@ -73,7 +75,9 @@ def goals_text(episodes: list[EpisodeInfo], today: date | None = None) -> str:
     return "\n".join(lines)
 
 
-def last_visit_text(visits: list[VisitSummary], evaluation: ev.Evaluation | None) -> str:
+def last_visit_text(visits: list[VisitSummary], evaluation: ev.Evaluation | None,
+                    cadence_target: int | None = None) -> str:
+    """`cadence_target` is the plan's target from the *baseline* cadence (never compounding)."""
     if not visits:
         return "No visits yet."
     last = visits[0]
@@ -88,9 +92,8 @@ def last_visit_text(visits: list[VisitSummary], evaluation: ev.Evaluation | None
             worst = f", worst {subjective.nprs_worst}/10" if subjective.nprs_worst is not None else ""
             lines.append(f"Pain now {subjective.nprs_now}/10{worst}")
         if gait and gait.cadence_spm:
-            target = gait.cadence_target_spm
             lines.append(f"Cadence {gait.cadence_spm} steps/min"
-                         + (f" → target {target}" if target else ""))
+                         + (f" → target {cadence_target}" if cadence_target else ""))
         if plan and plan.plan_notes:
             lines.append(f"Plan: {plan.plan_notes}")
     return "\n".join(lines)
@@ -139,6 +142,8 @@ def plan_text(stored: StoredPlan | None, today: date) -> str:
     if plan.race_ready is not None and inputs.race_date:
         lines.append(f"Race {_day(inputs.race_date)}: "
                      + ("on track" if plan.race_ready else "NOT reached by race day"))
+    if plan.paused:
+        lines.append(f"⏸ {PAUSED_TEXT}")
     lines += [f"⚠ {warning}" for warning in plan.warnings]
     return "\n".join(lines)
 
@@ -209,7 +214,8 @@ class OverviewTab(ChartTab):
             _summary, evaluation = load_evaluation(sf, actor=actor, visit_id=visits[0].id)
         self.labels["episode"].setText(episode_text(episodes))
         self.labels["goals"].setText(goals_text(episodes, date.today()))
-        self.labels["last_visit"].setText(last_visit_text(visits, evaluation))
+        self.labels["last_visit"].setText(last_visit_text(
+            visits, evaluation, cadence_target(sf, actor=actor, patient_id=pid)))
         self.labels["prescription"].setText(
             prescription_text(active_prescription(sf, pid, actor=actor)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
