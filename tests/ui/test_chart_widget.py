@@ -94,6 +94,7 @@ def test_header_flags_the_left_calf_of_a_right_knee_episode(
     chart = ChartWidget(ctx)
     qtbot.addWidget(chart)
     chart.set_patient(pid)
+    assert "affected: right side · injured ankle: left" in chart.header.episode_label.text()
     text = chart.header.alerts_label.text()
     assert "Ankle plantarflexion LSI 75%" in text
     assert "Hip extension grades 5 / 4 (L / R): a full grade down" in text

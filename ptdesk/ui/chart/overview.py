@@ -49,7 +49,9 @@ def episode_text(episodes: list[EpisodeInfo]) -> str:
     code = f" ({current.icd10_code})" if current.icd10_code else ""
     lines = [
         f"{current.diagnosis}{code}",
-        f"Affected side: {current.affected_side}",
+        f"Affected side: {current.affected_side}"
+        + (f"   Injured ankle: {current.injured_ankle_side}" if current.injured_ankle_side
+           else ""),
         f"Onset: {_day(current.onset_date)}   Start of care: {_day(current.start_date)}",
         f"Status: {current.status.replace('_', ' ')}"
         + (f" (ended {_day(current.end_date)})" if current.end_date else ""),
