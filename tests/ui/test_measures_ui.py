@@ -202,3 +202,33 @@ def test_progress_pain_chart_shows_run_pain_as_its_own_series(
     tip = tab.pain.frame.tips.text_for(tab.pain.red_runs, ms(start + timedelta(6)))
     assert tip is not None and "swelling" in tip and "red run" in tip
     assert tab.pain.red_runs.markerShape() == tab.pain.runs.markerShape()  # squares, as printed
+
+
+def test_injured_ankle_can_be_set_on_a_signed_note_without_changing_the_note(
+        qtbot, ctx, session_factory, episode, no_dialogs) -> None:  # noqa: F811
+    from ptdesk.services.signing import sign_visit
+
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                    evaluation=full_evaluation())
+    sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
+    before = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
+    tab = open_tab(qtbot, ctx, episode.patient_id)
+    combo = find(tab, "Injured (sprained) ankle")
+    assert combo.isEnabled()
+    # The prior injury suggests the left; on a signed note nothing is pre-chosen unsaved.
+    assert combo.currentText() == "Not known"  # type: ignore[attr-defined]
+    assert "Suggested from the prior injuries: left" in tab._ankle.ankle_hint.text()
+    assert find(tab, "Knee-to-wall, left").isReadOnly()  # type: ignore[attr-defined]
+    fill(qtbot, tab, "Injured (sprained) ankle", "Right")
+    stored = active_episode(session_factory, episode.patient_id, actor=ACTOR)
+    assert stored is not None and stored.injured_ankle_side == "right"
+    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id) == before
+    # Back on a draft note the suggestion is pre-filled again only while nothing is stored.
+    draft = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 9), visit_type="re_evaluation")
+    tab.set_patient(episode.patient_id)
+    assert tab._visit is not None and tab._visit.id == draft.id
+    assert combo.currentText() == "Right"  # type: ignore[attr-defined]
+    assert tab._ankle.ankle_hint.text() == "Recorded for this episode."

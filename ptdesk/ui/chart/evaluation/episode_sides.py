@@ -14,7 +14,7 @@ from ptdesk.services.episodes import (
 )
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.measure_settings import get_measure_thresholds
-from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
+from ptdesk.ui.chart.evaluation.ankle_section import ANKLE_SIDE_KEY, AnkleSection
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.form_session import FormSession
@@ -32,7 +32,9 @@ class EpisodeSides:
         self.ankle, self.strength, self.readiness = ankle, strength, readiness
         self.episode: EpisodeInfo | None = None
         self._targets = ReadinessThresholds()
-        ankle.edited.connect(self.apply)
+        self._signed = False
+        self._suggested: str | None = None
+        ankle.edited.connect(self._on_ankle_edited)
 
     def load(self, patient_id: int) -> None:
         sf, actor = self.ctx.session_factory, self.ctx.actor
@@ -41,6 +43,7 @@ class EpisodeSides:
         suggested = None
         if episode is not None and episode.injured_ankle_side is None:
             suggested = suggest_ankle_side(sf, episode.id, actor=actor)
+        self._suggested = suggested
         thresholds = get_measure_thresholds(sf, actor=actor)
         with self.edits.loading():  # showing the episode's sides is not an edit
             self.ankle.set_thresholds(thresholds.ankle)
@@ -55,6 +58,32 @@ class EpisodeSides:
         affected = self.episode.affected_side if self.episode else None
         self.strength.set_involved_side(affected, self.ankle.ankle_side())
         self.readiness.set_context(affected, self._targets, self.ankle.ankle_side())
+
+    def set_note_signed(self, signed: bool) -> None:
+        """A signed note stays unchanged, but the episode's injured ankle (not part of the
+        note) can still be chosen there; it is then stored at once."""
+        was_signed, self._signed = self._signed, signed
+        episode = self.episode
+        if not signed and was_signed and episode is not None:
+            with self.edits.loading():  # back on a draft note: the pre-fill again
+                self.ankle.set_episode_sides(episode.affected_side, episode.injured_ankle_side,
+                                             self._suggested)
+            self.apply()
+        if not signed or self.episode is None or not self.ctx.can("edit_evaluation"):
+            return
+        self.ankle.fields.widget(ANKLE_SIDE_KEY).setEnabled(True)  # view-only relocks it
+        if self.episode.injured_ankle_side is None and self._suggested:
+            # No Save here to confirm a pre-fill: show the suggestion, the choice stores it.
+            with self.edits.loading():
+                self.ankle.fields.set_value(ANKLE_SIDE_KEY, None)
+            self.ankle.ankle_hint.setText(f"Suggested from the prior injuries: "
+                                          f"{self._suggested}. Choosing a side records it.")
+            self.apply()
+
+    def _on_ankle_edited(self) -> None:
+        self.apply()
+        if self._signed and not self.edits.is_loading:
+            self.confirm()
 
     def confirm(self) -> None:
         """After a save: the injured ankle shown (pre-filled or chosen) is stored for the episode."""

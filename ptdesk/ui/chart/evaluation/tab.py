@@ -370,6 +370,7 @@ class EvaluationTab(ChartTab):
     def _set_read_only(self, read_only: bool) -> None:
         for section in self.sections.values():
             section.set_read_only(read_only)
+        self.sides.set_note_signed(read_only and self._visit is not None)
 
     def _show_no_visit(self, message: str) -> None:
         self._visit = None
