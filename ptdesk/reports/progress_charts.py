@@ -142,7 +142,7 @@ def _axes(group: Group, frame: _Frame, ticks: Sequence[float], fmt: str) -> None
 
 def _header(drawing: Drawing, title: str, legend: Sequence[tuple[str, object, str]]) -> float:
     """Title and legend at the top; returns the y where the plot area may start."""
-    top = drawing.height
+    top = float(drawing.height)
     drawing.add(_text(0, top - TITLE_SIZE - 1, title, TITLE_SIZE, bold=True, colour=s.INK))
     if legend:
         last = _legend(drawing, 2, top - TITLE_SIZE - 13, drawing.width, legend)

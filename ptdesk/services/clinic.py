@@ -158,7 +158,7 @@ def get_backup_settings(session_factory: SessionFactory) -> BackupSettings:
         row = session.get(ClinicSettings, 1)
         if row is None:
             return BackupSettings()
-        return BackupSettings(bool(row.backup_on_close), row.backup_folder or "")  # type: ignore[attr-defined]
+        return BackupSettings(bool(row.backup_on_close), row.backup_folder or "")
 
 
 def check_backup_folder(text: str) -> Path | None:
@@ -216,8 +216,8 @@ def set_backup_settings(
         if row is None:
             row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
             session.add(row)
-        row.backup_on_close = wanted.offer_on_close  # type: ignore[attr-defined]
-        row.backup_folder = wanted.folder  # type: ignore[attr-defined]
+        row.backup_on_close = wanted.offer_on_close
+        row.backup_folder = wanted.folder
         session.flush()
         audit.record(session, actor=actor, action="update", record_type="clinic_settings",
                      summary=f"daily backup offer {'on' if wanted.offer_on_close else 'off'}; "

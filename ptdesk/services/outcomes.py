@@ -48,13 +48,28 @@ class OutcomeRecord:
         return f"{text}/{self.max_total:.0f}" + (" (prorated)" if read.prorated else "")
 
 
+def _answer(item: object) -> int | None:
+    """One item's answer from a list of answers (None: marked missing)."""
+    if item is None or isinstance(item, int):
+        return item
+    raise ValidationError("items", "Each answer must be a whole number or marked missing.")
+
+
+def _activity(item: object) -> oc.PsfsActivity:
+    """A PSFS (activity, score) pair as the form gives it."""
+    if not (isinstance(item, tuple) and len(item) == 2 and isinstance(item[1], int)):
+        raise ValidationError("psfs", "Give each activity with its score from 0 to 10.")
+    return oc.PsfsActivity(str(item[0]), item[1])
+
+
 def score_form(
     measure: str, items: ItemsInput, allow_missing: bool
 ) -> tuple[oc.OutcomeScore, list[tuple[str, str, int | None]]]:
     """Score the form and produce the rows to store: (key, label, raw answer)."""
+    rows: list[tuple[str, str, int | None]]
     if measure == "lefs":
-        values = list(items)  # type: ignore[arg-type]
-        score = oc.score_lefs(values, allow_missing=allow_missing)  # type: ignore[arg-type]
+        values = [_answer(item) for item in items]
+        score = oc.score_lefs(values, allow_missing=allow_missing)
         rows = [(f"item_{i + 1}", oc.LEFS_ITEMS[i], val) for i, val in enumerate(values)]
     elif measure == "kujala":
         if not isinstance(items, Mapping):
@@ -63,13 +78,14 @@ def score_form(
         labels = {item.key: item.label for item in oc.KUJALA_ITEMS}
         rows = [(key, labels[key], items.get(key)) for key in oc.KUJALA_ITEM_KEYS]
     elif measure == "nprs":
-        values = list(items)  # type: ignore[arg-type]
-        if len(values) != 1 or values[0] is None:
+        values = [_answer(item) for item in items]
+        pain = values[0] if len(values) == 1 else None
+        if pain is None:
             raise ValidationError("nprs", "Enter one pain score from 0 to 10.")
-        score = oc.score_nprs(values[0])  # type: ignore[arg-type]
-        rows = [("pain", "Pain now", values[0])]  # type: ignore[list-item]
+        score = oc.score_nprs(pain)
+        rows = [("pain", "Pain now", pain)]
     elif measure == "psfs":
-        activities = [oc.PsfsActivity(str(name), score) for name, score in items]  # type: ignore[misc]
+        activities = [_activity(item) for item in items]
         score = oc.score_psfs(activities)
         rows = [(f"activity_{i + 1}", a.name, a.score) for i, a in enumerate(activities)]
     else:

@@ -140,7 +140,7 @@ class PgServer:
         return out
 
     def _password(self) -> str | None:
-        return self.url.password or self._query().get("password")  # type: ignore[return-value]
+        return self.url.password or self._query().get("password")
 
     def conninfo(self) -> str:
         """host/port/user/dbname and the URL's other settings; never the password."""

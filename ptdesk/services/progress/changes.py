@@ -93,7 +93,8 @@ def _psfs_pair(session: Session, before_id: int, after_id: int
     )
     scores: dict[int, list[tuple[str, float]]] = {before_id: [], after_id: []}
     for result_id, label, value in rows:
-        scores[result_id].append((label, value))
+        if value is not None:  # the query leaves missing answers out; this tells mypy
+            scores[result_id].append((label, value))
     compared = compare_psfs(scores[before_id], scores[after_id])
     if compared is None:
         return None

@@ -12,6 +12,11 @@ from sqlalchemy.orm import Session
 from ptdesk.db.models import AnkleExam, GaitAssessment, KneeExam, SubjectiveExam, Visit
 from ptdesk.reports.progress_dto import ComparisonRow
 
+
+def _quality(value: Any) -> str:
+    return _QUALITY.get(value, str(value))
+
+
 _QUALITY = {"good": "good", "knee_valgus": "knee valgus", "pelvic_drop": "pelvic drop",
             "trunk_lean": "trunk lean"}
 _UNIT_WORDS = {"mi": "mi", "km": "km", "min": "min"}
@@ -94,8 +99,8 @@ def evaluation_rows(session: Session, patient_id: int, episode_id: int
         compare("Knee extension (− = lacks full extension)",
                 _sides(knees, lambda r: r.extension_deg, lambda v: degrees(_num(v)))),
         compare("Knee effusion", _sides(knees, lambda r: r.effusion, str)),
-        compare("Single-leg squat", _sides(knees, lambda r: r.single_leg_squat, _QUALITY.get)),
-        compare("Step-down", _sides(knees, lambda r: r.step_down, _QUALITY.get)),
+        compare("Single-leg squat", _sides(knees, lambda r: r.single_leg_squat, _quality)),
+        compare("Step-down", _sides(knees, lambda r: r.step_down, _quality)),
         compare("Knee-to-wall lunge (cm)", _sides(ankles, lambda r: r.knee_to_wall_cm, _num)),
         compare("Single-leg balance, eyes closed (s)",
                 _sides(ankles, lambda r: r.balance_eyes_closed_s, _num)),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -120,7 +121,7 @@ def _lsi_chart(series: Sequence[pg.LsiSeries]) -> dto.LineChart | None:
     flagged = [g for g in drawn if any(p.flagged for p in g.points)]
 
     def lowest(g: pg.LsiSeries) -> float:
-        return min(p.lsi for p in g.points if p.lsi is not None)  # type: ignore[type-var]
+        return min(p.lsi for p in g.points if p.lsi is not None)
 
     chosen = sorted(flagged or drawn, key=lowest)[:_MAX_LSI_LINES]
     if not chosen:
@@ -297,7 +298,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         evaluation = evaluation_rows(session, patient_id, scope.id)
         goals = _goals(session, scope.id, on)
         clinician = _clinician(session, visits[-1].clinician_id if visits else None, actor)
-        header = dict(
+        header: dict[str, Any] = dict(
             patient_name=f"{patient.first_name} {patient.last_name}",
             date_of_birth=patient.date_of_birth, mrn=patient.mrn,
             referring_physician=patient.referring_physician, diagnosis=episode.diagnosis,
@@ -323,7 +324,9 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     ankle, ankle_note = rm.ankle_rows(flags, scope)
     ready_rows, ready_summary = rm.readiness_rows(readiness)
     run_rows, run_summary = rm.run_pain_rows(run_pain)
-    volume_chart, plan_rows, plan_notes = None, (), ()
+    volume_chart: dto.VolumeChart | None = None
+    plan_rows: tuple[tuple[str, str], ...] = ()
+    plan_notes: tuple[str, ...] = ()
     if stored is not None:
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)

@@ -278,6 +278,7 @@ def volume_from(stored: StoredPlan, logged_weeks: Sequence[LoggedWeek]) -> Volum
         done = None
         if log is not None and (log.runs or log.complete):
             done = (log.done_total, log.done_longest)
+        reference: tuple[Decimal, Decimal] | None
         if prev_done is not None and prev_done[0] > 0:
             reference = prev_done
         elif prev_done is not None and last_run is not None:
