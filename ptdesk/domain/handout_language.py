@@ -370,7 +370,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "run.log_date": "Fecha",
         "run.log_ran": "Lo que corrí",
         "run.log_pain": "Dolor al correr (0–10)",
-        "run.log_morning": "A la mañana siguiente (marque uno)",
+        "run.log_morning": "A la mañana (marque uno)",
         "run.log_choices": "mejor · igual\nrígido, luego bien · peor",
     },
 }

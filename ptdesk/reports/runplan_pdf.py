@@ -289,6 +289,9 @@ def _week_table(plan: Plan, width: float, language: str = hl.ENGLISH) -> Table:
         ("GRID", (0, 0), (-1, -1), 0.6, s.RULE),
         ("TOPPADDING", (0, 0), (-1, -1), 5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 6),
+        # Room for "Semana" on one line in the narrow first column.
+        ("LEFTPADDING", (0, 0), (0, 0), 3),
+        ("RIGHTPADDING", (0, 0), (0, 0), 3),
         ("FONTSIZE", (0, 1), (-1, -1), st.cell.fontSize),
         ("LEADING", (0, 1), (-1, -1), st.cell.leading),
         ("FONTNAME", (0, 1), (0, -1), s.FONT_BOLD),
@@ -350,13 +353,15 @@ def _log_grid(plan: Plan, width: float, language: str = hl.ENGLISH) -> list[Flow
                  for session in week.runs]
     table = Table(
         rows,
-        colWidths=[0.7 * inch, 1.3 * inch, width - 5.15 * inch, 1.3 * inch, 1.85 * inch],
+        colWidths=[0.8 * inch, 1.3 * inch, width - 5.25 * inch, 1.3 * inch, 1.85 * inch],
         rowHeights=[None] + [_LOG_ROW_H] * (len(rows) - 1),
         repeatRows=1,
     )
     table.setStyle(s.table_style([
         ("BACKGROUND", (0, 0), (-1, 0), s.ACCENT),
         ("GRID", (0, 0), (-1, -1), 0.8, s.GRID),
+        ("LEFTPADDING", (0, 0), (0, 0), 3),
+        ("RIGHTPADDING", (0, 0), (0, 0), 3),
         ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("VALIGN", (0, 1), (-1, -1), "MIDDLE"),
         ("FONTSIZE", (0, 1), (-1, -1), 12),
