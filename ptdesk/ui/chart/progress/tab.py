@@ -108,7 +108,6 @@ class ProgressTab(ChartTab):
         self.range_bar.changed.connect(self._on_range_bar_changed)
         self.since.compare_changed.connect(self._on_since_compare_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -221,9 +220,8 @@ class ProgressTab(ChartTab):
     def _on_since_compare_changed(self) -> None:
         self._show_since()
 
-    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id:
-            self.refresh()  # any saved score, test, run or plan can move a chart
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self.refresh()  # a saved score, test, run or plan can move a chart
 
     def _on_print_button_clicked(self) -> None:
         self.print_report()
