@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import os
 from pathlib import Path
 
 from ptdesk.commands import CommandError, UsageError
@@ -16,12 +15,19 @@ from ptdesk.commands.acting import (
     read_secret,
     signed_in_actor,
 )
-from ptdesk.commands.common import add_db_option, open_database, parse_date
+from ptdesk.commands.common import (
+    add_db_option,
+    open_database,
+    output_path,
+    parse_date,
+    write_user_file,
+)
 from ptdesk.db.engine import SessionFactory
 from ptdesk.services.errors import NotFoundError, ServiceError
 
 COLUMNS = ("id", "when_utc", "user", "workstation", "action", "patient_mrn", "record_type",
            "record_id", "summary")
+CSV_HEADER = ",".join(COLUMNS).encode()  # how every audit export begins
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -198,9 +204,9 @@ def _report(args: argparse.Namespace, session_factory: SessionFactory) -> int:
     end = parse_date("--to", args.end) if args.end else None
     if start and end and end < start:
         raise UsageError("--to must be on or after --from")
-    out = Path(args.csv).expanduser() if args.csv else None
-    if out is not None and (out.is_dir() or not out.parent.exists()):
-        raise UsageError(f"--csv: cannot write a file at {out}")
+    # An existing file is replaced only if it is an earlier audit export (its header row);
+    # a device or pipe (/dev/null, /dev/full, a FIFO) is written to, never replaced.
+    out = output_path("--csv", args.csv, replaces=CSV_HEADER) if args.csv else None
     actor = signed_in_actor(args, session_factory)
     try:
         rows = report(session_factory, patient_mrn=args.patient, start=start,
@@ -225,17 +231,10 @@ def _report(args: argparse.Namespace, session_factory: SessionFactory) -> int:
 
 
 def _write_csv(path: Path, table: list[tuple[object, ...]]) -> None:
-    """Owner-only and atomic: the report names patients (by MRN) and staff."""
+    """Owner-only and atomic (ptdesk.services.output_files): the report names patients (by
+    MRN) and staff."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(COLUMNS)
     writer.writerows(table)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(buffer.getvalue())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise CommandError(f"cannot write {path}: {exc.strerror}") from exc
+    write_user_file("--csv", path, buffer.getvalue().encode("utf-8"), replaces=CSV_HEADER)

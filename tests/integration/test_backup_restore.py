@@ -333,6 +333,32 @@ def test_a_failed_swap_leaves_the_current_database_and_key_whole(
     check.dispose()
 
 
+
+def test_audit_csv_never_replaces_a_device_or_a_foreign_file(db_path, engine, clinic, tmp_path,
+                                                             monkeypatch, capsys) -> None:
+    # Issue 16 item 1: `audit report --csv /dev/full` replaced the device with a regular file.
+    from tests.integration.test_cli_files import private_device
+
+    monkeypatch.setenv("PTDESK_PASSWORD", PASSWORD)
+    base = ["--as", STAFF_ADMIN, "audit", "report", "--db", str(db_path), "--csv"]
+    null, full = private_device(tmp_path, "null"), private_device(tmp_path, "full")
+    assert run_cli(monkeypatch, [*base, str(null)]) == 0
+    assert stat.S_ISCHR(null.stat().st_mode)
+    capsys.readouterr()
+    assert run_cli(monkeypatch, [*base, str(full)]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Traceback" not in err and err.count("\n") == 1
+    assert stat.S_ISCHR(full.stat().st_mode)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not an audit export")
+    assert run_cli(monkeypatch, [*base, str(notes)]) == 2
+    assert notes.read_text() == "not an audit export"
+    export = tmp_path / "audit.csv"
+    assert run_cli(monkeypatch, [*base, str(export)]) == 0
+    assert run_cli(monkeypatch, [*base, str(export)]) == 0  # an earlier export is replaced
+    assert stat.S_IMODE(export.stat().st_mode) == 0o600
+    engine.dispose()
+
 def test_cli_backup_verify_restore_and_audit(db_path, engine, clinic, tmp_path, monkeypatch,
                                              capsys) -> None:
     db = str(db_path)
