@@ -88,3 +88,32 @@ def test_audit_key_cli_path_export_install(session_factory, engine, tmp_path, mo
                                  "--as", ADMIN]) == 0
     assert target.read_bytes() == carried.read_bytes()
     assert run_cli(monkeypatch, ["audit", "key", "install", "--db", url, "--as", ADMIN]) == 2
+
+
+def test_audit_key_export_never_replaces_a_device_or_makes_folders(
+        session_factory, engine, tmp_path, monkeypatch, capsys) -> None:
+    # Issue 16: `audit key export` replaced a device node with a regular file and made
+    # missing parent folders (even at the root, as root); a read-only place gave a traceback.
+    from tests.integration.test_cli_files import private_device
+
+    make_patient(session_factory, mrn="KEY-6")
+    url = engine.url.render_as_string(hide_password=False)
+    monkeypatch.setenv("PTDESK_PASSWORD", PASSWORD)
+    export = ["audit", "key", "export", "--db", url, "--as", ADMIN]
+    full = private_device(tmp_path, "full")
+    capsys.readouterr()
+    assert run_cli(monkeypatch, [*export[:3], str(full), *export[3:]]) == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Traceback" not in err and err.count("\n") == 1
+    assert stat.S_ISCHR(full.stat().st_mode)
+    missing = tmp_path / "no" / "such" / "folder" / "carry.key"
+    assert run_cli(monkeypatch, [*export[:3], str(missing), *export[3:]]) in (1, 2)
+    assert not (tmp_path / "no").exists()
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    capsys.readouterr()
+    status = run_cli(monkeypatch, [*export[:3], str(locked / "carry.key"), *export[3:]])
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if status != 0:  # root writes anywhere; anyone else gets one plain line
+        assert err.count("\n") == 1

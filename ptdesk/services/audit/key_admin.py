@@ -25,6 +25,7 @@ from ptdesk.services.audit.key import (
     write_key_file,
 )
 from ptdesk.services.audit.log import verify_chain
+from ptdesk.services.output_files import OutputFileError, write_output
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -48,7 +49,12 @@ def export_key(session_factory: SessionFactory, *, actor: str, dest: Path) -> Pa
                             "has one.")
     if dest.exists() and dest.is_dir():
         raise AuditKeyError(f"{dest} is a folder; give the name of the file to write.")
-    write_key_file(dest, key, replace=True)
+    # Like every file the user names: no folders made, a device or pipe written to (never
+    # replaced), a planted link never followed for the temporary file (issue 16).
+    try:
+        write_output(dest, (key.hex() + "\n").encode("ascii"))
+    except OutputFileError as exc:
+        raise AuditKeyError(f"The key was not written: {exc}") from None
     return dest
 
 
