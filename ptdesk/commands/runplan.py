@@ -10,7 +10,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
-from ptdesk.commands import CommandError, UsageError
+from ptdesk.commands import UsageError
+from ptdesk.commands.common import output_path, write_user_file
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import (
     MEASURES,
@@ -215,23 +216,19 @@ def format_table(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def _write_pdf(plan: Plan, path_text: str) -> None:
-    try:
-        from ptdesk.reports.runplan_pdf import write_runplan_pdf
-    except ImportError:
-        raise CommandError("PDF output is not available in this build") from None
-    try:
-        write_runplan_pdf(plan, Path(path_text), patient_name=None)
-    except OSError as error:
-        raise CommandError(f"--pdf: cannot write {path_text}: "
-                           f"{error.strerror or error}.") from None
+def _write_pdf(plan: Plan, path: Path) -> None:
+    from ptdesk.reports.runplan_pdf import unsaved_plan_pdf
+
+    # Through the safe writer: a device or pipe is written to, never replaced (issue 16).
+    write_user_file("--pdf", path, unsaved_plan_pdf(plan))
 
 
 def run(args: argparse.Namespace) -> int:
+    pdf = output_path("--pdf", args.pdf) if args.pdf else None  # refused before any work
     inputs = inputs_from_args(args)
     plan = build_plan(inputs)
-    if args.pdf:
-        _write_pdf(plan, args.pdf)
+    if pdf is not None:
+        _write_pdf(plan, pdf)
     if args.json:
         _emit(json.dumps(plan_to_json(plan), indent=2))
     else:

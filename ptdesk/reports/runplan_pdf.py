@@ -91,8 +91,19 @@ def write_runplan_pdf(
     plan: Plan, path: Path | str, patient_name: str | None = None, *,
     rules: PainRules | None = None,
 ) -> Path:
-    """Print a plan that was never saved (CLI `runplan --pdf`): default clinic and pain rules."""
-    handout = RunPlanHandout(
+    """Print a plan that was never saved to `path`: default clinic and pain rules."""
+    return write_runplan(unsaved_plan_handout(plan, patient_name, rules=rules), path)
+
+
+def unsaved_plan_pdf(plan: Plan, *, rules: PainRules | None = None) -> bytes:
+    """The PDF of a plan that was never saved (CLI `runplan --pdf`), as bytes to write."""
+    return render_runplan(unsaved_plan_handout(plan, None, rules=rules))
+
+
+def unsaved_plan_handout(plan: Plan, patient_name: str | None = None, *,
+                         rules: PainRules | None = None) -> RunPlanHandout:
+    """A plan that was never saved, with the default clinic and pain rules."""
+    return RunPlanHandout(
         clinic=DEFAULT_CLINIC,
         clinician_name="",
         patient_name=patient_name or "",
@@ -101,7 +112,6 @@ def write_runplan_pdf(
         cadence_target_spm=None,
         pain_rules=tuple(describe_pain_rules(rules or PainRules())),
     )
-    return write_runplan(handout, path)
 
 
 def amount_text(value: Decimal, measure: str) -> str:
