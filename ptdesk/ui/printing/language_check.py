@@ -28,8 +28,9 @@ def missing_language_box(parent: QWidget | None, names: list[str],
     count = "This exercise has" if len(names) == 1 else "These exercises have"
     box.setText(f"{count} no {lang} text, so {'it prints' if len(names) == 1 else 'they print'}"
                 f" in English:<ul>{items}</ul>")
+    them = "this exercise" if len(names) == 1 else "these exercises"
     box.setInformativeText(f"Everything else on the sheet prints in {lang}. You can go over "
-                           "these exercises with the patient, or print the sheet in English.")
+                           f"{them} with the patient, or print the sheet in English.")
     box.print_anyway = box.addButton("Print anyway",  # type: ignore[attr-defined]
                                      QMessageBox.ButtonRole.AcceptRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
