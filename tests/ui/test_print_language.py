@@ -187,3 +187,34 @@ def test_the_warning_names_the_exercises_and_offers_print_anyway(qtbot, monkeypa
     assert language_check.confirm_missing_language(None, ["Towel scrunch"], "es") is True
     assert language_check.confirm_missing_language(None, ["Towel scrunch"], "es") is False
     assert language_check.confirm_missing_language(None, [], "es") is True
+
+
+def _runplan_prints_in_languages() -> bool:
+    import inspect
+
+    return "language" in inspect.signature(handouts.runplan_pdf).parameters
+
+
+@pytest.mark.skipif(not _runplan_prints_in_languages(),
+                    reason="the run plan PDF has no language parameter yet (issue 21, other part)")
+def test_a_spanish_patients_run_plan_prints_in_spanish_and_switches(
+        qtbot, window, ctx, session_factory, asked) -> None:
+    from decimal import Decimal
+
+    from ptdesk.domain.runplan import PlanInputs
+    from ptdesk.services.runplans import save_plan
+
+    patient = make_patient(session_factory, mrn="LANG-8", handout_language="es")
+    save_plan(session_factory, actor=ACTOR, patient_id=patient.id,
+              inputs=PlanInputs("km", 3, "2", "15", current_weekly=3 * Decimal("2"),
+                                start=dt.date(2026, 11, 23)))
+    job = start_print(ctx, window.centralWidget(), "runplan", patient.id)
+    dialog = open_preview(qtbot, job)
+    assert not asked  # a run plan has no exercises to lack a language
+    assert hl.phrase("es", "run.title") in text_of(dialog.pdf_bytes())
+    assert dialog.language.currentText() == "Español"
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    with qtbot.waitSignal(job.pdf_replaced, timeout=30_000):
+        dialog.language.activated.emit(dialog.language.currentIndex())
+    qtbot.waitUntil(lambda: dialog.page_count() >= 1, timeout=10_000)
+    assert hl.phrase("en", "run.title") in text_of(dialog.pdf_bytes())
