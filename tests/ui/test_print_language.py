@@ -151,6 +151,22 @@ def test_cancel_when_switching_keeps_the_shown_language(qtbot, window, ctx, sess
     assert dialog.print_button.isEnabled() and dialog.save_button.isEnabled()
 
 
+def test_closing_the_preview_while_it_is_remade_opens_nothing(qtbot, window, ctx,
+                                                               session_factory, asked) -> None:
+    patient_id = make_programme(session_factory, "es")
+    job = start_print(ctx, window.centralWidget(), "exercises", patient_id)
+    with qtbot.waitSignal(job.preview_opened, timeout=30_000) as blocker:
+        pass
+    dialog = blocker.args[0]  # not given to qtbot: closing it deletes it
+    opened: list[object] = []
+    job.preview_opened.connect(opened.append)
+    dialog.language.setCurrentIndex(dialog.language.findData("en"))
+    dialog.language.activated.emit(dialog.language.currentIndex())
+    dialog.close()  # deleted on close
+    qtbot.waitUntil(lambda: job not in print_flow._JOBS, timeout=30_000)
+    assert opened == [] and job.language == "es"
+
+
 def test_a_language_picked_at_print_overrides_the_patients(qtbot, window, ctx, session_factory,
                                                           asked) -> None:
     patient_id = make_programme(session_factory, "es")

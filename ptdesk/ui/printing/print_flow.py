@@ -127,6 +127,7 @@ class PrintJob(QObject):
         self.requested_language = language
         self.language: str | None = None  # what the PDF shown is in, once made
         self.dialog: PdfPreviewDialog | None = None
+        self._remaking = False  # for a preview already open: nothing new opens if it closed
         self._busy: _BusyIndicator | None = None
 
     def start(self) -> None:
@@ -187,6 +188,8 @@ class PrintJob(QObject):
         if not isinstance(pdf, bytes | bytearray) or not pdf:
             self._on_task_failed(ServiceError(f"The {self.title.lower()} came back empty."))
             return
+        if self._remaking and not self._has_dialog():
+            return  # the preview was closed meanwhile: the clinician no longer wants it
         self.language = language
         if self._has_dialog():  # another language for the preview already open
             assert self.dialog is not None
@@ -215,6 +218,7 @@ class PrintJob(QObject):
                 self.dialog.set_language(language)
             return
         self.requested_language = language
+        self._remaking = True
         self.start()
 
     def _on_task_failed(self, exc: Exception) -> None:
