@@ -115,6 +115,9 @@ class WeeksTableModel(QAbstractTableModel):
     @staticmethod
     def _text(week: LoggedWeek, column: int) -> str:
         measure = week.measure
+        waiting = week.waiting_for_pain  # imported runs: their pain columns are placeholders
+        if waiting and column in (PAIN, MORNING, FLAGS) and waiting >= week.runs:
+            return "Not entered"
         if column == WEEK:
             return str(week.week)
         if column == DATES:
@@ -132,7 +135,9 @@ class WeeksTableModel(QAbstractTableModel):
         if column == RUNS:
             return str(week.runs)
         if column == PAIN:
-            return "—" if week.worst_pain is None else f"{week.worst_pain}/10"
+            if week.worst_pain is None:
+                return "—"
+            return f"{week.worst_pain}/10" + (f" ({waiting} not entered)" if waiting else "")
         if column == MORNING:
             return MORNING_LABELS.get(week.worst_next_morning or "", "—")
         if column == FLAGS:
@@ -140,7 +145,7 @@ class WeeksTableModel(QAbstractTableModel):
                      if on]
             return ", ".join(flags).capitalize() if flags else "None"
         if week.decision is None:
-            return "—"
+            return f"Waiting for pain answers ({waiting})" if waiting else "—"
         word = DECISION_LABELS[week.decision]
         return word if week.complete else f"{word} (so far)"
 
