@@ -58,6 +58,17 @@ def test_sql_stays_in_db_and_services() -> None:
     assert offenders == []
 
 
+def test_only_the_composition_root_imports_db() -> None:
+    # ui/app.py opens the engine; every other ui module names the session factory's type
+    # through services (ptdesk.services.uow.SessionFactory), type-checking imports included.
+    offenders = [
+        (str(p.relative_to(ROOT)), name) for p in _modules("ui") for name in _imports(p)
+        if (name == "ptdesk.db" or name.startswith("ptdesk.db."))
+        and p != ROOT / "ui" / "app.py"
+    ]
+    assert offenders == []
+
+
 def test_this_test_sees_the_code() -> None:
     # Guard against the scan silently finding nothing after a move.
     assert len(_modules("domain")) >= 5 and len(_modules("services")) >= 5
@@ -131,8 +142,6 @@ def test_the_kit_is_feature_free() -> None:
 
 def test_ui_top_level_keeps_only_the_window_and_its_composition() -> None:
     top = {p.stem for p in (ROOT / "ui").glob("*.py")}
-    # The desktop shell around the window (start-up, single instance, appearance, About)
-    # came from the packaging work; ARCHITECTURE.md lists only the first four.
-    shell = {"about_dialog", "appearance", "desktop_shell", "single_instance"}
-    assert top - shell == {"__init__", "app", "context", "crash_guard", "main_window"}
+    # The desktop shell (start-up, single instance, appearance, About) is its own folder.
+    assert top == {"__init__", "app", "context", "crash_guard", "main_window"}
     assert len([p for p in _modules("ui") if _feature(p) is not None]) >= 40  # the scan sees

@@ -61,6 +61,7 @@ class FormSession(QObject):
 
     @property
     def is_loading(self) -> bool:
+        """The form is being filled from code (the injured-ankle field tells its own edits)."""
         return self._loading > 0
 
     @contextmanager

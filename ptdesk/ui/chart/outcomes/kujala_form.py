@@ -9,8 +9,14 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain import outcomes as oc
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
-from ptdesk.ui.chart.outcomes.form_base import MeasureForm, StripedGrid
-from ptdesk.ui.chart.outcomes.lefs_form import count_words
+from ptdesk.ui.chart.outcomes.change_text import live_total_text
+from ptdesk.ui.chart.outcomes.form_base import (
+    MeasureForm,
+    StripedGrid,
+    count_words,
+    missing_box,
+    open_items_text,
+)
 from ptdesk.ui.kit.error_label import ErrorLabel
 
 PLACEHOLDER = "Choose the patient's answer…"
@@ -62,10 +68,7 @@ class KujalaForm(MeasureForm):
             combo.addItem(option_text(text, points))
         combo.setCurrentIndex(-1)
         label.setBuddy(combo)
-        missing = QCheckBox()
-        missing.setObjectName(f"kujala_{item.key}_missing")
-        missing.setAccessibleName(f"{item.label}: mark missing")
-        missing.setToolTip("The patient left this question blank")
+        missing = missing_box(f"kujala_{item.key}_missing", item.label)
         error = ErrorLabel()
         grid.addWidget(label, row, 0)
         grid.addWidget(combo, row, 1)
@@ -122,23 +125,20 @@ class KujalaForm(MeasureForm):
         return items, any(box.isChecked() for box in self.missing.values())
 
     def summary_text(self) -> str:
-        total, marked, open_items = 0, 0, 0
+        total, open_items = 0, 0
+        maxima: list[float] = []  # each missing item's own maximum (the Kujala rule)
         for item in oc.KUJALA_ITEMS:
             answer = self.answer(item.key)
             if answer is not None:
                 total += item.options[answer][1]
             elif self.missing[item.key].isChecked():
-                marked += 1
+                maxima.append(float(item.max_points))
             else:
                 open_items += 1
         if open_items == len(oc.KUJALA_ITEMS):
             return "Kujala: no answers yet"
-        text = f"Kujala {total}/{oc.KUJALA_MAX}"
-        if marked:
-            text += f" ({count_words(marked, 'item', 'items')} missing)"
-        if open_items:
-            text += f" · {count_words(open_items, 'question', 'questions')} not answered yet"
-        return text
+        return live_total_text("Kujala", "kujala", total, oc.KUJALA_MAX, maxima,
+                               len(oc.KUJALA_ITEMS)) + open_items_text(0, open_items)
 
     def input_widgets(self) -> list[QWidget]:
         return [*self.combos.values(), *self.missing.values()]

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
 def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
     """Dates with something measured or run (future plan weeks left out)."""
     dates = [p.visit_date for p in overview.pain]
+    dates += [r.run_date for r in overview.run_pain]
     dates += [p.visit_date for s in overview.outcomes for p in s.points]
     dates += [p.visit_date for s in overview.strength for p in s.points]
     if overview.volume is not None:
@@ -108,7 +109,6 @@ class ProgressTab(ChartTab):
         self.range_bar.changed.connect(self._on_range_bar_changed)
         self.since.compare_changed.connect(self._on_since_compare_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -185,7 +185,7 @@ class ProgressTab(ChartTab):
             self.strength.reset_choice(overview.strength)
             self._new_patient = False
         window = self.range_bar.window()
-        self.pain.update(overview.pain, window)
+        self.pain.update(overview.pain, window, overview.run_pain)
         self.outcomes.update(overview.outcome("lefs"), overview.outcome("kujala"), window)
         self.strength.update(overview.strength, window)
         self.running.update(overview.volume, window, today)
@@ -221,9 +221,8 @@ class ProgressTab(ChartTab):
     def _on_since_compare_changed(self) -> None:
         self._show_since()
 
-    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id:
-            self.refresh()  # any saved score, test, run or plan can move a chart
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self.refresh()  # a saved score, test, run or plan can move a chart
 
     def _on_print_button_clicked(self) -> None:
         self.print_report()

@@ -80,7 +80,7 @@ class RunLogTab(ChartTab):
 
     title = "Run log"
     save_permission = "log_runs"
-    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})
+    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})  # a plan sets weeks and unit
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -174,7 +174,6 @@ class RunLogTab(ChartTab):
         self.imports.runs_changed.connect(self._on_imports_runs_changed)
         self.runs_view.doubleClicked.connect(self._on_runs_view_double_clicked)
         self.pause_bar.changed.connect(self._on_pause_bar_changed)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -255,7 +254,7 @@ class RunLogTab(ChartTab):
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def delete_selected_run(self) -> bool:
@@ -273,7 +272,7 @@ class RunLogTab(ChartTab):
             return False
         delete_run(self._ctx.session_factory, actor=self._ctx.actor, run_id=run.id)
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def replan(self) -> bool:
@@ -303,7 +302,7 @@ class RunLogTab(ChartTab):
             text += (f" Week {upcoming.week} is now "
                      f"{amount_text(upcoming.total, stored.inputs.measure)}.")
         self.replan_state.setText(text)
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
         self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
@@ -318,7 +317,7 @@ class RunLogTab(ChartTab):
         self.imports.show_waiting(len(waiting))
         weeks = (weekly_summary(sf, patient_id, actor=actor, today=self.today())
                  if self._plan else [])
-        self.weeks_model.set_weeks(weeks)
+        self.weeks_model.set_rows(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
         self.pause_bar.today = self.today
         self.pause_bar.set_plan(self._plan)
@@ -385,6 +384,5 @@ class RunLogTab(ChartTab):
     def _on_pause_bar_changed(self) -> None:
         self._reload()
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind == ChangeKind.RUNPLAN:
-            self._reload()  # a plan saved in the Run plan tab changes weeks and unit
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self._reload()
