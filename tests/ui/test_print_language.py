@@ -179,6 +179,7 @@ def test_a_language_picked_at_print_overrides_the_patients(qtbot, window, ctx, s
 def test_physician_reports_have_no_language_choice() -> None:
     assert not print_flow.prints_in_languages("progress")
     assert print_flow.prints_in_languages("exercises")
+    assert print_flow.prints_in_languages("runplan")
 
 
 def test_the_warning_names_the_exercises_and_offers_print_anyway(qtbot, monkeypatch) -> None:
@@ -205,14 +206,6 @@ def test_the_warning_names_the_exercises_and_offers_print_anyway(qtbot, monkeypa
     assert language_check.confirm_missing_language(None, [], "es") is True
 
 
-def _runplan_prints_in_languages() -> bool:
-    import inspect
-
-    return "language" in inspect.signature(handouts.runplan_pdf).parameters
-
-
-@pytest.mark.skipif(not _runplan_prints_in_languages(),
-                    reason="the run plan PDF has no language parameter yet (issue 21, other part)")
 def test_a_spanish_patients_run_plan_prints_in_spanish_and_switches(
         qtbot, window, ctx, session_factory, asked) -> None:
     from decimal import Decimal
