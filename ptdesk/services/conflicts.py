@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from ptdesk.db.models import AuditEntry, Clinician
 from ptdesk.domain.conflicts import STARTED_EMPTY, fields_of
+from ptdesk.domain.handout_language import LANGUAGE_NAMES
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.errors import ConflictError
 
@@ -21,8 +22,10 @@ PATIENT_LABELS = {
     "preferred_name": "Preferred name", "date_of_birth": "Date of birth", "sex": "Sex",
     "dominant_leg": "Dominant leg", "phone": "Phone", "email": "Email", "address": "Address",
     "referring_physician": "Referring physician", "alerts": "Alerts",
+    "handout_language": "Handout language",
 }
 PATIENT_CHOICES = {
+    "handout_language": dict(LANGUAGE_NAMES),
     "sex": {"unknown": "Not recorded", "female": "Female", "male": "Male", "other": "Other"},
     "dominant_leg": {"unknown": "Not recorded", "left": "Left", "right": "Right"},
 }

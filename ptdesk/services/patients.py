@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from sqlalchemy import (
@@ -201,6 +201,10 @@ PATIENT_CONFLICT = "This patient was changed by someone else since you opened it
 
 
 def _patient_conflict(session: Session, row: Patient, data: PatientInput) -> ConflictError:
+    # A save that leaves the language alone (None) would write the stored one: show that,
+    # not a blank, so the conflict lists no difference nobody made.
+    if data.handout_language is None:
+        data = replace(data, handout_language=row.handout_language)
     return conflicts.conflict(
         session, PATIENT_CONFLICT, patient_id=row.id, record_type="patient", record_ids=[row.id],
         theirs=conflicts.patient_fields(row), yours=conflicts.patient_fields(data))

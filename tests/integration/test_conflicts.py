@@ -374,3 +374,33 @@ def test_two_processes_racing_on_one_visit(session_factory, engine) -> None:
     draft = drafts.get_draft(session_factory, actor=loser, form_key=f"evaluation:visit:{visit.id}")
     assert draft is not None and texts[loser] in draft.payload
     assert audit.verify_chain(session_factory).ok
+
+
+def test_a_save_that_leaves_the_language_alone_shows_no_language_difference(
+    session_factory,
+) -> None:
+    pid = make_patient(session_factory, mrn="PT-79", handout_language="es").id
+    mine = get_patient(session_factory, actor=ACTOR, patient_id=pid)
+    update_patient(session_factory, actor=COLLEAGUE, patient_id=pid,
+                   data=_input(mine, phone="555-0142"))
+    with pytest.raises(ConflictError) as info:
+        # `_input` sends no language (None: keep the stored one).
+        update_patient(session_factory, actor=ACTOR, patient_id=pid,
+                       data=_input(mine, phone="555-0999"), expected_version=mine.version)
+    error = info.value
+    assert error.yours is not None and error.yours["Handout language"] == "Español"
+    # Without a starting point every differing field is listed: still only the phone.
+    assert [c.label for c in error.changes(None)] == ["Phone"]
+
+
+def test_a_language_change_by_a_colleague_is_named_in_the_conflict(session_factory) -> None:
+    pid = make_patient(session_factory, mrn="PT-80").id
+    mine = get_patient(session_factory, actor=ACTOR, patient_id=pid)
+    update_patient(session_factory, actor=COLLEAGUE, patient_id=pid,
+                   data=replace(_input(mine), handout_language="es"))
+    with pytest.raises(ConflictError) as info:
+        update_patient(session_factory, actor=ACTOR, patient_id=pid,
+                       data=replace(_input(mine, phone="555-0999"), handout_language="en"),
+                       expected_version=mine.version)
+    changes = {c.label: (c.theirs, c.yours) for c in info.value.changes(patient_fields(mine))}
+    assert changes == {"Handout language": ("Español", "English")}

@@ -66,7 +66,7 @@ def test_every_input_is_named_by_its_label(qtbot, ctx: AppContext) -> None:
     qtbot.addWidget(dialog)
     captions = {lbl.buddy(): lbl.text().rstrip(":").replace("&", "")
                 for lbl in dialog.findChildren(QLabel) if lbl.buddy() is not None}
-    assert len(dialog.inputs) == 19
+    assert len(dialog.inputs) == 20  # 12 patient fields, the handout language, 7 episode fields
     for key, widget in dialog.inputs.items():
         assert widget.objectName() == key
         assert captions[widget] == widget.accessibleName() != ""
@@ -212,3 +212,59 @@ def test_edit_conflict_keeps_the_form(qtbot, ctx: AppContext, session_factory: S
     assert dialog.conflicts.dialog is not None and dialog.conflicts.dialog.isVisible()
     assert field(dialog, "Last name").text() == "Mine"  # type: ignore[attr-defined]
     assert get_patient(session_factory, actor=ACTOR, patient_id=pid).last_name == "Other"
+
+
+# --- handout language (issue 21) ---------------------------------------------------------
+
+
+def test_new_patient_handout_language_is_chosen_and_saved(qtbot, ctx: AppContext,
+                                                          session_factory: SessionFactory) -> None:
+    dialog = PatientDialog(ctx)
+    qtbot.addWidget(dialog)
+    combo = field(dialog, "Handout language")
+    assert isinstance(combo, QComboBox)
+    assert [combo.itemText(i) for i in range(combo.count())] == ["English", "Español"]
+    assert combo.currentText() == "English"  # the default for a new patient
+    dialog.episode_box.setChecked(False)
+    type_into(dialog, {k: VALID[k] for k in ("MRN", "First name", "Last name", "Date of birth")})
+    type_into(dialog, {"Handout language": "Español"})
+    click_save(dialog)
+    assert dialog.result() == 1 and dialog.patient_id is not None
+    saved = get_patient(session_factory, actor=ACTOR, patient_id=dialog.patient_id)
+    assert saved.handout_language == "es"
+
+
+def test_editing_other_fields_keeps_the_stored_language(qtbot, ctx: AppContext,
+                                                       session_factory: SessionFactory) -> None:
+    pid = make_patient(session_factory, mrn="PT-5", handout_language="es").id
+    make_episode(session_factory, pid)
+    dialog = PatientDialog(ctx, pid)
+    qtbot.addWidget(dialog)
+    assert field(dialog, "Handout language").currentText() == "Español"  # type: ignore[attr-defined]
+    type_into(dialog, {"Phone": "555-0177"})
+    click_save(dialog)
+    assert dialog.result() == 1
+    saved = get_patient(session_factory, actor=ACTOR, patient_id=pid)
+    assert (saved.phone, saved.handout_language) == ("555-0177", "es")
+    # And it can be changed back.
+    dialog = PatientDialog(ctx, pid)
+    qtbot.addWidget(dialog)
+    type_into(dialog, {"Handout language": "English"})
+    click_save(dialog)
+    assert get_patient(session_factory, actor=ACTOR, patient_id=pid).handout_language == "en"
+
+
+def test_a_conflict_keeps_the_chosen_language_in_the_form(qtbot, ctx: AppContext,
+                                                         session_factory: SessionFactory) -> None:
+    from ptdesk.services.patients import PatientInput, update_patient
+
+    pid = make_patient(session_factory, mrn="PT-6").id
+    dialog = PatientDialog(ctx, pid)
+    qtbot.addWidget(dialog)
+    update_patient(session_factory, actor=COLLEAGUE, patient_id=pid, data=PatientInput(
+        mrn="PT-6", first_name="Alex", last_name="Other", date_of_birth=date(1990, 4, 2)))
+    type_into(dialog, {"Handout language": "Español"})
+    click_save(dialog)
+    assert dialog.result() == 0
+    assert field(dialog, "Handout language").currentText() == "Español"  # type: ignore[attr-defined]
+    assert get_patient(session_factory, actor=ACTOR, patient_id=pid).handout_language == "en"

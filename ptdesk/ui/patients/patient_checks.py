@@ -22,6 +22,7 @@ FIELD_LABELS = {
     "referring_physician": "Referring physician", "alerts": "Alerts", "diagnosis": "Diagnosis",
     "icd10_code": "ICD-10 code", "affected_side": "Affected side", "onset_date": "Onset date",
     "start_date": "Start of care", "goal": "Goal", "goal_date": "Goal target date",
+    "handout_language": "Handout language",
 }
 
 

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.handout_language import ENGLISH, LANGUAGE_NAMES
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.conflicts import patient_fields
 from ptdesk.services.episodes import active_episode, open_episode
@@ -47,12 +48,13 @@ DIALOG_SIZE = (980, 700)  # fits a 1280x800 screen with room for the taskbar
 SEX_CHOICES = (("Not recorded", "unknown"), ("Female", "female"), ("Male", "male"), ("Other", "other"))
 LEG_CHOICES = (("Not recorded", "unknown"), ("Left", "left"), ("Right", "right"))
 SIDE_CHOICES = (("Choose side…", ""), ("Left", "left"), ("Right", "right"), ("Both", "both"))
+# Each language named in itself, as the patient would say it.
+LANGUAGE_CHOICES = tuple((name, code) for code, name in LANGUAGE_NAMES.items())
 PATIENT_KEYS = ("mrn", "first_name", "last_name", "preferred_name", "date_of_birth", "sex",
-                "dominant_leg", "phone", "email", "address", "referring_physician", "alerts")
+                "dominant_leg", "phone", "email", "address", "referring_physician", "alerts",
+                "handout_language")
 CONFLICT_NOTE = ("Not saved: someone else changed this patient since you opened it. What you "
                  "typed is still here.")
-
-
 
 
 class PatientDialog(QDialog):
@@ -94,6 +96,11 @@ class PatientDialog(QDialog):
         self._add_text(form, "address", "Address")
         self._add_line(form, "referring_physician", "Referring physician", "optional")
         self._add_text(form, "alerts", "Alerts", "e.g. latex allergy, pacemaker")
+        self._add_combo(form, "handout_language", "Handout language", LANGUAGE_CHOICES)
+        self.inputs["handout_language"].setToolTip(
+            "The language the patient's exercise sheet and run plan print in. "
+            "You can pick another one when you print.")
+        self.set_value("handout_language", ENGLISH)
         self.episode_box = QGroupBox("Start an episode of care", self)
         self.episode_box.setObjectName("episodeGroup")
         self.episode_box.setAccessibleName("Start an episode of care")
@@ -216,7 +223,8 @@ class PatientDialog(QDialog):
         patient = get_patient(self.ctx.session_factory, actor=self.ctx.actor, patient_id=patient_id)
         self._version = patient.version
         for key in ("mrn", "first_name", "last_name", "preferred_name", "sex", "dominant_leg",
-                    "phone", "email", "address", "referring_physician", "alerts"):
+                    "phone", "email", "address", "referring_physician", "alerts",
+                    "handout_language"):
             self.set_value(key, getattr(patient, key))
         self.set_value("date_of_birth", patient.date_of_birth.isoformat())
         has_episode = active_episode(self.ctx.session_factory, patient_id,
@@ -261,6 +269,7 @@ class PatientDialog(QDialog):
             email=self.text("email"), address=self.text("address"),
             referring_physician=self.text("referring_physician"),
             dominant_leg=self.text("dominant_leg"), alerts=self.text("alerts"),
+            handout_language=self.text("handout_language"),
         )
         found = patient_errors(data if born else replace(data, date_of_birth=date(2000, 1, 1)))
         return data, {**found, **errors}

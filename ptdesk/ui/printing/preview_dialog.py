@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, QSize, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRect, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPageLayout, QPageSize, QPainter, QShortcut
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.domain.handout_language import LANGUAGE_NAMES
 from ptdesk.services import handout_files
 
 SAVE_FOLDER_KEY = "handouts/save_folder"
@@ -29,7 +30,13 @@ MAX_PRINT_DPI = 300
 
 
 class PdfPreviewDialog(QDialog):
-    """Shows the PDF; the bytes printed or saved are exactly the bytes previewed."""
+    """Shows the PDF; the bytes printed or saved are exactly the bytes previewed.
+
+    A handout that prints in several languages shows a Language choice; picking one
+    emits `language_chosen`, and the print job brings the new PDF (`replace_pdf`).
+    """
+
+    language_chosen = Signal(str)
 
     def __init__(self, pdf: bytes, title: str, suggested_name: str,
                  parent: QWidget | None = None, settings: QSettings | None = None) -> None:
@@ -60,6 +67,18 @@ class PdfPreviewDialog(QDialog):
         self.zoom.setAccessibleName("Zoom")
         self.zoom.addItem("Whole page", QPdfView.ZoomMode.FitInView)
         self.zoom.addItem("Fit width", QPdfView.ZoomMode.FitToWidth)
+        self.language = QComboBox()
+        self.language.setObjectName("handout_language")
+        self.language.setAccessibleName("Handout language")
+        self.language.setToolTip("Print this handout in another language. The patient's "
+                                 "usual language is set in the patient's details.")
+        for code, name in LANGUAGE_NAMES.items():
+            self.language.addItem(name, code)
+        self.language_label = QLabel("Language")
+        self.language_label.setBuddy(self.language)
+        # Shown only for handouts that print in the patient's language (set_language).
+        self.language.hide()
+        self.language_label.hide()
         self.pages = QLabel()
         self.pages.setObjectName("page_count")
         self.print_button = QPushButton("Print…")
@@ -72,6 +91,8 @@ class PdfPreviewDialog(QDialog):
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Zoom"))
         bar.addWidget(self.zoom)
+        bar.addWidget(self.language_label)
+        bar.addWidget(self.language)
         bar.addWidget(self.pages, 1)
         bar.addWidget(self.print_button)
         bar.addWidget(self.save_button)
@@ -86,6 +107,7 @@ class PdfPreviewDialog(QDialog):
     def _connect_signals(self) -> None:
         self.document.statusChanged.connect(self._on_document_status_changed)
         self.zoom.currentIndexChanged.connect(self._on_zoom_current_index_changed)
+        self.language.activated.connect(self._on_language_activated)
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.close_button.clicked.connect(self.close)
@@ -97,6 +119,46 @@ class PdfPreviewDialog(QDialog):
 
     def page_count(self) -> int:
         return self.document.pageCount()
+
+    # --- language ----------------------------------------------------------------------------
+    def set_language(self, language: str) -> None:
+        """Show the Language choice set to the language this PDF is in."""
+        self.language.blockSignals(True)
+        self.language.setCurrentIndex(max(self.language.findData(language), 0))
+        self.language.blockSignals(False)
+        self.language.show()
+        self.language_label.show()
+        self.set_busy(False)
+
+    def current_language(self) -> str:
+        return str(self.language.currentData())
+
+    def set_busy(self, busy: bool) -> None:
+        """While the PDF is remade nothing prints or saves the old one by mistake."""
+        for widget in (self.language, self.save_button):
+            widget.setEnabled(not busy)
+        broken = self.document.status() == QPdfDocument.Status.Error
+        self.print_button.setEnabled(not busy and not broken)
+        if busy:
+            self.pages.setText("Preparing…")
+
+    def replace_pdf(self, pdf: bytes) -> None:
+        """Show (and print and save) these bytes instead, e.g. the sheet in another language."""
+        self.document.close()
+        old = self._buffer
+        self._pdf = bytes(pdf)
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(self._pdf))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        old.close()
+        old.deleteLater()
+        self.print_button.setEnabled(True)
+        self.document.load(self._buffer)
+        self._on_document_status_changed()
+
+    def _on_language_activated(self, _index: int) -> None:
+        self.set_busy(True)
+        self.language_chosen.emit(self.current_language())
 
     def _on_document_status_changed(self, *_args: object) -> None:
         status = self.document.status()
