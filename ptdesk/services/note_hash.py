@@ -18,7 +18,6 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Select, Table, select
@@ -168,30 +167,32 @@ def _memo(convert: _Convert) -> _Convert:
 class _Shape:
     """How to turn one query's raw rows into canonical dicts, worked out once per query.
 
-    Verify hashes every signed visit of the clinic, so per-row work is one dict built by
-    position; only columns whose type needs it are converted (see `_converter`).
+    Verify hashes every signed visit of the clinic, so `canonical` is a function compiled
+    for the query: one dict display, keys in the hash's (sort_keys) order so encoding needs
+    no sort, each value taken by position and converted only where the type needs it.
     """
 
     def __init__(self, keys: Sequence[str], table: Table, dialect: Dialect | None,
                  skip: Iterable[str] = ()) -> None:
         drop = _SKIP | set(skip)
-        # Key order of the dicts is the hash's (sort_keys) order, so encoding needs no sort.
-        fields = sorted((name, i) for i, name in enumerate(keys) if name not in drop)
         self.index = {name: i for i, name in enumerate(keys)}
-        self.names = [name for name, _i in fields]
-        positions = [i for _name, i in fields]
-        self.pick = (itemgetter(*positions) if len(positions) > 1
-                     else (lambda row: (row[positions[0]],)))
-        self.convert = [(name, f) for name in self.names
-                        if (f := _converter(table, name, dialect)) is not None]
-
-    def canonical(self, row: Sequence[Any]) -> dict[str, Any]:
-        out = dict(zip(self.names, self.pick(row), strict=True))
-        for name, convert in self.convert:
-            value = out[name]
-            if value is not None:
-                out[name] = convert(value)
-        return out
+        self.names = sorted(name for name in keys if name not in drop)
+        converters: dict[str, _Convert] = {}
+        items = []
+        for name in self.names:
+            at = self.index[name]
+            convert = _converter(table, name, dialect)
+            if convert is None:
+                items.append(f"{name!r}: r[{at}]")
+            else:
+                local = f"c{len(converters)}"
+                converters[local] = convert
+                items.append(f"{name!r}: None if r[{at}] is None else {local}(r[{at}])")
+        # Generated from our own column names (identifiers, quoted by repr) and positions.
+        source = "lambda r: {" + ", ".join(items) + "}"
+        self.canonical: Callable[[Sequence[Any]], dict[str, Any]] = eval(  # noqa: S307
+            compile(source, f"<note hash {table.name}>", "eval"),
+            {"__builtins__": {}, **converters})
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
