@@ -161,6 +161,33 @@ class GoalLine:
 
 
 @dataclass(frozen=True, slots=True)
+class LoadWeekRow:
+    """One week of the load table: the flag column is a rule, `change`/`acute_chronic` are not."""
+
+    week: str  # "15–21 Jun"
+    running: str
+    planned: str
+    cap: str
+    two_week: str  # "+38% (flag)", "+5%", "no baseline (restart)", "—"
+    flagged: bool
+    change: str  # information only
+    acute_chronic: str  # information only
+
+
+@dataclass(frozen=True, slots=True)
+class LoadSection:
+    """Load between visits (issue 24): weeks, single-run spikes, the notes printed with them."""
+
+    unit: str
+    weeks: tuple[LoadWeekRow, ...]
+    spikes: tuple[str, ...]
+    summary: str
+    notes: tuple[str, ...]  # the rules, with their sources
+    info_note: str  # printed in grey: information only, with its limits
+    cadence: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressReport:
     """Everything the referring physician's progress report prints."""
 
@@ -203,3 +230,4 @@ class ProgressReport:
     run_pain: tuple[RunPainRow, ...] = ()
     run_pain_summary: str = ""
     audit_head: str = ""  # "Printed at N entries, last hash …": where the audit chain ended
+    load: LoadSection | None = None

@@ -20,6 +20,7 @@ from reportlab.platypus import (
 from ptdesk.reports import styles as s
 from ptdesk.reports.progress_charts import line_chart, volume_chart
 from ptdesk.reports.progress_dto import ChangeNote, ProgressReport
+from ptdesk.reports.progress_load import load_flowables
 from ptdesk.reports.text_runs import Paragraph
 
 DOC_TITLE = "Progress report"
@@ -37,6 +38,8 @@ def render_progress_report(report: ProgressReport) -> bytes:
         story += _highlights(report.highlights, report.first_visit, width)
     story += _scores(report, width)
     story += _run_pain(report, width)
+    story += load_flowables(report.load, width, heading=_heading, grid=_grid,
+                            styles=_small_styles())
     story += _symmetry(report, width)
     story += _ankle(report, width)
     story += _readiness(report, width)

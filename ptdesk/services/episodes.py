@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Goal, Patient, PriorInjuryRecord, SubjectiveExam, Visit
@@ -18,6 +20,10 @@ from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
 EPISODE_STATUSES = ("active", "on_hold", "discharged")
+# A save's `episode_id=ACTIVE_EPISODE` files the record under the patient's active episode,
+# looked up inside the save's own transaction (not in a separate read before it).
+ACTIVE_EPISODE: Literal["active"] = "active"
+EpisodeChoice = int | Literal["active"] | None
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,15 @@ def active_episode(session_factory: SessionFactory, patient_id: int, *,
     episodes = [e for e in list_episodes(session_factory, patient_id, actor=actor)
                 if e.status == "active"]
     return episodes[-1] if episodes else None
+
+
+def episode_in(session: Session, patient_id: int, choice: EpisodeChoice) -> int | None:
+    """The episode id a save files under; ACTIVE_EPISODE: the latest active one, if any."""
+    if choice != ACTIVE_EPISODE:
+        return choice
+    return session.scalar(
+        select(Episode.id).where(Episode.patient_id == patient_id, Episode.status == "active")
+        .order_by(Episode.start_date.desc(), Episode.id.desc()).limit(1))
 
 
 def set_injured_ankle_side(session_factory: SessionFactory, *, actor: str, episode_id: int,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import date
 
 from sqlalchemy import func, select
@@ -18,6 +18,7 @@ from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services import conflicts
 from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.audit import log as audit
+from ptdesk.services.chart_header import header_alerts
 from ptdesk.services.drafts import drop_draft
 from ptdesk.services.errors import (
     ConflictError,
@@ -45,6 +46,13 @@ class VisitSummary:
     @property
     def type_label(self) -> str:
         return ev.VISIT_TYPE_LABELS[self.visit_type]
+
+
+@dataclass(frozen=True)
+class SavedVisit(VisitSummary):
+    """A saved evaluation, with what the chart header shows next (its strength alerts)."""
+
+    alerts: tuple[str, ...] = ()
 
 
 def _summary(row: Visit) -> VisitSummary:
@@ -89,7 +97,7 @@ def _load_visit(session: Session, visit_id: int, *, lock: bool = False) -> Visit
 def save_evaluation(
     session_factory: SessionFactory, *, actor: str, visit_id: int, evaluation: ev.Evaluation,
     expected_version: int | None = None, draft_key: str | None = None,
-) -> VisitSummary:
+) -> SavedVisit:
     """Replace every section of the visit's evaluation in one transaction.
 
     `draft_key` names the autosaved draft this save replaces; it is deleted in the same
@@ -97,6 +105,8 @@ def save_evaluation(
 
     With `expected_version` (the version the form was opened at) a newer save by someone
     else raises ConflictError carrying who saved it, when, and both versions' texts.
+    The result carries the chart header's alerts as the save leaves them (strength tests
+    are their source), read in the same transaction so the UI need not read them again.
     """
     evaluation.validate()
     try:
@@ -115,7 +125,8 @@ def save_evaluation(
             audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
                          record_type="visit", record_id=row.id, summary="saved evaluation: "
                          + ", ".join(mapping.filled_sections(evaluation)))
-            return _summary(row)
+            return SavedVisit(**asdict(_summary(row)),
+                              alerts=header_alerts(session, row.patient_id))
     except StaleDataError:
         # Another workstation saved between our read and our write (SQLite takes no row
         # lock); everything was rolled back, so report it like any other conflict.

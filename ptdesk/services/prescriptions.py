@@ -18,6 +18,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
+from ptdesk.services.episodes import EpisodeChoice, episode_in
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
 from ptdesk.services.permissions import require
@@ -170,7 +171,7 @@ def _named(session: Session, items: list[DosedItem]) -> list[DosedItem]:
 
 def save_prescription(
     session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
-    effective_date: date, note: str = "", episode_id: int | None = None,
+    effective_date: date, note: str = "", episode_id: EpisodeChoice = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
     draft_key: str | None = None,
 ) -> PrescriptionInfo:
@@ -218,7 +219,7 @@ def _check_based_on(
 
 def _save_prescription(
     session_factory: SessionFactory, *, actor: str, patient_id: int, items: list[DosedItem],
-    effective_date: date, note: str, episode_id: int | None, clinician_id: int | None,
+    effective_date: date, note: str, episode_id: EpisodeChoice, clinician_id: int | None,
     based_on_id: int | None, draft_key: str | None,
 ) -> PrescriptionInfo:
     with transaction(session_factory) as session:
@@ -236,7 +237,8 @@ def _save_prescription(
         if previous is not None:
             previous.status = "superseded"
             session.flush()
-        row = Prescription(patient_id=patient_id, episode_id=episode_id, clinician_id=clinician_id,
+        row = Prescription(patient_id=patient_id, clinician_id=clinician_id,
+                           episode_id=episode_in(session, patient_id, episode_id),
                            effective_date=effective_date, status="active", note=note.strip(),
                            supersedes_id=previous.id if previous else None)
         for position, item in enumerate(items):

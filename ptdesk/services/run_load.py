@@ -7,12 +7,13 @@ ptdesk.domain.load_flags.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import GaitAssessment, RunLog, Visit
+from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
 from ptdesk.domain.units import convert_distance
 from ptdesk.services.permissions import require
@@ -28,7 +29,9 @@ class LoadView:
 
     `unit` is what amounts are counted in ("minutes", "km" or "mi"); runs that cannot be
     counted in it (a run typed in minutes on a distance plan) are `left_out`.
-    `cadence_target` is the latest gait assessment's cadence raised by its target %.
+    `cadence_target` is the gait target: the baseline cadence raised by the latest chosen %
+    (`ptdesk.domain.cadence`, the rule the handouts print).
+    `runs` are what the spike flags index (`RunSpike.index`), for a chart's run dots.
     """
 
     unit: str
@@ -37,6 +40,7 @@ class LoadView:
     cadence: tuple[tuple[date, float], ...]
     cadence_target: float | None
     waiting_for_pain: int
+    runs: tuple[RunAmount, ...] = ()  # each counted run in `unit`, in the order run
 
 
 def _amount(row: RunLog, unit: str) -> float | None:
@@ -58,7 +62,8 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
     """The patient's load in the active plan's measure (km without a plan).
 
     A minutes plan is judged on running time, which the report labels an extrapolation
-    of a rule measured on distance. The plan's start counts as a restart.
+    of a rule measured on distance. The plan's start counts as a restart, and weeks
+    start on the plan's weekday so they line up with the plan weeks they are drawn against.
     """
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
@@ -70,7 +75,7 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
             select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
             .join(Visit, Visit.id == GaitAssessment.visit_id)
             .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
-            .order_by(Visit.visit_date.desc(), Visit.id.desc()).limit(1)).first()
+            .order_by(Visit.visit_date, Visit.id)).all()
         runs, left_out = [], 0
         for row in rows:
             value = _amount(row, unit)
@@ -83,8 +88,19 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
         waiting = sum(1 for row in rows if not row.pain_answered)
     basis: Basis = "duration" if unit == "minutes" else "distance"
     restarts = [plan.inputs.start] if plan is not None else []
+    # The one cadence rule (domain/cadence.py): the baseline (first measured) cadence raised
+    # by the latest chosen increase, never compounding after retraining; as the handouts say.
     target = None
-    if gait is not None:
-        target = float(gait.cadence_spm) * (1 + float(gait.cadence_target_pct or 0) / 100)
-    return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts), left_out,
-                    cadence, target, waiting)
+    increase = next((pct for _spm, pct in reversed(gait) if pct is not None), None)
+    if gait and increase is not None:
+        spm = cadence_target_spm(gait[0].cadence_spm, increase)
+        target = None if spm is None else float(spm)
+    week_start = None
+    if plan is not None and runs:
+        first = min(r.day for r in runs)
+        # Whole weeks back from the plan's start to the first run (none dropped).
+        back = max(0, -(-(plan.inputs.start - first).days // 7))
+        week_start = plan.inputs.start - timedelta(weeks=back)
+    return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts,
+                                      week_start=week_start), left_out, cadence, target, waiting,
+                    tuple(runs))

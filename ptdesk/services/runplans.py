@@ -30,6 +30,7 @@ from ptdesk.domain.runplan.versions import paused_from, shifted, splice, week_of
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
+from ptdesk.services.episodes import EpisodeChoice, episode_in
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -105,7 +106,7 @@ def stored_fields(stored: StoredPlan | None) -> dict[str, str]:
 
 def save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
-    rules: PainRules | None = None, note: str = "", episode_id: int | None = None,
+    rules: PainRules | None = None, note: str = "", episode_id: EpisodeChoice = None,
     clinician_id: int | None = None, based_on_id: int | None = None,
     gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
@@ -160,7 +161,7 @@ class NewVersion:
 
 def _save_plan(
     session_factory: SessionFactory, *, actor: str, patient_id: int, inputs: PlanInputs,
-    rules: PainRules, note: str, episode_id: int | None, clinician_id: int | None,
+    rules: PainRules, note: str, episode_id: EpisodeChoice, clinician_id: int | None,
     based_on_id: int | None, version: NewVersion | None = None,
     gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
@@ -182,8 +183,8 @@ def _save_plan(
         ):
             old.status = "archived"
         row = RunPlan(
-            patient_id=patient_id, episode_id=episode_id, clinician_id=clinician_id,
-            status="active", measure=inputs.measure, runs_per_week=inputs.runs_per_week,
+            patient_id=patient_id, episode_id=episode_in(session, patient_id, episode_id),
+            clinician_id=clinician_id, status="active", measure=inputs.measure, runs_per_week=inputs.runs_per_week,
             current_run=float(inputs.current_run), goal_weekly=float(inputs.goal_weekly),
             goal_long_run=None if inputs.goal_long_run is None else float(inputs.goal_long_run),
             start_date=inputs.start, race_date=inputs.race_date, cap_pct=float(inputs.cap_pct),

@@ -10,7 +10,8 @@ from contextlib import contextmanager
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session
 
-from ptdesk.db.engine import SessionFactory
+# Re-exported: the UI names the session factory's type through services, never through db.
+from ptdesk.db.engine import SessionFactory as SessionFactory
 from ptdesk.services.errors import StorageError
 
 _DISK_FULL = "The disk is full, so nothing was saved. Free some disk space, then try again."

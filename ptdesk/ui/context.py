@@ -8,8 +8,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.services.permissions import PERMISSIONS, permissions_of, role_of
+from ptdesk.services.uow import SessionFactory
 from ptdesk.ui.kit.background import run_job
 
 

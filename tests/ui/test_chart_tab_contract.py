@@ -89,3 +89,26 @@ def test_view_only_follows_the_declared_permission(qtbot: Any, index: int,
     for widget in tab.view_only_keep():
         assert isinstance(widget, QWidget) and tab.isAncestorOf(widget)
         assert not widget.property("ptdeskViewOnly")  # navigation and Print stay usable
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_local_changes_reach_a_tab_by_its_declared_kinds(
+        qtbot: Any, ctx: AppContext, cls: type[ChartTab], session_factory: SessionFactory,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # The base class routes a save made elsewhere in the window by refresh_kinds, as the
+    # chart does with another workstation's news; no tab keeps a list of its own.
+    sync_library(session_factory)
+    patient = make_patient(session_factory)
+    make_episode(session_factory, patient.id)
+    tab = cls(ctx)
+    qtbot.addWidget(tab)
+    tab.set_patient(patient.id)
+    heard: list[ChangeKind] = []
+    monkeypatch.setattr(tab, "on_local_change", heard.append)
+    for kind in ChangeKind:
+        ctx.signals.data_changed.emit(kind, patient.id)
+        ctx.signals.data_changed.emit(kind, patient.id + 1)  # another patient: never
+    assert heard == [k for k in ChangeKind if cls.refreshes_on(k)]
+    heard.clear()
+    tab.announce(next(iter(cls.refresh_kinds or ChangeKind)))
+    assert heard == []  # the tab that saved already shows it

@@ -77,6 +77,32 @@ def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
     assert chart.header.alerts_label.isHidden()
 
 
+def test_an_evaluation_save_returns_the_alerts_the_header_shows(
+        qtbot, ctx: AppContext, session_factory: SessionFactory, monkeypatch) -> None:
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    assert "Hip abduction LSI 72%" in chart.header.alerts_label.text()
+    tab = chart.evaluation_tab
+    chart.open_visit(visit.id)
+    better = ev.Evaluation(strength=(dyn("hip_abduction", "left", 18),
+                                     dyn("hip_abduction", "right", 17.5)))
+    monkeypatch.setattr(tab, "build_evaluation", lambda: better)
+
+    def read_again(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the header read its alerts again after the save")
+
+    monkeypatch.setattr("ptdesk.ui.chart.chart_widget.chart_header", read_again)
+    assert tab.save()
+    assert chart.header.alerts_label.text() == ""
+    assert chart.header.alerts_label.isHidden()
+
+
 # ---- chart widget ------------------------------------------------------------------------------
 
 def test_every_chart_tab_is_a_real_tab(qtbot, ctx: AppContext) -> None:

@@ -8,8 +8,10 @@ import pytest
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QSpinBox
+from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Episode, Prescription
 from ptdesk.services.exercises import get_exercise, get_photo, list_exercises, sync_library
 from ptdesk.services.prescriptions import (
     active_prescription,
@@ -322,3 +324,18 @@ def test_new_exercise_dialog_explains_and_creates(qtbot, session_factory) -> Non
                                     "Let the other hip drop, then lift it.")
     assert dialog.created.target_muscles == ("gluteus medius", "quadratus lumborum")
     assert any(e.id == dialog.created.id for e in list_exercises(session_factory, text="hip hike"))
+
+
+def test_save_files_under_the_active_episode_in_its_own_transaction(tab, session_factory,
+                                                                    monkeypatch) -> None:
+    # The episode is looked up inside the save's transaction, not read separately first.
+    def separate_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the episode was read in a transaction of its own")
+
+    monkeypatch.setattr("ptdesk.services.episodes.list_episodes", separate_read)
+    apply_template(tab)
+    assert tab.save()
+    with session_factory() as session:
+        row = session.scalars(select(Prescription)).one()
+        episode = session.scalars(select(Episode)).one()
+    assert row.episode_id == episode.id

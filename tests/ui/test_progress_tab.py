@@ -79,7 +79,9 @@ def test_every_chart_has_the_service_points(tab, session_factory, demo, mrn) -> 
     assert shown and {w.week for w in shown} <= {w.week for w in volume.weeks}
     assert tab.running.planned.count() == sum(w.planned_total is not None for w in shown)
     assert tab.running.done.count() == sum(w.done_total is not None for w in shown)
-    assert not any(chart.frame.is_empty() for chart in tab.charts())
+    assert not any(chart.frame.is_empty() for chart in tab.charts()[:4])
+    # Load and cadence come from runs (cadence from watch files only); tests/ui/test_load_chart.py
+    assert tab.load.frame.is_empty() == (tab.load.weeks_shown == [])
 
 
 def test_new_nprs_result_is_drawn_after_data_changed(tab, session_factory, demo, ctx) -> None:

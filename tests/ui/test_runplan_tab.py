@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
+from ptdesk.db.models import Episode, RunPlan
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.runplans import active_plan, list_plans
@@ -228,6 +230,23 @@ def test_pain_rule_thresholds_are_checked_and_saved(tab, session_factory, qtbot)
     stored = active_plan(session_factory, tab._patient_id, actor=ACTOR)
     assert (stored.rules.progress_max_pain, stored.rules.hold_max_pain) == (6, 7)
     assert stored.inputs.cap_pct == Decimal("7.5") and stored.inputs.measure == "minutes"
+
+
+def test_save_files_under_the_active_episode_in_its_own_transaction(tab, session_factory, qtbot,
+                                                                    monkeypatch) -> None:
+    # The episode is looked up inside the save's transaction, not read separately first.
+    def separate_read(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the episode was read in a transaction of its own")
+
+    monkeypatch.setattr("ptdesk.services.episodes.list_episodes", separate_read)
+    type_into(qtbot, tab.form.amounts["current_run"], "3")
+    type_into(qtbot, tab.form.amounts["current_weekly"], "9")
+    type_into(qtbot, tab.form.amounts["goal_weekly"], "30")
+    assert tab.save()
+    with session_factory() as session:
+        row = session.scalars(select(RunPlan)).one()
+        episode = session.scalars(select(Episode)).one()
+    assert row.episode_id == episode.id
 
 
 def test_a_distance_run_under_the_floor_switches_to_minutes_and_says_why(tab, qtbot) -> None:

@@ -58,6 +58,17 @@ def test_sql_stays_in_db_and_services() -> None:
     assert offenders == []
 
 
+def test_only_the_composition_root_imports_db() -> None:
+    # ui/app.py opens the engine; every other ui module names the session factory's type
+    # through services (ptdesk.services.uow.SessionFactory), type-checking imports included.
+    offenders = [
+        (str(p.relative_to(ROOT)), name) for p in _modules("ui") for name in _imports(p)
+        if (name == "ptdesk.db" or name.startswith("ptdesk.db."))
+        and p != ROOT / "ui" / "app.py"
+    ]
+    assert offenders == []
+
+
 def test_this_test_sees_the_code() -> None:
     # Guard against the scan silently finding nothing after a move.
     assert len(_modules("domain")) >= 5 and len(_modules("services")) >= 5

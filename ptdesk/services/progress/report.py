@@ -33,6 +33,8 @@ from ptdesk.services.progress.measures import (
     load_region_lsi,
     load_run_pain,
 )
+from ptdesk.services.progress.report_load import load_section
+from ptdesk.services.run_load import load_view
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
 from ptdesk.services.runplans import StoredPlan, load_active_plan
 from ptdesk.services.uow import transaction
@@ -327,11 +329,13 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
     volume_chart: dto.VolumeChart | None = None
     plan_rows: tuple[tuple[str, str], ...] = ()
     plan_notes: tuple[str, ...] = ()
+    volume: pg.VolumeSeries | None = None
     if stored is not None:
         plan_rows, plan_notes = _plan_summary(stored, weeks, on)
         volume = pg.volume_from(stored, weeks)
         plan_notes = (*_cap_notes(volume, on), *plan_notes)
         volume_chart = _volume_chart(volume, weeks)
+    load = load_section(load_view(session_factory, patient_id, actor=actor, end=on), volume, on)
     return dto.ProgressReport(
         clinic=clinic_info(session_factory), clinician_name=clinician, date=on, **header,
         visits_to_date=len(visits), first_visit=visits[0].visit_date if visits else None,
@@ -349,6 +353,7 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
                          readiness.latest.visit_date if readiness.latest else None),
         readiness_summary=ready_summary, run_pain=run_rows, run_pain_summary=run_summary,
         audit_head=audit_head,
+        load=load,
     )
 
 

@@ -2,22 +2,17 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ptdesk.domain.errors import ValidationError
 from ptdesk.services.accounts import Account, create_user
-from ptdesk.services.errors import ServiceError
 from ptdesk.services.passwords import MIN_LENGTH
 from ptdesk.services.permissions import ROLE_LABELS, ROLES
 from ptdesk.ui.context import AppContext
@@ -39,9 +34,8 @@ class AddUserDialog(QDialog):
         self.setWindowTitle("Add user")
         self.ctx = ctx
         self.account: Account | None = None
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows = FormRows(self, form)
+        self.rows = FormRows(self)
+        form = self.rows.form
         self.rows.add("display_name", "Full name", QLineEdit(self))
         self.rows.add("credentials", "Credentials", QLineEdit(self),
                       "Printed after the name on handouts, for example PT, DPT.")
@@ -74,32 +68,23 @@ class AddUserDialog(QDialog):
         self.role.currentIndexChanged.connect(self._on_role_current_index_changed)
 
     def line(self, key: str) -> QLineEdit:
-        widget = self.rows.fields[key]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return self.rows.line(key)
 
     def _on_role_current_index_changed(self) -> None:
         self.role_hint.setText(ROLE_HINTS[str(self.role.currentData())])
 
     def _on_buttons_accepted(self) -> None:
         self.rows.clear()
-        if self.line("password").text() != self.line("password_again").text():
-            self.rows.set_error("password_again", "The two passwords are not the same.")
+        if self.rows.passwords_differ():
             return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # hashing takes a moment
-        try:
+
+        def create() -> None:
             self.account = create_user(
                 self.ctx.session_factory, actor=self.ctx.actor,
                 username=self.line("username").text(),
                 display_name=self.line("display_name").text(),
                 role=str(self.role.currentData()), password=self.line("password").text(),
                 credentials=self.line("credentials").text())
-        except ValidationError as exc:
-            self.rows.show_validation(exc, "username")
-            return
-        except ServiceError as exc:
-            self.rows.set_error("username", str(exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.accept()
+
+        if self.rows.submit(create, "username"):
+            self.accept()

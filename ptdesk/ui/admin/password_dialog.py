@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
 )
 
-from ptdesk.domain.errors import ValidationError
 from ptdesk.services.accounts import set_password
-from ptdesk.services.errors import ServiceError
 from ptdesk.services.passwords import MIN_LENGTH
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
@@ -36,9 +31,7 @@ class PasswordDialog(QDialog):
                        f"Set a new password for {username}. Tell it to them privately; "
                        "they can change it afterwards (File › Change my password…).", self)
         intro.setWordWrap(True)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows = FormRows(self, form)
+        self.rows = FormRows(self)
         if self.own:
             self.rows.add("current_password", "Current password", password_edit(self))
         self.rows.add("password", "New password", password_edit(self),
@@ -49,34 +42,20 @@ class PasswordDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("&Set password")
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
         self.setMinimumWidth(460)
 
     def line(self, key: str) -> QLineEdit:
-        widget = self.rows.fields[key]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return self.rows.line(key)
 
     def _on_buttons_accepted(self) -> None:
         self.rows.clear()
-        if self.line("password").text() != self.line("password_again").text():
-            self.rows.set_error("password_again", "The two passwords are not the same.")
-            return
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)  # hashing takes a moment
-        try:
-            set_password(self.ctx.session_factory, actor=self.ctx.actor, username=self.username,
-                         password=self.line("password").text(),
-                         current_password=(self.line("current_password").text()
-                                           if self.own else None))
-        except ValidationError as exc:
-            self.rows.show_validation(exc, "password")
-            return
-        except ServiceError as exc:
-            self.rows.set_error("password", str(exc))
-            return
-        finally:
-            QGuiApplication.restoreOverrideCursor()
-        self.accept()
+        current = self.line("current_password").text() if self.own else None
+        if not self.rows.passwords_differ() and self.rows.submit(
+                lambda: set_password(self.ctx.session_factory, actor=self.ctx.actor,
+                                     username=self.username, password=self.line("password").text(),
+                                     current_password=current), "password"):
+            self.accept()

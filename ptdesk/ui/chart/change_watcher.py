@@ -69,9 +69,6 @@ class ChangeWatcher(QObject):
     def stop(self) -> None:
         self.timer.stop()
 
-    def set_interval(self, interval_ms: int) -> None:
-        self.timer.setInterval(interval_ms)
-
     def pause(self) -> None:
         """While the screen is locked nobody reads the chart: no polling."""
         self._paused = True

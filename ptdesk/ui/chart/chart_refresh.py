@@ -41,10 +41,6 @@ class ChartRefresher(QObject):
         self.banner.dismiss_clicked.connect(self._on_banner_dismiss_clicked)
         self.chart.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
-    @property
-    def pending_tabs(self) -> list[int]:
-        return list(self._pending)
-
     def clear(self) -> None:
         """Another patient was opened: old news no longer applies."""
         self._pending.clear()

@@ -26,6 +26,7 @@ from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.chart.view_only import ViewOnlyTabs
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.palette import error_style
 
 
@@ -34,12 +35,7 @@ class ChartHeader(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.name_label = QLabel(self)
-        self.name_label.setObjectName("chartPatientName")
-        font = self.name_label.font()
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.name_label.setFont(font)
+        self.name_label = make_heading("", 1.4, self, name="chartPatientName")
         self.details_label = QLabel(self)
         self.details_label.setObjectName("chartPatientDetails")
         self.episode_label = QLabel(self)
@@ -75,6 +71,9 @@ class ChartHeader(QWidget):
             self.episode_label.setText(
                 f"{episode.diagnosis}{code} · affected: {side} · since {episode.start_date:%Y-%m-%d}"
             )
+        self.show_alerts(alerts)
+
+    def show_alerts(self, alerts: tuple[str, ...]) -> None:
         self.alerts_label.setStyleSheet(error_style(self) + " font-weight: bold;")
         self.alerts_label.setText("  ·  ".join(["⚠ " + alerts[0], *alerts[1:]]) if alerts else "")
         self.alerts_label.setVisible(bool(alerts))
@@ -90,6 +89,7 @@ class ChartWidget(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._patient_id: int | None = None
+        self._alerts_saved_for: int | None = None  # a save just delivered this patient's alerts
         self._patient: PatientDetails | None = None
         self._loaded_for: dict[int, int | None] = {}  # tab index -> patient id it shows
         self._current_index = 0
@@ -143,6 +143,7 @@ class ChartWidget(QWidget):
             self._pages[index] = page
             self.view_only.lock(index, page)
             page.visit_open_requested.connect(self.open_visit)
+            page.alerts_saved.connect(self._on_page_alerts_saved)
         return page
 
     def _index_of(self, tab: QWidget) -> int:
@@ -167,6 +168,7 @@ class ChartWidget(QWidget):
         for page in self._pages:
             if page is not None:
                 page.visit_open_requested.connect(self.open_visit)
+                page.alerts_saved.connect(self._on_page_alerts_saved)
         self.ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -259,10 +261,6 @@ class ChartWidget(QWidget):
     def unsaved_tabs(self) -> list[int]:
         return [i for i in self._current_tabs() if self._tab(i).has_unsaved_changes()]
 
-    def tab_has_unsaved_changes(self, tab: QWidget) -> bool:
-        index = self._index_of(tab)
-        return index in self._current_tabs() and self._tab(index).has_unsaved_changes()
-
     def save(self) -> bool:
         """Ctrl+S: save the tab in front."""
         if self._patient_id is None or self.view_only.is_view_only(self.tabs.currentIndex()):
@@ -339,6 +337,13 @@ class ChartWidget(QWidget):
         if patient_id == self._patient_id:
             self.refresh_header()
 
+    def _on_page_alerts_saved(self, patient_id: int, alerts: tuple[str, ...]) -> None:
+        if patient_id == self._patient_id:
+            self.header.show_alerts(alerts)
+            self._alerts_saved_for = patient_id  # the save's data_changed needs no re-read
+
     def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind in VISIT_KINDS:
+        from_save, self._alerts_saved_for = self._alerts_saved_for == patient_id, None
+        if (patient_id == self._patient_id and kind in VISIT_KINDS
+                and not (from_save and kind == ChangeKind.EVALUATION)):
             self.refresh_header()

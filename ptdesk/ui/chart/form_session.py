@@ -59,10 +59,6 @@ class FormSession(QObject):
         self.started_from = None
         self.dirty = False
 
-    @property
-    def is_loading(self) -> bool:
-        return self._loading > 0
-
     @contextmanager
     def loading(self) -> Iterator[None]:
         """Filling the form from code: its change signals are not edits."""

@@ -189,10 +189,6 @@ class OverviewTab(ChartTab):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)
-        self._connect_signals()
-
-    def _connect_signals(self) -> None:
-        self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
@@ -218,10 +214,10 @@ class OverviewTab(ChartTab):
             prescription_text(active_prescription(sf, pid, actor=actor)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
 
-    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and self.isVisible():
+    def on_local_change(self, kind: ChangeKind) -> None:
+        if self.isVisible():
             self.reload()
-        elif patient_id == self._patient_id:
+        else:
             self._stale = True
 
     def showEvent(self, event: QShowEvent) -> None:

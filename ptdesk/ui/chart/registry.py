@@ -21,10 +21,6 @@ CHART_TABS = (
 )
 
 
-def tab_modules() -> list[str]:
-    return [entry.partition(":")[0] for entry in CHART_TABS]
-
-
 @cache
 def tab_classes() -> tuple[type[ChartTab], ...]:
     """Every registered tab class (importing a module never builds a tab)."""

@@ -34,13 +34,17 @@ class ChartTab(QWidget):
     scrolls: ClassVar[bool] = True                   # sits in a scroll area, built on first show
     opens_visits: ClassVar[bool] = False             # the Visits list opens visits in this tab
 
+    _announcing: ClassVar[type[ChartTab] | None] = None  # the class whose save is being told
+
     visit_open_requested = Signal(int)  # a tab asks the chart to open a visit (visit id)
+    alerts_saved = Signal(int, object)  # (patient id, alerts): a save returned the header's alerts
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self._patient_id: int | None = None
         self.edits: FormSession | None = None  # editable tabs: their edit lifecycle
+        ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     @classmethod
     def name(cls) -> str:
@@ -79,6 +83,27 @@ class ChartTab(QWidget):
 
     def discard_changes(self) -> None:
         """The user chose Discard on close: drop the edits and their drafts."""
+
+    def on_local_change(self, kind: ChangeKind) -> None:
+        """Another part of this window saved `kind` (one of refresh_kinds) of the patient shown."""
+
+    def announce(self, kind: ChangeKind) -> None:
+        """Tell the app this tab saved `kind` of its patient.
+
+        Every tab that declares the kind hears it through on_local_change, like news from
+        another workstation; tabs of this tab's own class are left out (the one that saved
+        shows what it saved, and a second one keeps its own edits).
+        """
+        ChartTab._announcing = type(self)
+        try:
+            self.ctx.signals.data_changed.emit(kind, self._patient_id or 0)
+        finally:
+            ChartTab._announcing = None
+
+    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        if (patient_id and patient_id == self._patient_id and type(self) is not ChartTab._announcing
+                and self.refreshes_on(kind)):
+            self.on_local_change(kind)
 
     def view_only_keep(self) -> list[QWidget]:
         """Widgets that stay usable when the user may only read this tab (navigation, Print)."""

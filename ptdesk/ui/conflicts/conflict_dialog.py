@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QGuiApplication, QShowEvent
+from PySide6.QtGui import QGuiApplication, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QAbstractScrollArea,
@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.conflicts import FieldChange
 from ptdesk.domain.stamps import as_utc
 from ptdesk.ui.conflicts.conflict_changes_model import ChangesModel
+from ptdesk.ui.kit.heading import heading as make_heading
 
 DIALOG_SIZE = (760, 460)
 
@@ -67,13 +68,9 @@ class ConflictDialog(QDialog):
         self.setObjectName("conflictDialog")
         self.setAccessibleName("Saved by someone else")
         self.setModal(True)
-        self.heading = QLabel(f"Someone else saved this {what} while you were editing")
-        self.heading.setObjectName("conflictHeading")
+        self.heading = make_heading(f"Someone else saved this {what} while you were editing",
+                                    1.2, name="conflictHeading")
         self.heading.setWordWrap(True)
-        font = QFont(self.heading.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.2)
-        self.heading.setFont(font)
         self.who = QLabel(who_text(changed_by, changed_at, workstation) + " Your changes were "
                           "not saved, and nothing you typed has been lost.")
         self.who.setObjectName("conflictWho")

@@ -1,66 +1,22 @@
-"""Background work, the app's two shapes in one place: jobs on the thread pool and one-at-a-time calls."""
+"""Background work, one shape: a call off the UI thread whose outcome arrives on the UI thread."""
 
 from __future__ import annotations
 
 import contextlib
 import threading
-import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
-
-
-class _JobSignals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-
-
-class _Job(QRunnable):
-    def __init__(self, fn: Callable[[], Any]) -> None:
-        super().__init__()
-        self.fn = fn
-        self.signals = _JobSignals()
-
-    def run(self) -> None:
-        try:
-            result = self.fn()
-        except Exception as exc:  # delivered to the UI thread, shown to the user
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
-        else:
-            self.signals.done.emit(result)
-
-
-_RUNNING: set[_Job] = set()  # jobs in flight stay referenced until their outcome is delivered
-
-
-def run_job(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None],
-            on_error: Callable[[Exception], None]) -> None:
-    """Run `fn` on the pool; `on_done(result)` or `on_error(exc)` follows on the UI thread.
-
-    `fn` takes plain values (ids, DTOs) and opens its own session through a service call;
-    it never touches a widget.
-    """
-    job = _Job(fn)
-    job.setAutoDelete(False)
-    _RUNNING.add(job)
-
-    def finish(callback: Callable[[Any], None], value: Any) -> None:
-        _RUNNING.discard(job)
-        callback(value)
-
-    job.signals.done.connect(lambda value: finish(on_done, value))
-    job.signals.failed.connect(lambda exc: finish(on_error, exc))
-    pool.start(job)
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 
 class BackgroundCall(QObject):
-    """Runs `fn()` on a daemon thread; `finished(result, error)` arrives queued on the UI thread.
+    """Runs `fn()` off the UI thread; `finished(result, error)` arrives queued on the UI thread.
 
-    scrypt takes about 0.3 s by design and releases the GIL, so the window keeps painting
-    and counting down while a password is checked. One call at a time: `start` refuses a
-    second one while the first is running (a double click signs in once).
+    `fn` takes plain values (ids, DTOs) and opens its own session through a service call;
+    it never touches a widget. One call at a time per runner: `start` refuses a second one
+    while the first is running (a double click signs in once). scrypt takes about 0.3 s
+    by design and releases the GIL, so the window keeps painting while a password is checked.
     """
 
     finished = Signal(object, object)  # (result, None) or (None, Exception)
@@ -70,11 +26,13 @@ class BackgroundCall(QObject):
     # receiver had shown the outcome (seen on a busy machine).
     _delivered = Signal(object, object)
 
-    def __init__(self, parent: QObject | None = None, *, name: str = "ptdesk-sign-in") -> None:
+    def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
-        self._name = name
-        self._thread: threading.Thread | None = None
+        # Without a pool each call gets a daemon thread of its own: sign-in and setup never
+        # wait behind queued jobs, and a check still running never holds the app open.
+        self._pool = pool
         self._busy = False
+        self._ran = threading.Event()
         self._delivered.connect(self._on_delivered)
 
     @property
@@ -87,18 +45,22 @@ class BackgroundCall(QObject):
         if self._busy:
             return False
         self._busy = True
-        self._thread = threading.Thread(target=self._run, args=(fn,), name=self._name,
-                                        daemon=True)
-        self._thread.start()
+        self._ran.clear()
+        if self._pool is None:
+            threading.Thread(target=self._run, args=(fn,), name="ptdesk-background",
+                             daemon=True).start()
+        else:
+            self._pool.start(lambda: self._run(fn))
         return True
+
+    def join(self, timeout: float | None = None) -> None:
+        """Wait until `fn` has returned (its outcome is delivered by the event loop)."""
+        if self._busy:
+            self._ran.wait(timeout)
 
     def _on_delivered(self, result: Any, error: Any) -> None:
         self._busy = False  # before the receivers run, so they already see it False
         self.finished.emit(result, error)
-
-    def join(self, timeout: float | None = None) -> None:
-        if self._thread is not None and self._thread is not threading.current_thread():
-            self._thread.join(timeout)
 
     def _run(self, fn: Callable[[], Any]) -> None:
         try:
@@ -107,13 +69,35 @@ class BackgroundCall(QObject):
             outcome: tuple[Any, Any] = (None, _without_frames(exc))
         else:
             outcome = (result, None)
-        # The dialog may have been closed and deleted meanwhile (the app quit): nothing to tell.
+        finally:
+            self._ran.set()
+        # The receiver may have been closed and deleted meanwhile (the app quit): nothing to tell.
         with contextlib.suppress(RuntimeError):
             self._delivered.emit(*outcome)
 
 
+_RUNNING: set[BackgroundCall] = set()  # fire-and-forget calls stay referenced until delivered
+
+
+def run_job(pool: QThreadPool, fn: Callable[[], Any], on_done: Callable[[Any], None],
+            on_error: Callable[[Exception], None]) -> None:
+    """One BackgroundCall for one job: `on_done(result)` or `on_error(exc)` on the UI thread."""
+    call = BackgroundCall(pool=pool)
+    _RUNNING.add(call)
+
+    def finish(result: Any, error: Exception | None) -> None:
+        _RUNNING.discard(call)
+        if error is not None:
+            on_error(error)
+        else:
+            on_done(result)
+
+    call.finished.connect(finish)
+    call.start(fn)
+
+
 def _without_frames(error: BaseException) -> BaseException:
-    """The error without its tracebacks: their frames hold the typed password as a local."""
+    """The error without its tracebacks: their frames hold locals (a typed password, patient data)."""
     seen: set[int] = set()
     link: BaseException | None = error
     while link is not None and id(link) not in seen:

@@ -7,10 +7,10 @@ from datetime import datetime
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services import drafts
 from ptdesk.services.drafts import DraftInfo
+from ptdesk.services.uow import SessionFactory
 
 PROMPT_TITLE = "Restore unsaved changes"
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.services.errors import ServiceError
 from ptdesk.ui.kit.palette import error_style
 
 
@@ -56,8 +59,11 @@ def add_field_row(owner: QWidget, form: QFormLayout, key: str, label: str, widge
 class FormRows:
     """Rows of `label: field` where each field has its own (hidden until needed) error line."""
 
-    def __init__(self, owner: QWidget, form: QFormLayout) -> None:
+    def __init__(self, owner: QWidget, form: QFormLayout | None = None) -> None:
         self.owner = owner
+        if form is None:
+            form = QFormLayout()
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form = form
         self.fields: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}
@@ -66,6 +72,33 @@ class FormRows:
         self.errors[key] = add_field_row(self.owner, self.form, key, label, widget, hint=hint)
         self.fields[key] = widget
         return widget
+
+    def line(self, key: str) -> QLineEdit:
+        widget = self.fields[key]
+        assert isinstance(widget, QLineEdit)
+        return widget
+
+    def passwords_differ(self, first: str = "password", again: str = "password_again") -> bool:
+        """True, with the message under `again`, when the two typed passwords differ."""
+        differ = self.line(first).text() != self.line(again).text()
+        if differ:
+            self.set_error(again, "The two passwords are not the same.")
+        return differ
+
+    def submit(self, call: Callable[[], object], field: str) -> bool:
+        """Run a save that hashes a password (a wait cursor meanwhile); errors go under fields."""
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            call()
+        except ValidationError as exc:
+            self.show_validation(exc, field)
+            return False
+        except ServiceError as exc:
+            self.set_error(field, str(exc))
+            return False
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        return True
 
     def set_error(self, key: str, message: str) -> None:
         label = self.errors[key]

@@ -24,6 +24,7 @@ class Column(Generic[T]):
     roles: Mapping[int, Callable[[T], Any]] = field(default_factory=dict)
     # Read by screen readers when the text alone would not say what it is.
     accessible: bool = True
+    header_tip: str = ""  # the heading's tooltip
 
 
 class RowsModel(QAbstractTableModel, Generic[T]):
@@ -84,9 +85,12 @@ class RowsModel(QAbstractTableModel, Generic[T]):
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = _R.DisplayRole) -> Any:
+        horizontal = orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns)
+        if role == _R.ToolTipRole and horizontal:
+            return self.columns[section].header_tip or None
         if role != _R.DisplayRole:
             return None
-        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(self.columns):
+        if horizontal:
             return self.columns[section].title
         if orientation == Qt.Orientation.Vertical and self._numbered \
                 and 0 <= section < len(self._rows):

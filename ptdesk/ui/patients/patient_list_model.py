@@ -15,8 +15,8 @@ from PySide6.QtCore import (
     Signal,
 )
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.services.patients import PatientSummary, count_patients, search_patients
+from ptdesk.services.uow import SessionFactory
 
 PAGE_SIZE = 200
 SEARCH_DELAY_MS = 120

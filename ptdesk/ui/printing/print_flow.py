@@ -10,9 +10,9 @@ import shiboken6
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QWidget
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.uow import SessionFactory
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 

@@ -17,10 +17,10 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShortcut
 from PySide6.QtWidgets import QApplication, QLineEdit, QToolTip, QWidget
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.services.accounts import WRONG, authenticate, get_account, record_lock
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import LoginRefusedError, ServiceError
+from ptdesk.services.uow import SessionFactory
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.signin.lock_overlay import LockOverlay
@@ -70,7 +70,7 @@ class LockController(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms if idle_ms is not None else self.clinic_idle_ms())
-        self._check = BackgroundCall(self, name="ptdesk-unlock")
+        self._check = BackgroundCall(self)
         self._connect_signals()
         app = QApplication.instance()
         assert app is not None

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFont, QPalette
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
+from ptdesk.ui.kit.heading import heading as make_heading
 
 
 class LockOverlay(QWidget):
@@ -43,12 +44,8 @@ class LockOverlay(QWidget):
         icon.setPixmap(self.style().standardIcon(
             QStyle.StandardPixmap.SP_MessageBoxInformation).pixmap(48, 48))
         icon.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        heading = QLabel("PT Desk is locked", self)
+        heading = make_heading("PT Desk is locked", 1.0 if compact else 1.5, self)
         heading.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * (1.0 if compact else 1.5))
-        font.setBold(True)
-        heading.setFont(font)
         self.message = QLabel(self)
         self.message.setObjectName("lockMessage")
         self.message.setAlignment(Qt.AlignmentFlag.AlignCenter)

@@ -8,11 +8,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -22,12 +21,13 @@ from PySide6.QtWidgets import (
 from ptdesk.services.errors import LoginRefusedError, ServiceError  # plain Python, no database
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
+from ptdesk.ui.kit.heading import heading as make_heading
 
 # Nothing here imports SQLAlchemy: the dialog appears while the database stack still loads
 # (on a worker thread); the services are imported by the check, on its own thread.
 if TYPE_CHECKING:
-    from ptdesk.db.engine import SessionFactory
     from ptdesk.services.accounts import Account
+    from ptdesk.services.uow import SessionFactory
 
 OPENING = "Opening the clinic database…"
 SIGNING_IN = "Signing in…"
@@ -86,18 +86,12 @@ class LoginDialog(QDialog):
         self._countdown = QTimer(self)
         self._countdown.setTimerType(Qt.TimerType.PreciseTimer)
         self._countdown.setInterval(200)
-        self.heading = QLabel(clinic_name or "PT Desk", self)
-        self.heading.setObjectName("clinicHeading")
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = make_heading(clinic_name or "PT Desk", 1.4, self, name="clinicHeading")
         intro = QLabel("Sign in to open the clinic's charts.", self)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows = FormRows(self, form)
-        self.username = self._line(self.rows.add("username", "User name", QLineEdit(self)))
-        self.password = self._line(self.rows.add("password", "Password", password_edit(self)))
+        self.rows = FormRows(self)
+        self.rows.add("username", "User name", QLineEdit(self))
+        self.rows.add("password", "Password", password_edit(self))
+        self.username, self.password = self.rows.line("username"), self.rows.line("password")
         self.username.setText(username)
         self.status_label = QLabel(self)  # "Opening the clinic database…", "Signing in…"
         self.status_label.setObjectName("signInStatus")
@@ -117,18 +111,13 @@ class LoginDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(self.heading)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addWidget(self.status_label)
         layout.addWidget(self.wait_label)
         layout.addWidget(self.buttons)
         self._connect_signals()
         self.setMinimumWidth(440)
         (self.password if username else self.username).setFocus()
-
-    @staticmethod
-    def _line(widget: QWidget) -> QLineEdit:
-        assert isinstance(widget, QLineEdit)
-        return widget
 
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)

@@ -5,11 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QLabel,
     QLineEdit,
     QVBoxLayout,
@@ -21,10 +20,11 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.passwords import MIN_LENGTH
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
+from ptdesk.ui.kit.heading import heading as make_heading
 
 if TYPE_CHECKING:
-    from ptdesk.db.engine import SessionFactory
     from ptdesk.services.accounts import Account
+    from ptdesk.services.uow import SessionFactory
 
 # The service names fields after its arguments; the form after what the user sees.
 _ALIASES = {"admin_username": "username", "admin_display_name": "display_name",
@@ -55,21 +55,15 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up PT Desk")
         self._sf = session_factory
         self.account: Account | None = None
-        self._work = BackgroundCall(self, name="ptdesk-setup")
+        self._work = BackgroundCall(self)
         self._closed = False
-        heading = QLabel("Welcome to PT Desk", self)
-        font = QFont(heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.4)
-        font.setBold(True)
-        heading.setFont(font)
+        heading = make_heading("Welcome to PT Desk", 1.4, self)
         intro = QLabel(
             "Name your clinic and create the administrator account. The administrator adds "
             "an account for each clinician and assistant afterwards (File › Users…), and "
             "looks after settings, backups and the audit log.", self)
         intro.setWordWrap(True)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.rows = FormRows(self, form)
+        self.rows = FormRows(self)
         self.clinic_name = self.rows.add("clinic_name", "Clinic name", QLineEdit(self))
         self.display_name = self.rows.add("display_name", "Your full name", QLineEdit(self))
         self.username = self.rows.add(
@@ -93,7 +87,7 @@ class SetupDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(heading)
         layout.addWidget(intro)
-        layout.addLayout(form)
+        layout.addLayout(self.rows.form)
         layout.addWidget(self.status_label)
         layout.addWidget(self.buttons)
         self._connect_signals()
@@ -113,16 +107,13 @@ class SetupDialog(QDialog):
         self._work.join(timeout)
 
     def line(self, key: str) -> QLineEdit:
-        widget = self.rows.fields[key]
-        assert isinstance(widget, QLineEdit)
-        return widget
+        return self.rows.line(key)
 
     def _on_buttons_accepted(self) -> None:
         if self.busy:
             return
         self.rows.clear()
-        if self.line("password").text() != self.line("password_again").text():
-            self.rows.set_error("password_again", "The two passwords are not the same.")
+        if self.rows.passwords_differ():
             self.line("password_again").setFocus()
             return
         sf = self._sf

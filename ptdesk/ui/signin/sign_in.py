@@ -12,7 +12,7 @@ from ptdesk.ui.signin.login_dialog import LoginDialog
 
 # No SQLAlchemy here: the prompt is built and shown while the database still opens.
 if TYPE_CHECKING:
-    from ptdesk.db.engine import SessionFactory
+    from ptdesk.services.uow import SessionFactory
 
 
 def show_waiting(window: QWidget) -> None:

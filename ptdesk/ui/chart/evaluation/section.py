@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.ui.chart.evaluation.fields import FormFields
+from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.notify import Notifier
 
 
@@ -34,12 +35,7 @@ class EvaluationSection(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 8, 0, 16)
         outer.setSpacing(8)
-        self.heading = QLabel(self.title)
-        self.heading.setObjectName("sectionHeading")
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = make_heading(self.title, 1.25, name="sectionHeading")
         outer.addWidget(self.heading)
         rule = QFrame()
         rule.setFrameShape(QFrame.Shape.HLine)

@@ -7,7 +7,6 @@ from datetime import datetime
 from xml.sax.saxutils import escape
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from ptdesk.services.signing import AddendumInfo, add_addendum, list_addenda, si
 from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
 from ptdesk.ui.chart.evaluation.fields import ErrorLabel
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.heading import heading as make_heading
 
 SIGN_QUESTION = ("Sign this note now?\n\nOnce signed, the note can no longer be changed. "
                  "Corrections are added underneath as addenda, with your name and the time.")
@@ -48,11 +48,7 @@ class SigningPanel(QWidget):
         # Saves pending edits first, so what is signed is exactly what is on screen.
         self._before_sign = before_sign
         self._visit: VisitSummary | None = None
-        self.heading = QLabel("Signature and addenda")
-        font = QFont(self.heading.font())
-        font.setPointSizeF(font.pointSizeF() * 1.25)
-        font.setBold(True)
-        self.heading.setFont(font)
+        self.heading = make_heading("Signature and addenda", 1.25)
         self.signed_label = QLabel()
         self.signed_label.setObjectName("signedBy")
         self.signed_label.setAccessibleName("Signed by")

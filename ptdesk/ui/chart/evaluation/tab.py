@@ -48,7 +48,7 @@ SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
 class EvaluationTab(ChartTab):
     title = "Evaluation"
     save_permission = "edit_evaluation"
-    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE})
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     opens_visits = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -104,7 +104,6 @@ class EvaluationTab(ChartTab):
             shortcut = QShortcut(QKeySequence(f"Alt+{n + 1}"), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda i=n: self._on_header_section_chosen(i))
-        self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # ---- ChartTab ----------------------------------------------------------------------
 
@@ -162,7 +161,8 @@ class EvaluationTab(ChartTab):
         self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
         self.header.select_visit(summary)
-        self.ctx.signals.data_changed.emit(ChangeKind.EVALUATION, summary.patient_id)
+        self.alerts_saved.emit(summary.patient_id, summary.alerts)
+        self.announce(ChangeKind.EVALUATION)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
 
@@ -277,7 +277,8 @@ class EvaluationTab(ChartTab):
         self.edits.discard()
         self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
         if self._visit is not None:
-            self.ctx.signals.data_changed.emit(ChangeKind.VISITS, self._visit.patient_id)
+            self._relist_visits(self._visit.patient_id)
+            self.announce(ChangeKind.VISITS)
         self.ctx.signals.status_message.emit("Note signed.")
 
     def _on_conflict_restore(self, form: str) -> bool:
@@ -321,12 +322,15 @@ class EvaluationTab(ChartTab):
         self.header.show_error("")
         self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if kind not in (ChangeKind.VISITS, ChangeKind.EPISODE) or patient_id != self._patient_id:
+    def on_local_change(self, kind: ChangeKind) -> None:
+        if self._patient_id is None:
             return
         if kind == ChangeKind.EPISODE:
-            self._update_involved_side(patient_id)
-            return
+            self._update_involved_side(self._patient_id)
+        else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
+            self._relist_visits(self._patient_id)
+
+    def _relist_visits(self, patient_id: int) -> None:
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:

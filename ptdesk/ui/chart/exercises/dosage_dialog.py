@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, set_default_dosage
+from ptdesk.services.uow import SessionFactory
 from ptdesk.ui.chart.exercises.dosage_fields import DosageFields
 from ptdesk.ui.kit.error_label import make_error_label, show_error
 from ptdesk.ui.kit.text import plain_message

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, add_custom_exercise
+from ptdesk.services.uow import SessionFactory
 from ptdesk.ui.chart.exercises.dosage_fields import DosageFields
 from ptdesk.ui.chart.exercises.labels import category_label, side_label
 from ptdesk.ui.kit.error_label import make_error_label, show_error

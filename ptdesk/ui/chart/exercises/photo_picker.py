@@ -6,10 +6,10 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.exercises import ExerciseInfo, attach_photo
+from ptdesk.services.uow import SessionFactory
 
 PHOTO_FILTER = "Photos (*.png *.jpg *.jpeg)"
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
-from ptdesk.services.episodes import active_episode
+from ptdesk.services.episodes import ACTIVE_EPISODE
 from ptdesk.services.exercises import ExerciseInfo
 from ptdesk.services.prescriptions import (
     DosedItem,
@@ -163,7 +163,6 @@ class ExercisesTab(ChartTab):
         self.print_button.clicked.connect(self._on_print_button_clicked)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         on_open(self.history, self._on_history_activated)
-        self._ctx.signals.data_changed.connect(self._on_ctx_data_changed)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -187,12 +186,11 @@ class ExercisesTab(ChartTab):
         if self._patient_id is None:
             return False
         sf, pid = self._ctx.session_factory, self._patient_id
-        episode = active_episode(sf, pid, actor=self._ctx.actor)
         saved = self.edits.save(
             lambda key: save_prescription(
                 sf, actor=self._ctx.actor, patient_id=pid, items=self.editor.model.items(),
                 effective_date=self.effective.date().toPython(), note=self.note.text(),
-                episode_id=episode.id if episode else None, based_on_id=self.edits.version,
+                episode_id=ACTIVE_EPISODE, based_on_id=self.edits.version,
                 draft_key=key),
             title="Exercise programme", failed_title="Save prescription",
             invalid=self._on_save_invalid, note=self.state.setText,
@@ -201,7 +199,7 @@ class ExercisesTab(ChartTab):
         if saved is None:
             return False
         self._load_saved()
-        self._ctx.signals.data_changed.emit(ChangeKind.EXERCISES, self._patient_id)
+        self.announce(ChangeKind.EXERCISES)
         self._ctx.signals.status_message.emit(
             f"Prescription saved ({len(saved.items)} exercises).")
         return True
@@ -316,6 +314,6 @@ class ExercisesTab(ChartTab):
         self.note.setText(version.note)
         self._mark_dirty()
 
-    def _on_ctx_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if kind == ChangeKind.EXERCISES and patient_id == self._patient_id and not self.edits.dirty:
+    def on_local_change(self, kind: ChangeKind) -> None:
+        if not self.edits.dirty:
             self._load_saved()

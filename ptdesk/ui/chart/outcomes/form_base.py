@@ -6,13 +6,34 @@ from typing import Any
 
 from PySide6.QtCore import QRect, Qt, QTimer
 from PySide6.QtGui import QPainter, QPalette
-from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
+from PySide6.QtWidgets import QCheckBox, QGridLayout, QLabel, QWidget
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
 from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
 from ptdesk.ui.kit.palette import is_dark
+
+
+def count_words(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def missing_box(name: str, question: str) -> QCheckBox:
+    """The box that marks a question the patient left blank."""
+    box = QCheckBox()
+    box.setObjectName(name)
+    box.setAccessibleName(f"{question}: mark missing")
+    box.setToolTip("The patient left this question blank")
+    return box
+
+
+def open_items_text(marked: int, open_items: int) -> str:
+    """What the live total adds about items marked missing and questions still open."""
+    text = f" ({count_words(marked, 'item', 'items')} missing)" if marked else ""
+    if open_items:
+        text += f" · {count_words(open_items, 'question', 'questions')} not answered yet"
+    return text
 
 
 def wrapped_height(label: QLabel, width: int) -> int:

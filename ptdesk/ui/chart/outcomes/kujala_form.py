@@ -9,8 +9,13 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain import outcomes as oc
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
-from ptdesk.ui.chart.outcomes.form_base import MeasureForm, StripedGrid
-from ptdesk.ui.chart.outcomes.lefs_form import count_words
+from ptdesk.ui.chart.outcomes.form_base import (
+    MeasureForm,
+    StripedGrid,
+    count_words,
+    missing_box,
+    open_items_text,
+)
 from ptdesk.ui.kit.error_label import ErrorLabel
 
 PLACEHOLDER = "Choose the patient's answer…"
@@ -62,10 +67,7 @@ class KujalaForm(MeasureForm):
             combo.addItem(option_text(text, points))
         combo.setCurrentIndex(-1)
         label.setBuddy(combo)
-        missing = QCheckBox()
-        missing.setObjectName(f"kujala_{item.key}_missing")
-        missing.setAccessibleName(f"{item.label}: mark missing")
-        missing.setToolTip("The patient left this question blank")
+        missing = missing_box(f"kujala_{item.key}_missing", item.label)
         error = ErrorLabel()
         grid.addWidget(label, row, 0)
         grid.addWidget(combo, row, 1)
@@ -133,12 +135,7 @@ class KujalaForm(MeasureForm):
                 open_items += 1
         if open_items == len(oc.KUJALA_ITEMS):
             return "Kujala: no answers yet"
-        text = f"Kujala {total}/{oc.KUJALA_MAX}"
-        if marked:
-            text += f" ({count_words(marked, 'item', 'items')} missing)"
-        if open_items:
-            text += f" · {count_words(open_items, 'question', 'questions')} not answered yet"
-        return text
+        return f"Kujala {total}/{oc.KUJALA_MAX}" + open_items_text(marked, open_items)
 
     def input_widgets(self) -> list[QWidget]:
         return [*self.combos.values(), *self.missing.values()]

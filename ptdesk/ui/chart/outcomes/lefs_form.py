@@ -18,17 +18,18 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
-from ptdesk.ui.chart.outcomes.form_base import MeasureForm, StripedGrid
+from ptdesk.ui.chart.outcomes.form_base import (
+    MeasureForm,
+    StripedGrid,
+    missing_box,
+    open_items_text,
+)
 from ptdesk.ui.kit.error_label import ErrorLabel
 
 ANSWER_COLUMN = 2  # grid column of answer 0; answers 0-4 follow, then "Missing"
 MISSING_COLUMN = ANSWER_COLUMN + len(oc.LEFS_ANSWERS)
 ANSWER_WIDTH = 92
 ACTIVITY_MIN_WIDTH = 230
-
-
-def count_words(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
 
 
 class LefsForm(MeasureForm):
@@ -91,10 +92,7 @@ class LefsForm(MeasureForm):
             group.addButton(button, value)
             buttons.append(button)
             grid.addWidget(button, row, ANSWER_COLUMN + value, Qt.AlignmentFlag.AlignCenter)
-        missing = QCheckBox()
-        missing.setObjectName(f"lefs_item_{index + 1}_missing")
-        missing.setAccessibleName(f"{text}: mark missing")
-        missing.setToolTip("The patient left this question blank")
+        missing = missing_box(f"lefs_item_{index + 1}_missing", text)
         grid.addWidget(missing, row, MISSING_COLUMN, Qt.AlignmentFlag.AlignCenter)
         error = ErrorLabel()
         grid.addWidget(error, row + 1, 1, 1, MISSING_COLUMN)
@@ -173,13 +171,9 @@ class LefsForm(MeasureForm):
         text = f"LEFS {total}/{oc.LEFS_MAX}"
         marked = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and m)
         open_items = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and not m)
-        if marked:
-            text += f" ({count_words(marked, 'item', 'items')} missing)"
         if open_items == len(answers):
             return "LEFS: no answers yet"
-        if open_items:
-            text += f" · {count_words(open_items, 'question', 'questions')} not answered yet"
-        return text
+        return text + open_items_text(marked, open_items)
 
     def input_widgets(self) -> list[QWidget]:
         return [w for row in self.radios for w in row] + list(self.missing)

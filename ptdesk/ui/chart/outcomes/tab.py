@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.changes import VISIT_KINDS, ChangeKind
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import list_episodes
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, list_visits
@@ -44,7 +44,8 @@ class OutcomesTab(ChartTab):
 
     title = "Outcomes"
     save_permission = "edit_evaluation"
-    refresh_kinds = frozenset({ChangeKind.OUTCOMES, ChangeKind.EVALUATION, ChangeKind.EPISODE})
+    refresh_kinds = frozenset({ChangeKind.OUTCOMES, ChangeKind.EVALUATION, ChangeKind.EPISODE,
+                               ChangeKind.VISITS})
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -92,7 +93,6 @@ class OutcomesTab(ChartTab):
         for measure, page in self.pages.items():
             page.form.changed.connect(lambda m=measure: self._on_form_changed(m))
             page.save_button.clicked.connect(lambda _c=False, m=measure: self.save_measure(m))
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -173,7 +173,7 @@ class OutcomesTab(ChartTab):
                                       actor=self._ctx.actor)
         self._show_results()
         page.set_state(f"Saved: {result_line(record)}.")
-        self._ctx.signals.data_changed.emit(ChangeKind.OUTCOMES, self._patient_id)
+        self.announce(ChangeKind.OUTCOMES)
         self._ctx.signals.status_message.emit(f"{form.title} saved.")
         return True
 
@@ -289,7 +289,5 @@ class OutcomesTab(ChartTab):
         self.flush_draft()  # drafts are per visit, so the edits wait for the clinician's return
         self._open_visit(self._visits[index])
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id != self._patient_id or kind not in VISIT_KINDS:
-            return
+    def on_local_change(self, kind: ChangeKind) -> None:
         self._load_visits(keep=self._visit.id if self._visit else None)

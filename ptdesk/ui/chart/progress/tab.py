@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.progress.series import ProgressOverview, progress_overview
+from ptdesk.services.run_load import LoadView, load_view
 from ptdesk.ui.chart.progress.range_bar import RangeBar
 from ptdesk.ui.chart.progress.since_panel import SincePanel
 from ptdesk.ui.chart.tab import ChartTab
@@ -27,6 +28,8 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing.print_flow import PrintJob, start_print
 
 if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start-up time)
+    from ptdesk.ui.chart.progress.cadence_chart import CadenceChart
+    from ptdesk.ui.chart.progress.load_chart import LoadChart
     from ptdesk.ui.chart.progress.lsi_chart import LsiChart
     from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
     from ptdesk.ui.chart.progress.pain_chart import PainChart
@@ -66,6 +69,9 @@ class ProgressTab(ChartTab):
         self.outcomes: OutcomeChart | None = None
         self.strength: LsiChart | None = None
         self.running: VolumeChart | None = None
+        self.load: LoadChart | None = None
+        self.cadence: CadenceChart | None = None
+        self._load_view: LoadView | None = None
         self.range_bar = RangeBar()
         self.print_button = QPushButton("&Print progress report…")
         self.print_button.setObjectName("print_progress_report")
@@ -102,7 +108,6 @@ class ProgressTab(ChartTab):
         self.range_bar.changed.connect(self._on_range_bar_changed)
         self.since.compare_changed.connect(self._on_since_compare_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -123,19 +128,23 @@ class ProgressTab(ChartTab):
             return
         self._stale = False
         if self._patient_id is None:
-            self._overview = None
+            self._overview, self._load_view = None, None
         else:
             self._overview = progress_overview(self._ctx.session_factory, self._patient_id,
                                                today=self.today(), actor=self._ctx.actor)
+            self._load_view = load_view(self._ctx.session_factory, self._patient_id,
+                                        actor=self._ctx.actor, end=self.today())
         self._draw()
 
     def charts(self) -> list[Any]:
         self._ensure_charts()
-        return [self.pain, self.outcomes, self.strength, self.running]
+        return [self.pain, self.outcomes, self.strength, self.running, self.load, self.cadence]
 
     def _ensure_charts(self) -> None:
         if self.pain is not None:
             return
+        from ptdesk.ui.chart.progress.cadence_chart import CadenceChart
+        from ptdesk.ui.chart.progress.load_chart import CaptionFit, LoadChart
         from ptdesk.ui.chart.progress.lsi_chart import LsiChart
         from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
         from ptdesk.ui.chart.progress.pain_chart import PainChart
@@ -146,12 +155,19 @@ class ProgressTab(ChartTab):
         for n, chart in enumerate((self.pain, self.outcomes, self.strength, self.running)):
             chart.apply_palette(self.palette())
             self.chart_grid.addWidget(chart.frame, n // 2, n % 2)
+            chart.frame.caption_fit = CaptionFit(chart.frame)  # two-line captions at 1024 px
+        # Load and cadence: full width, as the load chart's legend and notes need it.
+        self.load, self.cadence = LoadChart(), CadenceChart()
+        for row, chart in ((2, self.load), (3, self.cadence)):
+            chart.apply_palette(self.palette())
+            self.chart_grid.addWidget(chart.frame, row, 0, 1, 2)
         self.chart_grid.setColumnStretch(0, 1)
         self.chart_grid.setColumnStretch(1, 1)
 
     def _draw(self) -> None:
         self._ensure_charts()
         assert self.pain and self.outcomes and self.strength and self.running
+        assert self.load and self.cadence
         overview, today = self._overview, self.today()
         if overview is None:
             self.range_bar.set_known_dates([], today)
@@ -162,7 +178,8 @@ class ProgressTab(ChartTab):
                 frame.set_empty("Select a patient to see their progress.")
             return
         self.range_bar.setEnabled(True)
-        self.range_bar.set_known_dates(known_dates(overview, today), today)
+        runs = [r.day for r in self._load_view.runs] if self._load_view else []
+        self.range_bar.set_known_dates(known_dates(overview, today) + runs, today)
         if self._new_patient:
             self.strength.reset_choice(overview.strength)
             self._new_patient = False
@@ -171,6 +188,8 @@ class ProgressTab(ChartTab):
         self.outcomes.update(overview.outcome("lefs"), overview.outcome("kujala"), window)
         self.strength.update(overview.strength, window)
         self.running.update(overview.volume, window, today)
+        self.load.update(self._load_view, overview.volume, window)
+        self.cadence.update(self._load_view, window)
         self._show_since()
         self.state.setText("")
 
@@ -201,9 +220,8 @@ class ProgressTab(ChartTab):
     def _on_since_compare_changed(self) -> None:
         self._show_since()
 
-    def _on_signals_data_changed(self, _kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id:
-            self.refresh()  # any saved score, test, run or plan can move a chart
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self.refresh()  # a saved score, test, run or plan can move a chart
 
     def _on_print_button_clicked(self) -> None:
         self.print_report()

@@ -6,7 +6,7 @@ import datetime as dt
 import json
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QModelIndex, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.run_import import runs_waiting_for_pain
 from ptdesk.services.runlogs import (
     accept_replan,
     delete_run,
@@ -37,6 +38,7 @@ from ptdesk.services.runlogs import (
 from ptdesk.services.runplans import StoredPlan, active_plan
 from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.runlogs.entry_form import RunEntryForm
+from ptdesk.ui.chart.runlogs.import_entry import ImportEntry
 from ptdesk.ui.chart.runlogs.replan_dialog import ReplanDialog
 from ptdesk.ui.chart.runlogs.runs_model import DATE, NOTE, RunsTableModel
 from ptdesk.ui.chart.runlogs.weeks_model import DATES, DECISION, DONE, PLANNED, WeeksTableModel
@@ -78,7 +80,7 @@ class RunLogTab(ChartTab):
 
     title = "Run log"
     save_permission = "log_runs"
-    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})
+    refresh_kinds = frozenset({ChangeKind.RUNLOG, ChangeKind.RUNPLAN})  # a plan sets weeks and unit
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -104,6 +106,8 @@ class RunLogTab(ChartTab):
         self.runs_view.horizontalHeader().setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Stretch)
         self.delete_button = QPushButton("&Delete run…")
         self.delete_button.setObjectName("delete_run")
+        self.imports = ImportEntry(ctx, self, patient_id=lambda: self._patient_id,
+                                   today=lambda: self.today())
         self.weeks_model = WeeksTableModel(self)
         self.weeks_view = _table("plan_weeks")
         self.weeks_view.setModel(self.weeks_model)
@@ -138,6 +142,8 @@ class RunLogTab(ChartTab):
         runs_layout = QVBoxLayout(runs)
         runs_layout.addWidget(self.runs_view, 1)
         delete_row = QHBoxLayout()
+        delete_row.addWidget(self.imports.import_button)
+        delete_row.addWidget(self.imports.pain_button)
         delete_row.addStretch(1)
         delete_row.addWidget(self.delete_button)
         runs_layout.addLayout(delete_row)
@@ -165,8 +171,9 @@ class RunLogTab(ChartTab):
         QShortcut(QKeySequence.StandardKey.Delete, self.runs_view, self._on_delete_button_clicked,
                   context=Qt.ShortcutContext.WidgetShortcut)
         self.replan_button.clicked.connect(self._on_replan_button_clicked)
+        self.imports.runs_changed.connect(self._on_imports_runs_changed)
+        self.runs_view.doubleClicked.connect(self._on_runs_view_double_clicked)
         self.pause_bar.changed.connect(self._on_pause_bar_changed)
-        self._ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -178,7 +185,8 @@ class RunLogTab(ChartTab):
             self.form.reset(self.today())
         self.entry_state.setText("")
         self.replan_state.setText("")
-        for widget in (self.form, self.log_button, self.delete_button, self.replan_button):
+        for widget in (self.form, self.log_button, self.delete_button, self.replan_button,
+                       self.imports.import_button):
             widget.setEnabled(patient_id is not None)
         self._reload()
         if patient_id is None:
@@ -246,7 +254,7 @@ class RunLogTab(ChartTab):
                                  f"{day_text(run.run_date)}.")
         self.form.amount.setFocus()
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def delete_selected_run(self) -> bool:
@@ -264,7 +272,7 @@ class RunLogTab(ChartTab):
             return False
         delete_run(self._ctx.session_factory, actor=self._ctx.actor, run_id=run.id)
         self._reload()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+        self.announce(ChangeKind.RUNLOG)
         return True
 
     def replan(self) -> bool:
@@ -294,7 +302,7 @@ class RunLogTab(ChartTab):
             text += (f" Week {upcoming.week} is now "
                      f"{amount_text(upcoming.total, stored.inputs.measure)}.")
         self.replan_state.setText(text)
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
         self._ctx.signals.status_message.emit("Run plan re-planned from the run log.")
         return True
 
@@ -302,11 +310,14 @@ class RunLogTab(ChartTab):
     def _reload(self) -> None:
         sf, patient_id, actor = self._ctx.session_factory, self._patient_id, self._ctx.actor
         self._plan = active_plan(sf, patient_id, actor=actor) if patient_id is not None else None
+        waiting = (runs_waiting_for_pain(sf, patient_id, actor=actor)
+                   if patient_id is not None else [])
         self.runs_model.set_runs(list_runs(sf, patient_id, actor=actor)
-                                 if patient_id is not None else [])
+                                 if patient_id is not None else [], [i for i, _d in waiting])
+        self.imports.show_waiting(len(waiting))
         weeks = (weekly_summary(sf, patient_id, actor=actor, today=self.today())
                  if self._plan else [])
-        self.weeks_model.set_weeks(weeks)
+        self.weeks_model.set_rows(weeks)
         self.form.set_plan_measure(self._plan.inputs.measure if self._plan else None)
         self.pause_bar.today = self.today
         self.pause_bar.set_plan(self._plan)
@@ -360,9 +371,18 @@ class RunLogTab(ChartTab):
     def _on_replan_button_clicked(self) -> None:
         self.replan()
 
+    def _on_runs_view_double_clicked(self, index: QModelIndex) -> None:
+        run = self.runs_model.run_at(index.row())
+        if run is not None and self.runs_model.is_waiting(index.row()):
+            self.imports.open_pain_answers(run.id)
+
+    def _on_imports_runs_changed(self) -> None:
+        self._reload()  # imported runs or pain answers: the weeks and the Progress tab change
+        if self._patient_id is not None:
+            self._ctx.signals.data_changed.emit(ChangeKind.RUNLOG, self._patient_id)
+
     def _on_pause_bar_changed(self) -> None:
         self._reload()
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind == ChangeKind.RUNPLAN:
-            self._reload()  # a plan saved in the Run plan tab changes weeks and unit
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self._reload()

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QFont
 
 from ptdesk.domain.runplan import Plan, PlanWeek, Session
 from ptdesk.domain.runplan.amounts import Measure, format_amount
+from ptdesk.ui.kit.rows_model import Column, RowsModel
 from ptdesk.ui.kit.text import week_dates_text
 
-Index = QModelIndex | QPersistentModelIndex
 VALUE_ROLE = Qt.ItemDataRole.UserRole + 1  # the raw value behind a cell (Decimal, date, bool)
-COLUMNS: tuple[str, ...] = ("Week", "Dates", "Sessions", "Total", "Longest", "Lighter")
-WEEK, DATES, SESSIONS, TOTAL, LONGEST, LIGHTER = range(len(COLUMNS))
+WEEK, DATES, SESSIONS, TOTAL, LONGEST, LIGHTER = range(6)
 
 
 def amount_text(value: Decimal, measure: Measure) -> str:
@@ -34,78 +35,58 @@ def sessions_text(sessions: tuple[Session, ...]) -> str:
     return "\n".join(f"{', '.join(days)}: {text}" for text, days in groups.items())
 
 
-class PlanTableModel(QAbstractTableModel):
+@dataclass(frozen=True)
+class _Row:
+    week: PlanWeek
+    measure: Measure
+    new_year: bool  # the dates show the year: the first week and when a new year starts
+
+
+def _column(title: str, text: Any, value: Any, centred: bool = False,
+            tip: Any = None) -> Column[_Row]:
+    align = (Qt.AlignmentFlag.AlignCenter if centred
+             else Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    roles: dict[int, Any] = {VALUE_ROLE: lambda r: value(r.week),
+                             Qt.ItemDataRole.TextAlignmentRole: lambda _r: int(align)}
+    if tip is not None:
+        roles[Qt.ItemDataRole.ToolTipRole] = lambda r: tip(r.week)
+    return Column(title, text, roles)
+
+
+def _italic(row: _Row) -> QFont | None:
+    if not row.week.lighter:
+        return None
+    font = QFont()
+    font.setItalic(True)
+    return font
+
+
+class PlanTableModel(RowsModel[_Row]):
+    """One row per plan week; VALUE_ROLE gives the raw value behind each cell."""
+
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__((
+            _column("Week", lambda r: str(r.week.week), lambda w: w.week, centred=True),
+            _column("Dates", lambda r: dates_text(r.week.start, with_year=r.new_year),
+                    lambda w: w.start, tip=lambda w: dates_text(w.start)),
+            _column("Sessions", lambda r: sessions_text(r.week.sessions), lambda w: w.sessions,
+                    tip=lambda w: "\n".join(f"{s.date:%a %d %b}: {s.description}"
+                                            for s in w.sessions)),
+            _column("Total", lambda r: amount_text(r.week.total, r.measure), lambda w: w.total,
+                    centred=True),
+            _column("Longest", lambda r: amount_text(r.week.longest, r.measure),
+                    lambda w: w.longest, centred=True),
+            _column("Lighter", lambda r: "Lighter" if r.week.lighter else "",
+                    lambda w: w.lighter, centred=True),
+        ), parent, row_roles={Qt.ItemDataRole.FontRole: _italic})
         self._plan: Plan | None = None
 
     def set_plan(self, plan: Plan | None) -> None:
-        self.beginResetModel()
         self._plan = plan
-        self.endResetModel()
+        weeks = plan.weeks if plan is not None else ()
+        years = [(w.start + dt.timedelta(days=6)).year for w in weeks]
+        self.set_rows([_Row(w, plan.measure, n == 0 or years[n - 1] != years[n])
+                       for n, w in enumerate(weeks) if plan is not None])
 
     def plan(self) -> Plan | None:
         return self._plan
-
-    def _weeks(self) -> tuple[PlanWeek, ...]:
-        return self._plan.weeks if self._plan is not None else ()
-
-    def rowCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(self._weeks())
-
-    def columnCount(self, parent: Index | None = None) -> int:
-        return 0 if parent is not None and parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section] if 0 <= section < len(COLUMNS) else None
-        return None
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        weeks = self._weeks()
-        if not index.isValid() or not 0 <= index.row() < len(weeks) or self._plan is None:
-            return None
-        week = weeks[index.row()]
-        column = index.column()
-        measure = self._plan.measure
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(index.row(), column, measure)
-        if role == VALUE_ROLE:
-            values: tuple[object, ...] = (week.week, week.start, week.sessions, week.total,
-                                          week.longest, week.lighter)
-            return values[column] if 0 <= column < len(values) else None
-        if role == Qt.ItemDataRole.ToolTipRole and column == DATES:
-            return dates_text(week.start)
-        if role == Qt.ItemDataRole.ToolTipRole and column == SESSIONS:
-            return "\n".join(f"{s.date:%a %d %b}: {s.description}" for s in week.sessions)
-        if role == Qt.ItemDataRole.FontRole and week.lighter:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in (WEEK, TOTAL, LONGEST, LIGHTER):
-                return int(Qt.AlignmentFlag.AlignCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-    def _display(self, row: int, column: int, measure: Measure) -> str | None:
-        weeks = self._weeks()
-        week = weeks[row]
-        if column == WEEK:
-            return str(week.week)
-        if column == DATES:
-            # The year only where it is news: the first week and when a new year starts.
-            end_year = (week.start + dt.timedelta(days=6)).year
-            before = weeks[row - 1] if row > 0 else None
-            new_year = before is None or (before.start + dt.timedelta(days=6)).year != end_year
-            return dates_text(week.start, with_year=new_year)
-        if column == SESSIONS:
-            return sessions_text(week.sessions)
-        if column == TOTAL:
-            return amount_text(week.total, measure)
-        if column == LONGEST:
-            return amount_text(week.longest, measure)
-        if column == LIGHTER:
-            return "Lighter" if week.lighter else ""
-        return None

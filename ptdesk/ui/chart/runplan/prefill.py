@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ptdesk.db.engine import SessionFactory
 from ptdesk.services.evaluations import list_visits, load_evaluation
+from ptdesk.services.uow import SessionFactory
 
 _MEASURES = {"km": "km", "mi": "mi", "min": "minutes"}
 VISITS_TO_LOOK_AT = 3  # the running history is charted at evaluations, not at every visit

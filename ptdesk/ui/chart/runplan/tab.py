@@ -27,7 +27,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.episodes import active_episode
+from ptdesk.services.episodes import ACTIVE_EPISODE
 from ptdesk.services.runplans import (
     NewVersion,
     StoredPlan,
@@ -220,9 +220,8 @@ class RunPlanTab(ChartTab):
             if version is not None:  # weeks already under way keep their plan
                 return save_version(sf, actor=self._ctx.actor, stored=version.replaces,
                                     inputs=inputs, version=version, rules=rules, draft_key=key)
-            episode = active_episode(sf, pid, actor=self._ctx.actor)
             return save_plan(sf, actor=self._ctx.actor, patient_id=pid, inputs=inputs,
-                             rules=rules, episode_id=episode.id if episode else None,
+                             rules=rules, episode_id=ACTIVE_EPISODE,
                              based_on_id=self.edits.version, draft_key=key,
                              gaps=self.form.gaps())
 
@@ -235,7 +234,7 @@ class RunPlanTab(ChartTab):
         self.edits.version, self.edits.started_from = stored.id, stored_fields(stored)
         self._refresh_saved_list()
         self.state.setText(f"Saved as the active plan ({len(stored.plan.weeks)} weeks).")
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)
         self._ctx.signals.status_message.emit("Return-to-run plan saved.")
         return True
 
@@ -399,4 +398,4 @@ class RunPlanTab(ChartTab):
             return
         make_active(self._ctx.session_factory, actor=self._ctx.actor, plan_id=stored.id)
         self._load_saved()
-        self._ctx.signals.data_changed.emit(ChangeKind.RUNPLAN, self._patient_id)
+        self.announce(ChangeKind.RUNPLAN)

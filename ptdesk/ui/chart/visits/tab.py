@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.changes import VISIT_KINDS, ChangeKind
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import EpisodeInfo, active_episode
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, create_visit, list_visits
@@ -64,7 +64,7 @@ class VisitsTab(ChartTab):
 
     title = "&Visits"
     save_permission = "edit_evaluation"
-    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE})
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     scrolls = False
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -112,7 +112,6 @@ class VisitsTab(ChartTab):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
-        self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
     # ---- ChartTab ---------------------------------------------------------------------
 
@@ -156,7 +155,8 @@ class VisitsTab(ChartTab):
             text = exc.message if isinstance(exc, ValidationError) else str(exc)
             QMessageBox.warning(self, "Visit not created", text)
             return None
-        self.ctx.signals.data_changed.emit(ChangeKind.VISITS, self._patient_id)
+        self.reload()
+        self.announce(ChangeKind.VISITS)
         self.ctx.signals.status_message.emit(f"New {visit.type_label.lower()} started.")
         row = self.model.row_of(visit.id)
         if row is not None:
@@ -195,6 +195,5 @@ class VisitsTab(ChartTab):
     def _on_selection_changed(self, *_args: object) -> None:
         self._update_buttons()
 
-    def _on_signals_data_changed(self, kind: ChangeKind, patient_id: int) -> None:
-        if patient_id == self._patient_id and kind in VISIT_KINDS:
-            self.reload()
+    def on_local_change(self, kind: ChangeKind) -> None:
+        self.reload()
