@@ -244,45 +244,55 @@ class _Reader:
         return list(self.connection.exec_driver_sql(str(compiled), bound).cursor.fetchall())
 
 
+# Section rows whose own child rows (prior injuries, outcome items) the note includes.
+_CHILDREN = ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
+             (OutcomeItem, "outcome_results", "result_id"))
+_PARENTS = frozenset(parent for _model, parent, _key in _CHILDREN)
+
+
 def _content(reader: _Reader, visit_ids: Sequence[int],
              columns: dict[str, tuple[str, ...]]) -> dict[int, dict[str, Any]]:
     content: dict[int, dict[str, Any]] = {}
+    sections_of: dict[int, defaultdict[str, list[dict[str, Any]]]] = {}
     visits = _table(Visit)
     wanted = set(visit_ids)
     keys, rows = reader.rows(visits, "id", columns["visits"], wanted)
     shape = _Shape(keys, visits, reader.dialect)
     for row in rows:
-        content[row[0]] = {"visit": shape.canonical(row), "sections": defaultdict(list)}
-    parents: dict[tuple[str, int], int] = {}
+        sections = sections_of[row[0]] = defaultdict(list)
+        content[row[0]] = {"visit": shape.canonical(row), "sections": sections}
+    parents: dict[str, dict[int, int]] = {}  # parent table -> its row id -> visit id
     for model in _SECTION_MODELS:
         table = _table(model)
         wanted_cols = ["id", *(name for name in columns[table.name] if name != "visit_id")]
         keys, rows = reader.rows(table, "visit_id", wanted_cols, wanted)
-        shape = _Shape(keys, table, reader.dialect)
-        at_id = shape.index["id"]
+        canonical = _Shape(keys, table, reader.dialect).canonical
         name = table.name
-        for row in rows:
-            visit_id = row[0]
-            content[visit_id]["sections"][name].append(shape.canonical(row))
-            parents[(name, row[at_id])] = visit_id
-    _add_children(reader, content, parents, columns)
+        if name in _PARENTS:
+            ids = parents[name] = {}
+            for row in rows:
+                sections_of[row[0]][name].append(canonical(row))
+                ids[row[1]] = row[0]  # keys: visit_id, id, ...
+        else:
+            for row in rows:
+                sections_of[row[0]][name].append(canonical(row))
+    _add_children(reader, sections_of, parents, columns)
     return content
 
 
 # Child rows (prior injuries, outcome items) hang off a section row, not the visit.
-def _add_children(reader: _Reader, content: dict[int, dict[str, Any]],
-                  parents: dict[tuple[str, int], int],
+def _add_children(reader: _Reader, sections_of: dict[int, defaultdict[str, list[Any]]],
+                  parents: dict[str, dict[int, int]],
                   columns: dict[str, tuple[str, ...]]) -> None:
-    for model, parent_table, key in ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
-                                     (OutcomeItem, "outcome_results", "result_id")):
-        parent_ids = {pid for (table, pid) in parents if table == parent_table}
+    for model, parent_table, key in _CHILDREN:
+        visit_of = parents.get(parent_table, {})
         table = _table(model)
-        keys, rows = reader.rows(table, key, ["id", *columns[table.name]], parent_ids)
+        keys, rows = reader.rows(table, key, ["id", *columns[table.name]], set(visit_of))
         # Keyed by the parent's content, not its id, so re-created parents hash alike.
-        shape = _Shape(keys, table, reader.dialect, skip=(key,))
+        canonical = _Shape(keys, table, reader.dialect, skip=(key,)).canonical
+        name = table.name
         for row in rows:
-            visit_id = parents[(parent_table, row[0])]
-            content[visit_id]["sections"][table.name].append(shape.canonical(row))
+            sections_of[visit_of[row[0]]][name].append(canonical(row))
 
 
 # Format 1 was defined as json.dumps(..., sort_keys=True) of the note (rows ordered by
