@@ -8,7 +8,7 @@ import sys
 from ptdesk.commands import CommandError, UsageError
 from ptdesk.commands.acting import add_actor_option, signed_in_actor
 from ptdesk.commands.common import add_db_option, open_database, output_path, write_user_file
-from ptdesk.domain.handout_language import ENGLISH, HANDOUT_LANGUAGES
+from ptdesk.domain.handout_language import HANDOUT_LANGUAGES
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 
 
@@ -36,10 +36,6 @@ def run(args: argparse.Namespace) -> int:
     out = output_path("--out", args.out)
     if args.kind != "exercises" and (args.compact or args.summary):
         raise UsageError("--compact and --summary apply to the exercise sheet only")
-    if args.kind == "runplan" and args.language not in (None, ENGLISH):
-        # Until the run-plan PDF has its words in other languages (issue 21).
-        raise UsageError("the run plan prints in English only for now; "
-                         "use --language en or leave --language out")
     engine, session_factory = open_database(args)
     from ptdesk.services import handouts
 
@@ -55,13 +51,9 @@ def run(args: argparse.Namespace) -> int:
                                                compact=args.compact, summary=args.summary,
                                                language=language)
         else:
-            english_only = []
-            preferred = handouts.preferred_language(session_factory, actor=actor,
-                                                    patient_id=patient_id)
-            if preferred != ENGLISH:
-                print("ptdesk: note: the run plan prints in English only for now.",
-                      file=sys.stderr)
-            data = handouts.runplan_pdf(session_factory, actor=actor, patient_id=patient_id)
+            english_only = []  # every run-plan word comes from the phrase table
+            data = handouts.runplan_pdf(session_factory, actor=actor, patient_id=patient_id,
+                                        language=args.language)
     except PermissionDeniedError as exc:
         raise CommandError(str(exc)) from exc
     except (NotFoundError, ServiceError) as exc:

@@ -109,8 +109,7 @@ PHRASES: dict[str, dict[str, str]] = {
         # --- page frame
         "page.number": "Page {n} of {total}",
         "page.phone": "Phone: {phone}",
-        # --- run plan (ptdesk/reports/runplan_pdf.py's words today; its PDF takes these
-        # when it learns Spanish)
+        # --- run plan (ptdesk/reports/runplan_pdf.py and runplan_words.py)
         "run.doc_title": "Return-to-run plan",
         "run.title": "Your return-to-run plan",
         "run.plan_dates": "Plan dates",
@@ -119,16 +118,36 @@ PHRASES: dict[str, dict[str, str]] = {
         "run.no_goal": "This plan does not reach your goal yet; your therapist will review it "
                        "with you.",
         "run.goal": "You should reach your goal in week {n} (the week of {date})",
-        "run.goal_in_time": ", in time for your race.",
-        "run.goal_after_race": ", which is after your race, so talk with your therapist "
-                               "before you race.",
+        "run.goal_in_time": ", in time for your race. Before the race you run a little less, "
+                            "so you are fresh.",
+        "run.goal_after_race": ". That is not in time for your race, so talk with your "
+                               "therapist about how to run it.",
+        "run.goal_end": ".",
+        "run.goal_paused": "Your plan is paused. Please contact the clinic before you run again.",
+        "run.paused_notice": "<b>Your plan is paused.</b> Do not run for now. Please contact "
+                             "the clinic. Your therapist will check your leg and tell you when "
+                             "and how to start again.",
+        "run.restart_notice": "<b>This plan is a fresh start.</b> Week 1 is the amount your "
+                              "therapist chose for you, not what you ran last week.",
         "run.how_title": "How this plan works",
         "run.cap": "Your running grows by no more than {pct}% a week, counted in {measure}. "
                    "Walking does not count.",
         "run.measure_minutes": "running minutes",
         "run.measure_distance": "running distance ({unit})",
-        "run.easy_pace": "Run every other day, at an easy pace where you can still talk, on "
-                         "flat ground at first.",
+        "run.easy_pace": "Run at an easy pace where you can still talk, on flat ground at "
+                         "first.",
+        "run.rest.race_week": "Rest this week before your race.",
+        "run.rest.between": "Run only on the days shown, with a rest day (or easy "
+                            "cross-training) between runs.",
+        "run.rest.back_to_back": "Run only on the days shown. Rest or do easy cross-training "
+                                 "on the other days. Never run two hard days in a row.",
+        "run.times_note": "Times are minutes and seconds (1:30 is one and a half minutes). "
+                          "Start every session with a {time} walk.",
+        "run.race_note": "Your <b>race day</b> is marked in the table. Do not run on other "
+                         "days of race week after the race.",
+        "run.unit.minutes": "minutes",
+        "run.unit.km": "km",
+        "run.unit.mi": "miles",
         "run.follow_light": "Follow the traffic light below after every run. It tells you "
                             "whether to go on, repeat a week, or go back.",
         "run.lighter_weeks": "Shaded weeks are <b>lighter weeks</b>: less running, so your "
@@ -137,6 +156,34 @@ PHRASES: dict[str, dict[str, str]] = {
                          "minute</b> and take one step on each beat ({n} steps a minute).",
         "run.goal_label": "Goal:",
         "run.pain_title": "Check your pain after each run and the next morning",
+        # the traffic light's lines (ptdesk.domain.runplan.describe_pain_rules reads them)
+        "run.pain.green": "Pain {range} while running, and no worse the next morning: go on "
+                          "to the next week of your plan.",
+        "run.pain.amber": "Pain {range} while running, or stiff the next morning but it goes "
+                          "away: do this week again. Then go on.",
+        "run.pain.red": "Pain above {high} out of 10, worse pain the next morning, swelling, "
+                        "or limping: stop and go back one week. Call the clinic. If this "
+                        "happens two weeks in a row, stop running and call us.",
+        "run.race_day": "RACE DAY",
+        "run.race_text": "Race day! Enjoy your race. No other run today.",
+        "run.paused_week": "Paused: no running this week.",
+        "run.whole_session": " (whole session {time})",
+        "run.nonstop": "Run {run} without stopping (whole session {time})",
+        "run.table_title": "Your week-by-week plan",
+        "run.easier_week": "easier week",
+        "run.evidence": (
+            "<b>Why we build up slowly.</b> Studies of runners (Buist 2008, Nielsen 2014) found "
+            "that building up slowly does not, on its own, stop every injury. But some knee "
+            "problems, such as pain around the kneecap or on the outside of the knee, were more "
+            "common when runners added more than 30% to their running in two weeks. This plan "
+            "stays well below that."
+        ),
+        "run.log_title": "Your running log",
+        "run.log_intro": "After each run, write what you did and your pain during the run (0 "
+                         "= none, 10 = worst). The next morning, circle how it feels compared "
+                         "with before.",
+        "run.log_covers": " This log covers weeks {first} to {last}. Bring it to your next "
+                          "visit and we will give you the next pages.",
         "run.intervals": "Run {run}, walk {walk} × {n}",
         "run.then_run": ", then run {run}",
         "run.easy_run": "Easy run {amount}",
@@ -151,7 +198,7 @@ PHRASES: dict[str, dict[str, str]] = {
         "run.log_ran": "What I ran",
         "run.log_pain": "Pain during (0–10)",
         "run.log_morning": "Next morning (circle one)",
-        "run.log_choices": "better · same · worse",
+        "run.log_choices": "better · same\nstiff, then OK · worse",
     },
     SPANISH: {
         "sheet.doc_title": "Ejercicios en casa",
@@ -244,16 +291,37 @@ PHRASES: dict[str, dict[str, str]] = {
         "run.printed": "Impreso el {date}",
         "run.no_goal": "Este plan aún no llega a su meta. Su terapeuta lo verá con usted.",
         "run.goal": "Debe llegar a su meta en la semana {n} (la semana del {date})",
-        "run.goal_in_time": ", a tiempo para su carrera.",
-        "run.goal_after_race": ", que es después de su carrera. Hable con su terapeuta "
-                               "antes de correrla.",
+        "run.goal_in_time": ", a tiempo para su carrera. Antes de la carrera corre un poco "
+                            "menos, para llegar con fuerzas.",
+        "run.goal_after_race": ". Eso es después de su carrera. Hable con su terapeuta de "
+                               "cómo correrla.",
+        "run.goal_end": ".",
+        "run.goal_paused": "Su plan está en pausa. Llame a la clínica antes de volver a correr.",
+        "run.paused_notice": "<b>Su plan está en pausa.</b> No corra por ahora. Llame a la "
+                             "clínica. Su terapeuta le va a ver la pierna y le dirá cuándo y "
+                             "cómo volver a empezar.",
+        "run.restart_notice": "<b>Este plan empieza de nuevo.</b> La semana 1 es lo que su "
+                              "terapeuta eligió para usted, no lo que corrió la semana pasada.",
         "run.how_title": "Cómo va este plan",
         "run.cap": "Lo que corre sube un {pct}% por semana o menos, contado en {measure}. "
                    "Lo que camina no cuenta.",
         "run.measure_minutes": "minutos de carrera",
         "run.measure_distance": "distancia de carrera ({unit})",
-        "run.easy_pace": "Corra un día sí y otro no, a un paso suave en el que pueda hablar. "
-                         "Al principio, en lo plano.",
+        "run.easy_pace": "Corra a un paso suave en el que pueda hablar. Al principio, en lo "
+                         "plano.",
+        "run.rest.race_week": "Esta semana descanse hasta el día de su carrera.",
+        "run.rest.between": "Corra solo los días marcados, con un día de descanso (o algo "
+                            "suave que no sea correr) entre una carrera y otra.",
+        "run.rest.back_to_back": "Corra solo los días marcados. Los otros días, descanse o "
+                                 "haga algo suave que no sea correr. No corra fuerte dos días "
+                                 "seguidos.",
+        "run.times_note": "Los tiempos son minutos y segundos (1:30 es minuto y medio). "
+                          "Empiece cada vez con {time} de caminar.",
+        "run.race_note": "El <b>día de la carrera</b> está marcado en la tabla. Esa semana, "
+                         "no corra otros días después de la carrera.",
+        "run.unit.minutes": "minutos",
+        "run.unit.km": "km",
+        "run.unit.mi": "millas",
         "run.follow_light": "Después de cada carrera, mire el semáforo de abajo. Le dice si "
                             "seguir, repetir la semana o volver atrás.",
         "run.lighter_weeks": "Las semanas en gris son <b>semanas suaves</b>: corre menos para "
@@ -262,6 +330,33 @@ PHRASES: dict[str, dict[str, str]] = {
                          "minuto</b> y dé un paso con cada golpe ({n} pasos por minuto).",
         "run.goal_label": "Meta:",
         "run.pain_title": "Fíjese en su dolor al correr y a la mañana siguiente",
+        "run.pain.green": "Dolor de {range} al correr, y no peor a la mañana siguiente: pase "
+                          "a la semana que sigue en su plan.",
+        "run.pain.amber": "Dolor de {range} al correr, o algo rígido a la mañana siguiente "
+                          "pero se le pasa: haga esta semana otra vez y luego siga.",
+        "run.pain.red": "Dolor de más de {high} de 10, dolor peor a la mañana siguiente, "
+                        "hinchazón o cojera: pare y vuelva una semana atrás. Llame a la "
+                        "clínica. Si le pasa dos semanas seguidas, deje de correr y llámenos.",
+        "run.race_day": "DÍA DE CARRERA",
+        "run.race_text": "¡Día de carrera! Disfrute su carrera. Hoy no corra nada más.",
+        "run.paused_week": "En pausa: esta semana no corra.",
+        "run.whole_session": " (en total {time})",
+        "run.nonstop": "Corra {run} sin parar (en total {time})",
+        "run.table_title": "Su plan semana a semana",
+        "run.easier_week": "semana más fácil",
+        "run.evidence": (
+            "<b>Por qué subimos poco a poco.</b> Estudios con corredores (Buist 2008, Nielsen "
+            "2014) vieron que subir poco a poco no evita, por sí solo, todas las lesiones. Pero "
+            "los dolores de rodilla que vienen de correr más, como el dolor en la rótula o por "
+            "fuera de la rodilla, se vieron más cuando se corrió un 30% más en dos semanas. "
+            "Este plan se queda muy por debajo de eso."
+        ),
+        "run.log_title": "Su diario de carreras",
+        "run.log_intro": "Después de cada carrera, anote lo que hizo y su dolor al correr (0 = "
+                         "nada, 10 = el peor). A la mañana siguiente, marque cómo se siente "
+                         "comparado con antes.",
+        "run.log_covers": " Este diario va de la semana {first} a la {last}. Tráigalo a su "
+                          "próxima cita y le daremos las hojas que siguen.",
         "run.intervals": "Corra {run}, camine {walk} × {n}",
         "run.then_run": ", luego corra {run}",
         "run.easy_run": "Carrera suave {amount}",
@@ -275,8 +370,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "run.log_date": "Fecha",
         "run.log_ran": "Lo que corrí",
         "run.log_pain": "Dolor al correr (0–10)",
-        "run.log_morning": "A la mañana siguiente (marque uno)",
-        "run.log_choices": "mejor · igual · peor",
+        "run.log_morning": "A la mañana (marque uno)",
+        "run.log_choices": "mejor · igual\nrígido, luego bien · peor",
     },
 }
 

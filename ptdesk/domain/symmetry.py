@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
-from typing import Literal, Protocol
+from collections.abc import Sequence
+from typing import Literal
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.validation import MMT_GRADES as VALIDATION_MMT_GRADES
@@ -185,49 +185,4 @@ def change_vs_error(
         return "worse"
     return "within_error"
 
-
-# ---- Header alerts -------------------------------------------------------------------
-
-class _Reading(Protocol):
-    muscle_group: str
-    side: str
-    method: str
-    mmt_grade: str | None
-    value: float | None
-    unit: str | None
-
-
-def strength_alerts(strength: Iterable[_Reading], affected_side: str) -> list[str]:
-    """'Hip abduction LSI 72%' for each group whose involved side is under 90% of the other."""
-    if affected_side not in ("left", "right"):
-        return []  # both legs involved: there is no healthy side to compare against
-    other = "left" if affected_side == "right" else "right"
-    by_group: dict[str, dict[str, _Reading]] = {}
-    for row in strength:
-        by_group.setdefault(row.muscle_group, {})[row.side] = row
-    alerts = []
-    for key, label in MUSCLE_GROUPS:
-        sides = by_group.get(key, {})
-        involved, uninvolved = sides.get(affected_side), sides.get(other)
-        if involved is None or uninvolved is None or involved.method != uninvolved.method:
-            continue
-        try:
-            value = _pair_lsi(involved, uninvolved)
-        except ValidationError:
-            continue  # an implausible stored value is not worth a header alert
-        if is_flagged(value):
-            alerts.append(f"{label.split(' (')[0]} LSI {lsi_text(value)}")
-    return alerts
-
-
-def _pair_lsi(involved: _Reading, uninvolved: _Reading) -> float | None:
-    if involved.method == "mmt":
-        return mmt_lsi(involved.mmt_grade, uninvolved.mmt_grade)
-    if involved.value is None or uninvolved.value is None:
-        return None
-    return lsi(to_newtons(float(involved.value), _unit(involved.unit)),
-               to_newtons(float(uninvolved.value), _unit(uninvolved.unit)))
-
-
-def _unit(unit: str | None) -> ForceUnit:
-    return "N" if unit == "N" else "kg"
+# Header alerts: domain/strength_alerts.py (each row on its region's involved side).

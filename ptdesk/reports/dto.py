@@ -101,3 +101,4 @@ class RunPlanHandout:
     plan: Plan
     cadence_target_spm: int | None = None
     pain_rules: tuple[tuple[str, str], ...] = ()
+    language: str = "en"  # the handout's language: every fixed phrase, date and unit

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.models import Episode, Patient, StrengthTest, Visit
-from ptdesk.domain.symmetry import strength_alerts
+from ptdesk.domain.strength_alerts import strength_alerts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.episodes import EpisodeInfo, _info
 from ptdesk.services.patients import PatientDetails, _details, _get
@@ -59,7 +59,7 @@ def _active_episode(session: Session, patient_id: int) -> EpisodeInfo | None:
 
 def _alerts(session: Session, row: Patient, episode: EpisodeInfo | None) -> tuple[str, ...]:
     alerts = [f"Alert: {row.alerts}"] if row.alerts else []
-    if episode is not None and episode.affected_side in ("left", "right"):
+    if episode is not None:
         visits = session.execute(
             select(Visit.id, Visit.visit_type).where(Visit.patient_id == row.id)
             .order_by(Visit.visit_date.desc(), Visit.id.desc())).all()
@@ -70,6 +70,7 @@ def _alerts(session: Session, row: Patient, episode: EpisodeInfo | None) -> tupl
         for visit_id in looked:
             rows = [t for t in tests if t.visit_id == visit_id]
             if rows:
-                alerts += strength_alerts(rows, episode.affected_side)
+                alerts += strength_alerts(rows, episode.affected_side,
+                                          episode.injured_ankle_side)
                 break
     return tuple(alerts)

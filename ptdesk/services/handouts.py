@@ -15,7 +15,7 @@ from ptdesk.domain import handout_language as hl
 from ptdesk.domain import handout_notes
 from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.pain_words import exercise_pain_lights
-from ptdesk.domain.runplan import PainRules, describe_pain_rules
+from ptdesk.domain.runplan import PainRules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.services import handout_files
 from ptdesk.services.audit import log as audit
@@ -219,25 +219,33 @@ def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | N
 
 
 def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,
-                    on: date | None = None) -> RunPlanHandout:
+                    on: date | None = None, language: str | None = None) -> RunPlanHandout:
+    """The active plan as printed, in `language` (None: the patient's preferred language)."""
+    from ptdesk.reports.runplan_words import pain_lights
+
     patient = _patient(session_factory, patient_id, actor)
+    language = _language(session_factory, actor, patient_id, language)
     with transaction(session_factory) as session:
         stored = load_active_plan(session, patient_id)
     if stored is None:
         raise ServiceError(f"{patient.mrn} has no active return-to-run plan.")
     return RunPlanHandout(
         clinic=clinic_info(session_factory),
-        clinician_name=_clinician_name(session_factory, stored.clinician_id, actor),
+        clinician_name=_clinician_name(session_factory, stored.clinician_id, actor, language),
         patient_name=_full_name(patient), date=on or date.today(), plan=stored.plan,
         cadence_target_spm=_cadence_target(session_factory, patient_id),
-        pain_rules=tuple(describe_pain_rules(stored.rules)),
+        pain_rules=tuple(pain_lights(stored.rules, language)),
+        language=language,
     )
 
 
-def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int) -> bytes:
+def runplan_pdf(session_factory: SessionFactory, *, actor: str, patient_id: int,
+                language: str | None = None) -> bytes:
+    """The plan as PDF bytes, in `language` (None: the patient's preferred language)."""
     from ptdesk.reports.runplan_pdf import render_runplan
 
-    data = render_runplan(runplan_handout(session_factory, actor=actor, patient_id=patient_id))
+    data = render_runplan(runplan_handout(session_factory, actor=actor, patient_id=patient_id,
+                                          language=language))
     _audit_print(session_factory, actor, patient_id, "return-to-run plan")
     return data
 

@@ -202,7 +202,7 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
 
 def run(db: str | None = None, argv: list[str] | None = None) -> int:
     """`ptdesk` with no command: the desktop app. Returns the process exit code."""
-    from ptdesk.ui import desktop_shell
+    from ptdesk.ui.desktop import desktop_shell
 
     shell = desktop_shell.before_window(db, argv)  # display check, log, one window per database
     if shell.exit_code is not None:

@@ -107,7 +107,7 @@ class MainWindow(QMainWindow):
                                  self.print_report_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
-        from ptdesk.ui.desktop_shell import add_menu_items
+        from ptdesk.ui.desktop.desktop_shell import add_menu_items
 
         add_menu_items(self, bar, help_menu)  # View › Appearance…, Help › Open log folder
 
@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
         self.search_edit.selectAll()
 
     def _on_about_action_triggered(self) -> None:
-        from ptdesk.ui.desktop_shell import show_about
+        from ptdesk.ui.desktop.desktop_shell import show_about
 
         show_about(self)  # version, database, schema version, licences
 

@@ -194,18 +194,18 @@ def test_cli_language_option_and_the_patients_default(
     assert hl.phrase("en", "sheet.title") in sheet("--language", "en")
     capsys.readouterr()
     plan = tmp_path / "plan.pdf"
-    assert main([*args, "runplan", mrn, "--out", str(plan), "--language", "es"]) == 2
-    err = capsys.readouterr().err
-    assert len(err.strip().splitlines()) == 1 and "English only" in err
-    assert not plan.exists()
-    # Without --language a Spanish-reading patient's plan still prints (English), and says so.
     save_plan(session_factory, actor=ACTOR, patient_id=patient_id,
               inputs=PlanInputs("km", 3, "2", "15", current_weekly="6",
                                 start=dt.date(2026, 11, 23)),
               rules=PainRules(2, 4))
+    # The run plan follows the same rule: the patient's Spanish by default, --language wins.
     assert main([*args, "runplan", mrn, "--out", str(plan)]) == 0
-    assert "English only" in capsys.readouterr().err
-    assert "Your return-to-run plan" in _text(plan.read_bytes())
+    assert "English" not in capsys.readouterr().err
+    assert hl.phrase("es", "run.title") in _text(plan.read_bytes())
+    assert main([*args, "runplan", mrn, "--out", str(plan), "--language", "en"]) == 0
+    assert hl.phrase("en", "run.title") in _text(plan.read_bytes())
+    assert main([*args, "runplan", mrn, "--out", str(plan), "--language", "es"]) == 0
+    assert hl.phrase("es", "run.title") in _text(plan.read_bytes())
     with pytest.raises(SystemExit) as bad:
         main([*args, "exercises", mrn, "--out", str(out), "--language", "fr"])
     assert bad.value.code == 2

@@ -53,7 +53,7 @@ def test_the_wheel_carries_every_resource(wheel: Path) -> None:
                 assert f"{package}/{path.relative_to(folder).as_posix()}" in names
     for must in ("ptdesk_resources/fonts/DejaVuSans.ttf", "ptdesk_resources/icons/ptdesk.svg",
                  "ptdesk_resources/icons/ptdesk-256.png", "ptdesk_migrations/env.py",
-                 "ptdesk/commands/desktop.py", "ptdesk/ui/about_dialog.py"):
+                 "ptdesk/commands/desktop.py", "ptdesk/ui/desktop/about_dialog.py"):
         assert must in names
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

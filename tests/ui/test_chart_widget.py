@@ -9,7 +9,7 @@ from decimal import Decimal
 from ptdesk.db.engine import SessionFactory
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.runplan import PlanInputs
-from ptdesk.domain.symmetry import strength_alerts
+from ptdesk.domain.strength_alerts import strength_alerts
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.evaluations import create_visit, list_visits, save_evaluation
 from ptdesk.services.exercises import sync_library
@@ -42,8 +42,10 @@ def test_lsi_alert_converts_units_and_uses_grades() -> None:
     rows = [dyn("knee_extension", "left", 40, "kg"), dyn("knee_extension", "right", 300, "N"),
             mmt("hip_extension", "left", "5"), mmt("hip_extension", "right", "4"),
             mmt("hip_flexion", "left", "5"), mmt("hip_flexion", "right", "5")]
-    # 300 N / (40 kg x 9.80665) = 76%; grade 4 of 5 = 80%; equal grades are not flagged.
-    assert strength_alerts(rows, "right") == ["Hip extension LSI 80%", "Knee extension LSI 76%"]
+    # 300 N / (40 kg x 9.80665) = 76%; grade 4 vs 5 is a full grade down, shown as grades
+    # (never "80%"); equal grades are not flagged.
+    assert strength_alerts(rows, "right") == [
+        "Hip extension grades 5 / 4 (L / R): a full grade down", "Knee extension LSI 76%"]
 
 
 def test_no_alert_at_90_percent_for_one_side_or_for_both_legs() -> None:
@@ -51,8 +53,52 @@ def test_no_alert_at_90_percent_for_one_side_or_for_both_legs() -> None:
             dyn("hip_flexion", "right", 5), mmt("knee_flexion", "left", "5"),
             dyn("knee_flexion", "right", 10)]
     assert strength_alerts(rows, "right") == []
+    # Both legs involved: weaker compared with stronger, and the alert says so (issue 17).
     assert strength_alerts([dyn("hip_abduction", "left", 20),
-                            dyn("hip_abduction", "right", 10)], "both") == []
+                            dyn("hip_abduction", "right", 10)], "both") == [
+        "Hip abduction LSI 50% (right weaker; weaker vs stronger)"]
+
+
+def test_ankle_rows_use_the_injured_ankle_and_grades_are_never_a_percentage() -> None:
+    # Issue 17: right-knee episode, left ankle sprain, left calf 30 kg vs 40 kg.
+    rows = [dyn("ankle_plantarflexion", "left", 30), dyn("ankle_plantarflexion", "right", 40),
+            mmt("hip_abduction", "left", "5"), mmt("hip_abduction", "right", "4")]
+    alerts = strength_alerts(rows, "right", "left")
+    assert alerts == ["Hip abduction grades 5 / 4 (L / R): a full grade down",
+                      "Ankle plantarflexion LSI 75%"]
+    assert not any("80%" in a or "133%" in a for a in alerts)
+    # Judged on the knee's side (the old rule) the calf read 133% and was missed.
+    assert strength_alerts(rows, "right", "right") == [alerts[0]]
+    # Ankle side not recorded: weaker vs stronger, said so.
+    assert "Ankle plantarflexion LSI 75% (left weaker; weaker vs stronger)" in strength_alerts(
+        rows, "right", None)
+    # Less than a full grade (4+ vs 5) is no grade flag.
+    assert strength_alerts([mmt("hip_abduction", "left", "5"),
+                            mmt("hip_abduction", "right", "4+")], "right") == []
+
+
+def test_header_flags_the_left_calf_of_a_right_knee_episode(
+        qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    from ptdesk.services.episodes import set_injured_ankle_side
+
+    pid = make_patient(session_factory).id
+    episode = make_episode(session_factory, pid)  # right knee
+    assert episode.affected_side == "right"
+    set_injured_ankle_side(session_factory, actor=ACTOR, episode_id=episode.id, side="left")
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=ev.Evaluation(
+        strength=(dyn("ankle_plantarflexion", "left", 30),
+                  dyn("ankle_plantarflexion", "right", 40),
+                  mmt("hip_extension", "left", "5"), mmt("hip_extension", "right", "4"))))
+    chart = ChartWidget(ctx)
+    qtbot.addWidget(chart)
+    chart.set_patient(pid)
+    assert "affected: right side · injured ankle: left" in chart.header.episode_label.text()
+    text = chart.header.alerts_label.text()
+    assert "Ankle plantarflexion LSI 75%" in text
+    assert "Hip extension grades 5 / 4 (L / R): a full grade down" in text
+    assert "80%" not in text
 
 
 def test_header_uses_the_latest_visit_with_strength(qtbot, ctx: AppContext,
@@ -84,6 +130,12 @@ def test_an_evaluation_save_returns_the_alerts_the_header_shows(
     visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
                          visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
     save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+    # The injured ankle already confirmed: a save that also stores it is an episode change,
+    # which rightly refreshes the header (issue 17); this test is about the evaluation alone.
+    from ptdesk.services.episodes import set_injured_ankle_side, suggest_ankle_side
+
+    set_injured_ankle_side(session_factory, actor=ACTOR, episode_id=episode.id,
+                           side=suggest_ankle_side(session_factory, episode.id, actor=ACTOR))
     chart = ChartWidget(ctx)
     qtbot.addWidget(chart)
     chart.set_patient(pid)
@@ -292,7 +344,7 @@ def test_header_and_grid_show_a_flagged_lsi_the_same_way() -> None:
 
     rows = [dyn("hip_abduction", "left", 20), dyn("hip_abduction", "right", 17.92)]  # 89.6%
     assert strength_alerts(rows, "right") == ["Hip abduction LSI 89%"]  # was "LSI 90%"
-    assert lsi_text(20, 17.92, "right", False) == ("89% · below 90%", True)
+    assert lsi_text(20, 17.92, "right") == ("89% · below 90%", True)
 
 
 def test_opening_and_refreshing_the_header_writes_no_extra_audit_rows(

@@ -11,10 +11,11 @@ from PySide6.QtWidgets import QApplication
 
 from ptdesk import __version__, app_log
 from ptdesk.db.engine import SessionFactory
-from ptdesk.ui import appearance, crash_guard, desktop_shell
-from ptdesk.ui.about_dialog import AboutDialog, notices_html
-from ptdesk.ui.appearance import AppearanceDialog
+from ptdesk.ui import crash_guard
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.desktop import appearance, desktop_shell
+from ptdesk.ui.desktop.about_dialog import AboutDialog, notices_html
+from ptdesk.ui.desktop.appearance import AppearanceDialog
 from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR
 

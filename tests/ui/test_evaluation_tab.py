@@ -251,7 +251,11 @@ def test_lsi_updates_live_and_flags_below_90(qtbot, ctx, visit, no_dialogs) -> N
     fill(qtbot, tab, f"{ABDUCTION}, method", "MMT grade")
     fill(qtbot, tab, f"{ABDUCTION}, left grade", "5")
     fill(qtbot, tab, f"{ABDUCTION}, right grade", "4")
-    assert lsi.text() == "≈ 80% · below 90%"
+    # Grades are shown as grades, flagged a full grade apart; never "80%" (issue 17).
+    assert lsi.text() == "5 / 4 (L / R) · a full grade down"
+    assert lsi.property("flagged") is True and "%" not in lsi.text()
+    fill(qtbot, tab, f"{ABDUCTION}, right grade", "4+")
+    assert lsi.text() == "5 / 4+ (L / R)" and lsi.property("flagged") is False
     # The dynamometer text is kept while MMT is chosen, and comes back with the method.
     fill(qtbot, tab, f"{ABDUCTION}, method", "Dynamometer")
     assert find(tab, f"{ABDUCTION}, right").text() == "17"  # type: ignore[attr-defined]
@@ -271,7 +275,8 @@ def test_both_sides_affected_shows_ratio_and_weaker_side(
     fill(qtbot, tab, f"{ABDUCTION}, left", "12")
     fill(qtbot, tab, f"{ABDUCTION}, right", "16")
     text = find(tab, f"{ABDUCTION}, LSI").text()  # type: ignore[attr-defined]
-    assert text.startswith("L/R 75%") and "left weaker" in text and "below 90%" in text
+    assert text.startswith("75% weaker ÷ stronger") and "left weaker" in text
+    assert "below 90%" in text
 
 
 def test_cadence_target_updates_live(qtbot, ctx, visit, no_dialogs) -> None:

@@ -92,8 +92,9 @@ def test_header_shows_episode_and_strength_alerts(window: MainWindow, clinic: di
     assert header.episode_label.text().startswith("Patellofemoral pain syndrome (M22.2X1)")
     assert "affected: right side" in header.episode_label.text()
     alerts = header.alerts_label.text()
-    # Right (involved) 13 kg vs left 18 kg = 72%; extension 4- vs 5 graded about 73%.
-    assert "Hip abduction LSI 72%" in alerts and "Hip extension LSI 73%" in alerts
+    # Right (involved) 13 kg vs left 18 kg = 72%; extension 5 vs 4- shown as grades.
+    assert "Hip abduction LSI 72%" in alerts
+    assert "Hip extension grades 5 / 4− (L / R): a full grade down" in alerts
     assert "Latex allergy" in alerts
     assert not header.alerts_label.isHidden()
 

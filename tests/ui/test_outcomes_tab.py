@@ -101,12 +101,31 @@ def test_a_blank_item_is_refused_next_to_it_then_saved_once_marked_missing(
     missing = named(tab, QAbstractButton, f"{oc.LEFS_ITEMS[6]}: mark missing")
     qtbot.mouseClick(missing, Qt.MouseButton.LeftButton)
     assert form.visible_errors() == {}
-    assert page.total.text() == f"LEFS {sum(a for a in answers if a)}/80 (1 item missing)"
+    raw = sum(a for a in answers if a)
+    # Issue 17: one missing LEFS item is prorated (answered mean x 20) and says so.
+    prorated = round(raw * 80 / 76, 1)
+    assert page.total.text() == f"LEFS {prorated:g}/80 (prorated; 1 item missing)"
     assert tab.save() is True
     [record] = stored(session_factory, chart["patient"], "lefs")
-    assert record.missing_items == 1 and record.total == sum(a for a in answers if a)
+    assert record.missing_items == 1 and record.total == raw  # the stored row keeps the sum
     assert "1 item missing" in page.state.text()
-    assert "1 item missing" in page.result.plain_text()
+    assert "LEFS 38.9/80 (prorated) · 1 item missing" in page.result.plain_text()  # 37 x 80/76
+
+
+def test_a_form_with_too_many_missing_items_shows_no_total(
+        qtbot, tab, session_factory, chart) -> None:
+    answers: list[int | None] = list(LEFS_ANSWERS)
+    for index in range(5):  # 5 of 20 missing: beyond the 4 the LEFS rule allows
+        answers[index] = None
+    answer_lefs(qtbot, tab, answers)
+    for index in range(5):
+        qtbot.mouseClick(named(tab, QAbstractButton, f"{oc.LEFS_ITEMS[index]}: mark missing"),
+                         Qt.MouseButton.LeftButton)
+    page = tab.pages["lefs"]
+    assert page.total.text() == "LEFS: no total (5 items missing)"
+    assert tab.save() is True
+    assert "LEFS No total (5 items missing)" in page.result.plain_text()
+    assert "/80" not in page.result.plain_text().splitlines()[0]
 
 
 def test_kujala_all_best_answers_score_100(qtbot, tab, session_factory, chart) -> None:
@@ -234,3 +253,16 @@ def test_no_patient_and_no_visits(qtbot, session_factory) -> None:
     tab.set_patient(patient.id)
     assert "No visits yet" in tab.visit_status.text()
     assert not tab.pages["lefs"].save_button.isEnabled()
+
+
+def test_kujala_live_total_is_prorated_for_one_missing_item(qtbot, tab) -> None:
+    # Issue 17: one missing Kujala item is prorated over the points still possible; two
+    # leave the form without a total (domain/outcome_missing.py).
+    tab.measure_tabs.setCurrentWidget(tab.pages["kujala"])
+    for item in oc.KUJALA_ITEMS[1:]:
+        choose(qtbot, named(tab, QComboBox, item.label), 0)
+    first, second = oc.KUJALA_ITEMS[0], oc.KUJALA_ITEMS[1]
+    qtbot.mouseClick(tab.forms["kujala"].missing[first.key], Qt.MouseButton.LeftButton)
+    assert tab.pages["kujala"].total.text() == "Kujala 100/100 (prorated; 1 item missing)"
+    qtbot.mouseClick(tab.forms["kujala"].missing[second.key], Qt.MouseButton.LeftButton)
+    assert tab.pages["kujala"].total.text() == "Kujala: no total (2 items missing)"

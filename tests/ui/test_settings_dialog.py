@@ -130,3 +130,38 @@ def test_cancelled_file_dialog_changes_nothing(qtbot, ctx: AppContext, monkeypat
     qtbot.addWidget(dialog)
     qtbot.mouseClick(dialog.choose_logo_button, Qt.MouseButton.LeftButton)
     assert dialog.logo is None and _error(dialog, "logo") == ""
+
+
+def test_measure_thresholds_are_edited_by_an_administrator(
+        qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
+    from ptdesk.services.measure_settings import get_measure_thresholds
+
+    update_settings(session_factory, actor=ADMIN, name="Riverside Running PT")
+    dialog = SettingsDialog(ctx)
+    qtbot.addWidget(dialog)
+    boxes = dialog.thresholds.boxes
+    assert boxes["knee_to_wall_diff_cm"].value() == 2.0  # the cited defaults
+    assert boxes["walk_minutes"].value() == 30 and boxes["heel_raises_per_side"].value() == 20
+    assert "Powden 2015" in boxes["knee_to_wall_diff_cm"].toolTip()
+    boxes["knee_to_wall_diff_cm"].setValue(3.0)
+    boxes["heel_raises_per_side"].setValue(25)
+    _save(dialog)
+    stored = get_measure_thresholds(session_factory, actor=ADMIN)
+    assert stored.ankle.knee_to_wall_diff_cm == 3.0
+    assert stored.readiness.heel_raises_per_side == 25
+    again = SettingsDialog(ctx)
+    qtbot.addWidget(again)
+    assert again.thresholds.boxes["heel_raises_per_side"].value() == 25
+    again.thresholds.use_defaults()
+    assert again.thresholds.boxes["heel_raises_per_side"].value() == 20
+
+
+def test_measure_thresholds_are_read_only_for_a_clinician(
+        qtbot, session_factory: SessionFactory) -> None:
+    from tests.factories import ACTOR
+
+    dialog = SettingsDialog(AppContext(session_factory, ACTOR))
+    qtbot.addWidget(dialog)
+    assert not dialog.thresholds.boxes["walk_minutes"].isEnabled()
+    assert not dialog.thresholds.defaults_button.isEnabled()
+    assert dialog.thresholds.save() is True  # nothing attempted, nothing refused

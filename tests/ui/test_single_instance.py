@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication, QMainWindow
 
-from ptdesk.ui.single_instance import (
+from ptdesk.ui.desktop.single_instance import (
     SingleInstance,
     bring_to_front,
     database_identity,
@@ -76,7 +76,7 @@ def test_the_lock_is_free_again_once_the_first_window_is_gone(qtbot, tmp_path: P
 
 def test_a_crashed_first_process_leaves_no_lock_behind(qtbot, tmp_path: Path) -> None:
     key = instance_key(str(tmp_path / "c.db"))
-    script = (f"import os\nfrom ptdesk.ui.single_instance import SingleInstance\n"
+    script = (f"import os\nfrom ptdesk.ui.desktop.single_instance import SingleInstance\n"
               f"from PySide6.QtCore import QCoreApplication\napp = QCoreApplication([])\n"
               f"assert SingleInstance({key!r}).claim()\nos._exit(9)\n")
     done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, timeout=60,

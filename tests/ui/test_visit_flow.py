@@ -133,9 +133,11 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
     runplan = window.chart.tab_titled("Run plan")
     window.chart.show_tab(runplan)  # type: ignore[arg-type]
     form = runplan.form  # type: ignore[union-attr]
-    for key, text in (("current_run", "1.5"), ("goal_weekly", "18")):
+    # Issue 14: the plan starts from last week's running, which the clinician confirms.
+    for key, text in (("current_run", "1.5"), ("current_weekly", "4.5"), ("goal_weekly", "18")):
         form.amounts[key].selectAll()
         qtbot.keyClicks(form.amounts[key], text)
+    form.weekly_confirmed.setChecked(True)
     assert runplan.table_model.rowCount() > 5  # type: ignore[union-attr]
     assert runplan.save()  # type: ignore[union-attr]
 

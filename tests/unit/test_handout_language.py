@@ -26,7 +26,8 @@ from ptdesk.domain.runplan.painrules import PainRules
 _SAMPLES = {"clinic": "Riverside", "phone": "555 0100", "n": 3, "total": 4, "low": 0,
             "high": 3, "range": "0 to 3", "sets": 3, "reps": 10, "amount": "10",
             "hold": "5", "times": "2", "date": "4", "start": "4", "end": "9",
-            "pct": 10, "measure": "km", "unit": "km", "run": "2 min", "walk": "1 min"}
+            "pct": 10, "measure": "km", "unit": "km", "run": "2 min", "walk": "1 min",
+            "time": "5:00", "first": 3, "last": 8}
 
 
 def _fields(text: str) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.handout_language import ENGLISH, phrase
 from ptdesk.domain.pain_words import TrafficLight
 from ptdesk.domain.pain_words import pain_range as _pain_range
 from ptdesk.domain.runplan.model import Decision, WeekLog
@@ -52,17 +53,17 @@ def decide(log: WeekLog, rules: PainRules) -> Decision:
 
 
 
-def describe_pain_rules(rules: PainRules) -> list[TrafficLight]:
-    """The rules as a traffic light for the handout, in words a patient can act on."""
+def describe_pain_rules(rules: PainRules, language: str = ENGLISH) -> list[TrafficLight]:
+    """The rules as a traffic light for the handout, in words a patient can act on.
+
+    The words live in the handout phrase table, beside their Spanish.
+    """
+    green = _pain_range(0, rules.progress_max_pain, language)
+    amber = _pain_range(rules.progress_max_pain + 1, rules.hold_max_pain, language)
     return [
-        ("green", f"Pain {_pain_range(0, rules.progress_max_pain)} while running, and no worse "
-                  f"the next morning: go on to the next week of your plan."),
-        ("amber", f"Pain {_pain_range(rules.progress_max_pain + 1, rules.hold_max_pain)} while "
-                  f"running, or stiff the next morning but it goes away: do this week again "
-                  f"before you go on."),
-        ("red", f"Pain above {rules.hold_max_pain} out of 10, pain worse the next morning, "
-                f"swelling, or limping: stop, go back one week, and call the clinic. If this "
-                f"happens two weeks in a row, stop running and contact the clinic."),
+        ("green", phrase(language, "run.pain.green", range=green)),
+        ("amber", phrase(language, "run.pain.amber", range=amber)),
+        ("red", phrase(language, "run.pain.red", high=rules.hold_max_pain)),
     ]
 
 

@@ -1,4 +1,4 @@
-"""Clinic settings dialog: name, address, phone, logo, paper, units and the backup settings."""
+"""Clinic settings dialog: name, address, phone, logo, paper, units, backups and measure thresholds."""
 
 from __future__ import annotations
 
@@ -38,6 +38,7 @@ from ptdesk.services.clinic import (
     update_settings,
 )
 from ptdesk.services.errors import ServiceError
+from ptdesk.ui.admin.measure_thresholds import MeasureThresholdsGroup
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.form_rows import add_field_row
 
@@ -101,7 +102,13 @@ class SettingsDialog(QDialog):
         self.choose_logo_button.setAccessibleName("Choose logo")
         self.remove_logo_button.setAccessibleName("Remove logo")
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        # The measure thresholds sit beside the profile, keeping the dialog short enough
+        # for a 700-pixel-high screen.
+        top = QHBoxLayout()
+        top.addLayout(form, 1)
+        self.thresholds = MeasureThresholdsGroup(ctx, self)
+        top.addWidget(self.thresholds)
+        layout.addLayout(top)
         layout.addWidget(self._build_backup_group())
         layout.addWidget(self.buttons)
         self._connect_signals()
@@ -240,7 +247,7 @@ class SettingsDialog(QDialog):
         except ServiceError as exc:  # e.g. only an administrator may change the settings
             self.set_error("name", str(exc))
             return False
-        if not self._save_backup_settings():
+        if not self._save_backup_settings() or not self.thresholds.save():
             return False
         self.ctx.signals.data_changed.emit(ChangeKind.CLINIC, 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")

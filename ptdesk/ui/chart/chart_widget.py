@@ -68,8 +68,13 @@ class ChartHeader(QWidget):
         else:
             code = f" ({episode.icd10_code})" if episode.icd10_code else ""
             side = "both sides" if episode.affected_side == "both" else f"{episode.affected_side} side"
+            ankle = episode.injured_ankle_side
+            # Ankle rows compare on the sprained ankle, which may be the other leg (issue 17).
+            ankle_text = (f" · injured ankle: {'both' if ankle == 'both' else ankle}"
+                          if ankle else "")
             self.episode_label.setText(
-                f"{episode.diagnosis}{code} · affected: {side} · since {episode.start_date:%Y-%m-%d}"
+                f"{episode.diagnosis}{code} · affected: {side}{ankle_text} · "
+                f"since {episode.start_date:%Y-%m-%d}"
             )
         self.show_alerts(alerts)
 

@@ -59,6 +59,11 @@ class FormSession(QObject):
         self.started_from = None
         self.dirty = False
 
+    @property
+    def is_loading(self) -> bool:
+        """The form is being filled from code (the injured-ankle field tells its own edits)."""
+        return self._loading > 0
+
     @contextmanager
     def loading(self) -> Iterator[None]:
         """Filling the form from code: its change signals are not edits."""

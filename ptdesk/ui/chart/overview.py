@@ -23,7 +23,9 @@ from ptdesk.services.episodes import EpisodeInfo, list_episodes
 from ptdesk.services.evaluations import VisitSummary, list_visits, load_evaluation
 from ptdesk.services.handouts import cadence_target
 from ptdesk.services.prescriptions import DosedItem, PrescriptionInfo, active_prescription
+from ptdesk.services.readiness import readiness_status
 from ptdesk.services.runplans import StoredPlan, active_plan
+from ptdesk.ui.chart.readiness_text import readiness_text
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.plan_pause import PAUSED_TEXT
@@ -47,7 +49,9 @@ def episode_text(episodes: list[EpisodeInfo]) -> str:
     code = f" ({current.icd10_code})" if current.icd10_code else ""
     lines = [
         f"{current.diagnosis}{code}",
-        f"Affected side: {current.affected_side}",
+        f"Affected side: {current.affected_side}"
+        + (f"   Injured ankle: {current.injured_ankle_side}" if current.injured_ankle_side
+           else ""),
         f"Onset: {_day(current.onset_date)}   Start of care: {_day(current.start_date)}",
         f"Status: {current.status.replace('_', ' ')}"
         + (f" (ended {_day(current.end_date)})" if current.end_date else ""),
@@ -164,7 +168,7 @@ class OverviewTab(ChartTab):
         sections = (
             ("episode", "Episode of care", 0, 0), ("goals", "Goals", 0, 1),
             ("last_visit", "Last visit", 1, 0), ("plan", "Return-to-run plan", 1, 1),
-            ("prescription", "Home exercises", 2, 0),
+            ("readiness", "Readiness to run", 2, 0), ("prescription", "Home exercises", 3, 0),
         )
         for key, title, row, column in sections:
             box = QGroupBox(title, content)
@@ -177,11 +181,11 @@ class OverviewTab(ChartTab):
             label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
             QVBoxLayout(box).addWidget(label)
             self.labels[key] = label
-            span = 2 if key == "prescription" else 1
+            span = 2 if key in ("prescription", "readiness") else 1
             grid.addWidget(box, row, column, 1, span)
         grid.setColumnStretch(0, 1)
         grid.setColumnStretch(1, 1)
-        grid.setRowStretch(3, 1)
+        grid.setRowStretch(4, 1)
         scroll = QScrollArea(self)
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -213,6 +217,8 @@ class OverviewTab(ChartTab):
         self.labels["prescription"].setText(
             prescription_text(active_prescription(sf, pid, actor=actor)))
         self.labels["plan"].setText(plan_text(active_plan(sf, pid, actor=actor), date.today()))
+        self.labels["readiness"].setText(
+            readiness_text(readiness_status(sf, pid, actor=actor)))
 
     def on_local_change(self, kind: ChangeKind) -> None:
         if self.isVisible():

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QHBoxLayout, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPalette
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.ankle_flags import AnkleThresholds, ankle_flags
+from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.involved_side import involved_side
 from ptdesk.domain.validation import validate_int_range, validate_number_range
-from ptdesk.ui.chart.evaluation.section import EvaluationSection, row_label, side_grid
+from ptdesk.ui.chart.evaluation.section import (
+    EvaluationSection,
+    add_row,
+    form_layout,
+    row_label,
+    side_grid,
+)
+from ptdesk.ui.kit.palette import error_style
 
 SIDES = ("left", "right")
 LIGAMENT_LABELS = (("not_tested", "Not tested"), ("negative", "Negative"),
@@ -16,6 +28,8 @@ LIGAMENT_LABELS = (("not_tested", "Not tested"), ("negative", "Negative"),
 SWELLING_LABELS = tuple((key, key.capitalize()) for key in ev.SWELLING_GRADES)
 _TENDER = (("tender_atfl", "ATFL"), ("tender_cfl", "CFL"), ("tender_medial", "Medial (deltoid)"))
 _WIDTH = 64
+ANKLE_SIDE_KEY = "injured_ankle_side"
+ANKLE_SIDE_LABELS = (("left", "Left"), ("right", "Right"), ("both", "Both"))
 _NUMBERS = ("knee_to_wall_cm", "balance_eyes_open_s", "balance_eyes_closed_s", "heel_raise_count")
 
 
@@ -35,6 +49,21 @@ class AnkleSection(EvaluationSection):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         f = self.fields
+        self._thresholds = AnkleThresholds()
+        # The episode's sprained ankle (not part of the note): ankle rows of the strength
+        # grid and the flags below compare on it; saved with the evaluation's Save.
+        top = form_layout()
+        side_row = QHBoxLayout()
+        side_row.setContentsMargins(0, 0, 0, 0)
+        side_row.addWidget(f.choice(ANKLE_SIDE_KEY, "Injured (sprained) ankle", ANKLE_SIDE_LABELS,
+                                    blank="Not known"))
+        self.ankle_hint = QLabel("")
+        self.ankle_hint.setObjectName("injuredAnkleHint")
+        self.ankle_hint.setWordWrap(True)
+        self.ankle_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        side_row.addWidget(self.ankle_hint, 1)
+        add_row(top, "Injured (sprained) ankle", side_row)
+        self.body.addLayout(top)
         grid = side_grid()
         rows: list[tuple[str, Any]] = [
             ("Knee-to-wall", lambda k, n: f.line(
@@ -63,6 +92,64 @@ class AnkleSection(EvaluationSection):
             for column, side in enumerate(SIDES, start=1):
                 grid.addWidget(make(f"ankle_{side}", f"{label}, {side}"), row, column)
         self.body.addLayout(grid)
+        self.flags_label = QLabel("")
+        self.flags_label.setObjectName("ankleFlags")
+        self.flags_label.setAccessibleName("Ankle asymmetry")
+        self.flags_label.setWordWrap(True)
+        self.flags_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.body.addWidget(self.flags_label)
+        self._affected: str | None = None
+        self.fields.edited.connect(self._on_fields_edited)
+
+    # ---- injured ankle and asymmetry flags -------------------------------------------------
+
+    def set_episode_sides(self, affected: str | None, ankle_side: str | None,
+                          suggested: str | None) -> None:
+        """The episode's sides; an unrecorded ankle side is pre-filled from the suggestion."""
+        self._affected = affected
+        shown = ankle_side or suggested
+        self.fields.set_value(ANKLE_SIDE_KEY, shown)
+        if ankle_side:
+            self.ankle_hint.setText("Recorded for this episode.")
+        elif suggested:
+            self.ankle_hint.setText(f"Suggested from the prior injuries ({suggested}): "
+                                    "check it; Save confirms it for the episode.")
+        else:
+            self.ankle_hint.setText("Not recorded: ankle rows compare weaker with stronger.")
+        self._on_fields_edited()
+
+    def ankle_side(self) -> str | None:
+        return self.fields.value(ANKLE_SIDE_KEY) or None
+
+    def set_thresholds(self, thresholds: AnkleThresholds) -> None:
+        self._thresholds = thresholds
+        self._on_fields_edited()
+
+    def _pair(self, name: str) -> tuple[float | None, float | None]:
+        values = []
+        for side in SIDES:
+            try:
+                values.append(self.fields.value(f"ankle_{side}.{name}"))
+            except ValidationError:
+                values.append(None)
+        return values[0], values[1]
+
+    def _on_fields_edited(self) -> None:
+        involved = involved_side("ankle", self._affected or "both", self.ankle_side())
+        try:
+            flags = ankle_flags(involved, knee_to_wall_cm=self._pair("knee_to_wall_cm"),
+                                balance_eyes_closed_s=self._pair("balance_eyes_closed_s"),
+                                heel_raises=self._pair("heel_raise_count"),
+                                thresholds=self._thresholds)
+        except ValidationError:
+            flags = ()
+        lines = [("⚑ " if flag.flagged else "") + flag.text for flag in flags]
+        if lines and involved.note:
+            lines.append(f"({involved.note})")
+        self.flags_label.setText("\n".join(lines))
+        flagged = any(flag.flagged for flag in flags)
+        self.flags_label.setProperty("flagged", flagged)
+        self.flags_label.setStyleSheet(error_style(self.flags_label) if flagged else "")
 
     def _tender_box(self, prefix: str, _name: str) -> QWidget:
         side = prefix.removeprefix("ankle_")
@@ -102,4 +189,4 @@ class AnkleSection(EvaluationSection):
         return {"ankles": tuple(ankles)}
 
     def first_input(self) -> QWidget | None:
-        return self.fields.widget("ankle_left.knee_to_wall_cm")
+        return self.fields.widget(ANKLE_SIDE_KEY)

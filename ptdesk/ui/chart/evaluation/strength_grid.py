@@ -1,4 +1,4 @@
-"""Strength grid: each muscle group left and right (MMT grade or dynamometer) with a live LSI."""
+"""Strength grid: each muscle group left and right, a live LSI (dynamometer) or grade pair (MMT)."""
 
 from __future__ import annotations
 
@@ -8,15 +8,11 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QStackedWidget, QWidget
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain import measure_lsi
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.symmetry import (
-    MMT_GRADES,
-    MMT_VALUES,
-    convert_force,
-    is_flagged,
-    lsi,
-    lsi_percent,
-)
+from ptdesk.domain.involved_side import InvolvedSide, involved_side, region_of
+from ptdesk.domain.muscle_grades import GradePair
+from ptdesk.domain.symmetry import MMT_GRADES, convert_force, is_flagged
 from ptdesk.domain.validation import validate_number_range
 from ptdesk.ui.chart.evaluation.section import H_SPACING, LABEL_WIDTH, EvaluationSection
 from ptdesk.ui.kit.palette import error_style
@@ -32,27 +28,52 @@ def _dynamometer_check(value: Any) -> None:
     validate_number_range("strength", value, 0.1, 1500, "Dynamometer value")
 
 
-def lsi_text(left: float | None, right: float | None, involved: str | None,
-             approximate: bool) -> tuple[str, bool]:
-    """(display text, flagged) for one row; the number follows the one LSI display rule."""
+def lsi_text(left: float | None, right: float | None, involved: str | None
+             ) -> tuple[str, bool]:
+    """(display text, flagged) for a measured row (dynamometer); the one LSI display rule.
+
+    One involved side: involved ÷ other. "both" or unknown: weaker ÷ stronger, and says so.
+    """
     try:
         if involved in SIDES:
-            value = lsi(right, left) if involved == "right" else lsi(left, right)
+            value = measure_lsi.side_lsi(str(involved), left, right)
             if value is None:
                 return "—", False
-            text = f"{'≈ ' if approximate else ''}{lsi_percent(value)}%"
             flagged = is_flagged(value)
+            text = measure_lsi.lsi_text(value)
             return (f"{text} · below 90%" if flagged else text), flagged
-        ratio = lsi(left, right)
-        if ratio is None or left is None or right is None:
+        value = measure_lsi.weaker_lsi(left, right)
+        if value is None or left is None or right is None:
             return "—", False
-        symmetry = min(left, right) / max(left, right) * 100
         weaker = "left weaker" if left < right else "right weaker" if right < left else "equal"
-        text = f"L/R {'≈ ' if approximate else ''}{lsi_percent(ratio)}% · {weaker}"
-        flagged = is_flagged(symmetry)
+        flagged = is_flagged(value)
+        text = f"{measure_lsi.lsi_text(value)} weaker ÷ stronger · {weaker}"
         return (f"{text}, below 90%" if flagged else text), flagged
     except ValidationError:
         return "—", False
+
+
+def grade_text(left: str | None, right: str | None, involved: str | None) -> tuple[str, bool]:
+    """(display text, flagged) for an MMT row: the grades side by side, never a percentage."""
+    if not left and not right:
+        return "—", False
+    try:
+        pair = GradePair(left or None, right or None, involved if involved in SIDES else "both")
+        flagged = pair.flagged
+    except ValidationError:
+        return "—", False
+    if not flagged:
+        return f"{pair.text} (L / R)", False
+    who = "" if involved in SIDES else f"{pair.weaker_side} "
+    return f"{pair.text} (L / R) · {who}a full grade down", True
+
+
+def _ratio_words(side: InvolvedSide) -> str:
+    if side.side == "right":
+        return "R ÷ L"
+    if side.side == "left":
+        return "L ÷ R"
+    return "weaker ÷ stronger"
 
 
 class StrengthGrid(EvaluationSection):
@@ -60,7 +81,8 @@ class StrengthGrid(EvaluationSection):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._involved: str | None = None
+        self._affected: str | None = None
+        self._ankle: str | None = None
         self._stacks: dict[tuple[str, str], QStackedWidget] = {}
         self._lsi_labels: dict[str, QLabel] = {}
         self._build()
@@ -102,14 +124,16 @@ class StrengthGrid(EvaluationSection):
             lsi_label.setObjectName(f"strength_{group}_lsi")
             lsi_label.setAccessibleName(f"{label}, LSI")
             lsi_label.setMinimumWidth(lsi_label.fontMetrics().horizontalAdvance(
-                "L/R ≈ 100% · right weaker, below 90%") + 8)
+                "100% weaker ÷ stronger · right weaker, below 90%") + 8)
             self._lsi_labels[group] = lsi_label
             grid.addWidget(lsi_label, row, 5)
         grid.setColumnStretch(6, 1)
         self.body.addLayout(grid)
         note = QLabel(
-            "LSI = involved ÷ uninvolved × 100, flagged below 90%. MMT grades give only a rough "
-            "LSI (≈). Dynamometer changes under about 10% are within measurement error."
+            "LSI = involved ÷ uninvolved × 100, flagged below 90%; knee and hip rows use the "
+            "episode's side, ankle rows the injured ankle's side. MMT grades are shown as "
+            "grades (left / right) and flagged a full grade apart, never as a percentage. "
+            "Dynamometer changes under about 10% are within measurement error."
         )
         note.setWordWrap(True)
         note.setForegroundRole(QPalette.ColorRole.PlaceholderText)  # a hint, not data
@@ -125,24 +149,32 @@ class StrengthGrid(EvaluationSection):
 
     # ---- live LSI ----------------------------------------------------------------------
 
-    def set_involved_side(self, side: str | None) -> None:
-        """The episode's affected side; "both" or None shows a left/right ratio instead."""
-        self._involved = side if side in ("left", "right", "both") else None
-        if self._involved in SIDES:
-            involved = "R ÷ L" if self._involved == "right" else "L ÷ R"
-            self.lsi_header.setText(f"LSI ({involved})")
+    def set_involved_side(self, side: str | None, ankle_side: str | None = None) -> None:
+        """The episode's affected side (knee and hip rows) and the injured ankle's side
+        (ankle rows); "both" or unknown compares weaker with stronger (involved_side.py)."""
+        self._affected = side if side in ("left", "right", "both") else None
+        self._ankle = ankle_side if ankle_side in ("left", "right", "both") else None
+        knee = self.involved("hip_abduction")
+        ankle = self.involved("ankle_plantarflexion")
+        if knee.side == ankle.side:
+            self.lsi_header.setText(f"LSI ({_ratio_words(knee)}) / grades")
         else:
-            self.lsi_header.setText("Left ÷ right")
+            self.lsi_header.setText(f"LSI: knee/hip {_ratio_words(knee)}, "
+                                    f"ankle {_ratio_words(ankle)} / grades")
         self._on_fields_edited()
+
+    def involved(self, group: str) -> InvolvedSide:
+        """The side this row is judged on: the ankle's for ankle rows, else the episode's."""
+        return involved_side(region_of(group), self._affected or "both", self._ankle)
 
     def _side_method(self, group: str, side: str) -> str:
         return "mmt" if self._stacks[(group, side)].currentIndex() == 0 else "dynamometer"
 
-    def _side_number(self, group: str, side: str) -> float | None:
+    def _side_value(self, group: str, side: str) -> Any:
+        """The grade (MMT) or the number (dynamometer) of one side; None when blank or bad."""
         try:
             if self._side_method(group, side) == "mmt":
-                grade = self.fields.value(f"strength.{group}.{side}.grade")
-                return MMT_VALUES[grade] if grade else None
+                return self.fields.value(f"strength.{group}.{side}.grade") or None
             return self.fields.value(f"strength.{group}.{side}")
         except ValidationError:
             return None
@@ -153,9 +185,10 @@ class StrengthGrid(EvaluationSection):
             if len(methods) > 1:
                 text, flagged = "— (methods differ)", False
             else:
-                text, flagged = lsi_text(self._side_number(group, "left"),
-                                         self._side_number(group, "right"),
-                                         self._involved, methods == {"mmt"})
+                side = self.involved(group).side
+                left, right = (self._side_value(group, s) for s in SIDES)
+                text, flagged = (grade_text(left, right, side) if methods == {"mmt"}
+                                 else lsi_text(left, right, side))
             label.setText(text)
             colour = f"{error_style(label)} font-weight: 600;" if flagged else ""
             label.setStyleSheet(colour)

@@ -14,7 +14,6 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
-from ptdesk.services.episodes import active_episode
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
 from ptdesk.services.evaluations import (
     VisitSummary,
@@ -26,8 +25,10 @@ from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
+from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
@@ -42,7 +43,10 @@ SIGNED_NOTE = "Signed notes cannot be changed; add an addendum."
 CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. Your entries "
                  "are still here and kept as a draft.")
 SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
-                  "strength": "Strength", "gait": "Gait", "assessment": "Assessment"}
+                  "strength": "Strength", "readiness": "Readiness", "gait": "Gait",
+                  "assessment": "Assessment"}
+# Visits whose note carries the return-to-run readiness section (issue 17).
+READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 
 
 class EvaluationTab(ChartTab):
@@ -59,11 +63,16 @@ class EvaluationTab(ChartTab):
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
+        self._ankle = AnkleSection()
+        self._readiness = ReadinessSection()
         self._gait = GaitSection()
         self.sections: dict[str, EvaluationSection] = {
-            "subjective": self._subjective, "knee": KneeSection(), "ankle": AnkleSection(),
-            "strength": self._strength, "gait": self._gait, "assessment": AssessmentSection(),
+            "subjective": self._subjective, "knee": KneeSection(), "ankle": self._ankle,
+            "strength": self._strength, "readiness": self._readiness, "gait": self._gait,
+            "assessment": AssessmentSection(),
         }
+        self.sides = EpisodeSides(ctx, self.edits, self._ankle, self._strength,
+                                  self._readiness, lambda text: self.header.show_error(text))
         self.header = VisitHeader([SECTION_TITLES[name] for name in self.sections])
         content = QWidget()
         content.setObjectName("evaluationContent")
@@ -157,6 +166,7 @@ class EvaluationTab(ChartTab):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit = summary
+        self.sides.confirm()
         self.edits.saved(summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
         self.signing.show_visit(summary)
@@ -211,6 +221,7 @@ class EvaluationTab(ChartTab):
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
         self._visit = summary
+        self._readiness.setVisible(summary.visit_type in READINESS_VISITS)
         signed = summary.status == "signed"
         self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
                        f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
@@ -326,7 +337,7 @@ class EvaluationTab(ChartTab):
         if self._patient_id is None:
             return
         if kind == ChangeKind.EPISODE:
-            self._update_involved_side(self._patient_id)
+            self.sides.load(self._patient_id)
         else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
             self._relist_visits(self._patient_id)
 
@@ -342,14 +353,10 @@ class EvaluationTab(ChartTab):
         """Clinic units, the involved side for the LSI, and the visit list of this patient."""
         sf = self.ctx.session_factory
         self._units = get_settings(sf).default_units
-        self._update_involved_side(patient_id)
+        self.sides.load(patient_id)
         visits = list_visits(sf, patient_id, actor=self.ctx.actor)
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         return visits
-
-    def _update_involved_side(self, patient_id: int) -> None:
-        episode = active_episode(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
-        self._strength.set_involved_side(episode.affected_side if episode else None)
 
     def _fill(self, evaluation: ev.Evaluation) -> None:
         with self.edits.loading():
@@ -367,6 +374,7 @@ class EvaluationTab(ChartTab):
     def _set_read_only(self, read_only: bool) -> None:
         for section in self.sections.values():
             section.set_read_only(read_only)
+        self.sides.set_note_signed(read_only and self._visit is not None)
 
     def _show_no_visit(self, message: str) -> None:
         self._visit = None

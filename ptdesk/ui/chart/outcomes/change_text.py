@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ptdesk.domain import diagnosis
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain.outcome_missing import form_total
 from ptdesk.domain.psfs import compare_psfs
 from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.evaluations import VisitSummary
@@ -99,14 +100,29 @@ def result_at_visit(
 
 
 def result_line(record: OutcomeRecord) -> str:
-    """The saved score as the form's total reads: "LEFS 54/80 (1 item missing)"."""
+    """The saved score by the missing-item rule: "LEFS 60/80 (prorated) · 2 items missing",
+    "LEFS No total (6 items missing)" (OutcomeRecord.score_text, domain/outcome_missing.py)."""
     name = oc.MEASURES[record.measure].name  # type: ignore[index]
     if record.measure == "psfs":
         count = len(record.items)
         return (f"{name} {_fmt(record.total)}/10 (average of {count} "
                 f"{'activity' if count == 1 else 'activities'})")
-    text = f"{name} {_fmt(record.total)}/{_fmt(record.max_total)}"
-    if record.missing_items:
+    text = f"{name} {record.score_text}"
+    if record.missing_items and not text.endswith("missing)"):
         noun = "item" if record.missing_items == 1 else "items"
-        text += f" ({record.missing_items} {noun} missing)"
+        text += f" · {record.missing_items} {noun} missing"
     return text
+
+
+def live_total_text(name: str, measure: str, raw: float, max_total: float,
+                    missing_maxima: list[float], item_count: int) -> str:
+    """The total a form will have once saved, by the missing-item rule (outcome_missing.py):
+    "LEFS 54/80", "LEFS 38.9/80 (prorated; 1 item missing)", "LEFS: no total (5 items missing)"."""
+    read = form_total(measure, raw, max_total, missing_maxima, item_count)
+    marked = len(missing_maxima)
+    noun = "item" if marked == 1 else "items"
+    if read.total is None:
+        return f"{name}: no total ({marked} {noun} missing)"
+    if read.prorated:
+        return f"{name} {read.total:g}/{max_total:g} (prorated; {marked} {noun} missing)"
+    return f"{name} {raw:g}/{max_total:g}"

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain import outcomes as oc
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
+from ptdesk.ui.chart.outcomes.change_text import live_total_text
 from ptdesk.ui.chart.outcomes.form_base import (
     MeasureForm,
     StripedGrid,
@@ -124,18 +125,20 @@ class KujalaForm(MeasureForm):
         return items, any(box.isChecked() for box in self.missing.values())
 
     def summary_text(self) -> str:
-        total, marked, open_items = 0, 0, 0
+        total, open_items = 0, 0
+        maxima: list[float] = []  # each missing item's own maximum (the Kujala rule)
         for item in oc.KUJALA_ITEMS:
             answer = self.answer(item.key)
             if answer is not None:
                 total += item.options[answer][1]
             elif self.missing[item.key].isChecked():
-                marked += 1
+                maxima.append(float(item.max_points))
             else:
                 open_items += 1
         if open_items == len(oc.KUJALA_ITEMS):
             return "Kujala: no answers yet"
-        return f"Kujala {total}/{oc.KUJALA_MAX}" + open_items_text(marked, open_items)
+        return live_total_text("Kujala", "kujala", total, oc.KUJALA_MAX, maxima,
+                               len(oc.KUJALA_ITEMS)) + open_items_text(0, open_items)
 
     def input_widgets(self) -> list[QWidget]:
         return [*self.combos.values(), *self.missing.values()]

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services.outcomes import ItemsInput, OutcomeRecord
+from ptdesk.ui.chart.outcomes.change_text import live_total_text
 from ptdesk.ui.chart.outcomes.form_base import (
     MeasureForm,
     StripedGrid,
@@ -168,12 +169,12 @@ class LefsForm(MeasureForm):
         answers = self.answers()
         missing = self.marked_missing()
         total = sum(a for a in answers if a is not None)
-        text = f"LEFS {total}/{oc.LEFS_MAX}"
         marked = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and m)
         open_items = sum(1 for a, m in zip(answers, missing, strict=True) if a is None and not m)
+        text = live_total_text("LEFS", "lefs", total, oc.LEFS_MAX, [4.0] * marked, len(answers))
         if open_items == len(answers):
             return "LEFS: no answers yet"
-        return text + open_items_text(marked, open_items)
+        return text + open_items_text(0, open_items)  # marked items: in the total's text
 
     def input_widgets(self) -> list[QWidget]:
         return [w for row in self.radios for w in row] + list(self.missing)

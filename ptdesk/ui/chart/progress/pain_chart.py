@@ -1,4 +1,4 @@
-"""Pain (NPRS) over time, one point per visit, evaluation visits marked."""
+"""Pain (NPRS) over time: one point per visit (evaluations marked) and pain during logged runs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPalette, QPen
 
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
+from ptdesk.services.progress.measures import RunPainPoint
 from ptdesk.services.progress.series import PainPoint
 from ptdesk.ui.chart.progress.chart_frame import ChartFrame
 from ptdesk.ui.chart.progress.chart_theme import (
@@ -20,7 +21,7 @@ from ptdesk.ui.chart.progress.chart_theme import (
     value_axis,
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
-from ptdesk.ui.kit.palette import series_colour
+from ptdesk.ui.kit.palette import error_colour, series_colour
 from ptdesk.ui.kit.text import day_text
 
 EVALUATION_TYPES = ("initial_evaluation", "re_evaluation", "discharge")
@@ -32,6 +33,13 @@ def point_text(point: PainPoint) -> str:
     value = f"{point.value:g}"
     return (f"Pain {value}/10 · {day_text(point.visit_date)} · {kind} "
             f"({SOURCES.get(point.source, point.source)})")
+
+
+def run_text(point: RunPainPoint) -> str:
+    words = [f"Run pain {point.pain_during}/10 · {day_text(point.run_date)}",
+             f"next morning {point.next_morning}"]
+    words += [w for w, on in (("swelling", point.swelling), ("limping", point.limping)) if on]
+    return " · ".join(words) + (" · red run" if point.red else "")
 
 
 class PainChart:
@@ -46,17 +54,29 @@ class PainChart:
         self.evaluations.setName("Evaluation visit")
         self.evaluations.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
         self.evaluations.setMarkerSize(11)
+        # Pain between visits (issue 17), as in the progress report: small hollow squares
+        # for logged runs, not joined to the visit line; red runs filled red on top.
+        self.runs = QScatterSeries()
+        self.runs.setName("Run pain")
+        self.runs.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+        self.runs.setMarkerSize(7)
+        self.red_runs = QScatterSeries()
+        self.red_runs.setName("Red run")
+        self.red_runs.setMarkerShape(QScatterSeries.MarkerShape.MarkerShapeRectangle)
+        self.red_runs.setMarkerSize(9)
         self.x_axis = date_axis()
         self.y_axis = value_axis("Pain (0–10)", 0, 10, 2)
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
         self.chart.addAxis(self.y_axis, Qt.AlignmentFlag.AlignLeft)
-        for series in (self.line, self.evaluations):
+        for series in (self.line, self.evaluations, self.runs, self.red_runs):
             self.chart.addSeries(series)
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.frame = ChartFrame(self.chart, "pain")
         self.frame.tips.watch(self.line)
         self.frame.tips.watch(self.evaluations)
+        self.frame.tips.watch(self.runs)
+        self.frame.tips.watch(self.red_runs)
 
     def apply_palette(self, palette: QPalette) -> None:
         style_chart(self.chart, palette)
@@ -65,8 +85,15 @@ class PainChart:
         self.line.setColor(colour)
         self.evaluations.setColor(series_colour(1, palette))
         self.evaluations.setBorderColor(palette.color(QPalette.ColorRole.Base))
+        self.runs.setColor(palette.color(QPalette.ColorRole.Base))  # hollow
+        self.runs.setBorderColor(palette.color(QPalette.ColorRole.Text))
+        red = error_colour(palette)
+        self.red_runs.setColor(red)
+        self.red_runs.setBorderColor(red)
 
-    def update(self, pain: Sequence[PainPoint], window: DateWindow) -> None:
+    def update(self, pain: Sequence[PainPoint], window: DateWindow,
+               runs: Sequence[RunPainPoint] = ()) -> None:
+        self._update_runs(runs, window)
         shown = [p for p in pain if window.contains(p.visit_date)]
         xs = [ms(p.visit_date) for p in shown]
         self.line.replace([QPointF(x, p.value) for x, p in zip(xs, shown, strict=True)])
@@ -77,13 +104,25 @@ class PainChart:
         self.frame.tips.set_points(self.evaluations, [x for x, _p in marked],
                                    [p for _x, p in marked], point_text)
         set_date_range(self.x_axis, window)
-        if shown:
+        runs_shown = [r for r in runs if window.contains(r.run_date)]
+        if shown or runs_shown:
             self.frame.set_empty(None)
-        elif pain:
+        elif pain or runs:
             self.frame.set_empty("No pain scores in the period shown. Choose a longer period.")
         else:
             self.frame.set_empty("No pain scores in this episode yet. They come from the NPRS "
                                  "form or the evaluation's 'pain now'.")
-        self.frame.caption.setText(
-            f"{len(shown)} visit{'s' if len(shown) != 1 else ''} shown; squares mark "
-            f"evaluation visits." if shown else "")
+        caption = (f"{len(shown)} visit{'s' if len(shown) != 1 else ''} shown; large squares "
+                   f"mark evaluation visits." if shown else "")
+        if runs_shown:
+            red = sum(r.red for r in runs_shown)
+            caption += (f" {len(runs_shown)} logged run{'s' if len(runs_shown) != 1 else ''}: "
+                        f"small hollow squares, red runs filled red ({red}).")
+        self.frame.caption.setText(caption.strip())
+
+    def _update_runs(self, runs: Sequence[RunPainPoint], window: DateWindow) -> None:
+        for series, red in ((self.runs, False), (self.red_runs, True)):
+            chosen = [r for r in runs if r.red == red and window.contains(r.run_date)]
+            xs = [ms(r.run_date) for r in chosen]
+            series.replace([QPointF(x, r.pain_during) for x, r in zip(xs, chosen, strict=True)])
+            self.frame.tips.set_points(series, xs, chosen, run_text)

@@ -39,6 +39,7 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
 def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
     """Dates with something measured or run (future plan weeks left out)."""
     dates = [p.visit_date for p in overview.pain]
+    dates += [r.run_date for r in overview.run_pain]
     dates += [p.visit_date for s in overview.outcomes for p in s.points]
     dates += [p.visit_date for s in overview.strength for p in s.points]
     if overview.volume is not None:
@@ -184,7 +185,7 @@ class ProgressTab(ChartTab):
             self.strength.reset_choice(overview.strength)
             self._new_patient = False
         window = self.range_bar.window()
-        self.pain.update(overview.pain, window)
+        self.pain.update(overview.pain, window, overview.run_pain)
         self.outcomes.update(overview.outcome("lefs"), overview.outcome("kujala"), window)
         self.strength.update(overview.strength, window)
         self.running.update(overview.volume, window, today)

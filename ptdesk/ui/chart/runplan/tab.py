@@ -43,6 +43,7 @@ from ptdesk.ui.chart.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
 from ptdesk.ui.chart.runplan.preview_parts import PaddedDelegate, summary_text, warning_frame
+from ptdesk.ui.chart.runplan.readiness_banner import ReadinessBanner
 from ptdesk.ui.chart.runplan.saved_plans_model import SavedPlansModel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
@@ -102,6 +103,9 @@ class RunPlanTab(ChartTab):
         self.warnings.setObjectName("plan_warnings")
         self.warnings.setWordWrap(True)
         self.warning_frame = warning_frame(self.warnings, self.style())
+        # Readiness before the plan (issue 17): it warns, it never blocks building a plan.
+        self.readiness_banner = ReadinessBanner(ctx, self.style())
+        self.readiness = self.readiness_banner.label
         self.stale = QLabel()
         self.stale.setObjectName("preview_state")
         self.stale.setWordWrap(True)
@@ -167,6 +171,7 @@ class RunPlanTab(ChartTab):
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
         preview_layout = QVBoxLayout(preview_box)
+        preview_layout.addWidget(self.readiness_banner.frame)
         preview_layout.addWidget(self.summary)
         preview_layout.addWidget(self.warning_frame)
         preview_layout.addWidget(self.stale)
@@ -189,6 +194,7 @@ class RunPlanTab(ChartTab):
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.activate_button.clicked.connect(self._on_activate_button_clicked)
         on_open(self.saved, self._on_saved_activated)
+        self._ctx.signals.data_changed.connect(self._on_readiness_inputs_changed)
         self.switch_minutes.clicked.connect(self._on_switch_minutes_clicked)
         self.pause_bar.changed.connect(self._on_pause_bar_changed)
 
@@ -202,12 +208,20 @@ class RunPlanTab(ChartTab):
                        self.open_button, self.activate_button):
             widget.setEnabled(patient_id is not None)
         self._load_saved()
+        self.readiness_banner.show_patient(self._patient_id)
         if patient_id is None:
             self.state.setText("Select a patient to plan their return to running.")
             return
         draft = self.edits.offer()
         if draft is not None:
             self._restore(draft.payload)
+
+    def _on_readiness_inputs_changed(self, kind: ChangeKind, patient_id: int) -> None:
+        # Only the readiness banner follows evaluations (not named _on_signals_data_changed:
+        # that is ChartTab's router for the declared refresh kinds).
+        if patient_id == self._patient_id and kind in (ChangeKind.EVALUATION,
+                                                       ChangeKind.EPISODE):
+            self.readiness_banner.show_patient(self._patient_id)
 
     def save(self) -> bool:
         if self._patient_id is None:

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 
 from ptdesk import __version__, app_log
 from ptdesk.platform_check import preflight
-from ptdesk.ui import appearance
-from ptdesk.ui.single_instance import SingleInstance, bring_to_front, instance_key
+from ptdesk.ui.desktop import appearance
+from ptdesk.ui.desktop.single_instance import SingleInstance, bring_to_front, instance_key
 
 if TYPE_CHECKING:
     from ptdesk.ui.app import Launch
@@ -122,7 +122,7 @@ def open_log_folder() -> bool:
 
 
 def show_about(window: MainWindow) -> None:
-    from ptdesk.ui.about_dialog import AboutDialog
+    from ptdesk.ui.desktop.about_dialog import AboutDialog
 
     location = schema = None
     if window.ctx is not None:
