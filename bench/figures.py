@@ -75,6 +75,8 @@ class Figure:
 def unit_of(name: str) -> str:
     if name.endswith("_ratio"):
         return "x"
+    if name.endswith("_s"):
+        return "s"
     return "MiB" if name.endswith("_mib") else "ms"
 
 

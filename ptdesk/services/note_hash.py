@@ -15,13 +15,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Select, Table, select
+from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Session
 
 from ptdesk.db.models import (
@@ -45,6 +45,7 @@ _VISIT_FIELDS = ("patient_id", "episode_id", "visit_date", "visit_type", "clinic
 _SECTION_MODELS = (SubjectiveExam, KneeExam, AnkleExam, SpecialTest, StrengthTest,
                    GaitAssessment, AssessmentPlanRecord, OutcomeResult)
 _CHUNK = 500  # stays under every engine's bound-parameter limit
+_WINDOW = 5000  # visits hashed together: few queries, bounded memory
 
 # Format 1: the columns every table had when formats were introduced (schema 0005/0007).
 # Never edit a shipped format: add the next one and make it HASH_VERSION.
@@ -107,30 +108,91 @@ def _needs_plain(table: Table, name: str) -> bool:
     return kind not in (str, int, bool, dict, list)  # JSON comes back as dict or list
 
 
-class _Shape:
-    """How to turn one query's result rows into canonical dicts, worked out once per query.
+def _may_hold_json(table: Table, name: str) -> bool:
+    """Whether a column's values may be dicts or lists (their dicts get sorted keys)."""
+    try:
+        return table.c[name].type.python_type in (dict, list)
+    except NotImplementedError:
+        return True
 
-    Verify hashes every signed visit of the clinic, so per-row work is one dict built by
-    position; only columns whose type can need it go through `_plain`.
+
+_Convert = Callable[[Any], Any]
+
+
+def _converter(table: Table, name: str, dialect: Dialect | None) -> _Convert | None:
+    """Raw driver value -> the value format 1 hashes: what an ORM row holds (the column
+    type's result processor, e.g. text -> date, int -> bool, text -> JSON), then `_plain`.
+    None when the raw value is already that. `dialect` None: rows come processed."""
+    process = (None if dialect is None else
+               table.c[name].type.dialect_impl(dialect).result_processor(dialect, None))
+    plain = _needs_plain(table, name)
+    if process is None and not plain and not _may_hold_json(table, name):
+        return None
+
+    def convert(raw: Any) -> Any:
+        value = raw if process is None else process(raw)
+        if plain and type(value) not in _AS_IS_TYPES:
+            value = _plain(value)
+        if isinstance(value, dict | list):
+            value = _sorted_json(value)  # JSON: nested dicts in key order too
+        return value
+    return _memo(convert)
+
+
+_MEMO_SIZE = 20_000  # distinct values remembered per column
+
+
+def _memo(convert: _Convert) -> _Convert:
+    """Columns repeat the same values (visit dates, '[]', a symptom list, scores): convert
+    each distinct one once. Converted values are only read (encoded into the hash), so
+    sharing them is safe. Text and floats are cached apart: 1.0 == 1 must not collide."""
+    texts: dict[str, Any] = {}
+    floats: dict[float, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        kind = type(raw)
+        seen = texts if kind is str else floats if kind is float else None
+        if seen is None:
+            return convert(raw)
+        try:
+            return seen[raw]
+        except KeyError:
+            value = convert(raw)
+            if len(seen) < _MEMO_SIZE:
+                seen[raw] = value
+            return value
+    return cached
+
+
+class _Shape:
+    """How to turn one query's raw rows into canonical dicts, worked out once per query.
+
+    Verify hashes every signed visit of the clinic, so `canonical` is a function compiled
+    for the query: one dict display, keys in the hash's (sort_keys) order so encoding needs
+    no sort, each value taken by position and converted only where the type needs it.
     """
 
-    def __init__(self, keys: Sequence[str], table: Table, skip: Iterable[str] = ()) -> None:
+    def __init__(self, keys: Sequence[str], table: Table, dialect: Dialect | None,
+                 skip: Iterable[str] = ()) -> None:
         drop = _SKIP | set(skip)
-        fields = [(name, i) for i, name in enumerate(keys) if name not in drop]
         self.index = {name: i for i, name in enumerate(keys)}
-        self.names = [name for name, _i in fields]
-        positions = [i for _name, i in fields]
-        self.pick = (itemgetter(*positions) if len(positions) > 1
-                     else (lambda row: (row[positions[0]],)))
-        self.convert = [name for name in self.names if _needs_plain(table, name)]
-
-    def canonical(self, row: Sequence[Any]) -> dict[str, Any]:
-        out = dict(zip(self.names, self.pick(row), strict=True))
-        for name in self.convert:
-            value = out[name]
-            if type(value) not in _AS_IS_TYPES:
-                out[name] = _plain(value)
-        return out
+        self.names = sorted(name for name in keys if name not in drop)
+        converters: dict[str, _Convert] = {}
+        items = []
+        for name in self.names:
+            at = self.index[name]
+            convert = _converter(table, name, dialect)
+            if convert is None:
+                items.append(f"{name!r}: r[{at}]")
+            else:
+                local = f"c{len(converters)}"
+                converters[local] = convert
+                items.append(f"{name!r}: None if r[{at}] is None else {local}(r[{at}])")
+        # Generated from our own column names (identifiers, quoted by repr) and positions.
+        source = "lambda r: {" + ", ".join(items) + "}"
+        self.canonical: Callable[[Sequence[Any]], dict[str, Any]] = eval(  # noqa: S307
+            compile(source, f"<note hash {table.name}>", "eval"),
+            {"__builtins__": {}, **converters})
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -138,69 +200,159 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
         yield ids[start:start + _CHUNK]
 
 
-def _content(session: Session, visit_ids: Sequence[int],
+class _Reader:
+    """Raw rows of one table's columns for a set of parent ids, straight from the driver.
+
+    Verify asks for every signed visit, nearly all ids in a range: one `BETWEEN` query
+    per table, filtered here, is far cheaper than many `IN (...)` queries building Row
+    objects. Scattered ids (signing one note) use indexed `IN` queries.
+    """
+
+    def __init__(self, session: Session) -> None:
+        if session.autoflush:
+            session.flush()  # as session.execute would: hash what the session holds
+        self.connection = session.connection()
+        # SQLite: raw driver tuples, converted by `_Shape` (the dialect's own processors).
+        # Other drivers (psycopg) return typed values and their processors need the
+        # driver's column types: there SQLAlchemy processes the rows.
+        self.raw = self.connection.dialect.name == "sqlite"
+        self.dialect = self.connection.dialect if self.raw else None
+
+    def rows(self, table: Table, key: str, columns: Sequence[str],
+             wanted: set[int]) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        selected = [table.c[key], *(table.c[name] for name in columns)]
+        names = [c.name for c in selected]
+        if not wanted:
+            return names, ()
+        low, high = min(wanted), max(wanted)
+        if high - low + 1 <= 4 * len(wanted):  # dense: read the range, keep the wanted
+            found = self._raw(select(*selected).where(table.c[key].between(low, high)))
+            return names, (row for row in found if row[0] in wanted)
+        out: list[Sequence[Any]] = []
+        for chunk in _chunks(sorted(wanted)):
+            out += self._raw(select(*selected).where(table.c[key].in_(chunk)))
+        return names, out
+
+    def _raw(self, stmt: Select[Any]) -> list[Sequence[Any]]:
+        if not self.raw:
+            return list(self.connection.execute(stmt).all())
+        compiled = stmt.compile(dialect=self.connection.dialect,
+                                compile_kwargs={"render_postcompile": True})
+        params = compiled.construct_params()
+        bound: Any = (tuple(params[name] for name in compiled.positiontup or ())
+                      if compiled.positional else params)
+        return list(self.connection.exec_driver_sql(str(compiled), bound).cursor.fetchall())
+
+
+# Section rows whose own child rows (prior injuries, outcome items) the note includes.
+_CHILDREN = ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
+             (OutcomeItem, "outcome_results", "result_id"))
+_PARENTS = frozenset(parent for _model, parent, _key in _CHILDREN)
+
+
+def _content(reader: _Reader, visit_ids: Sequence[int],
              columns: dict[str, tuple[str, ...]]) -> dict[int, dict[str, Any]]:
     content: dict[int, dict[str, Any]] = {}
+    sections_of: dict[int, defaultdict[str, list[dict[str, Any]]]] = {}
     visits = _table(Visit)
-    for chunk in _chunks(visit_ids):
-        parents: dict[tuple[str, int], int] = {}
-        stmt = select(visits.c.id, *(visits.c[f] for f in columns["visits"])) \
-            .where(visits.c.id.in_(chunk))
-        result = session.execute(stmt)
-        shape = _Shape(list(result.keys()), visits)
-        for row in result.all():
-            content[row[0]] = {"visit": shape.canonical(row), "sections": defaultdict(list)}
-        for model in _SECTION_MODELS:
-            table = _table(model)
-            wanted = [name for name in columns[table.name] if name != "visit_id"]
-            result = session.execute(select(table.c.id, table.c.visit_id,
-                                            *(table.c[name] for name in wanted))
-                                     .where(table.c.visit_id.in_(chunk)))
-            shape = _Shape(list(result.keys()), table)
-            at_id, at_visit = shape.index["id"], shape.index["visit_id"]
-            for row in result.all():
-                visit_id = row[at_visit]
-                content[visit_id]["sections"][table.name].append(shape.canonical(row))
-                parents[(table.name, row[at_id])] = visit_id
-        _add_children(session, content, parents, columns)
+    wanted = set(visit_ids)
+    keys, rows = reader.rows(visits, "id", columns["visits"], wanted)
+    shape = _Shape(keys, visits, reader.dialect)
+    for row in rows:
+        sections = sections_of[row[0]] = defaultdict(list)
+        content[row[0]] = {"visit": shape.canonical(row), "sections": sections}
+    parents: dict[str, dict[int, int]] = {}  # parent table -> its row id -> visit id
+    for model in _SECTION_MODELS:
+        table = _table(model)
+        wanted_cols = ["id", *(name for name in columns[table.name] if name != "visit_id")]
+        keys, rows = reader.rows(table, "visit_id", wanted_cols, wanted)
+        canonical = _Shape(keys, table, reader.dialect).canonical
+        name = table.name
+        if name in _PARENTS:
+            ids = parents[name] = {}
+            for row in rows:
+                sections_of[row[0]][name].append(canonical(row))
+                ids[row[1]] = row[0]  # keys: visit_id, id, ...
+        else:
+            for row in rows:
+                sections_of[row[0]][name].append(canonical(row))
+    _add_children(reader, sections_of, parents, columns)
     return content
 
 
 # Child rows (prior injuries, outcome items) hang off a section row, not the visit.
-def _add_children(session: Session, content: dict[int, dict[str, Any]],
-                  parents: dict[tuple[str, int], int],
+def _add_children(reader: _Reader, sections_of: dict[int, defaultdict[str, list[Any]]],
+                  parents: dict[str, dict[int, int]],
                   columns: dict[str, tuple[str, ...]]) -> None:
-    for model, parent_table, key in ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
-                                     (OutcomeItem, "outcome_results", "result_id")):
-        parent_ids = [pid for (table, pid) in parents if table == parent_table]
+    for model, parent_table, key in _CHILDREN:
+        visit_of = parents.get(parent_table, {})
         table = _table(model)
-        for ids in _chunks(parent_ids):
-            result = session.execute(select(table.c.id, table.c[key],
-                                            *(table.c[name] for name in columns[table.name]))
-                                     .where(table.c[key].in_(ids)))
-            # Keyed by the parent's content, not its id, so re-created parents hash alike.
-            shape = _Shape(list(result.keys()), table, skip=(key,))
-            at_key = shape.index[key]
-            for row in result.all():
-                visit_id = parents[(parent_table, row[at_key])]
-                content[visit_id]["sections"][table.name].append(shape.canonical(row))
+        keys, rows = reader.rows(table, key, ["id", *columns[table.name]], set(visit_of))
+        # Keyed by the parent's content, not its id, so re-created parents hash alike.
+        canonical = _Shape(keys, table, reader.dialect, skip=(key,)).canonical
+        name = table.name
+        for row in rows:
+            sections_of[visit_of[row[0]]][name].append(canonical(row))
 
 
-# Built once: json.dumps with options makes a new encoder on every call, and verify
-# encodes every row of every signed note. Same options as format 1 was defined with.
+# Format 1 was defined as json.dumps(..., sort_keys=True) of the note (rows ordered by
+# their default json.dumps text). These reference encoders are that definition.
 _SORT_ENCODER = json.JSONEncoder(sort_keys=True, default=str)
 _CANONICAL_ENCODER = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"),
                                       default=str)
+_Encode = Callable[[Any], str]
 
 
-def _sort_key(row: dict[str, Any]) -> str:
-    return _SORT_ENCODER.encode(row)
+def _reference(encoder: json.JSONEncoder) -> _Encode:
+    return encoder.encode
+
+
+def _fast(reference: json.JSONEncoder) -> _Encode:
+    """The same text as `reference` for objects whose dicts are already in key order (as
+    `_Shape` and `_sorted_json` build them), up to twice as fast: verify encodes every row
+    of every signed note, and most of json's cost is per call (a new C encoder each time)
+    and sorting keys. Falls back to the reference where json has no C encoder, or if a
+    self-check finds any difference (another Python's json)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return reference.encode
+    plain = (json.encoder.encode_basestring_ascii if reference.ensure_ascii
+             else json.encoder.encode_basestring)
+    try:
+        encode = make(None, reference.default, plain, None, reference.key_separator,
+                      reference.item_separator, False, reference.skipkeys, reference.allow_nan)
+    except TypeError:
+        return reference.encode
+
+    def fast(value: Any) -> str:
+        return "".join(encode(value, 0))
+    sample = {"a": [1, 2.5, -0.0, 1e100, None, True, False], "b": {"c": "é\u2028\"\\/\n"},
+              "d": Decimal("1.10"), "e": "", "z": [{"x": 1}, []]}
+    try:
+        same = fast(sample) == reference.encode(sample)
+    except Exception:  # any trouble at all: use the reference
+        same = False
+    return fast if same else reference.encode
+
+
+_sort_key = _fast(_SORT_ENCODER)
+_canonical = _fast(_CANONICAL_ENCODER)
+
+
+def _sorted_json(value: Any) -> Any:
+    """A JSON column's value with every dict in key order (what sort_keys would emit)."""
+    if isinstance(value, dict):
+        return {k: _sorted_json(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_sorted_json(v) for v in value]
+    return value
 
 
 def _digest(item: dict[str, Any]) -> str:
+    # Keys in order: "sections" < "visit", section names sorted, rows built sorted.
     sections = {name: sorted(rows, key=_sort_key) if len(rows) > 1 else rows
                 for name, rows in sorted(item["sections"].items())}
-    canonical = _CANONICAL_ENCODER.encode({"visit": item["visit"], "sections": sections})
+    canonical = _canonical({"sections": sections, "visit": item["visit"]})
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -210,8 +362,13 @@ def hash_visits(session: Session, visit_ids: Sequence[int],
     columns = FORMATS.get(version)
     if columns is None:
         raise ValueError(f"unknown note hash format {version}")
-    return {vid: _digest(item)
-            for vid, item in _content(session, list(visit_ids), columns).items()}
+    ids = sorted(set(visit_ids))
+    reader = _Reader(session)
+    out: dict[int, str] = {}
+    for start in range(0, len(ids), _WINDOW):
+        window = _content(reader, ids[start:start + _WINDOW], columns)
+        out.update((vid, _digest(item)) for vid, item in window.items())
+    return out
 
 
 def hash_visit(session: Session, visit_id: int, version: int = HASH_VERSION) -> str:

@@ -78,11 +78,16 @@ def _utc_text(at: datetime) -> str:
     return at.isoformat(sep=" ", timespec="microseconds")
 
 
+# What json.dumps(values, ensure_ascii=False, separators=(",", ":")) builds on every call,
+# built once: verify re-computes the MAC of every entry of the log.
+_ENTRY_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def entry_mac(key: bytes, prev_hash: str, fields: Mapping[Any, Any]) -> str:
     """HMAC of one entry chained to the hash before it."""
     values = [prev_hash, *(
         _utc_text(fields[name]) if name == "at" else fields[name] for name in _FIELDS)]
-    message = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+    message = _ENTRY_ENCODER.encode(values)
     return hmac.new(key, message.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
 
