@@ -107,8 +107,12 @@ def _date(option: str, text: str | None) -> date | None:
 def _history(path_text: str | None) -> tuple[WeekLog, ...]:
     if path_text is None:
         return ()
+    path = Path(path_text)
+    # A pipe or device would be waited on (or read forever); only a plain file is read.
+    if path.exists() and not path.is_file():
+        raise UsageError(f"--history: {path_text} is not a file; give a JSON file.")
     try:
-        raw = Path(path_text).read_text(encoding="utf-8")
+        raw = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         reason = getattr(error, "strerror", None) or "not a readable text file"
         raise UsageError(f"--history: cannot read {path_text}: {reason}.") from None

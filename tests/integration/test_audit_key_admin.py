@@ -109,6 +109,13 @@ def test_audit_key_export_never_replaces_a_device_or_makes_folders(
     missing = tmp_path / "no" / "such" / "folder" / "carry.key"
     assert run_cli(monkeypatch, [*export[:3], str(missing), *export[3:]]) in (1, 2)
     assert not (tmp_path / "no").exists()
+    notes = tmp_path / "notes.txt"
+    notes.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    assert run_cli(monkeypatch, [*export[:3], str(notes), *export[3:]]) == 1
+    assert notes.read_text() == "root:x:0:0:root:/root:/bin/bash\n"
+    again = tmp_path / "again.key"
+    for _ in range(2):  # an earlier exported key is replaced
+        assert run_cli(monkeypatch, [*export[:3], str(again), *export[3:]]) == 0
     locked = tmp_path / "locked"
     locked.mkdir(mode=0o500)
     capsys.readouterr()

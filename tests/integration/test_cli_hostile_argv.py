@@ -113,10 +113,10 @@ def _argv(sandbox: Sandbox) -> st.SearchStrategy[list[str]]:
     text = st.one_of(st.sampled_from(names + ["", "%", "_", "' OR 1=1 --", "\x00", "é" * 500,
                                               "HX-7731 Whitaker", "whit"]),
                      st.text(max_size=20))
-    # Paths go only to options whose reading or writing this branch owns; `--csv`, `--pdf`,
-    # `--to DIR` and the `restore`/`audit key` files belong to other modules' tests.
+    # Every file PT Desk writes for the user goes through one safe writer (--out, --csv,
+    # --pdf, the exported key); `--to DIR` and `restore` have their own attack tests.
     history = st.sampled_from([str(sandbox.root / n) for n in
-                               ("nested.json", "history.json", "folder", "nope")])
+                               ("nested.json", "history.json", "folder", "nope", "pipe")])
 
     def pair(option: str, values: st.SearchStrategy[str]) -> st.SearchStrategy[list[str]]:
         return values.map(lambda v: [option, v])
@@ -135,10 +135,13 @@ def _argv(sandbox: Sandbox) -> st.SearchStrategy[list[str]]:
         ("patients",): ([], [pair("--search", text), flag("--json"), sign_in]),
         ("runplan",): ([pair("--measure", st.sampled_from(["km", "mi", "minutes", "x"])),
                         pair("--runs-per-week", number), pair("--current-run", number),
-                        pair("--goal-weekly", number), pair("--start", date)],
+                        pair("--goal-weekly", number), pair("--start", date),
+                        pair("--current-weekly", number)],
                        [pair("--goal-long-run", number), pair("--race-date", date),
                         pair("--cap", number), pair("--lighter-every", number),
                         pair("--lighter-pct", number), pair("--history", history),
+                        pair("--restart-weekly", number), pair("--taper-weeks", number),
+                        pair("--long-run-max-pct", number), pair("--pdf", path),
                         flag("--json")]),
         ("handout", "exercises", "HX-7731"): ([pair("--out", path)], [sign_in]),
         ("handout", "runplan", "HX-7732"): ([pair("--out", path)], [sign_in]),
@@ -154,7 +157,9 @@ def _argv(sandbox: Sandbox) -> st.SearchStrategy[list[str]]:
         ("users", "password", "kim"): ([], [pair("--new-password-file", path), sign_in]),
         ("audit", "verify"): ([], [sign_in]),
         ("audit", "report"): ([], [pair("--patient", text), pair("--from", date),
-                                   pair("--to", date), pair("--user", text), sign_in]),
+                                   pair("--to", date), pair("--user", text),
+                                   pair("--csv", path), sign_in]),
+        ("audit", "key", "export"): ([path.map(lambda p: [p])], [sign_in]),
         ("verify",): ([], [sign_in]),
         ("--version",): ([], []),
         ("install-desktop",): ([], []),  # writes under $XDG_DATA_HOME, here in the sandbox

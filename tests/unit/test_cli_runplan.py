@@ -181,3 +181,12 @@ def test_pdf_to_a_device_writes_into_it_and_a_foreign_file_is_kept(
     notes.write_text("my notes")
     code, out, err = _run(capsys, "--pdf", str(notes))
     assert code == 2 and "--pdf" in err and out == "" and notes.read_text() == "my notes"
+
+
+def test_history_from_a_pipe_is_refused_at_once(capsys: pytest.CaptureFixture[str],
+                                                tmp_path: Path) -> None:
+    # Issue 16: `--history` pointed at a FIFO waited forever for a writer.
+    pipe = tmp_path / "history.fifo"
+    os.mkfifo(pipe)
+    code, out, err = _run(capsys, "--history", str(pipe))
+    assert code == 2 and "--history" in err and "not a file" in err and out == ""

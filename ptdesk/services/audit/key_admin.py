@@ -49,6 +49,9 @@ def export_key(session_factory: SessionFactory, *, actor: str, dest: Path) -> Pa
                             "has one.")
     if dest.exists() and dest.is_dir():
         raise AuditKeyError(f"{dest} is a folder; give the name of the file to write.")
+    if _holds_something_else(dest):
+        raise AuditKeyError(f"{dest} already holds something that is not an audit key; it "
+                            "was left as it is. Give a new file name.")
     # Like every file the user names: no folders made, a device or pipe written to (never
     # replaced), a planted link never followed for the temporary file (issue 16).
     try:
@@ -56,6 +59,25 @@ def export_key(session_factory: SessionFactory, *, actor: str, dest: Path) -> Pa
     except OutputFileError as exc:
         raise AuditKeyError(f"The key was not written: {exc}") from None
     return dest
+
+
+def _holds_something_else(dest: Path) -> bool:
+    """An existing non-empty regular file that is not an earlier exported key (hex text):
+    PT Desk never replaces what it did not write (a mistyped path, /etc/passwd as root)."""
+    try:
+        if not dest.is_file() or dest.stat().st_size == 0:
+            return False
+        with dest.open("rb") as handle:
+            head = handle.read(_MAX_KEY_FILE + 1)
+    except OSError:
+        return False  # the writer reports what is wrong with the place, in plain words
+    text = head.strip()
+    return (len(head) > _MAX_KEY_FILE or not text
+            or any(c not in b"0123456789abcdef" for c in text))
+
+
+# An exported key is hex text and a newline; anything longer is some other file.
+_MAX_KEY_FILE = 1024
 
 
 def install_key(session_factory: SessionFactory, *, source: Path, username: str,
