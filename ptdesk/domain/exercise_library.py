@@ -185,6 +185,11 @@ def search_library(query: str, library: Mapping[str, LibraryExercise] | None = N
     return search((library if library is not None else load_library()).values(), query)
 
 
+# Templates whose side-bearing items work the sprained ankle, which is often on the other
+# leg from the sore knee (CLINICAL.md, "Opposite ankle"): they follow that ankle's side.
+SPRAINED_ANKLE_TEMPLATES = frozenset({"opposite_ankle_sprain"})
+
+
 def template_for_side(template: ProgrammeTemplate, side: str) -> ProgrammeTemplate:
     """`template` with every item that names a side in the file ("each", "left" or "right")
     set to `side`; items that leave the side to the exercise, or say "both", keep it.

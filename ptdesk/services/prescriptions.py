@@ -11,14 +11,14 @@ from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Exercise, Patient, Prescription, PrescriptionItem
+from ptdesk.db.models import Episode, Exercise, Patient, Prescription, PrescriptionItem
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
 from ptdesk.services.drafts import drop_draft
-from ptdesk.services.episodes import EpisodeChoice, episode_in
+from ptdesk.services.episodes import ACTIVE_EPISODE, EpisodeChoice, episode_in
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
 from ptdesk.services.exercises import by_library_id
 from ptdesk.services.permissions import require
@@ -304,15 +304,27 @@ def retire_prescription(session_factory: SessionFactory, *, actor: str, patient_
                      record_type="prescription", record_id=row.id, summary="retired")
 
 
-def items_from_template(session_factory: SessionFactory, template_id: str) -> list[DosedItem]:
-    """A template's exercises with its dosages, ready for the clinician to edit."""
+def items_from_template(session_factory: SessionFactory, template_id: str, *,
+                        patient_id: int | None = None) -> list[DosedItem]:
+    """A template's exercises with its dosages, ready for the clinician to edit.
+
+    With `patient_id`, a sprained-ankle template's ankle items take the side of the ankle
+    the active episode records as sprained (both ankles while it is not known).
+    """
     templates = lib.load_templates()
     if template_id not in templates:
         raise ValidationError("template", f"No programme template called {template_id!r}.")
+    template = templates[template_id]
     shipped = lib.load_library()
     items = []
     with transaction(session_factory) as session:
-        for entry in templates[template_id].items:
+        if patient_id is not None and template_id in lib.SPRAINED_ANKLE_TEMPLATES:
+            episode_id = episode_in(session, patient_id, ACTIVE_EPISODE)
+            side = None if episode_id is None else session.scalar(
+                select(Episode.injured_ankle_side).where(Episode.id == episode_id))
+            if side in ("left", "right"):
+                template = lib.template_for_side(template, side)
+        for entry in template.items:
             row = by_library_id(session, entry.exercise)
             if row is None:
                 raise ServiceError("The exercise library is not loaded; restart PT Desk.")

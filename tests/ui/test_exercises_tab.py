@@ -339,3 +339,23 @@ def test_save_files_under_the_active_episode_in_its_own_transaction(tab, session
         row = session.scalars(select(Prescription)).one()
         episode = session.scalars(select(Episode)).one()
     assert row.episode_id == episode.id
+
+
+def test_the_sprained_ankle_template_prints_for_the_sprained_ankle(tab, session_factory) -> None:
+    # Issue 17: ankle exercises in the sprained-ankle template printed "Each leg".
+    from ptdesk.services.episodes import set_injured_ankle_side
+
+    episode_id = _episode_id(session_factory, tab._patient_id)
+    tab.editor.apply_template("opposite_ankle_sprain")  # replaces the list, no question
+    assert {item.side for item in tab.editor.model.items()} >= {"each"}  # side not known yet
+    set_injured_ankle_side(session_factory, actor=ACTOR, episode_id=episode_id, side="left")
+    tab.editor.apply_template("opposite_ankle_sprain")
+    sides = {item.exercise_name: item.side for item in tab.editor.model.items()}
+    assert sides and "each" not in sides.values() and "left" in sides.values()
+
+
+def _episode_id(session_factory: SessionFactory, patient_id: int) -> int:
+    from ptdesk.services.uow import transaction
+
+    with transaction(session_factory) as session:
+        return session.scalars(select(Episode.id).where(Episode.patient_id == patient_id)).one()

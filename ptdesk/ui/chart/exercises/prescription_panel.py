@@ -54,6 +54,7 @@ class PrescriptionPanel(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._ctx = ctx
+        self.patient_id: int | None = None  # a sprained-ankle template follows their ankle
         self.model = PrescriptionModel(self)
         self.view = PrescriptionView(self.model)
         self.view.setObjectName("prescription_table")
@@ -125,7 +126,8 @@ class PrescriptionPanel(QWidget):
         self.view.select_row(row)
 
     def apply_template(self, template_id: str, *, replace_all: bool = True) -> None:
-        items = items_from_template(self._ctx.session_factory, template_id)
+        items = items_from_template(self._ctx.session_factory, template_id,
+                                    patient_id=self.patient_id)
         if replace_all:
             self.model.set_items(items)
             self.model.edited.emit()  # a template replacing the list is the clinician's edit

@@ -170,6 +170,7 @@ class ExercisesTab(ChartTab):
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
+        self.editor.patient_id = patient_id
         if self.library.model.rowCount() == 0:
             self.library.reload()
         self._load_saved()
