@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings
@@ -50,13 +51,19 @@ def _profile(row: ClinicSettings) -> ClinicProfile:
                          row.default_units, row.version, row.lock_minutes)
 
 
+def settings_row(session: Session) -> ClinicSettings:
+    """The clinic's one settings row, added with its defaults when a new database has none."""
+    row = session.get(ClinicSettings, 1)
+    if row is None:
+        row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
+        session.add(row)
+    return row
+
+
 def get_settings(session_factory: SessionFactory) -> ClinicProfile:
     with transaction(session_factory) as session:
-        row = session.get(ClinicSettings, 1)
-        if row is None:
-            row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
-            session.add(row)
-            session.flush()
+        row = settings_row(session)
+        session.flush()  # a row just added gets its defaults before it is read
         return _profile(row)
 
 
@@ -125,10 +132,7 @@ def set_lock_minutes(session_factory: SessionFactory, *, actor: str, minutes: in
                                    "Minutes before the screen locks", required=True)
     with transaction(session_factory) as session:
         require(session, actor, "edit_settings")
-        row = session.get(ClinicSettings, 1)
-        if row is None:
-            row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
-            session.add(row)
+        row = settings_row(session)
         row.lock_minutes = checked or 10
         session.flush()
         audit.record(session, actor=actor, action="update", record_type="clinic_settings",
@@ -212,10 +216,7 @@ def set_backup_settings(
                 return wanted
             raise ServiceError("This database cannot store backup settings yet; "
                                "upgrade PT Desk, then try again.")
-        row = session.get(ClinicSettings, 1)
-        if row is None:
-            row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
-            session.add(row)
+        row = settings_row(session)
         row.backup_on_close = wanted.offer_on_close
         row.backup_folder = wanted.folder
         session.flush()

@@ -11,6 +11,7 @@ from ptdesk.db.models import ClinicSettings
 from ptdesk.domain.ankle_flags import AnkleThresholds
 from ptdesk.domain.readiness import ReadinessThresholds
 from ptdesk.services.audit import log as audit
+from ptdesk.services.clinic import settings_row
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -45,10 +46,7 @@ def set_measure_thresholds(session_factory: SessionFactory, *, actor: str,
     """Store the clinic's limits (validated by the domain dataclasses when they were built)."""
     with transaction(session_factory) as session:
         require(session, actor, "edit_settings")
-        row = session.get(ClinicSettings, 1)
-        if row is None:
-            row = ClinicSettings(id=1, name="", paper_size="letter", default_units="mi")
-            session.add(row)
+        row = settings_row(session)
         row.ankle_k2w_diff_cm = ankle.knee_to_wall_diff_cm
         row.ankle_balance_closed_s = ankle.balance_eyes_closed_min_s
         row.ankle_heel_raise_lsi = ankle.heel_raise_lsi_min_pct
