@@ -1,9 +1,11 @@
-"""Engine and session factory; the only module that knows about SQLite or PostgreSQL specifics."""
+"""Engine and session factory; the only module that knows about SQLite, SQLCipher or PostgreSQL specifics."""
 
 from __future__ import annotations
 
 import os
 import stat
+import threading
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -23,10 +25,47 @@ SQLITE_MAGIC = b"SQLite format 3\x00"  # the first 16 bytes of every SQLite data
 # loaded (an unknown dialect would otherwise surface as an import error deep in SQLAlchemy).
 BACKENDS = ("sqlite", "postgresql")
 DRIVERS = {"sqlite": ("pysqlite",), "postgresql": ("psycopg", "psycopg2")}
+# The wrapped keys of an encrypted (SQLCipher) clinic live in this file beside the database.
+KEY_FILE_SUFFIX = ".keys"
+DATABASE_KEY_BYTES = 32  # SQLCipher's raw AES-256 key, given as x'hex' (no passphrase KDF)
 
 
 class DatabaseTargetError(ValueError):
     """`--db` names something PT Desk must not open: a plain sentence without the URL's password."""
+
+
+class DatabaseLockedError(RuntimeError):
+    """The clinic database is encrypted and nobody has unlocked it with a password yet."""
+
+    def __init__(self) -> None:
+        super().__init__("The clinic database is locked: sign in with your password first.")
+
+
+class DatabaseKey:
+    """The raw key an encrypted engine opens its connections with; None while locked.
+
+    One object per engine, shared by every pooled connection it makes: unlocking sets it,
+    a re-key replaces it (and drops the pooled connections that used the old one).
+    """
+
+    def __init__(self, key: bytes | None = None) -> None:
+        self._lock = threading.Lock()
+        self._key = key
+
+    @property
+    def key(self) -> bytes | None:
+        with self._lock:
+            return self._key
+
+    def set(self, key: bytes | None) -> None:
+        if key is not None and len(key) != DATABASE_KEY_BYTES:
+            raise ValueError("a database key is 32 bytes")
+        with self._lock:
+            self._key = key
+
+
+# The key holder of each encrypted engine (a plain or server engine has none).
+_KEYS: weakref.WeakKeyDictionary[Engine, DatabaseKey] = weakref.WeakKeyDictionary()
 
 
 def default_data_dir() -> Path:
@@ -80,6 +119,19 @@ def is_sqlite(url: str) -> bool:
     return parse_url(url).get_backend_name() == "sqlite"
 
 
+def key_file_path(path: Path) -> Path:
+    """Where the wrapped keys of the database at `path` are kept (beside it, owner-only)."""
+    return path.with_name(path.name + KEY_FILE_SUFFIX)
+
+
+def is_plain_sqlite_file(path: Path) -> bool:
+    """True for an existing, non-empty file that starts with SQLite's plaintext header."""
+    try:
+        return path.stat().st_size > 0 and _has_sqlite_header(path)
+    except OSError:
+        return False
+
+
 def check_sqlite_target(path: Path) -> None:
     """A database file must be a regular file (or not exist yet): never a folder, device or pipe.
 
@@ -99,7 +151,8 @@ def check_sqlite_target(path: Path) -> None:
         raise DatabaseTargetError(f"{path} is a folder, not a database file")
     if not stat.S_ISREG(info.st_mode):
         raise DatabaseTargetError(f"{path} is a device, pipe or socket, not a database file")
-    if info.st_size and not _has_sqlite_header(path):
+    if info.st_size and not _has_sqlite_header(path) and not key_file_path(path).exists():
+        # An encrypted clinic has no readable header; its key file beside it says what it is.
         # SQLite would refuse it later, but only after opening it (and perhaps making
         # journal files beside it); a document named by mistake is left alone at once.
         raise DatabaseTargetError(f"{path} is not a PT Desk database (not an SQLite file)")
@@ -133,6 +186,8 @@ def prepare_sqlite_file(path: Path) -> None:
 
 def _on_sqlite_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor = dbapi_connection.cursor()
+    # Sorts, indexes and temporary tables stay in memory: never a plaintext temp file.
+    cursor.execute("PRAGMA temp_store=MEMORY")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
@@ -164,16 +219,166 @@ def _server_options(url: str) -> dict[str, Any]:
     return options
 
 
-def make_engine(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> Engine:
+def _key_pragma(key: bytes) -> str:
+    # A raw key (x'...'), so SQLCipher skips its own passphrase KDF: the key is random.
+    return f"PRAGMA key = \"x'{key.hex()}'\""
+
+
+def _sqlcipher_module() -> Any:
+    import sqlcipher3  # type: ignore[import-untyped]  # ships no type hints
+
+    return sqlcipher3.dbapi2
+
+
+def _encrypted_engine(url: str, holder: DatabaseKey, **kwargs: Any) -> Engine:
+    """An SQLite engine whose every connection is SQLCipher, keyed from `holder` first thing."""
+    module = _sqlcipher_module()
+    plain = create_engine(url)
+    args, params = plain.dialect.create_connect_args(plain.url)
+    plain.dispose()
+
+    def connect() -> Any:
+        key = holder.key
+        if key is None:
+            raise DatabaseLockedError()
+        connection = module.connect(*args, **params)
+        try:
+            connection.execute(_key_pragma(key))
+            connection.execute("PRAGMA cipher_compatibility = 4")
+            connection.execute("PRAGMA cipher_memory_security = ON")
+            # A wrong key shows here ("file is not a database"), not in the first query.
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except BaseException:
+            connection.close()
+            raise
+        return connection
+
+    # `module`: errors are SQLCipher's classes, so SQLAlchemy wraps them like sqlite3's.
+    engine = create_engine(url, creator=connect, module=module, **kwargs)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    _KEYS[engine] = holder
+    return engine
+
+
+def make_engine(db: str | os.PathLike[str] | None = None, *, key: DatabaseKey | None = None,
+                **kwargs: Any) -> Engine:
+    """The engine for `db`; with `key`, an SQLite file is opened through SQLCipher."""
     url = resolve_url(db)
     path = sqlite_path(url)
     if path is not None:
         prepare_sqlite_file(path)
     if is_sqlite(url):
+        if key is not None and path is not None:
+            return _encrypted_engine(url, key, **kwargs)
         engine = create_engine(url, **kwargs)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(url, **{**_server_options(url), **kwargs})
+
+
+def database_key(target: SessionFactory | Engine) -> DatabaseKey | None:
+    """The key holder of an encrypted engine; None for a plaintext or server database."""
+    return _KEYS.get(engine_of(target))
+
+
+def key_works(engine: Engine, key: bytes) -> bool:
+    """True when `key` opens the engine's database file (checked on a connection of its own)."""
+    path = sqlite_path(str(engine.url.render_as_string(hide_password=False)))
+    if path is None:
+        return False
+    module = _sqlcipher_module()
+    connection = module.connect(str(path), check_same_thread=False)
+    try:
+        connection.execute(_key_pragma(key))
+        connection.execute("PRAGMA cipher_compatibility = 4")
+        connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return True
+    except module.DatabaseError:
+        return False
+    finally:
+        connection.close()
+
+
+def rekey(engine: Engine, new_key: bytes) -> None:
+    """Re-encrypt the whole database under `new_key` (PRAGMA rekey); the old key opens nothing.
+
+    The pool is emptied first so no connection keeps the old key, and again after, so
+    every new connection uses the new one.
+    """
+    holder = _KEYS.get(engine)
+    if holder is None or holder.key is None:
+        raise DatabaseLockedError()
+    if len(new_key) != DATABASE_KEY_BYTES:
+        raise ValueError("a database key is 32 bytes")
+    engine.dispose()
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        # Fold the WAL in first: its frames are under the old key.
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        cursor.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
+        cursor.close()
+        holder.set(new_key)
+    finally:
+        raw.invalidate()  # never back to the pool: it was keyed with the old key
+    engine.dispose()
+
+
+def connect_file(path: Path, like: Engine, *, read_only: bool = True) -> Any:
+    """A DBAPI connection to another SQLite file of the same kind as `like`'s database:
+    plain sqlite3 for a plaintext clinic, SQLCipher keyed with the clinic's key otherwise."""
+    import sqlite3
+
+    holder = _KEYS.get(like)
+    target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
+    if holder is None:
+        return sqlite3.connect(target, uri=read_only)
+    key = holder.key
+    if key is None:
+        raise DatabaseLockedError()
+    connection = _sqlcipher_module().connect(target, uri=read_only)
+    connection.execute(_key_pragma(key))
+    connection.execute("PRAGMA cipher_compatibility = 4")
+    return connection
+
+
+class CopyCheckError(OSError):
+    """A database copy could not be made or did not pass SQLite's quick_check."""
+
+
+def copy_database(engine: Engine, target: Path) -> None:
+    """A consistent one-step copy of the live database into the new file `target`.
+
+    An encrypted clinic's copy is encrypted under the same key: its pages are never
+    written in clear.
+    """
+    import sqlite3
+
+    holder = _KEYS.get(engine)
+    module: Any = sqlite3 if holder is None else _sqlcipher_module()
+    with engine.connect() as connection:
+        source = connection.connection.driver_connection
+        try:
+            copy = module.connect(str(target))
+            try:
+                if holder is not None:
+                    key = holder.key
+                    if key is None:
+                        raise DatabaseLockedError()
+                    copy.execute(_key_pragma(key))
+                    copy.execute("PRAGMA cipher_compatibility = 4")
+                assert source is not None
+                source.backup(copy)  # one step: a single consistent snapshot of the live file
+                # A self-contained file: no -wal next to the copy.
+                copy.execute("PRAGMA journal_mode=DELETE")
+                result = copy.execute("PRAGMA quick_check").fetchone()[0]
+                copy.commit()
+            finally:
+                copy.close()
+        except module.Error as exc:
+            raise CopyCheckError(str(exc)) from exc
+    if result != "ok":
+        raise CopyCheckError(f"the copy failed its check ({result})")
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -22,6 +22,7 @@ from sqlalchemy.exc import DBAPIError
 
 from ptdesk.db.engine import (
     SessionFactory,
+    copy_database,
     default_data_dir,
     engine_of,
     make_engine,
@@ -186,7 +187,7 @@ def backup(
                 pg_backup.dump(engine, partial)
             else:
                 _copy_live(engine, partial)
-                head = head_of_file(partial)
+                head = head_of_file(partial, engine)
             if key is not None:
                 write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
             write_manifest(partial, final.name, head, key)
@@ -210,20 +211,8 @@ def backup(
 
 
 def _copy_live(engine: Engine, partial: Path) -> None:
-    with engine.connect() as connection:
-        source = connection.connection.driver_connection
-        assert isinstance(source, sqlite3.Connection)
-        copy = sqlite3.connect(partial)
-        try:
-            source.backup(copy)  # one step: a single consistent snapshot of the live file
-            # A self-contained file: no -wal next to the backup.
-            copy.execute("PRAGMA journal_mode=DELETE")
-            result = copy.execute("PRAGMA quick_check").fetchone()[0]
-            copy.commit()
-        finally:
-            copy.close()
-    if result != "ok":
-        raise sqlite3.DatabaseError(f"the copy failed its check ({result})")
+    # An encrypted clinic's copy stays encrypted under its key (ptdesk.db.engine).
+    copy_database(engine, partial)
     fd = os.open(partial, os.O_RDONLY)
     try:
         os.fsync(fd)

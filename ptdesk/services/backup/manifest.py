@@ -21,6 +21,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from ptdesk.db.engine import connect_file
 from ptdesk.db.models import AuditEntry, AuditHead
 from ptdesk.services.audit.anchor import Head
 
@@ -63,9 +64,11 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def head_of_file(path: Path) -> Head:
-    """The audit head recorded inside an SQLite backup copy."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def head_of_file(path: Path, like: Engine | None = None) -> Head:
+    """The audit head recorded inside an SQLite backup copy (of `like`'s kind: plain or
+    encrypted under its key)."""
+    connection = (sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+                  if like is None else connect_file(path, like))
     try:
         row = connection.execute(
             "SELECT entries, last_id, last_hash FROM audit_head WHERE id = 1").fetchone()

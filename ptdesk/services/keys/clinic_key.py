@@ -1,0 +1,197 @@
+"""Open, unlock and re-key an encrypted clinic; keep its key slots in step with the accounts.
+
+A new clinic file is encrypted from its first start under a random key that nobody
+types: the key file beside it holds that key wrapped once per account (see keyfile.py).
+Until the first administrator (or the demo accounts) exists the key sits in a
+provisional open slot; setup and the demo re-key the database and remove that slot, so
+the provisional key opens nothing. A plaintext clinic made before encryption keeps
+opening as before (no key file beside it).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from ptdesk.db.engine import (
+    DatabaseKey,
+    DatabaseLockedError,
+    SessionFactory,
+    database_key,
+    engine_of,
+    is_plain_sqlite_file,
+    key_file_path,
+    key_works,
+    make_engine,
+    rekey,
+    resolve_url,
+    sqlite_path,
+)
+from ptdesk.services.keys import keyfile as kf
+
+__all__ = ["DatabaseLockedError", "key_works"]
+
+
+def _key_path(target: SessionFactory | Engine) -> Path | None:
+    engine = engine_of(target)
+    if database_key(engine) is None:
+        return None
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    return None if path is None else key_file_path(path)
+
+
+def is_encrypted(target: SessionFactory | Engine) -> bool:
+    return database_key(target) is not None
+
+
+def is_locked(target: SessionFactory | Engine) -> bool:
+    """True for an encrypted clinic nobody has unlocked with a password yet."""
+    holder = database_key(target)
+    return holder is not None and holder.key is None
+
+
+def slot_id(database_key_bytes: bytes, account_id: int) -> str:
+    """The opaque label of an account's slot: says nothing to anyone without the key."""
+    return hmac.new(database_key_bytes, f"account:{account_id}".encode(),
+                    hashlib.sha256).hexdigest()[:32]
+
+
+def open_clinic(db: str | os.PathLike[str] | None = None, *, create: bool = False) -> Engine:
+    """The engine for `db`: encrypted when a key file is beside it, or when `create` and
+    the file is new (a new clinic is encrypted from its first start); a plaintext clinic
+    opens as before. An encrypted clinic is unlocked at once only through an open slot
+    (provisional or demo); otherwise it stays locked until `unlock`."""
+    path = sqlite_path(resolve_url(db))
+    if path is None:
+        return make_engine(db)
+    keys_path = key_file_path(path)
+    if not os.path.lexists(keys_path):
+        if not create or is_plain_sqlite_file(path):
+            return make_engine(db)
+        key = kf.new_database_key()
+        clinic = kf.new_clinic_id()
+        provisional = kf.new_slot(clinic, secrets.token_hex(16), kf.KIND_PROVISIONAL, None, key)
+        kf.create(keys_path, kf.KeyFile(clinic, (provisional,)))
+    engine = make_engine(db, key=DatabaseKey())
+    _unlock(engine, None)
+    return engine
+
+
+def _unlock(engine: Engine, password: str | None) -> bool:
+    holder = database_key(engine)
+    keys_path = _key_path(engine)
+    if holder is None or keys_path is None:
+        return True
+    keys = kf.read(keys_path)
+    tried: set[bytes] = set()
+    privates: dict[bytes, bytes | None] = {}  # a slot copied by an unfinished re-key: one KDF
+    # Open slots first (no KDF); then each password slot, whose label does not say whose.
+    for slot in sorted(keys.slots, key=lambda s: s.kind not in kf.OPEN_KINDS):
+        if slot.wrapped not in privates:
+            privates[slot.wrapped] = kf.private_key(keys.clinic, slot, password)
+        private = privates[slot.wrapped]
+        key = None if private is None else kf.open_sealed(keys.clinic, slot, private)
+        if key is None or key in tried:
+            continue
+        tried.add(key)
+        # After a re-key cut short, the file may still hold slots of the old key.
+        if key_works(engine, key):
+            holder.set(key)
+            return True
+    return False
+
+
+def unlock(target: SessionFactory | Engine, password: str) -> bool:
+    """Unlock with any account's password (or the recovery key); False when none opens it."""
+    if not is_locked(target):
+        return True
+    return _unlock(engine_of(target), password)
+
+
+def lock(target: SessionFactory | Engine) -> None:
+    """Forget the key (sign-out): pooled connections closed, the next use needs a password."""
+    holder = database_key(target)
+    if holder is not None:
+        holder.set(None)
+        engine_of(target).dispose()
+
+
+def _current(target: SessionFactory | Engine) -> tuple[Path, bytes, kf.KeyFile] | None:
+    keys_path = _key_path(target)
+    holder = database_key(target)
+    if keys_path is None or holder is None or holder.key is None:
+        return None
+    return keys_path, holder.key, kf.read(keys_path)
+
+
+def enroll(target: SessionFactory | Engine, account_id: int, password: str) -> None:
+    """Give the account a new slot under `password` (replacing its old one); no-op when the
+    clinic is not encrypted."""
+    current = _current(target)
+    if current is None:
+        return
+    keys_path, key, keys = current
+    slot = kf.new_slot(keys.clinic, slot_id(key, account_id), kf.KIND_ACCOUNT, password, key)
+    kf.write(keys_path, keys.with_slot(slot))
+
+
+def remove_slot(target: SessionFactory | Engine, account_id: int) -> None:
+    current = _current(target)
+    if current is None:
+        return
+    keys_path, key, keys = current
+    kf.write(keys_path, keys.without(slot_id(key, account_id)))
+
+
+def has_slot(target: SessionFactory | Engine, account_id: int) -> bool:
+    current = _current(target)
+    if current is None:
+        return True
+    _path, key, keys = current
+    label = slot_id(key, account_id)
+    return any(s.id == label for s in keys.slots)
+
+
+def is_provisional(target: SessionFactory | Engine) -> bool:
+    current = _current(target)
+    return current is not None and current[2].has_kind(kf.KIND_PROVISIONAL)
+
+
+def rekey_with(target: SessionFactory | Engine, *, keep: tuple[int, ...] = (),
+               new_accounts: dict[int, str] | None = None, demo: bool = False) -> None:
+    """Re-key the database: the new key is sealed to the slots of the accounts in `keep`,
+    to new slots for `new_accounts` (id -> password), to the recovery slot, and (`demo`)
+    to a new open demo slot. Every other slot (a switched-off account, the provisional
+    one) is dropped, and an old copy of the key or of a slot opens nothing any more.
+
+    Crash-safe in three steps: the file gains the new slots beside the old ones, the
+    database is re-keyed, then the old slots go. Unlocking tries each key that unwraps
+    and keeps the one that opens the file, so a crash at any step leaves a clinic that
+    opens with the same passwords.
+    """
+    current = _current(target)
+    if current is None:
+        return
+    keys_path, old_key, keys = current
+    new_key = kf.new_database_key()
+    labels = {slot_id(old_key, account_id): account_id for account_id in keep}
+    fresh: list[kf.Slot] = []
+    for slot in keys.slots:
+        if slot.kind == kf.KIND_ACCOUNT and slot.id in labels:
+            fresh.append(kf.seal(keys.clinic, slot, new_key, slot_id(new_key, labels[slot.id])))
+        elif slot.kind == kf.KIND_RECOVERY:
+            fresh.append(kf.seal(keys.clinic, slot, new_key, secrets.token_hex(16)))
+    for account_id, password in (new_accounts or {}).items():
+        fresh.append(kf.new_slot(keys.clinic, slot_id(new_key, account_id), kf.KIND_ACCOUNT,
+                                 password, new_key))
+    if demo:
+        fresh.append(kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None,
+                                 new_key))
+    kf.write(keys_path, kf.KeyFile(keys.clinic, (*keys.slots, *fresh)))
+    rekey(engine_of(target), new_key)
+    kf.write(keys_path, kf.KeyFile(keys.clinic, tuple(fresh)))
