@@ -13,12 +13,13 @@ from ptdesk.commands import CommandError, UsageError
 from ptdesk.db.engine import (
     DatabaseTargetError,
     SessionFactory,
-    make_engine,
     make_session_factory,
     resolve_url,
     sqlite_path,
 )
 from ptdesk.db.migrate import is_up_to_date
+from ptdesk.services.keys.clinic_key import is_locked, open_clinic, unlock
+from ptdesk.services.keys.keyfile import KeyFileError
 from ptdesk.services.output_files import OutputFileError, check_output_path, write_output
 
 
@@ -28,9 +29,15 @@ def add_db_option(parser: argparse.ArgumentParser) -> None:
                         help="database file path or SQLAlchemy URL")
 
 
-def engine_for(args: argparse.Namespace) -> Engine:
+def engine_for(args: argparse.Namespace, *, create: bool = False,
+               unlocked: bool = True) -> Engine:
+    """The engine for `--db`; a new file is made an encrypted clinic when `create` (`ptdesk
+    init`). An encrypted clinic is unlocked with the acting user's password (the same one
+    the sign-in then checks, asked for once), unless `unlocked` is False."""
     try:
-        return make_engine(getattr(args, "db", None))
+        engine = open_clinic(getattr(args, "db", None), create=create)
+    except KeyFileError as exc:
+        raise CommandError(f"cannot open the database: {exc}") from None
     except DatabaseTargetError as exc:
         raise UsageError(f"--db: {exc}") from None
     except ArgumentError:
@@ -38,10 +45,39 @@ def engine_for(args: argparse.Namespace) -> Engine:
         raise UsageError("--db: not a database file path or a database URL") from None
     except OSError as exc:
         raise CommandError(f"cannot open the database file: {exc.strerror}") from None
+    if unlocked and is_locked(engine):
+        _unlock(args, engine)
+    return engine
 
 
-def open_database(args: argparse.Namespace) -> tuple[Engine, SessionFactory]:
-    """An up-to-date database, or a clear line telling the user to run `ptdesk init`."""
+def _unlock(args: argparse.Namespace, engine: Engine) -> None:
+    from ptdesk.commands.acting import PASSWORD_ENV, actor_name, read_secret
+    from ptdesk.services.accounts import WRONG
+
+    name = actor_name(args)
+    try:
+        password = read_secret(f"PT Desk password for {name}: ", PASSWORD_ENV,
+                               f"the password of {name}", args)
+        args._given_password = password  # the sign-in that follows checks the same one
+        opened = unlock(engine, password)
+    except KeyFileError as exc:
+        engine.dispose()
+        raise CommandError(f"cannot open the database: {exc}") from None
+    except BaseException:
+        engine.dispose()
+        raise
+    if not opened:
+        engine.dispose()
+        raise CommandError(f"cannot sign in as {name}: {WRONG} (act as another user with "
+                           "--as USER)")
+
+
+def open_database(args: argparse.Namespace, *,
+                  unlocked: bool = True) -> tuple[Engine, SessionFactory]:
+    """An up-to-date database, or a clear line telling the user to run `ptdesk init`.
+
+    With `unlocked` False an encrypted clinic that needs a password is returned locked
+    (the caller refuses it: `setup` and `demo` never work on a clinic with accounts)."""
     try:
         path = sqlite_path(resolve_url(getattr(args, "db", None)))
     except DatabaseTargetError as exc:
@@ -49,7 +85,9 @@ def open_database(args: argparse.Namespace) -> tuple[Engine, SessionFactory]:
     if path is not None and not path.exists():
         # Only `ptdesk init` creates a database; a typo in --db must not leave empty files.
         raise CommandError(f"no database at {path}; run `ptdesk init` first")
-    engine = engine_for(args)
+    engine = engine_for(args, unlocked=unlocked)
+    if is_locked(engine):
+        return engine, make_session_factory(engine)
     try:
         ready = is_up_to_date(engine)
     except OperationalError as exc:

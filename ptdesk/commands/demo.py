@@ -18,8 +18,12 @@ from ptdesk.demo.generator import (
     build_demo_clinic,
     refuse_live_clinic,
 )
+from ptdesk.services.keys.clinic_key import is_locked
 
 EARLIEST_TODAY = date(2020, 1, 1)
+LOCKED_CLINIC = ("This database holds accounts the demo did not create (it needs a password to "
+                 "open), so the demo clinic is not added to it. Use a new database file for the "
+                 "demo (--db demo.db).")
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,9 +57,12 @@ def run(args: argparse.Namespace) -> int:
     if today < EARLIEST_TODAY:
         raise UsageError(f"--today must be {EARLIEST_TODAY.isoformat()} or later "
                          "(the demo patients' stories need their birth dates behind them)")
-    engine, session_factory = open_database(args)
+    engine, session_factory = open_database(args, unlocked=False)
     try:
-        # Before any sign-in: a live clinic is refused whoever asks (exit 2).
+        # Before any sign-in: a live clinic is refused whoever asks (exit 2). An encrypted
+        # clinic that needs a password is one: the demo's own opens without one.
+        if is_locked(session_factory):
+            raise DemoRefusedError(LOCKED_CLINIC)
         refuse_live_clinic(session_factory)
         # A fresh database gets the published demo sign-ins, which completes its setup.
         result = build_demo_clinic(session_factory, actor=signed_in_actor(args, session_factory),

@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
 
     from ptdesk.services.uow import storage_message
 
-    engine = engine_for(args)
+    engine = engine_for(args, create=True)  # a new clinic is encrypted from the start
     try:
         before = current_revision(engine)
         upgrade(engine)

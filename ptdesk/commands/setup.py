@@ -55,10 +55,12 @@ def new_password(what: str, env: str = PASSWORD_ENV,
 
 def run(args: argparse.Namespace) -> int:
     from ptdesk.services.accounts import needs_setup, setup_clinic
+    from ptdesk.services.keys.clinic_key import is_locked
 
-    engine, session_factory = open_database(args)
+    engine, session_factory = open_database(args, unlocked=False)
     try:
-        if not needs_setup(session_factory):
+        # An encrypted clinic that needs a password has its administrator already.
+        if is_locked(session_factory) or not needs_setup(session_factory):
             raise CommandError("PT Desk is already set up; an administrator adds users with "
                                "`ptdesk users add`")
         password = new_password(args.admin, args=args)

@@ -219,6 +219,14 @@ def _server_options(url: str) -> dict[str, Any]:
     return options
 
 
+def _keyed(connection: Any, key: bytes) -> None:
+    """Key a new SQLCipher connection (the first statement it runs) and pin its settings."""
+    # SQLCipher's own log goes to stderr: a wrong key would print lines around ours.
+    connection.execute("PRAGMA cipher_log_level = NONE")
+    connection.execute(_key_pragma(key))
+    connection.execute("PRAGMA cipher_compatibility = 4")
+
+
 def _key_pragma(key: bytes) -> str:
     # A raw key (x'...'), so SQLCipher skips its own passphrase KDF: the key is random.
     return f"PRAGMA key = \"x'{key.hex()}'\""
@@ -243,8 +251,7 @@ def _encrypted_engine(url: str, holder: DatabaseKey, **kwargs: Any) -> Engine:
             raise DatabaseLockedError()
         connection = module.connect(*args, **params)
         try:
-            connection.execute(_key_pragma(key))
-            connection.execute("PRAGMA cipher_compatibility = 4")
+            _keyed(connection, key)
             connection.execute("PRAGMA cipher_memory_security = ON")
             # A wrong key shows here ("file is not a database"), not in the first query.
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
@@ -289,8 +296,7 @@ def key_works(engine: Engine, key: bytes) -> bool:
     module = _sqlcipher_module()
     connection = module.connect(str(path), check_same_thread=False)
     try:
-        connection.execute(_key_pragma(key))
-        connection.execute("PRAGMA cipher_compatibility = 4")
+        _keyed(connection, key)
         connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
         return True
     except module.DatabaseError:
@@ -337,8 +343,7 @@ def connect_file(path: Path, like: Engine, *, read_only: bool = True) -> Any:
     if key is None:
         raise DatabaseLockedError()
     connection = _sqlcipher_module().connect(target, uri=read_only)
-    connection.execute(_key_pragma(key))
-    connection.execute("PRAGMA cipher_compatibility = 4")
+    _keyed(connection, key)
     return connection
 
 
@@ -365,8 +370,7 @@ def copy_database(engine: Engine, target: Path) -> None:
                     key = holder.key
                     if key is None:
                         raise DatabaseLockedError()
-                    copy.execute(_key_pragma(key))
-                    copy.execute("PRAGMA cipher_compatibility = 4")
+                    _keyed(copy, key)
                 assert source is not None
                 source.backup(copy)  # one step: a single consistent snapshot of the live file
                 # A self-contained file: no -wal next to the copy.

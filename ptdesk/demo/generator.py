@@ -27,6 +27,7 @@ from ptdesk.services.audit import log as audit
 from ptdesk.services.episodes import open_episode
 from ptdesk.services.errors import ConflictError, ServiceError, StorageError
 from ptdesk.services.evaluations import create_visit, save_evaluation
+from ptdesk.services.keys import clinic_key
 from ptdesk.services.outcomes import record_outcome
 from ptdesk.services.passwords import hash_password
 from ptdesk.services.patients import create_patient
@@ -147,6 +148,10 @@ def build_demo_clinic(
             clinician_ids=clinician_ids))
         logins = _again_if_raced(lambda: enable_demo_logins(session_factory, actor=actor)) \
             if demo_logins else False
+        if logins:
+            # The demo's sign-ins are published: its key gets an open demo slot in place
+            # of the provisional one.
+            clinic_key.make_demo(session_factory)
     except DemoIncompleteError:
         raise
     except StorageError as exc:

@@ -24,6 +24,7 @@ from ptdesk.services import passwords as pw
 from ptdesk.services import sign_in_limits as limits
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
+from ptdesk.services.keys import clinic_key
 from ptdesk.services.permissions import (
     ROLE_LABELS,
     ROLES,
@@ -134,7 +135,10 @@ def setup_clinic(
                                 role="administrator", password_hash=hashed)
         audit.record(session, actor=username, action="create", record_type="account",
                      record_id=row.id, summary="clinic set up with its first administrator")
-        return _account(row)
+        account = _account(row)
+    # An encrypted clinic: re-keyed, the administrator's slot in, the provisional one out.
+    clinic_key.rekey_with(session_factory, new_accounts={account.id: password})
+    return account
 
 
 # ---- signing in ---------------------------------------------------------------------------
@@ -182,7 +186,24 @@ def authenticate(
                          record_id=row.id, summary=summary)
             return _account(row)
 
-    return limits.again_if_stale(signed_in)
+    account = limits.again_if_stale(signed_in)
+    _settle_key_slot(session_factory, account.id, password)
+    return account
+
+
+def _settle_key_slot(session_factory: SessionFactory, account_id: int, password: str) -> None:
+    """After a right password on an encrypted clinic: a setup cut short before its re-key
+    is finished now, and an account without a slot (a password reset elsewhere) gets one."""
+    if not clinic_key.is_encrypted(session_factory):
+        return
+    if clinic_key.is_provisional(session_factory):
+        with transaction(session_factory) as session:
+            others = tuple(session.scalars(select(Clinician.id).where(
+                Clinician.id != account_id)))
+        clinic_key.rekey_with(session_factory, keep=others,
+                              new_accounts={account_id: password})
+    elif not clinic_key.has_slot(session_factory, account_id):
+        clinic_key.enroll(session_factory, account_id, password)
 
 
 def _refuse_unknown(session_factory: SessionFactory, name: str, password: str,
@@ -286,7 +307,9 @@ def create_user(
                                 credentials=credentials, password_hash=hashed)
         audit.record(session, actor=actor, action="create", record_type="account",
                      record_id=row.id, summary=f"account {name} created ({role})")
-        return _account(row)
+        account = _account(row)
+    clinic_key.enroll(session_factory, account.id, password)  # its own slot of the key
+    return account
 
 
 def _real_username(field: str, username: str) -> str:
@@ -333,6 +356,9 @@ def set_password(
         row.password_hash, row.failed_logins, row.last_failed_at = hashed, 0, None
         audit.record(session, actor=actor, action="update", record_type="account",
                      record_id=row.id, summary="password changed" if own else "password reset")
+        account_id = row.id
+    # The old password's slot is replaced: it no longer unlocks the clinic.
+    clinic_key.enroll(session_factory, account_id, password)
 
 
 def _active_admins(session: Session) -> int:

@@ -21,15 +21,20 @@ ORGANIZATION = "PT Desk"
 
 
 def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
-    """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
-    from ptdesk.db.engine import make_engine, make_session_factory
-    from ptdesk.db.migrate import upgrade
-    from ptdesk.services.exercises import sync_library
+    """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded.
 
-    engine = make_engine(db)
-    upgrade(engine)
+    A new file becomes an encrypted clinic. An encrypted clinic that needs a password
+    stays locked here: the sign-in unlocks it and finishes opening it
+    (`ptdesk.services.keys.opening`).
+    """
+    from ptdesk.db.engine import make_session_factory
+    from ptdesk.services.keys.clinic_key import is_locked, open_clinic
+    from ptdesk.services.keys.opening import finish_opening
+
+    engine = open_clinic(db, create=True)
     session_factory = make_session_factory(engine)
-    sync_library(session_factory)
+    if not is_locked(engine):
+        finish_opening(session_factory)
     return engine, session_factory
 
 
@@ -103,9 +108,12 @@ class DatabaseLoader(QObject):
             result: Any = open_database(self.db)
             from ptdesk.services.accounts import needs_setup
             from ptdesk.services.clinic import get_settings
+            from ptdesk.services.keys.clinic_key import is_locked
 
-            self.setup_needed = needs_setup(result[1])
-            self.clinic_name = "" if self.setup_needed else get_settings(result[1]).name
+            # A locked (encrypted) clinic has its administrator; its name shows once unlocked.
+            locked = is_locked(result[1])
+            self.setup_needed = not locked and needs_setup(result[1])
+            self.clinic_name = "" if locked or self.setup_needed else get_settings(result[1]).name
             # What attach() needs, imported here rather than on the UI thread.
             import ptdesk.ui.admin.account_menu
             import ptdesk.ui.chart.chart_widget

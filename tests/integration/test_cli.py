@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from ptdesk.cli import main
-from ptdesk.db.engine import make_engine, make_session_factory
 from tests.factories import make_patient
+from tests.helpers.clinic_files import open_clinic_file
 
 
 def test_init_creates_and_is_idempotent(blank_db_url: str, capsys) -> None:
@@ -27,8 +27,7 @@ def test_init_creates_and_is_idempotent(blank_db_url: str, capsys) -> None:
 def test_patients_json_lists_required_fields(blank_db_url: str, capsys) -> None:
     db = blank_db_url
     main(["init", "--db", str(db)])
-    engine = make_engine(db)
-    sf = make_session_factory(engine)
+    engine, sf = open_clinic_file(db)  # a new clinic: encrypted, not set up yet
     make_patient(sf, mrn="DEMO-0005", first="Zoë", last="Ødegård-Núñez")
     make_patient(sf, mrn="P-2", first="Sam", last="Lee")
     engine.dispose()
@@ -148,8 +147,7 @@ def test_a_command_that_fails_to_import_is_reported_not_skipped(
 def _small_clinic(tmp_path: Path) -> str:
     db = str(tmp_path / "small.db")
     assert main(["init", "--db", db]) == 0
-    engine = make_engine(db)
-    sf = make_session_factory(engine)
+    engine, sf = open_clinic_file(db)
     for n, first in enumerate(("Ana", "Ben", "Cleo")):
         make_patient(sf, mrn=f"P-{n}", first=first, last="Whitaker")
     engine.dispose()

@@ -18,11 +18,12 @@ import pytest
 from sqlalchemy import func, select
 
 from ptdesk.cli import main
-from ptdesk.db.engine import make_engine, make_session_factory
+from ptdesk.db.engine import make_session_factory
 from ptdesk.db.models import AuditEntry, Clinician, Patient
 from ptdesk.demo.generator import DEMO_ACTOR, DEMO_USERNAMES, STORY_MRNS, build_demo_clinic
 from ptdesk.services.uow import transaction
 from tests.factories import make_patient
+from tests.helpers.clinic_files import open_clinic_file
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -34,7 +35,7 @@ def no_password_env(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _counts(db: Path) -> tuple[int, int]:
-    engine = make_engine(db)
+    engine, _sf = open_clinic_file(db, os.environ.get("PTDESK_PASSWORD"))
     try:
         with transaction(make_session_factory(engine)) as session:
             return (int(session.scalar(select(func.count(Clinician.id))) or 0),
@@ -44,7 +45,7 @@ def _counts(db: Path) -> tuple[int, int]:
 
 
 def _audit(db: Path) -> list[AuditEntry]:
-    engine = make_engine(db)
+    engine, _sf = open_clinic_file(db, os.environ.get("PTDESK_PASSWORD"))
     try:
         with transaction(make_session_factory(engine)) as session:
             return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id)))
@@ -102,7 +103,7 @@ def _live_clinic_with_an_account(db: Path, monkeypatch: pytest.MonkeyPatch) -> N
 
 def _live_clinic_with_a_patient(db: Path, _monkeypatch: pytest.MonkeyPatch) -> None:
     assert main(["init", "--db", str(db)]) == 0
-    engine = make_engine(db)
+    engine, _sf = open_clinic_file(db, os.environ.get("PTDESK_PASSWORD"))
     make_patient(make_session_factory(engine), mrn="H-1", first="Nell", last="Whitaker")
     engine.dispose()
 
@@ -119,7 +120,7 @@ def test_demo_refuses_a_live_clinic(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "did not create" in err and "Whitaker" not in err
     assert _counts(db) == before  # no demo patients, no demo accounts (no second admin)
-    engine = make_engine(db)
+    engine, _sf = open_clinic_file(db, os.environ.get("PTDESK_PASSWORD"))
     with transaction(make_session_factory(engine)) as session:
         assert not session.scalars(select(Clinician).where(
             Clinician.username.in_(DEMO_USERNAMES))).all()
@@ -141,7 +142,7 @@ def test_a_racing_demo_run_is_absorbed(tmp_path: Path, monkeypatch: pytest.Monke
 
     db = tmp_path / "x.db"
     assert main(["init", "--db", str(db)]) == 0
-    engine = make_engine(db)
+    engine, _sf = open_clinic_file(db, os.environ.get("PTDESK_PASSWORD"))
     sf = make_session_factory(engine)
     real = generator.add_story_patients
     raced: list[bool] = []
@@ -198,7 +199,9 @@ def test_full_disk_reports_what_was_really_saved(tmp_path: Path,
         if dbapi_connection.in_transaction:  # a commit that writes (reads still work)
             writes["n"] += 1
             if writes["n"] > 60:
-                raise sqlite3.OperationalError("database or disk is full")
+                # The driver's own error class (SQLCipher's for a new, encrypted clinic).
+                error = self.dbapi.OperationalError if self.dbapi else sqlite3.OperationalError
+                raise error("database or disk is full")
         real(self, dbapi_connection)
 
     monkeypatch.setattr(SQLiteDialect_pysqlite, "do_commit", fills_up)

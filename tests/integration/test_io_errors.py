@@ -180,10 +180,12 @@ def _damage_patient_pages(db: Path) -> None:
 def test_damaged_page_search_prints_neither_sql_nor_the_name(db_path: Path, capsys) -> None:
     from ptdesk.cli import main
     from ptdesk.db.engine import make_engine, make_session_factory
+    from ptdesk.db.migrate import upgrade
     from tests.factories import make_patient
 
-    assert main(["init", "--db", str(db_path)]) == 0
+    # A plaintext clinic (made before encryption): its pages can be found and damaged.
     engine = make_engine(db_path)
+    upgrade(engine)
     sf = make_session_factory(engine)
     for n, first in enumerate(("Ana", "Ben", "Cleo", "Dev", "Eli", "Fay")):
         make_patient(sf, mrn=f"WH-{n}", first=first, last="Whitaker")

@@ -14,7 +14,7 @@ import pytest
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QLineEdit
 
-from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory
+from ptdesk.db.engine import SessionFactory
 from ptdesk.services import accounts
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.exercises import list_exercises
@@ -25,6 +25,7 @@ from ptdesk.ui.main_window import MainWindow
 from ptdesk.ui.signin.login_dialog import LoginDialog
 from ptdesk.ui.signin.setup_dialog import SetupDialog
 from tests.factories import ACTOR, ADMIN, PASSWORD, make_patient, provision_accounts
+from tests.helpers.clinic_files import open_clinic_file
 from tests.ui.test_login import _audit
 
 pytestmark = pytest.mark.usefixtures("private_settings")
@@ -288,9 +289,9 @@ def test_run_returns_when_the_window_closes(qtbot, tmp_path: Path, monkeypatch) 
     monkeypatch.setattr(ui_app, "launch", launch_and_close)
     assert ui_app.run(db=str(tmp_path / "run.db")) == 0
     assert windows and not windows[0].isVisible()
-    engine = make_engine(tmp_path / "run.db")
+    engine, sf = open_clinic_file(tmp_path / "run.db")  # new: encrypted, not set up yet
     try:
-        assert list_exercises(make_session_factory(engine))  # migrated and loaded by run()
+        assert list_exercises(sf)  # migrated and loaded by run()
     finally:
         engine.dispose()
 

@@ -16,6 +16,7 @@ from ptdesk.db.models import AuditEntry
 from ptdesk.services import accounts
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.evaluations import list_visits, load_evaluation
+from ptdesk.services.keys.opening import unlock_and_open
 from ptdesk.services.uow import transaction
 from ptdesk.ui import app as ui_app
 from ptdesk.ui.context import AppContext
@@ -171,7 +172,10 @@ def test_app_shows_setup_first_and_no_patient_before_anyone_signs_in(
     finally:
         started.window.close()
         started.finish()
+    # Setup re-keyed the new clinic: only the administrator's password opens it now.
     engine, sf = ui_app.open_database(str(db))
+    assert sf is not None and not unlock_and_open(sf, "a wrong password")
+    assert unlock_and_open(sf, SECRET)
     try:
         assert [e.actor for e in _audit(sf, "logout")] == ["pat"]
     finally:

@@ -28,6 +28,7 @@ from ptdesk.db.engine import (
     key_file_path,
     key_works,
     make_engine,
+    prepare_sqlite_file,
     rekey,
     resolve_url,
     sqlite_path,
@@ -73,6 +74,7 @@ def open_clinic(db: str | os.PathLike[str] | None = None, *, create: bool = Fals
     if not os.path.lexists(keys_path):
         if not create or is_plain_sqlite_file(path):
             return make_engine(db)
+        prepare_sqlite_file(path)  # its folder (0700) and an empty owner-only file first
         key = kf.new_database_key()
         clinic = kf.new_clinic_id()
         provisional = kf.new_slot(clinic, secrets.token_hex(16), kf.KIND_PROVISIONAL, None, key)
@@ -160,6 +162,22 @@ def has_slot(target: SessionFactory | Engine, account_id: int) -> bool:
 def is_provisional(target: SessionFactory | Engine) -> bool:
     current = _current(target)
     return current is not None and current[2].has_kind(kf.KIND_PROVISIONAL)
+
+
+def make_demo(target: SessionFactory | Engine) -> None:
+    """The demo clinic's provisional slot becomes its open demo slot, under the same key.
+
+    Not re-keyed: the demo slot is as open as the provisional one (the demo's passwords
+    are published, and its patients are made up), and a second `ptdesk demo` may be
+    writing to the file at this moment with the key it has.
+    """
+    current = _current(target)
+    if current is None or not current[2].has_kind(kf.KIND_PROVISIONAL):
+        return
+    keys_path, key, keys = current
+    kept = tuple(s for s in keys.slots if s.kind != kf.KIND_PROVISIONAL)
+    demo = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None, key)
+    kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, demo)))
 
 
 def rekey_with(target: SessionFactory | Engine, *, keep: tuple[int, ...] = (),

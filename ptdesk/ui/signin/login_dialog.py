@@ -50,9 +50,15 @@ class Refusal:
 
 def check_password(session_factory: SessionFactory, username: str,
                    password: str) -> Account | Refusal:
-    """The account, or why not (worker thread: scrypt takes about 0.3 s on purpose)."""
-    from ptdesk.services.accounts import authenticate, login_wait
+    """The account, or why not (worker thread: scrypt takes about 0.3 s on purpose).
 
+    An encrypted clinic still locked is unlocked with the same password first.
+    """
+    from ptdesk.services.accounts import WRONG, authenticate, login_wait
+    from ptdesk.services.keys.opening import unlock_and_open
+
+    if not unlock_and_open(session_factory, password):
+        return Refusal(WRONG, 0.0)
     try:
         return authenticate(session_factory, username, password)
     except LoginRefusedError as exc:
