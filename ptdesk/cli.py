@@ -29,6 +29,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.backup",
     "ptdesk.commands.restore",
     "ptdesk.commands.verify",
+    "ptdesk.commands.recovery",
     "ptdesk.commands.desktop",
 )
 

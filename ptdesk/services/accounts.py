@@ -24,7 +24,7 @@ from ptdesk.services import passwords as pw
 from ptdesk.services import sign_in_limits as limits
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import LoginRefusedError, NotFoundError, ServiceError
-from ptdesk.services.keys import clinic_key
+from ptdesk.services.keys import clinic_key, recovery
 from ptdesk.services.permissions import (
     ROLE_LABELS,
     ROLES,
@@ -382,7 +382,12 @@ def set_active(session_factory: SessionFactory, *, actor: str, username: str,
         audit.record(session, actor=actor, action="update", record_type="account",
                      record_id=row.id,
                      summary="account switched on" if active else "account switched off")
-        return _account(row)
+        account = _account(row)
+    if not active:
+        # Its key slot goes and the database is re-keyed: a copy of the key it could
+        # unwrap opens nothing. Switched on again, it needs a new password (a new slot).
+        recovery.rekey_after_switch_off(session_factory)
+    return account
 
 
 def deactivate_user(session_factory: SessionFactory, *, actor: str, username: str) -> Account:

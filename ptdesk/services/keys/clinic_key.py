@@ -14,6 +14,7 @@ import hashlib
 import hmac
 import os
 import secrets
+import weakref
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -36,6 +37,13 @@ from ptdesk.db.engine import (
 from ptdesk.services.keys import keyfile as kf
 
 __all__ = ["DatabaseLockedError", "key_works"]
+
+
+# How each engine was unlocked ("recovery" when by the clinic recovery key).
+_UNLOCKED_BY: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
+_RECOVERY_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread on paper
+RECOVERY_GROUPS = 8
+RECOVERY_GROUP_CHARS = 5  # 40 characters of 32: 200 bits
 
 
 def _key_path(target: SessionFactory | Engine) -> Path | None:
@@ -84,7 +92,7 @@ def open_clinic(db: str | os.PathLike[str] | None = None, *, create: bool = Fals
     return engine
 
 
-def _unlock(engine: Engine, password: str | None) -> bool:
+def _unlock(engine: Engine, password: str | None, only: str | None = None) -> bool:
     holder = database_key(engine)
     keys_path = _key_path(engine)
     if holder is None or keys_path is None:
@@ -94,8 +102,12 @@ def _unlock(engine: Engine, password: str | None) -> bool:
     privates: dict[bytes, bytes | None] = {}  # a slot copied by an unfinished re-key: one KDF
     # Open slots first (no KDF); then each password slot, whose label does not say whose.
     for slot in sorted(keys.slots, key=lambda s: s.kind not in kf.OPEN_KINDS):
+        if only is not None and slot.kind != only:
+            continue
+        secret = password if slot.kind != kf.KIND_RECOVERY or password is None \
+            else normalize_recovery_key(password)
         if slot.wrapped not in privates:
-            privates[slot.wrapped] = kf.private_key(keys.clinic, slot, password)
+            privates[slot.wrapped] = kf.private_key(keys.clinic, slot, secret)
         private = privates[slot.wrapped]
         key = None if private is None else kf.open_sealed(keys.clinic, slot, private)
         if key is None or key in tried:
@@ -104,6 +116,7 @@ def _unlock(engine: Engine, password: str | None) -> bool:
         # After a re-key cut short, the file may still hold slots of the old key.
         if key_works(engine, key):
             holder.set(key)
+            _UNLOCKED_BY[engine] = slot.kind
             return True
     return False
 
@@ -113,6 +126,43 @@ def unlock(target: SessionFactory | Engine, password: str) -> bool:
     if not is_locked(target):
         return True
     return _unlock(engine_of(target), password)
+
+
+def unlock_with_recovery_key(target: SessionFactory | Engine, recovery_key: str) -> bool:
+    """Unlock with the clinic recovery key only (every password forgotten)."""
+    if not is_locked(target):
+        return False
+    return _unlock(engine_of(target), recovery_key, only=kf.KIND_RECOVERY)
+
+
+def unlocked_by_recovery_key(target: SessionFactory | Engine) -> bool:
+    return _UNLOCKED_BY.get(engine_of(target)) == kf.KIND_RECOVERY
+
+
+def normalize_recovery_key(text: str) -> str:
+    """The key as typed or printed: case, spaces and dashes do not matter."""
+    return "".join(ch for ch in text.upper() if ch.isalnum())
+
+
+def new_recovery_key(target: SessionFactory | Engine) -> str | None:
+    """A new clinic recovery key (the old one opens nothing any more), shown once; None for a
+    clinic that is not encrypted."""
+    current = _current(target)
+    if current is None:
+        return None
+    keys_path, key, keys = current
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET)
+                  for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_CHARS))
+    slot = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_RECOVERY, raw, key)
+    kept = tuple(s for s in keys.slots if s.kind != kf.KIND_RECOVERY)
+    kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, slot)))
+    return "-".join(raw[i:i + RECOVERY_GROUP_CHARS]
+                    for i in range(0, len(raw), RECOVERY_GROUP_CHARS))
+
+
+def has_recovery_key(target: SessionFactory | Engine) -> bool:
+    current = _current(target)
+    return current is not None and current[2].has_kind(kf.KIND_RECOVERY)
 
 
 def lock(target: SessionFactory | Engine) -> None:
