@@ -8,7 +8,14 @@ from typing import Any
 import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+)
 from sqlalchemy import Engine, select
 
 from ptdesk.db.engine import SessionFactory, make_session_factory
@@ -169,9 +176,20 @@ def test_app_shows_setup_first_and_no_patient_before_anyone_signs_in(
         assert started.window.model is not None and started.window.model.rowCount() == 1
         assert started.window.account_menu is not None
         assert "Pat Morgan · Administrator" in started.window.account_menu.user_label.text()
+        # The new (encrypted) clinic's recovery key is shown once, without blocking.
+        notice = dialog.recovery_notice
+        assert notice is not None and notice.isVisible()
+        recovery_key = notice.key_edit.text()
+        assert len(recovery_key.replace("-", "")) == 40
+        assert "gone for good" in " ".join(w.text() for w in notice.findChildren(QLabel))
+        notice.accept()
+        assert notice.key_edit.text() == ""
     finally:
         started.window.close()
         started.finish()
+    engine, sf = ui_app.open_database(str(db))
+    assert unlock_and_open(sf, recovery_key)  # the key shown opens the clinic
+    engine.dispose()
     # Setup re-keyed the new clinic: only the administrator's password opens it now.
     engine, sf = ui_app.open_database(str(db))
     assert sf is not None and not unlock_and_open(sf, "a wrong password")

@@ -11,13 +11,12 @@ from ptdesk.services import passwords as pw
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, PermissionDeniedError, ServiceError
 from ptdesk.services.keys import clinic_key
+from ptdesk.services.keys.words import RECOVERY_WARNING
 from ptdesk.services.permissions import account_for, require
 from ptdesk.services.uow import transaction
 
-RECOVERY_WARNING = (
-    "Print this recovery key and lock it away. It opens the clinic's records when every "
-    "password is forgotten. If every password and this key are lost, the clinic's data is "
-    "gone for good: nobody can open it, not even PT Desk's makers.")
+__all__ = ["RECOVERY_WARNING", "recover_administrator", "replace_recovery_key"]
+
 NOT_ENCRYPTED = ("This clinic's database is not encrypted, so it has no recovery key; an "
                  "administrator encrypts it first (`ptdesk encrypt`).")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import Qt
@@ -21,6 +22,7 @@ from ptdesk.services.passwords import MIN_LENGTH
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
 from ptdesk.ui.kit.heading import heading as make_heading
+from ptdesk.ui.signin.recovery_key_notice import RecoveryKeyNotice
 
 if TYPE_CHECKING:
     from ptdesk.services.accounts import Account
@@ -34,16 +36,26 @@ SETUP_FAILED = ("PT Desk could not set up the clinic. Try again; if it keeps hap
                 "check that the database folder can be written to.")
 
 
+@dataclass(frozen=True)
+class SetupDone:
+    account: Account
+    recovery_key: str | None  # an encrypted clinic's, shown once
+
+
 def set_up_clinic(session_factory: SessionFactory, *, clinic_name: str, username: str,
-                  display_name: str, password: str) -> Account:
+                  display_name: str, password: str) -> SetupDone:
     """Create the clinic and its administrator, then sign in (worker thread: two scrypt runs)."""
     from ptdesk.services.accounts import authenticate, setup_clinic
+    from ptdesk.services.keys.clinic_key import is_encrypted
+    from ptdesk.services.keys.recovery import replace_recovery_key
 
     created = setup_clinic(session_factory, clinic_name=clinic_name, admin_username=username,
                            admin_display_name=display_name, password=password)
+    key = replace_recovery_key(session_factory, actor=created.username, rekey=False) \
+        if is_encrypted(session_factory) else None
     # Signing in right away records the session start like every later one.
-    return authenticate(session_factory, created.username, password,
-                        summary="signed in after setting up the clinic")
+    return SetupDone(authenticate(session_factory, created.username, password,
+                                  summary="signed in after setting up the clinic"), key)
 
 
 class SetupDialog(QDialog):
@@ -55,13 +67,15 @@ class SetupDialog(QDialog):
         self.setWindowTitle("Set up PT Desk")
         self._sf = session_factory
         self.account: Account | None = None
+        self.recovery_notice: RecoveryKeyNotice | None = None
         self._work = BackgroundCall(self)
         self._closed = False
         heading = make_heading("Welcome to PT Desk", 1.4, self)
         intro = QLabel(
             "Name your clinic and create the administrator account. The administrator adds "
             "an account for each clinician and assistant afterwards (File › Users…), and "
-            "looks after settings, backups and the audit log.", self)
+            "looks after settings, backups and the audit log. PT Desk then shows the "
+            "clinic's recovery key once: print it and lock it away.", self)
         intro.setWordWrap(True)
         self.rows = FormRows(self)
         self.clinic_name = self.rows.add("clinic_name", "Clinic name", QLineEdit(self))
@@ -150,10 +164,13 @@ class SetupDialog(QDialog):
         if error is not None:
             self.rows.set_error("clinic_name", SETUP_FAILED)
             return
-        self.account = result
+        self.account = result.account
         for key in ("password", "password_again"):
             self.line(key).clear()  # nothing sensitive stays behind in the widgets
         self.accept()
+        if result.recovery_key:
+            self.recovery_notice = RecoveryKeyNotice(result.recovery_key, self.parentWidget())
+            self.recovery_notice.open()
 
     def showEvent(self, event: QShowEvent) -> None:
         self._closed = False
