@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "ptdesk.commands.restore",
     "ptdesk.commands.verify",
     "ptdesk.commands.recovery",
+    "ptdesk.commands.encrypt",
     "ptdesk.commands.desktop",
 )
 

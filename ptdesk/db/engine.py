@@ -347,6 +347,57 @@ def connect_file(path: Path, like: Engine, *, read_only: bool = True) -> Any:
     return connection
 
 
+class DatabaseBusyError(RuntimeError):
+    """Another program has the database open, so it cannot be taken for itself."""
+
+
+def hold_plain_database(path: Path) -> Any:
+    """A connection that holds the plaintext database at `path` for itself (ptdesk encrypt):
+    its WAL folded in and gone (journal DELETE) and an exclusive lock kept until closed, so
+    nothing writes to it while it is copied. DatabaseBusyError when it is open elsewhere."""
+    module = _sqlcipher_module()  # a SQLCipher build opens plaintext files too (no key)
+    connection = module.connect(str(path), isolation_level=None, check_same_thread=False)
+    try:
+        connection.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        mode = connection.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+        if str(mode).lower() != "delete":
+            raise DatabaseBusyError("the database is open in another program")
+        connection.execute("PRAGMA locking_mode=EXCLUSIVE")
+        connection.execute("BEGIN EXCLUSIVE")
+        connection.execute("COMMIT")  # the exclusive lock stays (locking_mode EXCLUSIVE)
+    except module.OperationalError as exc:
+        connection.close()
+        raise DatabaseBusyError("the database is open in another program") from exc
+    except BaseException:
+        connection.close()
+        raise
+    return connection
+
+
+def export_encrypted(held: Any, target: Path, key: bytes) -> None:
+    """Write an encrypted copy of the held plaintext database to the new file `target`
+    (sqlcipher_export: every table, index, trigger and the schema version)."""
+    version = held.execute("PRAGMA user_version").fetchone()[0]
+    held.execute(f"ATTACH DATABASE ? AS encrypted KEY \"x'{key.hex()}'\"", (str(target),))
+    try:
+        held.execute("SELECT sqlcipher_export('encrypted')")
+        held.execute(f"PRAGMA encrypted.user_version = {int(version)}")
+    finally:
+        held.execute("DETACH DATABASE encrypted")
+
+
+def connect_keyed(path: Path, key: bytes | None) -> Any:
+    """A DBAPI connection to the SQLite file at `path`: SQLCipher keyed with `key`, or plain
+    sqlite3 when `key` is None (reads only what the caller asks; no pragmas of the app)."""
+    if key is None:
+        import sqlite3
+
+        return sqlite3.connect(str(path))
+    connection = _sqlcipher_module().connect(str(path))
+    _keyed(connection, key)
+    return connection
+
+
 class CopyCheckError(OSError):
     """A database copy could not be made or did not pass SQLite's quick_check."""
 

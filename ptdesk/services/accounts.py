@@ -193,7 +193,7 @@ def authenticate(
 
 def _settle_key_slot(session_factory: SessionFactory, account_id: int, password: str) -> None:
     """After a right password on an encrypted clinic: a setup cut short before its re-key
-    is finished now, and an account without a slot (a password reset elsewhere) gets one."""
+    is finished now, and an account without an ordinary slot of its own gets one."""
     if not clinic_key.is_encrypted(session_factory):
         return
     if clinic_key.is_provisional(session_factory):
@@ -202,7 +202,8 @@ def _settle_key_slot(session_factory: SessionFactory, account_id: int, password:
                 Clinician.id != account_id)))
         clinic_key.rekey_with(session_factory, keep=others,
                               new_accounts={account_id: password})
-    elif not clinic_key.has_slot(session_factory, account_id):
+    elif not clinic_key.has_fresh_slot(session_factory, account_id):
+        # No slot, or one `ptdesk encrypt` made from the stored password hash.
         clinic_key.enroll(session_factory, account_id, password)
 
 

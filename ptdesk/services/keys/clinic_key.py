@@ -35,6 +35,7 @@ from ptdesk.db.engine import (
     sqlite_path,
 )
 from ptdesk.services.keys import keyfile as kf
+from ptdesk.services.keys.leftovers import shred_old_plaintext
 
 __all__ = ["DatabaseLockedError", "key_works"]
 
@@ -79,14 +80,18 @@ def open_clinic(db: str | os.PathLike[str] | None = None, *, create: bool = Fals
     if path is None:
         return make_engine(db)
     keys_path = key_file_path(path)
+    if is_plain_sqlite_file(path):
+        # Plaintext, even with a key file beside it: an `encrypt` stopped before its swap.
+        return make_engine(db)
     if not os.path.lexists(keys_path):
-        if not create or is_plain_sqlite_file(path):
+        if not create:
             return make_engine(db)
         prepare_sqlite_file(path)  # its folder (0700) and an empty owner-only file first
         key = kf.new_database_key()
         clinic = kf.new_clinic_id()
         provisional = kf.new_slot(clinic, secrets.token_hex(16), kf.KIND_PROVISIONAL, None, key)
         kf.create(keys_path, kf.KeyFile(clinic, (provisional,)))
+    shred_old_plaintext(path)
     engine = make_engine(db, key=DatabaseKey())
     _unlock(engine, None)
     return engine
@@ -151,11 +156,18 @@ def new_recovery_key(target: SessionFactory | Engine) -> str | None:
     if current is None:
         return None
     keys_path, key, keys = current
-    raw = "".join(secrets.choice(_RECOVERY_ALPHABET)
-                  for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_CHARS))
-    slot = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_RECOVERY, raw, key)
+    shown = make_recovery_secret()
+    slot = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_RECOVERY,
+                       normalize_recovery_key(shown), key)
     kept = tuple(s for s in keys.slots if s.kind != kf.KIND_RECOVERY)
     kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, slot)))
+    return shown
+
+
+def make_recovery_secret() -> str:
+    """A new recovery key as shown and printed: groups of letters and digits."""
+    raw = "".join(secrets.choice(_RECOVERY_ALPHABET)
+                  for _ in range(RECOVERY_GROUPS * RECOVERY_GROUP_CHARS))
     return "-".join(raw[i:i + RECOVERY_GROUP_CHARS]
                     for i in range(0, len(raw), RECOVERY_GROUP_CHARS))
 
@@ -207,6 +219,17 @@ def has_slot(target: SessionFactory | Engine, account_id: int) -> bool:
     _path, key, keys = current
     label = slot_id(key, account_id)
     return any(s.id == label for s in keys.slots)
+
+
+def has_fresh_slot(target: SessionFactory | Engine, account_id: int) -> bool:
+    """True when the account has an ordinary slot of its own (not one made from its stored
+    password hash by `ptdesk encrypt`); always True for a clinic that is not encrypted."""
+    current = _current(target)
+    if current is None:
+        return True
+    _path, key, keys = current
+    label = slot_id(key, account_id)
+    return any(s.id == label and s.n == kf.KDF_N for s in keys.slots)
 
 
 def is_provisional(target: SessionFactory | Engine) -> bool:

@@ -162,6 +162,29 @@ def rewrap(clinic: str, slot: Slot, private: bytes, secret: str | None) -> Slot:
     return replace(slot, salt=salt, n=n, r=r, p=p, nonce=nonce, wrapped=wrapped)
 
 
+def slot_from_password_hash(clinic: str, slot_id: str, stored_hash: str,
+                            database_key: bytes) -> Slot | None:
+    """A slot for an account whose password nobody has at hand (`ptdesk encrypt` on an
+    existing clinic): wrapped under its stored scrypt hash, which is exactly what the
+    account's password derives with the salt and settings kept in the slot. Replaced by
+    an ordinary slot at the account's next sign-in. None for a hash not in that form."""
+    try:
+        scheme, n_text, r_text, p_text, salt_text, hash_text = stored_hash.split("$")
+        n, r, p = int(n_text), int(r_text), int(p_text)
+        salt, kek = base64.b64decode(salt_text), base64.b64decode(hash_text)
+    except ValueError:
+        return None
+    if scheme != "scrypt" or len(kek) != KEY_BYTES or not 2 <= n <= _MAX_N:
+        return None
+    private = X25519PrivateKey.generate()
+    nonce = secrets.token_bytes(_NONCE_BYTES)
+    wrapped = AESGCM(kek).encrypt(nonce, private.private_bytes_raw(),
+                                  _aad(clinic, "", KIND_ACCOUNT, "private"))
+    slot = Slot(slot_id, KIND_ACCOUNT, private.public_key().public_bytes_raw(), salt, n, r, p,
+                nonce, wrapped, b"", b"", b"")
+    return seal(clinic, slot, database_key)
+
+
 def private_key(clinic: str, slot: Slot, secret: str | None) -> bytes | None:
     """The slot's private key, or None when the secret is wrong."""
     kek = _wrapping_key(slot, secret)
