@@ -7,7 +7,6 @@ from sqlalchemy import Connection, text
 
 from ptdesk.db import models  # noqa: F401  (registers every table on Base.metadata)
 from ptdesk.db.base import Base
-from ptdesk.db.engine import make_engine
 
 config = context.config
 target_metadata = Base.metadata
@@ -27,7 +26,15 @@ def run_migrations_online() -> None:
     if connection is not None:
         _run(connection)
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or None)
+    # A developer's database made by `ptdesk init` is encrypted and not set up yet: its
+    # provisional slot opens it without a password (a plaintext file opens as before).
+    from ptdesk.services.keys.clinic_key import is_locked, open_clinic
+
+    engine = open_clinic(config.get_main_option("sqlalchemy.url") or None)
+    if is_locked(engine):
+        engine.dispose()
+        raise SystemExit("This clinic database is encrypted and needs a password: run "
+                         "Alembic on a database made by `ptdesk init` that is not set up.")
     with engine.connect() as conn:
         _run(conn)
     engine.dispose()
