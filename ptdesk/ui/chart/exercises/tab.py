@@ -153,6 +153,7 @@ class ExercisesTab(ChartTab):
 
     def _connect_signals(self) -> None:
         self.library.add_requested.connect(self._on_library_add_requested)
+        self.library.set_programme_check(self._in_programme)
         self.library.current_changed.connect(self._on_library_current_changed)
         self.editor.current_exercise_changed.connect(self._on_editor_current_exercise_changed)
         self.editor.model.edited.connect(self._on_form_edited)
@@ -282,6 +283,9 @@ class ExercisesTab(ChartTab):
     # --- slots ---------------------------------------------------------------------------
     def _on_form_edited(self, *_args: object) -> None:
         self._mark_dirty()
+
+    def _in_programme(self, exercise_id: int) -> bool:
+        return any(item.exercise_id == exercise_id for item in self.editor.model.items())
 
     def _on_library_add_requested(self, info: ExerciseInfo) -> None:
         if self._patient_id is not None and self._ctx.can("prescribe"):  # not view-only
