@@ -291,14 +291,14 @@ class RunPlanTab(ChartTab):
             units = get_settings(self._ctx.session_factory).default_units
             self.form.reset(dt.date.today(), units)
             if self._patient_id is not None:
-                texts = prefill_from_evaluation(self._ctx.session_factory, actor=self._ctx.actor,
-                                                patient_id=self._patient_id, today=dt.date.today())
-                if texts:
-                    self.form.set_raw_texts({**self.form.raw_texts(), **texts})
-                    if texts.get("current_weekly"):
-                        self.form.ask_to_confirm_weekly()
-                self.state.setText("No plan saved yet." + (" Started from the evaluation's "
-                                                            "running history." if texts else ""))
+                prefill = prefill_from_evaluation(
+                    self._ctx.session_factory, actor=self._ctx.actor,
+                    patient_id=self._patient_id, today=dt.date.today(), default_units=units)
+                if prefill.texts:
+                    self.form.set_raw_texts({**self.form.raw_texts(), **prefill.texts})
+                    self.form.carry_from_evaluation(prefill.amounts, prefill.unit)
+                self.state.setText("No plan saved yet." + (
+                    " Started from the evaluation's running history." if prefill.texts else ""))
         self.edits.clean()
         self._regenerate()
 
