@@ -83,6 +83,7 @@ class PlanInputsForm(QWidget):
         self.weekly_confirmed.setChecked(True)
         # What the evaluation charted, in its unit, for the fields not yet touched: they follow
         # the measure (km <-> mi converted; distance <-> minutes left for the clinician).
+        self._gap_weeks = GapRules().long_gap_weeks  # where a long gap starts (clinic setting)
         self._carried = CarriedAmounts(self.amounts)
         self.carried_notes = self._carried.notes
         self.start = QDateEdit()
@@ -148,10 +149,13 @@ class PlanInputsForm(QWidget):
         _named(self.has_lighter, "has_lighter", "Plan lighter weeks")
         _named(self.weekly_confirmed, "weekly_confirmed", "Running in the last 7 days confirmed")
         form = QFormLayout(self)
+        self._form = form
+        self._rows: dict[str, object] = {}
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         def add(name: str, field: object) -> None:
+            self._rows[name] = field
             form.addRow(labels[name], field)  # type: ignore[arg-type]
             form.addRow("", self.errors[name])
 
@@ -304,15 +308,25 @@ class PlanInputsForm(QWidget):
         return inputs, rules
 
     def gaps(self) -> GapRules:
-        """The clinic's missed-week step back for this plan (raises ValidationError)."""
+        """The missed-week step back for this plan (raises ValidationError)."""
         return GapRules(short_gap_pct=self.extra["short_gap_pct"].value(),
-                        long_gap_pct=self.extra["long_gap_pct"].value())
+                        long_gap_pct=self.extra["long_gap_pct"].value(),
+                        long_gap_weeks=self._gap_weeks)
 
     def set_gaps(self, gaps: GapRules) -> None:
+        """Show a plan's rule, or for a new plan the clinic's (Clinic settings)."""
         blocked = self.blockSignals(True)
         self.extra["short_gap_pct"].setValue(gaps.short_gap_pct)
         self.extra["long_gap_pct"].setValue(gaps.long_gap_pct)
+        self._gap_weeks = gaps.long_gap_weeks
         self.blockSignals(blocked)
+        # Where the long gap starts is the clinic's call: the captions say where it is.
+        weeks = gaps.long_gap_weeks
+        short = "After 2 missed weeks" if weeks == 3 else f"After 2-{weeks - 1} missed weeks"
+        for name, text in (("short_gap_pct", short), ("long_gap_pct", f"After {weeks}+ missed weeks")):
+            caption = self._form.labelForField(self._rows[name])
+            if isinstance(caption, QLabel):
+                caption.setText(text)
 
     # --- carried from the evaluation ------------------------------------------------------
     def carry_from_evaluation(self, amounts: dict[str, float], unit: str) -> None:
