@@ -109,6 +109,11 @@ def test_double_click_on_a_duplicate_is_refused_too(tab, qtbot) -> None:
     ("hamstrings", "Romanian deadlift"),
     ("calves", "Calf raise"),
     ("it band", "TFL and IT band stretch"),
+    # Muscle groups as clinicians say them, for the anatomical names the library lists.
+    ("hip abductors", "Clamshell"),
+    ("vmo", "Knee straightening with band"),
+    ("core", "Side plank"),
+    ("peroneals", "Resisted ankle eversion (band)"),
 ])
 def test_search_finds_by_alias_synonym_and_target_muscle(tab, qtbot, typed, found) -> None:
     search(qtbot, tab, typed)
@@ -130,3 +135,12 @@ def test_default_dosages_are_not_thin(tab, qtbot) -> None:
     # CLINICAL.md: clamshell 10 reps building to 50 a side; wall sit holds of 5-10 s, 10-20 reps.
     assert clam.sets * clam.reps >= 20 and clam.sets >= 2
     assert wall.sets >= 2 and 10 <= wall.sets * wall.reps <= 20 and 5 <= wall.hold_seconds <= 10
+
+
+def test_each_letter_typed_highlights_the_best_match(tab, qtbot) -> None:
+    search(qtbot, tab, "c")
+    qtbot.keyClick(tab.library.search, Qt.Key.Key_Down)
+    qtbot.keyClick(tab.library.search, Qt.Key.Key_Down)
+    qtbot.keyClicks(tab.library.search, "alf raise")
+    assert tab.library.view.currentIndex().row() == 0
+    assert tab.library.current_exercise().name == "Calf raise"

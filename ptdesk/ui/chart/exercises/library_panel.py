@@ -165,6 +165,9 @@ class LibraryPanel(QWidget):
     def _on_search_text_changed(self, _text: str) -> None:
         self.show_message("")
         self.refresh()
+        # Each letter typed highlights the best match (listed first), which Enter adds.
+        if self.model.rowCount():
+            self.view.setCurrentIndex(self.model.index(0, 0))
 
     def _on_search_return_pressed(self) -> None:
         # The highlighted line (the best match unless Up/Down moved it) goes in.
