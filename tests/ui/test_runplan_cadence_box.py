@@ -43,14 +43,14 @@ def test_confirming_a_baseline_changes_the_target_everywhere(qtbot, session_fact
     assert not box.intake_button.isEnabled()  # nothing confirmed yet
     box.baseline.setValue(170)
     # Typed, not saved yet: the preview says so, and nothing else changed.
-    assert "Target 179 steps/min" in box.target.text() and "Not saved" in box.target.text()
+    assert "Target 179 steps/min" in box.target.text() and "not saved" in box.target.text()
     assert cadence_target(session_factory, actor=ACTOR, patient_id=patient_id) == 168
     heard: list[tuple[ChangeKind, int]] = []
     ctx.signals.data_changed.connect(lambda kind, pid: heard.append((kind, pid)))
     box.confirm_button.click()
     assert get_cadence(session_factory, actor=ACTOR, patient_id=patient_id).confirmed_spm == 170
     assert cadence_target(session_factory, actor=ACTOR, patient_id=patient_id) == 179
-    assert "confirmed baseline" in box.target.text() and "Not saved" not in box.target.text()
+    assert "confirmed baseline" in box.target.text() and "not saved" not in box.target.text()
     assert (ChangeKind.EPISODE, patient_id) in heard  # the Overview refreshes its target
     assert box.intake_button.isEnabled()
     box.intake_button.click()

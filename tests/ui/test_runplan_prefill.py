@@ -53,7 +53,8 @@ def test_miles_charted_are_converted_into_a_km_plan(qtbot, session_factory) -> N
     # 3 mi = 4.83 km, 2 mi = 3.22 km, 25 mi = 40.23 km: rounded down, never up.
     assert _texts(tab) == {"current_run": "3.2", "current_weekly": "4.8", "goal_weekly": "40.2"}
     note = form.carried_notes["current_weekly"]
-    assert note.isVisible() and "3 mi = 4.8 km" in note.text()
+    assert note.isVisible() and note.text() == "3 mi charted → 4.8 km"
+    assert "rounded down" in note.toolTip()
     # The clinician still confirms last week's running before the plan can be saved.
     assert not form.weekly_confirmed.isChecked()
     assert "tick Confirmed" in form.errors["current_weekly"].text()
@@ -95,7 +96,8 @@ def test_a_walk_runner_charted_in_distance_gets_minutes_and_no_guessed_number(
     assert _texts(tab) == {"current_run": "", "current_weekly": "", "goal_weekly": ""}
     for name in ("current_run", "current_weekly", "goal_weekly"):
         assert form.carried_notes[name].isVisible()
-        assert "enter it in minutes" in form.carried_notes[name].text()
+        assert "enter minutes" in form.carried_notes[name].text()
+        assert "depends on pace" in form.carried_notes[name].toolTip()
     assert tab.table_model.rowCount() == 0 and not tab.save_button.isEnabled()
 
 

@@ -102,17 +102,18 @@ class CadenceBox(QGroupBox):
             self.target.setText("")
             return
         pending = typed != c.baseline_spm
-        source = ("confirmed baseline" if c.confirmed_spm is not None else "intake cadence")
+        source = "confirmed baseline" if c.confirmed_spm is not None else "intake"
+        self.target.setToolTip("The baseline raised by the increase chosen at the gait "
+                               "assessment, at most +10%, rounded half up. It prints on the "
+                               "run plan and on the cadence drill.")
         if c.increase_pct is None:
-            self.target.setText(f"Baseline {c.baseline_spm} steps/min ({source}). Choose the "
-                                f"increase at the gait assessment to print a target.")
+            self.target.setText("No target yet: choose the increase at the gait assessment.")
             return
         target = cadence_target_spm(typed if pending else c.baseline_spm, c.increase_pct)
         pct = min(c.increase_pct, float(CADENCE_INCREASE_MAX_PCT))
-        self.target.setText(
-            f"Target {target} steps/min: {'the baseline you typed' if pending else source} "
-            f"+{pct:g}% (at most +10%), on the run plan and the cadence drill."
-            + (" Not saved: press Confirm baseline." if pending else ""))
+        self.target.setText(f"Target {target} steps/min once confirmed (not saved yet)."
+                            if pending else
+                            f"Target {target} steps/min ({source} +{pct:g}%, at most +10%).")
 
     def _store(self, spm: int | None) -> None:
         if self._patient_id is None:

@@ -25,6 +25,7 @@ class CarriedAmounts:
         self._edits = edits
         self._values: dict[str, float] = {}
         self._unit = "mi"
+        self._why = ""
         self.notes = {name: QLabel() for name in CARRIED_FIELDS}
         for name, note in self.notes.items():
             note.setObjectName(f"carried_note_{name}")
@@ -46,6 +47,7 @@ class CarriedAmounts:
             self._edits[name].setText("" if amount is None else plain(amount))
             note = self._note(value, amount, measure)
             self.notes[name].setText(note)
+            self.notes[name].setToolTip(self._why)
             self.notes[name].setVisible(bool(note))
 
     def forget(self, name: str | None = None) -> None:
@@ -55,14 +57,22 @@ class CarriedAmounts:
             self.notes[field].setVisible(False)
 
     def _note(self, value: float, amount: Decimal | None, measure: Measure) -> str:
+        # One short line under the field (the form column is narrow); the why in the tooltip.
         recorded = f"{value:g} {UNIT_TEXT[CHARTED_AS.get(self._unit, 'mi')]}"
         if amount is None:
-            return (f"The evaluation recorded {recorded}. A plan in {UNIT_WORDS[measure]} "
-                    f"cannot use it (it depends on pace): enter it in {UNIT_WORDS[measure]}.")
+            why = (f"The evaluation recorded {recorded}. How long a distance takes depends "
+                   f"on pace, so a plan in {UNIT_WORDS[measure]} cannot use it: enter the "
+                   f"amount in {UNIT_WORDS[measure]}.")
+            return self._say(f"{recorded} charted: enter {UNIT_WORDS[measure]}", why)
         if CHARTED_AS.get(self._unit) == measure:
-            return ""
-        return f"From the evaluation: {recorded} = {plain(amount)} {UNIT_TEXT[measure]} " \
-               f"(rounded down)."
+            return self._say("", "")
+        why = (f"The evaluation recorded {recorded}; converted and rounded down, so the "
+               f"plan never starts above what the patient ran.")
+        return self._say(f"{recorded} charted → {plain(amount)} {UNIT_TEXT[measure]}", why)
+
+    def _say(self, text: str, why: str) -> str:
+        self._why = why
+        return text
 
 
 def plain(amount: Decimal) -> str:
