@@ -54,14 +54,16 @@ def load_cadence(session: Session, patient_id: int) -> CadenceBaseline:
         .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
         .order_by(Visit.visit_date, Visit.id)
     ).all()
-    episode_id = episode_in(session, patient_id, ACTIVE_EPISODE)
-    confirmed = (session.scalar(select(Episode.baseline_cadence_spm)
-                                .where(Episode.id == episode_id))
-                 if episode_id is not None else None)
+    # The active episode as episode_in(ACTIVE_EPISODE) picks it, with its baseline, in one read.
+    episode = session.execute(
+        select(Episode.id, Episode.baseline_cadence_spm)
+        .where(Episode.patient_id == patient_id, Episode.status == "active")
+        .order_by(Episode.start_date.desc(), Episode.id.desc()).limit(1)).first()
     increase = next((pct for _spm, pct, _on in reversed(rows) if pct is not None), None)
     return CadenceBaseline(
         intake_spm=rows[0][0] if rows else None, intake_on=rows[0][2] if rows else None,
-        confirmed_spm=confirmed, increase_pct=increase, episode_id=episode_id)
+        confirmed_spm=episode[1] if episode else None, increase_pct=increase,
+        episode_id=episode[0] if episode else None)
 
 
 def get_cadence(session_factory: SessionFactory, *, actor: str,
