@@ -81,9 +81,9 @@ class PlanInputsForm(QWidget):
         # Pre-filled from the evaluation, last week's running is confirmed by the clinician.
         self.weekly_confirmed = QCheckBox("Confirmed with the patient")
         self.weekly_confirmed.setChecked(True)
+        self._gap_weeks = GapRules().long_gap_weeks  # where a long gap starts (clinic setting)
         # What the evaluation charted, in its unit, for the fields not yet touched: they follow
         # the measure (km <-> mi converted; distance <-> minutes left for the clinician).
-        self._gap_weeks = GapRules().long_gap_weeks  # where a long gap starts (clinic setting)
         self._carried = CarriedAmounts(self.amounts)
         self.carried_notes = self._carried.notes
         self.start = QDateEdit()
@@ -322,8 +322,10 @@ class PlanInputsForm(QWidget):
         self.blockSignals(blocked)
         # Where the long gap starts is the clinic's call: the captions say where it is.
         weeks = gaps.long_gap_weeks
-        short = "After 2 missed weeks" if weeks == 3 else f"After 2-{weeks - 1} missed weeks"
-        for name, text in (("short_gap_pct", short), ("long_gap_pct", f"After {weeks}+ missed weeks")):
+        short = {2: "Short gap (not used)", 3: "After 2 missed weeks"}.get(
+            weeks, f"After 2-{weeks - 1} missed weeks")
+        for name, text in (("short_gap_pct", short),
+                           ("long_gap_pct", f"After {weeks}+ missed weeks")):
             caption = self._form.labelForField(self._rows[name])
             if isinstance(caption, QLabel):
                 caption.setText(text)
