@@ -144,3 +144,19 @@ def test_each_letter_typed_highlights_the_best_match(tab, qtbot) -> None:
     qtbot.keyClicks(tab.library.search, "alf raise")
     assert tab.library.view.currentIndex().row() == 0
     assert tab.library.current_exercise().name == "Calf raise"
+
+
+def test_view_only_says_why_and_keeps_the_search(qtbot, session_factory) -> None:
+    from tests.factories import ASSISTANT
+
+    sync_library(session_factory)
+    patient = make_patient(session_factory)
+    make_episode(session_factory, patient.id)
+    widget = ExercisesTab(AppContext(session_factory, ASSISTANT))  # may look, not prescribe
+    qtbot.addWidget(widget)
+    widget.set_patient(patient.id)
+    search(qtbot, widget, "clamshell")
+    qtbot.keyClick(widget.library.search, Qt.Key.Key_Return)
+    assert names(widget) == []
+    assert "View only" in widget.library.message.text()
+    assert widget.library.search.text() == "clamshell"

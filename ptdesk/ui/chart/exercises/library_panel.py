@@ -69,8 +69,9 @@ class LibraryPanel(QWidget):
         # Why an exercise was not added (already in the programme, nothing found).
         self.message = make_error_label()
         self.message.setObjectName("library_message")
-        # The tab says which exercises the programme holds: a second line of one is refused.
-        self._in_programme: Callable[[int], bool] = lambda _exercise_id: False
+        # The tab says why an exercise cannot go in ("" = it can): already in the programme,
+        # no patient open, or a view-only chart.
+        self._refusal: Callable[[ExerciseInfo], str] = lambda _info: ""
         form = QFormLayout()
         form.setContentsMargins(0, 0, 0, 0)
         form.addRow("Search", self.search)
@@ -132,9 +133,9 @@ class LibraryPanel(QWidget):
         index = self.view.currentIndex()
         return index.data(EXERCISE_ROLE) if index.isValid() else None
 
-    def set_programme_check(self, in_programme: Callable[[int], bool]) -> None:
-        """`in_programme(exercise_id)`: True when the programme already has that exercise."""
-        self._in_programme = in_programme
+    def set_add_check(self, refusal: Callable[[ExerciseInfo], str]) -> None:
+        """`refusal(info)`: why `info` cannot be added now, or "" when it can."""
+        self._refusal = refusal
 
     def show_message(self, text: str) -> None:
         show_error(self.message, text)
@@ -143,9 +144,9 @@ class LibraryPanel(QWidget):
         """Ask the tab to add `info`; refused (with a message by the picker) when it is a repeat."""
         if info is None:
             return False
-        if self._in_programme(info.id):
-            self.show_message(f"{info.name} is already in the programme. Change its dosage "
-                              f"there instead of adding it twice.")
+        refusal = self._refusal(info)
+        if refusal:
+            self.show_message(refusal)
             return False
         self.show_message("")
         self.add_requested.emit(info)
