@@ -44,6 +44,8 @@ class ClinicSettings(Versioned, Base):
         CheckConstraint("ready_heel_raises >= 1 AND ready_heel_raises <= 100",
                         name="ready_heel_raises"),
         CheckConstraint("ready_hop_lsi >= 50 AND ready_hop_lsi <= 100", name="ready_hop_lsi"),
+        CheckConstraint("stale_draft_days >= 1 AND stale_draft_days <= 60",
+                        name="stale_draft_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +71,15 @@ class ClinicSettings(Versioned, Base):
     ready_hops: Mapped[int] = mapped_column(default=15, server_default="15")
     ready_heel_raises: Mapped[int] = mapped_column(default=20, server_default="20")
     ready_hop_lsi: Mapped[float] = mapped_column(Float, default=90.0, server_default="90.0")
+    # Visit-note rules (0012, domain/visit_rules.py): the unsigned-note reminder's age and
+    # the outcome measures each kind of visit asks for (comma-separated measure keys).
+    stale_draft_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    measures_every_visit: Mapped[str] = mapped_column(String(40), default="nprs",
+                                                      server_default="nprs")
+    measures_evaluations: Mapped[str] = mapped_column(String(40), default="lefs",
+                                                      server_default="lefs")
+    measures_patellofemoral: Mapped[str] = mapped_column(String(40), default="kujala",
+                                                         server_default="kujala")
 
 
 ROLES = ("administrator", "clinician", "assistant")
