@@ -343,6 +343,12 @@ class EvaluationTab(ChartTab):
 
     def _relist_visits(self, patient_id: int) -> None:
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
+        if self._visit is not None and all(v.id != self._visit.id for v in visits):
+            # The note shown was deleted (an unsigned draft): nothing of it is kept.
+            self.edits.clean()
+            self._visit = None
+            if not visits:
+                self._show_no_visit("No visits yet. Start one in the Visits tab.")
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:
             self.open_visit(visits[0].id)

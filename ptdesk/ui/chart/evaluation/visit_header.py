@@ -24,7 +24,8 @@ STATUS_TEXT = {"draft": "Draft — not signed", "signed": "Signed"}
 
 def visit_label(visit: VisitSummary) -> str:
     status = "signed" if visit.status == "signed" else "draft"
-    return f"{visit.visit_date:%Y-%m-%d} · {visit.type_label} · {status}"
+    late = " · late entry" if visit.late_entry else ""
+    return f"{visit.visit_date:%Y-%m-%d} · {visit.type_label} · {status}{late}"
 
 
 class VisitHeader(QWidget):
@@ -137,7 +138,10 @@ class VisitHeader(QWidget):
             self.visit_combo.setCurrentIndex(index)
         finally:
             self._updating = False
-        self.status_label.setText(STATUS_TEXT.get(visit.status, visit.status))
+        status = STATUS_TEXT.get(visit.status, visit.status)
+        # A note written after its day of service says so, with both dates (issue 18).
+        self.status_label.setText(f"{status} · {visit.late_entry_text}" if visit.late_entry
+                                  else status)
 
     def set_actions(self, *, can_save: bool, can_carry_forward: bool) -> None:
         self.save_button.setEnabled(can_save)
