@@ -45,7 +45,8 @@ def test_a_visit_dated_yesterday_shows_as_a_late_entry(qtbot, ctx: AppContext,
     assert tab.model.index(0, 3).data() == LATE_TEXT  # the Visits list says so
     assert tab.date_field.edit.text() == f"{TODAY:%Y-%m-%d}"  # back to today
     header = chart.evaluation_tab.header  # type: ignore[attr-defined]
-    assert LATE_TEXT in header.status_label.text()  # the evaluation's visit header too
+    assert header.late_label.text() == LATE_TEXT  # the evaluation's visit header too
+    assert header.late_label.isVisibleTo(header)
     assert "late entry" in header.visit_combo.currentText()
 
 

@@ -23,6 +23,7 @@ from ptdesk.services.permissions import refusal
 from ptdesk.services.signing import AddendumInfo, add_addendum, list_addenda, sign_visit, signature
 from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
 from ptdesk.ui.chart.evaluation.fields import ErrorLabel
+from ptdesk.ui.chart.evaluation.sign_measures_check import missing_measures_note
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.heading import heading as make_heading
 
@@ -149,7 +150,8 @@ class SigningPanel(QWidget):
     def _on_sign_button_clicked(self) -> None:
         if self._visit is None or self._visit.status == "signed":
             return
-        if QMessageBox.question(self, "Sign note", SIGN_QUESTION) \
+        question = SIGN_QUESTION + missing_measures_note(self.ctx, self._visit)
+        if QMessageBox.question(self, "Sign note", question) \
                 != QMessageBox.StandardButton.Yes:
             return
         if not self._before_sign():

@@ -28,6 +28,7 @@ from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
@@ -52,7 +53,8 @@ READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 class EvaluationTab(ChartTab):
     title = "Evaluation"
     save_permission = "edit_evaluation"
-    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS,
+                               ChangeKind.OUTCOMES})
     opens_visits = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -80,6 +82,9 @@ class EvaluationTab(ChartTab):
         column.setContentsMargins(16, 4, 16, 16)
         for section in self.sections.values():
             column.addWidget(section)
+        # The clinic's outcome measures for this visit, inside the note (issue 18).
+        self.measures = OutcomeMeasuresPanel(ctx)
+        column.addWidget(self.measures)
         self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
         column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
@@ -107,6 +112,7 @@ class EvaluationTab(ChartTab):
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
         self.signing.note_signed.connect(self._on_signing_note_signed)
+        self.measures.measure_requested.connect(self.measure_requested.emit)
         for n in range(len(self.sections)):
             # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
             # shortcut, so it works while a field deep in the form has focus).
@@ -236,6 +242,7 @@ class EvaluationTab(ChartTab):
                                 can_carry_forward=not signed
                                 and summary.visit_type != "initial_evaluation")
         self.signing.show_visit(summary)
+        self.measures.show_visit(summary)
         if offer_draft and not signed:
             self._offer_draft(summary)
 
@@ -336,7 +343,9 @@ class EvaluationTab(ChartTab):
     def on_local_change(self, kind: ChangeKind) -> None:
         if self._patient_id is None:
             return
-        if kind == ChangeKind.EPISODE:
+        if kind == ChangeKind.OUTCOMES:
+            self.measures.refresh()  # a form saved in the Outcomes tab; the note is untouched
+        elif kind == ChangeKind.EPISODE:
             self.sides.load(self._patient_id)
         else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
             self._relist_visits(self._patient_id)
@@ -389,8 +398,10 @@ class EvaluationTab(ChartTab):
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
+        self.header.late_label.hide()
         self.header.show_info(message)
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
         self.signing.show_visit(None)
+        self.measures.show_visit(None)
 
