@@ -83,18 +83,6 @@ def delete_draft_visit(session_factory: SessionFactory, *, actor: str, visit_id:
                      summary=f"unsigned {kind} note deleted; date of service {day:%Y-%m-%d}")
 
 
-def can_delete(session_factory: SessionFactory, *, actor: str, visit_id: int) -> bool:
-    """Whether `delete_draft_visit` would let the actor delete this note (for the UI)."""
-    with transaction(session_factory) as session:
-        person = require(session, actor, "view_chart")
-        row = session.get(Visit, visit_id)
-        if row is None or row.status == "signed" or person is None:
-            return False
-        author_id, creator = _author(session, row)
-        return person.role == "administrator" or person.id == author_id or (
-            author_id is None and creator == person.username)
-
-
 def unsigned_notes(session_factory: SessionFactory, *, actor: str,
                    today: date | None = None) -> list[UnsignedNote]:
     """The actor's own unsigned notes older than the clinic's reminder age, oldest first."""

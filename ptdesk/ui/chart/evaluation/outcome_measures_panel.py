@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ptdesk.domain.visit_rules import MEASURE_LABELS
+from ptdesk.services.changes import ChangeKind
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary
 from ptdesk.services.visit_measures import VisitMeasures, visit_measures
@@ -61,6 +62,9 @@ class OutcomeMeasuresPanel(QWidget):
         layout.addWidget(self.heading)
         layout.addWidget(self.status)
         layout.addLayout(self.button_row)
+        # A form saved in the Outcomes tab updates this list; the note itself is untouched,
+        # so the Evaluation tab does not reload for it.
+        ctx.signals.data_changed.connect(self._on_signals_data_changed)
         self.show_visit(None)
 
     def show_visit(self, visit: VisitSummary | None) -> None:
@@ -94,6 +98,11 @@ class OutcomeMeasuresPanel(QWidget):
                 button.setText(f"Record {label}…")
             else:
                 button.setText(f"{label} recorded" if done else f"Add {label} (late entry)…")
+
+    def _on_signals_data_changed(self, kind: object, patient_id: int) -> None:
+        if kind == ChangeKind.OUTCOMES and self._visit is not None \
+                and patient_id == self._visit.patient_id:
+            self.refresh()
 
     def _on_button_clicked(self, measure: str) -> None:
         if self._visit is not None:

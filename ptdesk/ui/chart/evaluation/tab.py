@@ -53,8 +53,7 @@ READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 class EvaluationTab(ChartTab):
     title = "Evaluation"
     save_permission = "edit_evaluation"
-    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS,
-                               ChangeKind.OUTCOMES})
+    refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     opens_visits = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -343,9 +342,7 @@ class EvaluationTab(ChartTab):
     def on_local_change(self, kind: ChangeKind) -> None:
         if self._patient_id is None:
             return
-        if kind == ChangeKind.OUTCOMES:
-            self.measures.refresh()  # a form saved in the Outcomes tab; the note is untouched
-        elif kind == ChangeKind.EPISODE:
+        if kind == ChangeKind.EPISODE:
             self.sides.load(self._patient_id)
         else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
             self._relist_visits(self._patient_id)
