@@ -99,5 +99,6 @@ def unsigned_notes(session_factory: SessionFactory, *, actor: str,
             .where(Visit.status == "draft", Visit.clinician_id == person.id,
                    Visit.visit_date < today - timedelta(days=days))
             .order_by(Visit.visit_date, Visit.id)).all()
-        return [UnsignedNote(vid, pid, f"{first} {last}", mrn, day, kind, (today - day).days)
+        # "Last, First", as the patient list shows names.
+        return [UnsignedNote(vid, pid, f"{last}, {first}", mrn, day, kind, (today - day).days)
                 for vid, pid, first, last, mrn, day, kind in rows]

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, LateOutcome, OutcomeResult, Visit
+from ptdesk.db.models import Episode, LateOutcome, OutcomeResult, SubjectiveExam, Visit
 from ptdesk.domain.diagnosis import is_patellofemoral
 from ptdesk.domain.visit_rules import measures_sentence
 from ptdesk.services.errors import NotFoundError
@@ -46,8 +46,12 @@ def visit_measures(session_factory: SessionFactory, *, actor: str,
         patellofemoral = episode is not None and is_patellofemoral(episode.diagnosis,
                                                                    episode.icd10_code)
         asked = load_visit_rules(session).measures_for(visit.visit_type, patellofemoral)
-        in_note = frozenset(session.scalars(select(OutcomeResult.measure)
-                                            .where(OutcomeResult.visit_id == visit_id)))
+        in_note = set(session.scalars(select(OutcomeResult.measure)
+                                      .where(OutcomeResult.visit_id == visit_id)))
+        # Pain now in the subjective exam is the visit's NPRS (as the progress report reads it).
+        if session.scalar(select(SubjectiveExam.nprs_now)
+                          .where(SubjectiveExam.visit_id == visit_id)) is not None:
+            in_note.add("nprs")
         late = frozenset(session.scalars(select(LateOutcome.measure)
                                          .where(LateOutcome.visit_id == visit_id)))
-        return VisitMeasures(visit_id, asked, in_note, late)
+        return VisitMeasures(visit_id, asked, frozenset(in_note), late)

@@ -185,3 +185,26 @@ def test_a_measure_added_after_signing_is_a_late_entry_and_the_note_still_verifi
         if db_backend != "sqlite" else str(session_factory.kw["bind"].url.database)
     assert run_cli(monkeypatch, ["verify", "--db", url]) == 0
     assert "Everything checks out." in capsys.readouterr().out
+
+
+def test_the_clinics_measures_per_visit_and_what_is_missing(session_factory) -> None:
+    from ptdesk.services.visit_measures import visit_measures
+
+    _patient_, episode = _patient(session_factory)  # patellofemoral pain
+    intake = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                          visit_date=TODAY, visit_type="initial_evaluation")
+    follow = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                          visit_date=TODAY, visit_type="follow_up")
+    found = visit_measures(session_factory, actor=ACTOR, visit_id=intake.id)
+    assert found.asked == ("nprs", "lefs", "kujala") and found.missing_text == \
+        "NPRS, LEFS and Kujala"
+    save_evaluation(session_factory, actor=ACTOR, visit_id=intake.id,
+                    evaluation=full_evaluation())  # pain now in the subjective is the NPRS
+    assert visit_measures(session_factory, actor=ACTOR, visit_id=intake.id).missing == \
+        ("lefs", "kujala")
+    assert visit_measures(session_factory, actor=ACTOR, visit_id=follow.id).asked == ("nprs",)
+    set_visit_rules(session_factory, actor=ADMIN, rules=VisitRules(
+        every_visit=(), evaluations=("lefs", "psfs"), patellofemoral=()))
+    assert visit_measures(session_factory, actor=ACTOR, visit_id=intake.id).asked == \
+        ("lefs", "psfs")
+    assert visit_measures(session_factory, actor=ACTOR, visit_id=follow.id).asked == ()

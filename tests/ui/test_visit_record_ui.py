@@ -151,7 +151,8 @@ def test_own_old_unsigned_notes_are_listed_at_sign_in_one_click_from_opening(
     panel = window.unsigned_notes
     assert panel.isVisible() and panel.list.count() == 1
     assert "older than 3 days" in panel.intro.text()
-    assert f"{old.visit_date:%Y-%m-%d} · Follow-up" in panel.list.item(0).text()
+    assert panel.list.item(0).text() == f"Runner, Alex · Follow-up {old.visit_date:%Y-%m-%d}"
+    assert "18 days ago" in panel.list.item(0).toolTip()
     rect = panel.list.visualItemRect(panel.list.item(0))
     from PySide6.QtCore import Qt as _Qt
 

@@ -25,8 +25,13 @@ MAX_ROWS_SHOWN = 5  # the list scrolls beyond this; the patient list keeps its r
 
 
 def note_text(note: UnsignedNote) -> str:
-    return (f"{note.visit_date:%Y-%m-%d} · {note.type_label} · {note.patient_name} "
-            f"({note.mrn}) · {note.days_old} days")
+    """ "Bennett, Marcus · Follow-up 2026-10-06" (the panel is as narrow as the list)."""
+    return f"{note.patient_name} · {note.type_label} {note.visit_date:%Y-%m-%d}"
+
+
+def note_tip(note: UnsignedNote) -> str:
+    return (f"{note.patient_name} ({note.mrn}): {note.type_label.lower()} of "
+            f"{note.visit_date:%Y-%m-%d}, {note.days_old} days ago, not signed. Click to open.")
 
 
 class UnsignedNotesPanel(QGroupBox):
@@ -48,7 +53,8 @@ class UnsignedNotesPanel(QGroupBox):
         self.list = QListWidget(self)
         self.list.setObjectName("unsignedNotesList")
         self.list.setAccessibleName("Unsigned notes")
-        self.list.setToolTip("Click a note to open it")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addWidget(self.intro)
@@ -71,6 +77,7 @@ class UnsignedNotesPanel(QGroupBox):
         self.list.clear()
         for note in self.notes:
             item = QListWidgetItem(note_text(note))
+            item.setToolTip(note_tip(note))
             item.setData(NOTE_ROLE, (note.patient_id, note.visit_id))
             self.list.addItem(item)
         count = len(self.notes)

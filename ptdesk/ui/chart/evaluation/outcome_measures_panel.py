@@ -28,7 +28,8 @@ def status_text(measures: VisitMeasures, signed: bool) -> str:
         text += (". The note is signed: a missing measure is added as a dated late entry, "
                  "beside the note.")
     elif measures.missing:
-        text += ". Record them before signing (the Sign dialog lists what is missing)."
+        them = "them" if len(measures.missing) > 1 else "it"
+        text += f". Record {them} before signing (the Sign dialog lists what is missing)."
     return text
 
 
