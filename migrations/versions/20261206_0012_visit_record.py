@@ -67,6 +67,7 @@ def upgrade() -> None:
         sa.Column('entered_on', sa.Date(), nullable=False),
         sa.Column('author_id', sa.Integer(), nullable=True),
         sa.Column('author_name', sa.String(length=200), nullable=False),
+        sa.Column('content_hash', sa.String(length=64), nullable=False),
         sa.CheckConstraint("measure IN ('nprs', 'lefs', 'kujala', 'psfs')",
                            name=op.f('ck_late_outcomes_measure')),
         sa.CheckConstraint('total >= 0 AND total <= max_total',

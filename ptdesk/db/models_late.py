@@ -16,7 +16,7 @@ class LateOutcome(Base):
     """One measure recorded for a visit after its note was signed.
 
     Kept beside the note, never in it: the signed note's rows and content hash stay as
-    signed. Append-only (triggers refuse updates and deletes), like addenda. The items
+    signed. Append-only (triggers refuse updates and deletes) and hashed, like addenda. The items
     are [key, label, answer] lists, the form as entered.
     """
 
@@ -41,3 +41,6 @@ class LateOutcome(Base):
     entered_on: Mapped[date] = mapped_column(Date)  # the clinic's day it was written
     author_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
     author_name: Mapped[str] = mapped_column(String(200))
+    # SHA-256 of the entry tied to the signed note's hash, also written into the keyed
+    # audit chain: `ptdesk verify` finds an entry changed, deleted or moved behind the triggers.
+    content_hash: Mapped[str] = mapped_column(String(64))

@@ -208,3 +208,38 @@ def test_the_clinics_measures_per_visit_and_what_is_missing(session_factory) -> 
     assert visit_measures(session_factory, actor=ACTOR, visit_id=intake.id).asked == \
         ("lefs", "psfs")
     assert visit_measures(session_factory, actor=ACTOR, visit_id=follow.id).asked == ()
+
+
+@pytest.mark.parametrize("attack", [
+    "UPDATE late_outcomes SET total = 80",
+    "DELETE FROM late_outcomes",
+    "UPDATE late_outcomes SET entered_on = date(entered_on, '-3 days')",
+])
+@pytest.mark.sqlite_only
+def test_a_late_entry_changed_or_deleted_behind_the_triggers_fails_verify(
+        session_factory, db_path, attack: str) -> None:
+    import sqlite3
+
+    _patient_, episode = _patient(session_factory)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=TODAY, visit_type="initial_evaluation")
+    sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
+    record_late_outcome(session_factory, actor=ACTOR, visit_id=visit.id, measure="lefs",
+                        items=LEFS_ALL_3)
+    assert verify_signed_notes(session_factory) == []
+    session_factory.kw["bind"].dispose()
+    connection = sqlite3.connect(db_path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+            connection.execute(attack)
+        for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            connection.execute(f"DROP TRIGGER {name}")
+        connection.execute(attack)
+        connection.commit()
+    finally:
+        connection.close()
+    problems = verify_signed_notes(session_factory)
+    assert [p.kind for p in problems] == ["late_entry"]
+    assert "changed after it was written" in problems[0].message \
+        or "was deleted" in problems[0].message
