@@ -34,7 +34,7 @@ from ptdesk.services.errors import (
     RecordLockedError,
     ServiceError,
 )
-from ptdesk.services.late_outcome_check import late_outcome_problems
+from ptdesk.services.late_outcome_check import late_outcome_problems, written_date_problems
 from ptdesk.services.note_hash import HASH_VERSION, hash_visits
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -281,6 +281,8 @@ def check_signed_notes(session: Session) -> tuple[list[NoteProblem], int]:
     problems, unhashed = _check_notes(session)
     late = [NoteProblem("late_entry", rid, vid, message)
             for rid, vid, message in late_outcome_problems(session)]
+    late += [NoteProblem("note", vid, vid, message)
+             for vid, message in written_date_problems(session)]
     return problems + _check_addenda(session) + late, unhashed
 
 

@@ -243,3 +243,31 @@ def test_a_late_entry_changed_or_deleted_behind_the_triggers_fails_verify(
     assert [p.kind for p in problems] == ["late_entry"]
     assert "changed after it was written" in problems[0].message \
         or "was deleted" in problems[0].message
+
+
+@pytest.mark.parametrize("attack", ["UPDATE visits SET first_saved_on = NULL",
+                                    "UPDATE visits SET first_saved_on = visit_date"])
+@pytest.mark.sqlite_only
+def test_hiding_a_signed_late_entry_behind_the_triggers_fails_verify(
+        session_factory, db_path, attack: str) -> None:
+    import sqlite3
+
+    _patient_, episode = _patient(session_factory)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=YESTERDAY, visit_type="follow_up")
+    sign_visit(session_factory, actor=ACTOR, visit_id=visit.id)
+    assert verify_signed_notes(session_factory) == []
+    session_factory.kw["bind"].dispose()
+    connection = sqlite3.connect(db_path)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="signed notes cannot be changed"):
+            connection.execute(attack)
+        for (name,) in connection.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+            connection.execute(f"DROP TRIGGER {name}")
+        connection.execute(attack)
+        connection.commit()
+    finally:
+        connection.close()
+    [problem] = verify_signed_notes(session_factory)
+    assert problem.record_id == visit.id and "first saved" in problem.message
