@@ -177,6 +177,9 @@ def test_a_measure_added_after_signing_is_a_late_entry_and_the_note_still_verifi
     report = progress_report(session_factory, actor=ACTOR, patient_id=patient.id)
     assert any(row.measure == "LEFS" for row in report.scores)
     assert any("LEFS of the" in note and "late entry" in note for note in report.score_notes)
+    printed = " ".join(_pdf_text(progress_report_pdf(session_factory, actor=ACTOR,
+                                                     patient_id=patient.id)).split())
+    assert f"initial evaluation: late entry, written {TODAY:%Y-%m-%d}" in printed
     if db_backend == "sqlite":  # the late entry is append-only below the service too
         with pytest.raises(Exception, match="append-only"), \
                 transaction(session_factory) as session:
