@@ -48,6 +48,8 @@ class ClinicSettings(Versioned, Base):
         CheckConstraint("gap_long_pct >= 10 AND gap_long_pct <= gap_short_pct",
                         name="gap_long_pct"),
         CheckConstraint("gap_long_weeks >= 2 AND gap_long_weeks <= 12", name="gap_long_weeks"),
+        CheckConstraint("stale_draft_days >= 1 AND stale_draft_days <= 60",
+                        name="stale_draft_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +80,15 @@ class ClinicSettings(Versioned, Base):
     gap_short_pct: Mapped[int] = mapped_column(default=75, server_default="75")
     gap_long_pct: Mapped[int] = mapped_column(default=50, server_default="50")
     gap_long_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
+    # Visit-note rules (0012, domain/visit_rules.py): the unsigned-note reminder's age and
+    # the outcome measures each kind of visit asks for (comma-separated measure keys).
+    stale_draft_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    measures_every_visit: Mapped[str] = mapped_column(String(40), default="nprs",
+                                                      server_default="nprs")
+    measures_evaluations: Mapped[str] = mapped_column(String(40), default="lefs",
+                                                      server_default="lefs")
+    measures_patellofemoral: Mapped[str] = mapped_column(String(40), default="kujala",
+                                                         server_default="kujala")
 
 
 ROLES = ("administrator", "clinician", "assistant")

@@ -40,6 +40,7 @@ from ptdesk.services.clinic import (
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.admin.gap_rules_group import GapRulesGroup
 from ptdesk.ui.admin.measure_thresholds import MeasureThresholdsGroup
+from ptdesk.ui.admin.visit_rules_group import VisitRulesGroup
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.form_rows import add_field_row
 
@@ -106,7 +107,11 @@ class SettingsDialog(QDialog):
         # The measure thresholds sit beside the profile, keeping the dialog short enough
         # for a 700-pixel-high screen.
         top = QHBoxLayout()
-        top.addLayout(form, 1)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        self.visit_rules = VisitRulesGroup(ctx, self)
+        left.addWidget(self.visit_rules)
+        top.addLayout(left, 1)
         self.thresholds = MeasureThresholdsGroup(ctx, self)
         top.addWidget(self.thresholds)
         layout.addLayout(top)
@@ -254,7 +259,7 @@ class SettingsDialog(QDialog):
             self.set_error("name", str(exc))
             return False
         if not self._save_backup_settings() or not self.thresholds.save() \
-                or not self.gap_rules.save():
+                or not self.gap_rules.save() or not self.visit_rules.save():
             return False
         self.ctx.signals.data_changed.emit(ChangeKind.CLINIC, 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")
