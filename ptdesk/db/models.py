@@ -24,8 +24,10 @@ from ptdesk.db.models_visits import (
     Addendum,
     AnkleExam,
     AssessmentPlanRecord,
+    EpisodeFactMerge,
     GaitAssessment,
     KneeExam,
+    NoteEpisodeFacts,
     PriorInjuryRecord,
     ReadinessExam,
     SpecialTest,
@@ -36,6 +38,7 @@ from ptdesk.db.models_visits import (
 
 __all__ = [
     "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
+    "EpisodeFactMerge", "NoteEpisodeFacts",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "ReadinessExam", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",

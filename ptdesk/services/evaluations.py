@@ -14,8 +14,11 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Patient, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.domain.note_facts import in_note, show_in_note, without_facts
 from ptdesk.services import conflicts
+from ptdesk.services import episode_facts as facts_store
 from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.audit import log as audit
 from ptdesk.services.chart_header import header_alerts
@@ -42,6 +45,9 @@ class VisitSummary:
     visit_type: str
     status: str
     version: int
+    # The episode's version when the note was read or saved: a form editing the episode's
+    # facts through the note sends it back, so someone else's episode edit is not lost.
+    episode_version: int | None = None
 
     @property
     def type_label(self) -> str:
@@ -53,11 +59,42 @@ class SavedVisit(VisitSummary):
     """A saved evaluation, with what the chart header shows next (its strength alerts)."""
 
     alerts: tuple[str, ...] = ()
+    episode_changed: bool = False  # the save changed the episode's facts
 
 
 def _summary(row: Visit) -> VisitSummary:
     return VisitSummary(row.id, row.patient_id, row.episode_id, row.visit_date, row.visit_type,
                         row.status, row.version)
+
+
+def _with_episode(session: Session, row: Visit) -> VisitSummary:
+    episode = session.get(Episode, row.episode_id)
+    return replace(_summary(row), episode_version=episode.version if episode else None)
+
+
+def _shown(session: Session, row: Visit) -> ev.Evaluation:
+    """The note as it reads: a draft with its episode's facts, a signed note with its snapshot."""
+    stored = mapping.read_sections(row)
+    facts, _signed = facts_store.facts_for_note(session, row)
+    return stored if facts is None else show_in_note(stored, facts)
+
+
+def _save_facts(session: Session, *, actor: str, row: Visit, evaluation: ev.Evaluation,
+                expected_version: int | None) -> bool:
+    """The facts the evaluation shows go to its episode; True when that changed the episode.
+
+    A form sends them whole (`episode_facts`). A caller that fills only the note's own
+    fact fields (the demo, imports) has them merged over the episode's, blanks ignored.
+    """
+    facts = evaluation.episode_facts
+    if facts is None:
+        found = in_note(evaluation)
+        if not found:
+            return False
+        current, _signed = facts_store.facts_for_note(session, row)
+        facts = replace(current or EpisodeFacts(), **found)  # type: ignore[arg-type]
+    return bool(facts_store.write_from_note(session, actor=actor, visit=row, facts=facts,
+                                            expected_version=expected_version))
 
 
 def create_visit(
@@ -97,8 +134,13 @@ def _load_visit(session: Session, visit_id: int, *, lock: bool = False) -> Visit
 def save_evaluation(
     session_factory: SessionFactory, *, actor: str, visit_id: int, evaluation: ev.Evaluation,
     expected_version: int | None = None, draft_key: str | None = None,
+    expected_episode_version: int | None = None,
 ) -> SavedVisit:
     """Replace every section of the visit's evaluation in one transaction.
+
+    The episode facts it shows (diagnosis, ICD-10, side, onset, goal race) are written to
+    the visit's episode in the same transaction; `expected_episode_version` (the episode's
+    version the form was opened at) refuses overwriting someone else's newer edit of them.
 
     `draft_key` names the autosaved draft this save replaces; it is deleted in the same
     transaction.
@@ -117,7 +159,9 @@ def save_evaluation(
                 raise RecordLockedError(SIGNED)
             if expected_version is not None and row.version != expected_version:
                 raise _visit_conflict(session, row, evaluation)
-            mapping.write_sections(row, evaluation)
+            changed = _save_facts(session, actor=actor, row=row, evaluation=evaluation,
+                                  expected_version=expected_episode_version)
+            mapping.write_sections(row, without_facts(evaluation))
             drop_draft(session, actor=actor, form_key=draft_key)
             # Touching the visit bumps its version even when only child rows changed.
             row.updated_at = utcnow()
@@ -125,8 +169,9 @@ def save_evaluation(
             audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
                          record_type="visit", record_id=row.id, summary="saved evaluation: "
                          + ", ".join(mapping.filled_sections(evaluation)))
-            return SavedVisit(**asdict(_summary(row)),
-                              alerts=header_alerts(session, row.patient_id))
+            return SavedVisit(**asdict(_with_episode(session, row)),
+                              alerts=header_alerts(session, row.patient_id),
+                              episode_changed=changed)
     except StaleDataError:
         # Another workstation saved between our read and our write (SQLite takes no row
         # lock); everything was rolled back, so report it like any other conflict.
@@ -140,7 +185,9 @@ def save_evaluation(
 def _visit_conflict(session: Session, row: Visit, evaluation: ev.Evaluation) -> ConflictError:
     return conflicts.conflict(
         session, VISIT_CONFLICT, patient_id=row.patient_id, record_type="visit",
-        record_ids=[row.id], theirs=evaluation_fields(mapping.read_sections(row)),
+        record_ids=[row.id], theirs=evaluation_fields(
+            _shown(session, row) if evaluation.episode_facts is not None  # like for like
+            else mapping.read_sections(row)),
         yours=evaluation_fields(evaluation))
 
 
@@ -152,7 +199,7 @@ def load_evaluation(
         row = _load_visit(session, visit_id)
         audit.record(session, actor=actor, action="view", patient_id=row.patient_id,
                      record_type="visit", record_id=row.id)
-        return _summary(row), mapping.read_sections(row)
+        return _with_episode(session, row), _shown(session, row)
 
 
 def list_visits(session_factory: SessionFactory, patient_id: int, *,

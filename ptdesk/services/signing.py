@@ -27,6 +27,7 @@ from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit import log as audit
+from ptdesk.services.episode_facts import freeze_for_signing
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,
@@ -113,6 +114,8 @@ def sign_visit(
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("This visit was saved by someone else since you opened it; "
                                     "reopen it and check the note before signing.")
+            # The episode's facts as of now go beside the note, inside what the hash covers.
+            freeze_for_signing(session, row)
             row.content_hash = hash_visits(session, [row.id], HASH_VERSION)[row.id]
             row.status, row.signed_at, row.signed_by_id = "signed", utcnow(), person.id
             session.flush()

@@ -22,6 +22,7 @@ from ptdesk.db.base import Base
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, head_revision, upgrade
 from ptdesk.demo.generator import build_demo_clinic
+from ptdesk.services import signing
 from ptdesk.services.audit import log as audit
 from ptdesk.services.backup import backups
 from ptdesk.services.drafts import save_draft
@@ -41,6 +42,14 @@ NOT_COPIED = {("audit_log", "prev_hash"), ("audit_log", "entry_hash")}
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clinic at head with rows in every table."""
+    with pytest.MonkeyPatch.context() as patch:
+        # Its note is signed as PT Desk signed notes at those revisions: hash format 1
+        # (format 2 also covers the episode-facts snapshot, a table that came with 0013).
+        patch.setattr(signing, "HASH_VERSION", 1)
+        return _build_source(tmp_path_factory)
+
+
+def _build_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("source") / "source.db"
     engine = make_engine(db)
     upgrade(engine)
