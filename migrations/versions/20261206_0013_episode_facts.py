@@ -13,8 +13,10 @@ This revision merges what exists without writing to any signed visit's rows:
   so the latest wins); the draft's own copies are then cleared (one place);
 - blanks of the episode (the goal race is new here) are filled from its signed notes;
 - each difference is listed in `episode_fact_merges` (fact names only, never values),
-  which PT Desk writes into the keyed audit log at its next start: a migration has no
-  audit key, and an entry appended here would break the chain's seal.
+  which PT Desk writes into the keyed audit log at its next start
+  (services/episode_facts.record_upgrade_merges), with a digest of the snapshots made
+  here, which verify re-checks: a migration has no audit key, and an entry appended
+  here would break the chain's seal.
 The snapshot table is append-only, like addenda.
 """
 
@@ -147,6 +149,7 @@ def _merge(bind: sa.Connection) -> None:
         f"SELECT id, {', '.join(_FACTS)} FROM episodes")).all()}
     changed: set[int] = set()
     in_notes = _note_values(bind)
+    signed = 0
     visits = bind.execute(sa.text(
         "SELECT id, episode_id, patient_id, status FROM visits ORDER BY visit_date, id")).all()
     for visit_id, episode_id, patient_id, status in visits:
@@ -158,6 +161,7 @@ def _merge(bind: sa.Connection) -> None:
                 f"INSERT INTO {_TABLE} (visit_id, {', '.join(_FACTS)}, source) VALUES "
                 f"(:visit_id, {', '.join(':' + f for f in _FACTS)}, 'migration')"),
                 {"visit_id": visit_id, **snapshot})
+            signed += 1
             # A blank of the episode (the goal race is new) is filled from its notes.
             wins = {f: v for f, v in note.items() if episode[f] in (None, "")}
         else:
@@ -170,6 +174,9 @@ def _merge(bind: sa.Connection) -> None:
                 "VALUES (:v, :e, :p, :f)"),
                 {"v": visit_id, "e": episode_id, "p": patient_id,
                  "f": ("draft:" if status != "signed" else "signed:") + ",".join(sorted(wins))})
+    if signed:  # PT Desk's next start records the snapshots' digest in the audit log
+        bind.execute(sa.text("INSERT INTO episode_fact_merges (visit_id, episode_id, "
+                             "patient_id, facts) VALUES (0, 0, 0, 'snapshots:')"))
     for episode_id in sorted(changed):
         values = episodes[episode_id]
         bind.execute(sa.text(

@@ -9,14 +9,22 @@ so a later episode edit never changes what a signed note shows or prints.
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+from dataclasses import replace
+
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, EpisodeFactMerge, NoteEpisodeFacts, Visit
+from ptdesk.db.models import AuditEntry, Episode, EpisodeFactMerge, NoteEpisodeFacts, Visit
+from ptdesk.domain import evaluation as ev
 from ptdesk.domain.conflicts import value_text, words
 from ptdesk.domain.episode_facts import FACT_LABELS, FACT_NAMES, EpisodeFacts, differing
+from ptdesk.domain.note_facts import in_note
 from ptdesk.services import conflicts
+from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.permissions import require
@@ -25,6 +33,9 @@ from ptdesk.services.uow import transaction
 EPISODE_CONFLICT = ("The episode's diagnosis, side, onset or goal race was changed by someone "
                     "else since you opened this form.")
 UPGRADE_ACTOR = "ptdesk-upgrade"  # who the audit log names for the upgrade's own merge
+# Migration 0013's marker row: "the snapshots of notes signed before were written".
+SNAPSHOTS_MARK = "snapshots:"
+_DIGEST = re.compile(r"snapshot digest ([0-9a-f]{64})")
 
 
 def facts_of(row: Episode | NoteEpisodeFacts) -> EpisodeFacts:
@@ -44,27 +55,46 @@ def snapshot_of(session: Session, visit_id: int) -> NoteEpisodeFacts | None:
     return session.scalar(select(NoteEpisodeFacts).where(NoteEpisodeFacts.visit_id == visit_id))
 
 
-def facts_for_note(session: Session, visit: Visit) -> tuple[EpisodeFacts | None, bool]:
-    """(The facts the note shows, whether they are its signed snapshot).
+def facts_for_note(session: Session, visit: Visit,
+                   stored: ev.Evaluation) -> EpisodeFacts | None:
+    """The facts the note shows; `stored` is the note as its own rows hold it.
 
-    A draft shows its episode's; a signed note its snapshot (None: signed before
-    snapshots existed and not migrated, so it shows what its own sections hold).
+    A signed note: its snapshot (None: signed before snapshots and not migrated, so it
+    shows what its own rows hold). A draft: its episode's, except where its own rows still
+    hold a fact (written by a caller other than the form), which is what the note says.
     """
     if visit.status == "signed":
         row = snapshot_of(session, visit.id)
-        return (facts_of(row) if row is not None else None), True
+        return facts_of(row) if row is not None else None
     episode = session.get(Episode, visit.episode_id)
-    return (facts_of(episode) if episode is not None else None), False
+    if episode is None:
+        return None
+    return replace(facts_of(episode), **in_note(stored))  # type: ignore[arg-type]
 
 
 def freeze_for_signing(session: Session, visit: Visit) -> None:
-    """In the signing transaction, before the note hash: the episode's facts beside the note."""
+    """In the signing transaction, before the note hash: the facts the note shows, beside it."""
+    facts = facts_for_note(session, visit, mapping.read_sections(visit))
+    if facts is None:
+        raise NotFoundError(f"No episode with id {visit.episode_id}.")
+    session.add(NoteEpisodeFacts(visit_id=visit.id, source="signing",
+                                 **{name: getattr(facts, name) for name in FACT_NAMES}))
+    session.flush()
+
+
+def fill_blanks(session: Session, *, actor: str, visit: Visit,
+                found: dict[str, object]) -> list[str]:
+    """Facts a note holds in its own rows fill the episode's blanks (never replace a value)."""
     episode = session.get(Episode, visit.episode_id)
     if episode is None:
         raise NotFoundError(f"No episode with id {visit.episode_id}.")
-    session.add(NoteEpisodeFacts(visit_id=visit.id, source="signing",
-                                 **{name: getattr(episode, name) for name in FACT_NAMES}))
-    session.flush()
+    blanks = {name: value for name, value in found.items()
+              if getattr(episode, name) in (None, "")}
+    if not blanks:
+        return []
+    facts = replace(facts_of(episode), **blanks)  # type: ignore[arg-type]
+    return _write(session, actor=actor, episode=episode, facts=facts.validate(),
+                  expected_version=None, where=f"from the evaluation of visit {visit.id}")
 
 
 def _write(session: Session, *, actor: str, episode: Episode, facts: EpisodeFacts,
@@ -127,16 +157,61 @@ def update_episode_facts(session_factory: SessionFactory, *, actor: str, episode
         return row.version
 
 
-def record_upgrade_merges(session_factory: SessionFactory) -> int:
-    """Write the differences migration 0013 found into the audit log (once; at start-up).
+def migrated_digest(session: Session) -> tuple[int, str]:
+    """(count, SHA-256) of the snapshots migration 0013 wrote for notes signed before it.
 
-    The migration cannot append to the keyed, sealed chain itself, so it lists them in
-    `episode_fact_merges`; each becomes one audit entry and leaves the list in the same
-    transaction. Returns how many were recorded.
+    Their notes' hashes (format 1) do not cover them, so this digest goes into the keyed
+    audit log at the first start after the upgrade and verify re-computes it.
+    """
+    digest = hashlib.sha256()
+    count = 0
+    rows = session.execute(select(NoteEpisodeFacts.visit_id, *(
+        getattr(NoteEpisodeFacts, name) for name in FACT_NAMES))
+        .where(NoteEpisodeFacts.source == "migration").order_by(NoteEpisodeFacts.visit_id))
+    for row in rows:
+        digest.update(json.dumps([str(v) if v is not None else None for v in row],
+                                 ensure_ascii=False).encode("utf-8"))
+        count += 1
+    return count, digest.hexdigest()
+
+
+def snapshot_problems(session: Session) -> list[str]:
+    """The migrated snapshots against the digest the audit log holds (empty: all well)."""
+    if session.scalar(select(EpisodeFactMerge.id).where(
+            EpisodeFactMerge.facts == SNAPSHOTS_MARK).limit(1)) is not None:
+        return []  # upgraded but not started since: the digest is written at the next start
+    summaries = list(session.scalars(select(AuditEntry.summary).where(
+        AuditEntry.record_type == "note_episode_facts").order_by(AuditEntry.id)))
+    found = [m.group(1) for s in summaries if (m := _DIGEST.search(s))]
+    count, digest = migrated_digest(session)
+    if not found:
+        return [] if count == 0 else [
+            f"The episode facts kept beside {count} notes signed before the upgrade are not "
+            "recorded in the audit log; they were added outside PT Desk."]
+    if found[-1] != digest:
+        return ["The episode facts kept beside notes signed before the upgrade were changed "
+                "after the upgrade."]
+    return []
+
+
+def record_upgrade_merges(session_factory: SessionFactory) -> int:
+    """Write what migration 0013 did into the audit log (once; at the next start).
+
+    The migration cannot append to the keyed, sealed chain itself, so it lists each
+    difference it merged in `episode_fact_merges`; each becomes one audit entry, and the
+    migrated snapshots' digest one more, and the list is emptied in the same transaction.
+    Returns how many entries were written.
     """
     with transaction(session_factory) as session:
         rows = list(session.scalars(select(EpisodeFactMerge).order_by(EpisodeFactMerge.id)))
         for row in rows:
+            if row.facts == SNAPSHOTS_MARK:
+                count, digest = migrated_digest(session)
+                audit.record(session, actor=UPGRADE_ACTOR, action="create",
+                             record_type="note_episode_facts",
+                             summary=f"upgrade: episode facts frozen beside {count} signed "
+                                     f"notes; snapshot digest {digest}")
+                continue
             kind, _, names = row.facts.partition(":")
             labels = ", ".join(FACT_LABELS.get(n, n).lower() for n in names.split(",") if n)
             summary = (f"upgrade: the draft note of visit {row.visit_id} differed from its "

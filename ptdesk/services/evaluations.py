@@ -14,7 +14,6 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Patient, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
-from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.domain.note_facts import in_note, show_in_note, without_facts
 from ptdesk.services import conflicts
@@ -75,26 +74,26 @@ def _with_episode(session: Session, row: Visit) -> VisitSummary:
 def _shown(session: Session, row: Visit) -> ev.Evaluation:
     """The note as it reads: a draft with its episode's facts, a signed note with its snapshot."""
     stored = mapping.read_sections(row)
-    facts, _signed = facts_store.facts_for_note(session, row)
+    facts = facts_store.facts_for_note(session, row, stored)
     return stored if facts is None else show_in_note(stored, facts)
 
 
 def _save_facts(session: Session, *, actor: str, row: Visit, evaluation: ev.Evaluation,
-                expected_version: int | None) -> bool:
-    """The facts the evaluation shows go to its episode; True when that changed the episode.
+                expected_version: int | None) -> tuple[ev.Evaluation, bool]:
+    """(What the note's own rows keep, whether the episode's facts changed).
 
-    A form sends them whole (`episode_facts`). A caller that fills only the note's own
-    fact fields (the demo, imports) has them merged over the episode's, blanks ignored.
+    A form sends the facts it shows whole (`episode_facts`): they go to the episode and
+    the note's rows keep none. A caller that only fills the note's own fact fields (the
+    demo, imports) keeps them in the note, and they fill the episode's blanks only.
     """
     facts = evaluation.episode_facts
-    if facts is None:
-        found = in_note(evaluation)
-        if not found:
-            return False
-        current, _signed = facts_store.facts_for_note(session, row)
-        facts = replace(current or EpisodeFacts(), **found)  # type: ignore[arg-type]
-    return bool(facts_store.write_from_note(session, actor=actor, visit=row, facts=facts,
-                                            expected_version=expected_version))
+    if facts is not None:
+        changed = facts_store.write_from_note(session, actor=actor, visit=row, facts=facts,
+                                              expected_version=expected_version)
+        return without_facts(evaluation), bool(changed)
+    found = in_note(evaluation)
+    changed = facts_store.fill_blanks(session, actor=actor, visit=row, found=found)
+    return evaluation, bool(changed)
 
 
 def create_visit(
@@ -159,9 +158,9 @@ def save_evaluation(
                 raise RecordLockedError(SIGNED)
             if expected_version is not None and row.version != expected_version:
                 raise _visit_conflict(session, row, evaluation)
-            changed = _save_facts(session, actor=actor, row=row, evaluation=evaluation,
-                                  expected_version=expected_episode_version)
-            mapping.write_sections(row, without_facts(evaluation))
+            kept, changed = _save_facts(session, actor=actor, row=row, evaluation=evaluation,
+                                        expected_version=expected_episode_version)
+            mapping.write_sections(row, kept)
             drop_draft(session, actor=actor, form_key=draft_key)
             # Touching the visit bumps its version even when only child rows changed.
             row.updated_at = utcnow()
