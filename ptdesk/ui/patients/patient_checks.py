@@ -22,7 +22,8 @@ FIELD_LABELS = {
     "referring_physician": "Referring physician", "alerts": "Alerts", "diagnosis": "Diagnosis",
     "icd10_code": "ICD-10 code", "affected_side": "Affected side", "onset_date": "Onset date",
     "start_date": "Start of care", "goal": "Goal", "goal_date": "Goal target date",
-    "handout_language": "Handout language",
+    "handout_language": "Handout language", "goal_race": "Goal race",
+    "goal_race_date": "Race date",
 }
 
 
