@@ -147,21 +147,20 @@ def _note_values(bind: sa.Connection) -> dict[int, dict[str, Any]]:
 def _merge(bind: sa.Connection) -> None:
     episodes = {row[0]: dict(zip(_FACTS, row[1:], strict=True)) for row in bind.execute(sa.text(
         f"SELECT id, {', '.join(_FACTS)} FROM episodes")).all()}
+    # A signed note froze what it held itself; the rest from the episode as it stood
+    # before this merge (the nearest known to what was shown when it was signed).
+    before = {eid: dict(values) for eid, values in episodes.items()}
     changed: set[int] = set()
     in_notes = _note_values(bind)
-    signed = 0
+    snapshots: list[dict[str, Any]] = []
+    merges: list[dict[str, Any]] = []
     visits = bind.execute(sa.text(
         "SELECT id, episode_id, patient_id, status FROM visits ORDER BY visit_date, id")).all()
     for visit_id, episode_id, patient_id, status in visits:
         episode = episodes[episode_id]
         note = in_notes.get(visit_id, {})
         if status == "signed":
-            snapshot = {**episode, **note}
-            bind.execute(sa.text(
-                f"INSERT INTO {_TABLE} (visit_id, {', '.join(_FACTS)}, source) VALUES "
-                f"(:visit_id, {', '.join(':' + f for f in _FACTS)}, 'migration')"),
-                {"visit_id": visit_id, **snapshot})
-            signed += 1
+            snapshots.append({"visit_id": visit_id, **before[episode_id], **note})
             # A blank of the episode (the goal race is new) is filled from its notes.
             wins = {f: v for f, v in note.items() if episode[f] in (None, "")}
         else:
@@ -169,20 +168,25 @@ def _merge(bind: sa.Connection) -> None:
         if wins:
             episode.update(wins)
             changed.add(episode_id)
-            bind.execute(sa.text(
-                "INSERT INTO episode_fact_merges (visit_id, episode_id, patient_id, facts) "
-                "VALUES (:v, :e, :p, :f)"),
-                {"v": visit_id, "e": episode_id, "p": patient_id,
-                 "f": ("draft:" if status != "signed" else "signed:") + ",".join(sorted(wins))})
-    if signed:  # PT Desk's next start records the snapshots' digest in the audit log
-        bind.execute(sa.text("INSERT INTO episode_fact_merges (visit_id, episode_id, "
-                             "patient_id, facts) VALUES (0, 0, 0, 'snapshots:')"))
-    for episode_id in sorted(changed):
-        values = episodes[episode_id]
+            merges.append({"v": visit_id, "e": episode_id, "p": patient_id,
+                           "f": ("draft:" if status != "signed" else "signed:")
+                           + ",".join(sorted(wins))})
+    if snapshots:  # one statement for all: a clinic has hundreds of thousands of notes
+        bind.execute(sa.text(
+            f"INSERT INTO {_TABLE} (visit_id, {', '.join(_FACTS)}, source) VALUES "
+            f"(:visit_id, {', '.join(':' + f for f in _FACTS)}, 'migration')"), snapshots)
+        # PT Desk's next start records the snapshots' digest in the audit log.
+        merges.append({"v": 0, "e": 0, "p": 0, "f": "snapshots:"})
+    if merges:
+        bind.execute(sa.text(
+            "INSERT INTO episode_fact_merges (visit_id, episode_id, patient_id, facts) "
+            "VALUES (:v, :e, :p, :f)"), merges)
+    if changed:
         bind.execute(sa.text(
             "UPDATE episodes SET diagnosis = :diagnosis, icd10_code = :icd10_code, "
             "onset_date = :onset_date, goal_race = :goal_race, goal_race_date = :goal_race_date "
-            "WHERE id = :id"), {"id": episode_id, **{f: values[f] for f in _NOTE_COLUMNS}})
+            "WHERE id = :id"), [{"id": eid, **{f: episodes[eid][f] for f in _NOTE_COLUMNS}}
+                                for eid in sorted(changed)])
     # The drafts' own copies go: from now on the episode holds these facts.
     draft = "visit_id IN (SELECT id FROM visits WHERE status <> 'signed')"
     bind.execute(sa.text("UPDATE subjective_exams SET onset_date = NULL, goal_race = '', "
