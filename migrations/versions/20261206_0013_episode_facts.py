@@ -201,11 +201,11 @@ def downgrade() -> None:
     # Drafts get their episode's facts back in their own (blank) fields; signed rows untouched.
     bind = op.get_bind()
     for fact, (table, column) in _NOTE_COLUMNS.items():
+        blank = f"{column} IS NULL" if column.endswith("date") else f"{column} = ''"
         bind.execute(sa.text(
             f"UPDATE {table} SET {column} = (SELECT e.{fact} FROM episodes e JOIN visits v "
             f"ON v.episode_id = e.id WHERE v.id = {table}.visit_id) WHERE visit_id IN "
-            f"(SELECT id FROM visits WHERE status <> 'signed') "
-            f"AND ({column} IS NULL OR {column} = '')"))
+            f"(SELECT id FROM visits WHERE status <> 'signed') AND {blank}"))
     op.drop_table('episode_fact_merges')
     op.drop_table(_TABLE)
     with op.batch_alter_table('episodes', schema=None) as batch_op:
