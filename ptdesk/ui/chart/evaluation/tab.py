@@ -184,6 +184,7 @@ class EvaluationTab(ChartTab):
         self.alerts_saved.emit(summary.patient_id, summary.alerts)
         self.announce(ChangeKind.EVALUATION)
         if summary.episode_changed:  # the chart header and patient details show them too
+            self.sides.load(summary.patient_id)  # a new affected side moves the LSI's side
             self.announce(ChangeKind.EPISODE)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
