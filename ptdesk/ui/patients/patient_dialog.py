@@ -40,7 +40,9 @@ from ptdesk.ui.kit.form_rows import add_field_row
 from ptdesk.ui.kit.palette import error_style
 from ptdesk.ui.patients.patient_checks import (
     DATE_HINT,
+    EPISODE_FACT_KEYS,
     FIELD_LABELS,
+    episode_fact_errors,
     icd10_code,
     parse_date,
     patient_errors,
@@ -260,27 +262,9 @@ class PatientDialog(QDialog):
 
     def episode_facts(self) -> tuple[EpisodeFacts | None, dict[str, str]]:
         """The edited facts of the active episode, checked like the service will."""
-        episode = self._episode
-        assert episode is not None
-        errors: dict[str, str] = {}
-        dates: dict[str, date | None] = {}
-        for key in ("onset_date", "goal_race_date"):
-            try:
-                dates[key] = parse_date(self.text(key), key, FIELD_LABELS[key])
-            except ValidationError as exc:
-                dates[key], errors[key] = None, exc.message
-        onset = dates["onset_date"]
-        if onset is not None and onset > episode.start_date:
-            errors["onset_date"] = "Onset cannot be after the start of care."
-        facts = EpisodeFacts(
-            diagnosis=self.text("diagnosis"), icd10_code=self.text("icd10_code"),
-            affected_side=self.text("affected_side"), onset_date=onset,
-            goal_race=self.text("goal_race"), goal_race_date=dates["goal_race_date"])
-        try:
-            facts = facts.validate()
-        except ValidationError as exc:
-            errors.setdefault(exc.field, exc.message)
-        return (None if errors else facts), errors
+        assert self._episode is not None
+        return episode_fact_errors({key: self.text(key) for key in EPISODE_FACT_KEYS},
+                                   self._episode.start_date)
 
     def form_texts(self) -> dict[str, str]:
         """The patient fields as typed (kept as a copy when a save conflicts)."""
