@@ -21,6 +21,7 @@ from ptdesk.db.models import AuditEntry, Episode, EpisodeFactMerge, NoteEpisodeF
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.conflicts import value_text, words
 from ptdesk.domain.episode_facts import FACT_LABELS, FACT_NAMES, EpisodeFacts, differing
+from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.note_facts import in_note
 from ptdesk.services import conflicts
 from ptdesk.services import evaluation_mapping as mapping
@@ -107,6 +108,9 @@ def _write(session: Session, *, actor: str, episode: Episode, facts: EpisodeFact
     changed = differing(current, facts)
     if not changed:
         return []
+    if "onset_date" in changed and facts.onset_date and facts.onset_date > episode.start_date:
+        # The rule open_episode applies, wherever the onset is typed.
+        raise ValidationError("onset_date", "Onset cannot be after the start of care.")
     if expected_version is not None and episode.version != expected_version:
         raise conflicts.conflict(session, EPISODE_CONFLICT, patient_id=episode.patient_id,
                                  record_type="episode", record_ids=[episode.id],

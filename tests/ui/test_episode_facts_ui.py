@@ -163,3 +163,17 @@ def test_a_signed_note_keeps_the_facts_it_was_signed_with(qtbot, ctx, session_fa
     assert find(fresh, "Goal race").text() == "City Half Marathon"
     assert find(fresh, "Affected side", QComboBox).currentText() == "Right"
     assert verify_signed_notes(session_factory) == []
+
+
+def test_an_onset_after_the_start_of_care_is_refused_in_either_place(
+        qtbot, ctx, session_factory, visit) -> None:
+    tab = make_tab(qtbot, ctx, visit.patient_id)
+    retype(qtbot, tab, "Onset date", "2026-12-01")  # care started 2026-10-01
+    assert not tab.save()
+    label = tab.sections["subjective"].fields.error_label("onset_date")
+    assert label is not None and label.text() == "Onset cannot be after the start of care."
+    dialog = open_dialog(qtbot, ctx, visit.patient_id)
+    retype(qtbot, dialog, "Onset date", "2026-12-01")
+    assert not dialog.save()
+    assert dialog.error_labels["onset_date"].text() == "Onset cannot be after the start of care."
+    assert active_episode(session_factory, visit.patient_id, actor=ACTOR).onset_date is None
