@@ -150,6 +150,7 @@ class Launch:
     loader: DatabaseLoader
     exit_code: list[int] = field(default_factory=list)
     sign_in: SignInFlow | None = None  # the prompt shown with the window
+    encrypt_offer: QMessageBox | None = None  # shown to an administrator of a plaintext file
 
     def finish(self) -> None:
         self.loader.join()
@@ -196,10 +197,16 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
         started.exit_code.append(1)
         app.exit(1)
 
+    def on_ready(ctx: AppContext) -> None:
+        from ptdesk.ui.signin.encrypt_offer import offer_encryption
+
+        started.encrypt_offer = offer_encryption(window, ctx)
+
     flow.signed_in.connect(loader.sign_in_done)
     flow.cancelled.connect(window.close)
     loader.opened.connect(on_opened)
     loader.ready.connect(window.attach)
+    loader.ready.connect(on_ready)
     loader.failed.connect(on_failed)
     window.show()
     flow.start()  # window-modal over the window: the first thing the clinician can act on

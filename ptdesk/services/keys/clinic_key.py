@@ -59,6 +59,15 @@ def is_encrypted(target: SessionFactory | Engine) -> bool:
     return database_key(target) is not None
 
 
+def is_plaintext_file(target: SessionFactory | Engine) -> bool:
+    """True for a clinic kept in a plaintext SQLite file (one `ptdesk encrypt` converts)."""
+    engine = engine_of(target)
+    if database_key(engine) is not None:
+        return False
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    return path is not None and is_plain_sqlite_file(path)
+
+
 def is_locked(target: SessionFactory | Engine) -> bool:
     """True for an encrypted clinic nobody has unlocked with a password yet."""
     holder = database_key(target)
