@@ -40,6 +40,10 @@ def run(args: argparse.Namespace) -> int:
     if not source.is_file():
         raise UsageError(f"no backup file at {source}")
     url = resolve_url(getattr(args, "db", None))
+    from ptdesk.services.keys.backup_keys import is_encrypted_backup
+
+    if is_encrypted_backup(source):
+        return _restore_encrypted(args, source, url)
     name = actor_name(args)
     password = None
     try:
@@ -60,4 +64,29 @@ def run(args: argparse.Namespace) -> int:
         print(f"The previous database was kept as {result.kept_aside}{on_server}.")
     print(f"Restored {result.database}{on_server} from {source} "
           f"(schema {result.revision} when backed up).")
+    return 0
+
+
+def _restore_encrypted(args: argparse.Namespace, source: Path, url: str) -> int:
+    """An encrypted clinic's backup: into a new file in an empty folder (a lost or dead
+    laptop), opened with an administrator's password from the backup or the recovery key."""
+    from ptdesk.db.engine import sqlite_path
+    from ptdesk.services.keys.backup_keys import restore_into_new
+
+    target = sqlite_path(url)
+    if target is None:
+        raise UsageError("--db: an encrypted backup is restored into a database file")
+    if target.exists():
+        raise CommandError(f"{target} exists: an encrypted backup is restored into a new file "
+                           "in an empty folder (--db NEW_PATH); restoring over a clinic that "
+                           "is in use is not possible for encrypted backups yet")
+    secret = read_secret("Password of an administrator in the backup, or the clinic recovery "
+                         "key: ", PASSWORD_ENV, "an administrator's password from the backup "
+                         "or the clinic recovery key", args)
+    try:
+        result = restore_into_new(source, target, secret)
+    except ServiceError as exc:
+        raise CommandError(str(exc)) from exc
+    how = " with the clinic recovery key" if result.by_recovery_key else ""
+    print(f"Restored {result.database} from {source}{how}.")
     return 0

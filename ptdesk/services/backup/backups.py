@@ -64,6 +64,7 @@ from ptdesk.services.backup.restore_swap import prune_kept_aside, restore_file
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.db_check import Check, ClinicModeError, Report, backend, check_database
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.keys.backup_keys import sidecars, write_sidecars
 from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.uow import default_actor, storage_message, transaction
 
@@ -134,7 +135,8 @@ def last_backup_at(target: SessionFactory | Engine,
 
 def _prune(folder: Path, stem: str, suffix: str, keep: int) -> None:
     for old in list_backups(folder, stem, suffix)[:-keep]:
-        for path in (old, old.with_name(old.name + KEY_SUFFIX), manifest_path(old)):
+        for path in (old, old.with_name(old.name + KEY_SUFFIX), manifest_path(old),
+                     *sidecars(old)):
             with contextlib.suppress(FileNotFoundError):
                 path.unlink()
 
@@ -188,7 +190,10 @@ def backup(
             else:
                 _copy_live(engine, partial)
                 head = head_of_file(partial, engine)
-            if key is not None:
+            # An encrypted clinic's backup carries its slots and its audit key sealed
+            # under the database key; a plaintext clinic's, the audit key as before.
+            sealed = suffix != pg_backup.DUMP_SUFFIX and write_sidecars(engine, final, key)
+            if key is not None and not sealed:
                 write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
             write_manifest(partial, final.name, head, key)
             os.replace(partial, final)

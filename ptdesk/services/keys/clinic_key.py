@@ -55,6 +55,11 @@ def _key_path(target: SessionFactory | Engine) -> Path | None:
     return None if path is None else key_file_path(path)
 
 
+def key_path_of(target: SessionFactory | Engine) -> Path | None:
+    """The key file of an encrypted clinic (None for a plaintext or server database)."""
+    return _key_path(target)
+
+
 def is_encrypted(target: SessionFactory | Engine) -> bool:
     return database_key(target) is not None
 
