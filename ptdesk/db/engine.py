@@ -305,6 +305,10 @@ def key_works(engine: Engine, key: bytes) -> bool:
         connection.close()
 
 
+class KeyChangeError(OSError):
+    """PRAGMA rekey failed (the database busy, say); the database keeps its old key."""
+
+
 def rekey(engine: Engine, new_key: bytes) -> None:
     """Re-encrypt the whole database under `new_key` (PRAGMA rekey); the old key opens nothing.
 
@@ -317,6 +321,7 @@ def rekey(engine: Engine, new_key: bytes) -> None:
     if len(new_key) != DATABASE_KEY_BYTES:
         raise ValueError("a database key is 32 bytes")
     engine.dispose()
+    module = _sqlcipher_module()
     raw = engine.raw_connection()
     try:
         cursor = raw.cursor()
@@ -325,6 +330,8 @@ def rekey(engine: Engine, new_key: bytes) -> None:
         cursor.execute(f"PRAGMA rekey = \"x'{new_key.hex()}'\"")
         cursor.close()
         holder.set(new_key)
+    except module.Error as exc:
+        raise KeyChangeError(str(exc)) from exc
     finally:
         raw.invalidate()  # never back to the pool: it was keyed with the old key
     engine.dispose()

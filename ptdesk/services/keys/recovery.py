@@ -4,6 +4,7 @@ every password is forgotten, and the re-key when an account is switched off."""
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician
@@ -17,6 +18,9 @@ from ptdesk.services.uow import transaction
 
 __all__ = ["RECOVERY_WARNING", "recover_administrator", "replace_recovery_key"]
 
+REKEY_LATER = ("The account is switched off and can no longer sign in, but the database could "
+               "not be re-keyed just now (it is busy). Run `ptdesk recovery-key` when nobody "
+               "is using PT Desk: it re-keys the database.")
 NOT_ENCRYPTED = ("This clinic's database is not encrypted, so it has no recovery key; an "
                  "administrator encrypts it first (`ptdesk encrypt`).")
 
@@ -74,5 +78,11 @@ def recover_administrator(session_factory: SessionFactory, *, username: str,
 def rekey_after_switch_off(session_factory: SessionFactory) -> None:
     """An account was switched off: re-key so its slot, and any copy of the old key, opens
     nothing; every other active account keeps its slot (resealed, no password needed)."""
-    if clinic_key.is_encrypted(session_factory):
+    if not clinic_key.is_encrypted(session_factory):
+        return
+    try:
         clinic_key.rekey_with(session_factory, keep=_active_account_ids(session_factory))
+    except (DBAPIError, OSError) as exc:
+        # The file still opens with every password (the old slots stay until the re-key
+        # is done); the switched-off account can no longer sign in either way.
+        raise ServiceError(REKEY_LATER) from exc
