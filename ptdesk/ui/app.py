@@ -166,6 +166,9 @@ class Launch:
             with suppress(ServiceError):  # closing must not fail over the audit entry
                 record_logout(self.loader.ctx.session_factory, actor=self.loader.ctx.actor)
         if self.loader.engine is not None:
+            from ptdesk.services.keys.clinic_key import lock
+
+            lock(self.loader.engine)  # the key is forgotten with the connections
             self.loader.engine.dispose()
 
 
