@@ -188,6 +188,24 @@ def measure_progress_tab(db: Path, env: dict[str, str], runs: int) -> Figure:
         Detail("first draw (imports QtCharts, builds charts)", out["first_draw_ms"], "ms"),))
 
 
+def measure_evaluation_inputs(env: dict[str, str], runs: int) -> list[Figure]:
+    """DEMO-0001's initial evaluation charted by hand in the real window (probe_inputs.py)."""
+    counts, seconds, last = [], [], {}
+    for _ in range(runs):
+        last = run_probe("probe_inputs.py", env=env)
+        if last.get("problems"):
+            raise ProbeError("probe_inputs.py did not reproduce the demo record: "
+                             + ", ".join(last["problems"]))
+        counts.append(float(last["inputs"]))
+        seconds.append(float(last["seconds"]))
+    details = (Detail("typed characters", last["typed_characters"], ""),
+               Detail("navigation and shortcut keys", last["navigation_keys"], ""),
+               Detail("mouse clicks", last["clicks"], ""))
+    note = "SOAP drafted from the exam" if last.get("drafted_soap") else "SOAP typed in full"
+    return [Figure("evaluation_inputs", tuple(counts), details=details, note=note),
+            Figure("evaluation_input_s", tuple(seconds))]
+
+
 def _guarded(names: list[str], measure: Callable[[], Figure | list[Figure]]) -> list[Figure]:
     """A probe that fails marks its figures as errors; the other figures are still measured."""
     _say(f"measuring {', '.join(names)}…")
@@ -251,6 +269,8 @@ def main(argv: list[str] | None = None) -> int:
                             lambda: measure_progress_tab(db, env, reps["runs"]))
         figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
         figures += _guarded(["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"]))
+        figures += _guarded(["evaluation_inputs", "evaluation_input_s"],
+                            lambda: measure_evaluation_inputs(env, reps["ui"]))
         figures += _guarded(["verify_s"], lambda: __import__("bench_verify").measure_verify(db, env, reps["ui"]))
         if big is None:
             figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,
