@@ -13,6 +13,7 @@ from ptdesk.domain.ankle_flags import AnkleThresholds, ankle_flags
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.involved_side import involved_side
 from ptdesk.domain.validation import validate_int_range, validate_number_range
+from ptdesk.ui.chart.evaluation.quick_fill import ankle_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
@@ -50,6 +51,7 @@ class AnkleSection(EvaluationSection):
         super().__init__(parent)
         f = self.fields
         self._thresholds = AnkleThresholds()
+        self.add_quick_fills(ankle_fills())
         # The episode's sprained ankle (not part of the note): ankle rows of the strength
         # grid and the flags below compare on it; saved with the evaluation's Save.
         top = form_layout()

@@ -19,6 +19,7 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.units import cadence_target_range
 from ptdesk.domain.validation import validate_int_range, validate_number_range
+from ptdesk.ui.chart.evaluation.quick_fill import gait_fills
 from ptdesk.ui.chart.evaluation.section import EvaluationSection, add_row, form_layout, inline_label
 
 SETTING_LABELS = (("treadmill", "Treadmill"), ("overground", "Overground"))
@@ -43,6 +44,7 @@ class GaitSection(EvaluationSection):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_quick_fills(gait_fills())
         self._build()
         self._connect_signals()
         self._on_fields_edited()

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.validation import validate_knee_extension, validate_knee_flexion
+from ptdesk.ui.chart.evaluation.quick_fill import knee_fills
 from ptdesk.ui.chart.evaluation.section import (
     H_SPACING,
     LABEL_WIDTH,
@@ -54,6 +55,7 @@ class KneeSection(EvaluationSection):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_quick_fills(knee_fills())
         self._build_exam()
         self._build_special_tests()
 

@@ -27,6 +27,7 @@ from ptdesk.ui.chart.evaluation.prior_injury_model import (
     SIDE_COLUMN,
     PriorInjuryModel,
 )
+from ptdesk.ui.chart.evaluation.quick_fill import subjective_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
@@ -68,6 +69,7 @@ class SubjectiveSection(EvaluationSection):
         super().__init__(parent)
         self._volume_unit_labels: list[QLabel] = []
         self.injuries = PriorInjuryModel(self)
+        self.add_quick_fills(subjective_fills())
         self._build_complaint()
         self._build_running_history()
         self._build_injuries()

@@ -32,6 +32,7 @@ from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
+from ptdesk.ui.chart.evaluation.soap_draft import SoapDrafter
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.chart.evaluation.visit_header import VisitHeader
@@ -96,6 +97,7 @@ class EvaluationTab(ChartTab):
         layout.addWidget(self.header)
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
+        self.drafter = SoapDrafter(self)  # Draft from exam (S, O, A, P from the fields)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
@@ -363,6 +365,7 @@ class EvaluationTab(ChartTab):
             # load() sets every input of its section, so no clear() first (half the work).
             for section in self.sections.values():
                 section.clear_errors()
+                section.forget_fills()
                 section.load(evaluation)
             # The clinic's units (km or mi) for sections that have nothing recorded yet.
             if evaluation.subjective is None:
