@@ -21,6 +21,7 @@ from ptdesk.ui.chart.evaluation.section import (
     row_label,
     side_grid,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
 from ptdesk.ui.kit.palette import error_style
 
 SIDES = ("left", "right")
@@ -159,9 +160,11 @@ class AnkleSection(EvaluationSection):
         layout = QHBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        for key, label in _TENDER:
-            layout.addWidget(self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}",
-                                                   label))
+        boxes = [self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}", label)
+                 for key, label in _TENDER]
+        for check in boxes:
+            layout.addWidget(check)
+        CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
         layout.addStretch(1)
         return box
 

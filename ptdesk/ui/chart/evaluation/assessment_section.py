@@ -15,9 +15,10 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.shortcuts import DRAFT_NOTE_KEY
 
 _PLAN_FIELDS = ("problem_list", "working_diagnosis", "icd10_code", "visit_frequency", "plan_notes")
-DRAFT_SHORTCUT = "Ctrl+Shift+D"
+DRAFT_SHORTCUT = DRAFT_NOTE_KEY
 _SOAP = (("soap_subjective", "S — Subjective"), ("soap_objective", "O — Objective"),
          ("soap_assessment", "A — Assessment"), ("soap_plan", "P — Plan"))
 

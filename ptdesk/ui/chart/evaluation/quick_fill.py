@@ -11,16 +11,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ptdesk.domain.note_draft import CLEAR_RED_FLAGS
+from ptdesk.ui.kit.shortcuts import QUICK_FILL_KEYS
 
 # The same key does the same kind of fill in whichever section holds the keyboard focus.
-SHORTCUTS = {
-    "tests_negative": "Ctrl+Shift+N",
-    "no_tenderness": "Ctrl+Shift+T",
-    "effusion_none": "Ctrl+Shift+E",
-    "normal": "Ctrl+Shift+W",
-    "no_red_flags": "Ctrl+Shift+R",
-    "undo": "Ctrl+Shift+U",
-}
+SHORTCUTS = QUICK_FILL_KEYS
 
 
 @dataclass(frozen=True)

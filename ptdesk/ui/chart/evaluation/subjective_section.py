@@ -35,6 +35,7 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
 
 SYMPTOM_LABELS = {
     "pain": "Pain", "weakness": "Weakness / fatigue", "giving_way": "Giving way",
@@ -91,8 +92,10 @@ class SubjectiveSection(EvaluationSection):
         for group, label, keys, labels in _GROUPS:
             row = QHBoxLayout()
             row.setSpacing(14)
-            for key in keys:
-                row.addWidget(f.check_box(f"{group}:{key}", labels[key]))
+            boxes = [f.check_box(f"{group}:{key}", labels[key]) for key in keys]
+            for box in boxes:
+                row.addWidget(box)
+            CheckGroup(boxes)  # one Tab stop; the arrow keys move along the row
             row.addStretch(1)
             add_row(form, label, row)
         pain = QHBoxLayout()
