@@ -135,3 +135,16 @@ def test_quick_fills_are_off_on_a_signed_note(tab: EvaluationTab) -> None:
     assert not tab.sections["assessment"].draft_button.isEnabled()
     tab._set_read_only(False)
     assert tab.sections["knee"].quick_fills["normal"].isEnabled()
+
+
+def test_gait_footwear_follows_the_history_shoes_until_typed_over(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    subjective, gait = tab.sections["subjective"].fields, tab.sections["gait"].fields
+    qtbot.keyClicks(subjective.widget("shoe_model"), "Neutral daily trainer")
+    qtbot.keyClicks(subjective.widget("shoe_drop_mm"), "10")
+    assert gait.raw()["gait.footwear"] == "Neutral daily trainer, 10 mm drop"
+    footwear = gait.widget("gait.footwear")
+    footwear.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(footwear, "Race flats")
+    qtbot.keyClicks(subjective.widget("shoe_model"), " 2")
+    assert gait.raw()["gait.footwear"] == "Race flats"  # the clinician's own words stay

@@ -27,6 +27,7 @@ from ptdesk.ui.chart.evaluation.carry_forward import fill_carried, previous_reco
 from ptdesk.ui.chart.evaluation.carry_marks import CarryMarks
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
+from ptdesk.ui.chart.evaluation.form_links import FootwearFromShoes
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
@@ -102,6 +103,7 @@ class EvaluationTab(ChartTab):
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
         self.drafter = SoapDrafter(self)  # Draft from exam (S, O, A, P from the fields)
+        self.footwear = FootwearFromShoes(self._subjective, self._gait, lambda: self.edits.is_loading)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
