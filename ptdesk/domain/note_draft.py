@@ -90,6 +90,14 @@ def _running(s: ev.SubjectiveFindings) -> list[str]:
     return out
 
 
+def _aggravators(keys: tuple[str, ...]) -> str:
+    """'stairs and running, especially downhill' (downhill is a kind of running)."""
+    if "downhill" in keys and "running" in keys:
+        rest = [_AGGRAVATORS.get(k, k) for k in keys if k not in ("downhill", "running")]
+        return words([*rest, "running"]) + ", especially downhill"
+    return words([_AGGRAVATORS.get(k, k) for k in keys])
+
+
 def draft_subjective(s: ev.SubjectiveFindings | None) -> str:
     if s is None:
         return ""
@@ -102,16 +110,18 @@ def draft_subjective(s: ev.SubjectiveFindings | None) -> str:
         lines.append(sentence(f"Onset{since}: {onset[0].lower() + onset[1:]}" if onset
                               else f"Onset{since}"))
     story = []
+    where = " at " + words([_LOCATIONS.get(k, k) for k in s.pain_locations]) \
+        if s.pain_locations else ""
     if s.symptoms:
-        story.append("reports " + words([_SYMPTOMS.get(k, k) for k in s.symptoms]))
-    if s.pain_locations:
-        story.append("at " + words([_LOCATIONS.get(k, k) for k in s.pain_locations]))
+        story.append("reports " + words([_SYMPTOMS.get(k, k) for k in s.symptoms]) + where)
+    elif where:
+        story.append("symptoms" + where)
     if s.aggravating:
-        story.append("worse with " + words([_AGGRAVATORS.get(k, k) for k in s.aggravating]))
+        story.append("worse with " + _aggravators(s.aggravating))
     if s.onset_distance is not None:
         story.append(f"comes on at about {num(s.onset_distance)} {s.onset_distance_unit}")
     if story:
-        text = ", ".join(story)
+        text = "; ".join(story)
         lines.append(sentence(text[0].upper() + text[1:]))
     lines.append(_nprs(s))
     lines += _running(s)
