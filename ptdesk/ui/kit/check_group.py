@@ -26,12 +26,13 @@ class CheckGroup(QObject):
             box.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() != QEvent.Type.KeyPress or watched not in self.boxes:
+        if (event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent)
+                or not isinstance(watched, QCheckBox) or watched not in self.boxes):
             return False
-        key = QKeyEvent(event).key() if not isinstance(event, QKeyEvent) else event.key()
+        key = event.key()
         if key not in _NEXT and key not in _BACK:
             return False
         step = 1 if key in _NEXT else -1
-        index = (self.boxes.index(watched) + step) % len(self.boxes)  # type: ignore[arg-type]
+        index = (self.boxes.index(watched) + step) % len(self.boxes)
         self.boxes[index].setFocus(Qt.FocusReason.TabFocusReason)
         return True

@@ -124,6 +124,10 @@ class AnkleSection(EvaluationSection):
     def ankle_side(self) -> str | None:
         return self.fields.value(ANKLE_SIDE_KEY) or None
 
+    @property
+    def thresholds(self) -> AnkleThresholds:
+        return self._thresholds
+
     def set_thresholds(self, thresholds: AnkleThresholds) -> None:
         self._thresholds = thresholds
         self._on_fields_edited()

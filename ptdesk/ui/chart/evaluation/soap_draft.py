@@ -50,8 +50,8 @@ class SoapDrafter:
             affected_side=episode.affected_side if episode else None,
             injured_ankle_side=ankle.ankle_side(),
             goals=tuple((g.description, g.target_date) for g in episode.goals) if episode else (),
-            prescription=prescription, ankle_thresholds=ankle._thresholds,
-            readiness_thresholds=sides._targets)
+            prescription=prescription, ankle_thresholds=ankle.thresholds,
+            readiness_thresholds=sides.readiness_targets)
 
     def draft(self) -> bool:
         """Fill the empty boxes (and, if the clinician agrees, the typed ones); False if refused."""
