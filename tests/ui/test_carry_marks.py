@@ -114,3 +114,13 @@ def test_confirm_button_clears_the_marks_and_is_audited(
     assert any("carried-forward values confirmed" in e.summary
                for e in audit_entries(session_factory, user=ACTOR))
     assert tab.signing.sign_button.isEnabled()
+
+
+def test_discarding_unsaved_carried_values_drops_their_marks(
+        qtbot: Any, ctx: AppContext, session_factory: Any, follow_up: Any) -> None:
+    tab = make_tab(qtbot, ctx, follow_up.patient_id)
+    carry(qtbot, tab)
+    tab.discard_changes()  # the carried values were never saved
+    assert not widget(tab, "knee", "knee_left.flexion_deg").property("carried")
+    assert not tab.carry.marks and not tab.carry.banner.isVisibleTo(tab)
+    assert drafts.get_draft(session_factory, actor=ACTOR, form_key=marks_key(follow_up.id)) is None

@@ -61,6 +61,7 @@ class CarryMarks:
         self.marks: Marks = {}
         self.visit_id: int | None = None
         self._hooked: set[int] = set()
+        self._blank: dict[str, dict[str, Any]] = {}
         self.banner = QWidget()
         self.banner.setObjectName("carryBanner")
         row = QHBoxLayout(self.banner)
@@ -109,8 +110,23 @@ class CarryMarks:
                                      form_key=marks_key(visit_id))
         except ServiceError:
             return
-        if draft is not None:
-            self._show(_read(draft.payload))
+        if draft is None:
+            return
+        kept = _read(draft.payload)
+        # Carried values discarded unsaved leave empty fields behind: no mark on nothing.
+        held = {k: d for k, d in kept.items() if self._holds_value(*k)}
+        self._show(held)
+        if held != kept:
+            self._store()
+
+    def _holds_value(self, section: str, key: str) -> bool:
+        part = self.sections.get(section)
+        if part is None:
+            return False
+        if section not in self._blank:
+            self._blank[section] = type(part)().raw()  # what an untouched section shows
+        value = part.raw().get(key)
+        return value not in ("", None, False, []) and value != self._blank[section].get(key)
 
     def add(self, marks: Marks) -> None:
         """Newly carried values (replacing earlier marks on the same fields)."""
