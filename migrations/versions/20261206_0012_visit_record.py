@@ -1,7 +1,7 @@
 """visit record: date of service vs first saved (late entries), draft reminder, visit measures
 
 Revision ID: 0012
-Revises: 0007
+Revises: 0011
 Create Date: 2026-12-06 14:00:00.000000
 
 Adds `visits.first_saved_on` (the clinic's day a note was first saved; a date of service
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0012'
-down_revision: str | None = '0007'
+down_revision: str | None = '0011'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
