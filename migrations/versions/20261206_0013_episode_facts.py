@@ -1,7 +1,7 @@
 """episode facts in one place: goal race on the episode, signed notes' snapshot, draft merge
 
 Revision ID: 0013
-Revises: 0007
+Revises: 0012
 Create Date: 2026-12-06 13:30:00.000000
 
 Onset date, diagnosis and ICD-10 code, affected side, goal race and race date live on the
@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = '0013'
-down_revision: str | None = '0007'
+down_revision: str | None = '0012'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

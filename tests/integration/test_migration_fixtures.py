@@ -98,9 +98,12 @@ def _fill(target: Path, source: Path) -> None:
             columns = [c for c in _columns(dst, table.name)
                        if (table.name, c) not in NOT_COPIED and c in _columns(src, table.name)]
             names = ", ".join(columns)
-            where = ""
+            where = " WHERE 1 = 1"
             if table.name == "audit_log" and "content_hash" not in _columns(dst, "visits"):
-                where = " WHERE action NOT IN ('sign', 'addendum')"  # signing came with 0002
+                where += " AND action NOT IN ('sign', 'addendum')"  # signing came with 0002
+            if table.name == "audit_log" and "first_saved_on" not in _columns(dst, "visits"):
+                # The day a note was first saved is audited from 0012 on (issue 18).
+                where += " AND summary NOT LIKE '%first saved%'"
             rows = src.execute(f"SELECT {names} FROM {table.name}{where} ORDER BY id").fetchall()
             marks = ", ".join("?" for _ in columns)
             dst.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
