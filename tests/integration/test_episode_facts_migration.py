@@ -172,3 +172,24 @@ def test_a_note_signed_now_freezes_the_episode_facts_inside_its_hash(before_0013
     problems = [p.message for p in verify_signed_notes(sf)]
     assert problems == [f"The signed note of visit {draft_id} was changed after it was signed."]
     engine.dispose()
+
+
+def test_a_snapshot_cannot_be_replaced_or_added_to_a_signed_note(before_0013) -> None:
+    """INSERT OR REPLACE skips delete triggers; the BEFORE INSERT guard still refuses it."""
+    db, signed_id, _draft_id, _episode_id = before_0013
+    engine = make_engine(db)
+    upgrade(engine)
+    columns = "visit_id, diagnosis, icd10_code, affected_side, goal_race, source"
+    for statement in (
+            f"INSERT OR REPLACE INTO note_episode_facts ({columns}) "
+            f"VALUES ({signed_id}, 'Other', '', 'left', '', 'signing')",
+            f"INSERT OR REPLACE INTO note_episode_facts (id, {columns}) "
+            f"VALUES ((SELECT id FROM note_episode_facts), 99, 'Other', '', 'left', '', 'signing')",
+            f"DELETE FROM note_episode_facts WHERE visit_id = {signed_id}"):
+        with pytest.raises(Exception, match="signed notes cannot be changed|append-only"), \
+                engine.begin() as connection:
+            connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT diagnosis FROM note_episode_facts")).all() == [
+            ("Patellofemoral pain",)]
+    engine.dispose()
