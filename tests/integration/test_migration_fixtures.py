@@ -101,16 +101,30 @@ def _fill(target: Path, source: Path) -> None:
             where = " WHERE 1 = 1"
             if table.name == "audit_log" and "content_hash" not in _columns(dst, "visits"):
                 where += " AND action NOT IN ('sign', 'addendum')"  # signing came with 0002
-            if table.name == "audit_log" and "first_saved_on" not in _columns(dst, "visits"):
-                # The day a note was first saved is audited from 0012 on (issue 18).
-                where += " AND summary NOT LIKE '%first saved%'"
             rows = src.execute(f"SELECT {names} FROM {table.name}{where} ORDER BY id").fetchall()
+            if table.name == "audit_log" and "first_saved_on" not in _columns(dst, "visits"):
+                rows = [_as_written_before_0012(columns, row) for row in rows]
             marks = ", ".join("?" for _ in columns)
             dst.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
         dst.commit()
     finally:
         src.close()
         dst.close()
+
+
+def _as_written_before_0012(columns: list[str], row: tuple[object, ...]) -> tuple[object, ...]:
+    """An audit row as releases before 0012 wrote it: a new visit's entry had no first-saved day.
+
+    Today's services record "first saved YYYY-MM-DD" when a visit is created, and verify
+    compares that day with the visit's `first_saved_on` (issue 18). A release without the
+    column never wrote the day, so the fixture must not carry it either.
+    """
+    at = columns.index("summary")
+    summary = row[at]
+    if isinstance(summary, str) and "; first saved " in summary:
+        summary = summary.split("; first saved ", 1)[0]
+        return row[:at] + (summary,) + row[at + 1:]
+    return row
 
 
 def _fingerprint(db: Path, tables: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
