@@ -98,9 +98,9 @@ def _fill(target: Path, source: Path) -> None:
             columns = [c for c in _columns(dst, table.name)
                        if (table.name, c) not in NOT_COPIED and c in _columns(src, table.name)]
             names = ", ".join(columns)
-            where = " WHERE 1 = 1"
+            where = ""
             if table.name == "audit_log" and "content_hash" not in _columns(dst, "visits"):
-                where += " AND action NOT IN ('sign', 'addendum')"  # signing came with 0002
+                where = " WHERE action NOT IN ('sign', 'addendum')"  # signing came with 0002
             rows = src.execute(f"SELECT {names} FROM {table.name}{where} ORDER BY id").fetchall()
             if table.name == "audit_log" and "first_saved_on" not in _columns(dst, "visits"):
                 rows = [_as_written_before_0012(columns, row) for row in rows]
