@@ -297,6 +297,8 @@ def rekey_with(target: SessionFactory | Engine, *, keep: tuple[int, ...] = (),
     if demo:
         fresh.append(kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None,
                                  new_key))
+    if not fresh:
+        return  # never a re-key that nobody could open afterwards
     kf.write(keys_path, kf.KeyFile(keys.clinic, (*keys.slots, *fresh)))
     rekey(engine_of(target), new_key)
     kf.write(keys_path, kf.KeyFile(keys.clinic, tuple(fresh)))

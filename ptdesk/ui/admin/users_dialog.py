@@ -25,12 +25,18 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.services.accounts import Account, list_users, set_active, set_role
 from ptdesk.services.clinic import get_settings, set_lock_minutes
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.keys.clinic_key import is_encrypted
 from ptdesk.services.permissions import ROLE_LABELS, ROLES
 from ptdesk.ui.admin.add_user_dialog import AddUserDialog
 from ptdesk.ui.admin.password_dialog import PasswordDialog
 from ptdesk.ui.admin.users_model import UsersModel
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.palette import error_style
+
+REKEYING = "Switching the account off and re-keying the clinic database…"
+REKEY_FAILED = ("The account could not be switched off just now. Try again; if it keeps "
+                "happening, check that the database folder can be written to.")
 
 
 class UsersDialog(QDialog):
@@ -43,6 +49,7 @@ class UsersDialog(QDialog):
         self.setObjectName("usersDialog")
         self.setWindowTitle("Users and access")
         self.ctx = ctx
+        self._rekey = BackgroundCall(self)  # switching off an encrypted clinic's account
         self.model = UsersModel(self)
         self.view = QTableView(self)
         self.view.setObjectName("usersTable")
@@ -115,6 +122,7 @@ class UsersDialog(QDialog):
         self.password_button.clicked.connect(self._on_password_button_clicked)
         self.role_button.clicked.connect(self._on_role_button_clicked)
         self.active_button.clicked.connect(self._on_active_button_clicked)
+        self._rekey.finished.connect(self._on_rekey_finished)
         self.lock_button.clicked.connect(self._on_lock_button_clicked)
         self.buttons.rejected.connect(self.reject)
         self.view.selectionModel().currentRowChanged.connect(self._on_view_current_row_changed)
@@ -174,10 +182,36 @@ class UsersDialog(QDialog):
 
     def _on_active_button_clicked(self) -> None:
         account = self.selected()
-        if account is not None:
-            self._change(lambda: set_active(self.ctx.session_factory, actor=self.ctx.actor,
-                                            username=account.username,
-                                            active=not account.active))
+        if account is None:
+            return
+        sf, actor = self.ctx.session_factory, self.ctx.actor
+
+        def action() -> Account:
+            return set_active(sf, actor=actor, username=account.username,
+                              active=not account.active)
+
+        if account.active and is_encrypted(sf):
+            # Switching off re-keys an encrypted clinic: seconds for a big one, so it runs
+            # off the UI thread.
+            if self._rekey.busy:
+                return
+            self.show_error("")
+            self.active_button.setEnabled(False)
+            self.ctx.signals.status_message.emit(REKEYING)
+            self._rekey.start(action)
+            return
+        self._change(action)
+
+    def _on_rekey_finished(self, result: object, error: BaseException | None) -> None:
+        self.active_button.setEnabled(True)
+        if isinstance(error, ServiceError):
+            self.show_error(str(error))
+        elif error is not None:
+            self.show_error(REKEY_FAILED)
+        if isinstance(result, Account):
+            self.reload(select=result.username)
+        elif error is not None:
+            self.reload()
 
     def _change(self, action: Callable[[], Account]) -> None:
         self.show_error("")
