@@ -111,3 +111,30 @@ def percentile(values: list[float], pct: float) -> float:
     ordered = sorted(values)
     rank = max(1, -(-len(ordered) * pct // 100))  # ceil(n * pct / 100)
     return ordered[int(rank) - 1]
+
+
+# `bench/run.py --encrypted`: the probes open an encrypted copy of the clinic, unlocked as
+# the app's sign-in does (with the demo accounts' published password).
+BENCH_PASSWORD_ENV = "PTDESK_BENCH_PASSWORD"
+
+
+def _open_unlocked_when_asked() -> None:
+    password = os.environ.get(BENCH_PASSWORD_ENV)
+    if not password:
+        return
+    import ptdesk.ui.app as ui_app
+
+    real_open = ui_app.open_database
+
+    def open_unlocked(db: str | None) -> Any:
+        from ptdesk.services.keys.opening import unlock_and_open
+
+        engine, sf = real_open(db)
+        if not unlock_and_open(sf, password):
+            raise SystemExit("the bench password does not open the encrypted clinic")
+        return engine, sf
+
+    ui_app.open_database = open_unlocked  # type: ignore[assignment]
+
+
+_open_unlocked_when_asked()
