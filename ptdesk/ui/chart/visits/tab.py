@@ -99,6 +99,12 @@ class VisitsTab(ChartTab):
         self.open_button.setObjectName("openVisit")
         self.open_button.setAccessibleName("Open visit")
         buttons.addWidget(self.open_button)
+        self.print_button = QPushButton("&Print evaluation…", self)
+        self.print_button.setObjectName("printEvaluation")
+        self.print_button.setAccessibleName("Print evaluation")
+        self.print_button.setToolTip("The selected visit's note and plan of care for the "
+                                     "referring physician (a draft prints marked as not signed)")
+        buttons.addWidget(self.print_button)
         layout = QVBoxLayout(self)
         layout.addWidget(self.episode_label)
         layout.addLayout(buttons)
@@ -110,13 +116,14 @@ class VisitsTab(ChartTab):
         for visit_type, button in self.new_buttons.items():
             button.clicked.connect(lambda _=False, t=visit_type: self.new_visit(t))
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     # ---- ChartTab ---------------------------------------------------------------------
 
     def view_only_keep(self) -> list[QWidget]:
-        return [self.open_button]
+        return [self.open_button, self.print_button]
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
@@ -181,11 +188,22 @@ class VisitsTab(ChartTab):
         for button in self.new_buttons.values():
             button.setEnabled(self._episode is not None)
         self.open_button.setEnabled(self.selected_visit() is not None)
+        self.print_button.setEnabled(self._patient_id is not None and self.model.rowCount() > 0)
 
     def _on_open_button_clicked(self) -> None:
         visit = self.selected_visit()
         if visit is not None:
             self.visit_open_requested.emit(visit.id)
+
+    def _on_print_button_clicked(self) -> None:
+        """The selected visit, or (none selected) the latest signed evaluation."""
+        if self._patient_id is None:
+            return
+        from ptdesk.ui.printing.print_flow import start_print
+
+        visit = self.selected_visit()
+        start_print(self.ctx, self, "evaluation", self._patient_id,
+                    visit_id=visit.id if visit is not None else None)
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         visit = self.model.visit_at(index.row())
