@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -22,6 +21,7 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import GapRules, PainRules, PlanInputs, WeekLog
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
 from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
@@ -78,9 +78,9 @@ class PlanInputsForm(QWidget):
         # Pre-filled from the evaluation, last week's running is confirmed by the clinician.
         self.weekly_confirmed = QCheckBox("Confirmed with the patient")
         self.weekly_confirmed.setChecked(True)
-        self.start = QDateEdit()
+        self.start = DateField(required=True, label="Start")
         self.has_race = QCheckBox("Race planned")
-        self.race_date = QDateEdit()
+        self.race_date = DateField(required=True, label="Race date")
         self.cap_pct = QDoubleSpinBox()
         # The widget itself cannot go above the clinical cap of 10%.
         self.cap_pct.setRange(0.5, float(CAP_MAX_PCT))
