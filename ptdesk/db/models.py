@@ -11,6 +11,7 @@ from ptdesk.db.models_care import (
     RunPlan,
     RunPlanWeek,
 )
+from ptdesk.db.models_late import LateOutcome
 from ptdesk.db.models_patients import (
     AuditEntry,
     Clinician,
@@ -36,7 +37,7 @@ from ptdesk.db.models_visits import (
 
 __all__ = [
     "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
-    "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
+    "Exercise", "GaitAssessment", "Goal", "KneeExam", "LateOutcome", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "ReadinessExam", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",
 ]

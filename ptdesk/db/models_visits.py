@@ -54,6 +54,9 @@ class Visit(Versioned, Base):
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column()
+    # The clinic's day the note was first saved (0012); later than visit_date: a late entry.
+    # NULL on notes from before it was kept (never rewritten: signed rows stay as signed).
+    first_saved_on: Mapped[date | None] = mapped_column(Date)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
     # SHA-256 of the note's canonical content at signing, re-checked by `ptdesk verify`.
     content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")

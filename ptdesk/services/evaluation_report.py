@@ -12,12 +12,14 @@ from ptdesk.db.models import (
     Clinician,
     Episode,
     Goal,
+    LateOutcome,
     OutcomeResult,
     Patient,
     Visit,
 )
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import outcomes as oc
+from ptdesk.domain import visit_rules as rules
 from ptdesk.domain.stamps import as_utc
 from ptdesk.reports import evaluation_dto as dto
 from ptdesk.services import evaluation_mapping as mapping
@@ -25,7 +27,7 @@ from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.evaluation_tables import section_tables
 from ptdesk.services.handouts import clinic_info
-from ptdesk.services.outcomes import OutcomeRecord, read_form
+from ptdesk.services.outcomes import OutcomeRecord, late_record, read_form
 from ptdesk.services.permissions import require
 from ptdesk.services.progress.report import _goals, _plan_summary, _program_lines
 from ptdesk.services.runlogs import load_weekly_summary
@@ -86,12 +88,10 @@ def choose_visit(session: Session, patient_id: int, *, visit_id: int | None = No
 def _date_rows(row: Visit) -> tuple[tuple[tuple[str, str], ...], str]:
     """Date of service, signing and (for a note first saved later) the late-entry sentence."""
     rows = [("Date of service", _long(row.visit_date))]
-    first_saved: date | None = getattr(row, "first_saved_on", None)
     late = ""
-    if first_saved is not None and first_saved > row.visit_date:
-        rows.append(("First saved", _long(first_saved)))
-        late = (f"Late entry: date of service {_long(row.visit_date)}, first saved "
-                f"{_long(first_saved)}.")
+    if row.first_saved_on is not None and rules.is_late_entry(row.visit_date, row.first_saved_on):
+        rows.append(("First saved", _long(row.first_saved_on)))
+        late = rules.late_entry_text(row.visit_date, row.first_saved_on) + "."
     rows.append(("Signed", _stamp(row.signed_at) if row.signed_at else dto.DRAFT_MARK))
     return tuple(rows), late
 
@@ -108,11 +108,21 @@ def _outcomes(session: Session, row: Visit) -> dto.Table | None:
             result.missing_items, items,
             read_form(result.measure, result.total, result.max_total, result.missing_items,
                       [(key, value) for key, _label, value in items]))
-        info = oc.MEASURES.get(result.measure)  # type: ignore[call-overload]
-        lines.append((info.name if info else result.measure.upper(), record.score_text))
+        lines.append((_measure_name(result.measure), record.score_text, "With the note"))
+    # Measures added after signing sit beside the note, each a dated late entry.
+    for late in session.scalars(select(LateOutcome).where(LateOutcome.visit_id == row.id)
+                                .order_by(LateOutcome.id)):
+        record = late_record(late, row.visit_date)
+        lines.append((_measure_name(late.measure), record.score_text, record.late_entry_text))
     if not lines:
         return None
-    return dto.Table("Outcome measures", ("Measure", "Score"), tuple(lines), (0.6, 0.4))
+    return dto.Table("Outcome measures", ("Measure", "Score", "Recorded"), tuple(lines),
+                     (0.34, 0.26, 0.40))
+
+
+def _measure_name(measure: str) -> str:
+    info = oc.MEASURES.get(measure)  # type: ignore[call-overload]
+    return info.name if info else measure.upper()
 
 
 def _assessment(evaluation: ev.Evaluation, episode: Episode) -> tuple[tuple[str, str], ...]:

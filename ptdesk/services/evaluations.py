@@ -14,6 +14,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Episode, Patient, Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import validation as v
+from ptdesk.domain import visit_rules as rules
 from ptdesk.domain.evaluation_fields import evaluation_fields
 from ptdesk.services import conflicts
 from ptdesk.services import evaluation_mapping as mapping
@@ -42,10 +43,29 @@ class VisitSummary:
     visit_type: str
     status: str
     version: int
+    # The clinic's day the note was first saved; None on notes from before it was kept.
+    first_saved_on: date | None = None
+    clinician_id: int | None = None  # the note's author (None on older notes)
 
     @property
     def type_label(self) -> str:
         return ev.VISIT_TYPE_LABELS[self.visit_type]
+
+    @property
+    def date_of_service(self) -> date:
+        return self.visit_date
+
+    @property
+    def late_entry(self) -> bool:
+        """Written on a later day than the service it documents (domain.visit_rules)."""
+        return rules.is_late_entry(self.visit_date, self.first_saved_on)
+
+    @property
+    def late_entry_text(self) -> str:
+        """ "Late entry — service 2026-12-05, written 2026-12-06", or "" when not late."""
+        if not self.late_entry or self.first_saved_on is None:
+            return ""
+        return rules.late_entry_text(self.visit_date, self.first_saved_on)
 
 
 @dataclass(frozen=True)
@@ -57,16 +77,26 @@ class SavedVisit(VisitSummary):
 
 def _summary(row: Visit) -> VisitSummary:
     return VisitSummary(row.id, row.patient_id, row.episode_id, row.visit_date, row.visit_type,
-                        row.status, row.version)
+                        row.status, row.version, row.first_saved_on, row.clinician_id)
 
 
 def create_visit(
     session_factory: SessionFactory, *, actor: str, episode_id: int, visit_date: date,
-    visit_type: str, clinician_id: int | None = None,
+    visit_type: str, clinician_id: int | None = None, first_saved_on: date | None = None,
 ) -> VisitSummary:
+    """A draft note for the date of service (today or earlier, never later).
+
+    `first_saved_on` is the clinic's day the note is written (default today); a date of
+    service before it makes the note a late entry, with both dates in the audit entry.
+    The author is the acting clinician unless `clinician_id` names another.
+    """
     v.validate_choice("visit_type", visit_type, ev.VISIT_TYPES, "Visit type")
+    written = first_saved_on or date.today()
+    rules.check_date_of_service(visit_date, written)
     with transaction(session_factory) as session:
-        require(session, actor, "edit_evaluation")
+        person = require(session, actor, "edit_evaluation")
+        if clinician_id is None and person is not None:
+            clinician_id = person.id
         episode = session.get(Episode, episode_id)
         if episode is None:
             raise NotFoundError(f"No episode with id {episode_id}.")
@@ -74,11 +104,15 @@ def create_visit(
         assert patient is not None
         v.validate_visit_date(visit_date, patient.date_of_birth)
         row = Visit(patient_id=patient.id, episode_id=episode.id, visit_date=visit_date,
-                    visit_type=visit_type, clinician_id=clinician_id, status="draft")
+                    visit_type=visit_type, clinician_id=clinician_id, status="draft",
+                    first_saved_on=written)
         session.add(row)
         session.flush()
+        late = "; late entry" if rules.is_late_entry(visit_date, written) else ""
         audit.record(session, actor=actor, action="create", patient_id=patient.id,
-                     record_type="visit", record_id=row.id, summary=f"new {visit_type} visit")
+                     record_type="visit", record_id=row.id,
+                     summary=f"new {visit_type} visit; date of service {visit_date:%Y-%m-%d}; "
+                             f"first saved {written:%Y-%m-%d}{late}")
         return _summary(row)
 
 

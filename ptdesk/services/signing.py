@@ -34,6 +34,7 @@ from ptdesk.services.errors import (
     RecordLockedError,
     ServiceError,
 )
+from ptdesk.services.late_outcome_check import late_outcome_problems, written_date_problems
 from ptdesk.services.note_hash import HASH_VERSION, hash_visits
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -70,7 +71,7 @@ class AddendumInfo:
 
 @dataclass(frozen=True)
 class NoteProblem:
-    kind: str  # "note" or "addendum"
+    kind: str  # "note", "addendum" or "late_entry" (a measure added after signing)
     record_id: int
     visit_id: int
     message: str
@@ -278,7 +279,11 @@ def _check_addenda(session: Session) -> list[NoteProblem]:
 def check_signed_notes(session: Session) -> tuple[list[NoteProblem], int]:
     """(problems, count of signed notes from before content hashes were kept)."""
     problems, unhashed = _check_notes(session)
-    return problems + _check_addenda(session), unhashed
+    late = [NoteProblem("late_entry", rid, vid, message)
+            for rid, vid, message in late_outcome_problems(session)]
+    late += [NoteProblem("note", vid, vid, message)
+             for vid, message in written_date_problems(session)]
+    return problems + _check_addenda(session) + late, unhashed
 
 
 def verify_signed_notes(source: Session | SessionFactory) -> list[NoteProblem]:

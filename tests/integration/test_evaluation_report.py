@@ -153,3 +153,20 @@ def test_strength_rows_use_the_domain_rules() -> None:
     assert by_group["Ankle plantarflexion"][4] == "4 / 5  ⚑"
     assert by_group["Knee extension"][4] == "sides tested differently"
     assert (0, 4) in table.flagged
+
+
+def test_late_entry_prints_both_dates(session_factory) -> None:  # type: ignore[no-untyped-def]
+    from ptdesk.services.evaluation_report import evaluation_pdf
+    from ptdesk.services.evaluations import create_visit
+    from tests.factories import ACTOR, make_episode, make_patient
+
+    patient = make_patient(session_factory)
+    episode = make_episode(session_factory, patient.id)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=date(2026, 10, 2), visit_type="initial_evaluation",
+                         first_saved_on=date(2026, 10, 3))
+    data = evaluation_pdf(session_factory, actor=ACTOR, patient_id=patient.id,
+                          visit_id=visit.id)
+    text = " ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(data)).pages)
+    assert "Late entry — service 2026-10-02, written 2026-10-03" in text
+    assert "First saved" in text and "October 3, 2026" in text

@@ -28,6 +28,7 @@ from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
@@ -82,6 +83,9 @@ class EvaluationTab(ChartTab):
         column.setContentsMargins(16, 4, 16, 16)
         for section in self.sections.values():
             column.addWidget(section)
+        # The clinic's outcome measures for this visit, inside the note (issue 18).
+        self.measures = OutcomeMeasuresPanel(ctx)
+        column.addWidget(self.measures)
         self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
         column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
@@ -109,6 +113,7 @@ class EvaluationTab(ChartTab):
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
         self.signing.note_signed.connect(self._on_signing_note_signed)
+        self.measures.measure_requested.connect(self.measure_requested.emit)
         for n in range(len(self.sections)):
             # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
             # shortcut, so it works while a field deep in the form has focus).
@@ -241,6 +246,7 @@ class EvaluationTab(ChartTab):
                                 can_carry_forward=not signed
                                 and summary.visit_type != "initial_evaluation")
         self.signing.show_visit(summary)
+        self.measures.show_visit(summary)
         if offer_draft and not signed:
             self._offer_draft(summary)
 
@@ -348,6 +354,12 @@ class EvaluationTab(ChartTab):
 
     def _relist_visits(self, patient_id: int) -> None:
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
+        if self._visit is not None and all(v.id != self._visit.id for v in visits):
+            # The note shown was deleted (an unsigned draft): nothing of it is kept.
+            self.edits.clean()
+            self._visit = None
+            if not visits:
+                self._show_no_visit("No visits yet. Start one in the Visits tab.")
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:
             self.open_visit(visits[0].id)
@@ -388,8 +400,10 @@ class EvaluationTab(ChartTab):
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
+        self.header.late_label.hide()
         self.header.show_info(message)
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
         self.signing.show_visit(None)
+        self.measures.show_visit(None)
 
