@@ -126,3 +126,39 @@ def test_sign_out_then_sign_in_as_a_clinician_just_added(
     assert window.account_menu.users_action.isVisible() is False  # a clinician's menus
     file_items = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert file_items.count("Sign &out") == 1  # the old user's items are gone
+
+
+def _answer_sign_out_question(monkeypatch: pytest.MonkeyPatch, text: str) -> list[str]:
+    asked: list[str] = []
+
+    def exec_(box: QMessageBox) -> int:
+        asked.append(box.text())
+        button = next(b for b in box.buttons() if b.text().replace("&", "") == text)
+        button.click()
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return asked
+
+
+def test_sign_out_asks_to_save_or_keep_unsaved_work(
+        qtbot: Any, session_factory: SessionFactory, tmp_path: Path,
+        questions: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    patient = make_patient(session_factory).id
+    make_episode(session_factory, patient)
+    window = _window(qtbot, session_factory, tmp_path, ACTOR)
+    window.open_patient(patient)
+    assert window.chart is not None and window.account_menu is not None
+    visits = window.chart.tab_titled("Visits")
+    window.chart.show_tab(visits)  # type: ignore[arg-type]
+    visits.new_buttons["initial_evaluation"].click()  # type: ignore[union-attr]
+    qtbot.keyClicks(_complaint(window), TYPED)
+    asked = _answer_sign_out_question(monkeypatch, "Cancel")
+    window.account_menu.sign_out_action.trigger()
+    assert asked and window.ctx is not None and _complaint(window).text() == TYPED  # nothing lost
+    asked = _answer_sign_out_question(monkeypatch, "Keep as draft")
+    window.account_menu.sign_out_action.trigger()
+    qtbot.waitUntil(lambda: window.ctx is None, timeout=5000)
+    [draft] = [d for d in drafts.list_drafts(session_factory, actor=ACTOR)
+               if TYPED in d.payload]
+    assert draft.patient_id == patient
