@@ -15,8 +15,8 @@ import datetime as dt
 import re
 
 from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QKeyEvent
-from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QStyle, QWidget
+from PySide6.QtGui import QAction, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
+from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
 
 from ptdesk.domain.errors import ValidationError
 
@@ -84,6 +84,22 @@ def parse_date_text(text: str, fmt: str | None = None, *, label: str = "Date",
     raise ValidationError("date", f"{label}: enter the date as {format_hint(fmt)}.")
 
 
+def _calendar_icon(palette: QPalette) -> QIcon:
+    """A small calendar page (Qt's styles have none), drawn in the palette's text colour."""
+    pixmap = QPixmap(16, 16)
+    pixmap.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(pixmap)
+    ink = palette.color(QPalette.ColorRole.Text)
+    painter.setPen(ink)
+    painter.drawRect(1, 2, 13, 12)
+    painter.fillRect(1, 2, 14, 4, ink)  # the page's header band
+    for row in (8, 11):
+        for col in (3, 6, 9, 12):
+            painter.fillRect(col, row, 2, 2, ink)
+    painter.end()
+    return QIcon(pixmap)
+
+
 def _qdate(day: dt.date | QDate) -> QDate:
     return day if isinstance(day, QDate) else QDate(day.year, day.month, day.day)
 
@@ -104,8 +120,8 @@ class DateField(QLineEdit):
         self.setPlaceholderText(ISO_HINT)
         self.setToolTip(f"Type the date as {format_hint()}. Alt+Down opens the calendar; "
                         "Up/Down change the day.")
-        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogDetailedView)
-        self.calendar_action = QAction(icon, "Choose from the calendar", self)
+        self.calendar_action = QAction(_calendar_icon(self.palette()),
+                                       "Choose from the calendar", self)
         self.calendar_action.setObjectName("calendarButton")
         self.calendar_action.setToolTip("Choose from the calendar (Alt+Down)")
         self.addAction(self.calendar_action, QLineEdit.ActionPosition.TrailingPosition)

@@ -26,7 +26,7 @@ class DateOfServiceField(QWidget):
         self.edit.setPlaceholderText(DATE_FORMAT_HINT)
         self.edit.setToolTip("The day the patient was seen. A note written on a later day "
                              "is marked as a late entry with both dates.")
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0000-00-00-00"))
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0000-00-00") + 48)
         caption = QLabel("Date of &service", self)
         caption.setBuddy(self.edit)
         self.error = ErrorLabel(self)

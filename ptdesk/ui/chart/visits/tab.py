@@ -106,7 +106,7 @@ class VisitsTab(ChartTab):
         self.delete_button.setToolTip("Delete an unsigned note started by mistake (its author "
                                       "or an administrator; signed notes are kept)")
         buttons.addWidget(self.delete_button)
-        self.print_button = QPushButton("&Print evaluation…", self)
+        self.print_button = QPushButton("Prin&t evaluation…", self)
         self.print_button.setObjectName("printEvaluation")
         self.print_button.setAccessibleName("Print evaluation")
         self.print_button.setToolTip("The selected visit's note and plan of care for the "
