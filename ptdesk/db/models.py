@@ -25,8 +25,10 @@ from ptdesk.db.models_visits import (
     Addendum,
     AnkleExam,
     AssessmentPlanRecord,
+    EpisodeFactMerge,
     GaitAssessment,
     KneeExam,
+    NoteEpisodeFacts,
     PriorInjuryRecord,
     ReadinessExam,
     SpecialTest,
@@ -37,6 +39,7 @@ from ptdesk.db.models_visits import (
 
 __all__ = [
     "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
+    "EpisodeFactMerge", "NoteEpisodeFacts",
     "Exercise", "GaitAssessment", "Goal", "KneeExam", "LateOutcome", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "ReadinessExam", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",

@@ -175,6 +175,9 @@ class Episode(Versioned, Base):
     # None: the intake (first measured) cadence (CLINICAL.md, "Cadence target").
     baseline_cadence_spm: Mapped[int | None] = mapped_column()
     onset_date: Mapped[date | None] = mapped_column(Date)
+    # The runner's goal race (issue 18: charted once, here; the evaluation shows it).
+    goal_race: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    goal_race_date: Mapped[date | None] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="active")

@@ -42,6 +42,10 @@ def runner(session_factory: SessionFactory) -> int:
             session_factory, actor=ACTOR, episode_id=episode.id, visit_date=day,
             visit_type="initial_evaluation" if spm == 160 else "re_evaluation")
         base = full_evaluation()
+        # The sample's onset (1 Aug) falls after this episode's start; onset is an episode
+        # fact refused after the start of care (issue 18), so it is left to the episode here.
+        base = dataclasses.replace(base, subjective=dataclasses.replace(
+            base.subjective, onset_date=None))
         gait = dataclasses.replace(base.gait or ev.GaitFindings(), cadence_spm=spm,
                                    cadence_target_pct=pct)
         evaluations.save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
