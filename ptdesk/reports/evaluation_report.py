@@ -141,7 +141,7 @@ def _title_block(report: dto.EvaluationReport, width: float) -> list[Flowable]:
         for label, value in pairs[i:i + 2]:
             row += [Paragraph(s.text(label), head), Paragraph(value, cell)]
         rows.append(row + [""] * (4 - len(row)))
-    info = Table(rows, colWidths=[width * 0.15, width * 0.35, width * 0.17, width * 0.33])
+    info = Table(rows, colWidths=[width * 0.18, width * 0.32, width * 0.18, width * 0.32])
     info.setStyle(s.table_style([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("BACKGROUND", (0, 0), (-1, -1), s.ACCENT_LIGHT),

@@ -20,10 +20,13 @@ from ptdesk.db.models import (
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain import visit_rules as rules
+from ptdesk.domain.episode_facts import EpisodeFacts
+from ptdesk.domain.note_facts import show_in_note
 from ptdesk.domain.stamps import as_utc
 from ptdesk.reports import evaluation_dto as dto
 from ptdesk.services import evaluation_mapping as mapping
 from ptdesk.services.audit import log as audit
+from ptdesk.services.episode_facts import facts_for_note, facts_of
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.evaluation_tables import section_tables
 from ptdesk.services.handouts import clinic_info
@@ -125,10 +128,10 @@ def _measure_name(measure: str) -> str:
     return info.name if info else measure.upper()
 
 
-def _assessment(evaluation: ev.Evaluation, episode: Episode) -> tuple[tuple[str, str], ...]:
+def _assessment(evaluation: ev.Evaluation, facts: EpisodeFacts) -> tuple[tuple[str, str], ...]:
     plan = evaluation.assessment or ev.AssessmentPlan()
-    diagnosis = plan.working_diagnosis or episode.diagnosis
-    code = plan.icd10_code or episode.icd10_code
+    diagnosis = plan.working_diagnosis or facts.diagnosis
+    code = plan.icd10_code or facts.icd10_code
     pairs = [("Working diagnosis", diagnosis + (f" (ICD-10 {code})" if code else "")),
              ("Assessment", evaluation.soap_assessment), ("Problem list", plan.problem_list)]
     return tuple((k, v) for k, v in pairs if v.strip())
@@ -176,7 +179,12 @@ def evaluation_report(session_factory: SessionFactory, *, actor: str, patient_id
         row = choose_visit(session, patient_id, visit_id=visit_id, visit_date=visit_date)
         episode = session.get(Episode, row.episode_id)
         assert episode is not None
-        evaluation = mapping.read_sections(row)
+        # The note as it reads: a signed note with the episode facts frozen at signing (a
+        # later episode edit never changes its printout), a draft with the episode's.
+        as_stored = mapping.read_sections(row)
+        frozen = facts_for_note(session, row, as_stored)
+        evaluation = as_stored if frozen is None else show_in_note(as_stored, frozen)
+        facts = frozen or facts_of(episode)
         ankle_side = episode.injured_ankle_side
         date_rows, late = _date_rows(row)
         plan, goals = _plan(session, evaluation, row)
@@ -202,11 +210,13 @@ def evaluation_report(session_factory: SessionFactory, *, actor: str, patient_id
         patient_rows = (
             ("Date of birth", _long(patient.date_of_birth)), ("MRN", patient.mrn),
             ("Referring physician", patient.referring_physician or "—"),
-            ("Diagnosis", episode.diagnosis + (f" (ICD-10 {episode.icd10_code})"
-                                               if episode.icd10_code else "")),
-            ("Affected side", _SIDES.get(episode.affected_side, episode.affected_side)
+            ("Diagnosis", facts.diagnosis + (f" (ICD-10 {facts.icd10_code})"
+                                             if facts.icd10_code else "")),
+            ("Affected side", _SIDES.get(facts.affected_side, facts.affected_side)
              + (f"; injured ankle {ankle_side}" if ankle_side else "")),
-            ("Onset", _long(episode.onset_date) if episode.onset_date else "—"),
+            ("Onset", _long(facts.onset_date) if facts.onset_date else "—"),
+            ("Goal race", facts.goal_race + (f", {_long(facts.goal_race_date)}"
+                                             if facts.goal_race_date else "") or "—"),
         )
         program = None
         if program_lines:
@@ -223,9 +233,9 @@ def evaluation_report(session_factory: SessionFactory, *, actor: str, patient_id
             draft=draft, printed_on=on,
             patient_name=f"{patient.first_name} {patient.last_name}",
             patient_rows=patient_rows, date_rows=date_rows, late_entry=late,
-            sections=section_tables(evaluation, episode.affected_side, ankle_side),
+            sections=section_tables(evaluation, facts.affected_side, ankle_side),
             notes=notes, outcomes=_outcomes(session, row),
-            assessment=_assessment(evaluation, episode), goals=goals, plan=plan,
+            assessment=_assessment(evaluation, facts), goals=goals, plan=plan,
             program=program, run_plan=run_rows, run_plan_notes=run_notes,
             clinician_name=author or actor, signature=signature,
             content_hash=row.content_hash, addenda=addenda,

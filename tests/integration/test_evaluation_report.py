@@ -21,7 +21,9 @@ from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.models import AuditEntry, Patient, Visit
 from ptdesk.demo.generator import DEMO_ACTOR
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.reports.evaluation_dto import DRAFT_MARK
+from ptdesk.services.episode_facts import update_episode_facts
 from ptdesk.services.evaluation_tables import strength_table
 from ptdesk.services.signing import add_addendum, sign_visit
 from ptdesk.services.uow import transaction
@@ -98,13 +100,27 @@ def test_demo_initial_evaluation_prints_once_signed(demo_db: str, tmp_path: Path
     ):
         assert expected in text, expected
     assert DRAFT_MARK not in text and DRAFT_MARK.upper() not in text
+    assert "Right knee weakness from hip" in text  # the diagnosis the note showed at signing
+
+    # A later episode edit never changes what the signed note prints (its facts snapshot).
+    engine = make_engine(demo_db)
+    factory = make_session_factory(engine)
+    with transaction(factory) as session:
+        episode_id = session.scalar(select(Visit.episode_id).where(Visit.id == visit_id))
+    update_episode_facts(factory, actor=DEMO_ACTOR, episode_id=episode_id,
+                         facts=EpisodeFacts("Iliotibial band syndrome", "M76.31", "right"))
+    engine.dispose()
+    out.unlink()
+    assert _report(demo_db, out) == 0
+    text = " ".join(_pages(out))
+    assert "Right knee weakness from hip" in text and "Iliotibial" not in text
 
     engine = make_engine(demo_db)
     with transaction(make_session_factory(engine)) as session:
         printed = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "print", AuditEntry.record_id == visit_id)).all()
     engine.dispose()
-    assert len(printed) == 1 and "evaluation" in printed[0].summary
+    assert len(printed) == 2 and all("evaluation" in p.summary for p in printed)  # one a print
 
 
 def test_a_draft_prints_only_when_named_and_says_so_on_every_page(
