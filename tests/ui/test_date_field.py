@@ -124,3 +124,25 @@ def test_run_log_date_is_typed(qtbot, ctx, session_factory) -> None:
     assert tab.form.visible_errors() == {}
     runs = list_runs(session_factory, patient.id, actor=ACTOR)
     assert [r.run_date for r in runs] == [day]
+
+
+def test_table_date_cells_use_the_date_field(qtbot, us_locale: None) -> None:
+    from PySide6.QtGui import QStandardItem, QStandardItemModel
+    from PySide6.QtWidgets import QTableView
+
+    from ptdesk.ui.kit.date_field import DateDelegate
+
+    model = QStandardItemModel(1, 1)
+    model.setHorizontalHeaderLabels(["Date"])
+    model.setItem(0, 0, QStandardItem(""))
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.setItemDelegateForColumn(0, DateDelegate(view))
+    view.show()
+    view.edit(model.index(0, 0))
+    editor = view.findChild(DateField)
+    assert editor is not None and editor.accessibleName() == "Date"
+    qtbot.keyClicks(editor, "7/10/26")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: model.item(0, 0).text() == "2026-07-10")

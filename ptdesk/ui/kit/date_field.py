@@ -14,9 +14,24 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from PySide6.QtCore import QDate, QLocale, QPoint, Qt, Signal
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QDate,
+    QLocale,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import QAction, QIcon, QKeyEvent, QPainter, QPalette, QPixmap
-from PySide6.QtWidgets import QCalendarWidget, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QLineEdit,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
 
 from ptdesk.domain.errors import ValidationError
 
@@ -212,7 +227,8 @@ class DateField(QLineEdit):
         key, mods = event.key(), event.modifiers()
         if key == Qt.Key.Key_F4 or (key == Qt.Key.Key_Down
                                      and mods & Qt.KeyboardModifier.AltModifier):
-            self.open_calendar()
+            if self.calendar_action.isVisible():  # hidden in a table cell's editor
+                self.open_calendar()
             return
         steps = {Qt.Key.Key_Up: (1, 0), Qt.Key.Key_Down: (-1, 0),
                  Qt.Key.Key_PageUp: (0, 1), Qt.Key.Key_PageDown: (0, -1)}
@@ -256,6 +272,10 @@ class DateField(QLineEdit):
         if day is not None or not self.required:
             self._commit(day, text=False)
 
+    def normalize(self) -> None:
+        """A good date typed in the locale's short form becomes YYYY-MM-DD (leaving does this)."""
+        self._on_editing_finished()
+
     def _on_editing_finished(self) -> None:
         day = self._check(complete=True)
         if day is not None:
@@ -265,3 +285,29 @@ class DateField(QLineEdit):
             self._commit(day, text=False)
         elif not self.required:
             self._commit(None, text=False)
+
+
+class DateDelegate(QStyledItemDelegate):
+    """Edits a table's date column with the one DateField (the text is stored as typed,
+    a locale short date as YYYY-MM-DD; the model checks it like any typed date)."""
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem,
+                     index: QModelIndex | QPersistentModelIndex) -> QWidget:
+        editor = DateField(parent)
+        editor.setAccessibleName(str(index.model().headerData(
+            index.column(), Qt.Orientation.Horizontal)))
+        # The calendar is a window of its own: picking from it must not close the editor
+        # first, so the editor commits its date itself once one is picked.
+        editor.calendar_action.setVisible(False)
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: QModelIndex | QPersistentModelIndex
+                      ) -> None:
+        assert isinstance(editor, DateField)
+        editor.setText(str(index.data(Qt.ItemDataRole.EditRole) or ""))
+
+    def setModelData(self, editor: QWidget, model: QAbstractItemModel,
+                     index: QModelIndex | QPersistentModelIndex) -> None:
+        assert isinstance(editor, DateField)
+        editor.normalize()
+        model.setData(index, editor.text(), Qt.ItemDataRole.EditRole)

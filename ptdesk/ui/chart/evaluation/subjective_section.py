@@ -34,6 +34,7 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.date_field import DateDelegate
 
 SYMPTOM_LABELS = {
     "pain": "Pain", "weakness": "Weakness / fatigue", "giving_way": "Giving way",
@@ -178,6 +179,7 @@ class SubjectiveSection(EvaluationSection):
         self.injury_view.setAccessibleName("Prior injuries")
         self.injury_view.setModel(self.injuries)
         self.injury_view.setItemDelegateForColumn(SIDE_COLUMN, ChoiceDelegate(INJURY_SIDES, self))
+        self.injury_view.setItemDelegateForColumn(SIDE_COLUMN + 1, DateDelegate(self))
         self.injury_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.injury_view.setEditTriggers(
             QAbstractItemView.EditTrigger.AllEditTriggers
