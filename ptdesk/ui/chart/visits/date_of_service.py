@@ -42,12 +42,20 @@ class DateOfServiceField(QWidget):
         column.addLayout(row)
         column.addWidget(self.error)
         self.edit.textEdited.connect(self._on_edit_text_edited)
+        self._default = date.today()
         self.reset()
 
     def reset(self) -> None:
         """Back to today (after a visit was started, or when the chart opens)."""
-        self.edit.setText(f"{date.today():%Y-%m-%d}")
+        self._default = date.today()
+        self.edit.setText(f"{self._default:%Y-%m-%d}")
         self.error.show_message("")
+
+    def follow_today(self) -> None:
+        """A window left open past midnight: an untouched default moves on to the new today
+        (else every visit started the next morning would be a late entry by mistake)."""
+        if self._default != date.today() and self.edit.text() == f"{self._default:%Y-%m-%d}":
+            self.reset()
 
     def value(self) -> date | None:
         """The date typed, or None with the reason shown under the field."""

@@ -168,6 +168,7 @@ class VisitsTab(ChartTab):
         and open it; returns its id (None, with the reason by the field, when refused)."""
         if self._patient_id is None or self._episode is None:
             return None
+        self.date_field.follow_today()
         day = self.date_field.value()
         if day is None:
             self.date_field.edit.setFocus()
