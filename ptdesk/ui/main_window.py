@@ -98,6 +98,7 @@ class MainWindow(QMainWindow):
         self.print_sheet_action = self._action("printExerciseSheet", "Print e&xercise sheet…")
         self.print_plan_action = self._action("printRunPlan", "Print &run plan…")
         self.print_report_action = self._action("printProgressReport", "Print pro&gress report…")
+        self.print_evaluation_action = self._action("printEvaluation", "Print e&valuation…")
         self.about_action = self._action("about", "&About PT Desk")
         self.print_menu = QMenu("Print", self)
         self.print_menu.setObjectName("printMenu")
@@ -113,7 +114,7 @@ class MainWindow(QMainWindow):
         patient_menu.addActions([self.find_action, self.edit_patient_action, self.save_action])
         patient_menu.addSeparator()
         patient_menu.addActions([self.print_action, self.print_sheet_action, self.print_plan_action,
-                                 self.print_report_action])
+                                 self.print_report_action, self.print_evaluation_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         from ptdesk.ui.desktop.desktop_shell import add_menu_items
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
         self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
         self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
         self.print_report_action.triggered.connect(lambda: self.print_handout("progress"))
+        self.print_evaluation_action.triggered.connect(lambda: self.print_handout("evaluation"))
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.patient_view.activated.connect(self._on_patient_view_activated)
@@ -343,7 +345,8 @@ class MainWindow(QMainWindow):
         for action in (self.new_patient_action, self.settings_action, self.find_action):
             action.setEnabled(ready)
         for action in (self.edit_patient_action, self.save_action, self.print_action,
-                       self.print_sheet_action, self.print_plan_action, self.print_report_action):
+                       self.print_sheet_action, self.print_plan_action, self.print_report_action,
+                       self.print_evaluation_action):
             action.setEnabled(has_patient)
         # Greyed, with the reason, for roles that may not register or edit patients (the
         # service refuses anyway); ctx.can is cached, so this costs nothing per update.

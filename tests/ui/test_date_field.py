@@ -46,6 +46,7 @@ def test_bad_date_says_what_is_wrong(qtbot, field: DateField) -> None:
     qtbot.keyClicks(field, "2026-02-30")
     field.editingFinished.emit()
     assert field.problem() == "Onset date: there is no such date (2026-02-30)."
+    assert field.toolTip() == field.problem()  # shown beside a field without an error label
     assert not field.date().isValid()
     field.clear()
     qtbot.keyClicks(field, "next tuesday")

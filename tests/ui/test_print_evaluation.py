@@ -71,3 +71,19 @@ def test_evaluation_tab_declares_the_printout_of_its_open_visit(qtbot, ctx,
     assert tab.prints == "evaluation" and tab.print_visit_id() == visit_id
     tab.print_handout()
     assert "Initial evaluation and plan of care" in _preview_text(qtbot)
+
+
+def test_patient_menu_prints_the_evaluation(qtbot, ctx, session_factory, tmp_path) -> None:
+    from PySide6.QtCore import QSettings
+
+    from ptdesk.ui.main_window import MainWindow
+
+    patient_id, _visit_id = _patient_with_draft(session_factory)
+    window = MainWindow(ctx, QSettings(str(tmp_path / "w.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    assert not window.print_evaluation_action.isEnabled()  # no chart open yet
+    window.open_patient(patient_id)
+    assert window.print_evaluation_action.isEnabled()
+    window.print_evaluation_action.trigger()
+    assert "Initial evaluation and plan of care" in _preview_text(qtbot)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QStyledItemDelegate,
     QStyleOptionViewItem,
+    QToolTip,
     QWidget,
 )
 
@@ -133,8 +134,9 @@ class DateField(QLineEdit):
         self._date: dt.date | None = dt.date.today() if required else None
         self._problem = ""
         self.setPlaceholderText(ISO_HINT)
-        self.setToolTip(f"Type the date as {format_hint()}. Alt+Down opens the calendar; "
-                        "Up/Down change the day.")
+        self._help = (f"Type the date as {format_hint()}. Alt+Down opens the calendar; "
+                      "Up/Down change the day.")
+        self.setToolTip(self._help)
         self.calendar_action = QAction(_calendar_icon(self.palette()),
                                        "Choose from the calendar", self)
         self.calendar_action.setObjectName("calendarButton")
@@ -212,6 +214,13 @@ class DateField(QLineEdit):
         if message != self._problem:
             self._problem = message
             self.setAccessibleDescription(message)
+            # Forms with an error label show `problem_changed`; everywhere else the message
+            # appears beside the field, and stays in its tooltip until the date is right.
+            self.setToolTip(message or self._help)
+            if message and self.isVisible():
+                QToolTip.showText(self.mapToGlobal(QPoint(0, self.height())), message, self)
+            elif not message:
+                QToolTip.hideText()
             self.problem_changed.emit(message)
 
     def _commit(self, day: dt.date | None, *, text: bool) -> None:
