@@ -37,7 +37,7 @@ from ptdesk.db.engine import (  # noqa: E402
 )
 from ptdesk.db.migrate import upgrade  # noqa: E402
 from ptdesk.services.audit.anchor import ANCHOR_ENV  # noqa: E402
-from ptdesk.services.audit.key import KEY_ENV  # noqa: E402
+from ptdesk.services.audit.key import KEY_DIR_ENV, KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
 
@@ -87,18 +87,21 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(autouse=True)
 def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Audit anchors (services/audit/anchor.py) go to a folder per test, never under $HOME.
+    """Audit anchors (services/audit/anchor.py) and keys go to folders per test, never under $HOME.
 
     Set on os.environ directly, not through monkeypatch: a test's monkeypatch.undo()
     must not send the anchors back to the real configuration folder.
     """
-    before = os.environ.get(ANCHOR_ENV)
+    before = {name: os.environ.get(name) for name in (ANCHOR_ENV, KEY_DIR_ENV)}
     os.environ[ANCHOR_ENV] = str(tmp_path_factory.mktemp("anchors"))
+    # Audit keys too (services/audit/key.py): a key folder per test.
+    os.environ[KEY_DIR_ENV] = str(tmp_path_factory.mktemp("audit-keys"))
     yield
-    if before is None:
-        os.environ.pop(ANCHOR_ENV, None)
-    else:
-        os.environ[ANCHOR_ENV] = before
+    for name, value in before.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 # --- SQLite -------------------------------------------------------------------------------
