@@ -13,6 +13,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 
+from ptdesk.db.pg_tls import tls_connect_args
+
 SessionFactory = sessionmaker[Session]
 
 BUSY_TIMEOUT_MS = 10_000
@@ -160,6 +162,8 @@ def _server_options(url: str) -> dict[str, Any]:
             # Wait at most this long for a row another workstation holds, then report it.
             "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
         }
+        # TLS: a server on another host is verified (pg_tls.py); a local one is left as is.
+        defaults.update(tls_connect_args(parsed))
         # Settings written into the URL (?connect_timeout=...) win over these defaults.
         options["connect_args"] = {k: v for k, v in defaults.items() if k not in parsed.query}
     return options
