@@ -12,10 +12,10 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import GaitAssessment, RunLog, Visit
-from ptdesk.domain.cadence import cadence_target_spm
+from ptdesk.db.models import RunLog
 from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
 from ptdesk.domain.units import convert_distance
+from ptdesk.services.cadence import load_cadence
 from ptdesk.services.permissions import require
 from ptdesk.services.runplans import load_active_plan
 from ptdesk.services.uow import transaction
@@ -71,11 +71,7 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
         unit = plan.inputs.measure if plan is not None else "km"
         rows = list(session.scalars(select(RunLog).where(RunLog.patient_id == patient_id)
                                     .order_by(RunLog.run_date, RunLog.started_at, RunLog.id)))
-        gait = session.execute(
-            select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
-            .join(Visit, Visit.id == GaitAssessment.visit_id)
-            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
-            .order_by(Visit.visit_date, Visit.id)).all()
+        spm = load_cadence(session, patient_id).target_spm
         runs, left_out = [], 0
         for row in rows:
             value = _amount(row, unit)
@@ -88,13 +84,9 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
         waiting = sum(1 for row in rows if not row.pain_answered)
     basis: Basis = "duration" if unit == "minutes" else "distance"
     restarts = [plan.inputs.start] if plan is not None else []
-    # The one cadence rule (domain/cadence.py): the baseline (first measured) cadence raised
-    # by the latest chosen increase, never compounding after retraining; as the handouts say.
-    target = None
-    increase = next((pct for _spm, pct in reversed(gait) if pct is not None), None)
-    if gait and increase is not None:
-        spm = cadence_target_spm(gait[0].cadence_spm, increase)
-        target = None if spm is None else float(spm)
+    # The one cadence rule (services/cadence.py): the baseline (clinician-confirmed, else the
+    # first measured) cadence raised by the latest chosen increase, as the handouts print it.
+    target = None if spm is None else float(spm)
     week_start = None
     if plan is not None and runs:
         first = min(r.day for r in runs)

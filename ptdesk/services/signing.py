@@ -27,6 +27,7 @@ from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit import log as audit
+from ptdesk.services.episode_facts import freeze_for_signing, snapshot_problems
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,
@@ -34,6 +35,7 @@ from ptdesk.services.errors import (
     RecordLockedError,
     ServiceError,
 )
+from ptdesk.services.late_outcome_check import late_outcome_problems, written_date_problems
 from ptdesk.services.note_hash import HASH_VERSION, hash_visits
 from ptdesk.services.note_hash_pool import hash_many
 from ptdesk.services.permissions import require
@@ -71,7 +73,7 @@ class AddendumInfo:
 
 @dataclass(frozen=True)
 class NoteProblem:
-    kind: str  # "note" or "addendum"
+    kind: str  # "note", "addendum" or "late_entry" (a measure added after signing)
     record_id: int
     visit_id: int
     message: str
@@ -114,6 +116,8 @@ def sign_visit(
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("This visit was saved by someone else since you opened it; "
                                     "reopen it and check the note before signing.")
+            # The episode's facts as of now go beside the note, inside what the hash covers.
+            freeze_for_signing(session, row)
             row.content_hash = hash_visits(session, [row.id], HASH_VERSION)[row.id]
             row.status, row.signed_at, row.signed_by_id = "signed", utcnow(), person.id
             session.flush()
@@ -280,7 +284,13 @@ def _check_addenda(session: Session) -> list[NoteProblem]:
 def check_signed_notes(session: Session) -> tuple[list[NoteProblem], int]:
     """(problems, count of signed notes from before content hashes were kept)."""
     problems, unhashed = _check_notes(session)
-    return problems + _check_addenda(session), unhashed
+    # Snapshots of notes signed before 0013 sit outside their (format 1) hashes.
+    problems += [NoteProblem("note", 0, 0, message) for message in snapshot_problems(session)]
+    late = [NoteProblem("late_entry", rid, vid, message)
+            for rid, vid, message in late_outcome_problems(session)]
+    late += [NoteProblem("note", vid, vid, message)
+             for vid, message in written_date_problems(session)]
+    return problems + _check_addenda(session) + late, unhashed
 
 
 def verify_signed_notes(source: Session | SessionFactory) -> list[NoteProblem]:

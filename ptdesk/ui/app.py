@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -24,11 +25,17 @@ def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
     """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
     from ptdesk.db.engine import make_engine, make_session_factory
     from ptdesk.db.migrate import upgrade
+    from ptdesk.services.episode_facts import record_upgrade_merges
+    from ptdesk.services.errors import ServiceError
     from ptdesk.services.exercises import sync_library
 
     engine = make_engine(db)
     upgrade(engine)
     session_factory = make_session_factory(engine)
+    # What an upgrade merged goes into the audit log (once). If that fails (say the audit
+    # key is missing, which sign-in reports) it is recorded at a later start.
+    with contextlib.suppress(ServiceError):
+        record_upgrade_merges(session_factory)
     sync_library(session_factory)
     return engine, session_factory
 

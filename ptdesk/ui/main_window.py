@@ -235,6 +235,7 @@ class MainWindow(QMainWindow):
         self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
         lock.locked.connect(self.watcher.pause)
         lock.unlocked.connect(self.watcher.resume)
+        self._remind_unsigned_notes(ctx)
         self._show_transport(ctx)
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
@@ -244,7 +245,7 @@ class MainWindow(QMainWindow):
         from ptdesk.services.connection import transport_problem
 
         problem = transport_problem(ctx.session_factory)
-        if problem is None:
+        if problem is None or self.transport_label is not None:  # shown once per window
             return
         label = QLabel(f"Clinic server: {problem}", self)
         label.setObjectName("transportWarning")
@@ -252,6 +253,25 @@ class MainWindow(QMainWindow):
                          "\"Running a clinic\" in the README.")
         self.statusBar().addPermanentWidget(label)
         self.transport_label = label
+
+    def _remind_unsigned_notes(self, ctx: AppContext) -> None:
+        """The signed-in clinician's old unsigned notes, under the patient list (issue 18)."""
+        from ptdesk.ui.signin.unsigned_notes import UnsignedNotesPanel
+
+        old = getattr(self, "unsigned_notes", None)
+        if old is not None:  # signed in again (switch user): the new user's notes
+            old.deleteLater()
+        left = self.splitter.widget(0)
+        self.unsigned_notes = UnsignedNotesPanel(ctx, self.open_note, left)
+        layout = left.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.count_label), self.unsigned_notes)
+
+    def open_note(self, patient_id: int, visit_id: int) -> None:
+        """Open a patient's chart at one visit's note (the unsigned-notes reminder)."""
+        self.open_patient(patient_id)
+        if self.chart is not None and self.chart.patient_id == patient_id:
+            self.chart.open_visit(visit_id)
 
     # ---- patients -----------------------------------------------------------------------
 

@@ -374,8 +374,12 @@ def test_carry_forward_fills_objective_sections_only(
     _summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=follow_up.id)
     previous = full_evaluation()
     right_knee = replace(previous.knees[1], flexion_deg=138)
+    # The episode's onset and goal race show in every note of the episode (issue 18).
+    story = previous.subjective
     assert saved == replace(
-        previous, subjective=ev.SubjectiveFindings(chief_complaint="Better; ran 2 miles"),
+        previous, subjective=ev.SubjectiveFindings(
+            chief_complaint="Better; ran 2 miles", onset_date=story.onset_date,
+            goal_race=story.goal_race, goal_race_date=story.goal_race_date),
         knees=(previous.knees[0], right_knee), assessment=None,
         soap_subjective="", soap_objective="", soap_assessment="", soap_plan="")
 

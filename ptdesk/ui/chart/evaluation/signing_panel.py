@@ -23,6 +23,7 @@ from ptdesk.services.permissions import refusal
 from ptdesk.services.signing import AddendumInfo, add_addendum, list_addenda, sign_visit, signature
 from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
 from ptdesk.ui.chart.evaluation.fields import ErrorLabel
+from ptdesk.ui.chart.evaluation.sign_measures_check import missing_measures_note
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.heading import heading as make_heading
 
@@ -149,12 +150,15 @@ class SigningPanel(QWidget):
     def _on_sign_button_clicked(self) -> None:
         if self._visit is None or self._visit.status == "signed":
             return
-        if QMessageBox.question(self, "Sign note", SIGN_QUESTION) \
-                != QMessageBox.StandardButton.Yes:
-            return
+        # Saved first, so the question (and the missing-measure check) sees what is on
+        # screen; declining leaves a saved draft, as Save would.
         if not self._before_sign():
             self.message.show_message("Not signed: the note could not be saved first "
                                       "(see the message at the top).")
+            return
+        question = SIGN_QUESTION + missing_measures_note(self.ctx, self._visit)
+        if QMessageBox.question(self, "Sign note", question) \
+                != QMessageBox.StandardButton.Yes:
             return
         visit = self._visit  # the save above refreshed it to the newest version
         try:

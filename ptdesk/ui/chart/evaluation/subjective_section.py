@@ -53,6 +53,9 @@ _GROUPS = (
     ("aggravating", "Aggravated by", ev.AGGRAVATORS, AGGRAVATOR_LABELS),
 )
 _NPRS = (("nprs_now", "Pain now"), ("nprs_best", "Pain at best"), ("nprs_worst", "Pain at worst"))
+_AFFECTED_SIDES = (("left", "Left"), ("right", "Right"), ("both", "Both"))
+EPISODE_NOTE = ("Side, onset, goal race and the diagnosis belong to the episode: changing them "
+                "here changes them for the episode.")
 _NUMBER_WIDTH = 72
 _RIGHT_LABEL_WIDTH = 110
 
@@ -86,6 +89,15 @@ class SubjectiveSection(EvaluationSection):
         onset.addWidget(inline_label("Onset date"))
         onset.addWidget(f.line("onset_date", "Onset date", kind="date"))
         add_row(form, "Onset / mechanism", onset)
+        # The episode's side (with onset, goal race and the assessment's diagnosis: one
+        # home, the episode; a draft's save changes them there, issue 18).
+        side = QHBoxLayout()
+        side.addWidget(f.choice("affected_side", "Affected side", _AFFECTED_SIDES))
+        self.episode_note = QLabel(EPISODE_NOTE)
+        self.episode_note.setObjectName("episodeFactsNote")
+        self.episode_note.setWordWrap(True)
+        side.addWidget(self.episode_note, 1)
+        add_row(form, "Affected side", side)
         for group, label, keys, labels in _GROUPS:
             row = QHBoxLayout()
             row.setSpacing(14)

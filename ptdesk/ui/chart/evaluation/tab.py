@@ -10,8 +10,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.domain.note_facts import show_in_note, without_facts
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
@@ -25,9 +27,11 @@ from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
 from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
+from ptdesk.ui.chart.evaluation.episode_facts_form import facts_in_form, form_error, show_facts
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
@@ -45,6 +49,8 @@ CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. 
 SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
                   "strength": "Strength", "readiness": "Readiness", "gait": "Gait",
                   "assessment": "Assessment"}
+# The draft's entry for the episode version its facts were typed on (not a section).
+EPISODE_KEY = "_episode"
 # Visits whose note carries the return-to-run readiness section (issue 17).
 READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 
@@ -60,6 +66,10 @@ class EvaluationTab(ChartTab):
         self.ctx = ctx
         self.edits = FormSession(ctx, self, what="visit note", payload=self._draft_payload)
         self._visit: VisitSummary | None = None
+        # The episode's facts as the open note shows them, and the episode version they
+        # were read at (a save sends it back: someone else's episode edit is not lost).
+        self._facts: EpisodeFacts | None = None
+        self._episode_version: int | None = None
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
@@ -80,6 +90,9 @@ class EvaluationTab(ChartTab):
         column.setContentsMargins(16, 4, 16, 16)
         for section in self.sections.values():
             column.addWidget(section)
+        # The clinic's outcome measures for this visit, inside the note (issue 18).
+        self.measures = OutcomeMeasuresPanel(ctx)
+        column.addWidget(self.measures)
         self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
         column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
@@ -107,6 +120,7 @@ class EvaluationTab(ChartTab):
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
         self.signing.note_signed.connect(self._on_signing_note_signed)
+        self.measures.measure_requested.connect(self.measure_requested.emit)
         for n in range(len(self.sections)):
             # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
             # shortcut, so it works while a field deep in the form has focus).
@@ -151,9 +165,9 @@ class EvaluationTab(ChartTab):
             summary = save_evaluation(
                 self.ctx.session_factory, actor=self.ctx.actor, visit_id=self._visit.id,
                 evaluation=evaluation, expected_version=self.edits.version,
-                draft_key=self.edits.key)
+                draft_key=self.edits.key, expected_episode_version=self._episode_version)
         except ValidationError as exc:
-            show_refusal(self.header, self.sections.values(), self.scroll, [exc])
+            show_refusal(self.header, self.sections.values(), self.scroll, [form_error(exc)])
             return False
         except ConflictError as exc:
             self.header.show_error(CONFLICT_NOTE)
@@ -166,6 +180,7 @@ class EvaluationTab(ChartTab):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit = summary
+        self._facts, self._episode_version = evaluation.episode_facts, summary.episode_version
         self.sides.confirm()
         self.edits.saved(summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
@@ -173,6 +188,9 @@ class EvaluationTab(ChartTab):
         self.header.select_visit(summary)
         self.alerts_saved.emit(summary.patient_id, summary.alerts)
         self.announce(ChangeKind.EVALUATION)
+        if summary.episode_changed:  # the chart header and patient details show them too
+            self.sides.load(summary.patient_id)  # a new affected side moves the LSI's side
+            self.announce(ChangeKind.EPISODE)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
 
@@ -221,6 +239,7 @@ class EvaluationTab(ChartTab):
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
         self._visit = summary
+        self._facts, self._episode_version = evaluation.episode_facts, summary.episode_version
         self._readiness.setVisible(summary.visit_type in READINESS_VISITS)
         signed = summary.status == "signed"
         self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
@@ -236,6 +255,7 @@ class EvaluationTab(ChartTab):
                                 can_carry_forward=not signed
                                 and summary.visit_type != "initial_evaluation")
         self.signing.show_visit(summary)
+        self.measures.show_visit(summary)
         if offer_draft and not signed:
             self._offer_draft(summary)
 
@@ -252,6 +272,9 @@ class EvaluationTab(ChartTab):
         # Saving checks against the version the draft was typed on, so a newer save by
         # someone else is reported as a conflict instead of silently overwritten.
         self.edits.adopt(restored.version)
+        episode = restored.sections.get(EPISODE_KEY)
+        if isinstance(episode, dict) and isinstance(episode.get("version"), int):
+            self._episode_version = episode["version"]  # the episode's, likewise
         self.ctx.signals.status_message.emit("Unsaved changes restored.")
 
     def _set_raw(self, sections: dict[str, Any]) -> None:
@@ -263,15 +286,21 @@ class EvaluationTab(ChartTab):
 
     def _draft_payload(self) -> str:
         visit_id = self._visit.id if self._visit else 0
-        return draft_payload(visit_id, self.edits.version,
-                             {name: s.raw() for name, s in self.sections.items()})
+        sections: dict[str, Any] = {name: s.raw() for name, s in self.sections.items()}
+        sections[EPISODE_KEY] = {"version": self._episode_version}
+        return draft_payload(visit_id, self.edits.version, sections)
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
         values: dict[str, Any] = {}
         for section in self.sections.values():
             values.update(section.to_domain())
-        return ev.Evaluation(**values)
+        evaluation = ev.Evaluation(**values)
+        if self._facts is None or self._visit is None or self._visit.status == "signed":
+            return evaluation
+        # A draft shows its episode's facts: what the form holds now is the episode's. A
+        # section holding nothing but them is not a finding of this note.
+        return show_in_note(without_facts(evaluation), facts_in_form(self.sections))
 
     # ---- slots -------------------------------------------------------------------------
 
@@ -338,11 +367,19 @@ class EvaluationTab(ChartTab):
             return
         if kind == ChangeKind.EPISODE:
             self.sides.load(self._patient_id)
+            if self._visit is not None and self._visit.status != "signed" and not self.edits.dirty:
+                self._reopen()  # the draft shows the episode's facts as they are now
         else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
             self._relist_visits(self._patient_id)
 
     def _relist_visits(self, patient_id: int) -> None:
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
+        if self._visit is not None and all(v.id != self._visit.id for v in visits):
+            # The note shown was deleted (an unsigned draft): nothing of it is kept.
+            self.edits.clean()
+            self._visit = None
+            if not visits:
+                self._show_no_visit("No visits yet. Start one in the Visits tab.")
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:
             self.open_visit(visits[0].id)
@@ -364,6 +401,10 @@ class EvaluationTab(ChartTab):
             for section in self.sections.values():
                 section.clear_errors()
                 section.load(evaluation)
+            if evaluation.episode_facts is not None:
+                show_facts(self.sections, evaluation.episode_facts)
+            else:  # a note from before the facts had one home: its own fields only
+                self._subjective.fields.set_value("affected_side", None)
             # The clinic's units (km or mi) for sections that have nothing recorded yet.
             if evaluation.subjective is None:
                 self._subjective.set_default_unit(self._units)
@@ -383,8 +424,10 @@ class EvaluationTab(ChartTab):
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
+        self.header.late_label.hide()
         self.header.show_info(message)
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
         self.signing.show_visit(None)
+        self.measures.show_visit(None)
 
