@@ -87,21 +87,34 @@ def db_backend(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture(autouse=True)
 def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """Audit anchors (services/audit/anchor.py) and keys go to folders per test, never under $HOME.
+    """Audit anchors (services/audit/anchor.py) go to a folder per test, never under $HOME.
 
     Set on os.environ directly, not through monkeypatch: a test's monkeypatch.undo()
     must not send the anchors back to the real configuration folder.
     """
-    before = {name: os.environ.get(name) for name in (ANCHOR_ENV, KEY_DIR_ENV)}
+    before = os.environ.get(ANCHOR_ENV)
     os.environ[ANCHOR_ENV] = str(tmp_path_factory.mktemp("anchors"))
-    # Audit keys too (services/audit/key.py): a key folder per test.
+    yield
+    if before is None:
+        os.environ.pop(ANCHOR_ENV, None)
+    else:
+        os.environ[ANCHOR_ENV] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audit keys (services/audit/key.py) go to one key folder for the run, never under $HOME.
+
+    One for the whole run, so a database a module-scoped fixture builds keeps its key from
+    test to test; keys are named by the database's path, so tests never share one.
+    """
+    before = os.environ.get(KEY_DIR_ENV)
     os.environ[KEY_DIR_ENV] = str(tmp_path_factory.mktemp("audit-keys"))
     yield
-    for name, value in before.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    if before is None:
+        os.environ.pop(KEY_DIR_ENV, None)
+    else:
+        os.environ[KEY_DIR_ENV] = before
 
 
 # --- SQLite -------------------------------------------------------------------------------
