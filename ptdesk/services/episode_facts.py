@@ -93,8 +93,11 @@ def fill_blanks(session: Session, *, actor: str, visit: Visit,
     if not blanks:
         return []
     facts = replace(facts_of(episode), **blanks)  # type: ignore[arg-type]
-    return _write(session, actor=actor, episode=episode, facts=facts.validate(),
-                  expected_version=None, where=f"from the evaluation of visit {visit.id}")
+    try:
+        return _write(session, actor=actor, episode=episode, facts=facts.validate(),
+                      expected_version=None, where=f"from the evaluation of visit {visit.id}")
+    except ValidationError:
+        return []  # e.g. an onset after the start of care: the note keeps it as its own
 
 
 def _write(session: Session, *, actor: str, episode: Episode, facts: EpisodeFacts,

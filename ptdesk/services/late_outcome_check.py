@@ -51,6 +51,8 @@ def written_date_problems(session: Session) -> list[tuple[int, str]]:
     """(visit id, message) for signed notes whose first-saved day differs from the audit log's.
 
     Notes created before the day was kept have no such audit entry and are not checked.
+    An empty day is not reported: downgrading past migration 0012 and upgrading again
+    empties the column (no migration may write a signed note's row to restore it).
     """
     recorded = {rid: found.group(1) for rid, summary in session.execute(
         select(AuditEntry.record_id, AuditEntry.summary).where(
@@ -64,4 +66,4 @@ def written_date_problems(session: Session) -> list[tuple[int, str]]:
     return [(vid, f"The signed note of visit {vid} no longer shows the day it was first "
                   f"saved ({recorded[vid]}, as the audit log records it).")
             for vid, saved in stored
-            if vid in recorded and (saved.isoformat() if saved else "") != recorded[vid]]
+            if vid in recorded and saved is not None and saved.isoformat() != recorded[vid]]

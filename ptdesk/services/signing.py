@@ -27,6 +27,7 @@ from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit import log as audit
+from ptdesk.services.carry import confirmation_summary
 from ptdesk.services.episode_facts import freeze_for_signing, snapshot_problems
 from ptdesk.services.errors import (
     ConflictError,
@@ -102,9 +103,13 @@ def _signature(session: Session, row: Visit) -> Signature:
 
 def sign_visit(
     session_factory: SessionFactory, *, actor: str, visit_id: int,
-    expected_version: int | None = None,
+    expected_version: int | None = None, confirmed_carried: tuple[str, ...] = (),
 ) -> Signature:
-    """Sign the note as `actor`; from then on it can only gain addenda."""
+    """Sign the note as `actor`; from then on it can only gain addenda.
+
+    `confirmed_carried` names carried-forward values the signer confirmed as current in
+    the Sign dialog; the confirmation is audited in the same transaction as the signature.
+    """
     try:
         with transaction(session_factory) as session:
             person = _account(session, actor, "sign_note", "sign a note")
@@ -127,6 +132,10 @@ def sign_visit(
                          record_type="visit", record_id=row.id,
                          summary=f"note signed; content hash {row.content_hash}; "
                                  f"hash format {HASH_VERSION}")
+            if confirmed_carried:
+                audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                             record_type="visit", record_id=row.id,
+                             summary=confirmation_summary(confirmed_carried))
             return _signature(session, row)
     except StaleDataError as exc:  # another workstation saved or signed it first
         raise ConflictError("This visit changed while you were signing it; reopen it and "

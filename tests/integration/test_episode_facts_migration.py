@@ -1,8 +1,9 @@
 """Migration 0013 on a real SQLite file: signed notes keep verifying, drafts' facts move to the episode, audited.
 
-The database is taken to revision 0007 (the schema before the facts had one home) with a
-note signed as PT Desk then signed it (hash format 1) and a draft, both disagreeing with
-their episode; then upgraded as a clinic's copy would be.
+The database is taken to the revision before 0013 (0007 when this was written; the
+schema before the facts had one home) with a note signed as PT Desk then signed it (hash
+format 1) and a draft, both disagreeing with their episode; then upgraded as a clinic's
+copy would be.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ def _rows(db: Path, visit_id: int) -> list[tuple[object, ...]]:
 
 
 @pytest.fixture
-def at_0007(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, int, int]:
-    """(database at 0007, signed visit id, draft visit id, episode id)."""
+def before_0013(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, int, int]:
+    """(database at the revision before 0013, signed visit id, draft visit id, episode id)."""
     engine = make_engine(db_path)
     upgrade(engine)
     sf = make_session_factory(engine)
@@ -60,7 +61,7 @@ def at_0007(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, 
     signed = create_visit(sf, actor=ACTOR, episode_id=episode.id, visit_date=date(2026, 10, 2),
                           visit_type="initial_evaluation")
     save_evaluation(sf, actor=ACTOR, visit_id=signed.id, evaluation=full_evaluation())
-    monkeypatch.setattr(signing, "HASH_VERSION", 1)  # as releases up to 0007 signed
+    monkeypatch.setattr(signing, "HASH_VERSION", 1)  # as releases before 0013 signed
     sign_visit(sf, actor=ACTOR, visit_id=signed.id)
     monkeypatch.undo()
     draft = create_visit(sf, actor=ACTOR, episode_id=episode.id, visit_date=date(2026, 10, 9),
@@ -73,7 +74,7 @@ def at_0007(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, 
     downgrade(engine, "0012")
     assert current_revision(engine) == "0012"
     engine.dispose()
-    # At 0007 the draft's own fields hold what the clinician typed there, unlike the episode.
+    # Before 0013 the draft's own fields hold what the clinician typed there, unlike the episode.
     with sqlite3.connect(db_path) as connection:
         connection.execute("UPDATE assessments SET working_diagnosis = ?, icd10_code = ? "
                            "WHERE visit_id = ?", (DRAFT_DX, DRAFT_CODE, draft.id))
@@ -85,8 +86,8 @@ def at_0007(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Path, int, 
     return db_path, signed.id, draft.id, episode.id
 
 
-def test_upgrade_merges_drafts_and_keeps_signed_notes(at_0007, monkeypatch) -> None:
-    db, signed_id, draft_id, episode_id = at_0007
+def test_upgrade_merges_drafts_and_keeps_signed_notes(before_0013, monkeypatch) -> None:
+    db, signed_id, draft_id, episode_id = before_0013
     signed_before = _rows(db, signed_id)
     # `ptdesk init` upgrades and, like the app's start-up, writes what 0013 merged into
     # the audit log: the draft, the episode's blanks filled, the snapshots' digest.
@@ -136,8 +137,8 @@ def test_upgrade_merges_drafts_and_keeps_signed_notes(at_0007, monkeypatch) -> N
     engine.dispose()
 
 
-def test_a_migrated_snapshot_changed_behind_the_triggers_fails_verify(at_0007) -> None:
-    db, signed_id, _draft_id, _episode_id = at_0007
+def test_a_migrated_snapshot_changed_behind_the_triggers_fails_verify(before_0013) -> None:
+    db, signed_id, _draft_id, _episode_id = before_0013
     engine = make_engine(db)
     upgrade(engine)
     sf = make_session_factory(engine)
@@ -153,8 +154,8 @@ def test_a_migrated_snapshot_changed_behind_the_triggers_fails_verify(at_0007) -
     engine.dispose()
 
 
-def test_a_note_signed_now_freezes_the_episode_facts_inside_its_hash(at_0007) -> None:
-    db, _signed_id, draft_id, episode_id = at_0007
+def test_a_note_signed_now_freezes_the_episode_facts_inside_its_hash(before_0013) -> None:
+    db, _signed_id, draft_id, episode_id = before_0013
     engine = make_engine(db)
     upgrade(engine)
     sf = make_session_factory(engine)
@@ -172,4 +173,25 @@ def test_a_note_signed_now_freezes_the_episode_facts_inside_its_hash(at_0007) ->
                                 "WHERE visit_id = :v"), {"v": draft_id})
     problems = [p.message for p in verify_signed_notes(sf)]
     assert problems == [f"The signed note of visit {draft_id} was changed after it was signed."]
+    engine.dispose()
+
+
+def test_a_snapshot_cannot_be_replaced_or_added_to_a_signed_note(before_0013) -> None:
+    """INSERT OR REPLACE skips delete triggers; the BEFORE INSERT guard still refuses it."""
+    db, signed_id, _draft_id, _episode_id = before_0013
+    engine = make_engine(db)
+    upgrade(engine)
+    columns = "visit_id, diagnosis, icd10_code, affected_side, goal_race, source"
+    for statement in (
+            f"INSERT OR REPLACE INTO note_episode_facts ({columns}) "
+            f"VALUES ({signed_id}, 'Other', '', 'left', '', 'signing')",
+            f"INSERT OR REPLACE INTO note_episode_facts (id, {columns}) "
+            f"VALUES ((SELECT id FROM note_episode_facts), 99, 'Other', '', 'left', '', 'signing')",
+            f"DELETE FROM note_episode_facts WHERE visit_id = {signed_id}"):
+        with pytest.raises(Exception, match="signed notes cannot be changed|append-only"), \
+                engine.begin() as connection:
+            connection.execute(text(statement))
+    with engine.connect() as connection:
+        assert connection.execute(text("SELECT diagnosis FROM note_episode_facts")).all() == [
+            ("Patellofemoral pain",)]
     engine.dispose()

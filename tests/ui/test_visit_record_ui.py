@@ -50,6 +50,20 @@ def test_a_visit_dated_yesterday_shows_as_a_late_entry(qtbot, ctx: AppContext,
     assert "late entry" in header.visit_combo.currentText()
 
 
+def test_an_untouched_date_of_service_follows_today_past_midnight(qtbot) -> None:
+    from ptdesk.ui.chart.visits.date_of_service import DateOfServiceField
+
+    field = DateOfServiceField()
+    qtbot.addWidget(field)
+    field._default = YESTERDAY  # the window was opened yesterday
+    field.edit.setText(f"{YESTERDAY:%Y-%m-%d}")
+    field.follow_today()
+    assert field.value() == TODAY
+    field.edit.setText(f"{YESTERDAY - timedelta(days=1):%Y-%m-%d}")  # typed on purpose
+    field.follow_today()
+    assert field.value() == YESTERDAY - timedelta(days=1)
+
+
 def test_a_future_date_of_service_is_refused_next_to_the_field(
         qtbot, ctx: AppContext, session_factory: SessionFactory) -> None:
     chart, pid = _chart(qtbot, ctx, session_factory)

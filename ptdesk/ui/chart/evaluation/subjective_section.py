@@ -27,6 +27,7 @@ from ptdesk.ui.chart.evaluation.prior_injury_model import (
     SIDE_COLUMN,
     PriorInjuryModel,
 )
+from ptdesk.ui.chart.evaluation.quick_fill import subjective_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
@@ -34,6 +35,8 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
+from ptdesk.ui.kit.date_field import DateDelegate
 
 SYMPTOM_LABELS = {
     "pain": "Pain", "weakness": "Weakness / fatigue", "giving_way": "Giving way",
@@ -71,6 +74,7 @@ class SubjectiveSection(EvaluationSection):
         super().__init__(parent)
         self._volume_unit_labels: list[QLabel] = []
         self.injuries = PriorInjuryModel(self)
+        self.add_quick_fills(subjective_fills())
         self._build_complaint()
         self._build_running_history()
         self._build_injuries()
@@ -101,8 +105,10 @@ class SubjectiveSection(EvaluationSection):
         for group, label, keys, labels in _GROUPS:
             row = QHBoxLayout()
             row.setSpacing(14)
-            for key in keys:
-                row.addWidget(f.check_box(f"{group}:{key}", labels[key]))
+            boxes = [f.check_box(f"{group}:{key}", labels[key]) for key in keys]
+            for box in boxes:
+                row.addWidget(box)
+            CheckGroup(boxes)  # one Tab stop; the arrow keys move along the row
             row.addStretch(1)
             add_row(form, label, row)
         pain = QHBoxLayout()
@@ -178,6 +184,7 @@ class SubjectiveSection(EvaluationSection):
         self.injury_view.setAccessibleName("Prior injuries")
         self.injury_view.setModel(self.injuries)
         self.injury_view.setItemDelegateForColumn(SIDE_COLUMN, ChoiceDelegate(INJURY_SIDES, self))
+        self.injury_view.setItemDelegateForColumn(SIDE_COLUMN + 1, DateDelegate(self))
         self.injury_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.injury_view.setEditTriggers(
             QAbstractItemView.EditTrigger.AllEditTriggers

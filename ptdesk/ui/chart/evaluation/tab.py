@@ -25,10 +25,12 @@ from ptdesk.services.evaluations import (
 )
 from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
-from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
+from ptdesk.ui.chart.evaluation.carry_forward import fill_carried, previous_record
+from ptdesk.ui.chart.evaluation.carry_marks import CarryMarks
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
 from ptdesk.ui.chart.evaluation.episode_facts_form import facts_in_form, form_error, show_facts
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
+from ptdesk.ui.chart.evaluation.form_links import FootwearFromShoes
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
@@ -36,6 +38,7 @@ from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
+from ptdesk.ui.chart.evaluation.soap_draft import SoapDrafter
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.chart.evaluation.visit_header import VisitHeader
@@ -60,6 +63,8 @@ class EvaluationTab(ChartTab):
     save_permission = "edit_evaluation"
     refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     opens_visits = True
+    prints = "evaluation"
+    print_menu_text = "E&valuation and plan of care"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -88,12 +93,15 @@ class EvaluationTab(ChartTab):
         content.setObjectName("evaluationContent")
         column = QVBoxLayout(content)
         column.setContentsMargins(16, 4, 16, 16)
+        self.carry = CarryMarks(ctx, self.sections, lambda: self.edits.is_loading)
+        column.addWidget(self.carry.banner)  # "values carried from 12 Nov — not re-measured"
         for section in self.sections.values():
             column.addWidget(section)
         # The clinic's outcome measures for this visit, inside the note (issue 18).
         self.measures = OutcomeMeasuresPanel(ctx)
         column.addWidget(self.measures)
-        self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
+        self.signing = SigningPanel(ctx, before_sign=self._save_before_signing,
+                                    unconfirmed=self.carry.labels)
         column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
         self.scroll = QScrollArea()
@@ -109,6 +117,8 @@ class EvaluationTab(ChartTab):
         layout.addWidget(self.header)
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
+        self.drafter = SoapDrafter(self)  # Draft from exam (S, O, A, P from the fields)
+        self.footwear = FootwearFromShoes(self._subjective, self._gait, lambda: self.edits.is_loading)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
@@ -132,6 +142,9 @@ class EvaluationTab(ChartTab):
 
     def view_only_keep(self) -> list[QWidget]:
         return [self.header.visit_combo, *self.header.jump_buttons, self.conflicts.bar]
+
+    def print_visit_id(self) -> int | None:
+        return self._visit.id if self._visit is not None else None
 
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
@@ -246,6 +259,7 @@ class EvaluationTab(ChartTab):
                        f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
         self._fill(evaluation)
+        self.carry.open(summary.id, signed)
         self.conflicts.set_form(form_key(summary.id), summary.patient_id)
         self.header.select_visit(summary)
         self._set_read_only(signed)
@@ -314,6 +328,7 @@ class EvaluationTab(ChartTab):
         return self.save() if self.edits.dirty else True
 
     def _on_signing_note_signed(self, visit_id: int) -> None:
+        self.carry.discard()  # signing confirmed them (audited with the signature)
         self.edits.discard()
         self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
         if self._visit is not None:
@@ -350,17 +365,18 @@ class EvaluationTab(ChartTab):
         visit = self._visit
         if visit is None or visit.status == "signed":
             return
-        previous = previous_measurements(self, self.ctx, visit, self.sections)
-        if previous is None:
+        carried = previous_record(self, self.ctx, visit, self.sections)
+        if carried is None:
             return
-        if previous == ev.Evaluation():
+        if carried.empty:
             self.header.show_error("There is no earlier visit to carry forward from.")
             return
         with self.edits.loading():
-            fill_objective(self.sections, previous)
+            marks = fill_carried(self.sections, carried)
+        self.carry.add(marks)
         self._on_section_edited()
         self.header.show_error("")
-        self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
+        self.ctx.signals.status_message.emit("Earlier values filled in and framed: check them.")
 
     def on_local_change(self, kind: ChangeKind) -> None:
         if self._patient_id is None:
@@ -400,6 +416,7 @@ class EvaluationTab(ChartTab):
             # load() sets every input of its section, so no clear() first (half the work).
             for section in self.sections.values():
                 section.clear_errors()
+                section.forget_fills()
                 section.load(evaluation)
             if evaluation.episode_facts is not None:
                 show_facts(self.sections, evaluation.episode_facts)
@@ -421,6 +438,7 @@ class EvaluationTab(ChartTab):
         self._visit = None
         self.edits.open(None, self._patient_id)
         self.conflicts.set_form(None, None)
+        self.carry.open(None)
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
