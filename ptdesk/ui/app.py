@@ -158,13 +158,16 @@ class Launch:
             self.sign_in.join(30)  # a password check still running uses the database
         if self.loader.ctx is not None:
             self.loader.ctx.wait_for_background()
+        # Whoever is signed in now (another user after Switch user; nobody after Sign out).
+        signed_in = self.window.ctx
+        if signed_in is not None:
             from contextlib import suppress
 
             from ptdesk.services.accounts import record_logout
             from ptdesk.services.errors import ServiceError
 
             with suppress(ServiceError):  # closing must not fail over the audit entry
-                record_logout(self.loader.ctx.session_factory, actor=self.loader.ctx.actor)
+                record_logout(signed_in.session_factory, actor=signed_in.actor)
         if self.loader.engine is not None:
             from ptdesk.services.keys.clinic_key import lock
 

@@ -16,6 +16,7 @@ import pytest
 from ptdesk.cli import main
 from ptdesk.db.engine import connect_keyed, key_file_path, make_engine, make_session_factory
 from ptdesk.db.migrate import upgrade
+from ptdesk.services.audit.key import key_home_for_url, key_path_for_url
 from ptdesk.services.keys.encrypt import KILL_ENV, OLD_SUFFIX, STAGING_SUFFIX, STEPS
 from ptdesk.services.keys.encrypt import fingerprints as table_fingerprints
 from tests.factories import ADMIN, PASSWORD, make_patient, provision_accounts
@@ -24,9 +25,10 @@ from tests.helpers.clinic_files import open_clinic_file
 NAME = "Quillonbey"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def plain_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A plaintext clinic as made before encryption: staff, patients, an audit chain."""
+    """A plaintext clinic as made before encryption: staff, patients, an audit chain (its
+    audit key in this test's key folder)."""
     db = tmp_path_factory.mktemp("plain") / "clinic.db"
     engine = make_engine(db)
     upgrade(engine)
@@ -68,9 +70,12 @@ def _clinic(plain_template: Path, tmp_path: Path) -> Path:
     db = tmp_path / "clinic" / "clinic.db"
     db.parent.mkdir(parents=True)
     shutil.copyfile(plain_template, db)
-    shutil.copyfile(plain_template.with_name("clinic.db.auditkey"),
-                    db.with_name("clinic.db.auditkey")) \
-        if plain_template.with_name("clinic.db.auditkey").exists() else None
+    # The audit key goes with it (kept in this computer's key folder, per database path).
+    key = key_path_for_url("sqlite:///" + str(plain_template.resolve()))
+    home = key_home_for_url("sqlite:///" + str(db.resolve()))
+    if key is not None and key.exists() and home is not None:
+        home.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(key, home)
     return db
 
 

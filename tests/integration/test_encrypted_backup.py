@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from ptdesk.cli import main
+from ptdesk.services.audit.key import key_path_for_url
 from ptdesk.services.keys.backup_keys import SEALED_AUDIT_KEY_SUFFIX
 from ptdesk.services.patients import PatientInput, create_patient, search_patients
 from tests.helpers.clinic_files import open_clinic_file
@@ -24,6 +25,12 @@ def no_password_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in ("PTDESK_PASSWORD", "PTDESK_NEW_PASSWORD"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("ptdesk.commands.acting.stdin_is_terminal", lambda: False)
+
+
+def _audit_key_file(db: Path) -> Path:
+    found = key_path_for_url("sqlite:///" + str(db.resolve()))
+    assert found is not None and found.exists()
+    return found
 
 
 def _secret(folder: Path, name: str, text: str) -> str:
@@ -60,7 +67,7 @@ def backup(tmp_path: Path) -> tuple[Path, Path, Path]:
 
 def test_backup_is_encrypted_and_carries_its_keys_sealed(backup: tuple[Path, Path, Path]) -> None:
     db, made, _recovery = backup
-    audit_key = db.with_name(db.name + ".auditkey").read_bytes().strip()
+    audit_key = _audit_key_file(db).read_bytes().strip()
     beside = sorted(p.name for p in made.parent.iterdir())
     assert made.name + ".keys" in beside and made.name + SEALED_AUDIT_KEY_SUFFIX in beside
     assert made.name + ".auditkey" not in beside  # never in clear
@@ -81,8 +88,7 @@ def test_restore_into_an_empty_folder(backup: tuple[Path, Path, Path], tmp_path:
     assert main(["restore", str(made), "--db", str(new), "--password-file",
                  _secret(tmp_path, "x.pw", secret)]) == 0
     assert "Restored" in capsys.readouterr().out
-    assert new.with_name(new.name + ".auditkey").read_bytes() == \
-        db.with_name(db.name + ".auditkey").read_bytes()
+    assert _audit_key_file(new).read_bytes() == _audit_key_file(db).read_bytes()
     engine, sf = open_clinic_file(new, SAM_PW)  # every account's password still opens it
     try:
         assert [p.mrn for p in search_patients(sf, NAME, actor="sam")] == [MRN]

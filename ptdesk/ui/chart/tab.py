@@ -140,4 +140,8 @@ class ChartTab(QWidget):
         title = "Print " + self.print_menu_text.replace("&", "").lower()
         save_then_print(self.ctx, self, self.prints, self._patient_id,
                         dirty=self.has_unsaved_changes(), save=self.save, title=title,
-                        question=self.print_question)
+                        question=self.print_question, visit_id=self.print_visit_id())
+
+    def print_visit_id(self) -> int | None:
+        """The visit a visit printout shows (the evaluation); None: the latest signed one."""
+        return None

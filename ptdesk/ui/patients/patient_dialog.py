@@ -36,6 +36,7 @@ from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.form_rows import add_field_row
 from ptdesk.ui.kit.palette import error_style
 from ptdesk.ui.patients.patient_checks import (
@@ -166,7 +167,7 @@ class PatientDialog(QDialog):
         self.inputs[key] = widget
 
     def _add_line(self, form: QFormLayout, key: str, label: str, hint: str = "") -> None:
-        edit = QLineEdit(self)
+        edit = DateField(self, label=label) if hint.startswith(DATE_HINT) else QLineEdit(self)
         edit.setPlaceholderText(hint)
         self._add_field(form, key, label, edit)
 

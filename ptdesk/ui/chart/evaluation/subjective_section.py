@@ -36,6 +36,7 @@ from ptdesk.ui.chart.evaluation.section import (
     subheading,
 )
 from ptdesk.ui.kit.check_group import CheckGroup
+from ptdesk.ui.kit.date_field import DateDelegate
 
 SYMPTOM_LABELS = {
     "pain": "Pain", "weakness": "Weakness / fatigue", "giving_way": "Giving way",
@@ -183,6 +184,7 @@ class SubjectiveSection(EvaluationSection):
         self.injury_view.setAccessibleName("Prior injuries")
         self.injury_view.setModel(self.injuries)
         self.injury_view.setItemDelegateForColumn(SIDE_COLUMN, ChoiceDelegate(INJURY_SIDES, self))
+        self.injury_view.setItemDelegateForColumn(SIDE_COLUMN + 1, DateDelegate(self))
         self.injury_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.injury_view.setEditTriggers(
             QAbstractItemView.EditTrigger.AllEditTriggers

@@ -63,6 +63,8 @@ class EvaluationTab(ChartTab):
     save_permission = "edit_evaluation"
     refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     opens_visits = True
+    prints = "evaluation"
+    print_menu_text = "E&valuation and plan of care"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -140,6 +142,9 @@ class EvaluationTab(ChartTab):
 
     def view_only_keep(self) -> list[QWidget]:
         return [self.header.visit_combo, *self.header.jump_buttons, self.conflicts.bar]
+
+    def print_visit_id(self) -> int | None:
+        return self._visit.id if self._visit is not None else None
 
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()

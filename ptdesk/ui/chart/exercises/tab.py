@@ -8,7 +8,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.text import day_text
 
 
@@ -80,7 +80,7 @@ class ExercisesTab(ChartTab):
         self.copy_button = QPushButton("Copy into editor")
         self.copy_button.setObjectName("copy_version")
         self.copy_button.setToolTip("Start from the selected version; saving makes a new one")
-        self.effective = QDateEdit()
+        self.effective = DateField(required=True, label="Starts on")
         self.effective.setObjectName("effective_date")
         self.effective.setAccessibleName("Starts on")
         self.effective.setCalendarPopup(True)

@@ -10,7 +10,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -25,6 +24,7 @@ from ptdesk.domain.runplan import GapRules, PainRules, PlanInputs, WeekLog
 from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure
 from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
 from ptdesk.ui.chart.runplan.carried import CARRIED_FIELDS, CarriedAmounts
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
@@ -86,9 +86,9 @@ class PlanInputsForm(QWidget):
         # the measure (km <-> mi converted; distance <-> minutes left for the clinician).
         self._carried = CarriedAmounts(self.amounts)
         self.carried_notes = self._carried.notes
-        self.start = QDateEdit()
+        self.start = DateField(required=True, label="Start")
         self.has_race = QCheckBox("Race planned")
-        self.race_date = QDateEdit()
+        self.race_date = DateField(required=True, label="Race date")
         self.cap_pct = QDoubleSpinBox()
         # The widget itself cannot go above the clinical cap of 10%.
         self.cap_pct.setRange(0.5, float(CAP_MAX_PCT))

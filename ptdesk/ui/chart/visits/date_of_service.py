@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.visit_rules import check_date_of_service
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import ErrorLabel
 
 # A plain line edit for now: the shared date field (ui/kit/date_field.py) replaces it.
@@ -19,13 +20,13 @@ class DateOfServiceField(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QLineEdit(self)
+        self.edit = DateField(self, label="Date of service")
         self.edit.setObjectName("dateOfService")
         self.edit.setAccessibleName("Date of service")
         self.edit.setPlaceholderText(DATE_FORMAT_HINT)
         self.edit.setToolTip("The day the patient was seen. A note written on a later day "
                              "is marked as a late entry with both dates.")
-        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0000-00-00-00"))
+        self.edit.setMaximumWidth(self.edit.fontMetrics().horizontalAdvance("0000-00-00") + 48)
         caption = QLabel("Date of &service", self)
         caption.setBuddy(self.edit)
         self.error = ErrorLabel(self)

@@ -106,6 +106,12 @@ class VisitsTab(ChartTab):
         self.delete_button.setToolTip("Delete an unsigned note started by mistake (its author "
                                       "or an administrator; signed notes are kept)")
         buttons.addWidget(self.delete_button)
+        self.print_button = QPushButton("Prin&t evaluation…", self)
+        self.print_button.setObjectName("printEvaluation")
+        self.print_button.setAccessibleName("Print evaluation")
+        self.print_button.setToolTip("The selected visit's note and plan of care for the "
+                                     "referring physician (a draft prints marked as not signed)")
+        buttons.addWidget(self.print_button)
         self.date_field = DateOfServiceField(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.episode_label)
@@ -119,6 +125,7 @@ class VisitsTab(ChartTab):
         for visit_type, button in self.new_buttons.items():
             button.clicked.connect(lambda _=False, t=visit_type: self.new_visit(t))
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
@@ -128,7 +135,7 @@ class VisitsTab(ChartTab):
     def view_only_keep(self) -> list[QWidget]:
         # An administrator only reads charts, yet may delete a stray draft (the service
         # checks author or administrator); _update_buttons greys it out for others.
-        return [self.open_button, self.delete_button]
+        return [self.open_button, self.delete_button, self.print_button]
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
@@ -207,11 +214,22 @@ class VisitsTab(ChartTab):
         may_delete = self.ctx.can("edit_evaluation") or self.ctx.role == "administrator"
         self.delete_button.setEnabled(may_delete and selected is not None
                                       and selected.status != "signed")
+        self.print_button.setEnabled(self._patient_id is not None and self.model.rowCount() > 0)
 
     def _on_open_button_clicked(self) -> None:
         visit = self.selected_visit()
         if visit is not None:
             self.visit_open_requested.emit(visit.id)
+
+    def _on_print_button_clicked(self) -> None:
+        """The selected visit, or (none selected) the latest signed evaluation."""
+        if self._patient_id is None:
+            return
+        from ptdesk.ui.printing.print_flow import start_print
+
+        visit = self.selected_visit()
+        start_print(self.ctx, self, "evaluation", self._patient_id,
+                    visit_id=visit.id if visit is not None else None)
 
     def _on_delete_button_clicked(self) -> None:
         visit = self.selected_visit()
