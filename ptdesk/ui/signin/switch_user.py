@@ -18,6 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from ptdesk.services.accounts import record_logout
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.keys.clinic_key import lock
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.signin.sign_in import SignInFlow
 
@@ -78,6 +79,10 @@ class UserSwitch(QObject):
         window.detach()
         with contextlib.suppress(ServiceError):  # signing out must not fail over the audit
             record_logout(session_factory, actor=ctx.actor)
+        # An encrypted clinic's key is put away: the next sign-in unlocks it again with
+        # that person's own password.
+        ctx.wait_for_background()
+        lock(session_factory)
         flow = SignInFlow(window)
         self.flow = flow
         flow.signed_in.connect(lambda name: self._on_flow_signed_in(session_factory, name))
