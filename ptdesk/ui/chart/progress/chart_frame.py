@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
+from html import escape
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCharts import QChart, QChartView, QXYSeries
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt
-from PySide6.QtGui import QCursor, QGuiApplication, QPainter, QPalette
+from PySide6.QtCharts import (
+    QAbstractAxis,
+    QAbstractSeries,
+    QAreaSeries,
+    QChart,
+    QChartView,
+    QScatterSeries,
+    QXYSeries,
+)
+from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt
+from PySide6.QtGui import QColor, QCursor, QGuiApplication, QPainter, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -26,6 +36,11 @@ from PySide6.QtWidgets import (
 )
 
 MIN_CHART_HEIGHT = 230
+MAX_CHART_HEIGHT = 440
+ASPECT = 0.55     # chart height per pixel of width: charts grow with the window
+SPACING = 2
+DATE_TICKS = 6    # most date labels on an axis
+PLOT_INSET = 110  # the value axis titles and labels beside the plot
 
 
 class HoverTips:
@@ -62,20 +77,85 @@ class HoverTips:
             QToolTip.hideText()
 
 
+@dataclass(frozen=True)
+class LegendEntry:
+    """One legend line: a coloured symbol and its words; with a `key`, a link that toggles it."""
+
+    text: str
+    colour: QColor
+    symbol: str = "■"
+    key: str | None = None
+    faded: bool = False
+
+
+def series_entries(series: Sequence[QAbstractSeries]) -> list[LegendEntry]:
+    """Legend entries for the named, visible series, in their own colours and shapes."""
+    entries = []
+    for item in series:
+        if not item.name() or not item.isVisible():
+            continue
+        points = item.upperSeries() if isinstance(item, QAreaSeries) else item
+        if isinstance(points, QXYSeries) and points.count() == 0:
+            continue  # nothing of it drawn in the period shown
+        if isinstance(item, QAreaSeries):
+            entries.append(LegendEntry(item.name(), item.brush().color(), "▇"))
+        elif isinstance(item, QScatterSeries):
+            round_ = item.markerShape() == QScatterSeries.MarkerShape.MarkerShapeCircle
+            triangle = item.markerShape() == QScatterSeries.MarkerShape.MarkerShapeTriangle
+            entries.append(LegendEntry(item.name(), item.color(),
+                                       "▲" if triangle else "●" if round_ else "■"))
+        elif isinstance(item, QXYSeries):
+            pen = item.pen()
+            dashed = pen.style() != Qt.PenStyle.SolidLine
+            entries.append(LegendEntry(item.name(), pen.color(), "┅" if dashed else "━"))
+    return entries
+
+
+def legend_html(entries: Sequence[LegendEntry], text_colour: QColor) -> str:
+    """Entries side by side; each stays whole (non-breaking spaces), the row wraps between them."""
+    parts = []
+    for entry in entries:
+        symbol, words = QColor(entry.colour), QColor(text_colour)
+        if entry.faded:
+            symbol.setAlpha(70)
+            words.setAlpha(110)
+        text = escape(entry.text).replace(" ", "&nbsp;")
+        item = (f"<span style='color:{symbol.name(QColor.NameFormat.HexArgb)}'>{entry.symbol}"
+                f"</span>&nbsp;<span style='color:{words.name(QColor.NameFormat.HexArgb)}'>"
+                f"{text}</span>")
+        if entry.key is not None:
+            item = f"<a href='{escape(entry.key)}' style='text-decoration:none'>{item}</a>"
+        parts.append(item)
+    return " &nbsp; ".join(parts)
+
+
+def max_date_ticks(plot_width: int) -> int:
+    """Date labels ("MMM yyyy", "d MMM yy") need about 80 px each; fewer ticks when narrow,
+    so a label is never cut to "5 D…"."""
+    return max(2, min(DATE_TICKS, plot_width // 85 + 1))
+
+
 class ChartFrame(QFrame):
-    """The chart (or a message when there is nothing to draw) with its buttons and caption."""
+    """The chart with its legend, caption and buttons stacked, never on top of each other.
+
+    The chart's height follows its width (ASPECT, within MIN/MAX_CHART_HEIGHT), so charts grow
+    with the window; the legend and caption get the height their wrapped text needs. Sizes
+    are worked out only when the width or a text changes: a redraw with the same texts never
+    lays the chart out again.
+    """
 
     def __init__(self, chart: QChart, key: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.key = key
         self.chart = chart
+        self.date_axes: list[QAbstractAxis] = []  # their tick count follows the width
         self.view = QChartView(chart)
         self.view.setObjectName(f"{key}_chart")
         self.view.setAccessibleName(chart.title())
         self.view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.view.setMinimumHeight(MIN_CHART_HEIGHT)
-        # QChartView asks for 600x600; ignoring that lets four charts share the tab's height.
-        self.view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Ignored)
+        # QChartView asks for 600x600; the frame sets the height it works out from the width.
+        self.view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         # The "nothing to draw" message covers the view rather than replacing it: hiding
         # and showing the view would make QtCharts lay the whole chart out again.
@@ -88,10 +168,18 @@ class ChartFrame(QFrame):
         self.empty.setMargin(24)
         self.empty.hide()
         self.view.installEventFilter(self)
+        # Our own legend under the chart: QtCharts' legend shares the chart's box and cut
+        # names short ("LEFS inta…") or sat over the caption at 1280 px.
+        self.legend = QLabel()
+        self.legend.setObjectName(f"{key}_legend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.legend_entries: list[LegendEntry] = []
         self.caption = QLabel()
         self.caption.setObjectName(f"{key}_caption")
         self.caption.setWordWrap(True)
-        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.caption.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
         self.copy_button = QToolButton()
         self.copy_button.setText("Copy")
         self.copy_button.setAccessibleName(f"Copy {chart.title()}")
@@ -101,18 +189,88 @@ class ChartFrame(QFrame):
         self.save_button.setAccessibleName(f"Save {chart.title()} as PNG")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
-        bar.addWidget(self.caption, 1)
+        bar.addWidget(self.caption, 1, Qt.AlignmentFlag.AlignTop)
         bar.addWidget(self.copy_button, 0, Qt.AlignmentFlag.AlignTop)
         bar.addWidget(self.save_button, 0, Qt.AlignmentFlag.AlignTop)
+        self._bar = bar
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(2)
-        layout.addWidget(self.view, 1)
+        layout.setSpacing(SPACING)
+        layout.addWidget(self.view)
+        layout.addWidget(self.legend)
         layout.addLayout(bar)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self._fitted: tuple[int, str, str] | None = None
         self.tips = HoverTips(self.view)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
         self.view.customContextMenuRequested.connect(self._on_view_context_menu_requested)
+        self.fit()
+
+    # ---- texts and sizes ----------------------------------------------------------------------
+    def set_caption(self, text: str) -> None:
+        if text != self.caption.text():
+            self.caption.setText(text)
+            self.fit()
+
+    def set_legend(self, entries: Sequence[LegendEntry]) -> None:
+        self.legend_entries = list(entries)
+        html = legend_html(entries, self.palette().color(QPalette.ColorRole.Text))
+        if html != self.legend.text():
+            self.legend.setText(html)
+            self.fit()
+
+    def chart_height(self, width: int) -> int:
+        return max(MIN_CHART_HEIGHT, min(MAX_CHART_HEIGHT, round(width * ASPECT)))
+
+    def fit(self) -> None:
+        """Heights for this width: the chart's from its width, the texts' from their wrapping."""
+        width = max(self.width(), 1)
+        key = (width, self.legend.text(), self.caption.text())
+        if key == self._fitted:
+            return
+        self._fitted = key
+        view_height = self.chart_height(width)
+        legend_height = self.legend.heightForWidth(width) if self.legend.text() else 0
+        buttons = self.copy_button.sizeHint().width() + self.save_button.sizeHint().width()
+        caption_width = max(1, width - buttons - 2 * max(0, self._bar.spacing()))
+        caption_height = (self.caption.heightForWidth(caption_width)
+                          if self.caption.text() else 0)
+        button_height = max(self.copy_button.sizeHint().height(),
+                            self.save_button.sizeHint().height())
+        self.view.setFixedHeight(view_height)
+        self.legend.setVisible(legend_height > 0)
+        self.legend.setFixedHeight(max(legend_height, 0))
+        self.caption.setFixedHeight(max(caption_height, 0))
+        bar_height = max(caption_height, button_height)
+        self.setFixedHeight(view_height + (legend_height + SPACING if legend_height > 0 else 0)
+                            + SPACING + bar_height)
+        ticks = max_date_ticks(width - PLOT_INSET)
+        for axis in self.date_axes:
+            axis.setProperty("max_ticks", ticks)
+            wanted = axis.property("wanted_ticks")
+            axis.setTickCount(max(2, min(int(wanted) if wanted else DATE_TICKS, ticks)))
+
+    def regions(self) -> dict[str, QRect]:
+        """Where the chart, its legend, caption and buttons are, in this frame's coordinates
+        (tests check that none covers another)."""
+        found = {"chart": self.view.geometry(),
+                 "buttons": self.copy_button.geometry().united(self.save_button.geometry())}
+        if self.legend.isVisibleTo(self) and self.legend.text():
+            found["legend"] = self.legend.geometry()
+        if self.caption.text():
+            found["caption"] = self.caption.geometry()
+        return found
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.fit()
+
+    def changeEvent(self, event: QEvent) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and self.legend_entries:
+            self.set_legend(self.legend_entries)
 
     def set_empty(self, message: str | None) -> None:
         """Show `message` instead of the chart (None shows the chart)."""

@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +35,9 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
     from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
     from ptdesk.ui.chart.progress.pain_chart import PainChart
     from ptdesk.ui.chart.progress.volume_chart import VolumeChart
+
+
+TWO_COLUMNS_FROM = 860  # tab width (px) from which charts sit two side by side
 
 
 def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
@@ -82,6 +86,8 @@ class ProgressTab(ChartTab):
         self.since = SincePanel()
         self.chart_grid = QGridLayout()
         self.chart_grid.setSpacing(10)
+        self.chart_grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._columns = 0
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
@@ -145,7 +151,7 @@ class ProgressTab(ChartTab):
         if self.pain is not None:
             return
         from ptdesk.ui.chart.progress.cadence_chart import CadenceChart
-        from ptdesk.ui.chart.progress.load_chart import CaptionFit, LoadChart
+        from ptdesk.ui.chart.progress.load_chart import LoadChart
         from ptdesk.ui.chart.progress.lsi_chart import LsiChart
         from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
         from ptdesk.ui.chart.progress.pain_chart import PainChart
@@ -153,17 +159,34 @@ class ProgressTab(ChartTab):
 
         self.pain, self.outcomes = PainChart(), OutcomeChart()
         self.strength, self.running = LsiChart(), VolumeChart()
-        for n, chart in enumerate((self.pain, self.outcomes, self.strength, self.running)):
-            chart.apply_palette(self.palette())
-            self.chart_grid.addWidget(chart.frame, n // 2, n % 2)
-            chart.frame.caption_fit = CaptionFit(chart.frame)  # two-line captions at 1024 px
-        # Load and cadence: full width, as the load chart's legend and notes need it.
         self.load, self.cadence = LoadChart(), CadenceChart()
-        for row, chart in ((2, self.load), (3, self.cadence)):
+        for chart in self.charts():
             chart.apply_palette(self.palette())
-            self.chart_grid.addWidget(chart.frame, row, 0, 1, 2)
-        self.chart_grid.setColumnStretch(0, 1)
-        self.chart_grid.setColumnStretch(1, 1)
+        self._place_charts()
+
+    def chart_columns(self) -> int:
+        """Two charts side by side when each gets a readable width, else one under another."""
+        return 2 if self.width() >= TWO_COLUMNS_FROM else 1
+
+    def _place_charts(self) -> None:
+        """Pain, function, symmetry and volume in the grid; load and cadence span it (their
+        notes need the width). Re-placed only when the number of columns changes."""
+        if self.pain is None:
+            return
+        columns = self.chart_columns()
+        if columns == self._columns:
+            return
+        self._columns = columns
+        small = [self.pain, self.outcomes, self.strength, self.running]
+        for n, chart in enumerate(small):
+            self.chart_grid.addWidget(chart.frame, n // columns, n % columns,  # type: ignore[union-attr]
+                                      Qt.AlignmentFlag.AlignTop)
+        row = (len(small) + columns - 1) // columns
+        for offset, chart in enumerate((self.load, self.cadence)):
+            self.chart_grid.addWidget(chart.frame, row + offset, 0, 1, columns,  # type: ignore[union-attr]
+                                      Qt.AlignmentFlag.AlignTop)
+        for column in range(2):
+            self.chart_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def _draw(self) -> None:
         self._ensure_charts()
@@ -203,6 +226,10 @@ class ProgressTab(ChartTab):
                              else overview.since_intake)
 
     # --- events and slots ------------------------------------------------------------------
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_charts()
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale:
