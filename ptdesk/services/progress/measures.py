@@ -17,7 +17,7 @@ from ptdesk.domain.involved_side import InvolvedSide, involved_side, region_of
 from ptdesk.domain.muscle_grades import GradePair
 from ptdesk.domain.runplan.model import WeekLog
 from ptdesk.domain.runplan.painrules import PainRules, decide
-from ptdesk.services.progress.strength import LsiPoint, LsiSeries, load_lsi
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_series, read_strength
 from ptdesk.services.runplans import load_active_plan
 
 if TYPE_CHECKING:
@@ -44,14 +44,16 @@ def load_region_lsi(session: Session, patient_id: int, scope: EpisodeScope
     flag and the dynamometer error band are for measured values.
     """
     knee_side = side_for("hip_abduction", scope).side
-    first = load_lsi(session, patient_id, scope.id, knee_side)
+    grouped = read_strength(session, patient_id, scope.id)  # the one query
+    first = lsi_series(grouped, knee_side)
     loaded = {knee_side: {s.muscle_group: s for s in first}}
-    # Ankle rows compare on the sprained ankle: a second read only when one was tested and
-    # its side differs from the knee's (the series read stays one query otherwise).
+    # Ankle rows compare on the sprained ankle: when its side differs from the knee's, only
+    # the ankle groups are worked out again, from the same readings.
     ankle_side = side_for("ankle_plantarflexion", scope).side
-    if ankle_side != knee_side and any(region_of(s.muscle_group) == "ankle" for s in first):
+    ankle_groups = {s.muscle_group for s in first if region_of(s.muscle_group) == "ankle"}
+    if ankle_side != knee_side and ankle_groups:
         loaded[ankle_side] = {s.muscle_group: s
-                              for s in load_lsi(session, patient_id, scope.id, ankle_side)}
+                              for s in lsi_series(grouped, ankle_side, ankle_groups)}
     result = []
     for series in first:
         side = side_for(series.muscle_group, scope).side
