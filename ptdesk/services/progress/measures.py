@@ -18,7 +18,7 @@ from ptdesk.domain.muscle_grades import GradePair
 from ptdesk.domain.runplan.model import WeekLog
 from ptdesk.domain.runplan.painrules import PainRules, decide
 from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_series, read_strength
-from ptdesk.services.runplans import load_active_plan
+from ptdesk.services.runplans import load_active_rules
 
 if TYPE_CHECKING:
     from ptdesk.services.progress.series import EpisodeScope
@@ -177,8 +177,7 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     episode = session.get(Episode, scope.id)
     if episode is None:
         return ()
-    stored = load_active_plan(session, patient_id)
-    rules = stored.rules if stored is not None else PainRules()
+    rules = load_active_rules(session, patient_id) or PainRules()
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.pain_during, RunLog.next_morning,
                    RunLog.swelling, RunLog.limping)
             .where(RunLog.patient_id == patient_id, RunLog.run_date >= episode.start_date,
@@ -189,12 +188,16 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     if episode.end_date is not None:
         stmt = stmt.where(RunLog.run_date <= episode.end_date)
     points = []
+    verdicts: dict[tuple[object, ...], bool] = {}  # runs alike are judged once (3 years: ~500)
     for when, amount, pain, morning, swelling, limping in session.execute(stmt):
-        # One run read as a one-run week: the plan's rule says "regress" for a red run.
-        amount_d = Decimal(str(amount))
-        verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning,  # type: ignore[arg-type]
-                                 swelling, limping), rules)
-        red = verdict == "regress"
+        key = (amount, pain, morning, swelling, limping)
+        red = verdicts.get(key)
+        if red is None:
+            # One run read as a one-run week: the plan's rule says "regress" for a red run.
+            amount_d = Decimal(str(amount))
+            verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning,  # type: ignore[arg-type]
+                                     swelling, limping), rules)
+            red = verdicts[key] = verdict == "regress"
         points.append(RunPainPoint(when, pain, morning, swelling, limping, red,
                                    _reason(pain, morning, swelling, limping, rules) if red else ""))
     return tuple(points)

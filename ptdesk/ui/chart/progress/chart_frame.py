@@ -20,7 +20,15 @@ from PySide6.QtCharts import (
     QXYSeries,
 )
 from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRect, Qt
-from PySide6.QtGui import QColor, QCursor, QGuiApplication, QPainter, QPalette, QResizeEvent
+from PySide6.QtGui import (
+    QColor,
+    QCursor,
+    QGuiApplication,
+    QPainter,
+    QPalette,
+    QPixmap,
+    QResizeEvent,
+)
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -201,6 +209,10 @@ class ChartFrame(QFrame):
         layout.addLayout(bar)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self._fitted: tuple[int, str, str] | None = None
+        self._heights: dict[tuple[str, str, int], int] = {}
+        self._heights_set: tuple[int, int, int] | None = None
+        self._button_height = max(self.copy_button.sizeHint().height(),
+                                  self.save_button.sizeHint().height())
         self.tips = HoverTips(self.view)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -223,6 +235,20 @@ class ChartFrame(QFrame):
     def chart_height(self, width: int) -> int:
         return max(MIN_CHART_HEIGHT, min(MAX_CHART_HEIGHT, round(width * ASPECT)))
 
+    def _text_height(self, label: QLabel, width: int) -> int:
+        """The wrapped text's height at `width`, remembered: switching patients back and
+        forth shows the same captions again, and measuring rich text is dear."""
+        text = label.text()
+        if not text:
+            return 0
+        key = (label.objectName(), text, width)
+        height = self._heights.get(key)
+        if height is None:
+            if len(self._heights) > 256:
+                self._heights.clear()
+            height = self._heights[key] = label.heightForWidth(width)
+        return height
+
     def fit(self) -> None:
         """Heights for this width: the chart's from its width, the texts' from their wrapping."""
         width = max(self.width(), 1)
@@ -230,23 +256,30 @@ class ChartFrame(QFrame):
         if key == self._fitted:
             return
         self._fitted = key
+        self._fit_ticks(width)
         view_height = self.chart_height(width)
-        legend_height = self.legend.heightForWidth(width) if self.legend.text() else 0
+        legend_height = self._text_height(self.legend, width)
         buttons = self.copy_button.sizeHint().width() + self.save_button.sizeHint().width()
         caption_width = max(1, width - buttons - 2 * max(0, self._bar.spacing()))
-        caption_height = (self.caption.heightForWidth(caption_width)
-                          if self.caption.text() else 0)
-        button_height = max(self.copy_button.sizeHint().height(),
-                            self.save_button.sizeHint().height())
+        caption_height = self._text_height(self.caption, caption_width)
+        bar_height = max(caption_height, self._button_height)
+        heights = (view_height, legend_height, caption_height)
+        if heights == self._heights_set:
+            return  # new texts of the same size: nothing moves
+        self._heights_set = heights
         self.view.setFixedHeight(view_height)
-        self.legend.setVisible(legend_height > 0)
-        self.legend.setFixedHeight(max(legend_height, 0))
-        self.caption.setFixedHeight(max(caption_height, 0))
-        bar_height = max(caption_height, button_height)
+        if self.legend.isVisibleTo(self) != (legend_height > 0):
+            self.legend.setVisible(legend_height > 0)
+        self.legend.setFixedHeight(legend_height)
+        self.caption.setFixedHeight(caption_height)
         self.setFixedHeight(view_height + (legend_height + SPACING if legend_height > 0 else 0)
                             + SPACING + bar_height)
+
+    def _fit_ticks(self, width: int) -> None:
         ticks = max_date_ticks(width - PLOT_INSET)
         for axis in self.date_axes:
+            if axis.property("max_ticks") == ticks:
+                continue
             axis.setProperty("max_ticks", ticks)
             wanted = axis.property("wanted_ticks")
             axis.setTickCount(max(2, min(int(wanted) if wanted else DATE_TICKS, ticks)))
@@ -289,8 +322,13 @@ class ChartFrame(QFrame):
             self.empty.setGeometry(self.view.rect())
         return super().eventFilter(watched, event)
 
+    def picture(self) -> QPixmap:
+        """The chart as drawn (a chart scrolled out of sight is not drawn: show it first)."""
+        self.view.show()
+        return self.view.grab()
+
     def copy(self) -> None:
-        QGuiApplication.clipboard().setPixmap(self.view.grab())
+        QGuiApplication.clipboard().setPixmap(self.picture())
 
     def save_png(self) -> Path | None:
         suggested = f"{self.key}-chart-{date.today().isoformat()}.png"
@@ -301,7 +339,7 @@ class ChartFrame(QFrame):
         target = Path(path)
         if target.suffix.lower() != ".png":
             target = target.with_name(target.name + ".png")
-        if not self.view.grab().save(str(target), "PNG"):
+        if not self.picture().save(str(target), "PNG"):
             QMessageBox.warning(self, "Save chart", "The picture could not be saved there. "
                                                     "Choose another folder and try again.")
             return None

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -38,6 +38,7 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
 
 
 TWO_COLUMNS_FROM = 860  # tab width (px) from which charts sit two side by side
+SIGHT_MARGIN = 40  # px: a chart this close to the scrolled view is drawn already
 
 
 def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
@@ -102,7 +103,7 @@ class ProgressTab(ChartTab):
         charts_layout.setContentsMargins(0, 0, 4, 0)
         charts_layout.addWidget(self.since)
         charts_layout.addLayout(self.chart_grid, 1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setObjectName("progress_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -115,6 +116,7 @@ class ProgressTab(ChartTab):
         self.range_bar.changed.connect(self._on_range_bar_changed)
         self.since.compare_changed.connect(self._on_since_compare_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -162,6 +164,11 @@ class ProgressTab(ChartTab):
         self.load, self.cadence = LoadChart(), CadenceChart()
         for chart in self.charts():
             chart.apply_palette(self.palette())
+            # Space kept while the chart is scrolled out of sight and not drawn (see below).
+            policy = chart.frame.view.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            chart.frame.view.setSizePolicy(policy)
+            chart.frame.installEventFilter(self)
         self._place_charts()
 
     def chart_columns(self) -> int:
@@ -226,9 +233,32 @@ class ProgressTab(ChartTab):
                              else overview.since_intake)
 
     # --- events and slots ------------------------------------------------------------------
+    def _show_if_in_sight(self, frame: QWidget) -> None:
+        """Only charts in the scrolled view are drawn: QtCharts lays out and paints a chart
+        whose data changed even out of sight, which was most of a patient switch's drawing.
+        A chart scrolled into view is drawn then."""
+        top = self.scroll.verticalScrollBar().value()
+        seen = QRect(0, top - SIGHT_MARGIN, frame.parentWidget().width(),
+                     self.scroll.viewport().height() + 2 * SIGHT_MARGIN)
+        view = frame.view  # type: ignore[attr-defined]
+        in_sight = frame.geometry().intersects(seen)
+        if view.isVisibleTo(frame) != in_sight:
+            view.setVisible(in_sight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize) and isinstance(watched, QWidget):
+            self._show_if_in_sight(watched)
+        return super().eventFilter(watched, event)
+
+    def _on_scroll_value_changed(self, _value: int) -> None:
+        if self.pain is not None:
+            for chart in self.charts():
+                self._show_if_in_sight(chart.frame)
+
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_charts()
+        self._on_scroll_value_changed(0)  # a taller window brings more charts into sight
 
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
