@@ -97,6 +97,7 @@ class ExercisesTab(ChartTab):
         self.print_button.setObjectName("print_exercises")
         self.state = QLabel()
         self.state.setObjectName("prescription_state")
+        self.state.setWordWrap(True)  # wraps rather than push Print off a 1024 px window
         self._build_layout()
         self._connect_signals()
         self.library.reload()
