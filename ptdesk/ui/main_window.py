@@ -43,7 +43,7 @@ if TYPE_CHECKING:
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
-NARROW_LIST_WIDTH = 250  # … in windows under NARROW_WINDOW px, where the chart needs the room
+NARROW_LIST_WIDTH = 270  # … in windows under NARROW_WINDOW px, where the chart needs the room
 NARROW_WINDOW = 1200
 BORN_FROM = 330  # list width (px) from which the Born column is shown; names come first
 DEFAULT_SIZE = (1280, 800)  # the first window when the screen's size is unknown

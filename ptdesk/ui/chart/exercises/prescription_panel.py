@@ -65,7 +65,8 @@ class PrescriptionPanel(QWidget):
         # Sized to a few words, not its longest template name: the tab fits 1024 px.
         self.template.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-        self.template.setMinimumContentsLength(10)
+        self.template.setMinimumContentsLength(8)
+        self.template.setMinimumWidth(160)  # its placeholder would ask for 220 px
         for template_id, template in sorted(lib.load_templates().items(),
                                             key=lambda pair: pair[1].name):
             self.template.addItem(template.name, template_id)

@@ -149,6 +149,7 @@ class ExercisesTab(ChartTab):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 900])
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # the two columns fit a 1024 px window
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(splitter)
 
