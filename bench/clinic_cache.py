@@ -27,7 +27,7 @@ ACTOR = "demo.alvarez"
 # Patients the benchmark adds to the demo clinic, found again by MRN in every probe.
 BIG_CHART_MRN = "BENCH-150"      # 150 weekly visits, 8-exercise programme, 30-week run plan
 BIG_CHART_VISITS = 150
-PROGRESS_MRN = "BENCH-1"         # bench_progress.build: 156 weekly visits, plan, run logs
+PROGRESS_MRN = "BENCH-1"         # progress_patient.build: 156 weekly visits, plan, run logs
 PROGRESS_WEEKS = 156
 SAVE_MRN = "BENCH-SAVE"          # an open episode; the save probe adds draft visits to a copy
 EXERCISE_TEMPLATE = "runners_knee_phase_1"  # the 8-exercise programme after a first visit
@@ -130,9 +130,8 @@ def _build(path: Path, patients: int, seed: int) -> dict[str, object]:
 
 def _add_big_chart(sf: object) -> None:
     """One patient seen weekly for ~3 years: 150 visits, pain and LEFS, a programme and a plan."""
-    from sample_data import weekly_evaluation
-
     from ptdesk.demo.generator import DEMO_TODAY
+    from ptdesk.demo.sample_evaluation import weekly_evaluation
     from ptdesk.domain.runplan import PlanInputs
     from ptdesk.services.episodes import open_episode
     from ptdesk.services.evaluations import create_visit, save_evaluation
@@ -177,7 +176,7 @@ def _add_big_chart(sf: object) -> None:
 
 def _add_progress_patient(sf: object) -> None:
     # The progress benchmarks' own builder, so all three measure the same patient.
-    from bench_progress import build
+    from progress_patient import build
 
     build(sf, PROGRESS_WEEKS)  # type: ignore[arg-type]
 

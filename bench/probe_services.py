@@ -36,9 +36,8 @@ def _timed(call: Callable[[], object], runs: int,
 
 
 def measure(db: str, runs: int) -> dict[str, Any]:
-    from sample_data import full_evaluation
-
     from ptdesk.demo.generator import DEMO_TODAY
+    from ptdesk.demo.sample_evaluation import full_evaluation
     from ptdesk.services.episodes import active_episode
     from ptdesk.services.evaluations import create_visit, save_evaluation
     from ptdesk.services.handouts import exercise_sheet_pdf, runplan_pdf

@@ -23,7 +23,6 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
-from bench_run_import import measure_run_import  # noqa: E402
 from clinic_cache import CACHE_DIR, REPO, Clinic, bench_env, ensure_clinic, working_copy  # noqa: E402
 from figures import (  # noqa: E402
     ERROR,
@@ -39,9 +38,14 @@ from figures import (  # noqa: E402
     table,
 )
 from probe_common import parse_result, percentile  # noqa: E402
+from probe_run_import import measure_run_import  # noqa: E402
+from probe_verify import measure_verify  # noqa: E402
 
 BIG_CLINIC = 100_000
 PROBE_TIMEOUT_S = 1800
+
+
+Measure = Callable[[], "Figure | list[Figure]"]
 
 
 class ProbeError(RuntimeError):
@@ -188,7 +192,7 @@ def measure_progress_tab(db: Path, env: dict[str, str], runs: int) -> Figure:
         Detail("first draw (imports QtCharts, builds charts)", out["first_draw_ms"], "ms"),))
 
 
-def _guarded(names: list[str], measure: Callable[[], Figure | list[Figure]]) -> list[Figure]:
+def _guarded(names: list[str], measure: Measure) -> list[Figure]:
     """A probe that fails marks its figures as errors; the other figures are still measured."""
     _say(f"measuring {', '.join(names)}…")
     try:
@@ -199,6 +203,40 @@ def _guarded(names: list[str], measure: Callable[[], Figure | list[Figure]]) -> 
         note = lines[0] + (f" {lines[-1]}" if len(lines) > 1 else "")
         return [Figure(name, status=ERROR, note=note) for name in names]
     return result if isinstance(result, list) else [result]
+
+
+def _measurements(db: Path, env: dict[str, str], reps: dict[str, int],
+                  seed: int) -> list[tuple[list[str], Measure]]:
+    """Every probe on the 10,000-patient working copy, in the order they run.
+
+    A new figure is one line here plus its target in figures.TARGETS.
+    """
+    return [
+        (["startup_ratio"], lambda: measure_startup(db, env, reps["startup"])),
+        (["search_keystroke_ms"],
+         lambda: measure_search("search_keystroke_ms", db, env, reps["ui"], 200, seed)),
+        (["open_chart_ms"], lambda: measure_chart(db, env, reps["chart"], reps["opens"])),
+        (["save_evaluation_ms", "exercise_sheet_ms", "runplan_pdf_ms", "progress_report_ms"],
+         lambda: measure_services(db, env, reps["runs"])),
+        (["progress_tab_ms"], lambda: measure_progress_tab(db, env, reps["runs"])),
+        (["rss_mib"], lambda: measure_rss(db, env, reps["ui"], seed)),
+        (["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"])),
+        (["verify_s"], lambda: measure_verify(db, env, reps["ui"])),
+    ]
+
+
+def _wanted(names: list[str], only: frozenset[str] | None) -> bool:
+    return only is None or any(name in only for name in names)
+
+
+def _figure_names(text: str) -> frozenset[str]:
+    names = frozenset(part.strip() for part in text.split(",") if part.strip())
+    unknown = sorted(names - set(TARGETS))
+    if unknown or not names:
+        raise argparse.ArgumentTypeError(
+            f"unknown figure {', '.join(unknown) or '(none given)'}; "
+            f"known: {', '.join(TARGETS)}")
+    return names
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -212,6 +250,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                         help="do not build or search the 100,000-patient clinic")
     parser.add_argument("--quick", action="store_true",
                         help="fewer repetitions (a rough look while working, not for the record)")
+    parser.add_argument("--only", metavar="FIGURE[,FIGURE]", type=_figure_names,
+                        help="measure only these figures (names as in the table), e.g. "
+                             "--only progress_tab_ms,verify_s")
     args = parser.parse_args(argv)
     if not 10 <= args.patients <= 200_000:
         parser.error("--patients must be from 10 to 200,000")
@@ -227,7 +268,7 @@ def main(argv: list[str] | None = None) -> int:
             "opens": 5 if quick else 15, "runs": 8 if quick else 20}
     clinic = ensure_clinic(args.patients, args.seed)
     big: Clinic | None = None
-    if not args.skip_100k:
+    if not args.skip_100k and _wanted(["search_keystroke_ms_100k"], args.only):
         big = clinic if args.patients == BIG_CLINIC else ensure_clinic(BIG_CLINIC, args.seed)
     host = machine()
     _say(f"clinic: {clinic.path.name} ({clinic.info.get('patients')} patients, "
@@ -238,24 +279,14 @@ def main(argv: list[str] | None = None) -> int:
         (folder / "config").mkdir()
         env = bench_env(folder / "config")
         db = working_copy(clinic, folder)  # the cache itself stays as built
-        figures += _guarded(["startup_ratio"],
-                            lambda: measure_startup(db, env, reps["startup"]))
-        figures += _guarded(["search_keystroke_ms"], lambda: measure_search(
-            "search_keystroke_ms", db, env, reps["ui"], 200, args.seed))
-        figures += _guarded(["open_chart_ms"],
-                            lambda: measure_chart(db, env, reps["chart"], reps["opens"]))
-        service_names = ["save_evaluation_ms", "exercise_sheet_ms", "runplan_pdf_ms",
-                         "progress_report_ms"]
-        figures += _guarded(service_names, lambda: measure_services(db, env, reps["runs"]))
-        figures += _guarded(["progress_tab_ms"],
-                            lambda: measure_progress_tab(db, env, reps["runs"]))
-        figures += _guarded(["rss_mib"], lambda: measure_rss(db, env, reps["ui"], args.seed))
-        figures += _guarded(["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"]))
-        figures += _guarded(["verify_s"], lambda: __import__("bench_verify").measure_verify(db, env, reps["ui"]))
-        if big is None:
+        plan = _measurements(db, env, reps, args.seed)
+        for names, measure in plan:
+            if _wanted(names, args.only):
+                figures += _guarded(names, measure)
+        if big is None and _wanted(["search_keystroke_ms_100k"], args.only):
             figures.append(Figure("search_keystroke_ms_100k", status=SKIPPED,
                                   note="skipped with --skip-100k"))
-        else:
+        elif big is not None:
             # Read-only work: the cached file is searched in place (no 2.7 GB copy).
             big_path = big.path
             figures += _guarded(["search_keystroke_ms_100k"], lambda: measure_search(

@@ -1,4 +1,4 @@
-"""Chart content the benchmark writes: a full initial evaluation and the weekly follow-up notes."""
+"""Sample chart content shared by the tests and the benchmark: a full initial evaluation and weekly notes."""
 
 from __future__ import annotations
 
@@ -11,9 +11,10 @@ WEEKLY_GROUPS = ("hip_abduction", "hip_extension", "knee_extension", "knee_flexi
 
 
 def full_evaluation() -> ev.Evaluation:
-    """An initial evaluation with every section filled (copied from tests/factories.py).
+    """An initial evaluation with every section filled.
 
-    Copied rather than imported: the benchmark must not depend on the test package.
+    The tests round-trip it through save and load, and the benchmark saves it, so both measure
+    and check the same content.
     """
     return ev.Evaluation(
         subjective=ev.SubjectiveFindings(

@@ -5,7 +5,7 @@ in a child process on the working copy of the bench clinic. Standalone, it build
 smaller clinic with the demo generator and reports the rate per visit, to estimate the
 10,000-patient clinic without building it:
 
-    .venv/bin/python bench/bench_verify.py [--patients 500] [--runs 3]
+    .venv/bin/python bench/probe_verify.py [--patients 500] [--runs 3]
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ The files are made once and cached under bench/.cache/run_files_v1/: 1 Hz record
 20-60 minutes, as watches write them — 600 FIT.gz, 250 GPX, 100 TCX.gz and 50 walks
 (FIT.gz, skipped). Each run imports the folder into a fresh migrated SQLite database in a
 child process and times `import_runs` (reading, parsing, de-duplicating, one transaction).
-Run alone with `.venv/bin/python bench/bench_run_import.py [--runs N]`; target < 30 s.
+Run alone with `.venv/bin/python bench/probe_run_import.py [--runs N]`; target < 30 s.
 """
 
 from __future__ import annotations
