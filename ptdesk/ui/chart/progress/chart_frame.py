@@ -213,6 +213,10 @@ class ChartFrame(QFrame):
         self._heights_set: tuple[int, int, int] | None = None
         self._button_height = max(self.copy_button.sizeHint().height(),
                                   self.save_button.sizeHint().height())
+        self._buttons_width = (self.copy_button.sizeHint().width()
+                               + self.save_button.sizeHint().width()
+                               + 2 * max(0, bar.spacing()))
+        self._texts = {"legend": "", "caption": ""}  # what the labels show, kept on this side
         self.tips = HoverTips(self.view)
         self.copy_button.clicked.connect(self._on_copy_button_clicked)
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -221,14 +225,18 @@ class ChartFrame(QFrame):
 
     # ---- texts and sizes ----------------------------------------------------------------------
     def set_caption(self, text: str) -> None:
-        if text != self.caption.text():
+        if text != self._texts["caption"]:
+            self._texts["caption"] = text
             self.caption.setText(text)
             self.fit()
 
-    def set_legend(self, entries: Sequence[LegendEntry]) -> None:
+    def set_legend(self, entries: Sequence[LegendEntry], *, again: bool = False) -> None:
+        if list(entries) == self.legend_entries and not again:
+            return  # the same legend (most redraws): no text to lay out again
         self.legend_entries = list(entries)
         html = legend_html(entries, self.palette().color(QPalette.ColorRole.Text))
-        if html != self.legend.text():
+        if html != self._texts["legend"]:
+            self._texts["legend"] = html
             self.legend.setText(html)
             self.fit()
 
@@ -238,7 +246,7 @@ class ChartFrame(QFrame):
     def _text_height(self, label: QLabel, width: int) -> int:
         """The wrapped text's height at `width`, remembered: switching patients back and
         forth shows the same captions again, and measuring rich text is dear."""
-        text = label.text()
+        text = self._texts["legend" if label is self.legend else "caption"]
         if not text:
             return 0
         key = (label.objectName(), text, width)
@@ -252,15 +260,14 @@ class ChartFrame(QFrame):
     def fit(self) -> None:
         """Heights for this width: the chart's from its width, the texts' from their wrapping."""
         width = max(self.width(), 1)
-        key = (width, self.legend.text(), self.caption.text())
+        key = (width, self._texts["legend"], self._texts["caption"])
         if key == self._fitted:
             return
         self._fitted = key
         self._fit_ticks(width)
         view_height = self.chart_height(width)
         legend_height = self._text_height(self.legend, width)
-        buttons = self.copy_button.sizeHint().width() + self.save_button.sizeHint().width()
-        caption_width = max(1, width - buttons - 2 * max(0, self._bar.spacing()))
+        caption_width = max(1, width - self._buttons_width)
         caption_height = self._text_height(self.caption, caption_width)
         bar_height = max(caption_height, self._button_height)
         heights = (view_height, legend_height, caption_height)
@@ -268,12 +275,10 @@ class ChartFrame(QFrame):
             return  # new texts of the same size: nothing moves
         self._heights_set = heights
         self.view.setFixedHeight(view_height)
-        if self.legend.isVisibleTo(self) != (legend_height > 0):
-            self.legend.setVisible(legend_height > 0)
+        # An empty legend stays, 0 px high: showing and hiding it costs a relayout each time.
         self.legend.setFixedHeight(legend_height)
         self.caption.setFixedHeight(caption_height)
-        self.setFixedHeight(view_height + (legend_height + SPACING if legend_height > 0 else 0)
-                            + SPACING + bar_height)
+        self.setFixedHeight(view_height + legend_height + 2 * SPACING + bar_height)
 
     def _fit_ticks(self, width: int) -> None:
         ticks = max_date_ticks(width - PLOT_INSET)
@@ -289,9 +294,9 @@ class ChartFrame(QFrame):
         (tests check that none covers another)."""
         found = {"chart": self.view.geometry(),
                  "buttons": self.copy_button.geometry().united(self.save_button.geometry())}
-        if self.legend.isVisibleTo(self) and self.legend.text():
+        if self._texts["legend"]:
             found["legend"] = self.legend.geometry()
-        if self.caption.text():
+        if self._texts["caption"]:
             found["caption"] = self.caption.geometry()
         return found
 
@@ -303,7 +308,7 @@ class ChartFrame(QFrame):
     def changeEvent(self, event: QEvent) -> None:
         super().changeEvent(event)
         if event.type() == QEvent.Type.PaletteChange and self.legend_entries:
-            self.set_legend(self.legend_entries)
+            self.set_legend(self.legend_entries, again=True)
 
     def set_empty(self, message: str | None) -> None:
         """Show `message` instead of the chart (None shows the chart)."""

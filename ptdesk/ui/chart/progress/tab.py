@@ -37,7 +37,7 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
     from ptdesk.ui.chart.progress.volume_chart import VolumeChart
 
 
-TWO_COLUMNS_FROM = 1200  # tab width (px) from which charts sit two side by side
+TWO_COLUMNS_FROM = 1300  # tab width (px) from which charts sit two side by side
 SIGHT_MARGIN = 40  # px: a chart this close to the scrolled view is drawn already
 
 
