@@ -18,7 +18,7 @@ from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
 from ptdesk.domain.units import convert_distance
 from ptdesk.services.permissions import require
-from ptdesk.services.runplans import load_active_plan
+from ptdesk.services.runplans import load_active_inputs
 from ptdesk.services.uow import transaction
 
 _METRES_PER = {"km": 1000.0, "mi": 1609.344}
@@ -77,8 +77,8 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
     """
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
-        plan = load_active_plan(session, patient_id)
-        unit = plan.inputs.measure if plan is not None else "km"
+        plan = load_active_inputs(session, patient_id)  # its measure and start: no weeks read
+        unit = plan.measure if plan is not None else "km"
         # The columns used, not whole rows: three years of runs are ~500 rows per chart draw.
         rows = session.execute(
             select(RunLog.run_date, RunLog.amount, RunLog.measure, RunLog.moving_s,
@@ -101,7 +101,7 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
                         if row.cadence_spm is not None)
         waiting = sum(1 for row in rows if not row.pain_answered)
     basis: Basis = "duration" if unit == "minutes" else "distance"
-    restarts = [plan.inputs.start] if plan is not None else []
+    restarts = [plan.start] if plan is not None else []
     # The one cadence rule (domain/cadence.py): the baseline (first measured) cadence raised
     # by the latest chosen increase, never compounding after retraining; as the handouts say.
     target = None
@@ -113,8 +113,8 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
     if plan is not None and runs:
         first = min(r.day for r in runs)
         # Whole weeks back from the plan's start to the first run (none dropped).
-        back = max(0, -(-(plan.inputs.start - first).days // 7))
-        week_start = plan.inputs.start - timedelta(weeks=back)
+        back = max(0, -(-(plan.start - first).days // 7))
+        week_start = plan.start - timedelta(weeks=back)
     return LoadView(unit, load_report(runs, basis=basis, end=end, restarts=restarts,
                                       week_start=week_start), left_out, cadence, target, waiting,
                     tuple(runs))
