@@ -11,7 +11,6 @@ from PySide6.QtCore import (
     QObject,
     QPoint,
     QSettings,
-    QSize,
     Qt,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
@@ -31,8 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Only PySide6 is imported up front: the window can appear while the database stack
-# (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
+# Only PySide6 (and this Qt-only helper) is imported up front: the window can appear while
+# the database stack (SQLAlchemy, migrations, services) is still loading; attach() brings
+# the rest in.
+from ptdesk.ui.kit.window_size import first_size
+
 if TYPE_CHECKING:
     from ptdesk.ui.admin.account_menu import AccountMenu
     from ptdesk.ui.chart.change_watcher import ChangeWatcher
@@ -46,21 +48,6 @@ LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age f
 NARROW_LIST_WIDTH = 270  # … in windows under NARROW_WINDOW px, where the chart needs the room
 NARROW_WINDOW = 1200
 BORN_FROM = 330  # list width (px) from which the Born column is shown; names come first
-DEFAULT_SIZE = (1280, 800)  # the first window when the screen's size is unknown
-LARGEST_FIRST_SIZE = (1800, 1120)
-SMALL_SCREEN = (1366, 800)  # up to this, the window takes the screen's whole free area
-
-
-def first_size(screen: QSize) -> tuple[int, int]:
-    """The window's size before any was saved: the whole free area of a small screen (a
-    1024x700 laptop), nine tenths of a larger one up to LARGEST_FIRST_SIZE (a 1920x1200
-    monitor gets a large window rather than 1280x800)."""
-    if screen.width() <= 0 or screen.height() <= 0:
-        return DEFAULT_SIZE
-    width, height = screen.width(), screen.height()
-    return (width if width <= SMALL_SCREEN[0] else min(LARGEST_FIRST_SIZE[0], width * 9 // 10),
-            height if height <= SMALL_SCREEN[1] else min(LARGEST_FIRST_SIZE[1],
-                                                         height * 9 // 10))
 
 
 class MainWindow(QMainWindow):

@@ -31,7 +31,8 @@ from ptdesk.ui.chart.progress import ProgressTab
 from ptdesk.ui.chart.progress.chart_frame import PLOT_INSET, max_date_ticks
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.desktop import appearance
-from ptdesk.ui.main_window import MainWindow, first_size
+from ptdesk.ui.kit.window_size import first_size
+from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR, make_episode, make_patient
 
 SMALL, LARGE = (1024, 700), (1920, 1080)

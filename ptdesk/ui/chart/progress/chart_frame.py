@@ -1,4 +1,4 @@
-"""One chart on the Progress tab: the view, Copy and Save as PNG, a caption and hover tooltips."""
+"""One chart on the Progress tab: the view, its legend and caption below it, Copy and Save as PNG, hover tooltips."""
 
 from __future__ import annotations
 
