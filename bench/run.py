@@ -192,6 +192,24 @@ def measure_progress_tab(db: Path, env: dict[str, str], runs: int) -> Figure:
         Detail("first draw (imports QtCharts, builds charts)", out["first_draw_ms"], "ms"),))
 
 
+def measure_evaluation_inputs(env: dict[str, str], runs: int) -> list[Figure]:
+    """DEMO-0001's initial evaluation charted by hand in the real window (probe_inputs.py)."""
+    counts, seconds, last = [], [], {}
+    for _ in range(runs):
+        last = run_probe("probe_inputs.py", env=env)
+        if last.get("problems"):
+            raise ProbeError("probe_inputs.py did not reproduce the demo record: "
+                             + ", ".join(last["problems"]))
+        counts.append(float(last["inputs"]))
+        seconds.append(float(last["seconds"]))
+    details = (Detail("typed characters", last["typed_characters"], ""),
+               Detail("navigation and shortcut keys", last["navigation_keys"], ""),
+               Detail("mouse clicks", last["clicks"], ""))
+    note = "SOAP drafted from the exam" if last.get("drafted_soap") else "SOAP typed in full"
+    return [Figure("evaluation_inputs", tuple(counts), details=details, note=note),
+            Figure("evaluation_input_s", tuple(seconds))]
+
+
 def _guarded(names: list[str], measure: Measure) -> list[Figure]:
     """A probe that fails marks its figures as errors; the other figures are still measured."""
     _say(f"measuring {', '.join(names)}…")
@@ -222,6 +240,8 @@ def _measurements(db: Path, env: dict[str, str], reps: dict[str, int],
         (["rss_mib"], lambda: measure_rss(db, env, reps["ui"], seed)),
         (["import_1000_runs_s"], lambda: measure_run_import(env, reps["ui"])),
         (["verify_s"], lambda: measure_verify(db, env, reps["ui"])),
+        (["evaluation_inputs", "evaluation_input_s"],
+         lambda: measure_evaluation_inputs(env, reps["ui"])),
     ]
 
 

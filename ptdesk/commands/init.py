@@ -21,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import OperationalError
 
+    from ptdesk.db.engine import make_session_factory
+    from ptdesk.services.episode_facts import record_upgrade_merges
+    from ptdesk.services.errors import ServiceError
     from ptdesk.services.uow import storage_message
 
     engine = engine_for(args)
@@ -28,6 +31,10 @@ def run(args: argparse.Namespace) -> int:
         before = current_revision(engine)
         upgrade(engine)
         after = current_revision(engine)
+        try:  # what the upgrade merged goes into the audit log (else at the next start)
+            record_upgrade_merges(make_session_factory(engine))
+        except ServiceError as exc:
+            print(f"Note: the upgrade's changes are not in the audit log yet ({exc}).")
     except OperationalError as exc:
         engine.dispose()
         # Plain words, and never the URL's password.

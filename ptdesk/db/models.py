@@ -11,6 +11,7 @@ from ptdesk.db.models_care import (
     RunPlan,
     RunPlanWeek,
 )
+from ptdesk.db.models_late import LateOutcome
 from ptdesk.db.models_patients import (
     AuditEntry,
     Clinician,
@@ -24,8 +25,10 @@ from ptdesk.db.models_visits import (
     Addendum,
     AnkleExam,
     AssessmentPlanRecord,
+    EpisodeFactMerge,
     GaitAssessment,
     KneeExam,
+    NoteEpisodeFacts,
     PriorInjuryRecord,
     ReadinessExam,
     SpecialTest,
@@ -36,7 +39,8 @@ from ptdesk.db.models_visits import (
 
 __all__ = [
     "Addendum", "AnkleExam", "AssessmentPlanRecord", "AuditEntry", "AuditHead", "ClinicSettings", "Clinician", "Draft", "Episode",
-    "Exercise", "GaitAssessment", "Goal", "KneeExam", "OutcomeItem", "OutcomeResult", "Patient",
+    "EpisodeFactMerge", "NoteEpisodeFacts",
+    "Exercise", "GaitAssessment", "Goal", "KneeExam", "LateOutcome", "OutcomeItem", "OutcomeResult", "Patient",
     "Prescription", "PrescriptionItem", "PriorInjuryRecord", "ReadinessExam", "RunLog", "RunPlan", "RunPlanWeek",
     "SpecialTest", "StrengthTest", "SubjectiveExam", "Visit",
 ]

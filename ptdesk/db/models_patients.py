@@ -44,6 +44,12 @@ class ClinicSettings(Versioned, Base):
         CheckConstraint("ready_heel_raises >= 1 AND ready_heel_raises <= 100",
                         name="ready_heel_raises"),
         CheckConstraint("ready_hop_lsi >= 50 AND ready_hop_lsi <= 100", name="ready_hop_lsi"),
+        CheckConstraint("gap_short_pct >= 10 AND gap_short_pct <= 100", name="gap_short_pct"),
+        CheckConstraint("gap_long_pct >= 10 AND gap_long_pct <= gap_short_pct",
+                        name="gap_long_pct"),
+        CheckConstraint("gap_long_weeks >= 2 AND gap_long_weeks <= 12", name="gap_long_weeks"),
+        CheckConstraint("stale_draft_days >= 1 AND stale_draft_days <= 60",
+                        name="stale_draft_days"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -69,6 +75,20 @@ class ClinicSettings(Versioned, Base):
     ready_hops: Mapped[int] = mapped_column(default=15, server_default="15")
     ready_heel_raises: Mapped[int] = mapped_column(default=20, server_default="20")
     ready_hop_lsi: Mapped[float] = mapped_column(Float, default=90.0, server_default="90.0")
+    # The clinic's missed-week step back for new run plans (CLINICAL.md: a clinic rule,
+    # adjustable; defaults equal domain/runplan/painrules.GapRules, kept so by a test).
+    gap_short_pct: Mapped[int] = mapped_column(default=75, server_default="75")
+    gap_long_pct: Mapped[int] = mapped_column(default=50, server_default="50")
+    gap_long_weeks: Mapped[int] = mapped_column(default=4, server_default="4")
+    # Visit-note rules (0012, domain/visit_rules.py): the unsigned-note reminder's age and
+    # the outcome measures each kind of visit asks for (comma-separated measure keys).
+    stale_draft_days: Mapped[int] = mapped_column(default=3, server_default="3")
+    measures_every_visit: Mapped[str] = mapped_column(String(40), default="nprs",
+                                                      server_default="nprs")
+    measures_evaluations: Mapped[str] = mapped_column(String(40), default="lefs",
+                                                      server_default="lefs")
+    measures_patellofemoral: Mapped[str] = mapped_column(String(40), default="kujala",
+                                                         server_default="kujala")
 
 
 ROLES = ("administrator", "clinician", "assistant")
@@ -139,6 +159,9 @@ class Episode(Versioned, Base):
         CheckConstraint("injured_ankle_side IS NULL OR "
                         + _in("injured_ankle_side", ("left", "right", "both")),
                         name="injured_ankle_side"),
+        CheckConstraint("baseline_cadence_spm IS NULL OR "
+                        "(baseline_cadence_spm >= 120 AND baseline_cadence_spm <= 220)",
+                        name="baseline_cadence_spm"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -148,7 +171,13 @@ class Episode(Versioned, Base):
     affected_side: Mapped[str] = mapped_column(String(10))
     # The sprained ankle's side, which ankle rows compare on (None: not known).
     injured_ankle_side: Mapped[str | None] = mapped_column(String(10))
+    # The clinician-confirmed baseline cadence (steps/min) the cadence target grows from;
+    # None: the intake (first measured) cadence (CLINICAL.md, "Cadence target").
+    baseline_cadence_spm: Mapped[int | None] = mapped_column()
     onset_date: Mapped[date | None] = mapped_column(Date)
+    # The runner's goal race (issue 18: charted once, here; the evaluation shows it).
+    goal_race: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    goal_race_date: Mapped[date | None] = mapped_column(Date)
     start_date: Mapped[date] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(12), default="active")

@@ -54,6 +54,9 @@ class Visit(Versioned, Base):
     visit_type: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(10), default="draft")
     signed_at: Mapped[datetime | None] = mapped_column()
+    # The clinic's day the note was first saved (0012); later than visit_date: a late entry.
+    # NULL on notes from before it was kept (never rewritten: signed rows stay as signed).
+    first_saved_on: Mapped[date | None] = mapped_column(Date)
     signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("clinicians.id"), index=True)
     # SHA-256 of the note's canonical content at signing, re-checked by `ptdesk verify`.
     content_hash: Mapped[str] = mapped_column(String(64), default="", server_default="")
@@ -85,6 +88,46 @@ class Addendum(Base):
     reason: Mapped[str] = mapped_column(String(500))
     text: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
+
+
+class NoteEpisodeFacts(Base):
+    """The episode's facts as a signed note shows them, frozen beside the note at signing.
+
+    Written once (in the signing transaction, or by migration 0013 for notes signed
+    before); triggers refuse any change. Covered by the note hash from format 2 on.
+    """
+
+    __tablename__ = "note_episode_facts"
+    __table_args__ = (
+        CheckConstraint(_in("affected_side", ("left", "right", "both")), name="affected_side"),
+        CheckConstraint(_in("source", ("signing", "migration")), name="source"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="RESTRICT"),
+                                          unique=True)
+    diagnosis: Mapped[str] = mapped_column(String(300))
+    icd10_code: Mapped[str] = mapped_column(String(10), default="")
+    affected_side: Mapped[str] = mapped_column(String(10))
+    onset_date: Mapped[date | None] = mapped_column(Date)
+    goal_race: Mapped[str] = mapped_column(String(200), default="")
+    goal_race_date: Mapped[date | None] = mapped_column(Date)
+    # "signing", or "migration" for a note signed before the facts moved to the episode.
+    source: Mapped[str] = mapped_column(String(10), default="signing")
+
+
+class EpisodeFactMerge(Base):
+    """A draft note whose episode facts differed from its episode's when migration 0013
+    merged them (the note's text was kept); recorded in the audit log at the next start,
+    then removed. Holds which facts differed, never their values."""
+
+    __tablename__ = "episode_fact_merges"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column()
+    episode_id: Mapped[int] = mapped_column()
+    patient_id: Mapped[int] = mapped_column()
+    facts: Mapped[str] = mapped_column(String(200))
 
 
 class SubjectiveExam(Versioned, Base):

@@ -304,6 +304,8 @@ def _write_story(
             session_factory, actor=actor, episode_id=episode.id,
             visit_date=story.visit_date(visit), visit_type=visit.visit_type,
             clinician_id=clinician_id,
+            # The story's notes were written on their day: not late entries.
+            first_saved_on=story.visit_date(visit),
         )
         save_evaluation(session_factory, actor=actor, visit_id=summary.id,
                         evaluation=visit.evaluation)

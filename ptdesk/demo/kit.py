@@ -7,13 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.note_draft import CLEAR_RED_FLAGS
 from ptdesk.domain.outcomes import KUJALA_ITEM_KEYS, LEFS_ITEMS
 from ptdesk.services.patients import PatientInput
 
 # Items a runner loses first (running, turning, hopping, squatting, stairs, hobbies),
 # so a reduced LEFS total reads like a runner's form rather than random answers.
 # What every story patient was screened for (charted in the subjective section).
-NO_RED_FLAGS = "No night pain, fever, weight loss, numbness or locking."
+NO_RED_FLAGS = CLEAR_RED_FLAGS
 
 _LEFS_RUNNER_ORDER = (15, 16, 17, 18, 1, 5, 12, 13, 8, 14, 11, 6, 0, 9)
 

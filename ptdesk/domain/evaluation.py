@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from ptdesk.domain.cadence import cadence_target_spm
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.domain.symmetry import MUSCLE_GROUPS
@@ -327,6 +328,11 @@ class Evaluation:
     gait: GaitFindings | None = None
     assessment: AssessmentPlan | None = None
     readiness: ReadinessFindings | None = None  # return-to-run readiness (evaluations)
+    # The episode's facts as the note shows them: the episode's own while the note is a
+    # draft, the snapshot taken at signing once signed (issue 18). Saving a draft with
+    # them set writes them to the episode; None leaves the episode as it is. Not part of
+    # equality: the note's own fact fields show the same values.
+    episode_facts: EpisodeFacts | None = field(default=None, compare=False)
     soap_subjective: str = ""
     soap_objective: str = ""
     soap_assessment: str = ""
@@ -353,6 +359,8 @@ class Evaluation:
             self.assessment.validate()
         if self.readiness:
             self.readiness.validate()
+        if self.episode_facts is not None:
+            self.episode_facts.validate()
         for name in ("soap_subjective", "soap_objective", "soap_assessment", "soap_plan"):
             optional_text(name, getattr(self, name), "Note", 20000)
 

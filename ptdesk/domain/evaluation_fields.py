@@ -109,6 +109,8 @@ def _strength(m: ev.StrengthMeasurement) -> tuple[str, str]:
 def evaluation_fields(evaluation: ev.Evaluation) -> dict[str, str]:
     """Every filled field of the evaluation by a label a clinician recognises, in form order."""
     pairs: list[tuple[str, str]] = []
+    if evaluation.episode_facts is not None:  # the rest of the facts show in their sections
+        pairs.append(("Affected side", words(evaluation.episode_facts.affected_side)))
     if evaluation.subjective is not None:
         pairs += _subjective(evaluation.subjective)
     for knee in evaluation.knees:

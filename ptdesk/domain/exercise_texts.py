@@ -191,11 +191,43 @@ class _Searchable(_HasTexts, Protocol):
     def target_muscles(self) -> tuple[str, ...]: ...
 
 
+# The groups clinicians search by for the anatomical names the library lists (issue 19:
+# "search by target muscle"): "hip abductors" finds the gluteus medius work, "VMO" the
+# vastus medialis, "core" the trunk muscles.
+MUSCLE_GROUPS: dict[str, tuple[str, ...]] = {
+    "gluteus medius": ("hip abductors", "glute med"),
+    "gluteus minimus": ("hip abductors", "glute min"),
+    "tensor fasciae latae": ("hip abductors", "tfl"),
+    "gluteus maximus": ("glute max", "hip extensors"),
+    "quadriceps": ("quads", "knee extensors", "thigh"),
+    "vastus medialis": ("vmo", "quads", "inner quad"),
+    "rectus femoris": ("quads", "hip flexors"),
+    "iliopsoas": ("hip flexors", "psoas"),
+    "hamstrings": ("knee flexors", "back of thigh"),
+    "gastrocnemius": ("calf", "calves", "plantar flexors"),
+    "soleus": ("calf", "calves", "plantar flexors"),
+    "peroneus longus": ("peroneals", "fibularis", "evertors"),
+    "peroneus brevis": ("peroneals", "fibularis", "evertors"),
+    "tibialis posterior": ("tib post", "invertors", "arch"),
+    "tibialis anterior": ("shin", "dorsiflexors"),
+    "deep hip rotators": ("hip external rotators", "hip rotators"),
+    "piriformis": ("hip external rotators", "hip rotators"),
+    "obliques": ("core", "abdominals", "abs"),
+    "multifidus": ("core", "low back"),
+    "trunk muscles": ("core", "abdominals", "abs"),
+    "quadratus lumborum": ("core", "low back"),
+    "erector spinae": ("core", "low back"),
+}
+
+
 @lru_cache(maxsize=4096)  # exercises are frozen values; folding accents is the slow part
 def search_words(exercise: _Searchable) -> tuple[str, ...]:
-    """Every phrase an exercise is found by: names in all languages, aliases, id, muscles."""
+    """Every phrase an exercise is found by: names in all languages, aliases, id, muscles
+    and the muscle groups they belong to (name, id and aliases first: search() ranks on it)."""
+    groups = [group for muscle in exercise.target_muscles
+              for group in MUSCLE_GROUPS.get(fold(muscle).split(" (")[0], ())]
     phrases = [exercise.name, exercise.id.replace("_", " "), *exercise.aliases,
-               *exercise.target_muscles, *(t.name for t in exercise.translations)]
+               *exercise.target_muscles, *(t.name for t in exercise.translations), *groups]
     return tuple(" ".join(_words(p)) for p in phrases)
 
 

@@ -205,6 +205,8 @@ class ProgressReport:
     visits_to_date: int
     first_visit: dt.date | None
     last_visit: dt.date | None
+    # Notes written after their day of service: "Late entry — service ..., written ...".
+    late_entries: tuple[str, ...] = ()
     highlights: tuple[ChangeNote, ...] = ()
     evaluation: tuple[ComparisonRow, ...] = ()
     scores: tuple[ScoreRow, ...] = ()

@@ -115,7 +115,8 @@ def _title_block(report: ProgressReport, width: float) -> list[Flowable]:
             else "")),
         ("Episode of care", f"Since {s.long_date(report.episode_start)}"
          if report.episode_start else "—"),
-        ("Visits to date", f"{report.visits_to_date}{span}"),
+        ("Visits to date", f"{report.visits_to_date}{span}"
+         + "".join(f"<br/>{s.text(line)}" for line in report.late_entries)),
     ]
     rows = []
     for i in range(0, len(pairs), 2):

@@ -1,4 +1,4 @@
-"""Clinic settings (name, address, phone, logo, paper, units, backups) and the clinicians list."""
+"""Clinic settings (name, address, phone, logo, paper, units, backups, missed-week rule) and clinicians."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from ptdesk.db.engine import SessionFactory
 from ptdesk.db.models import Clinician, ClinicSettings
 from ptdesk.domain import validation as v
 from ptdesk.domain.errors import ValidationError
+from ptdesk.domain.runplan.painrules import GapRules
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.permissions import ROLES, check, require
@@ -224,3 +225,39 @@ def set_backup_settings(
                      summary=f"daily backup offer {'on' if wanted.offer_on_close else 'off'}; "
                              f"backup folder: {wanted.folder or 'next to the database'}")
         return wanted
+
+
+# ---- the missed-week step back new run plans start with ------------------------------------
+
+def load_gap_rules(session: Session) -> GapRules:
+    """The clinic's missed-week rule inside a caller's transaction (CLINICAL.md defaults
+    before the clinic has a settings row)."""
+    row = session.get(ClinicSettings, 1)
+    if row is None:
+        return GapRules()
+    return GapRules(short_gap_pct=row.gap_short_pct, long_gap_pct=row.gap_long_pct,
+                    long_gap_weeks=row.gap_long_weeks)
+
+
+def get_gap_rules(session_factory: SessionFactory) -> GapRules:
+    with transaction(session_factory) as session:
+        return load_gap_rules(session)
+
+
+def set_gap_rules(session_factory: SessionFactory, *, actor: str, gaps: GapRules) -> GapRules:
+    """Administrators: the step back after missed weeks that new plans use (a plan saved
+    before keeps its own rule, and a clinician may still change it per plan).
+
+    `gaps` was checked when it was built (GapRules raises ValidationError naming the field).
+    """
+    with transaction(session_factory) as session:
+        require(session, actor, "edit_settings")
+        row = settings_row(session)
+        row.gap_short_pct, row.gap_long_pct = gaps.short_gap_pct, gaps.long_gap_pct
+        row.gap_long_weeks = gaps.long_gap_weeks
+        session.flush()
+        audit.record(session, actor=actor, action="update", record_type="clinic_settings",
+                     record_id=row.id,
+                     summary=f"missed-week rule: {gaps.short_gap_pct}% after 2 missed weeks, "
+                             f"{gaps.long_gap_pct}% from {gaps.long_gap_weeks}")
+        return gaps

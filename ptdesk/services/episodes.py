@@ -47,6 +47,9 @@ class EpisodeInfo:
     status: str
     goals: tuple[GoalInfo, ...]
     injured_ankle_side: str | None = None  # the sprained ankle's side; None = not known
+    goal_race: str = ""
+    goal_race_date: date | None = None
+    version: int = 1  # for a form that edits the episode's facts (services/episode_facts.py)
 
 
 def _info(row: Episode) -> EpisodeInfo:
@@ -55,7 +58,8 @@ def _info(row: Episode) -> EpisodeInfo:
         affected_side=row.affected_side, onset_date=row.onset_date, start_date=row.start_date,
         end_date=row.end_date, status=row.status,
         goals=tuple(GoalInfo(g.id, g.description, g.target_date, g.met_on) for g in row.goals),
-        injured_ankle_side=row.injured_ankle_side,
+        injured_ankle_side=row.injured_ankle_side, goal_race=row.goal_race,
+        goal_race_date=row.goal_race_date, version=row.version,
     )
 
 
@@ -68,8 +72,10 @@ def open_episode(
     session_factory: SessionFactory, *, actor: str, patient_id: int, diagnosis: str,
     affected_side: str, start_date: date, icd10_code: str = "", onset_date: date | None = None,
     goals: tuple[tuple[str, date | None], ...] = (), injured_ankle_side: str | None = None,
+    goal_race: str = "", goal_race_date: date | None = None,
 ) -> EpisodeInfo:
     diagnosis = v.require_text("diagnosis", diagnosis, "Diagnosis", 300)
+    goal_race = v.optional_text("goal_race", goal_race, "Goal race", 200)
     v.validate_choice("affected_side", affected_side, v.AFFECTED_SIDES, "Affected side")
     _check_ankle_side(injured_ankle_side)
     if onset_date and onset_date > start_date:
@@ -83,7 +89,8 @@ def open_episode(
         row = Episode(
             patient_id=patient_id, diagnosis=diagnosis, icd10_code=icd10_code.strip().upper(),
             affected_side=affected_side, onset_date=onset_date, start_date=start_date,
-            status="active", injured_ankle_side=injured_ankle_side,
+            status="active", injured_ankle_side=injured_ankle_side, goal_race=goal_race,
+            goal_race_date=goal_race_date,
         )
         for index, (text, target) in enumerate(goals):
             description = v.require_text(f"goals[{index}]", text, "Goal", 500)

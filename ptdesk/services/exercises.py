@@ -127,7 +127,26 @@ def list_exercises(
         if muscle and not any(muscle.casefold() in m.casefold() for m in row.target_muscles):
             continue
         out.append(_info(row))
+    if needle:
+        # Best match first, so Enter in the picker adds what was typed: "heel raise" is the
+        # calf raise's other name, ahead of exercises that merely mention both words.
+        shipped = lib.load_library()
+        out.sort(key=lambda info: _match_rank(info, needle, shipped))  # stable: names stay sorted
     return out
+
+
+def _match_rank(info: ExerciseInfo, needle: str,
+                shipped: dict[str, lib.LibraryExercise]) -> tuple[int, int]:
+    """(0: the name or another name is exactly what was typed, 1: one starts with it, 2: other;
+    then, among close matches, the shortest name: "Calf raise" before "Bent-knee calf raise",
+    which also answers to "heel raise")."""
+    entry = shipped.get(info.library_id or "")
+    names = [v.search_key(n) for n in (info.name, *(entry.aliases if entry else ()))]
+    if needle in names:
+        return 0, len(info.name)
+    if any(n.startswith(needle) for n in names):
+        return 1, len(info.name)
+    return 2, 0
 
 
 def muscles_in_library(session_factory: SessionFactory) -> list[str]:

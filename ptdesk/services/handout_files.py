@@ -15,7 +15,8 @@ from pathlib import Path
 from platformdirs import user_documents_dir
 
 FOLDER_NAME = "PT Desk Handouts"
-KINDS: dict[str, str] = {"exercises": "exercises", "runplan": "runplan", "progress": "progress-report"}
+KINDS: dict[str, str] = {"exercises": "exercises", "runplan": "runplan", "progress": "progress-report",
+                        "evaluation": "evaluation"}
 # Characters Windows forbids in names, path separators and control characters.
 _UNSAFE = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 _SPACES = re.compile(r"\s+")

@@ -8,17 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Exercise, GaitAssessment, Patient, RunPlan, Visit
+from ptdesk.db.models import Exercise, Patient, RunPlan
 from ptdesk.domain import exercise_library as lib
 from ptdesk.domain import handout_dosage as dose_words
 from ptdesk.domain import handout_language as hl
 from ptdesk.domain import handout_notes
-from ptdesk.domain.cadence import cadence_target_spm
 from ptdesk.domain.pain_words import exercise_pain_lights
 from ptdesk.domain.runplan import PainRules
 from ptdesk.reports.dto import ClinicInfo, ExerciseSheet, ExerciseSheetItem, RunPlanHandout
 from ptdesk.services import handout_files
 from ptdesk.services.audit import log as audit
+from ptdesk.services.cadence import load_cadence
 from ptdesk.services.clinic import get_clinician, get_settings, list_clinicians
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.patients import PatientSummary, find_by_mrn
@@ -200,22 +200,10 @@ def exercise_sheet_pdf(session_factory: SessionFactory, *, actor: str, patient_i
 
 
 def _cadence_target(session_factory: SessionFactory, patient_id: int) -> int | None:
-    """The cadence target from the *baseline* (first measured) cadence and the latest chosen
-    increase: never compounding after retraining (issue 14; domain/cadence.py)."""
+    """The cadence target from the *baseline* (clinician-confirmed, else intake) cadence and
+    the latest chosen increase: never compounding after retraining (services/cadence.py)."""
     with transaction(session_factory) as session:
-        rows = session.execute(
-            select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
-            .join(Visit, Visit.id == GaitAssessment.visit_id)
-            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
-            .order_by(Visit.visit_date, Visit.id)
-        ).all()
-    if not rows:
-        return None
-    baseline = rows[0][0]
-    increase = next((pct for _, pct in reversed(rows) if pct is not None), None)
-    if baseline is None or increase is None:
-        return None
-    return cadence_target_spm(baseline, increase)
+        return load_cadence(session, patient_id).target_spm
 
 
 def runplan_handout(session_factory: SessionFactory, *, actor: str, patient_id: int,

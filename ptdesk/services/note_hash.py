@@ -29,6 +29,7 @@ from ptdesk.db.models import (
     AssessmentPlanRecord,
     GaitAssessment,
     KneeExam,
+    NoteEpisodeFacts,
     OutcomeItem,
     OutcomeResult,
     PriorInjuryRecord,
@@ -78,8 +79,17 @@ _FORMAT_1: dict[str, tuple[str, ...]] = {
     "prior_injuries": ("description", "side", "injury_date"),
     "outcome_items": ("position", "item_key", "label", "value"),
 }
-FORMATS: dict[int, dict[str, tuple[str, ...]]] = {1: _FORMAT_1}
-HASH_VERSION = 1  # the format new signatures use
+# Format 2 (schema 0013, issue 18): format 1 plus the episode facts frozen beside the note
+# at signing, so a snapshot changed afterwards fails verify like the note itself.
+_FORMAT_2: dict[str, tuple[str, ...]] = {
+    **_FORMAT_1,
+    "note_episode_facts": ("visit_id", "diagnosis", "icd10_code", "affected_side", "onset_date",
+                           "goal_race", "goal_race_date"),
+}
+FORMATS: dict[int, dict[str, tuple[str, ...]]] = {1: _FORMAT_1, 2: _FORMAT_2}
+HASH_VERSION = 2  # the format new signatures use
+# Rows kept beside a note from a later format on; a format without their table skips them.
+_LATER_MODELS = (NoteEpisodeFacts,)
 
 
 def _table(model: type) -> Table:
@@ -262,8 +272,10 @@ def _content(reader: _Reader, visit_ids: Sequence[int],
         sections = sections_of[row[0]] = defaultdict(list)
         content[row[0]] = {"visit": shape.canonical(row), "sections": sections}
     parents: dict[str, dict[int, int]] = {}  # parent table -> its row id -> visit id
-    for model in _SECTION_MODELS:
+    for model in (*_SECTION_MODELS, *_LATER_MODELS):
         table = _table(model)
+        if table.name not in columns:
+            continue
         wanted_cols = ["id", *(name for name in columns[table.name] if name != "visit_id")]
         keys, rows = reader.rows(table, "visit_id", wanted_cols, wanted)
         canonical = _Shape(keys, table, reader.dialect).canonical

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import OutcomeItem, OutcomeResult, Visit
+from ptdesk.db.models import LateOutcome, OutcomeItem, OutcomeResult, Visit
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.outcome_missing import FormTotal, form_total
@@ -36,6 +36,22 @@ class OutcomeRecord:
     # `total` is the stored raw sum of the answered items; `reading` is the form read by
     # the instrument's missing-item rule when loaded (prorated, or no total and why).
     reading: FormTotal | None = None
+    # Set on a measure added after the note was signed: the day it was written (a late
+    # entry kept beside the signed note, services/late_outcomes.py) and by whom.
+    late_entry_on: date | None = None
+    entered_by: str = ""
+
+    @property
+    def late_entry(self) -> bool:
+        return self.late_entry_on is not None
+
+    @property
+    def late_entry_text(self) -> str:
+        """ "Late entry — written 2026-12-07 by Casey Clinician", or "" when not late."""
+        if self.late_entry_on is None:
+            return ""
+        by = f" by {self.entered_by}" if self.entered_by else ""
+        return f"Late entry — written {self.late_entry_on:%Y-%m-%d}{by}"
 
     @property
     def score_text(self) -> str:
@@ -164,6 +180,19 @@ def _record(row: OutcomeResult, visit_date: date) -> OutcomeRecord:
     )
 
 
+def late_record(row: LateOutcome, visit_date: date) -> OutcomeRecord:
+    """A late entry read like any stored form (its items are kept as [key, label, value])."""
+    items = tuple((str(k), str(label), None if value is None else int(str(value)))
+                  for k, label, value in row.items)
+    return OutcomeRecord(
+        id=row.id, visit_id=row.visit_id, visit_date=visit_date, measure=row.measure,
+        total=row.total, max_total=row.max_total, missing_items=row.missing_items,
+        items=items,
+        reading=read_form(row.measure, row.total, row.max_total, row.missing_items,
+                          [(key, value) for key, _label, value in items]),
+        late_entry_on=row.entered_on, entered_by=row.author_name)
+
+
 def list_outcomes(
     session_factory: SessionFactory, patient_id: int, measure: str | None = None, *, actor: str
 ) -> list[OutcomeRecord]:
@@ -177,6 +206,13 @@ def list_outcomes(
     )
     if measure is not None:
         stmt = stmt.where(OutcomeResult.measure == measure)
+    late = (select(LateOutcome, Visit.visit_date).join(Visit, Visit.id == LateOutcome.visit_id)
+            .where(LateOutcome.patient_id == patient_id))
+    if measure is not None:
+        late = late.where(LateOutcome.measure == measure)
     with transaction(session_factory) as session:
         require(session, actor, "view_chart")
-        return [_record(row, when) for row, when in session.execute(stmt)]
+        found = [_record(row, when) for row, when in session.execute(stmt)]
+        found += [late_record(row, when) for row, when in session.execute(late)]
+    # Late entries take their visit's place in time (stable: same-day order kept).
+    return sorted(found, key=lambda r: r.visit_date)

@@ -13,10 +13,10 @@ from typing import Protocol
 from sqlalchemy import select
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import GaitAssessment, RunLog, Visit
-from ptdesk.domain.cadence import cadence_target_spm
+from ptdesk.db.models import RunLog
 from ptdesk.domain.load_flags import Basis, LoadReport, RunAmount, load_report
 from ptdesk.domain.units import convert_distance
+from ptdesk.services.cadence import load_cadence
 from ptdesk.services.permissions import require
 from ptdesk.services.runplans import load_active_inputs
 from ptdesk.services.uow import transaction
@@ -85,11 +85,7 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
                    RunLog.distance_m, RunLog.cadence_spm, RunLog.pain_answered)
             .where(RunLog.patient_id == patient_id)
             .order_by(RunLog.run_date, RunLog.started_at, RunLog.id)).all()
-        gait = session.execute(
-            select(GaitAssessment.cadence_spm, GaitAssessment.cadence_target_pct)
-            .join(Visit, Visit.id == GaitAssessment.visit_id)
-            .where(Visit.patient_id == patient_id, GaitAssessment.cadence_spm.is_not(None))
-            .order_by(Visit.visit_date, Visit.id)).all()
+        spm = load_cadence(session, patient_id).target_spm
         runs, left_out = [], 0
         for row in rows:
             value = _amount(row, unit)
@@ -102,13 +98,9 @@ def load_view(session_factory: SessionFactory, patient_id: int, *, actor: str,
         waiting = sum(1 for row in rows if not row.pain_answered)
     basis: Basis = "duration" if unit == "minutes" else "distance"
     restarts = [plan.start] if plan is not None else []
-    # The one cadence rule (domain/cadence.py): the baseline (first measured) cadence raised
-    # by the latest chosen increase, never compounding after retraining; as the handouts say.
-    target = None
-    increase = next((pct for _spm, pct in reversed(gait) if pct is not None), None)
-    if gait and increase is not None:
-        spm = cadence_target_spm(gait[0].cadence_spm, increase)
-        target = None if spm is None else float(spm)
+    # The one cadence rule (services/cadence.py): the baseline (clinician-confirmed, else the
+    # first measured) cadence raised by the latest chosen increase, as the handouts print it.
+    target = None if spm is None else float(spm)
     week_start = None
     if plan is not None and runs:
         first = min(r.day for r in runs)

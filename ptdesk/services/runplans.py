@@ -29,6 +29,7 @@ from ptdesk.domain.runplan.amounts import to_decimal
 from ptdesk.domain.runplan.versions import paused_from, shifted, splice, week_of
 from ptdesk.services import conflicts
 from ptdesk.services.audit import log as audit
+from ptdesk.services.clinic import load_gap_rules
 from ptdesk.services.drafts import drop_draft
 from ptdesk.services.episodes import EpisodeChoice, episode_in
 from ptdesk.services.errors import ConflictError, NotFoundError, ServiceError
@@ -165,10 +166,11 @@ def _save_plan(
     based_on_id: int | None, version: NewVersion | None = None,
     gaps: GapRules | None = None, draft_key: str | None = None,
 ) -> StoredPlan:
-    gaps = gaps or GapRules()
-    plan = build_plan(inputs, rules, gaps) if version is None else version.plan
     with transaction(session_factory) as session:
         require(session, actor, "edit_plan")
+        # No rule given: the clinic's (Clinic settings), which new plans start from.
+        gaps = gaps or load_gap_rules(session)
+        plan = build_plan(inputs, rules, gaps) if version is None else version.plan
         drop_draft(session, actor=actor, form_key=draft_key)  # kept if the save fails
         # Locking the patient row makes two workstations' saves for one patient take
         # turns on PostgreSQL, so the second one sees the first one's plan.

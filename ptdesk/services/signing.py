@@ -27,6 +27,8 @@ from ptdesk.db.models import Addendum, AuditEntry, Clinician, Visit
 from ptdesk.domain import validation as v
 from ptdesk.domain.stamps import as_utc
 from ptdesk.services.audit import log as audit
+from ptdesk.services.carry import confirmation_summary
+from ptdesk.services.episode_facts import freeze_for_signing, snapshot_problems
 from ptdesk.services.errors import (
     ConflictError,
     NotFoundError,
@@ -34,6 +36,7 @@ from ptdesk.services.errors import (
     RecordLockedError,
     ServiceError,
 )
+from ptdesk.services.late_outcome_check import late_outcome_problems, written_date_problems
 from ptdesk.services.note_hash import HASH_VERSION, hash_visits
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
@@ -70,7 +73,7 @@ class AddendumInfo:
 
 @dataclass(frozen=True)
 class NoteProblem:
-    kind: str  # "note" or "addendum"
+    kind: str  # "note", "addendum" or "late_entry" (a measure added after signing)
     record_id: int
     visit_id: int
     message: str
@@ -99,9 +102,13 @@ def _signature(session: Session, row: Visit) -> Signature:
 
 def sign_visit(
     session_factory: SessionFactory, *, actor: str, visit_id: int,
-    expected_version: int | None = None,
+    expected_version: int | None = None, confirmed_carried: tuple[str, ...] = (),
 ) -> Signature:
-    """Sign the note as `actor`; from then on it can only gain addenda."""
+    """Sign the note as `actor`; from then on it can only gain addenda.
+
+    `confirmed_carried` names carried-forward values the signer confirmed as current in
+    the Sign dialog; the confirmation is audited in the same transaction as the signature.
+    """
     try:
         with transaction(session_factory) as session:
             person = _account(session, actor, "sign_note", "sign a note")
@@ -113,6 +120,8 @@ def sign_visit(
             if expected_version is not None and row.version != expected_version:
                 raise ConflictError("This visit was saved by someone else since you opened it; "
                                     "reopen it and check the note before signing.")
+            # The episode's facts as of now go beside the note, inside what the hash covers.
+            freeze_for_signing(session, row)
             row.content_hash = hash_visits(session, [row.id], HASH_VERSION)[row.id]
             row.status, row.signed_at, row.signed_by_id = "signed", utcnow(), person.id
             session.flush()
@@ -122,6 +131,10 @@ def sign_visit(
                          record_type="visit", record_id=row.id,
                          summary=f"note signed; content hash {row.content_hash}; "
                                  f"hash format {HASH_VERSION}")
+            if confirmed_carried:
+                audit.record(session, actor=actor, action="update", patient_id=row.patient_id,
+                             record_type="visit", record_id=row.id,
+                             summary=confirmation_summary(confirmed_carried))
             return _signature(session, row)
     except StaleDataError as exc:  # another workstation saved or signed it first
         raise ConflictError("This visit changed while you were signing it; reopen it and "
@@ -278,7 +291,13 @@ def _check_addenda(session: Session) -> list[NoteProblem]:
 def check_signed_notes(session: Session) -> tuple[list[NoteProblem], int]:
     """(problems, count of signed notes from before content hashes were kept)."""
     problems, unhashed = _check_notes(session)
-    return problems + _check_addenda(session), unhashed
+    # Snapshots of notes signed before 0013 sit outside their (format 1) hashes.
+    problems += [NoteProblem("note", 0, 0, message) for message in snapshot_problems(session)]
+    late = [NoteProblem("late_entry", rid, vid, message)
+            for rid, vid, message in late_outcome_problems(session)]
+    late += [NoteProblem("note", vid, vid, message)
+             for vid, message in written_date_problems(session)]
+    return problems + _check_addenda(session) + late, unhashed
 
 
 def verify_signed_notes(source: Session | SessionFactory) -> list[NoteProblem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import threading
 from dataclasses import dataclass, field
@@ -24,11 +25,17 @@ def open_database(db: str | None) -> tuple[Engine, SessionFactory]:
     """Engine for `db` (default: the per-user file), schema migrated, exercise library loaded."""
     from ptdesk.db.engine import make_engine, make_session_factory
     from ptdesk.db.migrate import upgrade
+    from ptdesk.services.episode_facts import record_upgrade_merges
+    from ptdesk.services.errors import ServiceError
     from ptdesk.services.exercises import sync_library
 
     engine = make_engine(db)
     upgrade(engine)
     session_factory = make_session_factory(engine)
+    # What an upgrade merged goes into the audit log (once). If that fails (say the audit
+    # key is missing, which sign-in reports) it is recorded at a later start.
+    with contextlib.suppress(ServiceError):
+        record_upgrade_merges(session_factory)
     sync_library(session_factory)
     return engine, session_factory
 
@@ -149,13 +156,16 @@ class Launch:
             self.sign_in.join(30)  # a password check still running uses the database
         if self.loader.ctx is not None:
             self.loader.ctx.wait_for_background()
+        # Whoever is signed in now (another user after Switch user; nobody after Sign out).
+        signed_in = self.window.ctx
+        if signed_in is not None:
             from contextlib import suppress
 
             from ptdesk.services.accounts import record_logout
             from ptdesk.services.errors import ServiceError
 
             with suppress(ServiceError):  # closing must not fail over the audit entry
-                record_logout(self.loader.ctx.session_factory, actor=self.loader.ctx.actor)
+                record_logout(signed_in.session_factory, actor=signed_in.actor)
         if self.loader.engine is not None:
             self.loader.engine.dispose()
 

@@ -12,6 +12,7 @@ from PySide6.QtCore import (
     QPoint,
     QSettings,
     Qt,
+    QTimer,
 )
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -103,6 +104,7 @@ class MainWindow(QMainWindow):
         self.print_sheet_action = self._action("printExerciseSheet", "Print e&xercise sheet…")
         self.print_plan_action = self._action("printRunPlan", "Print &run plan…")
         self.print_report_action = self._action("printProgressReport", "Print pro&gress report…")
+        self.print_evaluation_action = self._action("printEvaluation", "Print e&valuation…")
         self.about_action = self._action("about", "&About PT Desk")
         self.print_menu = QMenu("Print", self)
         self.print_menu.setObjectName("printMenu")
@@ -118,7 +120,7 @@ class MainWindow(QMainWindow):
         patient_menu.addActions([self.find_action, self.edit_patient_action, self.save_action])
         patient_menu.addSeparator()
         patient_menu.addActions([self.print_action, self.print_sheet_action, self.print_plan_action,
-                                 self.print_report_action])
+                                 self.print_report_action, self.print_evaluation_action])
         help_menu = bar.addMenu("&Help")
         help_menu.addAction(self.about_action)
         from ptdesk.ui.desktop.desktop_shell import add_menu_items
@@ -207,6 +209,7 @@ class MainWindow(QMainWindow):
         self.print_sheet_action.triggered.connect(lambda: self.print_handout("exercises"))
         self.print_plan_action.triggered.connect(lambda: self.print_handout("runplan"))
         self.print_report_action.triggered.connect(lambda: self.print_handout("progress"))
+        self.print_evaluation_action.triggered.connect(lambda: self.print_handout("evaluation"))
         self.search_edit.textEdited.connect(self._on_search_edit_text_edited)
         self.search_edit.returnPressed.connect(self._on_search_edit_return_pressed)
         self.patient_view.activated.connect(self._on_patient_view_activated)
@@ -252,8 +255,81 @@ class MainWindow(QMainWindow):
         self.watcher = watch_main_window(self, ctx)  # refreshes on other workstations' saves
         lock.locked.connect(self.watcher.pause)
         lock.unlocked.connect(self.watcher.resume)
+        self.account_menu.sign_out_requested.connect(self._on_account_sign_out_requested)
+        lock.switch_user_requested.connect(self._on_lock_switch_user_requested)
+        self._remind_unsigned_notes(ctx)
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
+
+    def detach(self) -> None:
+        """Sign the window out (Sign out, Switch user): drafts kept, everything of the user
+        taken down, the window left empty for the next sign-in (attach)."""
+        if self.ctx is None:
+            return
+        ctx, chart, model = self.ctx, self.chart, self.model
+        if chart is not None:
+            chart.flush_draft()  # typed text stays as the user's own drafts
+        if self.watcher is not None:
+            self.watcher.stop()
+        if self.account_menu is not None:
+            self.account_menu.remove()  # its menu items, name, and the lock
+        ctx.signals.status_message.disconnect(self._on_signals_status_message)
+        ctx.signals.patient_changed.disconnect(self._on_signals_patient_changed)
+        self.print_menu.clear()
+        self.print_menu_actions.clear()
+        self.patient_view.setModel(None)
+        self.ctx = self.chart = self.model = self.account_menu = self.watcher = None
+        self.loading_label = QLabel("Sign in to open the clinic's charts.", self)
+        self.loading_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        if chart is not None:
+            self.splitter.replaceWidget(1, self.loading_label)
+            chart.deleteLater()
+        if model is not None:
+            model.deleteLater()
+        notes = getattr(self, "unsigned_notes", None)
+        if notes is not None:
+            notes.hide()
+            notes.deleteLater()
+            self.unsigned_notes = None
+        self.search_edit.clear()  # the last user's search may name a patient
+        self.count_label.clear()
+        for action in (self.new_patient_action, self.edit_patient_action):
+            action.setToolTip("")
+        self._update_actions()
+        self.statusBar().showMessage("Signed out.", STATUS_TIMEOUT_MS)
+
+    def sign_out(self, *, switching: bool = False, ask: bool = True) -> object:
+        """File › Sign out or Switch user: work kept, then the sign-in prompt (None: cancelled)."""
+        from ptdesk.ui.signin.switch_user import sign_out
+
+        self.user_switch = sign_out(self, switching=switching, ask=ask)
+        return self.user_switch
+
+    def _on_account_sign_out_requested(self, switching: bool) -> None:
+        self.sign_out(switching=switching)
+
+    def _on_lock_switch_user_requested(self) -> None:
+        # Deferred: the click came from the lock overlay, which signing out deletes.
+        QTimer.singleShot(0, lambda: self.sign_out(switching=True, ask=False))
+
+    def _remind_unsigned_notes(self, ctx: AppContext) -> None:
+        """The signed-in clinician's old unsigned notes, under the patient list (issue 18)."""
+        from ptdesk.ui.signin.unsigned_notes import UnsignedNotesPanel
+
+        old = getattr(self, "unsigned_notes", None)
+        if old is not None:  # signed in again (switch user): the new user's notes
+            old.deleteLater()
+        left = self.splitter.widget(0)
+        self.unsigned_notes = UnsignedNotesPanel(ctx, self.open_note, left)
+        layout = left.layout()
+        assert isinstance(layout, QVBoxLayout)
+        layout.insertWidget(layout.indexOf(self.count_label), self.unsigned_notes)
+
+    def open_note(self, patient_id: int, visit_id: int) -> None:
+        """Open a patient's chart at one visit's note (the unsigned-notes reminder)."""
+        self.open_patient(patient_id)
+        if self.chart is not None and self.chart.patient_id == patient_id:
+            self.chart.open_visit(visit_id)
 
     # ---- patients -----------------------------------------------------------------------
 
@@ -279,7 +355,8 @@ class MainWindow(QMainWindow):
         for action in (self.new_patient_action, self.settings_action, self.find_action):
             action.setEnabled(ready)
         for action in (self.edit_patient_action, self.save_action, self.print_action,
-                       self.print_sheet_action, self.print_plan_action, self.print_report_action):
+                       self.print_sheet_action, self.print_plan_action, self.print_report_action,
+                       self.print_evaluation_action):
             action.setEnabled(has_patient)
         # Greyed, with the reason, for roles that may not register or edit patients (the
         # service refuses anyway); ctx.can is cached, so this costs nothing per update.

@@ -44,7 +44,7 @@ def child(db: str, episode_id: int, actor: str) -> None:
     while True:
         n += 1
         visit = create_visit(sf, actor=actor, episode_id=episode_id,
-                             visit_date=date(2027, 1, 5), visit_type="follow_up")
+                             visit_date=date(2026, 11, 5), visit_type="follow_up")
         print(f"ack visit {visit.id}", flush=True)
         subjective = replace(base.subjective, chief_complaint=f"crash-{visit.id}")
         save_evaluation(sf, actor=actor, visit_id=visit.id,

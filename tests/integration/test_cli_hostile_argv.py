@@ -147,6 +147,8 @@ def _argv(sandbox: Sandbox) -> st.SearchStrategy[list[str]]:
         ("handout", "runplan", "HX-7732"): ([pair("--out", path)], [sign_in]),
         ("handout", "exercises"): ([text.map(lambda t: [t]), pair("--out", path)], []),
         ("report", "progress", "HX-7733"): ([pair("--out", path)], [sign_in]),
+        ("report", "evaluation", "HX-7733"): ([pair("--out", path)],
+                                               [pair("--visit", date), sign_in]),
         ("setup",): ([pair("--clinic", text), pair("--admin", text)],
                      [pair("--name", text), pair("--password-file", path),
                       flag("--password-stdin")]),

@@ -144,18 +144,18 @@ def test_every_exercise_prescribed_off_default_prints_no_contradiction(
             assert value in allowed, (library_id, number, card)
         assert "Build up to" not in card and "build up to" not in card, library_id
     # The example: the library's own pace never prints beside a different dosage.
-    assert "Build up to 20 holds of 10 seconds each" not in text
+    assert "Build up to 20 holds of 10 seconds each" not in text  # (2 sets of 10)
 
 
 def test_a_changed_dosage_below_the_target_is_the_therapists_call(
         session_factory: SessionFactory) -> None:
     rows = _rows(session_factory)
     patient = make_patient(session_factory)
-    _prescribe(session_factory, patient.id, [_item(rows["wall_squat"], sets=2, reps=12),
+    _prescribe(session_factory, patient.id, [_item(rows["wall_squat"], sets=2, reps=8),
                                              _item(rows["side_plank"])])
     text = " ".join(_pages(handouts.exercise_sheet_pdf(session_factory, actor=ACTOR,
                                                        patient_id=patient.id)))
-    assert f"{NEXT_STEP}build up to 20 holds of 10 seconds each." in text
+    assert f"{NEXT_STEP}build up to 20 holds of 10 seconds each (2 sets of 10)." in text
     assert "Build up to 45 seconds." in text  # side plank at the library's own dosage
 
 

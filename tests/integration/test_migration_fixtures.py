@@ -22,6 +22,7 @@ from ptdesk.db.base import Base
 from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, head_revision, upgrade
 from ptdesk.demo.generator import build_demo_clinic
+from ptdesk.services import signing
 from ptdesk.services.audit import log as audit
 from ptdesk.services.backup import backups
 from ptdesk.services.drafts import save_draft
@@ -36,11 +37,26 @@ OLDER_REVISIONS = ("0001", "0002")
 # Chain hashes appear only with the chain itself; a real database at an older revision
 # has none (the source clinic's hashes belong to another key).
 NOT_COPIED = {("audit_log", "prev_hash"), ("audit_log", "entry_hash")}
+# 0013 moves a draft note's episode facts onto its episode (issue 18; its own test is
+# test_episode_facts_migration.py). Signed rows keep these columns, and verify's
+# signed-note hashes below check that.
+MERGED_BY_0013 = {("subjective_exams", "onset_date"), ("subjective_exams", "goal_race"),
+                  ("subjective_exams", "goal_race_date"), ("assessments", "working_diagnosis"),
+                  ("assessments", "icd10_code"), ("episodes", "diagnosis"),
+                  ("episodes", "icd10_code"), ("episodes", "onset_date")}
 
 
 @pytest.fixture(scope="module")
 def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A clinic at head with rows in every table."""
+    with pytest.MonkeyPatch.context() as patch:
+        # Its note is signed as PT Desk signed notes at those revisions: hash format 1
+        # (format 2 also covers the episode-facts snapshot, a table that came with 0013).
+        patch.setattr(signing, "HASH_VERSION", 1)
+        return _build_source(tmp_path_factory)
+
+
+def _build_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("source") / "source.db"
     engine = make_engine(db)
     upgrade(engine)
@@ -86,12 +102,29 @@ def _fill(target: Path, source: Path) -> None:
             if table.name == "audit_log" and "content_hash" not in _columns(dst, "visits"):
                 where = " WHERE action NOT IN ('sign', 'addendum')"  # signing came with 0002
             rows = src.execute(f"SELECT {names} FROM {table.name}{where} ORDER BY id").fetchall()
+            if table.name == "audit_log" and "first_saved_on" not in _columns(dst, "visits"):
+                rows = [_as_written_before_0012(columns, row) for row in rows]
             marks = ", ".join("?" for _ in columns)
             dst.executemany(f"INSERT INTO {table.name} ({names}) VALUES ({marks})", rows)
         dst.commit()
     finally:
         src.close()
         dst.close()
+
+
+def _as_written_before_0012(columns: list[str], row: tuple[object, ...]) -> tuple[object, ...]:
+    """An audit row as releases before 0012 wrote it: a new visit's entry had no first-saved day.
+
+    Today's services record "first saved YYYY-MM-DD" when a visit is created, and verify
+    compares that day with the visit's `first_saved_on` (issue 18). A release without the
+    column never wrote the day, so the fixture must not carry it either.
+    """
+    at = columns.index("summary")
+    summary = row[at]
+    if isinstance(summary, str) and "; first saved " in summary:
+        summary = summary.split("; first saved ", 1)[0]
+        return row[:at] + (summary,) + row[at + 1:]
+    return row
 
 
 def _fingerprint(db: Path, tables: dict[str, list[str]]) -> dict[str, tuple[int, str]]:
@@ -120,7 +153,8 @@ def test_upgrade_to_head_keeps_every_row(tmp_path: Path, source: Path, revision:
     engine.dispose()
     _fill(db, source)
     with sqlite3.connect(db) as connection:
-        tables = {t: _columns(connection, t) for t in _tables(connection)}
+        tables = {t: [c for c in _columns(connection, t) if (t, c) not in MERGED_BY_0013]
+                  for t in _tables(connection)}
     connection.close()
     before = _fingerprint(db, tables)
     assert all(count > 0 for count, _digest in before.values()), before  # every table filled

@@ -60,9 +60,12 @@ def test_signing_stores_signer_time_hash_and_an_audit_entry(session_factory) -> 
     add_accounts(session_factory)
     visit = charted_visit(session_factory)
     with transaction(session_factory) as session:
-        expected_hash = hash_visit(session, visit.id)
+        unsigned_hash = hash_visit(session, visit.id)
     result = sign_visit(session_factory, actor=CLINICIAN, visit_id=visit.id)
-    assert result.status == "signed" and result.content_hash == expected_hash
+    with transaction(session_factory) as session:
+        # The hash covers the note and the episode facts frozen beside it at signing.
+        expected_hash = hash_visit(session, visit.id)
+    assert result.status == "signed" and result.content_hash == expected_hash != unsigned_hash
     assert result.signed_by_name == "Jordan Kim, PT, DPT" and result.signed_at is not None
     assert signature(session_factory, visit.id, actor=ACTOR) == result
     with transaction(session_factory) as session:

@@ -352,7 +352,7 @@ def test_declined_draft_is_discarded(
     assert drafts.get_draft(session_factory, actor=ACTOR, form_key=form_key(visit.id)) is None
 
 
-def test_carry_forward_fills_objective_sections_only(
+def test_carry_forward_fills_history_measurements_and_plan_not_today_or_red_flags(
     qtbot, ctx, session_factory, visit, no_dialogs,
 ) -> None:
     save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
@@ -368,15 +368,29 @@ def test_carry_forward_fills_objective_sections_only(
     assert find(tab, "Knee flexion, left").text() == "140"  # type: ignore[attr-defined]
     assert find(tab, f"{ABDUCTION}, LSI").text() == "72% · below 90%"  # type: ignore[attr-defined]
     assert find(tab, "Chief complaint").text() == "Better; ran 2 miles"  # type: ignore[attr-defined]
-    assert find(tab, "Problem list").toPlainText() == ""  # type: ignore[attr-defined]
+    assert find(tab, "Problem list").toPlainText() == "Hip abductor weakness; overstriding"  # type: ignore[attr-defined]
+    assert find(tab, "Shoes").text() == "Trainer 12"  # type: ignore[attr-defined]
+    assert not find(tab, "Red flags screened").isChecked()  # type: ignore[attr-defined]
+    assert find(tab, "Pain now").text() == ""  # type: ignore[attr-defined]
     fill(qtbot, tab, "Knee flexion, right", "138")  # editable like any value
     assert tab.save()
     _summary, saved = load_evaluation(session_factory, actor=ACTOR, visit_id=follow_up.id)
     previous = full_evaluation()
+    history = previous.subjective
+    assert history is not None
     right_knee = replace(previous.knees[1], flexion_deg=138)
+    # The episode's onset, goal race and diagnosis show in every note of the episode (issue
+    # 18): they are not carried from the older note, whose working diagnosis differs here.
+    story = previous.subjective
+    assert previous.assessment is not None
     assert saved == replace(
-        previous, subjective=ev.SubjectiveFindings(chief_complaint="Better; ran 2 miles"),
-        knees=(previous.knees[0], right_knee), assessment=None,
+        previous, subjective=replace(
+            history, onset_mechanism="", onset_date=story.onset_date, symptoms=(), pain_locations=(),
+            nprs_now=None, nprs_best=None, nprs_worst=None, aggravating=(),
+            onset_distance=None, red_flags_screened=False, red_flags_notes="",
+            chief_complaint="Better; ran 2 miles"),
+        knees=(previous.knees[0], right_knee), readiness=None,
+        assessment=replace(previous.assessment, working_diagnosis="Patellofemoral pain syndrome"),
         soap_subjective="", soap_objective="", soap_assessment="", soap_plan="")
 
 

@@ -167,13 +167,18 @@ def test_add_from_library_with_enter_and_button(tab, qtbot) -> None:
     qtbot.keyClick(library.view, Qt.Key.Key_Return)
     assert names(tab) == ["Clamshell"]
     library.add_button.click()
-    assert names(tab) == ["Clamshell", "Clamshell"]
+    assert names(tab) == ["Clamshell"]  # issue 19: a second line of it is refused
+    assert "already in the programme" in library.message.text()
+    library.search.setText("wall sit")
+    library.add_button.click()
+    assert names(tab) == ["Clamshell", "Wall squat (wall sit)"]
     assert tab.editor.view.current_row() == 1
+    library.search.setText("calf raise")
     centre = library.view.visualRect(library.model.index(0, 0)).center()
     qtbot.mouseClick(library.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     assert len(names(tab)) == 2  # a single click only selects
     qtbot.mouseDClick(library.view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    assert names(tab) == ["Clamshell"] * 3
+    assert names(tab) == ["Clamshell", "Wall squat (wall sit)", "Calf raise"]
 
 
 def test_library_filters(tab, session_factory) -> None:

@@ -241,8 +241,10 @@ def test_signed_visit_is_read_only(qtbot, session_factory, chart) -> None:
     tab.set_patient(chart["patient"])
     edit = named(tab, QLineEdit, "Pain now (0–10)")
     assert edit.text() == "3" and not edit.isEnabled()
-    assert not tab.pages["lefs"].save_button.isEnabled()
-    assert "signed" in tab.visit_status.text()
+    assert not tab.pages["nprs"].save_button.isEnabled()
+    # Issue 18: a measure missing from the signed note can still be added, as a late entry.
+    assert tab.pages["lefs"].save_button.isEnabled()
+    assert "signed" in tab.visit_status.text() and "late entry" in tab.visit_status.text()
 
 
 def test_no_patient_and_no_visits(qtbot, session_factory) -> None:

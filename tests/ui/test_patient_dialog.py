@@ -66,7 +66,7 @@ def test_every_input_is_named_by_its_label(qtbot, ctx: AppContext) -> None:
     qtbot.addWidget(dialog)
     captions = {lbl.buddy(): lbl.text().rstrip(":").replace("&", "")
                 for lbl in dialog.findChildren(QLabel) if lbl.buddy() is not None}
-    assert len(dialog.inputs) == 20  # 12 patient fields, the handout language, 7 episode fields
+    assert len(dialog.inputs) == 22  # 12 patient fields, the handout language, 9 episode fields
     for key, widget in dialog.inputs.items():
         assert widget.objectName() == key
         assert captions[widget] == widget.accessibleName() != ""
@@ -170,7 +170,11 @@ def test_edit_loads_and_saves_changes(qtbot, ctx: AppContext, session_factory: S
     assert dialog.windowTitle() == "Edit patient"
     assert field(dialog, "Last name").text() == "Runner"  # type: ignore[attr-defined]
     assert field(dialog, "Date of birth").text() == "1990-04-02"  # type: ignore[attr-defined]
-    assert dialog.episode_panel.isHidden()  # an active episode exists: not offered again
+    # An active episode exists: no second one is offered; its facts are shown for editing.
+    assert not dialog.episode_panel.isHidden() and not dialog.episode_box.isCheckable()
+    assert dialog.episode_box.title() == "Episode of care"
+    assert field(dialog, "Diagnosis").text() == "Patellofemoral pain syndrome"  # type: ignore[attr-defined]
+    assert not field(dialog, "Start of care").isVisibleTo(dialog)
     type_into(dialog, {"Last name": "Rivera", "Phone": "555-0199"})
     click_save(dialog)
     assert dialog.result() == 1

@@ -185,12 +185,14 @@ def test_wall_squat_warns_about_kneecap_pain() -> None:
 
 def test_clinical_dosages() -> None:
     clam = LIBRARY["clamshell"]
-    assert clam.dosage.reps == 10
-    assert clam.build_up is not None and clam.build_up.reps == 50 and "50" in clam.build_up.text
+    # 10 reps building up to 50 a side, in more than one set to start (issue 19: 1 x 10 was thin).
+    assert clam.dosage.reps == 10 and clam.dosage.sets >= 2
+    assert clam.build_up is not None and clam.build_up.sets and clam.build_up.reps
+    assert clam.build_up.sets * clam.build_up.reps == 50 and "50" in clam.build_up.text
     slr = LIBRARY["straight_leg_raise"].dosage
     assert 10 <= slr.reps <= 20 and 3 <= slr.sets <= 4
     wall = LIBRARY["wall_squat"].dosage
-    assert 5 <= wall.hold_seconds <= 10 and 10 <= wall.reps <= 20
+    assert 5 <= wall.hold_seconds <= 10 and 10 <= wall.sets * wall.reps <= 20 and wall.sets >= 2
     ball = LIBRARY["heel_raise_with_ball"]
     assert 10 <= ball.dosage.reps <= 20
     # CLINICAL.md: heel raises with a ball are followed by the tibialis posterior stretch.
@@ -301,7 +303,7 @@ def _break(folder: Path, name: str, old: str, new: str) -> None:
         ("clamshell.toml", 'side = "each"', 'side = "middle"', "side"),
         ("clamshell.toml", "reps = 10\n", "", "reps"),
         ("clamshell.toml", "reps = 10\n", "reps = -3\n", "reps"),
-        ("clamshell.toml", "sets = 1\n", "sets = true\n", "sets"),
+        ("clamshell.toml", "sets = 2\n", "sets = true\n", "sets"),
         ("clamshell.toml", "per_week = 0", "per_week = 3", "per_day"),
         ("cycling.toml", "reps = 0", "reps = 10", "minutes"),
         (
@@ -442,7 +444,7 @@ def test_cross_references_and_build_ups_are_checked(tmp_path: Path) -> None:
         load_library_from(folder)
     stretch.write_text(text, encoding="utf-8")
     clam = folder / "clamshell.toml"
-    clam.write_text(clam.read_text(encoding="utf-8").replace("reps = 50", "reps = 5000"),
+    clam.write_text(clam.read_text(encoding="utf-8").replace("reps = 25", "reps = 5000"),
                     encoding="utf-8")
     with pytest.raises(ValidationError, match="repetitions"):
         load_library_from(folder)

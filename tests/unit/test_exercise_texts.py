@@ -310,3 +310,19 @@ def test_resources_root_holds_the_new_templates() -> None:
     names = {p.name for p in (resources_root() / "templates").iterdir()}
     assert {"patellar_tendinopathy.toml", "piriformis_overload.toml",
             "medial_tibial_stress.toml", "patellofemoral_pain_phase_3.toml"} <= names
+
+
+def test_muscle_groups_find_the_anatomical_names() -> None:
+    # Issue 19: search by target muscle as clinicians say it.
+    from ptdesk.domain.exercise_library import load_library, search_library
+    from ptdesk.domain.exercise_texts import MUSCLE_GROUPS
+
+    assert "clamshell" in search_library("hip abductors")
+    assert "terminal_knee_extension" in search_library("vmo")
+    assert "side_plank" in search_library("core")
+    # Every muscle the table names is one the library lists, so no group points nowhere.
+    listed = {m.split(" (")[0].casefold() for e in load_library().values()
+              for m in e.target_muscles}
+    assert set(MUSCLE_GROUPS) <= listed
+    # Groups never outrank a name or alias: "calf" still lists an exercise named so first.
+    assert search_library("calf raise")[0] == "calf_raise"

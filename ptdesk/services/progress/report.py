@@ -27,6 +27,7 @@ from ptdesk.services.progress import changes
 from ptdesk.services.progress import report_measures as rm
 from ptdesk.services.progress import series as pg
 from ptdesk.services.progress.findings import evaluation_rows
+from ptdesk.services.progress.late_entries import late_measure_lines, late_visit_lines
 from ptdesk.services.progress.measures import (
     load_ankle_flags,
     load_readiness,
@@ -309,6 +310,8 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         stored = load_active_plan(session, patient_id)
         weeks = [] if stored is None else load_weekly_summary(session, stored, on)
         program, program_date = _program_lines(session, patient_id)
+        late_visits = late_visit_lines(session, patient_id, scope.id)
+        late_measures = late_measure_lines(session, patient_id, scope.id)
     measures = [m for m in ("nprs", *changes.FORM_MEASURES)
                 if (pain if m == "nprs" else forms[m])]
     charts = []
@@ -342,7 +345,8 @@ def progress_report(session_factory: SessionFactory, *, actor: str, patient_id: 
         last_visit=visits[-1].visit_date if visits else None,
         highlights=_highlights(lines, strength), evaluation=evaluation,
         scores=_score_rows(pain, forms, lines),
-        score_notes=_score_notes(measures, scope.patellofemoral),
+        score_notes=(*_score_notes(measures, scope.patellofemoral), *late_measures),
+        late_entries=late_visits,
         symmetry=symmetry, symmetry_date=symmetry_date, pain_chart=pain_chart,
         outcome_charts=tuple(charts), lsi_chart=_lsi_chart(strength), volume_chart=volume_chart,
         program=program, program_date=program_date, plan_summary=plan_rows,

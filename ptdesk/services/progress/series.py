@@ -11,7 +11,14 @@ from sqlalchemy import and_, select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Episode, OutcomeItem, OutcomeResult, SubjectiveExam, Visit
+from ptdesk.db.models import (
+    Episode,
+    LateOutcome,
+    OutcomeItem,
+    OutcomeResult,
+    SubjectiveExam,
+    Visit,
+)
 from ptdesk.domain import outcomes as oc
 from ptdesk.domain.ankle_flags import AnkleFlag
 from ptdesk.domain.diagnosis import is_patellofemoral
@@ -186,7 +193,31 @@ def load_outcomes(session: Session, patient_id: int, scope: EpisodeScope,
         value = float(total) if read.total is None else read.total
         found[measure].append(OutcomePoint(when, value, visit_id, kind, result_id, missing,
                                            read.prorated, read.reason, read.has_total))
+    _add_late(session, patient_id, scope, measures, found)
     return found
+
+
+def _add_late(session: Session, patient_id: int, scope: EpisodeScope, measures: Sequence[str],
+              found: dict[str, list[OutcomePoint]]) -> None:
+    """Measures added after signing (late entries) take their visit's place in the series;
+    their result ids are negative so they never meet an outcome_results id."""
+    rows = session.execute(
+        select(LateOutcome, Visit.visit_date, Visit.visit_type)
+        .join(Visit, Visit.id == LateOutcome.visit_id)
+        .where(LateOutcome.patient_id == patient_id, LateOutcome.measure.in_(measures),
+               Visit.episode_id == scope.id)).all()
+    for row, when, kind in rows:
+        items = [(str(item[0]), None if item[2] is None else int(str(item[2])))
+                 for item in row.items]
+        info = oc.MEASURES[row.measure]  # type: ignore[index]
+        read = read_form(row.measure, row.total, info.max_total, row.missing_items, items)
+        value = float(row.total) if read.total is None else read.total
+        found[row.measure].append(OutcomePoint(when, value, row.visit_id, kind, -row.id,
+                                               row.missing_items, read.prorated, read.reason,
+                                               read.has_total))
+    if rows:
+        for points in found.values():
+            points.sort(key=lambda p: (p.visit_date, p.visit_id))
 
 
 def _missing_items(session: Session, result_ids: Sequence[int]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu
 
@@ -25,7 +25,10 @@ ROLE_ACTIONS = (
 
 
 class AccountMenu(QObject):
-    """Adds Users…, Audit log…, Change my password… and Lock now to the window's File menu."""
+    """Adds Users…, Audit log…, Change my password…, Lock now, Switch user… and Sign out to
+    the window's File menu; `remove` takes them out again when the user signs out."""
+
+    sign_out_requested = Signal(bool)  # True: Switch user (the window runs the sign-out)
 
     def __init__(self, window: QMainWindow, ctx: AppContext, *,
                  lock: LockController) -> None:
@@ -38,6 +41,8 @@ class AccountMenu(QObject):
         self.audit_action = self._action("auditLog", "&Audit log…")
         self.password_action = self._action("changePassword", "Change my pass&word…")
         self.lock_action = self._action("lockNow", "&Lock now", "Ctrl+L")
+        self.switch_action = self._action("switchUser", "S&witch user…")
+        self.sign_out_action = self._action("signOut", "Sign &out")
         self.users_action.setVisible("manage_users" in self.allowed)
         self.audit_action.setVisible("audit_report" in self.allowed)
         self.password_action.setVisible(account is not None and account.has_password)
@@ -72,16 +77,36 @@ class AccountMenu(QObject):
         index = actions.index(quit_action)
         if index > 0 and actions[index - 1].isSeparator():
             before = actions[index - 1]  # keep Quit in its own group at the bottom
-        menu.insertSeparator(before)
-        for action in (self.users_action, self.audit_action, self.password_action,
-                       self.lock_action):
+        self.menu = menu
+        self.separator = menu.insertSeparator(before)
+        for action in self._own_actions():
             menu.insertAction(before, action)
+
+    def _own_actions(self) -> tuple[QAction, ...]:
+        return (self.users_action, self.audit_action, self.password_action, self.lock_action,
+                self.switch_action, self.sign_out_action)
+
+    def remove(self) -> None:
+        """The user signed out: their items, name and lock leave the window."""
+        menu = getattr(self, "menu", None)
+        if isinstance(menu, QMenu):
+            for action in (*self._own_actions(), self.separator):
+                menu.removeAction(action)
+        for action in self._own_actions():
+            action.deleteLater()
+        self.window.statusBar().removeWidget(self.user_label)
+        self.user_label.deleteLater()
+        self.lock.release()
+        self.lock.deleteLater()
+        self.deleteLater()
 
     def _connect_signals(self) -> None:
         self.users_action.triggered.connect(self._on_users_action_triggered)
         self.audit_action.triggered.connect(self._on_audit_action_triggered)
         self.password_action.triggered.connect(self._on_password_action_triggered)
         self.lock_action.triggered.connect(lambda: self.lock.lock("locked by the user"))
+        self.switch_action.triggered.connect(lambda: self.sign_out_requested.emit(True))
+        self.sign_out_action.triggered.connect(lambda: self.sign_out_requested.emit(False))
 
     def _on_users_action_triggered(self) -> None:
         from ptdesk.ui.admin.users_dialog import UsersDialog

@@ -8,7 +8,6 @@ from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QGridLayout,
@@ -26,6 +25,7 @@ from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError, ServiceError
 from ptdesk.ui.admin.audit_model import AuditModel
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.palette import error_style
 
 
@@ -47,9 +47,11 @@ class AuditViewer(QDialog):
         self.user = QLineEdit(self)
         self.user.setPlaceholderText("All users")
         self.from_check = QCheckBox("&From", self)
-        self.from_date = QDateEdit(today_q.addDays(-30), self)
+        self.from_date = DateField(self, required=True, label="From")
+        self.from_date.setDate(today_q.addDays(-30))
         self.to_check = QCheckBox("&To", self)
-        self.to_date = QDateEdit(today_q, self)
+        self.to_date = DateField(self, required=True, label="To")
+        self.to_date.setDate(today_q)
         for edit in (self.from_date, self.to_date):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("yyyy-MM-dd")

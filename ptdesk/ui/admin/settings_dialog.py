@@ -1,4 +1,4 @@
-"""Clinic settings dialog: name, address, phone, logo, paper, units, backups and measure thresholds."""
+"""Clinic settings dialog: name, address, phone, logo, paper, units, backups, thresholds, missed weeks."""
 
 from __future__ import annotations
 
@@ -38,7 +38,9 @@ from ptdesk.services.clinic import (
     update_settings,
 )
 from ptdesk.services.errors import ServiceError
+from ptdesk.ui.admin.gap_rules_group import GapRulesGroup
 from ptdesk.ui.admin.measure_thresholds import MeasureThresholdsGroup
+from ptdesk.ui.admin.visit_rules_group import VisitRulesGroup
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.form_rows import add_field_row
 
@@ -105,11 +107,20 @@ class SettingsDialog(QDialog):
         # The measure thresholds sit beside the profile, keeping the dialog short enough
         # for a 700-pixel-high screen.
         top = QHBoxLayout()
-        top.addLayout(form, 1)
+        left = QVBoxLayout()
+        left.addLayout(form)
+        self.visit_rules = VisitRulesGroup(ctx, self)
+        left.addWidget(self.visit_rules)
+        top.addLayout(left, 1)
         self.thresholds = MeasureThresholdsGroup(ctx, self)
         top.addWidget(self.thresholds)
         layout.addLayout(top)
-        layout.addWidget(self._build_backup_group())
+        # The run plans' missed-week rule sits beside the backups, for the same reason.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self._build_backup_group(), 1)
+        self.gap_rules = GapRulesGroup(ctx, self)
+        bottom.addWidget(self.gap_rules)
+        layout.addLayout(bottom)
         layout.addWidget(self.buttons)
         self._connect_signals()
         self._load()
@@ -247,7 +258,8 @@ class SettingsDialog(QDialog):
         except ServiceError as exc:  # e.g. only an administrator may change the settings
             self.set_error("name", str(exc))
             return False
-        if not self._save_backup_settings() or not self.thresholds.save():
+        if not self._save_backup_settings() or not self.thresholds.save() \
+                or not self.gap_rules.save() or not self.visit_rules.save():
             return False
         self.ctx.signals.data_changed.emit(ChangeKind.CLINIC, 0)
         self.ctx.signals.status_message.emit("Clinic settings saved.")

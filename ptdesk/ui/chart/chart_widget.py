@@ -151,6 +151,7 @@ class ChartWidget(QWidget):
             self._pages[index] = page
             self.view_only.lock(index, page)
             page.visit_open_requested.connect(self.open_visit)
+            page.measure_requested.connect(self.open_measure)
             page.alerts_saved.connect(self._on_page_alerts_saved)
             self._watch_unsaved(index, page)
         return page
@@ -191,6 +192,7 @@ class ChartWidget(QWidget):
         for index, page in enumerate(self._pages):
             if page is not None:
                 page.visit_open_requested.connect(self.open_visit)
+                page.measure_requested.connect(self.open_measure)
                 page.alerts_saved.connect(self._on_page_alerts_saved)
                 self._watch_unsaved(index, page)
         self.ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
@@ -321,6 +323,15 @@ class ChartWidget(QWidget):
         self._loaded_for[index] = self._patient_id
         self.tabs.setCurrentIndex(index)
         tab.open_visit(visit_id)
+
+    def open_measure(self, visit_id: int, measure: str) -> None:
+        """Show a visit's outcome form in the tab that records measures (Outcomes)."""
+        index = next((i for i, c in enumerate(self._classes) if c.records_measures), None)
+        if index is None or self._patient_id is None:
+            return
+        self._ensure_loaded(index)
+        self.tabs.setCurrentIndex(index)
+        self._page(index).open_measure(visit_id, measure)
 
     def refresh_header(self, *, opening: bool = False) -> None:
         """Re-read the header; only opening the chart is audited as a view."""

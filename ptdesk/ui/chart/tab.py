@@ -33,10 +33,12 @@ class ChartTab(QWidget):
     reload_keeps_edits: ClassVar[bool] = False       # a reload never overwrites typed text
     scrolls: ClassVar[bool] = True                   # sits in a scroll area, built on first show
     opens_visits: ClassVar[bool] = False             # the Visits list opens visits in this tab
+    records_measures: ClassVar[bool] = False         # outcome forms open here (open_measure)
 
     _announcing: ClassVar[type[ChartTab] | None] = None  # the class whose save is being told
 
     visit_open_requested = Signal(int)  # a tab asks the chart to open a visit (visit id)
+    measure_requested = Signal(int, str)  # a tab asks for a visit's outcome form (visit, measure)
     alerts_saved = Signal(int, object)  # (patient id, alerts): a save returned the header's alerts
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -120,6 +122,10 @@ class ChartTab(QWidget):
         """Tabs that declare opens_visits show this visit."""
         raise NotImplementedError
 
+    def open_measure(self, visit_id: int, measure: str) -> None:
+        """Tabs that declare records_measures show this visit's form of `measure`."""
+        raise NotImplementedError
+
     @property
     def patient_id(self) -> int | None:
         """The patient the tab shows (None when empty)."""
@@ -134,4 +140,8 @@ class ChartTab(QWidget):
         title = "Print " + self.print_menu_text.replace("&", "").lower()
         save_then_print(self.ctx, self, self.prints, self._patient_id,
                         dirty=self.has_unsaved_changes(), save=self.save, title=title,
-                        question=self.print_question)
+                        question=self.print_question, visit_id=self.print_visit_id())
+
+    def print_visit_id(self) -> int | None:
+        """The visit a visit printout shows (the evaluation); None: the latest signed one."""
+        return None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QMenu, QMenuBar
 from ptdesk import __version__, app_log
 from ptdesk.platform_check import preflight
 from ptdesk.ui.desktop import appearance
+from ptdesk.ui.desktop.shortcut_list import show_shortcuts
 from ptdesk.ui.desktop.single_instance import SingleInstance, bring_to_front, instance_key
 
 if TYPE_CHECKING:
@@ -139,13 +140,17 @@ def show_appearance(window: MainWindow) -> None:
 
 
 def add_menu_items(window: MainWindow, bar: QMenuBar, help_menu: QMenu) -> None:
-    """View › Appearance… (before Help) and Help › Open log folder."""
+    """View › Appearance… (before Help), Help › Keyboard shortcuts and Help › Open log folder."""
     view_menu = QMenu("&View", bar)
     view_menu.setObjectName("viewMenu")
     bar.insertMenu(help_menu.menuAction(), view_menu)
     appearance_action = view_menu.addAction("&Appearance…")
     appearance_action.setObjectName("appearance")
     appearance_action.triggered.connect(lambda: show_appearance(window))
+    keys_action = help_menu.addAction("&Keyboard shortcuts")
+    keys_action.setObjectName("keyboardShortcuts")
+    keys_action.triggered.connect(lambda: show_shortcuts(window))
+    window.shortcuts_action = keys_action  # type: ignore[attr-defined]
     log_action = help_menu.addAction("Open &log folder")
     log_action.setObjectName("openLogFolder")
     log_action.triggered.connect(open_log_folder)

@@ -25,20 +25,25 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain import validation as v
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.handout_language import ENGLISH, LANGUAGE_NAMES
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.conflicts import patient_fields
-from ptdesk.services.episodes import active_episode, open_episode
+from ptdesk.services.episode_facts import update_episode_facts
+from ptdesk.services.episodes import EpisodeInfo, active_episode, open_episode
 from ptdesk.services.errors import ConflictError, ServiceError
 from ptdesk.services.patients import PatientInput, create_patient, get_patient, update_patient
 from ptdesk.ui.conflicts.conflict_flow import ConflictFlow
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.form_rows import add_field_row
 from ptdesk.ui.kit.palette import error_style
 from ptdesk.ui.patients.patient_checks import (
     DATE_HINT,
+    EPISODE_FACT_KEYS,
     FIELD_LABELS,
+    episode_fact_errors,
     icd10_code,
     parse_date,
     patient_errors,
@@ -67,6 +72,9 @@ class PatientDialog(QDialog):
         self.patient_id = patient_id
         self.episode_id: int | None = None
         self._offer_episode = patient_id is None
+        # Editing a patient with an active episode: its facts (diagnosis, side, onset, goal
+        # race) are edited here too; the evaluation shows and edits the same ones (issue 18).
+        self._episode: EpisodeInfo | None = None
         self._version: int | None = None
         self.inputs: dict[str, QWidget] = {}
         self.error_labels: dict[str, QLabel] = {}
@@ -105,11 +113,13 @@ class PatientDialog(QDialog):
         self.episode_box.setObjectName("episodeGroup")
         self.episode_box.setAccessibleName("Start an episode of care")
         self.episode_box.setCheckable(True)
-        episode_form = QFormLayout(self.episode_box)
+        episode_form = self._episode_form = QFormLayout(self.episode_box)
         self._add_line(episode_form, "diagnosis", "Diagnosis", "e.g. Patellofemoral pain syndrome")
         self._add_line(episode_form, "icd10_code", "ICD-10 code", "e.g. M22.2X1")
         self._add_combo(episode_form, "affected_side", "Affected side", SIDE_CHOICES)
         self._add_line(episode_form, "onset_date", "Onset date", f"{DATE_HINT}, optional")
+        self._add_line(episode_form, "goal_race", "Goal race", "e.g. City Half Marathon, optional")
+        self._add_line(episode_form, "goal_race_date", "Race date", f"{DATE_HINT}, optional")
         self._add_line(episode_form, "start_date", "Start of care", DATE_HINT)
         self._add_line(episode_form, "goal", "Goal", "e.g. Run 10 km without knee pain")
         self._add_line(episode_form, "goal_date", "Goal target date", f"{DATE_HINT}, optional")
@@ -145,7 +155,8 @@ class PatientDialog(QDialog):
         if patient_id is not None:
             self._load(patient_id)
         screen = self.screen().availableGeometry()
-        width = DIALOG_SIZE[0] if self._offer_episode else DIALOG_SIZE[0] * 3 // 5
+        with_episode = self._offer_episode or self._episode is not None
+        width = DIALOG_SIZE[0] if with_episode else DIALOG_SIZE[0] * 3 // 5
         height = min(DIALOG_SIZE[1], content.sizeHint().height() + 120)
         self.resize(min(width, screen.width() - 40), min(height, screen.height() - 60))
 
@@ -156,7 +167,7 @@ class PatientDialog(QDialog):
         self.inputs[key] = widget
 
     def _add_line(self, form: QFormLayout, key: str, label: str, hint: str = "") -> None:
-        edit = QLineEdit(self)
+        edit = DateField(self, label=label) if hint.startswith(DATE_HINT) else QLineEdit(self)
         edit.setPlaceholderText(hint)
         self._add_field(form, key, label, edit)
 
@@ -177,7 +188,7 @@ class PatientDialog(QDialog):
     def _connect_signals(self) -> None:
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
-        for key in ("date_of_birth", "onset_date", "start_date", "goal_date"):
+        for key in ("date_of_birth", "onset_date", "start_date", "goal_date", "goal_race_date"):
             self.line(key).textEdited.connect(lambda _t, k=key: self._check_date_live(k))
         for key in ("mrn", "first_name", "last_name", "email", "diagnosis"):
             self.line(key).textEdited.connect(lambda _t, k=key: self.set_error(k, ""))
@@ -227,14 +238,34 @@ class PatientDialog(QDialog):
                     "handout_language"):
             self.set_value(key, getattr(patient, key))
         self.set_value("date_of_birth", patient.date_of_birth.isoformat())
-        has_episode = active_episode(self.ctx.session_factory, patient_id,
-                                     actor=self.ctx.actor) is not None
-        self._offer_episode = not has_episode
-        self.episode_panel.setVisible(self._offer_episode)
+        episode = active_episode(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
+        self._offer_episode = episode is None
         self.episode_box.setChecked(False)
+        if episode is not None:
+            self._show_episode(episode)
         self._started_from = patient_fields(patient)
         self._loaded_texts = self.form_texts()
         self.conflicts.set_form(f"patient:{patient_id}", patient_id)
+
+    def _show_episode(self, episode: EpisodeInfo) -> None:
+        """The active episode's facts, editable (start of care and goals are not edited here)."""
+        self._episode = episode
+        self.episode_box.setTitle("Episode of care")
+        self.episode_box.setAccessibleName("Episode of care")
+        self.episode_box.setCheckable(False)
+        for key in ("start_date", "goal", "goal_date"):
+            self._episode_form.setRowVisible(self.inputs[key].parentWidget(), False)
+        for key in ("diagnosis", "icd10_code", "affected_side", "goal_race"):
+            self.set_value(key, str(getattr(episode, key)))
+        for key in ("onset_date", "goal_race_date"):
+            when = getattr(episode, key)
+            self.set_value(key, when.isoformat() if when else "")
+
+    def episode_facts(self) -> tuple[EpisodeFacts | None, dict[str, str]]:
+        """The edited facts of the active episode, checked like the service will."""
+        assert self._episode is not None
+        return episode_fact_errors({key: self.text(key) for key in EPISODE_FACT_KEYS},
+                                   self._episode.start_date)
 
     def form_texts(self) -> dict[str, str]:
         """The patient fields as typed (kept as a copy when a save conflicts)."""
@@ -289,7 +320,7 @@ class PatientDialog(QDialog):
         check("icd10_code", lambda: icd10_code(self.text("icd10_code")))
         if self.text("affected_side") not in v.AFFECTED_SIDES:
             errors["affected_side"] = "Choose the affected side: left, right or both."
-        for key in ("onset_date", "start_date", "goal_date"):
+        for key in ("onset_date", "start_date", "goal_date", "goal_race_date"):
             check(key, lambda k=key: parse_date(self.text(k), k, FIELD_LABELS[k],
                                                 required=k == "start_date"))
         check("goal", lambda: v.optional_text("goal", self.text("goal"), "Goal", 500))
@@ -323,6 +354,8 @@ class PatientDialog(QDialog):
         want_episode = self._offer_episode and self.episode_box.isChecked()
         episode, episode_errors = self.episode_values(data.date_of_birth) if want_episode else ({}, {})
         errors.update(episode_errors)
+        facts, fact_errors = self.episode_facts() if self._episode is not None else (None, {})
+        errors.update(fact_errors)
         if errors:
             self.show_errors(errors)
             return False
@@ -345,7 +378,17 @@ class PatientDialog(QDialog):
                     start_date=episode["start_date"], icd10_code=str(episode["icd10_code"]),  # type: ignore[arg-type]
                     onset_date=episode["onset_date"],  # type: ignore[arg-type]
                     goals=((goal, episode["goal_date"]),) if goal else (),  # type: ignore[arg-type]
+                    goal_race=self.text("goal_race"), goal_race_date=episode["goal_race_date"],  # type: ignore[arg-type]
                 ).id
+            if facts is not None and self._episode is not None:
+                version = update_episode_facts(
+                    sf, actor=actor, episode_id=self._episode.id, facts=facts,
+                    expected_version=self._episode.version)
+                self._episode = replace(self._episode, version=version, **{
+                    name: getattr(facts, name) for name in (
+                        "diagnosis", "icd10_code", "affected_side", "onset_date", "goal_race",
+                        "goal_race_date")})
+                self.episode_id = self._episode.id
         except ValidationError as exc:
             key = "start_date" if exc.field == "visit_date" else exc.field
             self.show_errors({key: exc.message})

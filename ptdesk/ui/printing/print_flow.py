@@ -18,12 +18,14 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.printing import language_check
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
 
-Kind = Literal["exercises", "runplan", "progress"]
+Kind = Literal["exercises", "runplan", "progress", "evaluation"]
 PdfMaker = Callable[..., bytes]
 TITLES: dict[str, str] = {"exercises": "Exercise sheet", "runplan": "Return-to-run plan",
-                          "progress": "Progress report"}
+                          "progress": "Progress report", "evaluation": "Evaluation"}
 FILE_STEMS: dict[str, str] = {"exercises": "exercise-sheet", "runplan": "run-plan",
-                              "progress": "progress-report"}
+                              "progress": "progress-report", "evaluation": "evaluation"}
+# Physician reports print in English; patient handouts in the patient's language.
+_PHYSICIAN_REPORTS = ("progress", "evaluation")
 
 # Jobs in flight, so a job outlives the tab that started it (e.g. on a patient switch).
 _JOBS: set[PrintJob] = set()
@@ -35,6 +37,10 @@ def pdf_maker(kind: Kind) -> PdfMaker:
         from ptdesk.services.progress.report import progress_report_pdf
 
         return progress_report_pdf
+    if kind == "evaluation":
+        from ptdesk.services.evaluation_report import evaluation_pdf
+
+        return evaluation_pdf
     from ptdesk.services import handouts
 
     return handouts.exercise_sheet_pdf if kind == "exercises" else handouts.runplan_pdf
@@ -42,7 +48,7 @@ def pdf_maker(kind: Kind) -> PdfMaker:
 
 def prints_in_languages(kind: Kind) -> bool:
     """Patient handouts print in the patient's language; physician reports stay in English."""
-    if kind == "progress":
+    if kind in _PHYSICIAN_REPORTS:
         return False
     return "language" in inspect.signature(pdf_maker(kind)).parameters
 
@@ -120,9 +126,12 @@ class PrintJob(QObject):
     pdf_replaced = Signal(str)  # the language the preview now shows
 
     def __init__(self, ctx: AppContext, parent: QWidget | None, kind: Kind,
-                 patient_id: int, language: str | None = None) -> None:
+                 patient_id: int, language: str | None = None, visit_id: int | None = None
+                 ) -> None:
         super().__init__()
         self._ctx, self._parent, self.kind, self.patient_id = ctx, parent, kind, patient_id
+        # The evaluation printout names its visit; None prints the latest signed evaluation.
+        self.visit_id = visit_id
         self.title = TITLES[kind]
         self.requested_language = language
         self.language: str | None = None  # what the PDF shown is in, once made
@@ -163,7 +172,9 @@ class PrintJob(QObject):
         make = pdf_maker(self.kind)
         sf: SessionFactory = self._ctx.session_factory
         actor, patient_id, kind = self._ctx.actor, self.patient_id, self.kind
-        extra = {} if language is None else {"language": language}
+        extra: dict[str, object] = {} if language is None else {"language": language}
+        if self.visit_id is not None:
+            extra["visit_id"] = self.visit_id
         self._ctx.run_in_background(
             lambda: (make(sf, actor=actor, patient_id=patient_id, **extra),
                      file_name_for(sf, actor, patient_id, kind), language),
@@ -241,12 +252,14 @@ class PrintJob(QObject):
 
 
 def start_print(ctx: AppContext, parent: QWidget | None, kind: Kind,
-                patient_id: int, language: str | None = None) -> PrintJob:
+                patient_id: int, language: str | None = None,
+                visit_id: int | None = None) -> PrintJob:
     """Make the handout in the background and open the preview when it is ready.
 
-    A patient handout prints in `language`, by default the patient's preferred one.
+    A patient handout prints in `language`, by default the patient's preferred one; the
+    evaluation printout prints `visit_id` (default: the latest signed evaluation).
     """
-    job = PrintJob(ctx, parent, kind, patient_id, language)
+    job = PrintJob(ctx, parent, kind, patient_id, language, visit_id)
     job.start()
     return job
 
@@ -254,6 +267,7 @@ def start_print(ctx: AppContext, parent: QWidget | None, kind: Kind,
 def save_then_print(
     ctx: AppContext, parent: QWidget, kind: Kind, patient_id: int, *,
     dirty: bool, save: Callable[[], bool], title: str, question: str,
+    visit_id: int | None = None,
 ) -> PrintJob | None:
     """Handouts print what is saved: offer to save unsaved edits first, then print."""
     if dirty:
@@ -262,4 +276,6 @@ def save_then_print(
                                       buttons.Save | buttons.Discard | buttons.Cancel)
         if answer == buttons.Cancel or (answer == buttons.Save and not save()):
             return None
-    return start_print(ctx, parent, kind, patient_id)
+    if visit_id is None:
+        return start_print(ctx, parent, kind, patient_id)
+    return start_print(ctx, parent, kind, patient_id, visit_id=visit_id)

@@ -53,6 +53,7 @@ class LockController(QObject):
 
     locked = Signal()
     unlocked = Signal()
+    switch_user_requested = Signal()  # the lock screen's Switch user (the window signs out)
 
     def __init__(self, ctx: AppContext, window: QWidget, *, idle_ms: int | None = None,
                  flush_drafts: Callable[[], None] | None = None) -> None:
@@ -125,6 +126,7 @@ class LockController(QObject):
         if interactive:
             self.overlay = overlay
             overlay.unlock_requested.connect(self.request_unlock)
+            overlay.switch_requested.connect(self.switch_user_requested)
             overlay.destroyed.connect(self._on_overlay_destroyed)
         overlay.cover()
 
@@ -232,6 +234,21 @@ class LockController(QObject):
                 widget.setSelection(start, length)
             else:
                 widget.setCursorPosition(cursor)
+
+    def release(self) -> None:
+        """Stop for good (the user signed out): no timer, no filter, no overlays, unlocked."""
+        self.timer.stop()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self)
+        self._is_locked = False
+        for overlay in self.overlays:
+            if _alive(overlay):
+                if overlay is self.overlay:
+                    overlay.destroyed.disconnect(self._on_overlay_destroyed)
+                overlay.hide()
+                overlay.deleteLater()
+        self.overlays, self.overlay = [], None
 
     # ---- events ---------------------------------------------------------------------------
 

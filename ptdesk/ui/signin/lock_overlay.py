@@ -29,6 +29,7 @@ class LockOverlay(QWidget):
     """
 
     unlock_requested = Signal(str)  # the password typed
+    switch_requested = Signal()  # another user takes over the workstation
 
     def __init__(self, parent: QWidget, *, who: str = "", interactive: bool = True) -> None:
         super().__init__(parent)
@@ -63,6 +64,7 @@ class LockOverlay(QWidget):
         column.addWidget(self.message)
         self.password: QLineEdit | None = None
         self.unlock_button: QPushButton | None = None
+        self.switch_button: QPushButton | None = None
         self.rows: FormRows | None = None
         if interactive:
             self.message.setText(
@@ -105,10 +107,22 @@ class LockOverlay(QWidget):
         self.password.setObjectName("password")
         self.password.setAccessibleName("Password")
         column.addLayout(form)
+        # A colleague at a shared workstation: the locked user's typing is kept as their
+        # drafts (flushed when the screen locked) and only they are offered it back.
+        self.switch_button = QPushButton("S&witch user", self)
+        self.switch_button.setObjectName("switchUserButton")
+        self.switch_button.setAccessibleName("Switch user")
+        self.switch_button.setToolTip("Sign in as someone else; the unsaved work here is kept "
+                                      "as drafts for the user who locked the screen")
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.switch_button)
         if not compact:
-            column.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignRight)
+            buttons.addWidget(self.unlock_button)
+        column.addLayout(buttons)
         self.password.returnPressed.connect(self._on_unlock_button_clicked)
         self.unlock_button.clicked.connect(self._on_unlock_button_clicked)
+        self.switch_button.clicked.connect(self.switch_requested)
 
     def cover(self) -> None:
         """Show on top of everything in the parent, taking the keyboard focus."""

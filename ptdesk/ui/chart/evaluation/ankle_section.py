@@ -13,6 +13,7 @@ from ptdesk.domain.ankle_flags import AnkleThresholds, ankle_flags
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.involved_side import involved_side
 from ptdesk.domain.validation import validate_int_range, validate_number_range
+from ptdesk.ui.chart.evaluation.quick_fill import ankle_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
@@ -20,6 +21,7 @@ from ptdesk.ui.chart.evaluation.section import (
     row_label,
     side_grid,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
 from ptdesk.ui.kit.palette import error_style
 
 SIDES = ("left", "right")
@@ -50,6 +52,7 @@ class AnkleSection(EvaluationSection):
         super().__init__(parent)
         f = self.fields
         self._thresholds = AnkleThresholds()
+        self.add_quick_fills(ankle_fills())
         # The episode's sprained ankle (not part of the note): ankle rows of the strength
         # grid and the flags below compare on it; saved with the evaluation's Save.
         top = form_layout()
@@ -121,6 +124,10 @@ class AnkleSection(EvaluationSection):
     def ankle_side(self) -> str | None:
         return self.fields.value(ANKLE_SIDE_KEY) or None
 
+    @property
+    def thresholds(self) -> AnkleThresholds:
+        return self._thresholds
+
     def set_thresholds(self, thresholds: AnkleThresholds) -> None:
         self._thresholds = thresholds
         self._on_fields_edited()
@@ -157,9 +164,11 @@ class AnkleSection(EvaluationSection):
         layout = QHBoxLayout(box)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(14)
-        for key, label in _TENDER:
-            layout.addWidget(self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}",
-                                                   label))
+        boxes = [self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}", label)
+                 for key, label in _TENDER]
+        for check in boxes:
+            layout.addWidget(check)
+        CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
         layout.addStretch(1)
         return box
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QFormLayout, QGridLayout, QHBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QGridLayout, QHBoxLayout, QPushButton, QWidget
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
@@ -15,8 +15,10 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.shortcuts import DRAFT_NOTE_KEY
 
 _PLAN_FIELDS = ("problem_list", "working_diagnosis", "icd10_code", "visit_frequency", "plan_notes")
+DRAFT_SHORTCUT = DRAFT_NOTE_KEY
 _SOAP = (("soap_subjective", "S — Subjective"), ("soap_objective", "O — Objective"),
          ("soap_assessment", "A — Assessment"), ("soap_plan", "P — Plan"))
 
@@ -50,7 +52,17 @@ class AssessmentSection(EvaluationSection):
         icd = f.widget("icd10_code")
         icd.editingFinished.connect(self._on_icd10_editing_finished)  # type: ignore[attr-defined]
 
-        self.body.addWidget(subheading("SOAP note"))
+        soap_head = QHBoxLayout()
+        soap_head.addWidget(subheading("SOAP note"))
+        # Drafts S, O, A and P from the charted exam (the tab wires it: soap_draft.py).
+        self.draft_button = QPushButton("Draft from exam")
+        self.draft_button.setObjectName("draftFromExam")
+        self.draft_button.setAccessibleName("Draft note from exam")
+        self.draft_button.setToolTip(f"Write S, O, A and P from the fields above "
+                                     f"({DRAFT_SHORTCUT}); typed text is only replaced if you say so")
+        soap_head.addWidget(self.draft_button)
+        soap_head.addStretch(1)
+        self.body.addLayout(soap_head)
         grid = QGridLayout()
         grid.setHorizontalSpacing(16)
         for n, (key, label) in enumerate(_SOAP):
@@ -69,6 +81,10 @@ class AssessmentSection(EvaluationSection):
             except ValidationError as exc:
                 message = exc.message
         self.fields.show_error("icd10_code", message)
+
+    def set_read_only(self, read_only: bool) -> None:
+        super().set_read_only(read_only)
+        self.draft_button.setEnabled(not read_only)
 
     def load(self, evaluation: ev.Evaluation) -> None:
         plan = evaluation.assessment or ev.AssessmentPlan()

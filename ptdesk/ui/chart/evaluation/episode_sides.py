@@ -53,6 +53,10 @@ class EpisodeSides:
         self._targets = thresholds.readiness
         self.apply()
 
+    @property
+    def readiness_targets(self) -> ReadinessThresholds:
+        return self._targets
+
     def apply(self) -> None:
         """Every side-dependent display follows the injured ankle shown in the form."""
         affected = self.episode.affected_side if self.episode else None

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ptdesk.domain.errors import ValidationError
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
 from ptdesk.ui.kit.palette import error_colour
@@ -76,10 +77,10 @@ class FormFields:
         noun: str | None = None, width: int | None = None, placeholder: str = "",
     ) -> QWidget:
         """A one-line input (text, number or date) with its unit and an error note under it."""
-        edit = QLineEdit()
+        edit = DateField(label=label) if kind == "date" else QLineEdit()
         edit.setPlaceholderText(placeholder or ("YYYY-MM-DD" if kind == "date" else ""))
-        if kind == "date" and width is None:
-            width = edit.fontMetrics().horizontalAdvance("0000-00-00") + 24
+        if kind == "date" and width is None:  # room for the calendar button
+            width = edit.fontMetrics().horizontalAdvance("0000-00-00") + 48
         if width is not None:
             edit.setFixedWidth(width)
         field = self._register(key, label, noun, kind, edit, check)

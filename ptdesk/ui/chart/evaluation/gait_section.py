@@ -19,6 +19,7 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.units import cadence_target_range
 from ptdesk.domain.validation import validate_int_range, validate_number_range
+from ptdesk.ui.chart.evaluation.quick_fill import gait_fills
 from ptdesk.ui.chart.evaluation.section import EvaluationSection, add_row, form_layout, inline_label
 
 SETTING_LABELS = (("treadmill", "Treadmill"), ("overground", "Overground"))
@@ -43,6 +44,7 @@ class GaitSection(EvaluationSection):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_quick_fills(gait_fills())
         self._build()
         self._connect_signals()
         self._on_fields_edited()
@@ -84,6 +86,11 @@ class GaitSection(EvaluationSection):
         self.browse_button.setAccessibleName("Choose video file")
         video.addWidget(self.browse_button, 0)
         add_row(left, "Video file", video)
+        # The notes sit under the video in the left column, so Tab from the video reaches
+        # them before the faults on the right: typed notes once landed on the Overstriding
+        # check box (spaces ticked it, letters vanished; issue 19).
+        add_row(left, "Gait notes", f.text_area("gait.notes", "Gait notes", rows=3,
+                                              placeholder="Views filmed, cues tried, response"))
 
         w = _RIGHT_LABEL_WIDTH
         add_row(right, "Overstriding", f.check_box(
@@ -109,10 +116,6 @@ class GaitSection(EvaluationSection):
         grid.setColumnStretch(0, 3)
         grid.setColumnStretch(1, 2)
         self.body.addLayout(grid)
-        notes = form_layout()
-        add_row(notes, "Gait notes", f.text_area("gait.notes", "Gait notes", rows=3,
-                                               placeholder="Views filmed, cues tried, response"))
-        self.body.addLayout(notes)
 
     def _connect_signals(self) -> None:
         self.fields.edited.connect(self._on_fields_edited)

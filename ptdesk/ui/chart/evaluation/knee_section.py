@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.validation import validate_knee_extension, validate_knee_flexion
+from ptdesk.ui.chart.evaluation.quick_fill import knee_fills
 from ptdesk.ui.chart.evaluation.section import (
     H_SPACING,
     LABEL_WIDTH,
@@ -16,6 +17,7 @@ from ptdesk.ui.chart.evaluation.section import (
     side_grid,
     subheading,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
 
 SIDES = ("left", "right")
 # Tenderness sites a runner's knee is palpated at; stored as these keys. Anything else saved
@@ -54,6 +56,7 @@ class KneeSection(EvaluationSection):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.add_quick_fills(knee_fills())
         self._build_exam()
         self._build_special_tests()
 
@@ -93,9 +96,12 @@ class KneeSection(EvaluationSection):
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setVerticalSpacing(2)
+        boxes = []
         for n, (key, label) in enumerate(TENDERNESS_SITES):
             check = self.fields.check_box(f"{prefix}.tenderness:{key}", f"{label}, {side}", label)
             grid.addWidget(check, n // 2, n % 2)
+            boxes.append(check)
+        CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
         return box
 
     def _build_special_tests(self) -> None:

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QLabel,
     QLayout,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.ui.chart.evaluation.fields import FormFields
+from ptdesk.ui.chart.evaluation.quick_fill import Fill, QuickFillBar
 from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.notify import Notifier
 
@@ -69,6 +71,8 @@ class EvaluationSection(QWidget):
 
     def set_read_only(self, read_only: bool) -> None:
         self.fields.set_read_only(read_only)
+        if self.quick_fill_bar is not None:
+            self.quick_fill_bar.set_read_only(read_only)
 
     def show_error(self, key: str, message: str) -> bool:
         return self.fields.show_error(key, message)
@@ -85,6 +89,23 @@ class EvaluationSection(QWidget):
     def first_input(self) -> QWidget | None:
         keys = self.fields.keys()
         return self.fields.widget(keys[0]) if keys else None
+
+    # ---- quick fills ---------------------------------------------------------------------
+
+    quick_fill_bar: QuickFillBar | None = None
+
+    def add_quick_fills(self, fills: tuple[Fill, ...]) -> None:
+        """A row of quick-fill buttons above the section's fields."""
+        self.quick_fill_bar = QuickFillBar(self, fills)
+        self.body.insertWidget(0, self.quick_fill_bar)
+
+    @property
+    def quick_fills(self) -> dict[str, QPushButton]:
+        return self.quick_fill_bar.buttons if self.quick_fill_bar is not None else {}
+
+    def forget_fills(self) -> None:
+        if self.quick_fill_bar is not None:
+            self.quick_fill_bar.forget()
 
 
 # One label column width for every section, so fields line up down the whole form.

@@ -22,7 +22,9 @@ from ptdesk.services.evaluations import VisitSummary
 from ptdesk.services.permissions import refusal
 from ptdesk.services.signing import AddendumInfo, add_addendum, list_addenda, sign_visit, signature
 from ptdesk.ui.chart.evaluation.addendum_dialog import AddendumDialog
+from ptdesk.ui.chart.evaluation.carry_marks import sign_question_text
 from ptdesk.ui.chart.evaluation.fields import ErrorLabel
+from ptdesk.ui.chart.evaluation.sign_measures_check import missing_measures_note
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.heading import heading as make_heading
 
@@ -42,11 +44,15 @@ class SigningPanel(QWidget):
     addendum_added = Signal(int)  # visit id
 
     def __init__(self, ctx: AppContext, before_sign: Callable[[], bool],
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None,
+                 unconfirmed: Callable[[], list[str]] | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
         # Saves pending edits first, so what is signed is exactly what is on screen.
         self._before_sign = before_sign
+        # Carried-forward values never re-measured nor confirmed (carry_marks.py): listed in
+        # the Sign question; signing confirms them, audited with the signature.
+        self._unconfirmed = unconfirmed or list
         self._visit: VisitSummary | None = None
         self.heading = make_heading("Signature and addenda", 1.25)
         self.signed_label = QLabel()
@@ -149,17 +155,22 @@ class SigningPanel(QWidget):
     def _on_sign_button_clicked(self) -> None:
         if self._visit is None or self._visit.status == "signed":
             return
-        if QMessageBox.question(self, "Sign note", SIGN_QUESTION) \
-                != QMessageBox.StandardButton.Yes:
-            return
+        # Saved first, so the question (and the missing-measure check) sees what is on
+        # screen; declining leaves a saved draft, as Save would.
         if not self._before_sign():
             self.message.show_message("Not signed: the note could not be saved first "
                                       "(see the message at the top).")
             return
+        carried = self._unconfirmed()
+        question = (SIGN_QUESTION + missing_measures_note(self.ctx, self._visit)
+                    + sign_question_text(carried))
+        if QMessageBox.question(self, "Sign note", question) \
+                != QMessageBox.StandardButton.Yes:
+            return
         visit = self._visit  # the save above refreshed it to the newest version
         try:
             sign_visit(self.ctx.session_factory, actor=self.ctx.actor, visit_id=visit.id,
-                       expected_version=visit.version)
+                       expected_version=visit.version, confirmed_carried=tuple(carried))
         except ServiceError as exc:
             self.message.show_message(f"Not signed: {exc}")
             return

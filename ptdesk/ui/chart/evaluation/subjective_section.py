@@ -27,6 +27,7 @@ from ptdesk.ui.chart.evaluation.prior_injury_model import (
     SIDE_COLUMN,
     PriorInjuryModel,
 )
+from ptdesk.ui.chart.evaluation.quick_fill import subjective_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
@@ -34,6 +35,8 @@ from ptdesk.ui.chart.evaluation.section import (
     inline_label,
     subheading,
 )
+from ptdesk.ui.kit.check_group import CheckGroup
+from ptdesk.ui.kit.date_field import DateDelegate
 
 SYMPTOM_LABELS = {
     "pain": "Pain", "weakness": "Weakness / fatigue", "giving_way": "Giving way",
@@ -53,6 +56,9 @@ _GROUPS = (
     ("aggravating", "Aggravated by", ev.AGGRAVATORS, AGGRAVATOR_LABELS),
 )
 _NPRS = (("nprs_now", "Pain now"), ("nprs_best", "Pain at best"), ("nprs_worst", "Pain at worst"))
+_AFFECTED_SIDES = (("left", "Left"), ("right", "Right"), ("both", "Both"))
+EPISODE_NOTE = ("Side, onset, goal race and the diagnosis belong to the episode: changing them "
+                "here changes them for the episode.")
 _NUMBER_WIDTH = 72
 _RIGHT_LABEL_WIDTH = 110
 
@@ -68,6 +74,7 @@ class SubjectiveSection(EvaluationSection):
         super().__init__(parent)
         self._volume_unit_labels: list[QLabel] = []
         self.injuries = PriorInjuryModel(self)
+        self.add_quick_fills(subjective_fills())
         self._build_complaint()
         self._build_running_history()
         self._build_injuries()
@@ -86,11 +93,22 @@ class SubjectiveSection(EvaluationSection):
         onset.addWidget(inline_label("Onset date"))
         onset.addWidget(f.line("onset_date", "Onset date", kind="date"))
         add_row(form, "Onset / mechanism", onset)
+        # The episode's side (with onset, goal race and the assessment's diagnosis: one
+        # home, the episode; a draft's save changes them there, issue 18).
+        side = QHBoxLayout()
+        side.addWidget(f.choice("affected_side", "Affected side", _AFFECTED_SIDES))
+        self.episode_note = QLabel(EPISODE_NOTE)
+        self.episode_note.setObjectName("episodeFactsNote")
+        self.episode_note.setWordWrap(True)
+        side.addWidget(self.episode_note, 1)
+        add_row(form, "Affected side", side)
         for group, label, keys, labels in _GROUPS:
             row = QHBoxLayout()
             row.setSpacing(14)
-            for key in keys:
-                row.addWidget(f.check_box(f"{group}:{key}", labels[key]))
+            boxes = [f.check_box(f"{group}:{key}", labels[key]) for key in keys]
+            for box in boxes:
+                row.addWidget(box)
+            CheckGroup(boxes)  # one Tab stop; the arrow keys move along the row
             row.addStretch(1)
             add_row(form, label, row)
         pain = QHBoxLayout()
@@ -166,6 +184,7 @@ class SubjectiveSection(EvaluationSection):
         self.injury_view.setAccessibleName("Prior injuries")
         self.injury_view.setModel(self.injuries)
         self.injury_view.setItemDelegateForColumn(SIDE_COLUMN, ChoiceDelegate(INJURY_SIDES, self))
+        self.injury_view.setItemDelegateForColumn(SIDE_COLUMN + 1, DateDelegate(self))
         self.injury_view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.injury_view.setEditTriggers(
             QAbstractItemView.EditTrigger.AllEditTriggers

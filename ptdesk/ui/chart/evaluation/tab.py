@@ -10,8 +10,10 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QScrollArea, QVBoxLayout, QWidget
 
 from ptdesk.domain import evaluation as ev
+from ptdesk.domain.episode_facts import EpisodeFacts
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.evaluation_fields import evaluation_fields
+from ptdesk.domain.note_facts import show_in_note, without_facts
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.clinic import get_settings
 from ptdesk.services.errors import ConflictError, RecordLockedError, ServiceError
@@ -23,15 +25,20 @@ from ptdesk.services.evaluations import (
 )
 from ptdesk.ui.chart.evaluation.ankle_section import AnkleSection
 from ptdesk.ui.chart.evaluation.assessment_section import AssessmentSection
-from ptdesk.ui.chart.evaluation.carry_forward import fill_objective, previous_measurements
+from ptdesk.ui.chart.evaluation.carry_forward import fill_carried, previous_record
+from ptdesk.ui.chart.evaluation.carry_marks import CarryMarks
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
+from ptdesk.ui.chart.evaluation.episode_facts_form import facts_in_form, form_error, show_facts
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
+from ptdesk.ui.chart.evaluation.form_links import FootwearFromShoes
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
 from ptdesk.ui.chart.evaluation.refusal import clear_refusal, recheck_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
+from ptdesk.ui.chart.evaluation.soap_draft import SoapDrafter
 from ptdesk.ui.chart.evaluation.strength_grid import StrengthGrid
 from ptdesk.ui.chart.evaluation.subjective_section import SubjectiveSection
 from ptdesk.ui.chart.evaluation.visit_header import VisitHeader
@@ -45,6 +52,8 @@ CONFLICT_NOTE = ("Not saved: someone else saved this visit since you opened it. 
 SECTION_TITLES = {"subjective": "Subjective", "knee": "Knee", "ankle": "Ankle",
                   "strength": "Strength", "readiness": "Readiness", "gait": "Gait",
                   "assessment": "Assessment"}
+# The draft's entry for the episode version its facts were typed on (not a section).
+EPISODE_KEY = "_episode"
 # Visits whose note carries the return-to-run readiness section (issue 17).
 READINESS_VISITS = ("initial_evaluation", "re_evaluation")
 
@@ -54,12 +63,18 @@ class EvaluationTab(ChartTab):
     save_permission = "edit_evaluation"
     refresh_kinds = frozenset({ChangeKind.EVALUATION, ChangeKind.EPISODE, ChangeKind.VISITS})
     opens_visits = True
+    prints = "evaluation"
+    print_menu_text = "E&valuation and plan of care"
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
         self.ctx = ctx
         self.edits = FormSession(ctx, self, what="visit note", payload=self._draft_payload)
         self._visit: VisitSummary | None = None
+        # The episode's facts as the open note shows them, and the episode version they
+        # were read at (a save sends it back: someone else's episode edit is not lost).
+        self._facts: EpisodeFacts | None = None
+        self._episode_version: int | None = None
         self._units = "mi"
         self._subjective = SubjectiveSection()
         self._strength = StrengthGrid()
@@ -78,9 +93,15 @@ class EvaluationTab(ChartTab):
         content.setObjectName("evaluationContent")
         column = QVBoxLayout(content)
         column.setContentsMargins(16, 4, 16, 16)
+        self.carry = CarryMarks(ctx, self.sections, lambda: self.edits.is_loading)
+        column.addWidget(self.carry.banner)  # "values carried from 12 Nov — not re-measured"
         for section in self.sections.values():
             column.addWidget(section)
-        self.signing = SigningPanel(ctx, before_sign=self._save_before_signing)
+        # The clinic's outcome measures for this visit, inside the note (issue 18).
+        self.measures = OutcomeMeasuresPanel(ctx)
+        column.addWidget(self.measures)
+        self.signing = SigningPanel(ctx, before_sign=self._save_before_signing,
+                                    unconfirmed=self.carry.labels)
         column.addWidget(self.signing)  # signature and addenda go under the note
         column.addStretch(1)
         self.scroll = QScrollArea()
@@ -96,6 +117,8 @@ class EvaluationTab(ChartTab):
         layout.addWidget(self.header)
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(self.scroll, 1)
+        self.drafter = SoapDrafter(self)  # Draft from exam (S, O, A, P from the fields)
+        self.footwear = FootwearFromShoes(self._subjective, self._gait, lambda: self.edits.is_loading)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
@@ -107,6 +130,7 @@ class EvaluationTab(ChartTab):
         self.header.carry_button.clicked.connect(self._on_header_carry_forward_clicked)
         self.header.section_chosen.connect(self._on_header_section_chosen)
         self.signing.note_signed.connect(self._on_signing_note_signed)
+        self.measures.measure_requested.connect(self.measure_requested.emit)
         for n in range(len(self.sections)):
             # Alt+1..6 jump to a section from anywhere in the tab (the tab owns the
             # shortcut, so it works while a field deep in the form has focus).
@@ -118,6 +142,9 @@ class EvaluationTab(ChartTab):
 
     def view_only_keep(self) -> list[QWidget]:
         return [self.header.visit_combo, *self.header.jump_buttons, self.conflicts.bar]
+
+    def print_visit_id(self) -> int | None:
+        return self._visit.id if self._visit is not None else None
 
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
@@ -151,9 +178,9 @@ class EvaluationTab(ChartTab):
             summary = save_evaluation(
                 self.ctx.session_factory, actor=self.ctx.actor, visit_id=self._visit.id,
                 evaluation=evaluation, expected_version=self.edits.version,
-                draft_key=self.edits.key)
+                draft_key=self.edits.key, expected_episode_version=self._episode_version)
         except ValidationError as exc:
-            show_refusal(self.header, self.sections.values(), self.scroll, [exc])
+            show_refusal(self.header, self.sections.values(), self.scroll, [form_error(exc)])
             return False
         except ConflictError as exc:
             self.header.show_error(CONFLICT_NOTE)
@@ -166,6 +193,7 @@ class EvaluationTab(ChartTab):
             self.header.show_error(f"Not saved: {exc}")
             return False
         self._visit = summary
+        self._facts, self._episode_version = evaluation.episode_facts, summary.episode_version
         self.sides.confirm()
         self.edits.saved(summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
@@ -173,6 +201,9 @@ class EvaluationTab(ChartTab):
         self.header.select_visit(summary)
         self.alerts_saved.emit(summary.patient_id, summary.alerts)
         self.announce(ChangeKind.EVALUATION)
+        if summary.episode_changed:  # the chart header and patient details show them too
+            self.sides.load(summary.patient_id)  # a new affected side moves the LSI's side
+            self.announce(ChangeKind.EPISODE)
         self.ctx.signals.status_message.emit("Evaluation saved.")
         return True
 
@@ -221,12 +252,14 @@ class EvaluationTab(ChartTab):
             self._patient_id = summary.patient_id
             self._load_patient_context(summary.patient_id)
         self._visit = summary
+        self._facts, self._episode_version = evaluation.episode_facts, summary.episode_version
         self._readiness.setVisible(summary.visit_type in READINESS_VISITS)
         signed = summary.status == "signed"
         self.edits.open(None if signed else form_key(summary.id), summary.patient_id,
                        f"Evaluation {summary.visit_date:%Y-%m-%d}", summary.version)
         self.edits.started_from = evaluation_fields(evaluation)
         self._fill(evaluation)
+        self.carry.open(summary.id, signed)
         self.conflicts.set_form(form_key(summary.id), summary.patient_id)
         self.header.select_visit(summary)
         self._set_read_only(signed)
@@ -236,6 +269,7 @@ class EvaluationTab(ChartTab):
                                 can_carry_forward=not signed
                                 and summary.visit_type != "initial_evaluation")
         self.signing.show_visit(summary)
+        self.measures.show_visit(summary)
         if offer_draft and not signed:
             self._offer_draft(summary)
 
@@ -252,6 +286,9 @@ class EvaluationTab(ChartTab):
         # Saving checks against the version the draft was typed on, so a newer save by
         # someone else is reported as a conflict instead of silently overwritten.
         self.edits.adopt(restored.version)
+        episode = restored.sections.get(EPISODE_KEY)
+        if isinstance(episode, dict) and isinstance(episode.get("version"), int):
+            self._episode_version = episode["version"]  # the episode's, likewise
         self.ctx.signals.status_message.emit("Unsaved changes restored.")
 
     def _set_raw(self, sections: dict[str, Any]) -> None:
@@ -263,15 +300,21 @@ class EvaluationTab(ChartTab):
 
     def _draft_payload(self) -> str:
         visit_id = self._visit.id if self._visit else 0
-        return draft_payload(visit_id, self.edits.version,
-                             {name: s.raw() for name, s in self.sections.items()})
+        sections: dict[str, Any] = {name: s.raw() for name, s in self.sections.items()}
+        sections[EPISODE_KEY] = {"version": self._episode_version}
+        return draft_payload(visit_id, self.edits.version, sections)
 
     def build_evaluation(self) -> ev.Evaluation:
         """The typed evaluation from the form; ValidationError(field, ...) on bad input."""
         values: dict[str, Any] = {}
         for section in self.sections.values():
             values.update(section.to_domain())
-        return ev.Evaluation(**values)
+        evaluation = ev.Evaluation(**values)
+        if self._facts is None or self._visit is None or self._visit.status == "signed":
+            return evaluation
+        # A draft shows its episode's facts: what the form holds now is the episode's. A
+        # section holding nothing but them is not a finding of this note.
+        return show_in_note(without_facts(evaluation), facts_in_form(self.sections))
 
     # ---- slots -------------------------------------------------------------------------
 
@@ -286,6 +329,7 @@ class EvaluationTab(ChartTab):
         return self.save() if self.edits.dirty else True
 
     def _on_signing_note_signed(self, visit_id: int) -> None:
+        self.carry.discard()  # signing confirmed them (audited with the signature)
         self.edits.discard()
         self._open(visit_id, offer_draft=False)  # now read-only, with the signature shown
         if self._visit is not None:
@@ -322,28 +366,37 @@ class EvaluationTab(ChartTab):
         visit = self._visit
         if visit is None or visit.status == "signed":
             return
-        previous = previous_measurements(self, self.ctx, visit, self.sections)
-        if previous is None:
+        carried = previous_record(self, self.ctx, visit, self.sections)
+        if carried is None:
             return
-        if previous == ev.Evaluation():
+        if carried.empty:
             self.header.show_error("There is no earlier visit to carry forward from.")
             return
         with self.edits.loading():
-            fill_objective(self.sections, previous)
+            marks = fill_carried(self.sections, carried)
+        self.carry.add(marks)
         self._on_section_edited()
         self.header.show_error("")
-        self.ctx.signals.status_message.emit("Last visit's measurements filled in. Check and update them before saving.")
+        self.ctx.signals.status_message.emit("Earlier values filled in and framed: check them.")
 
     def on_local_change(self, kind: ChangeKind) -> None:
         if self._patient_id is None:
             return
         if kind == ChangeKind.EPISODE:
             self.sides.load(self._patient_id)
+            if self._visit is not None and self._visit.status != "signed" and not self.edits.dirty:
+                self._reopen()  # the draft shows the episode's facts as they are now
         else:  # a visit added or signed elsewhere (the tab's own saves do not come back here)
             self._relist_visits(self._patient_id)
 
     def _relist_visits(self, patient_id: int) -> None:
         visits = list_visits(self.ctx.session_factory, patient_id, actor=self.ctx.actor)
+        if self._visit is not None and all(v.id != self._visit.id for v in visits):
+            # The note shown was deleted (an unsigned draft): nothing of it is kept.
+            self.edits.clean()
+            self._visit = None
+            if not visits:
+                self._show_no_visit("No visits yet. Start one in the Visits tab.")
         self.header.set_visits(visits, self._visit.id if self._visit else None)
         if self._visit is None and visits:
             self.open_visit(visits[0].id)
@@ -364,7 +417,12 @@ class EvaluationTab(ChartTab):
             # load() sets every input of its section, so no clear() first (half the work).
             for section in self.sections.values():
                 section.clear_errors()
+                section.forget_fills()
                 section.load(evaluation)
+            if evaluation.episode_facts is not None:
+                show_facts(self.sections, evaluation.episode_facts)
+            else:  # a note from before the facts had one home: its own fields only
+                self._subjective.fields.set_value("affected_side", None)
             # The clinic's units (km or mi) for sections that have nothing recorded yet.
             if evaluation.subjective is None:
                 self._subjective.set_default_unit(self._units)
@@ -381,11 +439,14 @@ class EvaluationTab(ChartTab):
         self._visit = None
         self.edits.open(None, self._patient_id)
         self.conflicts.set_form(None, None)
+        self.carry.open(None)
         self._fill(ev.Evaluation())
         self._set_read_only(True)
         self.header.status_label.setText("")
+        self.header.late_label.hide()
         self.header.show_info(message)
         self.header.show_error("")
         self.header.set_actions(can_save=False, can_carry_forward=False)
         self.signing.show_visit(None)
+        self.measures.show_visit(None)
 

@@ -24,7 +24,8 @@ STATUS_TEXT = {"draft": "Draft — not signed", "signed": "Signed"}
 
 def visit_label(visit: VisitSummary) -> str:
     status = "signed" if visit.status == "signed" else "draft"
-    return f"{visit.visit_date:%Y-%m-%d} · {visit.type_label} · {status}"
+    late = " · late entry" if visit.late_entry else ""
+    return f"{visit.visit_date:%Y-%m-%d} · {visit.type_label} · {status}{late}"
 
 
 class VisitHeader(QWidget):
@@ -56,6 +57,10 @@ class VisitHeader(QWidget):
         bold = QFont(self.status_label.font())
         bold.setBold(True)
         self.status_label.setFont(bold)
+        self.late_label = QLabel()
+        self.late_label.setObjectName("evaluationLateEntry")
+        self.late_label.setAccessibleName("Late entry")
+        self.late_label.hide()
         self.carry_button = QPushButton("Carry &forward from last visit")
         self.carry_button.setAccessibleName("Carry forward from last visit")
         self.carry_button.setToolTip(
@@ -69,6 +74,8 @@ class VisitHeader(QWidget):
         top.addWidget(self.visit_combo)
         top.addSpacing(12)
         top.addWidget(self.status_label)
+        top.addSpacing(8)
+        top.addWidget(self.late_label)
         top.addStretch(1)
         top.addWidget(self.carry_button)
         top.addWidget(self.save_button)
@@ -138,6 +145,9 @@ class VisitHeader(QWidget):
         finally:
             self._updating = False
         self.status_label.setText(STATUS_TEXT.get(visit.status, visit.status))
+        # A note written after its day of service says so, with both dates (issue 18).
+        self.late_label.setText(visit.late_entry_text)
+        self.late_label.setVisible(visit.late_entry)
 
     def set_actions(self, *, can_save: bool, can_carry_forward: bool) -> None:
         self.save_button.setEnabled(can_save)

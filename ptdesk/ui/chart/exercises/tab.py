@@ -8,7 +8,6 @@ from datetime import date
 
 from PySide6.QtCore import QDate, QModelIndex, Qt
 from PySide6.QtWidgets import (
-    QDateEdit,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -39,6 +38,7 @@ from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.text import day_text
 
 
@@ -80,7 +80,7 @@ class ExercisesTab(ChartTab):
         self.copy_button = QPushButton("Copy into editor")
         self.copy_button.setObjectName("copy_version")
         self.copy_button.setToolTip("Start from the selected version; saving makes a new one")
-        self.effective = QDateEdit()
+        self.effective = DateField(required=True, label="Starts on")
         self.effective.setObjectName("effective_date")
         self.effective.setAccessibleName("Starts on")
         self.effective.setCalendarPopup(True)
@@ -155,6 +155,7 @@ class ExercisesTab(ChartTab):
 
     def _connect_signals(self) -> None:
         self.library.add_requested.connect(self._on_library_add_requested)
+        self.library.set_add_check(self._add_refusal)
         self.library.current_changed.connect(self._on_library_current_changed)
         self.editor.current_exercise_changed.connect(self._on_editor_current_exercise_changed)
         self.editor.model.edited.connect(self._on_form_edited)
@@ -284,6 +285,17 @@ class ExercisesTab(ChartTab):
     # --- slots ---------------------------------------------------------------------------
     def _on_form_edited(self, *_args: object) -> None:
         self._mark_dirty()
+
+    def _add_refusal(self, info: ExerciseInfo) -> str:
+        """Why the picker may not add `info` ("" = it may): one line per exercise (issue 19)."""
+        if self._patient_id is None:
+            return "Open a patient's chart to add exercises."
+        if not self._ctx.can("prescribe"):
+            return "View only: you can look at the library but not change the programme."
+        if any(item.exercise_id == info.id for item in self.editor.model.items()):
+            return (f"{info.name} is already in the programme. Change its dosage there "
+                    f"instead of adding it twice.")
+        return ""
 
     def _on_library_add_requested(self, info: ExerciseInfo) -> None:
         if self._patient_id is not None and self._ctx.can("prescribe"):  # not view-only

@@ -17,6 +17,7 @@ from ptdesk.services.changes import ChangeKind
 from ptdesk.services.episodes import list_episodes
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, list_visits
+from ptdesk.services.late_outcomes import record_late_outcome
 from ptdesk.services.outcomes import OutcomeRecord, list_outcomes, record_outcome
 from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.outcomes.change_text import is_patellofemoral, result_at_visit, result_line
@@ -32,6 +33,8 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.text import day_text
 
 MEASURE_ORDER = ("nprs", "lefs", "kujala", "psfs")
+SIGNED_VISIT = ("This visit's note is signed and stays as signed. A measure missing from it "
+                "can still be added: it is kept beside the note as a dated late entry.")
 
 
 def visit_text(visit: VisitSummary) -> str:
@@ -46,6 +49,7 @@ class OutcomesTab(ChartTab):
     save_permission = "edit_evaluation"
     refresh_kinds = frozenset({ChangeKind.OUTCOMES, ChangeKind.EVALUATION, ChangeKind.EPISODE,
                                ChangeKind.VISITS})
+    records_measures = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
@@ -97,6 +101,18 @@ class OutcomesTab(ChartTab):
     # --- ChartTab --------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
         return [self.visit_combo]
+
+    def open_measure(self, visit_id: int, measure: str) -> None:
+        """Show this visit's form of `measure` (the evaluation's Outcome measures buttons)."""
+        index = self.visit_combo.findData(visit_id)
+        if index < 0:
+            self._load_visits(keep=visit_id)
+            index = self.visit_combo.findData(visit_id)
+        if index >= 0 and index != self.visit_combo.currentIndex():
+            self.visit_combo.setCurrentIndex(index)  # opens it (drafts offered as usual)
+        if measure in self.pages:
+            self.measure_tabs.setCurrentWidget(self.pages[measure])
+            self.forms[measure].setFocus()
 
     def set_patient(self, patient_id: int | None) -> None:
         self.flush_draft()
@@ -155,10 +171,15 @@ class OutcomesTab(ChartTab):
         form.clear_errors()
         try:
             items, allow_missing = form.collect()
-            record = record_outcome(self._ctx.session_factory, actor=self._ctx.actor,
-                                    visit_id=visit.id, measure=measure, items=items,
-                                    allow_missing=allow_missing,
-                                    draft_key=self.measure_edits[measure].key)
+            if visit.status == "signed":  # the note stays as signed: a dated late entry
+                record = record_late_outcome(self._ctx.session_factory, actor=self._ctx.actor,
+                                             visit_id=visit.id, measure=measure, items=items,
+                                             allow_missing=allow_missing)
+            else:
+                record = record_outcome(self._ctx.session_factory, actor=self._ctx.actor,
+                                        visit_id=visit.id, measure=measure, items=items,
+                                        allow_missing=allow_missing,
+                                        draft_key=self.measure_edits[measure].key)
         except ValidationError as exc:
             form.show_error(exc)
             page.set_state("Not saved: see the message in red. Your answers are kept.")
@@ -172,7 +193,10 @@ class OutcomesTab(ChartTab):
         self._records = list_outcomes(self._ctx.session_factory, self._patient_id,
                                       actor=self._ctx.actor)
         self._show_results()
-        page.set_state(f"Saved: {result_line(record)}.")
+        late = f" {record.late_entry_text}." if record.late_entry else ""
+        page.set_state(f"Saved: {result_line(record)}.{late}")
+        if record.late_entry:
+            page.set_editable(False)  # once; corrections are addenda
         self.announce(ChangeKind.OUTCOMES)
         self._ctx.signals.status_message.emit(f"{form.title} saved.")
         return True
@@ -226,8 +250,11 @@ class OutcomesTab(ChartTab):
         for measure, page in self.pages.items():
             page.form.clear_errors()
             page.form.load_record(here.get(measure))
-            page.set_state("")
-            page.set_editable(editable)
+            record = here.get(measure)
+            page.set_state(f"{record.late_entry_text}: added after the note was signed."
+                           if record is not None and record.late_entry else "")
+            # A signed note's missing measure can still be added, once, as a late entry.
+            page.set_editable(editable or record is None)
         if "psfs" not in here:
             self._prefill_psfs(visit)
         if editable:
@@ -244,8 +271,7 @@ class OutcomesTab(ChartTab):
                 self.pages[measure].set_state("Restored unsaved changes: not saved yet.")
                 self.measure_edits[measure].dirty = True
         else:
-            self.visit_status.setText("This visit's note is signed: its outcome scores can be "
-                                      "read here but not changed.")
+            self.visit_status.setText(SIGNED_VISIT)
         for measure, page in self.pages.items():
             page.update_total()
             self._mark_tab(measure)

@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from datetime import date
 
 from PySide6.QtCore import QDate
-from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ptdesk.ui.chart.progress.date_window import CUSTOM, PRESETS, DateWindow, preset_window
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.notify import Notifier
 
 
@@ -30,8 +31,8 @@ class RangeBar(QWidget):
         for text, months in PRESETS:
             self.preset.addItem(text, months)
         self.preset.addItem(CUSTOM, "custom")
-        self.start = QDateEdit()
-        self.end = QDateEdit()
+        self.start = DateField(required=True, label="From")
+        self.end = DateField(required=True, label="To")
         for edit, name in ((self.start, "From"), (self.end, "To")):
             edit.setCalendarPopup(True)
             edit.setDisplayFormat("d MMM yyyy")

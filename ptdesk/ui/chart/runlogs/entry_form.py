@@ -10,7 +10,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QGridLayout,
     QLabel,
     QLineEdit,
@@ -19,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan.amounts import UNIT_TEXT
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
 from ptdesk.ui.kit.run_text import KIND_LABELS, MEASURE_LABELS, MORNING_LABELS
@@ -59,7 +59,7 @@ class RunEntryForm(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.changed = Notifier()  # clinician edits only (plain Python: see notify.py)
-        self.run_date = QDateEdit()
+        self.run_date = DateField(required=True, label="Date of run")
         self.run_date.setCalendarPopup(True)
         self.run_date.setDisplayFormat("ddd d MMM yyyy")
         self.amount = QLineEdit()
@@ -185,6 +185,7 @@ class RunEntryForm(QWidget):
             box.clicked.connect(self._on_any_edit)
         # Not editingFinished: a focused date field sends it while the form is being destroyed.
         self.run_date.dateChanged.connect(self._on_run_date_date_changed)
+        self.run_date.problem_changed.connect(self.errors["run_date"].show_message)
 
     # --- plan measure ----------------------------------------------------------------------
     def set_plan_measure(self, measure: str | None) -> None:
@@ -226,8 +227,12 @@ class RunEntryForm(QWidget):
         pain = parse_pain(self.pain_during.text())
         if pain is None:
             raise ValidationError("pain_during", "Enter the pain during the run, 0 to 10.")
+        try:
+            run_date = self.run_date.value()
+        except ValidationError as exc:
+            raise ValidationError("run_date", exc.message) from None
         values: dict[str, Any] = {
-            "run_date": self.run_date.date().toPython(), "amount": amount,
+            "run_date": run_date, "amount": amount,
             "kind": self.kind.currentData(), "pain_during": pain,
             "next_morning": self.next_morning.currentData() or "",
             "swelling": self.swelling.isChecked(), "limping": self.limping.isChecked(),
@@ -239,7 +244,7 @@ class RunEntryForm(QWidget):
         return values
 
     def raw_texts(self) -> dict[str, Any]:
-        return {"run_date": self.run_date.date().toString("yyyy-MM-dd"),
+        return {"run_date": self.run_date.text(),
                 "amount": self.amount.text(), "measure": self.measure.currentIndex(),
                 "kind": self.kind.currentIndex(), "pain_during": self.pain_during.text(),
                 "next_morning": self.next_morning.currentIndex(),
@@ -248,10 +253,12 @@ class RunEntryForm(QWidget):
 
     def set_raw_texts(self, raw: dict[str, Any]) -> None:
         day = QDate.fromString(str(raw.get("run_date", "")), "yyyy-MM-dd")
+        self._setting_date = True
         if day.isValid():
-            self._setting_date = True
             self.run_date.setDate(day)
-            self._setting_date = False
+        else:  # a date typed wrong is kept as typed, with its message
+            self.run_date.setText(str(raw.get("run_date", "")))
+        self._setting_date = False
         self.amount.setText(str(raw.get("amount", "")))
         self.pain_during.setText(str(raw.get("pain_during", "")))
         self.note.setText(str(raw.get("note", "")))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from functools import partial
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -20,8 +21,10 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import GapRules, PainRules, PlanInputs, WeekLog
-from ptdesk.domain.runplan.amounts import UNIT_TEXT
+from ptdesk.domain.runplan.amounts import UNIT_TEXT, Measure
 from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHTER_PCT_RANGE
+from ptdesk.ui.chart.runplan.carried import CARRIED_FIELDS, CarriedAmounts
+from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import make_error_label, show_error
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
@@ -78,9 +81,14 @@ class PlanInputsForm(QWidget):
         # Pre-filled from the evaluation, last week's running is confirmed by the clinician.
         self.weekly_confirmed = QCheckBox("Confirmed with the patient")
         self.weekly_confirmed.setChecked(True)
-        self.start = QDateEdit()
+        self._gap_weeks = GapRules().long_gap_weeks  # where a long gap starts (clinic setting)
+        # What the evaluation charted, in its unit, for the fields not yet touched: they follow
+        # the measure (km <-> mi converted; distance <-> minutes left for the clinician).
+        self._carried = CarriedAmounts(self.amounts)
+        self.carried_notes = self._carried.notes
+        self.start = DateField(required=True, label="Start")
         self.has_race = QCheckBox("Race planned")
-        self.race_date = QDateEdit()
+        self.race_date = DateField(required=True, label="Race date")
         self.cap_pct = QDoubleSpinBox()
         # The widget itself cannot go above the clinical cap of 10%.
         self.cap_pct.setRange(0.5, float(CAP_MAX_PCT))
@@ -141,10 +149,13 @@ class PlanInputsForm(QWidget):
         _named(self.has_lighter, "has_lighter", "Plan lighter weeks")
         _named(self.weekly_confirmed, "weekly_confirmed", "Running in the last 7 days confirmed")
         form = QFormLayout(self)
+        self._form = form
+        self._rows: dict[str, object] = {}
         form.setContentsMargins(0, 0, 0, 0)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
 
         def add(name: str, field: object) -> None:
+            self._rows[name] = field
             form.addRow(labels[name], field)  # type: ignore[arg-type]
             form.addRow("", self.errors[name])
 
@@ -153,6 +164,8 @@ class PlanInputsForm(QWidget):
         for name in AMOUNT_FIELDS:
             self.amounts[name].setMaximumWidth(110)
             add(name, _row(self.amounts[name], self.units[name]))
+            if name in self.carried_notes:
+                form.addRow("", self.carried_notes[name])
             if name == "current_weekly":
                 form.addRow("", self.weekly_confirmed)
         add("start", _row(self.start))
@@ -175,6 +188,8 @@ class PlanInputsForm(QWidget):
         for edit in self.amounts.values():
             edit.textEdited.connect(self._on_any_changed)
         self.amounts["current_weekly"].textEdited.connect(self._on_weekly_edited)
+        for name in CARRIED_FIELDS:
+            self.amounts[name].textEdited.connect(partial(self._on_carried_edited, name))
         self.weekly_confirmed.toggled.connect(self._on_any_changed)
         for spin in (self.runs_per_week, self.lighter_every, self.lighter_pct,
                      self.progress_max_pain, self.hold_max_pain, *self.extra.values()):
@@ -233,6 +248,7 @@ class PlanInputsForm(QWidget):
         }
 
     def set_raw_texts(self, texts: dict[str, str]) -> None:
+        self._carried.forget()  # texts typed or restored are the clinician's own
         self.blockSignals(True)
         try:
             index = self.measure.findData(texts.get("measure", "mi"))
@@ -292,15 +308,51 @@ class PlanInputsForm(QWidget):
         return inputs, rules
 
     def gaps(self) -> GapRules:
-        """The clinic's missed-week step back for this plan (raises ValidationError)."""
+        """The missed-week step back for this plan (raises ValidationError)."""
         return GapRules(short_gap_pct=self.extra["short_gap_pct"].value(),
-                        long_gap_pct=self.extra["long_gap_pct"].value())
+                        long_gap_pct=self.extra["long_gap_pct"].value(),
+                        long_gap_weeks=self._gap_weeks)
 
     def set_gaps(self, gaps: GapRules) -> None:
+        """Show a plan's rule, or for a new plan the clinic's (Clinic settings)."""
         blocked = self.blockSignals(True)
         self.extra["short_gap_pct"].setValue(gaps.short_gap_pct)
         self.extra["long_gap_pct"].setValue(gaps.long_gap_pct)
+        self._gap_weeks = gaps.long_gap_weeks
         self.blockSignals(blocked)
+        # Where the long gap starts is the clinic's call: the captions say where it is.
+        weeks = gaps.long_gap_weeks
+        short = {2: "Short gap (not used)", 3: "After 2 missed weeks"}.get(
+            weeks, f"After 2-{weeks - 1} missed weeks")
+        for name, text in (("short_gap_pct", short),
+                           ("long_gap_pct", f"After {weeks}+ missed weeks")):
+            caption = self._form.labelForField(self._rows[name])
+            if isinstance(caption, QLabel):
+                caption.setText(text)
+
+    # --- carried from the evaluation ------------------------------------------------------
+    def carry_from_evaluation(self, amounts: dict[str, float], unit: str) -> None:
+        """Fill the running amounts the evaluation charted (in `unit`: km, mi or min).
+
+        They are converted into the plan's measure where the units allow (km <-> mi) and
+        left blank with a note where they do not (distance <-> minutes). Until the
+        clinician edits one, switching the measure converts it again from the charted value.
+        Running in the last 7 days then waits for the clinician's confirmation.
+        """
+        self._fill_carried(lambda measure: self._carried.start(amounts, unit, measure))
+        if self.amounts["current_weekly"].text().strip():
+            self.ask_to_confirm_weekly()
+
+    def carried_fields(self) -> tuple[str, ...]:
+        """The fields still showing the evaluation's value (untouched by the clinician)."""
+        return self._carried.fields()
+
+    def _fill_carried(self, fill: Callable[[Measure], None]) -> None:
+        blocked = self.blockSignals(True)  # following the measure is not an edit
+        try:
+            fill(self.measure.currentData())
+        finally:
+            self.blockSignals(blocked)
 
     def ask_to_confirm_weekly(self) -> None:
         """Pre-filled running in the last 7 days: the clinician confirms it before saving."""
@@ -346,7 +398,11 @@ class PlanInputsForm(QWidget):
 
     def _on_measure_changed(self, _index: int) -> None:
         self._update_units()
+        self._fill_carried(self._carried.fill)  # untouched evaluation values follow it
         self._on_any_changed()
+
+    def _on_carried_edited(self, name: str, _text: str) -> None:
+        self._carried.forget(name)  # the clinician's own number from now on
 
     def _on_toggles_changed(self, _checked: bool) -> None:
         self._update_enabled()

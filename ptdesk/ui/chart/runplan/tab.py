@@ -26,7 +26,7 @@ from ptdesk.domain.conflicts import STARTED_EMPTY
 from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan import PainRules, PlanInputs, WeekLog, build_plan
 from ptdesk.services.changes import ChangeKind
-from ptdesk.services.clinic import get_settings
+from ptdesk.services.clinic import get_gap_rules, get_settings
 from ptdesk.services.episodes import ACTIVE_EPISODE
 from ptdesk.services.runplans import (
     NewVersion,
@@ -39,6 +39,7 @@ from ptdesk.services.runplans import (
     stored_fields,
 )
 from ptdesk.ui.chart.form_session import FormSession
+from ptdesk.ui.chart.runplan.cadence_box import CadenceBox
 from ptdesk.ui.chart.runplan.inputs_form import PlanInputsForm
 from ptdesk.ui.chart.runplan.plan_table_model import DATES, SESSIONS, PlanTableModel, amount_text
 from ptdesk.ui.chart.runplan.prefill import prefill_from_evaluation
@@ -124,6 +125,8 @@ class RunPlanTab(ChartTab):
         self.activate_button = QPushButton("Make active")
         self.activate_button.setObjectName("make_active")
         self.pause_bar = PauseBar(ctx)
+        # Saved on its own (Confirm baseline), not with the plan: it belongs to the episode.
+        self.cadence = CadenceBox(ctx)
         self.switch_minutes = QPushButton("Plan in minutes instead")
         self.switch_minutes.setObjectName("switch_to_minutes")
         self.switch_minutes.setVisible(False)
@@ -161,6 +164,7 @@ class RunPlanTab(ChartTab):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(inputs_box)
+        left_layout.addWidget(self.cadence)
         left_layout.addWidget(saved_box, 1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
@@ -200,6 +204,7 @@ class RunPlanTab(ChartTab):
         self._ctx.signals.data_changed.connect(self._on_readiness_inputs_changed)
         self.switch_minutes.clicked.connect(self._on_switch_minutes_clicked)
         self.pause_bar.changed.connect(self._on_pause_bar_changed)
+        self.cadence.saved.connect(self._on_cadence_saved)
 
     # --- ChartTab ------------------------------------------------------------------------
     def view_only_keep(self) -> list[QWidget]:
@@ -212,6 +217,7 @@ class RunPlanTab(ChartTab):
             widget.setEnabled(patient_id is not None)
         self._load_saved()
         self.readiness_banner.show_patient(self._patient_id)
+        self.cadence.show_patient(self._patient_id)
         if patient_id is None:
             self.state.setText("Select a patient to plan their return to running.")
             return
@@ -225,6 +231,7 @@ class RunPlanTab(ChartTab):
         if patient_id == self._patient_id and kind in (ChangeKind.EVALUATION,
                                                        ChangeKind.EPISODE):
             self.readiness_banner.show_patient(self._patient_id)
+            self.cadence.show_patient(self._patient_id)  # a new gait assessment
 
     def save(self) -> bool:
         if self._patient_id is None:
@@ -293,15 +300,16 @@ class RunPlanTab(ChartTab):
             self._history = ()
             units = get_settings(self._ctx.session_factory).default_units
             self.form.reset(dt.date.today(), units)
+            self.form.set_gaps(get_gap_rules(self._ctx.session_factory))  # the clinic's rule
             if self._patient_id is not None:
-                texts = prefill_from_evaluation(self._ctx.session_factory, actor=self._ctx.actor,
-                                                patient_id=self._patient_id, today=dt.date.today())
-                if texts:
-                    self.form.set_raw_texts({**self.form.raw_texts(), **texts})
-                    if texts.get("current_weekly"):
-                        self.form.ask_to_confirm_weekly()
-                self.state.setText("No plan saved yet." + (" Started from the evaluation's "
-                                                            "running history." if texts else ""))
+                prefill = prefill_from_evaluation(
+                    self._ctx.session_factory, actor=self._ctx.actor,
+                    patient_id=self._patient_id, today=dt.date.today(), default_units=units)
+                if prefill.texts:
+                    self.form.set_raw_texts({**self.form.raw_texts(), **prefill.texts})
+                    self.form.carry_from_evaluation(prefill.amounts, prefill.unit)
+                self.state.setText("No plan saved yet." + (
+                    " Started from the evaluation's running history." if prefill.texts else ""))
         self.edits.clean()
         self._regenerate()
 
@@ -386,6 +394,11 @@ class RunPlanTab(ChartTab):
                                    "is walk-run, planned in minutes of running. Enter the "
                                    "running in minutes.")
         self.switch_reason.setVisible(True)
+
+    def _on_cadence_saved(self) -> None:
+        # The Overview, the handouts and the Progress tab grow the target from this baseline.
+        self.announce(ChangeKind.EPISODE)
+        self._ctx.signals.status_message.emit("Baseline cadence saved.")
 
     def _on_pause_bar_changed(self) -> None:
         self._load_saved()

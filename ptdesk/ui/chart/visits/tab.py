@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import (
     QModelIndex,
     QObject,
@@ -27,6 +25,8 @@ from ptdesk.services.episodes import EpisodeInfo, active_episode
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.evaluations import VisitSummary, create_visit, list_visits
 from ptdesk.ui.chart.tab import ChartTab
+from ptdesk.ui.chart.visits.date_of_service import DateOfServiceField
+from ptdesk.ui.chart.visits.delete_draft import confirm_and_delete
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.rows_model import Column, RowsModel
 
@@ -45,7 +45,8 @@ NEW_VISIT_BUTTONS = (
 def _visit_columns() -> tuple[Column[VisitSummary], ...]:
     return (Column("Date", lambda v: v.visit_date.strftime("%Y-%m-%d  %a")),
             Column("Visit", lambda v: v.type_label),
-            Column("Status", lambda v: STATUS_LABELS.get(v.status, v.status.capitalize())))
+            Column("Status", lambda v: STATUS_LABELS.get(v.status, v.status.capitalize())),
+            Column("Written", lambda v: v.late_entry_text))
 
 
 class VisitListModel(RowsModel[VisitSummary]):
@@ -99,8 +100,22 @@ class VisitsTab(ChartTab):
         self.open_button.setObjectName("openVisit")
         self.open_button.setAccessibleName("Open visit")
         buttons.addWidget(self.open_button)
+        self.delete_button = QPushButton("De&lete draft…", self)
+        self.delete_button.setObjectName("deleteDraftVisit")
+        self.delete_button.setAccessibleName("Delete unsigned note")
+        self.delete_button.setToolTip("Delete an unsigned note started by mistake (its author "
+                                      "or an administrator; signed notes are kept)")
+        buttons.addWidget(self.delete_button)
+        self.print_button = QPushButton("Prin&t evaluation…", self)
+        self.print_button.setObjectName("printEvaluation")
+        self.print_button.setAccessibleName("Print evaluation")
+        self.print_button.setToolTip("The selected visit's note and plan of care for the "
+                                     "referring physician (a draft prints marked as not signed)")
+        buttons.addWidget(self.print_button)
+        self.date_field = DateOfServiceField(self)
         layout = QVBoxLayout(self)
         layout.addWidget(self.episode_label)
+        layout.addWidget(self.date_field)
         layout.addLayout(buttons)
         layout.addWidget(self.view, 1)
         self._connect_signals()
@@ -110,16 +125,21 @@ class VisitsTab(ChartTab):
         for visit_type, button in self.new_buttons.items():
             button.clicked.connect(lambda _=False, t=visit_type: self.new_visit(t))
         self.open_button.clicked.connect(self._on_open_button_clicked)
+        self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.view.activated.connect(self._on_view_activated)
         self.view.selectionModel().selectionChanged.connect(self._on_selection_changed)
 
     # ---- ChartTab ---------------------------------------------------------------------
 
     def view_only_keep(self) -> list[QWidget]:
-        return [self.open_button]
+        # An administrator only reads charts, yet may delete a stray draft (the service
+        # checks author or administrator); _update_buttons greys it out for others.
+        return [self.open_button, self.delete_button, self.print_button]
 
     def set_patient(self, patient_id: int | None) -> None:
         self._patient_id = patient_id
+        self.date_field.reset()
         self.reload()
 
     # ---- actions ---------------------------------------------------------------------
@@ -144,17 +164,26 @@ class VisitsTab(ChartTab):
         self._update_buttons()
 
     def new_visit(self, visit_type: str) -> int | None:
-        """Create today's visit of this type and open it; returns its id."""
+        """Start a visit of this type on the date of service typed (today unless changed)
+        and open it; returns its id (None, with the reason by the field, when refused)."""
         if self._patient_id is None or self._episode is None:
+            return None
+        self.date_field.follow_today()
+        day = self.date_field.value()
+        if day is None:
+            self.date_field.edit.setFocus()
             return None
         try:
             visit = create_visit(self.ctx.session_factory, actor=self.ctx.actor,
-                                 episode_id=self._episode.id, visit_date=date.today(),
+                                 episode_id=self._episode.id, visit_date=day,
                                  visit_type=visit_type)
-        except (ValidationError, ServiceError) as exc:
-            text = exc.message if isinstance(exc, ValidationError) else str(exc)
-            QMessageBox.warning(self, "Visit not created", text)
+        except ValidationError as exc:
+            self.date_field.show_message(exc.message)
             return None
+        except ServiceError as exc:
+            QMessageBox.warning(self, "Visit not created", str(exc))
+            return None
+        self.date_field.reset()
         self.reload()
         self.announce(ChangeKind.VISITS)
         self.ctx.signals.status_message.emit(f"New {visit.type_label.lower()} started.")
@@ -180,12 +209,36 @@ class VisitsTab(ChartTab):
     def _update_buttons(self) -> None:
         for button in self.new_buttons.values():
             button.setEnabled(self._episode is not None)
-        self.open_button.setEnabled(self.selected_visit() is not None)
+        selected = self.selected_visit()
+        self.open_button.setEnabled(selected is not None)
+        may_delete = self.ctx.can("edit_evaluation") or self.ctx.role == "administrator"
+        self.delete_button.setEnabled(may_delete and selected is not None
+                                      and selected.status != "signed")
+        self.print_button.setEnabled(self._patient_id is not None and self.model.rowCount() > 0)
 
     def _on_open_button_clicked(self) -> None:
         visit = self.selected_visit()
         if visit is not None:
             self.visit_open_requested.emit(visit.id)
+
+    def _on_print_button_clicked(self) -> None:
+        """The selected visit, or (none selected) the latest signed evaluation."""
+        if self._patient_id is None:
+            return
+        from ptdesk.ui.printing.print_flow import start_print
+
+        visit = self.selected_visit()
+        start_print(self.ctx, self, "evaluation", self._patient_id,
+                    visit_id=visit.id if visit is not None else None)
+
+    def _on_delete_button_clicked(self) -> None:
+        visit = self.selected_visit()
+        if visit is None or not confirm_and_delete(self, self.ctx, visit):
+            return
+        self.reload()
+        self.announce(ChangeKind.VISITS)
+        self.ctx.signals.status_message.emit(f"Unsigned {visit.type_label.lower()} note "
+                                             "deleted.")
 
     def _on_view_activated(self, index: QModelIndex) -> None:
         visit = self.model.visit_at(index.row())

@@ -1,0 +1,150 @@
+"""Evaluation tab: Draft from exam (never overwrites typed text unasked) and the quick-fill buttons."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QComboBox, QMessageBox
+
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.note_draft import SOAP_FIELDS
+from ptdesk.services.evaluations import create_visit
+from ptdesk.ui.chart.evaluation import EvaluationTab
+from ptdesk.ui.context import AppContext
+from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+
+Buttons = QMessageBox.StandardButton
+
+
+@pytest.fixture
+def tab(qtbot: Any, ctx: AppContext, session_factory: Any) -> EvaluationTab:
+    patient = make_patient(session_factory)
+    episode = make_episode(session_factory, patient.id)
+    create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                 visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+    widget = EvaluationTab(ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1280, 800)
+    widget.set_patient(patient.id)
+    widget.show()
+    return widget
+
+
+def answer(monkeypatch: pytest.MonkeyPatch, reply: QMessageBox.StandardButton) -> list[str]:
+    asked: list[str] = []
+
+    def question(_parent: Any, _title: str, text: str, *_args: Any) -> QMessageBox.StandardButton:
+        asked.append(text)
+        return reply
+
+    monkeypatch.setattr(QMessageBox, "question", question)
+    return asked
+
+
+def soap(tab: EvaluationTab) -> dict[str, str]:
+    raw = tab.sections["assessment"].fields.raw()
+    return {key: str(raw[key]) for key in SOAP_FIELDS}
+
+
+def with_exam(tab: EvaluationTab, **soap_text: str) -> None:
+    exam = full_evaluation()
+    blank = {key: soap_text.get(key, "") for key in SOAP_FIELDS}
+    for section in tab.sections.values():
+        section.load(ev.Evaluation(**{**exam.__dict__, **blank}))
+
+
+def test_draft_fills_the_empty_boxes_from_the_exam(qtbot: Any, tab: EvaluationTab,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = answer(monkeypatch, Buttons.Yes)
+    with_exam(tab)
+    qtbot.mouseClick(tab.sections["assessment"].draft_button, Qt.MouseButton.LeftButton)
+    text = soap(tab)
+    assert asked == []  # nothing typed, nothing to ask about
+    assert text["soap_subjective"].startswith("Knee feels weak after 5.5 miles.")
+    assert "Hip abduction L 18 kg vs R 13 kg: LSI 72%" in text["soap_objective"]
+    assert text["soap_assessment"].startswith("Working diagnosis: Patellofemoral pain")
+    assert "Goals: Run 10 miles without knee pain by 1 Mar 2027." in text["soap_plan"]
+    assert tab.edits.dirty
+
+
+@pytest.mark.parametrize("reply", [Buttons.No, Buttons.Cancel])
+def test_typed_text_is_kept_unless_the_clinician_says_replace(
+        qtbot: Any, tab: EvaluationTab, monkeypatch: pytest.MonkeyPatch,
+        reply: QMessageBox.StandardButton) -> None:
+    asked = answer(monkeypatch, reply)
+    with_exam(tab, soap_objective="My own words.")
+    tab.drafter.draft()
+    assert len(asked) == 1 and asked[0].startswith("Box O already holds text you typed.")
+    text = soap(tab)
+    assert text["soap_objective"] == "My own words."
+    assert bool(text["soap_subjective"]) == (reply == Buttons.No)
+
+
+def test_replace_when_asked_and_a_second_draft_replaces_its_own_text_silently(
+        qtbot: Any, tab: EvaluationTab, monkeypatch: pytest.MonkeyPatch) -> None:
+    asked = answer(monkeypatch, Buttons.Yes)
+    with_exam(tab, soap_objective="My own words.")
+    tab.drafter.draft()
+    assert "Hip abduction" in soap(tab)["soap_objective"] and len(asked) == 1
+    fields = tab.sections["knee"].fields
+    fields.set_value("knee_right.effusion", "2+")  # the exam changes: draft again
+    tab.drafter.draft()
+    assert len(asked) == 1  # the boxes held only the earlier draft: no question
+    assert "effusion 2+" in soap(tab)["soap_objective"]
+
+
+def test_special_tests_quick_fill_is_one_click_undoable_and_editable(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    knee = tab.sections["knee"]
+    every: list[str] = knee.fields.keys()
+    keys = [k for k in every if k.startswith("special_tests.")]
+    assert len(keys) == 14
+    qtbot.mouseClick(knee.quick_fills["tests_negative"], Qt.MouseButton.LeftButton)
+    assert {knee.fields.raw()[k] for k in keys} == {"negative"}
+    combo = knee.fields.widget("special_tests.ober.left")
+    assert isinstance(combo, QComboBox) and combo.isEnabled()
+    combo.setCurrentIndex(combo.findData("positive"))  # still editable after the fill
+    qtbot.mouseClick(knee.quick_fill_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert {knee.fields.raw()[k] for k in keys} == {""}
+
+
+def test_quick_fill_keys_act_on_the_section_holding_the_focus(qtbot: Any, tab: EvaluationTab
+                                                              ) -> None:
+    knee, ankle = tab.sections["knee"], tab.sections["ankle"]
+    knee.fields.set_value("knee_left.tenderness:patellar_tendon", True)
+    ankle.fields.set_value("ankle_left.tender_atfl", True)
+    tab.activateWindow()
+    knee.fields.widget("knee_left.flexion_deg").setFocus()
+    qtbot.waitUntil(lambda: knee.fields.widget("knee_left.flexion_deg").hasFocus())
+    qtbot.keyClick(knee.fields.widget("knee_left.flexion_deg"), Qt.Key.Key_E,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert knee.fields.raw()["knee_left.effusion"] == "none"
+    assert knee.fields.raw()["knee_right.effusion"] == "none"
+    qtbot.keyClick(knee.fields.widget("knee_left.flexion_deg"), Qt.Key.Key_T,
+                   Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert knee.fields.raw()["knee_left.tenderness:patellar_tendon"] is False
+    assert ankle.fields.raw()["ankle_left.tender_atfl"] is True  # another section's: untouched
+
+
+def test_quick_fills_are_off_on_a_signed_note(tab: EvaluationTab) -> None:
+    tab._set_read_only(True)
+    assert not tab.sections["knee"].quick_fills["normal"].isEnabled()
+    assert not tab.sections["assessment"].draft_button.isEnabled()
+    tab._set_read_only(False)
+    assert tab.sections["knee"].quick_fills["normal"].isEnabled()
+
+
+def test_gait_footwear_follows_the_history_shoes_until_typed_over(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    subjective, gait = tab.sections["subjective"].fields, tab.sections["gait"].fields
+    qtbot.keyClicks(subjective.widget("shoe_model"), "Neutral daily trainer")
+    qtbot.keyClicks(subjective.widget("shoe_drop_mm"), "10")
+    assert gait.raw()["gait.footwear"] == "Neutral daily trainer, 10 mm drop"
+    footwear = gait.widget("gait.footwear")
+    footwear.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(footwear, "Race flats")
+    qtbot.keyClicks(subjective.widget("shoe_model"), " 2")
+    assert gait.raw()["gait.footwear"] == "Race flats"  # the clinician's own words stay
