@@ -32,7 +32,7 @@ from ptdesk.ui.chart.progress.chart_frame import PLOT_INSET, max_date_ticks
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.desktop import appearance
 from ptdesk.ui.kit.window_size import first_size
-from ptdesk.ui.main_window import MainWindow
+from ptdesk.ui.main_window import NARROW_LIST_WIDTH, MainWindow
 from tests.factories import ACTOR, make_episode, make_patient
 
 SMALL, LARGE = (1024, 700), (1920, 1080)
@@ -132,6 +132,8 @@ def test_no_chart_tab_scrolls_sideways_and_every_button_is_reachable_at_1024x700
     page = show_tab(qtbot, window, index)
     assert sideways(page) == []
     assert unreachable_buttons(window, page) == []
+    # A tab outside a scroll area never pushes the patient list narrower than it opens.
+    assert window.splitter.sizes()[0] >= NARROW_LIST_WIDTH - 2
 
 
 def chart_regions(tab: ProgressTab) -> list[tuple[str, QRect]]:
