@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import sqlite3
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -45,6 +46,36 @@ def cache_path(patients: int, seed: int) -> Path:
     return CACHE_DIR / f"clinic-v{CACHE_VERSION}-seed{seed}-n{patients}.db"
 
 
+# PT Desk keeps a database's audit key in the user's key folder (outside the data
+# folder). The bench keeps the cached clinic's key with the cache instead, under a name
+# PT Desk never moves (`.auditkey` is what older versions left beside a database), and
+# names it to every process it starts through $PTDESK_AUDIT_KEY_FILE.
+KEY_ENV = "PTDESK_AUDIT_KEY_FILE"
+
+
+def key_file(db: Path) -> Path:
+    """The audit key kept with a cached (or working-copy) database."""
+    key = db.with_name(db.name + ".key")
+    older = db.with_name(db.name + ".auditkey")  # caches built before the key folder
+    if not key.exists() and older.exists():
+        older.rename(key)
+    return key
+
+
+@contextlib.contextmanager
+def _key_named(db: Path) -> Iterator[None]:
+    """PT Desk in this process uses the cache's own key file (never the user's folder)."""
+    before = os.environ.get(KEY_ENV)
+    os.environ[KEY_ENV] = str(key_file(db))
+    try:
+        yield
+    finally:
+        if before is None:
+            os.environ.pop(KEY_ENV, None)
+        else:
+            os.environ[KEY_ENV] = before
+
+
 def _say(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
 
@@ -65,13 +96,14 @@ def ensure_clinic(patients: int, seed: int) -> Clinic:
         _say(f"Building the synthetic clinic ({patients:,} patients, seed {seed}) in {path} "
              "- one-off, later runs reuse it…")
         began = time.perf_counter()
-        info = _build(building, patients, seed)
+        with _key_named(building):
+            info = _build(building, patients, seed)
         info["build_seconds"] = round(time.perf_counter() - began, 1)
         _checkpoint(building)
         building.rename(path)
-        key = building.with_name(building.name + ".auditkey")
-        if key.exists():  # the audit chain's key travels with its database
-            key.rename(path.with_name(path.name + ".auditkey"))
+        key = key_file(building)
+        if key.exists():  # the audit chain's key stays with its database
+            key.rename(key_file(path))
         sidecar.write_text(json.dumps(info, indent=2))
         _say(f"  built in {info['build_seconds']} s")
     else:
@@ -82,8 +114,9 @@ def ensure_clinic(patients: int, seed: int) -> Clinic:
 def _upgrade(path: Path) -> None:
     from ptdesk.ui.app import open_database
 
-    engine, _sf = open_database(str(path))
-    engine.dispose()
+    with _key_named(path):
+        engine, _sf = open_database(str(path))
+        engine.dispose()
     _checkpoint(path)
 
 
@@ -98,10 +131,11 @@ def working_copy(clinic: Clinic, folder: Path) -> Path:
     """A scratch copy for one benchmark run: audit rows and saved evaluations land there."""
     target = folder / "clinic.db"
     shutil.copyfile(clinic.path, target)
-    # The audit chain's key lives beside the database; without it every write is refused.
-    key = clinic.path.with_name(clinic.path.name + ".auditkey")
+    # Without the audit chain's key every write is refused: the copy gets the cache's
+    # key, named to the probes by bench_env(..., key=key_file(target)).
+    key = key_file(clinic.path)
     if key.exists():
-        shutil.copy2(key, target.with_name(target.name + ".auditkey"))
+        shutil.copy2(key, key_file(target))
     return target
 
 
@@ -201,9 +235,12 @@ _EXTRAS: tuple[tuple[str, Callable[[object], None]], ...] = (
 )
 
 
-def bench_env(config_home: Path) -> dict[str, str]:
-    """Environment of every probe: offscreen Qt, the repo importable, a throwaway settings home."""
+def bench_env(config_home: Path, key: Path | None = None) -> dict[str, str]:
+    """Environment of every probe: offscreen Qt, the repo importable, a throwaway settings
+    home, and `key` (the working copy's audit key file) named through $PTDESK_AUDIT_KEY_FILE."""
     env = dict(os.environ)
+    if key is not None:
+        env[KEY_ENV] = str(key)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO), str(BENCH)])
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     env["XDG_CONFIG_HOME"] = str(config_home)  # never read or write the user's window layout

@@ -91,6 +91,11 @@ def main() -> int:
                    XDG_CONFIG_HOME=str(Path(folder) / "config"))
         env.pop("PTDESK_DB", None)
         db = args.db
+        if db is not None:  # a cached clinic: its audit key is kept with it
+            from clinic_cache import KEY_ENV, key_file
+
+            if key_file(db).exists():
+                env[KEY_ENV] = str(key_file(db))
         if db is None:
             db = Path(folder) / "clinic.db"
             from ptdesk.db.engine import make_engine, make_session_factory

@@ -23,7 +23,15 @@ from typing import Any
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
-from clinic_cache import CACHE_DIR, REPO, Clinic, bench_env, ensure_clinic, working_copy  # noqa: E402
+from clinic_cache import (  # noqa: E402
+    CACHE_DIR,
+    REPO,
+    Clinic,
+    bench_env,
+    ensure_clinic,
+    key_file,
+    working_copy,
+)
 from figures import (  # noqa: E402
     ERROR,
     SKIPPED,
@@ -297,8 +305,8 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="run-", dir=CACHE_DIR) as scratch:
         folder = Path(scratch)
         (folder / "config").mkdir()
-        env = bench_env(folder / "config")
         db = working_copy(clinic, folder)  # the cache itself stays as built
+        env = bench_env(folder / "config", key_file(db))
         plan = _measurements(db, env, reps, args.seed)
         for names, measure in plan:
             if _wanted(names, args.only):

@@ -37,7 +37,7 @@ from ptdesk.db.engine import (  # noqa: E402
 )
 from ptdesk.db.migrate import upgrade  # noqa: E402
 from ptdesk.services.audit.anchor import ANCHOR_ENV  # noqa: E402
-from ptdesk.services.audit.key import KEY_ENV  # noqa: E402
+from ptdesk.services.audit.key import KEY_DIR_ENV, KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
 
@@ -99,6 +99,22 @@ def _audit_anchor_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ.pop(ANCHOR_ENV, None)
     else:
         os.environ[ANCHOR_ENV] = before
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _audit_key_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """Audit keys (services/audit/key.py) go to one key folder for the run, never under $HOME.
+
+    One for the whole run, so a database a module-scoped fixture builds keeps its key from
+    test to test; keys are named by the database's path, so tests never share one.
+    """
+    before = os.environ.get(KEY_DIR_ENV)
+    os.environ[KEY_DIR_ENV] = str(tmp_path_factory.mktemp("audit-keys"))
+    yield
+    if before is None:
+        os.environ.pop(KEY_DIR_ENV, None)
+    else:
+        os.environ[KEY_DIR_ENV] = before
 
 
 # --- SQLite -------------------------------------------------------------------------------

@@ -17,7 +17,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "for a PostgreSQL server a .dump written by pg_dump (PostgreSQL's client programs "
         "must be installed; $PTDESK_PG_BIN names their folder). Backups are owner-only; "
         "the newest ones are kept (clinic setting, 14 by default). The audit key is "
-        "copied next to each backup so a restore can check it.",
+        "copied next to each backup in a folder outside the database's own folder (never "
+        "into its default 'backups' folder, which travels with the data folder).",
     )
     parser.add_argument("--to", dest="to_dir", metavar="DIR",
                         help="folder for backups (default: the clinic's backup folder, else "

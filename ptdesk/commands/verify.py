@@ -28,13 +28,18 @@ def run(args: argparse.Namespace) -> int:
     path = sqlite_path(resolve_url(getattr(args, "db", None)))
     if path is not None and not path.exists():
         raise CommandError(f"no database at {path}; run `ptdesk init` first")
+    from ptdesk.services.connection import transport_line
+
     engine = engine_for(args)
     try:
         report = verify(engine)
+        transport = transport_line(engine)  # clinic mode: how the connection is protected
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
     finally:
         engine.dispose()
+    if transport is not None:
+        print(transport)
     print("\n".join(report.lines()))
     if not report.ok:
         failed = sum(not check.ok for check in report.checks)

@@ -11,6 +11,9 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+from ptdesk.db.pg_tls import tls_connect_args
 
 SessionFactory = sessionmaker[Session]
 
@@ -159,6 +162,8 @@ def _server_options(url: str) -> dict[str, Any]:
             # Wait at most this long for a row another workstation holds, then report it.
             "options": f"-c lock_timeout={LOCK_TIMEOUT_MS}",
         }
+        # TLS: a server on another host is verified (pg_tls.py); a local one is left as is.
+        defaults.update(tls_connect_args(parsed))
         # Settings written into the URL (?connect_timeout=...) win over these defaults.
         options["connect_args"] = {k: v for k, v in defaults.items() if k not in parsed.query}
     return options
@@ -174,6 +179,23 @@ def make_engine(db: str | os.PathLike[str] | None = None, **kwargs: Any) -> Engi
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(url, **{**_server_options(url), **kwargs})
+
+
+def _on_reader_connect(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA query_only=ON")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.close()
+
+
+def make_reader_engine(path: Path) -> Engine:
+    """An engine that only reads an existing SQLite database file (a helper process
+    sharing the reading of a check). It never creates the file or changes its journal."""
+    if not path.is_file():
+        raise DatabaseTargetError(f"{path} is not a database file")
+    engine = create_engine("sqlite:///" + str(path), poolclass=NullPool)
+    event.listen(engine, "connect", _on_reader_connect)
+    return engine
 
 
 def make_session_factory(engine: Engine) -> SessionFactory:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, text
 from sqlalchemy.engine import URL, make_url
 
-from ptdesk.db.engine import SessionFactory, is_sqlite, make_session_factory
+from ptdesk.db.engine import SessionFactory, is_sqlite, make_session_factory, sqlite_path
 from ptdesk.db.migrate import current_revision, known_head
 from ptdesk.services.audit.log import head_text, verify_chain
 from ptdesk.services.errors import ServiceError
@@ -170,17 +170,26 @@ def check_database(engine: Engine, *, key: bytes | None = None,
     sf = make_session_factory(engine)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity") as pool:
         if is_sqlite(engine.url.render_as_string(hide_password=False)):
-            # integrity_check reads the whole file in SQLite's C code, which lets go of
-            # the GIL: on its own connection it runs beside the (Python) hash check.
+            # integrity_check and foreign_key_check read the whole file in SQLite's C code,
+            # which lets go of the GIL: on their own connection, one after the other, they
+            # run beside the (Python) hash check.
             integrity = pool.submit(_run, "Database file integrity", lambda: _integrity(engine))
-            rest = [_run("Links between records (foreign keys)", lambda: _foreign_keys(engine))]
+            links: Future[Check] | None = None
+            rest = []
+            if sqlite_path(engine.url.render_as_string(hide_password=False)) is not None:
+                links = pool.submit(_run, "Links between records (foreign keys)",
+                                    lambda: _foreign_keys(engine))
+            else:  # in memory: another thread's connection would be another database
+                rest.append(_run("Links between records (foreign keys)",
+                                 lambda: _foreign_keys(engine)))
         else:
             integrity = pool.submit(_server_storage)
+            links = None
             rest = [_run("Links between records (foreign keys)",
                          lambda: _server_foreign_keys(engine))]
         rest.append(_run("Schema version", lambda: _schema(engine)))
         if rest[-1].ok:  # the chain and hashes need the current tables
             rest += [_run("Audit log chain", lambda: _chain(sf, key, anchor)),
                      _run("Signed notes and addenda", lambda: _notes(sf))]
-        checks = [integrity.result(), *rest]
+        checks = [integrity.result(), *([links.result()] if links is not None else []), *rest]
     return Report(tuple(checks))

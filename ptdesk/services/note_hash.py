@@ -127,6 +127,7 @@ def _may_hold_json(table: Table, name: str) -> bool:
 
 
 _Convert = Callable[[Any], Any]
+_Text = Callable[[Any], str]
 
 
 def _converter(table: Table, name: str, dialect: Dialect | None) -> _Convert | None:
@@ -146,40 +147,67 @@ def _converter(table: Table, name: str, dialect: Dialect | None) -> _Convert | N
         if isinstance(value, dict | list):
             value = _sorted_json(value)  # JSON: nested dicts in key order too
         return value
-    return _memo(convert)
+    return convert
 
 
 _MEMO_SIZE = 20_000  # distinct values remembered per column
 
 
-def _memo(convert: _Convert) -> _Convert:
-    """Columns repeat the same values (visit dates, '[]', a symptom list, scores): convert
-    each distinct one once. Converted values are only read (encoded into the hash), so
-    sharing them is safe. Text and floats are cached apart: 1.0 == 1 must not collide."""
-    texts: dict[str, Any] = {}
-    floats: dict[float, Any] = {}
+class _Memo(dict[Any, str]):
+    """Raw value -> its JSON text, each distinct value converted once (columns repeat visit
+    dates, '[]', a symptom list, scores). One memo per column and raw type: 1, 1.0 and
+    True are equal as dict keys, so they must never share one."""
 
-    def cached(raw: Any) -> Any:
-        kind = type(raw)
-        seen = texts if kind is str else floats if kind is float else None
-        if seen is None:
-            return convert(raw)
-        try:
-            return seen[raw]
-        except KeyError:
-            value = convert(raw)
-            if len(seen) < _MEMO_SIZE:
-                seen[raw] = value
-            return value
-    return cached
+    def __init__(self, text: _Text) -> None:
+        super().__init__()
+        self.text = text
+
+    def __missing__(self, raw: Any) -> str:
+        value = self.text(raw)
+        if len(self) < _MEMO_SIZE:
+            self[raw] = value
+        return value
+
+
+def _json_text(value: Any) -> str:
+    """`value` as the canonical encoder writes it inside the note (same bytes): the common
+    scalar types directly, anything else (floats, JSON, other types) through the encoder."""
+    kind = type(value)
+    if kind is str:
+        return _encode_text(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool:
+        return "true" if value else "false"
+    return _canonical(value)
+
+
+class _FloatMemo(_Memo):
+    """Floats: 0.0 and -0.0 are equal as dict keys but written differently, so zeros (and
+    NaN, never found again) are converted every time, never remembered."""
+
+    def __missing__(self, raw: Any) -> str:
+        if raw == 0.0 or raw != raw:
+            return self.text(raw)
+        return super().__missing__(raw)
+
+
+def _column_text(convert: _Convert | None) -> _Text:
+    """Raw driver value (not None) -> JSON text of the value format 1 hashes."""
+    if convert is None:
+        return _json_text
+    return lambda raw: _json_text(convert(raw))
 
 
 class _Shape:
-    """How to turn one query's raw rows into canonical dicts, worked out once per query.
+    """How to turn one query's raw rows into canonical JSON text, worked out once per query.
 
     Verify hashes every signed visit of the clinic, so `canonical` is a function compiled
-    for the query: one dict display, keys in the hash's (sort_keys) order so encoding needs
-    no sort, each value taken by position and converted only where the type needs it.
+    for the query: one f-string with the keys in the hash's (sort_keys) order, each value
+    taken by position and written as JSON text (the text of repeated values remembered),
+    byte for byte what the canonical encoder writes for the row's dict.
     """
 
     def __init__(self, keys: Sequence[str], table: Table, dialect: Dialect | None,
@@ -187,22 +215,22 @@ class _Shape:
         drop = _SKIP | set(skip)
         self.index = {name: i for i, name in enumerate(keys)}
         self.names = sorted(name for name in keys if name not in drop)
-        converters: dict[str, _Convert] = {}
-        items = []
-        for name in self.names:
-            at = self.index[name]
-            convert = _converter(table, name, dialect)
-            if convert is None:
-                items.append(f"{name!r}: r[{at}]")
-            else:
-                local = f"c{len(converters)}"
-                converters[local] = convert
-                items.append(f"{name!r}: None if r[{at}] is None else {local}(r[{at}])")
-        # Generated from our own column names (identifiers, quoted by repr) and positions.
-        source = "lambda r: {" + ", ".join(items) + "}"
-        self.canonical: Callable[[Sequence[Any]], dict[str, Any]] = eval(  # noqa: S307
-            compile(source, f"<note hash {table.name}>", "eval"),
-            {"__builtins__": {}, **converters})
+        scope: dict[str, Any] = {"__builtins__": {}, "S": str, "I": int, "F": float}
+        parts = []
+        for n, name in enumerate(self.names):
+            text = _column_text(_converter(table, name, dialect))
+            scope.update({f"s{n}": _Memo(text), f"i{n}": _Memo(text),
+                          f"f{n}": _FloatMemo(text), f"t{n}": text})
+            # Text, integers and floats (nearly every value) through the memos, one per
+            # exact type; anything else converted each time.
+            parts.append(f'"{name}":{{"null" if (v := r[{self.index[name]}]) is None else '
+                         f's{n}[v] if (c := v.__class__) is S else i{n}[v] if c is I else '
+                         f'f{n}[v] if c is F else t{n}(v)}}')
+        body = ",".join(parts)
+        # Generated from our own column names (identifiers) and positions.
+        source = "lambda r: f'{{" + body + "}}'"
+        self.canonical: Callable[[Sequence[Any]], str] = eval(  # noqa: S307
+            compile(source, f"<note hash {table.name}>", "eval"), scope)
 
 
 def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
@@ -228,15 +256,21 @@ class _Reader:
         self.raw = self.connection.dialect.name == "sqlite"
         self.dialect = self.connection.dialect if self.raw else None
 
-    def rows(self, table: Table, key: str, columns: Sequence[str],
-             wanted: set[int]) -> tuple[list[str], Iterable[Sequence[Any]]]:
+    def rows(self, table: Table, key: str, columns: Sequence[str], wanted: set[int],
+             *, exact: bool = True) -> tuple[list[str], Iterable[Sequence[Any]]]:
+        """(column names, rows) with `key` in `wanted`; `exact` False: may also hold rows
+        of other keys in between (the caller ignores them), which saves filtering when
+        nearly the whole range is wanted."""
         selected = [table.c[key], *(table.c[name] for name in columns)]
         names = [c.name for c in selected]
         if not wanted:
             return names, ()
         low, high = min(wanted), max(wanted)
-        if high - low + 1 <= 4 * len(wanted):  # dense: read the range, keep the wanted
+        span = high - low + 1
+        if span <= 4 * len(wanted):  # dense: read the range, keep the wanted
             found = self._raw(select(*selected).where(table.c[key].between(low, high)))
+            if not exact and span <= len(wanted) + len(wanted) // 8:
+                return names, found
             return names, (row for row in found if row[0] in wanted)
         out: list[Sequence[Any]] = []
         for chunk in _chunks(sorted(wanted)):
@@ -260,24 +294,30 @@ _CHILDREN = ((PriorInjuryRecord, "subjective_exams", "subjective_id"),
 _PARENTS = frozenset(parent for _model, parent, _key in _CHILDREN)
 
 
+_Sections = defaultdict[str, list[str]]  # section table -> its rows' canonical text
+
+
 def _content(reader: _Reader, visit_ids: Sequence[int],
-             columns: dict[str, tuple[str, ...]]) -> dict[int, dict[str, Any]]:
-    content: dict[int, dict[str, Any]] = {}
-    sections_of: dict[int, defaultdict[str, list[dict[str, Any]]]] = {}
+             columns: dict[str, tuple[str, ...]]) -> dict[int, tuple[str, _Sections]]:
+    """visit id -> (the visit row's canonical text, its sections' row texts)."""
+    content: dict[int, tuple[str, _Sections]] = {}
+    # Rows of visits not asked for may come along (read by range): they land in sections
+    # no visit of `content` holds, and are never hashed.
+    sections_of: defaultdict[int, _Sections] = defaultdict(lambda: defaultdict(list))
     visits = _table(Visit)
     wanted = set(visit_ids)
     keys, rows = reader.rows(visits, "id", columns["visits"], wanted)
     shape = _Shape(keys, visits, reader.dialect)
     for row in rows:
         sections = sections_of[row[0]] = defaultdict(list)
-        content[row[0]] = {"visit": shape.canonical(row), "sections": sections}
+        content[row[0]] = (shape.canonical(row), sections)
     parents: dict[str, dict[int, int]] = {}  # parent table -> its row id -> visit id
     for model in (*_SECTION_MODELS, *_LATER_MODELS):
         table = _table(model)
         if table.name not in columns:
             continue
         wanted_cols = ["id", *(name for name in columns[table.name] if name != "visit_id")]
-        keys, rows = reader.rows(table, "visit_id", wanted_cols, wanted)
+        keys, rows = reader.rows(table, "visit_id", wanted_cols, wanted, exact=False)
         canonical = _Shape(keys, table, reader.dialect).canonical
         name = table.name
         if name in _PARENTS:
@@ -293,7 +333,7 @@ def _content(reader: _Reader, visit_ids: Sequence[int],
 
 
 # Child rows (prior injuries, outcome items) hang off a section row, not the visit.
-def _add_children(reader: _Reader, sections_of: dict[int, defaultdict[str, list[Any]]],
+def _add_children(reader: _Reader, sections_of: defaultdict[int, _Sections],
                   parents: dict[str, dict[int, int]],
                   columns: dict[str, tuple[str, ...]]) -> None:
     for model, parent_table, key in _CHILDREN:
@@ -349,6 +389,8 @@ def _fast(reference: json.JSONEncoder) -> _Encode:
 
 _sort_key = _fast(_SORT_ENCODER)
 _canonical = _fast(_CANONICAL_ENCODER)
+# How the canonical encoder (ensure_ascii=False) writes a string.
+_encode_text: _Text = json.encoder.encode_basestring
 
 
 def _sorted_json(value: Any) -> Any:
@@ -360,11 +402,26 @@ def _sorted_json(value: Any) -> Any:
     return value
 
 
-def _digest(item: dict[str, Any]) -> str:
-    # Keys in order: "sections" < "visit", section names sorted, rows built sorted.
-    sections = {name: sorted(rows, key=_sort_key) if len(rows) > 1 else rows
-                for name, rows in sorted(item["sections"].items())}
-    canonical = _canonical({"sections": sections, "visit": item["visit"]})
+def _ordered(texts: list[str]) -> list[str]:
+    """A section's rows in format 1's order: by their default json.dumps text.
+
+    For rows whose canonical text is ASCII without DEL, that order is the order of the
+    canonical texts themselves: the two spellings differ only by a space after each ','
+    and ':' between tokens, which never moves the first difference between two rows.
+    Other rows (non-ASCII text, which json.dumps escapes) are sorted by the reference key.
+    """
+    joined = "".join(texts)
+    if joined.isascii() and "\x7f" not in joined:
+        return sorted(texts)
+    return sorted(texts, key=lambda text: _sort_key(json.loads(text)))
+
+
+def _digest(visit: str, sections: _Sections) -> str:
+    # Format 1's canonical text, written out: keys in order ("sections" < "visit",
+    # section names sorted), each row's text as the canonical encoder writes it.
+    body = ",".join(f'"{name}":[{",".join(_ordered(rows) if len(rows) > 1 else rows)}]'
+                    for name, rows in sorted(sections.items()))
+    canonical = f'{{"sections":{{{body}}},"visit":{visit}}}'
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -379,7 +436,7 @@ def hash_visits(session: Session, visit_ids: Sequence[int],
     out: dict[int, str] = {}
     for start in range(0, len(ids), _WINDOW):
         window = _content(reader, ids[start:start + _WINDOW], columns)
-        out.update((vid, _digest(item)) for vid, item in window.items())
+        out.update((vid, _digest(*item)) for vid, item in window.items())
     return out
 
 

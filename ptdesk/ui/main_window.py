@@ -64,6 +64,7 @@ class MainWindow(QMainWindow):
         self.chart: ChartWidget | None = None
         self.account_menu: AccountMenu | None = None  # the signed-in user's items and lock
         self.watcher: ChangeWatcher | None = None  # saves made on other workstations
+        self.transport_label: QLabel | None = None  # clinic mode without full TLS
         self.settings = settings if settings is not None else QSettings()
         self._build_actions()
         self._build_menus()
@@ -258,8 +259,23 @@ class MainWindow(QMainWindow):
         self.account_menu.sign_out_requested.connect(self._on_account_sign_out_requested)
         lock.switch_user_requested.connect(self._on_lock_switch_user_requested)
         self._remind_unsigned_notes(ctx)
+        self._show_transport(ctx)
         self.statusBar().showMessage("Ready.", STATUS_TIMEOUT_MS)
         self._update_actions()
+
+    def _show_transport(self, ctx: AppContext) -> None:
+        """Clinic mode with a weaker sslmode than verify-full: say so, all the time."""
+        from ptdesk.services.connection import transport_problem
+
+        problem = transport_problem(ctx.session_factory)
+        if problem is None or self.transport_label is not None:  # shown once per window
+            return
+        label = QLabel(f"Clinic server: {problem}", self)
+        label.setObjectName("transportWarning")
+        label.setToolTip("The database URL sets a weaker sslmode than verify-full; see "
+                         "\"Running a clinic\" in the README.")
+        self.statusBar().addPermanentWidget(label)
+        self.transport_label = label
 
     def detach(self) -> None:
         """Sign the window out (Sign out, Switch user): drafts kept, everything of the user

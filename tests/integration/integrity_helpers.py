@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import Engine, text
 
-from ptdesk.db.engine import SessionFactory
+from ptdesk.db.engine import SessionFactory, resolve_url
 from ptdesk.services.accounts import provision_account
+from ptdesk.services.audit.key import key_path_for_url
 from ptdesk.services.evaluations import VisitSummary, create_visit, save_evaluation
 from ptdesk.services.outcomes import record_outcome
 from ptdesk.services.signing import add_addendum, sign_visit
@@ -83,3 +85,10 @@ def run_cli(monkeypatch, argv: list[str]) -> int:
     modules = tuple(dict.fromkeys((*cli.COMMAND_MODULES, *INTEGRITY_COMMANDS)))
     monkeypatch.setattr(cli, "COMMAND_MODULES", modules)
     return cli.main(argv)
+
+
+def key_file(db: Path) -> Path:
+    """Where this computer keeps the audit key of the database file `db` (the key folder)."""
+    found = key_path_for_url(resolve_url(db))
+    assert found is not None
+    return found

@@ -16,9 +16,11 @@ from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.migrate import current_revision, known_head, upgrade
 from ptdesk.db.models import ClinicSettings, Patient
 from ptdesk.services import clinic as clinic_settings
+from ptdesk.services.audit.key import read_key_file
 from ptdesk.services.backup import backups
 from ptdesk.services.backup.backups import BackupError, backup, list_backups, restore
 from ptdesk.services.backup.restore_file import RestoreRefusedError
+from ptdesk.services.db_check import check_database
 from ptdesk.services.errors import LoginRefusedError, PermissionDeniedError
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN as STAFF_ADMIN
@@ -29,6 +31,7 @@ from tests.integration.integrity_helpers import (
     ASSISTANT,
     CLINICIAN,
     drop_triggers,
+    key_file,
     run_cli,
     sealed_clinic,
 )
@@ -70,7 +73,7 @@ def test_backup_is_a_checked_owner_only_copy_with_its_key(db_path, clinic, tmp_p
     key = path.with_name(path.name + ".auditkey")
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
-    assert key.read_text() == db_path.with_name(db_path.name + ".auditkey").read_text()
+    assert key.read_text() == key_file(db_path).read_text()
     assert not path.with_name(path.name + "-wal").exists()  # one self-contained file
     copy = make_engine(path)
     report = backups.verify(copy)
@@ -101,7 +104,8 @@ def test_backup_keeps_the_newest_n_and_defaults_to_the_clinic_setting(db_path, c
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     backup(clinic, keep=1)
     assert len(list_backups(folder, db_path.stem)) == 1
-    assert len(list(folder.glob("*.auditkey"))) == 1
+    # Never a key in the database's own backups folder: it travels with the data folder.
+    assert not list(folder.glob("*.auditkey")) and not list(db_path.parent.glob("*.auditkey"))
 
 
 def test_backup_of_a_busy_database_is_consistent(engine, clinic, tmp_path) -> None:
@@ -161,7 +165,8 @@ def test_restore_brings_back_the_backup_and_keeps_the_current_database_aside(
     assert mrns(db_path) == {"MRN-001"}
     assert result.kept_aside is not None and mrns(result.kept_aside) == {"MRN-001", "AFTER-1"}
     assert stat.S_IMODE(result.kept_aside.stat().st_mode) == 0o600
-    assert result.kept_aside.with_name(result.kept_aside.name + ".auditkey").exists()
+    assert key_file(result.kept_aside).read_bytes() == key_file(db_path).read_bytes()
+    assert not result.kept_aside.with_name(result.kept_aside.name + ".auditkey").exists()
     assert no_leftovers(db_path.parent) == []
     restored = make_engine(db_path)
     report = backups.verify(restored)
@@ -290,7 +295,7 @@ def test_a_backup_without_its_key_and_another_clinics_key_is_refused(
 ) -> None:
     path = backup(clinic, to_dir=tmp_path / "b")
     path.with_name(path.name + ".auditkey").unlink()
-    db_path.with_name(db_path.name + ".auditkey").write_text("ab" * 32 + "\n")
+    key_file(db_path).write_text("ab" * 32 + "\n")
     _refused(db_path, engine, path, "Audit log chain")
 
 
@@ -312,8 +317,8 @@ def test_a_failed_swap_leaves_the_current_database_and_key_whole(
     other_engine.dispose()
     make_patient(clinic, mrn="KEEP-1")
     engine.dispose()
-    key_file = db_path.with_name(db_path.name + ".auditkey")
-    key_before = key_file.read_text()
+    key = key_file(db_path)
+    key_before = key.read_text()
     real_replace = backups.os.replace
 
     def failing_replace(src, dst):
@@ -325,7 +330,7 @@ def test_a_failed_swap_leaves_the_current_database_and_key_whole(
     with pytest.raises(OSError):
         restore(path, target_db=db_path, **AS_ADMIN)
     monkeypatch.undo()
-    assert "KEEP-1" in mrns(db_path) and key_file.read_text() == key_before
+    assert "KEEP-1" in mrns(db_path) and key.read_text() == key_before
     assert no_leftovers(db_path.parent) == []
     assert not list(db_path.parent.glob("*before-restore*"))
     check = make_engine(db_path)
@@ -407,7 +412,11 @@ def test_an_assistant_takes_the_daily_backup_into_the_clinic_folder_only(db_path
     path = backup(clinic, actor=ASSISTANT, daily=True)
     assert path.parent == backups.default_folder(clinic) == backups.backup_folder(clinic)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert backups.verify(make_engine(path)).ok
+    # No key beside it (the data folder's own backups folder): checked with the clinic's.
+    assert not path.with_name(path.name + ".auditkey").exists()
+    copy = make_engine(path)
+    assert check_database(copy, key=read_key_file(key_file(db_path)), anchor=False).ok
+    copy.dispose()
     last = audit_entries(clinic)[-1]
     assert (last.actor, last.action, last.record_type) == (ASSISTANT, "backup", "database")
     assert last.summary == f"daily backup written: {path.name}"

@@ -102,3 +102,31 @@ def test_fast_hash_is_byte_identical_to_format_1(session_factory: SessionFactory
         assert hash_visit(session, ids[-1]) == expected[ids[-1]]
         # And every hash stored when the demo signed its notes still matches.
         assert stored and all(expected[v] == h for v, h in stored.items() if h)
+
+
+def test_row_order_and_number_spellings_match_format_1(session_factory: SessionFactory) -> None:
+    """Rows are ordered by json.dumps' ASCII text even where the fast path's own text
+    sorts otherwise (non-ASCII, DEL), and a remembered 0.0 never answers for -0.0."""
+    build_demo_clinic(session_factory, actor=ACTOR, patients=12, seed=7)
+    with transaction(session_factory) as session:
+        drafts = list(session.scalars(select(OutcomeResult.id).join(
+            Visit, Visit.id == OutcomeResult.visit_id).where(Visit.status != "signed")
+            .order_by(OutcomeResult.id)))
+        assert len(drafts) >= 2
+        labels = ["z", "é", "a\x7f", "a~", "Ødegård", "a", "\u2028", "a b"]
+        for result_id in drafts[:2]:
+            items = list(session.scalars(select(OutcomeItem.id)
+                                         .where(OutcomeItem.result_id == result_id)))
+            for n, item in enumerate(items):
+                session.execute(update(OutcomeItem).where(OutcomeItem.id == item).values(
+                    label=labels[n % len(labels)], value=[1, 7, None, 0][n % 4]))
+        # The same column sees 0.0 first, then -0.0 (a remembered 0.0 must not answer).
+        session.execute(update(OutcomeResult).where(OutcomeResult.id == drafts[0])
+                        .values(total=0.0))
+        session.execute(update(OutcomeResult).where(OutcomeResult.id == drafts[1])
+                        .values(total=-0.0))
+        visits = list(session.scalars(select(OutcomeResult.visit_id)
+                                      .where(OutcomeResult.id.in_(drafts[:2]))))
+        ids = list(session.scalars(select(Visit.id).order_by(Visit.id)))
+        expected = {vid: _reference(session, vid) for vid in visits}
+        assert {v: h for v, h in hash_visits(session, ids).items() if v in expected} == expected

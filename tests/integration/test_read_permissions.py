@@ -78,6 +78,9 @@ NO_ACTOR: dict[str, str] = {
     "clinic.get_clinician": "a clinician's name for printing, not patient data",
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
     "clinic.get_backup_settings": "the backup folder offered on close, not patient data",
+    "clinic.get_gap_rules": "the clinic's missed-week step-back percentages, not patient data",
+    "episode_facts.record_upgrade_merges": "start-up upkeep after migration 0013: writes the "
+                                           "audit entries the migration could not, reads nothing out",
     "exercises.sync_library": "loads the shipped exercise library at start-up",
     "exercises.list_exercises": "the exercise library, not patient data",
     "exercises.muscles_in_library": "the exercise library, not patient data",

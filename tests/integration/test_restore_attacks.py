@@ -37,7 +37,7 @@ from ptdesk.services.backup.restore_file import RestoreRefusedError
 from ptdesk.services.errors import LoginRefusedError
 from ptdesk.services.uow import transaction
 from tests.factories import ADMIN, PASSWORD, make_patient
-from tests.integration.integrity_helpers import run_cli, sealed_clinic
+from tests.integration.integrity_helpers import key_file, run_cli, sealed_clinic
 
 pytestmark = pytest.mark.sqlite_only  # attacks on database and backup files
 AS_ADMIN = {"actor": ADMIN, "password": PASSWORD}
@@ -63,7 +63,7 @@ def craft(path: Path, *statements: str) -> None:
 
 
 def refused(db_path: Path, bad: Path, match: str) -> RestoreRefusedError:
-    key = db_path.with_name(db_path.name + KEY_SUFFIX)
+    key = key_file(db_path)
     before = (digest(db_path), key.read_bytes())
     with pytest.raises(RestoreRefusedError, match=match) as info:
         restore(bad, target_db=db_path, **AS_ADMIN)

@@ -72,11 +72,12 @@ def offer_dialog(window: MainWindow) -> BackupOnCloseDialog:
 
 
 def backdate(path: Path, when: datetime) -> Path:
-    """Rename a backup (and its key file) as if it had been taken at `when`."""
+    """Rename a backup as if it had been taken at `when`."""
     stem = path.name.split("-")[0]
     older = path.with_name(f"{stem}-{when.astimezone(UTC):%Y%m%d-%H%M%S-%f}.db")
     path.rename(older)
-    Path(f"{path}.auditkey").rename(f"{older}.auditkey")
+    # The clinic's own backups folder holds no key (it would travel with the data folder).
+    assert not Path(f"{path}.auditkey").exists()
     return older
 
 

@@ -1,4 +1,10 @@
-"""The audit log's secret key: a 0600 file kept outside the database, loaded once per engine."""
+"""The audit log's secret key: a 0600 file in an owner-only folder outside the data folder.
+
+The key lives in PT Desk's configuration folder on this computer (`audit-keys/`, one
+file per database, named by a digest of the database's resolved path or server URL), so
+someone who copies the database's folder does not get it. Keys from older versions, kept
+beside the database as `<database>.auditkey`, are moved there on first open.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ import hashlib
 import os
 import secrets
 import stat
+import sys
 import weakref
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,8 +24,10 @@ from sqlalchemy.engine import make_url
 from ptdesk.db.engine import sqlite_path
 from ptdesk.services.errors import ServiceError
 
-KEY_ENV = "PTDESK_AUDIT_KEY_FILE"
-KEY_SUFFIX = ".auditkey"
+KEY_ENV = "PTDESK_AUDIT_KEY_FILE"  # one key file, wherever an administrator puts it
+KEY_DIR_ENV = "PTDESK_AUDIT_KEY_DIR"  # the key folder (tests, a scripted set-up)
+KEY_SUFFIX = ".auditkey"  # keys of older versions, beside the database; copies beside backups
+BACKUP_MANIFEST_SUFFIX = ".manifest"  # what makes a database file a backup
 KEY_BYTES = 32
 
 
@@ -35,25 +44,98 @@ class _Loaded:
 
 # Engine -> key. An in-memory database gets a key that lives exactly as long as it does.
 _CACHE: weakref.WeakKeyDictionary[Engine, _Loaded] = weakref.WeakKeyDictionary()
+_WARNED: set[Path] = set()  # old keys that could not be moved, said once per process
 
 
-def key_path_for_url(url: str) -> Path | None:
-    """Where the key of this database lives; None for an in-memory database."""
+def key_folder() -> Path:
+    """The owner-only folder of this computer's audit keys."""
+    folder = os.environ.get(KEY_DIR_ENV, "")
+    if folder:
+        return Path(folder).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("ptdesk", appauthor=False)) / "audit-keys"
+
+
+def key_home_for_url(url: str) -> Path | None:
+    """Where this database's key belongs; None for an in-memory database."""
     override = os.environ.get(KEY_ENV, "")
     if override:
         return Path(override).expanduser()
     path = sqlite_path(url)
     if path is not None:
-        return path.with_name(path.name + KEY_SUFFIX)
-    parsed = make_url(url)
-    if parsed.get_backend_name() == "sqlite":
+        label = "sqlite:" + str(path.expanduser().resolve())
+    elif make_url(url).get_backend_name() == "sqlite":
         return None
-    from platformdirs import user_config_dir
-
-    # One key per server database; the name is a digest so no host or user name leaks.
-    label = parsed.render_as_string(hide_password=True)
+    else:
+        label = make_url(url).render_as_string(hide_password=True)
+    # One key per database; the name is a digest so no folder, host or user name shows.
     digest = hashlib.sha256(label.encode("utf-8")).hexdigest()[:24]
-    return Path(user_config_dir("ptdesk", appauthor=False)) / "audit-keys" / f"{digest}.key"
+    return key_folder() / f"{digest}.key"
+
+
+def legacy_key_path(url: str) -> Path | None:
+    """Where older versions kept an SQLite database's key: beside the file."""
+    path = sqlite_path(url)
+    return None if path is None else path.with_name(path.name + KEY_SUFFIX)
+
+
+def key_path_for_url(url: str) -> Path | None:
+    """Where the key of this database is; None for an in-memory database.
+
+    An older key beside the database file is moved to the key folder first. If that
+    cannot be done, the old file keeps being used, and stderr says so once.
+    """
+    home = key_home_for_url(url)
+    legacy = None if os.environ.get(KEY_ENV) else legacy_key_path(url)
+    if home is None or legacy is None or not os.path.lexists(legacy):
+        return home
+    database = legacy.with_name(legacy.name[:-len(KEY_SUFFIX)])
+    if os.path.lexists(database.with_name(database.name + BACKUP_MANIFEST_SUFFIX)):
+        # A backup opened to be checked: the key copy saved beside it stays there, read
+        # in place (it is the copy an administrator may need to install from that drive).
+        return legacy if not os.path.lexists(home) else home
+    return _adopt(legacy, home)
+
+
+def _warn(legacy: Path, why: str) -> None:
+    if legacy not in _WARNED:
+        _WARNED.add(legacy)
+        print(f"PT Desk: the audit key file {legacy} {why}", file=sys.stderr)
+
+
+def _adopt(legacy: Path, home: Path) -> Path:
+    """Move an older key into the key folder: copied (owner-only, never over another
+    key), read back, and only then removed from beside the database."""
+    try:
+        if not legacy.is_file() or legacy.is_symlink():
+            _warn(legacy, "is not a plain file; it was left alone.")
+            return home
+        key = read_key_file(legacy)
+        if not os.path.lexists(home):
+            write_key_file(home, key)  # create-if-absent: a key that appeared meanwhile wins
+        if read_key_file(home) != key:
+            _warn(legacy, f"differs from this computer's key for the database ({home}); "
+                          "it was left in place and is not used.")
+            return home
+        legacy.unlink()
+        fsync_folder(legacy.parent)
+        return home
+    except (OSError, AuditKeyError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
+        _warn(legacy, f"could not be moved to the key folder {home.parent} "
+                      f"({reason.lower()}); it is still used from beside the database.")
+        return legacy
+
+
+def fsync_folder(folder: Path) -> None:
+    """Make a rename or removal in `folder` durable (best effort where unsupported)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def key_path(engine: Engine) -> Path | None:
@@ -91,7 +173,12 @@ def write_key_file(path: Path, key: bytes, *, replace: bool = False) -> None:
     Without `replace`, a key that appeared meanwhile (another process won the race)
     wins, and the caller re-reads it.
     """
+    made = not path.parent.exists()
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    if made:
+        # mkdir's mode is masked by umask, and parents get the default: the key folder
+        # PT Desk makes is owner-only, whatever the umask.
+        path.parent.chmod(0o700)
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:

@@ -1,8 +1,9 @@
 """Backups of the live database, a checked and atomic restore, and `verify`, for both engines.
 
 A backup is a consistent copy taken with SQLite's online backup API (the app may keep
-running) or, in clinic mode, with pg_dump (see pg_backup.py); it is written owner-only,
-with the audit key file copied next to it so the copy's audit chain can still be checked.
+running) or, in clinic mode, with pg_dump (see pg_backup.py); it is written owner-only.
+The audit key is copied next to it only outside the database's folder and its default
+`backups` folder (copying the data folder must never give the key away).
 A restore checks the backup completely on a staging copy (a scratch database on a
 server), keeps the current database aside, and swaps in one atomic step.
 """
@@ -112,6 +113,19 @@ def default_folder(target: SessionFactory | Engine) -> Path:
     return _database_file(engine, "Backup").parent / "backups"
 
 
+def _key_may_go_beside(engine: Engine, folder: Path) -> bool:
+    """A copy of the key beside the backups only where it does not travel with the
+    database's folder: never in that folder or its `backups` folder (the default), so
+    whoever copies the data folder gets no key; beside backups on a drive or in a folder
+    an administrator chose, so they can be checked and installed from there."""
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    if path is None:
+        return True  # a server's dumps are never in the database's folder
+    home = path.expanduser().resolve().parent
+    where = folder.expanduser().resolve()
+    return where != home and not where.is_relative_to(home / "backups")
+
+
 def backup_folder(target: SessionFactory | Engine) -> Path:
     """The clinic's backup folder: the one an administrator chose, else `default_folder`."""
     engine = engine_of(target)
@@ -172,8 +186,9 @@ def backup(
     except OSError as exc:
         raise BackupError(f"The backup folder {folder} cannot be created ({exc.strerror}).") \
             from exc
-    # A key beside every backup, so the copy's chain can be checked; a new key only for
-    # a log that never had one (never while the log has entries).
+    # A key beside a backup outside the data folder, so the copy's chain can be checked
+    # where it is kept; a new key only for a log that never had one (never while the log
+    # has entries).
     key = load_key(engine, create=audit.log_is_empty(sf))
     final = folder / f"{stem}-{stamp()}{suffix}"
     partial = folder / f".{final.name}.partial"
@@ -187,7 +202,7 @@ def backup(
             else:
                 _copy_live(engine, partial)
                 head = head_of_file(partial)
-            if key is not None:
+            if key is not None and _key_may_go_beside(engine, folder):
                 write_key_file(final.with_name(final.name + KEY_SUFFIX), key, replace=True)
             write_manifest(partial, final.name, head, key)
             os.replace(partial, final)

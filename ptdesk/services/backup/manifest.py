@@ -23,8 +23,9 @@ from sqlalchemy import Engine, func, select
 
 from ptdesk.db.models import AuditEntry, AuditHead
 from ptdesk.services.audit.anchor import Head
+from ptdesk.services.audit.key import BACKUP_MANIFEST_SUFFIX
 
-MANIFEST_SUFFIX = ".manifest"
+MANIFEST_SUFFIX = BACKUP_MANIFEST_SUFFIX
 FORMAT = 1
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, create_engine, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.pool import NullPool
 
+from ptdesk.db.pg_tls import tls_connect_args
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.uow import scrub
 
@@ -152,6 +153,8 @@ class PgServer:
             params["port"] = str(self.url.port)
         if self.url.username:
             params["user"] = self.url.username
+        for key, value in tls_connect_args(self.url).items():  # as the app connects
+            params.setdefault(key, value)
         params.setdefault("connect_timeout", str(CONNECT_TIMEOUT_S))
         params.setdefault("application_name", "ptdesk-backup")
         return " ".join(f"{key}={_quote(value)}" for key, value in params.items())

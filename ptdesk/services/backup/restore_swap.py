@@ -11,7 +11,14 @@ from pathlib import Path
 
 from ptdesk.db.engine import make_engine, make_session_factory, sqlite_path
 from ptdesk.db.migrate import is_up_to_date
-from ptdesk.services.audit.key import KEY_SUFFIX, key_path_for_url, read_key_file, write_key_file
+from ptdesk.services.audit.key import (
+    KEY_ENV,
+    KEY_SUFFIX,
+    key_home_for_url,
+    key_path_for_url,
+    read_key_file,
+    write_key_file,
+)
 from ptdesk.services.backup.common import BackupError, fsync_dir, stamp
 from ptdesk.services.backup.leftovers import remove_staging_leftovers, restore_lock
 from ptdesk.services.backup.restore_auth import (
@@ -39,7 +46,9 @@ def prune_kept_aside(target: Path, keep: int) -> list[Path]:
                     if not p.name.endswith((KEY_SUFFIX, *SIDE_FILES)))
     removed = []
     for old in copies[:-keep] if keep > 0 else copies:
-        for side in (old, *(old.with_name(old.name + s) for s in (KEY_SUFFIX, *SIDE_FILES))):
+        key = _aside_key(old)
+        for side in (old, *(old.with_name(old.name + s) for s in (KEY_SUFFIX, *SIDE_FILES)),
+                     *([key] if key is not None else [])):
             with contextlib.suppress(FileNotFoundError):
                 side.unlink()
         removed.append(old)
@@ -107,20 +116,29 @@ def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
         except OSError:
             shutil.copy2(target, aside)
         os.chmod(aside, 0o600)
-        if old_key is not None:
-            write_key_file(aside.with_name(aside.name + KEY_SUFFIX), old_key, replace=True)
+        aside_key = _aside_key(aside)
+        if old_key is not None and aside_key is not None:
+            write_key_file(aside_key, old_key, replace=True)  # in the key folder too
     try:
         # The key stays the clinic's own: the copy was verified with it (restore never
         # installs a key found beside a backup).
         os.replace(staged.path, target)
     except BaseException:
         if aside is not None:
-            for path in (aside, aside.with_name(aside.name + KEY_SUFFIX)):
+            for path in (aside, _aside_key(aside) or aside):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
         raise
     fsync_dir(target.parent)
     return aside
+
+
+def _aside_key(aside: Path) -> Path | None:
+    """Where the key of a database kept aside by a restore lives (the key folder, unless
+    $PTDESK_AUDIT_KEY_FILE names the one key file, which the live database keeps)."""
+    if os.environ.get(KEY_ENV):
+        return None
+    return key_home_for_url("sqlite:///" + str(aside))
 
 
 def _take_out_of_wal(target: Path, aside: Path) -> None:
