@@ -232,6 +232,25 @@ def load_active_plan(session: Session, patient_id: int) -> StoredPlan | None:
     return _stored(row) if row else None
 
 
+def load_active_inputs(session: Session, patient_id: int) -> PlanInputs | None:
+    """The active plan's inputs alone (None without an active plan): its weeks are not read."""
+    row = session.execute(
+        select(RunPlan.inputs_json).where(RunPlan.patient_id == patient_id,
+                                          RunPlan.status == "active")
+    ).first()
+    return None if row is None else inputs_from_json(row[0])
+
+
+def load_active_rules(session: Session, patient_id: int) -> PainRules | None:
+    """The active plan's pain rules alone (None without an active plan): the plan's weeks
+    are not read, for callers that judge runs and need nothing else of the plan."""
+    row = session.execute(
+        select(RunPlan.pain_rules).where(RunPlan.patient_id == patient_id,
+                                         RunPlan.status == "active")
+    ).first()
+    return None if row is None else _rules_from(row[0] or {})[0]
+
+
 def active_plan(session_factory: SessionFactory, patient_id: int, *,
                 actor: str) -> StoredPlan | None:
     with transaction(session_factory) as session:

@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# Only PySide6 is imported up front: the window can appear while the database stack
-# (SQLAlchemy, migrations, services) is still loading; attach() brings the rest in.
+# Only PySide6 (and this Qt-only helper) is imported up front: the window can appear while
+# the database stack (SQLAlchemy, migrations, services) is still loading; attach() brings
+# the rest in.
+from ptdesk.ui.kit.window_size import first_size
+
 if TYPE_CHECKING:
     from ptdesk.ui.admin.account_menu import AccountMenu
     from ptdesk.ui.chart.change_watcher import ChangeWatcher
@@ -43,6 +46,9 @@ if TYPE_CHECKING:
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
+NARROW_LIST_WIDTH = 270  # … in windows under NARROW_WINDOW px, where the chart needs the room
+NARROW_WINDOW = 1200
+BORN_FROM = 330  # list width (px) from which the Born column is shown; names come first
 
 
 class MainWindow(QMainWindow):
@@ -169,12 +175,13 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
         self.search_edit.installEventFilter(self)
+        self.patient_view.installEventFilter(self)
         self.search_edit.setFocus()  # typing a name is the first thing a clinician does
 
     def _restore_layout(self) -> None:
         geometry, state = (self.settings.value(f"main_window/{k}") for k in ("geometry", "state"))
         if not (isinstance(geometry, QByteArray) and self.restoreGeometry(geometry)):
-            self.resize(1280, 800)
+            self.resize(*first_size(self.screen().availableGeometry().size()))
         if isinstance(state, QByteArray):
             self.restoreState(state)
         self._restore_splitter()
@@ -182,7 +189,8 @@ class MainWindow(QMainWindow):
     def _restore_splitter(self) -> None:
         splitter = self.settings.value("main_window/splitter")
         if not isinstance(splitter, QByteArray) or not self.splitter.restoreState(splitter):
-            self.splitter.setSizes([LIST_WIDTH, max(self.width() - LIST_WIDTH, LIST_WIDTH)])
+            width = LIST_WIDTH if self.width() >= NARROW_WINDOW else NARROW_LIST_WIDTH
+            self.splitter.setSizes([width, max(self.width() - width, width)])
 
     def save_layout(self) -> None:
         self.settings.setValue("main_window/geometry", self.saveGeometry())
@@ -235,9 +243,11 @@ class MainWindow(QMainWindow):
         ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
         self.model.set_search(self.search_edit.text())
         fm = self.patient_view.fontMetrics()
-        header.resizeSection(0, fm.horizontalAdvance("DEMO-0000-W") + 12)
-        header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 16)
-        header.resizeSection(3, fm.horizontalAdvance("Age") + 20)
+        # MRNs are short codes; the name column gets the rest of the width.
+        header.resizeSection(0, fm.horizontalAdvance("DEMO-0000") + 10)
+        header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 12)
+        header.resizeSection(3, fm.horizontalAdvance("Age") + 14)
+        self._fit_list_columns()
         from ptdesk.ui.admin.account_menu import AccountMenu
         from ptdesk.ui.signin.lock_controller import LockController
 
@@ -384,6 +394,10 @@ class MainWindow(QMainWindow):
     # ---- slots ----------------------------------------------------------------------------
 
     def _on_find_action_triggered(self) -> None:
+        sizes = self.splitter.sizes()
+        if sizes and sizes[0] == 0:  # the list was collapsed: bring it back, never type blind
+            width = LIST_WIDTH if self.width() >= NARROW_WINDOW else NARROW_LIST_WIDTH
+            self.splitter.setSizes([width, max(sum(sizes) - width, 0)])
         self.search_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search_edit.selectAll()
 
@@ -472,7 +486,15 @@ class MainWindow(QMainWindow):
 
     # ---- Qt overrides ---------------------------------------------------------------------
 
+    def _fit_list_columns(self) -> None:
+        """A narrow list shows whole names rather than birth dates (the chart header has it)."""
+        if self.model is not None:
+            self.patient_view.setColumnHidden(2, self.patient_view.width() < BORN_FROM)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.patient_view and event.type() == QEvent.Type.Resize:
+            self._fit_list_columns()
+            return False
         # Down arrow in the search box moves into the list, so search → arrows → Enter works.
         if (watched is self.search_edit and event.type() == QEvent.Type.KeyPress
                 and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Down

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -224,7 +225,11 @@ def test_injured_ankle_can_be_set_on_a_signed_note_without_changing_the_note(
     fill(qtbot, tab, "Injured (sprained) ankle", "Right")
     stored = active_episode(session_factory, episode.patient_id, actor=ACTOR)
     assert stored is not None and stored.injured_ankle_side == "right"
-    assert load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id) == before
+    after = load_evaluation(session_factory, actor=ACTOR, visit_id=visit.id)
+    # The note is unchanged; only the episode's version it reads alongside moved on (issue 18).
+    assert after[1] == before[1]
+    assert replace(after[0], episode_version=None) == replace(before[0], episode_version=None)
+    assert after[0].episode_version != before[0].episode_version
     # Back on a draft note the suggestion is pre-filled again only while nothing is stored.
     draft = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
                          visit_date=date(2026, 10, 9), visit_type="re_evaluation")

@@ -13,6 +13,7 @@ from ptdesk.domain.load_flags import (
     INFO_NOTE,
     RunAmount,
     load_report,
+    restart_days,
     single_run_spikes,
     weekly_load,
 )
@@ -115,3 +116,29 @@ def test_no_flag_without_an_earlier_run_and_every_spike_exceeds_110_pct(
         assert spike.index > 0 and spike.amount > 1.1 * spike.longest_before
     for week in weekly_load(runs):
         assert not week.two_week_flag or (week.two_week_ratio or 0) > 1.3
+
+
+def _spikes_by_definition(runs: list[RunAmount]) -> list[tuple[int, float]]:
+    """The rule read literally: every earlier run within 30 days, rescanned per run; runs in
+    a restart's first week have no baseline."""
+    starts = restart_days(runs)
+    found = []
+    for index, run in enumerate(runs):
+        earlier = [r.amount for r in runs[:index]
+                   if run.day - timedelta(days=30) <= r.day <= run.day]
+        if any(s <= run.day < s + timedelta(days=7) for s in starts):
+            continue
+        if earlier and max(earlier) > 0 and run.amount > 1.1 * max(earlier) + 1e-9:
+            found.append((index, max(earlier)))
+    return found
+
+
+@settings(deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200), st.floats(0.5, 40)), max_size=60),
+       st.booleans())
+def test_the_sliding_spike_window_finds_what_the_rule_says(
+        raw: list[tuple[int, float]], shuffled: bool) -> None:
+    # In day order (the fast path) and out of order (the plain rescan) alike.
+    ordered = [RunAmount(_d(n), round(a, 2)) for n, a in (raw if shuffled else sorted(raw))]
+    assert [(s.index, s.longest_before) for s in single_run_spikes(ordered)] \
+        == _spikes_by_definition(ordered)

@@ -17,8 +17,8 @@ from ptdesk.domain.involved_side import InvolvedSide, involved_side, region_of
 from ptdesk.domain.muscle_grades import GradePair
 from ptdesk.domain.runplan.model import WeekLog
 from ptdesk.domain.runplan.painrules import PainRules, decide
-from ptdesk.services.progress.strength import LsiPoint, LsiSeries, load_lsi
-from ptdesk.services.runplans import load_active_plan
+from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_series, read_strength
+from ptdesk.services.runplans import load_active_rules
 
 if TYPE_CHECKING:
     from ptdesk.services.progress.series import EpisodeScope
@@ -44,14 +44,16 @@ def load_region_lsi(session: Session, patient_id: int, scope: EpisodeScope
     flag and the dynamometer error band are for measured values.
     """
     knee_side = side_for("hip_abduction", scope).side
-    first = load_lsi(session, patient_id, scope.id, knee_side)
+    grouped = read_strength(session, patient_id, scope.id)  # the one query
+    first = lsi_series(grouped, knee_side)
     loaded = {knee_side: {s.muscle_group: s for s in first}}
-    # Ankle rows compare on the sprained ankle: a second read only when one was tested and
-    # its side differs from the knee's (the series read stays one query otherwise).
+    # Ankle rows compare on the sprained ankle: when its side differs from the knee's, only
+    # the ankle groups are worked out again, from the same readings.
     ankle_side = side_for("ankle_plantarflexion", scope).side
-    if ankle_side != knee_side and any(region_of(s.muscle_group) == "ankle" for s in first):
+    ankle_groups = {s.muscle_group for s in first if region_of(s.muscle_group) == "ankle"}
+    if ankle_side != knee_side and ankle_groups:
         loaded[ankle_side] = {s.muscle_group: s
-                              for s in load_lsi(session, patient_id, scope.id, ankle_side)}
+                              for s in lsi_series(grouped, ankle_side, ankle_groups)}
     result = []
     for series in first:
         side = side_for(series.muscle_group, scope).side
@@ -175,8 +177,7 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     episode = session.get(Episode, scope.id)
     if episode is None:
         return ()
-    stored = load_active_plan(session, patient_id)
-    rules = stored.rules if stored is not None else PainRules()
+    rules = load_active_rules(session, patient_id) or PainRules()
     stmt = (select(RunLog.run_date, RunLog.amount, RunLog.pain_during, RunLog.next_morning,
                    RunLog.swelling, RunLog.limping)
             .where(RunLog.patient_id == patient_id, RunLog.run_date >= episode.start_date,
@@ -187,12 +188,16 @@ def load_run_pain(session: Session, patient_id: int, scope: EpisodeScope
     if episode.end_date is not None:
         stmt = stmt.where(RunLog.run_date <= episode.end_date)
     points = []
+    verdicts: dict[tuple[object, ...], bool] = {}  # runs alike are judged once (3 years: ~500)
     for when, amount, pain, morning, swelling, limping in session.execute(stmt):
-        # One run read as a one-run week: the plan's rule says "regress" for a red run.
-        amount_d = Decimal(str(amount))
-        verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning,  # type: ignore[arg-type]
-                                 swelling, limping), rules)
-        red = verdict == "regress"
+        key = (amount, pain, morning, swelling, limping)
+        red = verdicts.get(key)
+        if red is None:
+            # One run read as a one-run week: the plan's rule says "regress" for a red run.
+            amount_d = Decimal(str(amount))
+            verdict = decide(WeekLog(1, amount_d, amount_d, pain, morning,  # type: ignore[arg-type]
+                                     swelling, limping), rules)
+            red = verdicts[key] = verdict == "regress"
         points.append(RunPainPoint(when, pain, morning, swelling, limping, red,
                                    _reason(pain, morning, swelling, limping, rules) if red else ""))
     return tuple(points)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -104,9 +105,12 @@ def _lsi_point(when: date, visit_id: int, kind: str, sides: dict[str, Reading],
         None if ratio is None else ratio * (1 + _ERROR), change)
 
 
-def load_lsi(session: Session, patient_id: int, episode_id: int, affected_side: str
-             ) -> tuple[LsiSeries, ...]:
-    """Per muscle group, one point per visit of the episode that tested it (one query)."""
+# group -> visit id -> (date, visit type, side -> reading); insertion keeps date order
+StrengthRows = dict[str, dict[int, tuple[date, str, dict[str, Reading]]]]
+
+
+def read_strength(session: Session, patient_id: int, episode_id: int) -> StrengthRows:
+    """Every strength reading of the episode, grouped by muscle group and visit (one query)."""
     stmt = (
         select(Visit.id, Visit.visit_date, Visit.visit_type, StrengthTest.muscle_group,
                StrengthTest.side, StrengthTest.method, StrengthTest.mmt_grade,
@@ -115,15 +119,22 @@ def load_lsi(session: Session, patient_id: int, episode_id: int, affected_side: 
         .where(Visit.patient_id == patient_id, Visit.episode_id == episode_id)
         .order_by(Visit.visit_date, Visit.id)
     )
-    # group -> visit id -> side -> (method, display, comparable); insertion keeps date order
-    grouped: dict[str, dict[int, tuple[date, str, dict[str, Reading]]]] = {}
+    grouped: StrengthRows = {}
     for visit_id, when, kind, group, side, method, grade, value, unit in session.execute(stmt):
         visits = grouped.setdefault(group, {})
         entry = visits.setdefault(visit_id, (when, kind, {}))
         shown, number = _reading(method, grade, value, unit)
         entry[2][side] = (method, shown, number)
+    return grouped
+
+
+def lsi_series(grouped: StrengthRows, affected_side: str,
+               groups: Collection[str] | None = None) -> tuple[LsiSeries, ...]:
+    """Per muscle group (all, or only `groups`), one point per visit that tested it."""
     series = []
     for group, label in sym.MUSCLE_GROUPS:
+        if groups is not None and group not in groups:
+            continue
         points: list[LsiPoint] = []
         last_with_lsi: LsiPoint | None = None
         for visit_id, (when, kind, sides) in grouped.get(group, {}).items():
@@ -135,3 +146,9 @@ def load_lsi(session: Session, patient_id: int, episode_id: int, affected_side: 
             series.append(LsiSeries(group, label, label.split(" (")[0], affected_side,
                                     tuple(points)))
     return tuple(series)
+
+
+def load_lsi(session: Session, patient_id: int, episode_id: int, affected_side: str
+             ) -> tuple[LsiSeries, ...]:
+    """Per muscle group, one point per visit of the episode that tested it (one query)."""
+    return lsi_series(read_strength(session, patient_id, episode_id), affected_side)

@@ -22,12 +22,15 @@ from ptdesk.services.episodes import EpisodeInfo
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.patients import PatientDetails
 from ptdesk.ui.chart.chart_refresh import ChartRefresher
+from ptdesk.ui.chart.form_session import FormSession
 from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.chart.view_only import ViewOnlyTabs
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.palette import error_style
+
+UNSAVED_MARK = "•"  # after a tab's caption while it holds unsaved edits
 
 
 class ChartHeader(QWidget):
@@ -150,7 +153,22 @@ class ChartWidget(QWidget):
             page.visit_open_requested.connect(self.open_visit)
             page.measure_requested.connect(self.open_measure)
             page.alerts_saved.connect(self._on_page_alerts_saved)
+            self._watch_unsaved(index, page)
         return page
+
+    def _watch_unsaved(self, index: int, page: ChartTab) -> None:
+        """The tab's caption carries UNSAVED_MARK while it holds unsaved edits."""
+        for session in page.findChildren(FormSession):
+            session.dirty_changed.connect(lambda _dirty, i=index: self._mark_unsaved(i))
+        self._mark_unsaved(index)
+
+    def _mark_unsaved(self, index: int) -> None:
+        page = self._pages[index]
+        unsaved = page is not None and page.has_unsaved_changes()
+        title = self._classes[index].title
+        self.tabs.setTabText(index, f"{title} {UNSAVED_MARK}" if unsaved else title)
+        self.tabs.setTabToolTip(index, "Unsaved changes (kept as a draft while you work)"
+                                if unsaved else "")
 
     def _index_of(self, tab: QWidget) -> int:
         return next((i for i, page in enumerate(self._pages) if page is tab), -1)
@@ -171,11 +189,12 @@ class ChartWidget(QWidget):
 
     def _connect_signals(self) -> None:
         self.tabs.currentChanged.connect(self._on_tabs_current_changed)
-        for page in self._pages:
+        for index, page in enumerate(self._pages):
             if page is not None:
                 page.visit_open_requested.connect(self.open_visit)
                 page.measure_requested.connect(self.open_measure)
                 page.alerts_saved.connect(self._on_page_alerts_saved)
+                self._watch_unsaved(index, page)
         self.ctx.signals.patient_changed.connect(self._on_signals_patient_changed)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
@@ -195,7 +214,7 @@ class ChartWidget(QWidget):
     def tab_titled(self, title: str) -> ChartTab | None:
         """The tab whose caption reads `title` (mnemonic ampersands ignored)."""
         for index in range(self.tabs.count()):
-            if self.tabs.tabText(index).replace("&", "") == title:
+            if self._classes[index].name() == title:  # the caption may carry UNSAVED_MARK
                 return self._page(index)
         return None
 

@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from PySide6.QtCore import QObject, QTimer
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ptdesk.domain.errors import ValidationError
@@ -30,6 +30,8 @@ class FormSession(QObject):
     `payload` turns the form into the draft's text.
     """
 
+    dirty_changed = Signal(bool)  # the form now holds (True) or no longer holds unsaved edits
+
     def __init__(self, ctx: AppContext, parent: QWidget, *, what: str,
                  payload: Callable[[], str]) -> None:
         super().__init__(parent)
@@ -44,7 +46,7 @@ class FormSession(QObject):
         self.label = ""
         self.version: int | None = None  # the saved version the form started from
         self.started_from: dict[str, str] | None = None  # its fields, for the conflict dialog
-        self.dirty = False
+        self._dirty = False
         self._loading = 0
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
@@ -58,6 +60,17 @@ class FormSession(QObject):
         self.key, self.patient_id, self.label, self.version = key, patient_id, label, version
         self.started_from = None
         self.dirty = False
+
+    @property
+    def dirty(self) -> bool:
+        """Edits on screen not yet saved to the chart (a draft does not count as saved)."""
+        return self._dirty
+
+    @dirty.setter
+    def dirty(self, value: bool) -> None:
+        if value != self._dirty:
+            self._dirty = value
+            self.dirty_changed.emit(value)  # the chart marks the tab's caption
 
     @property
     def is_loading(self) -> bool:

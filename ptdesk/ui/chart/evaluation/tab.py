@@ -35,7 +35,7 @@ from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
 from ptdesk.ui.chart.evaluation.readiness_section import ReadinessSection
-from ptdesk.ui.chart.evaluation.refusal import clear_refusal, show_refusal
+from ptdesk.ui.chart.evaluation.refusal import clear_refusal, recheck_refusal, show_refusal
 from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.chart.evaluation.signing_panel import SigningPanel
 from ptdesk.ui.chart.evaluation.soap_draft import SoapDrafter
@@ -320,6 +320,7 @@ class EvaluationTab(ChartTab):
 
     def _on_section_edited(self) -> None:
         self.edits.edited()  # ignored while loading and on signed notes (no draft key)
+        recheck_refusal(self.header, self.sections.values())  # a fixed field clears its note
 
     def _on_save_button_clicked(self) -> None:
         self.save()

@@ -47,7 +47,7 @@ class VisitHeader(QWidget):
         self.visit_combo = QComboBox()
         self.visit_combo.setObjectName("evaluationVisit")
         self.visit_combo.setAccessibleName("Visit")
-        self.visit_combo.setMinimumContentsLength(34)
+        self.visit_combo.setMinimumContentsLength(24)  # fits a 1024 px window
         self.visit_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         visit_label_widget.setBuddy(self.visit_combo)

@@ -62,6 +62,11 @@ class PrescriptionPanel(QWidget):
         self.template = QComboBox()
         self.template.setObjectName("template")
         self.template.setAccessibleName("Template")
+        # Sized to a few words, not its longest template name: the tab fits 1024 px.
+        self.template.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.template.setMinimumContentsLength(8)
+        self.template.setMinimumWidth(160)  # its placeholder would ask for 220 px
         for template_id, template in sorted(lib.load_templates().items(),
                                             key=lambda pair: pair[1].name):
             self.template.addItem(template.name, template_id)

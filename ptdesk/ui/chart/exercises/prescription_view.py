@@ -11,6 +11,7 @@ from ptdesk.ui.chart.exercises.prescription_model import COLUMNS, PrescriptionMo
 
 NOTE = len(COLUMNS) - 1
 NOTE_MIN, NOTE_MAX, NAME_ROOM = 100, 360, 220
+NAME_MIN = 170  # px: "Single-leg bridge", "Cadence drill with a …" read whole
 
 
 class PrescriptionView(QTableView):
@@ -35,7 +36,8 @@ class PrescriptionView(QTableView):
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         # The exercise name gets the room; the note is read in full in its editor or tooltip.
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        # Not Stretch: a stretched column shrinks to "…" in a narrow window (resizeEvent).
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(NOTE, QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         self.setColumnWidth(NOTE, NOTE_MIN)
@@ -47,7 +49,11 @@ class PrescriptionView(QTableView):
         header = self.horizontalHeader()
         fixed = sum(header.sectionSize(c) for c in range(1, NOTE))
         spare = self.viewport().width() - fixed - NAME_ROOM
-        self.setColumnWidth(NOTE, max(NOTE_MIN, min(NOTE_MAX, spare)))
+        note = max(NOTE_MIN, min(NOTE_MAX, spare))
+        self.setColumnWidth(NOTE, note)
+        # The name takes what is left, never less than NAME_MIN: a narrow table scrolls
+        # sideways inside itself rather than cut every name to "…".
+        self.setColumnWidth(0, max(NAME_MIN, self.viewport().width() - fixed - note))
 
     def current_row(self) -> int:
         rows = self.selectionModel().selectedRows()

@@ -97,6 +97,7 @@ class ExercisesTab(ChartTab):
         self.print_button.setObjectName("print_exercises")
         self.state = QLabel()
         self.state.setObjectName("prescription_state")
+        self.state.setWordWrap(True)  # wraps rather than push Print off a 1024 px window
         self._build_layout()
         self._connect_signals()
         self.library.reload()
@@ -148,6 +149,7 @@ class ExercisesTab(ChartTab):
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([340, 900])
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)  # the two columns fit a 1024 px window
         layout.addWidget(self.conflicts.bar)
         layout.addWidget(splitter)
 

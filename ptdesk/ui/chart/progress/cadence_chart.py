@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPalette, QPen
 
 from ptdesk.services.run_load import LoadView
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
     ms,
@@ -21,7 +21,6 @@ from ptdesk.ui.chart.progress.chart_theme import (
     value_axis,
 )
 from ptdesk.ui.chart.progress.date_window import DateWindow
-from ptdesk.ui.chart.progress.load_chart import CaptionFit
 from ptdesk.ui.kit.palette import series_colour, status_colour
 from ptdesk.ui.kit.text import day_text
 
@@ -45,7 +44,7 @@ class CadenceChart:
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.frame = ChartFrame(self.chart, "cadence")
-        self.caption_fit = CaptionFit(self.frame)
+        self.frame.date_axes.append(self.x_axis)
         self.frame.tips.watch(self.runs)
         self.points_shown: list[tuple[object, float]] = []
 
@@ -54,6 +53,10 @@ class CadenceChart:
         self.runs.setColor(series_colour(2, palette))
         self.runs.setBorderColor(palette.color(QPalette.ColorRole.Base))
         self.target.setPen(QPen(status_colour("better", palette), 2, Qt.PenStyle.DashLine))
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        self.frame.set_legend(series_entries([self.runs, self.target]))
 
     def update(self, view: LoadView | None, window: DateWindow) -> None:
         points = [(d, c) for d, c in (view.cadence if view else ()) if window.contains(d)]
@@ -61,7 +64,8 @@ class CadenceChart:
         if not points:
             self.runs.clear()
             self.target.clear()
-            self.frame.caption.setText("")
+            self.frame.set_caption("")
+            self._show_legend()
             self.frame.set_empty("No cadence in the period shown: it comes from watch files "
                                  "imported in the Run log.")
             return
@@ -84,11 +88,12 @@ class CadenceChart:
         self.frame.set_empty(None)
         last = points[-1][1]
         if target is None:
-            self.frame.caption.setText("No gait assessment with a cadence target yet "
+            self.frame.set_caption("No gait assessment with a cadence target yet "
                                        "(Evaluation › Gait).")
         else:
             reached = sum(1 for c in values[:len(points)] if c >= target - 0.5)
-            self.frame.caption.setText(
+            self.frame.set_caption(
                 f"Target {target:.0f} steps/min (gait assessment). Latest run {last:.0f}; "
                 f"{reached} of {len(points)} run{'s' if len(points) > 1 else ''} at or above "
                 "the target.")
+        self._show_legend()

@@ -8,7 +8,7 @@ from datetime import date
 from functools import lru_cache
 
 from PySide6.QtCharts import QAbstractAxis, QChart, QDateTimeAxis, QValueAxis
-from PySide6.QtCore import QDateTime, QMargins, Qt
+from PySide6.QtCore import QDateTime, QMargins
 from PySide6.QtGui import QBrush, QColor, QFont, QPalette, QPen
 
 from ptdesk.ui.chart.progress.date_window import DateWindow
@@ -33,7 +33,9 @@ def new_chart(title: str) -> QChart:
     chart.setTitle(title)
     chart.setBackgroundRoundness(0)
     chart.setMargins(QMargins(4, 4, 4, 4))
-    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    # The frame draws the legend under the chart (ChartFrame.set_legend): QtCharts' own
+    # legend took the plot's room, cut names short and costs a layout on every redraw.
+    chart.legend().hide()
     # Animations would make a refresh after saving a score feel slow and flicker in tests.
     chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
     return chart
@@ -50,7 +52,6 @@ def style_chart(chart: QChart, palette: QPalette) -> None:
     title_font = QFont(chart.titleFont())
     title_font.setBold(True)
     chart.setTitleFont(title_font)
-    chart.legend().setLabelColor(text)
     for axis in chart.axes():
         style_axis(axis, palette)
 
@@ -79,7 +80,10 @@ def set_date_range(axis: QDateTimeAxis, window: DateWindow, ticks: int = 6) -> N
     if not short:
         months = max(1, round(window.days / 30))
         ticks = min(ticks, months + 1)  # never two ticks with the same month's name
-    axis.setTickCount(max(2, ticks))
+    # The frame caps the count by the chart's width (ChartFrame.fit): labels never cut short.
+    axis.setProperty("wanted_ticks", ticks)
+    most = axis.property("max_ticks")
+    axis.setTickCount(max(2, min(ticks, int(most) if most else ticks)))
     axis.setRange(QDateTime.fromMSecsSinceEpoch(int(ms(window.start) - pad)),
                   QDateTime.fromMSecsSinceEpoch(int(ms(window.end) + pad)))
 

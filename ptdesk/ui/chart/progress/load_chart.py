@@ -8,13 +8,13 @@ from datetime import date, timedelta
 from html import escape
 
 from PySide6.QtCharts import QAreaSeries, QLineSeries, QScatterSeries, QXYSeries
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QColor, QPalette, QPen
 
 from ptdesk.domain.load_flags import INFO_NOTE, RunAmount, RunSpike, WeekLoad
 from ptdesk.services.progress.series import VolumeSeries, VolumeWeek
 from ptdesk.services.run_load import LoadView
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     DAY_MS,
     date_axis,
@@ -105,40 +105,6 @@ def caption_html(view: LoadView, weeks: Sequence[WeekLoad], spikes: Sequence[Run
             f"<span style='color:{INFO_GREY}'>{escape(info)}</span>")
 
 
-class CaptionFit(QObject):
-    """Keeps a wrapped caption's whole height reserved, so the chart never covers its notes.
-
-    A word-wrapped label's minimum height is one line; squeezed in a grid, the chart
-    above it would be drawn over the rest. On every resize the
-    label asks for the height its text needs at its width.
-    """
-
-    def __init__(self, frame: ChartFrame) -> None:
-        super().__init__(frame)
-        self._frame = frame
-        label = self._label = frame.caption
-        # The reserved height replaces height-for-width: a grid would otherwise size the
-        # frame by its preferred height for width, in which the chart (Ignored) counts 0;
-        # the frame's own minimum is what a grid in height-for-width mode still keeps.
-        policy = label.sizePolicy()
-        policy.setHeightForWidth(False)
-        label.setSizePolicy(policy)
-        label.installEventFilter(self)
-
-    def fit(self) -> None:
-        needed = self._label.heightForWidth(max(1, self._label.width()))
-        if needed > 0 and needed != self._label.minimumHeight():
-            self._label.setMinimumHeight(needed)
-            bar = max(needed, self._frame.save_button.sizeHint().height())
-            spacing = max(0, self._frame.layout().spacing())
-            self._frame.setMinimumHeight(self._frame.view.minimumHeight() + spacing + bar)
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self._label and event.type() == QEvent.Type.Resize:
-            self.fit()
-        return False
-
-
 def _bars(series: QLineSeries, weeks: Sequence[WeekLoad]) -> None:
     """A bar per week as one outline: up, across, down (the area below it is filled)."""
     points = []
@@ -201,7 +167,7 @@ class LoadChart:
         for marker in self.chart.legend().markers(self.tops):
             marker.setVisible(False)
         self.frame = ChartFrame(self.chart, "load")
-        self.caption_fit = CaptionFit(self.frame)
+        self.frame.date_axes.append(self.x_axis)
         for series in (self.tops, self.runs, self.spikes, self.planned, self.ratio):
             self.frame.tips.watch(series)
         self.weeks_shown: list[WeekLoad] = []
@@ -231,6 +197,10 @@ class LoadChart:
         self.ratio.setPen(QPen(grey, 1.5, Qt.PenStyle.DashDotLine))
         self.ratio.setColor(grey)
         style_axis(self.ratio_axis, palette, grey)
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        self.frame.set_legend(series_entries([s for s in self._all if s is not self.tops]))
 
     def update(self, view: LoadView | None, volume: VolumeSeries | None,
                window: DateWindow) -> None:
@@ -302,12 +272,13 @@ class LoadChart:
             marker.setVisible(False)
         if not weeks:
             self.frame.set_empty("No running in the period shown.")
+            self._show_legend()
             return
         set_date_range(self.x_axis, DateWindow(max(window.start, weeks[0].start),
                                                max(window.end, weeks[-1].start)))
         self.frame.set_empty(None)
-        self.frame.caption.setText(caption_html(view, weeks, spikes))
-        self.caption_fit.fit()
+        self.frame.set_caption(caption_html(view, weeks, spikes))
+        self._show_legend()
 
     def _clear(self) -> None:
         self.weeks_shown, self.spikes_shown = [], []
@@ -315,4 +286,5 @@ class LoadChart:
             line.clear()
         for series in (self.planned, self.ceiling, self.tops, self.runs, self.spikes, self.ratio):
             series.clear()
-        self.frame.caption.setText("")
+        self.frame.set_caption("")
+        self._show_legend()

@@ -6,14 +6,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCharts import QAreaSeries, QLegendMarker, QLineSeries
+from PySide6.QtCharts import QAreaSeries, QLineSeries
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QBrush, QPalette, QPen
 
 from ptdesk.domain import symmetry as sym
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.series import LsiPoint, LsiSeries
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, LegendEntry, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
     ms,
@@ -67,8 +67,6 @@ class LsiChart:
 
     def __init__(self) -> None:
         self.chart = new_chart(self.title)
-        # Up to eight groups: a list at the side, where names are not cut short.
-        self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
         self.x_axis = date_axis()
         self.y_axis = value_axis("LSI (%)", 50, 120, 10)
         self.chart.addAxis(self.x_axis, Qt.AlignmentFlag.AlignBottom)
@@ -89,14 +87,14 @@ class LsiChart:
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.frame = ChartFrame(self.chart, "strength")
+        self.frame.date_axes.append(self.x_axis)
+        # Up to eight groups in the legend under the chart, each a link that shows or hides it.
+        self.frame.legend.linkActivated.connect(self.toggle)
+        self.frame.legend.setToolTip("Click a muscle group to show or hide it")
         self.chosen: set[str] = set()
         self._palette: QPalette | None = None
-        for key, group in self.groups.items():
+        for group in self.groups.values():
             self.frame.tips.watch(group.line)
-            for marker in self.chart.legend().markers(group.line):
-                marker.clicked.connect(lambda k=key: self.toggle(k))
-            for marker in self.chart.legend().markers(group.band):
-                marker.setVisible(False)  # the caption explains the bands once
 
     def apply_palette(self, palette: QPalette) -> None:
         self._palette = palette
@@ -150,31 +148,21 @@ class LsiChart:
             self.frame.set_empty("No strength tests in the period shown.")
         else:
             self.frame.set_empty("No strength tested on both sides in this episode yet.")
-        self.frame.caption.setText(
+        self.frame.set_caption(
             f"LSI = involved ÷ other side. Shaded: ±{sym.DYNAMOMETER_ERROR_PCT:.0f}% test error, so "
             "a change inside it may be noise. Click a name in the legend to show or hide it.")
 
     def _sync_visibility(self) -> None:
-        palette = self._palette
         for group_key, group in self.groups.items():
             on = group_key in self.chosen and group.has_data
             group.line.setVisible(on)
             group.band.setVisible(on)
-            for marker in self.chart.legend().markers(group.line):
-                # A hidden series hides its legend entry; keep it, faded, so it can be clicked.
-                marker.setVisible(group.has_data)
-                if palette is not None:
-                    self._fade(marker, palette, on)
-            for marker in self.chart.legend().markers(group.band):
-                marker.setVisible(False)
-
-    @staticmethod
-    def _fade(marker: QLegendMarker, palette: QPalette, on: bool) -> None:
-        text = palette.color(QPalette.ColorRole.Text)
-        marker.setLabelBrush(QBrush(text if on else translucent(text, 90)))
-        colour = marker.series().color()  # type: ignore[attr-defined]
-        marker.setBrush(QBrush(colour if on else translucent(colour, 60)))
-        marker.setPen(QPen(colour if on else translucent(colour, 60)))
+        # A hidden group keeps its legend entry, faded, so it can be clicked back on.
+        entries = series_entries([self.target])
+        entries += [LegendEntry(SHORT[key], group.line.color(), "●", key=key,
+                                faded=key not in self.chosen)
+                    for key, group in self.groups.items() if group.has_data]
+        self.frame.set_legend(entries)
 
     def visible_groups(self) -> list[str]:
         return [k for k, g in self.groups.items() if g.line.isVisible()]

@@ -10,7 +10,7 @@ from PySide6.QtGui import QBrush, QPalette, QPen
 
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.series import OutcomePoint, OutcomeSeries
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
     ms,
@@ -73,6 +73,7 @@ class OutcomeChart:
                 series.attachAxis(axis)
             self.measures[measure] = _Measure(line, upper, lower, band, axis)
         self.frame = ChartFrame(self.chart, "outcomes")
+        self.frame.date_axes.append(self.x_axis)
         for entry in self.measures.values():
             self.frame.tips.watch(entry.line)
         self._palette: QPalette | None = None
@@ -90,6 +91,11 @@ class OutcomeChart:
                                        style))
             entry.band.setPen(QPen(translucent(colour, 170), 1, Qt.PenStyle.DashLine))
             style_axis(entry.axis, palette, colour)  # each axis in its line's colour
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        self.frame.set_legend(series_entries(
+            [s for m in self.measures.values() for s in (m.line, m.band)]))
 
     def update(self, lefs: OutcomeSeries, kujala: OutcomeSeries, window: DateWindow) -> None:
         shown_any, known_any = False, False
@@ -126,4 +132,5 @@ class OutcomeChart:
         else:
             self.frame.set_empty("No LEFS or Kujala scores in this episode yet. Enter them in "
                                  "the Outcomes tab.")
-        self.frame.caption.setText("Bands: " + "; ".join(captions) + "." if captions else "")
+        self.frame.set_caption("Bands: " + "; ".join(captions) + "." if captions else "")
+        self._show_legend()

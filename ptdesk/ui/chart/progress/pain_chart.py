@@ -11,7 +11,7 @@ from PySide6.QtGui import QPalette, QPen
 from ptdesk.domain.evaluation import VISIT_TYPE_LABELS
 from ptdesk.services.progress.measures import RunPainPoint
 from ptdesk.services.progress.series import PainPoint
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, LegendEntry, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     date_axis,
     ms,
@@ -73,6 +73,7 @@ class PainChart:
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.frame = ChartFrame(self.chart, "pain")
+        self.frame.date_axes.append(self.x_axis)
         self.frame.tips.watch(self.line)
         self.frame.tips.watch(self.evaluations)
         self.frame.tips.watch(self.runs)
@@ -90,6 +91,13 @@ class PainChart:
         red = error_colour(palette)
         self.red_runs.setColor(red)
         self.red_runs.setBorderColor(red)
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        entries = series_entries([self.line, self.evaluations])
+        if self.runs.count():  # hollow: the legend shows its outline colour
+            entries.append(LegendEntry(self.runs.name(), self.runs.borderColor(), "□"))
+        self.frame.set_legend(entries + series_entries([self.red_runs]))
 
     def update(self, pain: Sequence[PainPoint], window: DateWindow,
                runs: Sequence[RunPainPoint] = ()) -> None:
@@ -118,7 +126,8 @@ class PainChart:
             red = sum(r.red for r in runs_shown)
             caption += (f" {len(runs_shown)} logged run{'s' if len(runs_shown) != 1 else ''}: "
                         f"small hollow squares, red runs filled red ({red}).")
-        self.frame.caption.setText(caption.strip())
+        self.frame.set_caption(caption.strip())
+        self._show_legend()
 
     def _update_runs(self, runs: Sequence[RunPainPoint], window: DateWindow) -> None:
         for series, red in ((self.runs, False), (self.red_runs, True)):

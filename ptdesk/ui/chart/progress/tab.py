@@ -6,7 +6,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -34,6 +35,10 @@ if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start
     from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
     from ptdesk.ui.chart.progress.pain_chart import PainChart
     from ptdesk.ui.chart.progress.volume_chart import VolumeChart
+
+
+TWO_COLUMNS_FROM = 1300  # tab width (px) from which charts sit two side by side
+SIGHT_MARGIN = 40  # px: a chart this close to the scrolled view is drawn already
 
 
 def known_dates(overview: ProgressOverview, today: dt.date) -> list[dt.date]:
@@ -82,6 +87,8 @@ class ProgressTab(ChartTab):
         self.since = SincePanel()
         self.chart_grid = QGridLayout()
         self.chart_grid.setSpacing(10)
+        self.chart_grid.setAlignment(Qt.AlignmentFlag.AlignTop)
+        self._columns = 0
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
@@ -96,7 +103,7 @@ class ProgressTab(ChartTab):
         charts_layout.setContentsMargins(0, 0, 4, 0)
         charts_layout.addWidget(self.since)
         charts_layout.addLayout(self.chart_grid, 1)
-        scroll = QScrollArea()
+        scroll = self.scroll = QScrollArea()
         scroll.setObjectName("progress_scroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
@@ -109,6 +116,7 @@ class ProgressTab(ChartTab):
         self.range_bar.changed.connect(self._on_range_bar_changed)
         self.since.compare_changed.connect(self._on_since_compare_changed)
         self.print_button.clicked.connect(self._on_print_button_clicked)
+        self.scroll.verticalScrollBar().valueChanged.connect(self._on_scroll_value_changed)
 
     # --- ChartTab --------------------------------------------------------------------------
     def set_patient(self, patient_id: int | None) -> None:
@@ -145,7 +153,7 @@ class ProgressTab(ChartTab):
         if self.pain is not None:
             return
         from ptdesk.ui.chart.progress.cadence_chart import CadenceChart
-        from ptdesk.ui.chart.progress.load_chart import CaptionFit, LoadChart
+        from ptdesk.ui.chart.progress.load_chart import LoadChart
         from ptdesk.ui.chart.progress.lsi_chart import LsiChart
         from ptdesk.ui.chart.progress.outcome_chart import OutcomeChart
         from ptdesk.ui.chart.progress.pain_chart import PainChart
@@ -153,17 +161,39 @@ class ProgressTab(ChartTab):
 
         self.pain, self.outcomes = PainChart(), OutcomeChart()
         self.strength, self.running = LsiChart(), VolumeChart()
-        for n, chart in enumerate((self.pain, self.outcomes, self.strength, self.running)):
-            chart.apply_palette(self.palette())
-            self.chart_grid.addWidget(chart.frame, n // 2, n % 2)
-            chart.frame.caption_fit = CaptionFit(chart.frame)  # two-line captions at 1024 px
-        # Load and cadence: full width, as the load chart's legend and notes need it.
         self.load, self.cadence = LoadChart(), CadenceChart()
-        for row, chart in ((2, self.load), (3, self.cadence)):
+        for chart in self.charts():
             chart.apply_palette(self.palette())
-            self.chart_grid.addWidget(chart.frame, row, 0, 1, 2)
-        self.chart_grid.setColumnStretch(0, 1)
-        self.chart_grid.setColumnStretch(1, 1)
+            # Space kept while the chart is scrolled out of sight and not drawn (see below).
+            policy = chart.frame.view.sizePolicy()
+            policy.setRetainSizeWhenHidden(True)
+            chart.frame.view.setSizePolicy(policy)
+            chart.frame.installEventFilter(self)
+        self._place_charts()
+
+    def chart_columns(self) -> int:
+        """Two charts side by side when each gets a readable width, else one under another."""
+        return 2 if self.width() >= TWO_COLUMNS_FROM else 1
+
+    def _place_charts(self) -> None:
+        """Pain, function, symmetry and volume in the grid; load and cadence span it (their
+        notes need the width). Re-placed only when the number of columns changes."""
+        if self.pain is None:
+            return
+        columns = self.chart_columns()
+        if columns == self._columns:
+            return
+        self._columns = columns
+        small = [self.pain, self.outcomes, self.strength, self.running]
+        for n, chart in enumerate(small):
+            self.chart_grid.addWidget(chart.frame, n // columns, n % columns,  # type: ignore[union-attr]
+                                      Qt.AlignmentFlag.AlignTop)
+        row = (len(small) + columns - 1) // columns
+        for offset, chart in enumerate((self.load, self.cadence)):
+            self.chart_grid.addWidget(chart.frame, row + offset, 0, 1, columns,  # type: ignore[union-attr]
+                                      Qt.AlignmentFlag.AlignTop)
+        for column in range(2):
+            self.chart_grid.setColumnStretch(column, 1 if column < columns else 0)
 
     def _draw(self) -> None:
         self._ensure_charts()
@@ -203,6 +233,33 @@ class ProgressTab(ChartTab):
                              else overview.since_intake)
 
     # --- events and slots ------------------------------------------------------------------
+    def _show_if_in_sight(self, frame: QWidget) -> None:
+        """Only charts in the scrolled view are drawn: QtCharts lays out and paints a chart
+        whose data changed even out of sight, which was most of a patient switch's drawing.
+        A chart scrolled into view is drawn then."""
+        top = self.scroll.verticalScrollBar().value()
+        seen = QRect(0, top - SIGHT_MARGIN, frame.parentWidget().width(),
+                     self.scroll.viewport().height() + 2 * SIGHT_MARGIN)
+        view = frame.view  # type: ignore[attr-defined]
+        in_sight = frame.geometry().intersects(seen)
+        if view.isVisibleTo(frame) != in_sight:
+            view.setVisible(in_sight)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() in (QEvent.Type.Move, QEvent.Type.Resize) and isinstance(watched, QWidget):
+            self._show_if_in_sight(watched)
+        return super().eventFilter(watched, event)
+
+    def _on_scroll_value_changed(self, _value: int) -> None:
+        if self.pain is not None:
+            for chart in self.charts():
+                self._show_if_in_sight(chart.frame)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_charts()
+        self._on_scroll_value_changed(0)  # a taller window brings more charts into sight
+
     def showEvent(self, event: Any) -> None:
         super().showEvent(event)
         if self._stale:

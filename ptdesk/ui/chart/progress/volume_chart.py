@@ -10,7 +10,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtGui import QPalette, QPen
 
 from ptdesk.services.progress.series import VolumeSeries, VolumeWeek
-from ptdesk.ui.chart.progress.chart_frame import ChartFrame
+from ptdesk.ui.chart.progress.chart_frame import ChartFrame, series_entries
 from ptdesk.ui.chart.progress.chart_theme import (
     DAY_MS,
     date_axis,
@@ -72,6 +72,7 @@ class VolumeChart:
             series.attachAxis(self.x_axis)
             series.attachAxis(self.y_axis)
         self.frame = ChartFrame(self.chart, "running")
+        self.frame.date_axes.append(self.x_axis)
         for series in (self.planned, self.done, self.ceiling, self.over):
             self.frame.tips.watch(series)
         self.weeks_shown: list[VolumeWeek] = []
@@ -88,6 +89,10 @@ class VolumeChart:
         self.ceiling.setPen(QPen(grey, 1.5, Qt.PenStyle.DotLine))
         self.over.setColor(status_colour("worse", palette))
         self.over.setBorderColor(palette.color(QPalette.ColorRole.Base))
+        self._show_legend()
+
+    def _show_legend(self) -> None:
+        self.frame.set_legend(series_entries([self.planned, self.done, self.ceiling, self.over]))
 
     def update(self, volume: VolumeSeries | None, window: DateWindow, today: date) -> None:
         if volume is None:
@@ -140,6 +145,7 @@ class VolumeChart:
         self.over.setVisible(bool(over))
         if not weeks:
             self.frame.set_empty("No plan weeks in the period shown.")
+            self._show_legend()
             return
         self.frame.set_empty(None)
         flagged = [str(w.week) for w in weeks if w.over_cap]
@@ -150,11 +156,13 @@ class VolumeChart:
         if replan:
             note += (f" The plan for week{'s' if len(replan) > 1 else ''} {', '.join(replan)} "
                      f"is above the cap of what was done: consider re-planning (Run log tab).")
-        self.frame.caption.setText(note)
+        self.frame.set_caption(note)
+        self._show_legend()
 
     def _clear(self) -> None:
         self.weeks_shown = []
         for series in (self.planned, self.done, self.ceiling, self.over):
             series.clear()
-        self.frame.caption.setText("")
+        self.frame.set_caption("")
+        self._show_legend()
 

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -24,6 +25,8 @@ from ptdesk.ui.kit.run_text import KIND_LABELS, MEASURE_LABELS, MORNING_LABELS
 
 AMOUNT_MESSAGE = "Enter how much was run as a number, e.g. 20 or 2.5."
 PAIN_MESSAGE = "Pain during the run must be a whole number from 0 to 10."
+WIDE_PER_ROW, NARROW_PER_ROW = 4, 2  # fields per row
+WIDE_FROM = 900  # form width (px) from which four fields fit a row
 FIELDS = ("run_date", "amount", "measure", "kind", "pain_during", "next_morning", "swelling",
           "limping", "note")
 
@@ -90,7 +93,7 @@ class RunEntryForm(QWidget):
         self.reset(dt.date.today())
 
     def _build_layout(self) -> None:
-        grid = QGridLayout(self)
+        grid = self._grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
@@ -101,28 +104,6 @@ class RunEntryForm(QWidget):
         amount_row.addWidget(self.unit, 0, 1)
         amount_row.addWidget(self.measure, 0, 2)
         amount_row.setColumnStretch(3, 1)
-        # (visible label, widget, error key, row, column)
-        cells: list[tuple[str, QWidget, str, int, int]] = [
-            ("Date of run", self.run_date, "run_date", 0, 0),
-            ("Running", amount_box, "amount", 0, 2),
-            ("Kind of run", self.kind, "kind", 0, 4),
-            ("Pain during (0–10)", self.pain_during, "pain_during", 0, 6),
-            ("Next morning", self.next_morning, "next_morning", 2, 0),
-            ("Note", self.note, "note", 2, 4),
-        ]
-        for text, widget, key, row, column in cells:
-            label = QLabel(text)
-            target = self.amount if widget is amount_box else widget
-            label.setBuddy(target)
-            target.setAccessibleName(text)
-            target.setObjectName(f"runlog_{key}")
-            grid.addWidget(label, row, column)
-            span = 4 if key == "note" else 1  # the note runs to the right edge
-            grid.addWidget(widget, row, column + 1, 1, span)
-            grid.addWidget(self.errors[key], row + 1, column + 1, 1, span)
-        self.measure.setAccessibleName("Unit")
-        self.measure.setObjectName("runlog_measure")
-        grid.addWidget(self.errors["measure"], 1, 3)
         for box, key in ((self.swelling, "swelling"), (self.limping, "limping")):
             box.setAccessibleName(box.text())
             box.setObjectName(f"runlog_{key}")
@@ -131,9 +112,25 @@ class RunEntryForm(QWidget):
         flags_row.setContentsMargins(0, 0, 0, 0)
         flags_row.addWidget(self.swelling, 0, 0)
         flags_row.addWidget(self.limping, 0, 1)
-        grid.addWidget(QLabel("After the run"), 2, 2)
-        grid.addWidget(flags, 2, 3)
-        grid.setColumnStretch(8, 1)  # spare width after the fields; only the note grows
+        # (label, widget, error key) in reading order; placed four or two to a row by width.
+        self._cells: list[tuple[QLabel, QWidget, str]] = []
+        for text, widget, key in (
+                ("Date of run", self.run_date, "run_date"), ("Running", amount_box, "amount"),
+                ("Kind of run", self.kind, "kind"),
+                ("Pain during (0–10)", self.pain_during, "pain_during"),
+                ("Next morning", self.next_morning, "next_morning"),
+                ("After the run", flags, ""), ("Note", self.note, "note")):
+            label = QLabel(text)
+            if key:
+                target = self.amount if widget is amount_box else widget
+                label.setBuddy(target)
+                target.setAccessibleName(text)
+                target.setObjectName(f"runlog_{key}")
+            self._cells.append((label, widget, key))
+        self.measure.setAccessibleName("Unit")
+        self.measure.setObjectName("runlog_measure")
+        self._per_row = 0
+        self._place(WIDE_PER_ROW)
         self.setTabOrder(self.run_date, self.amount)
         self.setTabOrder(self.amount, self.measure)
         self.setTabOrder(self.measure, self.kind)
@@ -142,6 +139,41 @@ class RunEntryForm(QWidget):
         self.setTabOrder(self.next_morning, self.swelling)
         self.setTabOrder(self.swelling, self.limping)
         self.setTabOrder(self.limping, self.note)
+
+    def _place(self, per_row: int) -> None:
+        """Fields four to a row when the form is wide, two when narrow (1024 px windows):
+        every field stays on screen instead of behind a sideways scroll bar."""
+        if per_row == self._per_row:
+            return
+        self._per_row = per_row
+        grid = self._grid
+        for column in range(2 * WIDE_PER_ROW + 1):
+            grid.setColumnStretch(column, 0)
+        row = column = 0
+        for label, widget, key in self._cells:
+            span = 1
+            if key == "note":  # the note runs to the right edge, on a row of its own if narrow
+                if per_row == NARROW_PER_ROW and column:
+                    row, column = row + 2, 0
+                span = 2 * (per_row - column) - (0 if per_row == WIDE_PER_ROW else 1)
+            grid.addWidget(label, row, 2 * column)
+            grid.addWidget(widget, row, 2 * column + 1, 1, span)
+            if key:
+                grid.addWidget(self.errors[key], row + 1, 2 * column + 1, 1, span)
+            if key == "amount":
+                grid.addWidget(self.errors["measure"], row + 1, 2 * column + 1)
+            column += 1
+            if column == per_row:
+                row, column = row + 2, 0
+        if per_row == WIDE_PER_ROW:
+            grid.setColumnStretch(2 * WIDE_PER_ROW, 1)  # spare width after the fields
+        else:
+            grid.setColumnStretch(1, 1)
+            grid.setColumnStretch(3, 1)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place(WIDE_PER_ROW if event.size().width() >= WIDE_FROM else NARROW_PER_ROW)
 
     def _connect_signals(self) -> None:
         self.amount.textEdited.connect(self._on_amount_text_edited)

@@ -170,7 +170,10 @@ class RunPlanTab(ChartTab):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
-        scroll.setMinimumWidth(410)
+        # Room for the widest row and a scroll bar: sideways scrolling is off, so anything
+        # narrower cut the fields' right edge at 1024 px.
+        scroll.setMinimumWidth(max(410, left.minimumSizeHint().width()
+                                   + scroll.verticalScrollBar().sizeHint().width() + 4))
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # Tab goes straight to the fields
         preview_box = QGroupBox("Preview")
