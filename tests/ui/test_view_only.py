@@ -179,3 +179,26 @@ def test_locked_widgets_stay_locked_and_kept_ones_stay_usable(qtbot) -> None:
     assert print_button.isEnabled()
     assert "clinician" in view_only_text("assistant", "Evaluation")
     assert "Evaluation" in view_only_text(None, "Evaluation")
+
+
+def test_locks_hold_when_the_module_was_first_imported_off_the_ui_thread(qtbot) -> None:
+    """The app imports the chart tabs on a warm-up thread (ui/app.py); a filter object made
+    at import time would belong to that thread, Qt would refuse to install it ("Cannot
+    filter events for objects in a different thread") and locked widgets could be re-enabled."""
+    import importlib
+    import threading
+
+    from ptdesk.ui.chart import view_only
+
+    loaded: list[object] = []
+    worker = threading.Thread(target=lambda: loaded.append(importlib.reload(view_only)))
+    worker.start()
+    worker.join()
+    module = loaded[0]
+    box = QWidget()
+    qtbot.addWidget(box)
+    field, save = QLineEdit(box), QPushButton(box)
+    module.apply_view_only(box)  # type: ignore[attr-defined]
+    field.setReadOnly(False)
+    save.setEnabled(True)
+    assert field.isReadOnly() and not save.isEnabled()

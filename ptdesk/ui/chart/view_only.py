@@ -59,7 +59,19 @@ class _Relock(QObject):
         return False
 
 
-_RELOCK = _Relock()
+_relock: list[_Relock] = []
+
+
+def _relock_filter() -> _Relock:
+    """The one filter, made on first use by the UI thread that locks widgets.
+
+    Not made at import: the app imports the chart tabs on a warm-up thread (ui/app.py),
+    and a QObject belongs to the thread that made it; Qt refuses to install a filter
+    from another thread, so locked widgets could have been re-enabled.
+    """
+    if not _relock:
+        _relock.append(_Relock())
+    return _relock[0]
 
 
 def _inside(widget: QWidget, roots: tuple[QWidget, ...]) -> bool:
@@ -86,7 +98,7 @@ def _lock(widget: QWidget) -> None:
     else:
         return
     widget.setProperty(_MARK, True)
-    widget.installEventFilter(_RELOCK)
+    widget.installEventFilter(_relock_filter())
 
 
 def apply_view_only(container: QWidget, keep: Iterable[QWidget] = ()) -> None:
