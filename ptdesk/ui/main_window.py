@@ -46,6 +46,7 @@ if TYPE_CHECKING:
 SEARCH_PLACEHOLDER = "Search name, MRN or birth date"
 STATUS_TIMEOUT_MS = 6000
 LIST_WIDTH = 360  # default patient list width: MRN, a long name, born and age fit
+MRN_MAX_CHARS = 16  # the MRN column grows to fit MRNs up to this long (longer ones elide)
 NARROW_LIST_WIDTH = 270  # … in windows under NARROW_WINDOW px, where the chart needs the room
 NARROW_WINDOW = 1200
 BORN_FROM = 330  # list width (px) from which the Born column is shown; names come first
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         header.resizeSection(0, fm.horizontalAdvance("DEMO-0000") + 10)
         header.resizeSection(2, fm.horizontalAdvance("0000-00-00") + 12)
         header.resizeSection(3, fm.horizontalAdvance("Age") + 14)
+        self._fit_mrn_column()  # the first page may already be in
         self._fit_list_columns()
         from ptdesk.ui.admin.account_menu import AccountMenu
         from ptdesk.ui.signin.lock_controller import LockController
@@ -475,6 +477,7 @@ class MainWindow(QMainWindow):
 
     def _on_model_search_applied(self, _text: str) -> None:
         self.count_label.setText("Counting…")
+        self._fit_mrn_column()
         self._select_in_list(self.chart.patient_id if self.chart is not None else None)
 
     def _on_signals_status_message(self, text: str) -> None:
@@ -485,6 +488,27 @@ class MainWindow(QMainWindow):
             self.model.refresh()
 
     # ---- Qt overrides ---------------------------------------------------------------------
+
+    def _fit_mrn_column(self) -> None:
+        """Widen the MRN column to the longest MRN shown, so an MRN is never cut short.
+
+        An identifier shown as "SYN-1-00…" could be mistaken for another patient's; names
+        may elide instead. Only the loaded page is looked at (one text measured), and the
+        column never grows past MRN_MAX_CHARS characters.
+        """
+        model = self.model
+        if model is None:
+            return
+        mrns = [p.mrn for row in range(model.rowCount())
+                if (p := model.patient_at(row)) is not None]
+        if not mrns:
+            return
+        fm = self.patient_view.fontMetrics()
+        longest = max(mrns, key=len)[:MRN_MAX_CHARS]
+        wanted = max(fm.horizontalAdvance(longest), fm.horizontalAdvance("DEMO-0000")) + 10
+        header = self.patient_view.horizontalHeader()
+        if wanted > header.sectionSize(0):
+            header.resizeSection(0, wanted)
 
     def _fit_list_columns(self) -> None:
         """A narrow list shows whole names rather than birth dates (the chart header has it)."""

@@ -218,6 +218,18 @@ def test_patient_names_read_whole_in_a_small_window(
     assert view.columnWidth(0) <= widest + 24
 
 
+def test_a_long_mrn_is_never_cut_short_in_the_list(
+        qtbot, ctx, settings, monkeypatch, runner, session_factory) -> None:
+    """An MRN shown as "SYN-1-00…" could be read as another patient's: the column widens."""
+    from tests.factories import make_patient
+
+    make_patient(session_factory, mrn="SYN-1-000042", first="Ana", last="Long-Number")
+    window = open_window(qtbot, ctx, settings, monkeypatch, SMALL, runner)
+    qtbot.waitUntil(lambda: window.model is not None and window.model.rowCount() >= 6)
+    view = window.patient_view
+    assert view.fontMetrics().horizontalAdvance("SYN-1-000042") + 8 <= view.columnWidth(0)
+
+
 def test_ctrl_f_after_collapsing_the_list_brings_it_back(
         qtbot, ctx, settings, monkeypatch, runner) -> None:
     window = open_window(qtbot, ctx, settings, monkeypatch, SMALL, runner)
