@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import select
 
 from ptdesk import cli
-from ptdesk.db.engine import make_engine, make_session_factory
 from ptdesk.db.models import AuditEntry, Patient, Visit
 from ptdesk.demo.generator import DEMO_ACTOR
 from ptdesk.domain import evaluation as ev
@@ -27,6 +26,7 @@ from ptdesk.services.episode_facts import update_episode_facts
 from ptdesk.services.evaluation_tables import strength_table
 from ptdesk.services.signing import add_addendum, sign_visit
 from ptdesk.services.uow import transaction
+from tests.helpers.clinic_files import open_clinic_file
 
 pytestmark = pytest.mark.sqlite_only
 INTAKE = date(2026, 10, 8)  # DEMO-0001's initial evaluation in the demo clinic
@@ -49,9 +49,9 @@ def demo_db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
 
 
 def _visit_id(db: str, day: date) -> int:
-    engine = make_engine(db)
+    engine, factory = open_clinic_file(db)  # the demo clinic is encrypted (issue 22)
     try:
-        with transaction(make_session_factory(engine)) as session:
+        with transaction(factory) as session:
             return int(session.scalar(
                 select(Visit.id).join(Patient, Patient.id == Visit.patient_id)
                 .where(Patient.mrn == "DEMO-0001", Visit.visit_date == day)))
@@ -76,8 +76,7 @@ def test_demo_initial_evaluation_prints_once_signed(demo_db: str, tmp_path: Path
     assert err.count("\n") == 1 and "No signed initial evaluation" in err
     assert "DEMO-0001" not in err and "Whitaker" not in err and not out.exists()
 
-    engine = make_engine(demo_db)
-    factory = make_session_factory(engine)
+    engine, factory = open_clinic_file(demo_db)
     visit_id = _visit_id(demo_db, INTAKE)
     sign_visit(factory, actor=DEMO_ACTOR, visit_id=visit_id)
     add_addendum(factory, actor=DEMO_ACTOR, visit_id=visit_id, reason="Late detail",
@@ -103,8 +102,7 @@ def test_demo_initial_evaluation_prints_once_signed(demo_db: str, tmp_path: Path
     assert "Right knee weakness from hip" in text  # the diagnosis the note showed at signing
 
     # A later episode edit never changes what the signed note prints (its facts snapshot).
-    engine = make_engine(demo_db)
-    factory = make_session_factory(engine)
+    engine, factory = open_clinic_file(demo_db)
     with transaction(factory) as session:
         episode_id = session.scalar(select(Visit.episode_id).where(Visit.id == visit_id))
     update_episode_facts(factory, actor=DEMO_ACTOR, episode_id=episode_id,
@@ -115,8 +113,8 @@ def test_demo_initial_evaluation_prints_once_signed(demo_db: str, tmp_path: Path
     text = " ".join(_pages(out))
     assert "Right knee weakness from hip" in text and "Iliotibial" not in text
 
-    engine = make_engine(demo_db)
-    with transaction(make_session_factory(engine)) as session:
+    engine, factory = open_clinic_file(demo_db)
+    with transaction(factory) as session:
         printed = session.scalars(select(AuditEntry).where(
             AuditEntry.action == "print", AuditEntry.record_id == visit_id)).all()
     engine.dispose()

@@ -79,6 +79,15 @@ NO_ACTOR: dict[str, str] = {
     "clinic.list_clinicians": "staff names for pickers and printing, not patient data",
     "clinic.get_backup_settings": "the backup folder offered on close, not patient data",
     "clinic.get_gap_rules": "the clinic's missed-week step-back percentages, not patient data",
+    # The clinic key (issue 22): opened before anyone is signed in, because sign-in itself
+    # unwraps it with the password; recovery is gated by the recovery key, not a role.
+    "keys.opening.finish_opening": "start-up after the key is known: migrations and the "
+                                   "exercise library, before sign-in; reads no patient data",
+    "keys.opening.unlock_and_open": "the sign-in's own unlock: the password is what opens it",
+    "keys.recovery.recover_administrator": "refused unless the clinic was unlocked with its "
+                                           "recovery key (every password forgotten)",
+    "keys.recovery.rekey_after_switch_off": "called by the administrator's switch-off, which "
+                                            "checked `manage_users` first; re-keys only",
     "episode_facts.record_upgrade_merges": "start-up upkeep after migration 0013: writes the "
                                            "audit entries the migration could not, reads nothing out",
     "exercises.sync_library": "loads the shipped exercise library at start-up",
