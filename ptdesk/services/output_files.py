@@ -122,7 +122,7 @@ def _replace_regular(target: Path, shown: Path, data: bytes) -> None:
     except OSError as exc:
         temp.unlink(missing_ok=True)
         raise OutputFileError(f"cannot write {shown}: {_reason(exc)}") from None
-    _sync_folder(target.parent)
+    sync_folder(target.parent)
 
 
 def _write_all(fd: int, data: bytes) -> None:
@@ -132,8 +132,9 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _sync_folder(folder: Path) -> None:
-    """Make the rename itself durable; some file systems cannot sync a folder, which is fine."""
+def sync_folder(folder: Path) -> None:
+    """Make a rename or removal in `folder` durable; some file systems cannot sync a
+    folder, which is fine (best effort)."""
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import make_url
 
 from ptdesk.db.engine import sqlite_path
 from ptdesk.services.errors import ServiceError
+from ptdesk.services.output_files import sync_folder
 
 KEY_ENV = "PTDESK_AUDIT_KEY_FILE"  # one key file, wherever an administrator puts it
 KEY_DIR_ENV = "PTDESK_AUDIT_KEY_DIR"  # the key folder (tests, a scripted set-up)
@@ -119,23 +120,13 @@ def _adopt(legacy: Path, home: Path) -> Path:
                           "it was left in place and is not used.")
             return home
         legacy.unlink()
-        fsync_folder(legacy.parent)
+        sync_folder(legacy.parent)
         return home
     except (OSError, AuditKeyError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else "unreadable"
         _warn(legacy, f"could not be moved to the key folder {home.parent} "
                       f"({reason.lower()}); it is still used from beside the database.")
         return legacy
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a rename or removal in `folder` durable (best effort where unsupported)."""
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def key_path(engine: Engine) -> Path | None:

@@ -11,7 +11,6 @@ plaintext clinic or the new encrypted one; `leftovers` tidies what a killed run 
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import secrets
@@ -41,6 +40,7 @@ from ptdesk.services.errors import PermissionDeniedError, ServiceError
 from ptdesk.services.keys import clinic_key
 from ptdesk.services.keys import keyfile as kf
 from ptdesk.services.keys.leftovers import OLD_SUFFIX, STAGING_SUFFIX, shred, tidy_leftovers
+from ptdesk.services.output_files import sync_folder
 from ptdesk.services.permissions import require
 from ptdesk.services.uow import transaction
 
@@ -78,15 +78,6 @@ def fingerprints(connection: Any) -> Fingerprints:
             count += 1
         result[table] = (count, digest.hexdigest())
     return result
-
-
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
 
 
 def encrypt_clinic(session_factory: SessionFactory, *, actor: str, password: str,
@@ -155,17 +146,17 @@ def _convert(held: Any, path: Path, accounts: dict[str, tuple[int, str]], my_id:
     _verify_copy(staging, key, before, audit_key)
     _step("verified")
     os.replace(key_file_path(staging), key_file_path(path))  # ignored beside a plaintext file
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     _step("keys-in-place")
     old = path.with_name(path.name + OLD_SUFFIX)
     os.link(path, old)  # the plaintext's blocks, to overwrite once it is no longer the clinic
     _step("linked")
     os.replace(staging, path)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     _step("swapped")
     say("Overwriting the plaintext file…")
     shred(old)
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     _step("shredded")
     return recovery_key
 

@@ -14,7 +14,6 @@ keeps its wrapping key beside it on purpose.
 from __future__ import annotations
 
 import base64
-import contextlib
 import hashlib
 import json
 import os
@@ -28,6 +27,8 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric.x25519 import X25519PrivateKey, X25519PublicKey
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from ptdesk.services.output_files import sync_folder
 
 FORMAT = "ptdesk-keys-1"
 KIND_ACCOUNT = "account"
@@ -300,15 +301,6 @@ def _staged(path: Path, keys: KeyFile) -> Path:
     return staged
 
 
-def _sync_folder(folder: Path) -> None:
-    with contextlib.suppress(OSError):  # not every system can sync a folder
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
 def create(path: Path, keys: KeyFile) -> bool:
     """Write the key file only if none is there yet (False then): two first starts at once
     end up with one key."""
@@ -319,7 +311,7 @@ def create(path: Path, keys: KeyFile) -> bool:
         return False
     finally:
         staged.unlink()
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
     return True
 
 
@@ -331,4 +323,4 @@ def write(path: Path, keys: KeyFile) -> None:
     except BaseException:
         staged.unlink(missing_ok=True)
         raise
-    _sync_folder(path.parent)
+    sync_folder(path.parent)
