@@ -171,26 +171,28 @@ def read_form(measure: str, total: float, max_total: float, missing: int,
 
 def _record(row: OutcomeResult, visit_date: date) -> OutcomeRecord:
     items = tuple((i.item_key, i.label, i.value) for i in row.items)
-    return OutcomeRecord(
-        id=row.id, visit_id=row.visit_id, visit_date=visit_date, measure=row.measure,
-        total=row.total, max_total=row.max_total, missing_items=row.missing_items,
-        items=items,
-        reading=read_form(row.measure, row.total, row.max_total, row.missing_items,
-                          [(key, value) for key, _label, value in items]),
-    )
+    return _read(row, visit_date, items)
 
 
 def late_record(row: LateOutcome, visit_date: date) -> OutcomeRecord:
     """A late entry read like any stored form (its items are kept as [key, label, value])."""
     items = tuple((str(k), str(label), None if value is None else int(str(value)))
                   for k, label, value in row.items)
+    return _read(row, visit_date, items, late_entry_on=row.entered_on,
+                 entered_by=row.author_name)
+
+
+def _read(row: OutcomeResult | LateOutcome, visit_date: date,
+          items: tuple[tuple[str, str, int | None], ...], *,
+          late_entry_on: date | None = None, entered_by: str = "") -> OutcomeRecord:
+    """The record of a stored form, on time or late, with its score read."""
     return OutcomeRecord(
         id=row.id, visit_id=row.visit_id, visit_date=visit_date, measure=row.measure,
         total=row.total, max_total=row.max_total, missing_items=row.missing_items,
         items=items,
         reading=read_form(row.measure, row.total, row.max_total, row.missing_items,
                           [(key, value) for key, _label, value in items]),
-        late_entry_on=row.entered_on, entered_by=row.author_name)
+        late_entry_on=late_entry_on, entered_by=entered_by)
 
 
 def list_outcomes(
