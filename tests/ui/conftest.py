@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +31,22 @@ def private_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     ini = str(tmp_path / "ui.ini")
     monkeypatch.setattr("ptdesk.ui.main_window.QSettings",
                         lambda: QSettings(ini, QSettings.Format.IniFormat))
+
+
+@pytest.fixture(autouse=True)
+def _hide_stray_windows() -> Iterator[None]:
+    """Hide any window a test leaves shown, so the next test never finds it.
+
+    A closed main window can still own a shown sign-in prompt until Python collects it,
+    and a test that looks for "the visible prompt" would then pick up another test's.
+    Hiding (not closing) emits no accepted/rejected, so nothing runs on behalf of the
+    finished test.
+    """
+    yield
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if isinstance(app, QApplication):
+        for widget in app.topLevelWidgets():
+            if widget.isVisible():
+                widget.hide()

@@ -204,6 +204,7 @@ def test_a_new_clinic_swaps_the_prompt_for_setup(
         assert setup.isVisible()
         assert typed[-1] == ""  # the password was wiped before the prompt went away
         qtbot.waitUntil(lambda: not any(isinstance(w, LoginDialog) and w.isVisible()
+                                        and w.parent() is started.window
                                         for w in QApplication.topLevelWidgets()))
         assert all(e.text() == "" for e in setup.findChildren(QLineEdit))
         assert started.window.isVisible()  # swapping did not cancel the app

@@ -51,8 +51,9 @@ def _window(qtbot: Any, session_factory: SessionFactory, tmp_path: Path,
 
 
 def _sign_in(qtbot: Any, window: MainWindow, username: str, password: str = PASSWORD) -> None:
+    # This window's prompt: a window an earlier test closed may still own a shown one.
     dialog = next(w for w in QApplication.topLevelWidgets()
-                  if isinstance(w, LoginDialog) and w.isVisible())
+                  if isinstance(w, LoginDialog) and w.isVisible() and w.parent() is window)
     dialog.username.setText(username)
     qtbot.keyClicks(dialog.password, password)
     dialog.submit()
