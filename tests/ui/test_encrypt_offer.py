@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import text
 
 from ptdesk.db.engine import make_engine, make_session_factory, prepare_sqlite_file
@@ -63,6 +64,7 @@ def test_encryption_is_offered_to_an_administrator_of_a_plaintext_file(
             assert box is not None and box.isVisible()
             assert "ptdesk encrypt" in box.text() and "not encrypted" in box.text()
             assert started.window.ctx is not None  # the window works meanwhile
+            qtbot.waitUntil(lambda: QApplication.focusWidget() is box.password)
             box.reject()
         else:
             assert box is None

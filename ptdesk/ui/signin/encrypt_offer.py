@@ -210,4 +210,6 @@ def offer_encryption(window: MainWindow, ctx: AppContext,
         return None
     offer = EncryptOffer(window, ctx, reopened)
     offer.show()
+    offer.activateWindow()  # what the administrator types next is their password
+    offer.password.setFocus()
     return offer
