@@ -84,6 +84,10 @@ NO_ACTOR: dict[str, str] = {
     "keys.opening.finish_opening": "start-up after the key is known: migrations and the "
                                    "exercise library, before sign-in; reads no patient data",
     "keys.opening.unlock_and_open": "the sign-in's own unlock: the password is what opens it",
+    "keys.encrypt.encrypt_approved": "takes the Approved request check_request made: the "
+    "administrator and their password, already checked",
+    "keys.encrypt.encrypt_and_reopen": "the same Approved request (encrypt_approved, then "
+    "open_encrypted with the administrator's password)",
     "keys.recovery.recover_administrator": "refused unless the clinic was unlocked with its "
                                            "recovery key (every password forgotten)",
     "keys.recovery.rekey_after_switch_off": "called by the administrator's switch-off, which "
