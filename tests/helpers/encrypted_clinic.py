@@ -52,14 +52,14 @@ def take_backup(db: Path, to: Path, admin_password_file: str) -> Path:
     return made
 
 
-def make_encrypted_clinic(root: Path, clinic: str = "Hill PT",
-                          backup_to: Path | None = None) -> EncryptedClinic:
+def make_encrypted_clinic(root: Path, clinic: str = "Hill PT", backup_to: Path | None = None,
+                          admin_password: str = ADMIN_PW) -> EncryptedClinic:
     """A new encrypted clinic under `root` with one patient, backed up to `backup_to`
-    (default `root`/usb)."""
+    (default `root`/usb); its administrator "pat" has `admin_password`."""
     db = root / "laptop" / "ptdesk.db"
     folder = root / "secrets"
     folder.mkdir(parents=True)
-    admin = secret_file(folder, "admin.pw", ADMIN_PW)
+    admin = secret_file(folder, "admin.pw", admin_password)
     recovery = folder / "recovery.txt"
     assert main(["init", "--db", str(db)]) == 0
     assert main(["setup", "--db", str(db), "--clinic", clinic, "--admin", "pat",

@@ -306,3 +306,21 @@ def test_verify_reports_another_clinics_backup_in_the_backup_folder(
     out = capsys.readouterr().out
     assert f"backup {newest.name} in the backup folder is another clinic's backup" in out
     assert "no longer reaches" not in out
+
+
+def test_verify_of_another_clinics_file_says_it_is_not_this_clinics(
+        clinic: EncryptedClinic, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys) -> None:
+    other = make_encrypted_clinic(tmp_path / "valley", clinic="Valley PT",
+                                  admin_password="valley admin passphrase 9")
+    monkeypatch.setenv("PTDESK_DB", str(clinic.db))  # this computer's clinic
+    capsys.readouterr()
+    assert main(["--as", "pat", "--password-file", clinic.password_file(ADMIN_PW), "verify",
+                 "--db", str(other.backup)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert f"{other.backup.name} is not this clinic's" in err
+    # A wrong password on this clinic's own file gets no such words.
+    assert main(["--as", "pat", "--password-file", clinic.password_file("wrong one"),
+                 "verify", "--db", str(clinic.backup)]) == 1
+    assert "not this clinic's" not in capsys.readouterr().err

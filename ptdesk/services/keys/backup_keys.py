@@ -185,3 +185,15 @@ def foreign_backup_problem(engine: Engine, backup: Path) -> str | None:
         return (f"{where} is another clinic's backup (its key file names a different clinic); "
                 "move it out of this clinic's backup folder")
     return None
+
+
+def another_clinics_file(path: Path, home: Path) -> bool:
+    """True when the encrypted file at `path` belongs to another clinic than the encrypted
+    clinic at `home` (their key files name different clinics); False when either is not
+    encrypted, is the same file, or a key file cannot be read."""
+    try:
+        if path.resolve() == home.resolve():
+            return False
+        return kf.read(key_file_path(path)).clinic != kf.read(key_file_path(home)).clinic
+    except (kf.KeyFileError, OSError):
+        return False
