@@ -324,3 +324,59 @@ def test_verify_of_another_clinics_file_says_it_is_not_this_clinics(
     assert main(["--as", "pat", "--password-file", clinic.password_file("wrong one"),
                  "verify", "--db", str(clinic.backup)]) == 1
     assert "not this clinic's" not in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("damage", ["key file gone", "database damaged"])
+@pytest.mark.parametrize("who", ["administrator", "recovery key", "clinician"])
+def test_a_clinic_that_cannot_be_read_takes_a_secret_from_the_backup(
+        clinic: EncryptedClinic, damage: str, who: str, capsys) -> None:
+    if damage == "key file gone":
+        clinic.db.with_name(clinic.db.name + ".keys").unlink()
+    else:
+        clinic.db.write_bytes(os.urandom(clinic.db.stat().st_size))
+    secret = {"administrator": ADMIN_PW, "recovery key": clinic.recovery_key(),
+              "clinician": SAM_PW}[who]
+    capsys.readouterr()
+    code = _restore(clinic, secret)
+    err = capsys.readouterr().err
+    if who == "clinician":  # not an administrator of the backup
+        assert code == 1 and "password is not right" in err
+        assert not list(clinic.db.parent.glob("*before-restore*"))
+        return
+    assert code == 0, err
+    assert _mrns(clinic.db) == {MRN}
+    engine, sf = open_clinic_file(clinic.db, ADMIN_PW)
+    with transaction(sf) as session:
+        last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
+        assert last is not None and last.action == "restore"
+        assert last.summary.endswith("with the clinic recovery key") is (who == "recovery key")
+    engine.dispose()
+
+
+def test_after_a_re_key_a_changed_password_is_told_what_opens_the_backup(
+        clinic: EncryptedClinic, capsys) -> None:
+    admin = clinic.password_file(ADMIN_PW)
+    assert main(["--as", "pat", "--password-file", admin, "users", "deactivate", "sam",
+                 "--db", str(clinic.db)]) == 0  # re-keyed since the backup
+    new_pw = "a brand new admin passphrase 5"
+    assert main(["--as", "pat", "--password-file", admin, "users", "password", "pat",
+                 "--new-password-file", clinic.password_file(new_pw, "new.pw"), "--db",
+                 str(clinic.db)]) == 0
+    before = _files(clinic.db)
+    capsys.readouterr()
+    assert _restore(clinic, new_pw) == 1
+    err = capsys.readouterr().err
+    assert "was made before the clinic was re-keyed" in err and err.count("\n") == 1
+    assert _files(clinic.db) == before
+
+
+def test_a_password_newer_than_the_backup_restores_and_is_told_what_opens_it(
+        clinic: EncryptedClinic, capsys) -> None:
+    new_pw = "a brand new admin passphrase 5"
+    assert main(["--as", "pat", "--password-file", clinic.password_file(ADMIN_PW), "users",
+                 "password", "pat", "--new-password-file",
+                 clinic.password_file(new_pw, "new.pw"), "--db", str(clinic.db)]) == 0
+    capsys.readouterr()
+    assert _restore(clinic, new_pw) == 0  # no re-key since: the clinic's key opens it
+    assert "Your password does not open the restored clinic" in capsys.readouterr().out
+    assert _mrns(clinic.db, ADMIN_PW) == {MRN}  # the password as it was in the backup
