@@ -380,3 +380,20 @@ def test_a_password_newer_than_the_backup_restores_and_is_told_what_opens_it(
     assert _restore(clinic, new_pw) == 0  # no re-key since: the clinic's key opens it
     assert "Your password does not open the restored clinic" in capsys.readouterr().out
     assert _mrns(clinic.db, ADMIN_PW) == {MRN}  # the password as it was in the backup
+
+
+def test_restore_refuses_while_the_clinic_is_open(clinic: EncryptedClinic) -> None:
+    engine, sf = open_clinic_file(clinic.db, SAM_PW)
+    try:
+        create_patient(sf, actor="sam", data=PatientInput(  # its pooled connection stays open
+            mrn=LATER, first_name="Later", last_name="Addedafter",
+            date_of_birth=date(1990, 1, 2)))
+        keys_before = _files(clinic.db)[1]
+        with pytest.raises(backups.BackupError, match="in use"):
+            backups.restore(clinic.backup, target_db=clinic.db, actor="pat", password=ADMIN_PW)
+    finally:
+        engine.dispose()
+    assert _files(clinic.db)[1] == keys_before
+    assert _mrns(clinic.db) == {MRN, LATER}
+    assert not list(clinic.db.parent.glob("*before-restore*"))
+    assert not list(clinic.db.parent.glob(".ptdesk.db.restore-*"))
