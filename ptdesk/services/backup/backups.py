@@ -319,8 +319,10 @@ def restore(
     (integrity, foreign keys, schema, audit chain with the clinic's current key,
     signed-note hashes); only then is the current database kept aside and the staged
     copy put in its place in one step. `actor` and `password` must be an administrator's
-    whenever `restore_sign_in` says so. Success is reported only once every step after
-    the swap (anchor, audit entry, pruning) has succeeded.
+    whenever `restore_sign_in` says so. An encrypted clinic's backup goes over the
+    encrypted clinic with its key file (restore_encrypted.py); `password` is then always
+    needed. Success is reported only once every step after the swap (the key file's last
+    step, anchor, audit entry, pruning) has succeeded.
     """
     source = Path(path).expanduser()
     url = resolve_url(target_db)

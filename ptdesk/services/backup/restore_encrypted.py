@@ -131,8 +131,8 @@ def refuse_plaintext_onto_encrypted(source: Path, url: str) -> None:
     target = sqlite_path(url)
     if target is None or not key_file_path(target).exists() or is_plain_sqlite_file(target):
         return
-    # Today this would have been read as "the current database cannot be read" and the
-    # clinic replaced by an unencrypted file.
+    # Without this, the encrypted file would read as "the current database cannot be
+    # read", and the clinic could be replaced by an unencrypted file.
     raise BackupError(f"{source.name} is not an encrypted backup, and this clinic is "
                       "encrypted: restoring it would leave the clinic's records unencrypted "
                       "(or it is another clinic's), so it was not restored and nothing was "
