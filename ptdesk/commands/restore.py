@@ -24,7 +24,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "structure is compared with what PT Desk makes before anything in it runs; a key "
         "saved beside a backup is never installed (use `ptdesk audit key install`). An "
         "administrator's password is needed whenever the current database has accounts "
-        "(if it cannot be read: the password of an administrator inside the backup).",
+        "(if it cannot be read: the password of an administrator inside the backup). An "
+        "encrypted clinic's backup goes over that clinic (its key file is swapped with it and "
+        "the current one kept aside too), or with --db NEW_PATH into an empty folder (a lost "
+        "laptop: an administrator's password from the backup or the recovery key); another "
+        "clinic's backup is refused.",
     )
     parser.add_argument("file", metavar="FILE",
                         help="the backup file (.db, or .dump for a PostgreSQL server)")
@@ -34,28 +38,39 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    from ptdesk.db.engine import sqlite_path
     from ptdesk.services.backup.backups import SignIn, restore, restore_sign_in
+    from ptdesk.services.keys.backup_keys import is_encrypted_backup
 
     source = Path(args.file).expanduser()
     if not source.is_file():
         raise UsageError(f"no backup file at {source}")
     url = resolve_url(getattr(args, "db", None))
-    from ptdesk.services.keys.backup_keys import is_encrypted_backup
-
-    if is_encrypted_backup(source):
-        return _restore_encrypted(args, source, url)
+    encrypted = is_encrypted_backup(source)
+    if encrypted:
+        target = sqlite_path(url)
+        if target is None:
+            raise UsageError("--db: an encrypted backup is restored into a database file")
+        if not target.exists():  # as before: restore_into_new refuses a dangling link
+            return _restore_into_new(args, source, target)
     name = actor_name(args)
     password = None
     try:
         # Asked whatever the current database's schema version: only "no accounts yet"
-        # (or no database) restores without an administrator's password.
-        needed = restore_sign_in(url)
-        if needed is not SignIn.NONE:
+        # (or no database) restores without an administrator's password. A backup that
+        # cannot go here at all is refused first.
+        needed = restore_sign_in(url, source)
+        if needed is SignIn.BACKUP and encrypted:
+            password = read_secret(
+                "Password of an administrator in the backup, or the clinic recovery key: ",
+                PASSWORD_ENV, "an administrator's password from the backup or the clinic "
+                "recovery key, because the current database cannot be read", args)
+        elif needed is not SignIn.NONE:
             whose = ("an administrator of the current database" if needed is SignIn.CURRENT
                      else "an administrator account inside the backup, because the current "
                      "database cannot be read")
             password = read_secret(f"PT Desk password for {name}: ", PASSWORD_ENV,
-                                   f"the password of {name} ({whose})")
+                                   f"the password of {name} ({whose})", args)
         result = restore(source, target_db=url, actor=name, password=password)
     except ServiceError as exc:
         raise CommandError(str(exc)) from exc
@@ -64,22 +79,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"The previous database was kept as {result.kept_aside}{on_server}.")
     print(f"Restored {result.database}{on_server} from {source} "
           f"(schema {result.revision} when backed up).")
+    for note in result.notes:
+        print(note)
     return 0
 
 
-def _restore_encrypted(args: argparse.Namespace, source: Path, url: str) -> int:
-    """An encrypted clinic's backup: into a new file in an empty folder (a lost or dead
+def _restore_into_new(args: argparse.Namespace, source: Path, target: Path) -> int:
+    """An encrypted clinic's backup into a new file in an empty folder (a lost or dead
     laptop), opened with an administrator's password from the backup or the recovery key."""
-    from ptdesk.db.engine import sqlite_path
     from ptdesk.services.keys.backup_keys import restore_into_new
 
-    target = sqlite_path(url)
-    if target is None:
-        raise UsageError("--db: an encrypted backup is restored into a database file")
-    if target.exists():
-        raise CommandError(f"{target} exists: an encrypted backup is restored into a new file "
-                           "in an empty folder (--db NEW_PATH); restoring over a clinic that "
-                           "is in use is not possible for encrypted backups yet")
     secret = read_secret("Password of an administrator in the backup, or the clinic recovery "
                          "key: ", PASSWORD_ENV, "an administrator's password from the backup "
                          "or the clinic recovery key", args)

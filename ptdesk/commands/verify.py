@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from ptdesk.commands import CommandError
 from ptdesk.commands.common import add_db_option, engine_for
@@ -30,7 +31,10 @@ def run(args: argparse.Namespace) -> int:
         raise CommandError(f"no database at {path}; run `ptdesk init` first")
     from ptdesk.services.connection import transport_line
 
-    engine = engine_for(args)
+    try:
+        engine = engine_for(args)
+    except CommandError as exc:
+        raise CommandError(f"{exc}{_other_clinic_hint(path)}") from None
     try:
         report = verify(engine)
         transport = transport_line(engine)  # clinic mode: how the connection is protected
@@ -45,3 +49,15 @@ def run(args: argparse.Namespace) -> int:
         failed = sum(not check.ok for check in report.checks)
         raise CommandError(f"the database failed {failed} check(s); see the report above")
     return 0
+
+
+def _other_clinic_hint(path: Path | None) -> str:
+    """Said when `--db` names another clinic's encrypted file (say a backup from elsewhere)
+    than this computer's clinic (PTDESK_DB or the default): its passwords do not open it."""
+    from ptdesk.services.keys.backup_keys import another_clinics_file
+
+    home = sqlite_path(resolve_url(None))
+    if path is None or home is None or not another_clinics_file(path, home):
+        return ""
+    return (f" ({path.name} is not this clinic's: it belongs to another clinic than the one "
+            f"at {home}, and only that clinic's passwords open it)")

@@ -400,16 +400,29 @@ def export_encrypted(held: Any, target: Path, key: bytes) -> None:
         held.execute("DETACH DATABASE encrypted")
 
 
-def connect_keyed(path: Path, key: bytes | None) -> Any:
+def connect_keyed(path: Path, key: bytes | None, *, read_only: bool = False) -> Any:
     """A DBAPI connection to the SQLite file at `path`: SQLCipher keyed with `key`, or plain
-    sqlite3 when `key` is None (reads only what the caller asks; no pragmas of the app)."""
+    sqlite3 when `key` is None (reads only what the caller asks; no pragmas of the app).
+    `read_only` opens it with mode=ro (an untrusted backup is never written)."""
+    target = f"{path.resolve().as_uri()}?mode=ro" if read_only else str(path)
     if key is None:
         import sqlite3
 
-        return sqlite3.connect(str(path))
-    connection = _sqlcipher_module().connect(str(path))
-    _keyed(connection, key)
+        return sqlite3.connect(target, uri=read_only)
+    connection = _sqlcipher_module().connect(target, uri=read_only)
+    try:
+        _keyed(connection, key)
+    except BaseException:
+        connection.close()
+        raise
     return connection
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """DatabaseError of sqlite3 and of SQLCipher (whose classes are its own), for `except`."""
+    import sqlite3
+
+    return (sqlite3.DatabaseError, _sqlcipher_module().DatabaseError)
 
 
 class CopyCheckError(OSError):

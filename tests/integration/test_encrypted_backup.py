@@ -4,7 +4,6 @@ recovery key, never with anyone else's."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,19 +11,22 @@ import pytest
 from ptdesk.cli import main
 from ptdesk.services.audit.key import key_path_for_url
 from ptdesk.services.keys.backup_keys import SEALED_AUDIT_KEY_SUFFIX
-from ptdesk.services.patients import PatientInput, create_patient, search_patients
+from ptdesk.services.patients import search_patients
 from tests.helpers.clinic_files import open_clinic_file
-
-ADMIN_PW = "lantern orchard velvet 42"
-SAM_PW = "copper meadow whistle 17"
-NAME, MRN = "Quillonbey", "QX-730412"
+from tests.helpers.encrypted_clinic import (
+    ADMIN_PW,
+    MRN,
+    NAME,
+    SAM_PW,
+    make_encrypted_clinic,
+    no_password_sources,
+    secret_file,
+)
 
 
 @pytest.fixture(autouse=True)
 def no_password_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("PTDESK_PASSWORD", "PTDESK_NEW_PASSWORD"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setattr("ptdesk.commands.acting.stdin_is_terminal", lambda: False)
+    no_password_sources(monkeypatch)
 
 
 def _audit_key_file(db: Path) -> Path:
@@ -34,35 +36,14 @@ def _audit_key_file(db: Path) -> Path:
 
 
 def _secret(folder: Path, name: str, text: str) -> str:
-    path = folder / name
-    path.write_text(text + "\n")
-    path.chmod(0o600)
-    return str(path)
+    return secret_file(folder, name, text)
 
 
 @pytest.fixture
 def backup(tmp_path: Path) -> tuple[Path, Path, Path]:
     """(the clinic, its backup, the recovery key file)."""
-    db = tmp_path / "laptop" / "ptdesk.db"
-    secrets_dir = tmp_path / "secrets"
-    secrets_dir.mkdir()
-    admin = _secret(secrets_dir, "admin.pw", ADMIN_PW)
-    recovery = secrets_dir / "recovery.txt"
-    assert main(["init", "--db", str(db)]) == 0
-    assert main(["setup", "--db", str(db), "--clinic", "Hill PT", "--admin", "pat",
-                 "--password-file", admin, "--recovery-key-file", str(recovery)]) == 0
-    assert main(["--as", "pat", "--password-file", admin, "users", "add", "sam", "--role",
-                 "clinician", "--new-password-file", _secret(secrets_dir, "s.pw", SAM_PW),
-                 "--db", str(db)]) == 0
-    engine, sf = open_clinic_file(db, SAM_PW)
-    create_patient(sf, actor="sam", data=PatientInput(
-        mrn=MRN, first_name="Ottoline", last_name=NAME, date_of_birth=date(1988, 3, 14)))
-    engine.dispose()
-    to = tmp_path / "usb"
-    assert main(["--as", "pat", "--password-file", admin, "backup", "--db", str(db), "--to",
-                 str(to)]) == 0
-    [made] = sorted(to.glob("*.db"))
-    return db, made, recovery
+    clinic = make_encrypted_clinic(tmp_path)
+    return clinic.db, clinic.backup, clinic.recovery
 
 
 def test_backup_is_encrypted_and_carries_its_keys_sealed(backup: tuple[Path, Path, Path]) -> None:

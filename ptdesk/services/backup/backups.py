@@ -22,6 +22,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import DBAPIError
 
 from ptdesk.db.engine import (
+    DatabaseKey,
     SessionFactory,
     copy_database,
     default_data_dir,
@@ -60,12 +61,24 @@ from ptdesk.services.backup.restore_auth import (
     SignIn,
     sign_in_needed,
 )
+from ptdesk.services.backup.restore_encrypted import (
+    Swapped,
+    check_encrypted_restore,
+    finish_keys,
+    refuse_plaintext_onto_encrypted,
+    restore_encrypted,
+)
 from ptdesk.services.backup.restore_file import RestoreResult
 from ptdesk.services.backup.restore_swap import prune_kept_aside, restore_file
 from ptdesk.services.clinic import get_backup_settings
 from ptdesk.services.db_check import Check, ClinicModeError, Report, backend, check_database
 from ptdesk.services.errors import ServiceError
-from ptdesk.services.keys.backup_keys import sidecars, write_sidecars
+from ptdesk.services.keys.backup_keys import (
+    foreign_backup_problem,
+    is_encrypted_backup,
+    sidecars,
+    write_sidecars,
+)
 from ptdesk.services.permissions import check as check_permission
 from ptdesk.services.uow import default_actor, storage_message, transaction
 
@@ -264,6 +277,9 @@ def _witness_check(engine: Engine) -> Check | None:
             if folder.is_dir() else []
         if not found:
             return None
+        foreign = foreign_backup_problem(engine, found[-1])
+        if foreign is not None:  # its manifest would only read as a confusing chain error
+            return Check(WITNESS_CHECK, False, (foreign,))
         newest = read_manifest(manifest_path(found[-1]))
         problems = witness_problems(engine, newest, load_key(engine, create=False))
     except Exception as exc:  # a damaged database or folder: report it, never stop verify
@@ -277,9 +293,18 @@ class RestoredWithProblemsError(ServiceError):
     """The backup is in place, but a step after the swap failed; the message says which."""
 
 
-def restore_sign_in(target_db: str | os.PathLike[str]) -> SignIn:
-    """Whose administrator password a restore into `target_db` will need (ask before)."""
-    return sign_in_needed(resolve_url(target_db))
+def restore_sign_in(target_db: str | os.PathLike[str],
+                    source: str | os.PathLike[str] | None = None) -> SignIn:
+    """Whose administrator password a restore of `source` into `target_db` will need (ask
+    before). A backup that cannot go there at all (another clinic's, or a plaintext and an
+    encrypted clinic mixed) is refused here, before any password is asked."""
+    url = resolve_url(target_db)
+    if source is not None and sqlite_path(url) is not None:
+        path = Path(source).expanduser()
+        if is_encrypted_backup(path):
+            return check_encrypted_restore(path, url)
+        refuse_plaintext_onto_encrypted(path, url)
+    return sign_in_needed(url)
 
 
 def restore(
@@ -294,8 +319,10 @@ def restore(
     (integrity, foreign keys, schema, audit chain with the clinic's current key,
     signed-note hashes); only then is the current database kept aside and the staged
     copy put in its place in one step. `actor` and `password` must be an administrator's
-    whenever `restore_sign_in` says so. Success is reported only once every step after
-    the swap (anchor, audit entry, pruning) has succeeded.
+    whenever `restore_sign_in` says so. An encrypted clinic's backup goes over the
+    encrypted clinic with its key file (restore_encrypted.py); `password` is then always
+    needed. Success is reported only once every step after the swap (the key file's last
+    step, anchor, audit entry, pruning) has succeeded.
     """
     source = Path(path).expanduser()
     url = resolve_url(target_db)
@@ -303,7 +330,13 @@ def restore(
     if not source.is_file():
         raise BackupError(f"There is no backup file at {source}.")
     _require_kind(source, server)
-    if server:
+    key: bytes | None = None
+    swapped: Swapped | None = None
+    if not server and is_encrypted_backup(source):
+        swapped = restore_encrypted(source, url, actor, password or "")
+        result, key = swapped.result, swapped.database_key
+        actor = swapped.actor
+    elif server:
         try:
             result = pg_backup.restore_dump(source, url, actor=actor, stamp=stamp(),
                                             password=password)
@@ -312,9 +345,13 @@ def restore(
         except DBAPIError as exc:  # the server went away, or refused a statement
             raise BackupError(f"The restore stopped: {storage_message(exc)}") from exc
     else:
+        refuse_plaintext_onto_encrypted(source, url)
         result = restore_file(source, url, actor, password)
     try:
-        _after_swap(url, source, result, actor)
+        if swapped is not None:
+            finish_keys(swapped)
+        _after_swap(url, source, result, actor, key, by_recovery=swapped is not None
+                    and swapped.actor is None)
     except Exception as exc:
         kept = f"; the previous database is kept as {result.kept_aside}" \
             if result.kept_aside else ""
@@ -326,8 +363,12 @@ def restore(
     return result
 
 
-def _after_swap(url: str, source: Path, result: RestoreResult, actor: str | None) -> None:
-    engine = make_engine(url)
+def _after_swap(url: str, source: Path, result: RestoreResult, actor: str | None,
+                database_key_bytes: bytes | None = None, *, by_recovery: bool = False) -> None:
+    # An encrypted clinic's restored database opens under the backup's key.
+    engine = make_engine(url, key=None if database_key_bytes is None
+                         else DatabaseKey(database_key_bytes))
+    how = " with the clinic recovery key" if by_recovery else ""
     try:
         sf = make_session_factory(engine)
         # The restored log is where this computer's record of the chain now starts.
@@ -335,7 +376,7 @@ def _after_swap(url: str, source: Path, result: RestoreResult, actor: str | None
         with transaction(sf) as session:
             audit.record(session, actor=actor or default_actor(), action="restore",
                          record_type="database",
-                         summary=f"restored from backup {source.name}")
+                         summary=f"restored from backup {source.name}{how}")
         keep = restore_copies_kept(sf)
     finally:
         engine.dispose()

@@ -125,8 +125,9 @@ def witness_problems(engine: Engine, manifest: Manifest, key: bytes | None) -> l
     problems: list[str] = []
     name = manifest.backup
     if manifest.mac and key is not None and not signed_by(manifest, key):
-        problems.append(f"the manifest of backup {name} is not signed with this clinic's "
-                        "audit key (it was altered, or the key was replaced)")
+        # The head it names means nothing then: no second line about a rolled-back log.
+        return [f"the manifest of backup {name} is not signed with this clinic's audit key "
+                "(it is another clinic's backup, or it was altered, or the key was replaced)"]
     head = manifest.head
     if not head.last_hash:
         return problems

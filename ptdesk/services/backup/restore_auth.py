@@ -37,8 +37,8 @@ class SignIn(Enum):
 Account = tuple[str, str, str, bool]
 
 
-def _sqlite_accounts(path: Path) -> list[Account]:
-    connection = open_untrusted(path)
+def _sqlite_accounts(path: Path, key: bytes | None = None) -> list[Account]:
+    connection = open_untrusted(path, key)
     try:
         columns = {r[1] for r in connection.execute("PRAGMA table_info(clinicians)")}
         if not {"username", "password_hash", "role", "active"} <= columns:
@@ -112,6 +112,6 @@ def check_administrator(accounts: list[Account], username: str | None,
     return match[0]
 
 
-def backup_accounts(staged: Path) -> list[Account]:
-    """Administrators inside the (schema-checked) backup copy."""
-    return _sqlite_accounts(staged)
+def backup_accounts(staged: Path, key: bytes | None = None) -> list[Account]:
+    """Accounts inside the (schema-checked) backup copy (an encrypted one read under `key`)."""
+    return _sqlite_accounts(staged, key)

@@ -10,7 +10,15 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from ptdesk.db.engine import SessionFactory, make_engine, make_session_factory, sqlite_path
+from ptdesk.db.engine import (
+    DatabaseKey,
+    SessionFactory,
+    connect_keyed,
+    database_errors,
+    make_engine,
+    make_session_factory,
+    sqlite_path,
+)
 from ptdesk.db.migrate import alembic_config, upgrade
 from ptdesk.services.audit.key import KEY_SUFFIX, AuditKeyError, read_key_file
 from ptdesk.services.audit.log import verify_chain
@@ -31,6 +39,7 @@ class RestoreResult:
     database: Path | str  # the file, or the database's name on a PostgreSQL server
     kept_aside: Path | str | None  # the database as it was before the restore
     revision: str  # the backup's schema revision before it was upgraded
+    notes: tuple[str, ...] = ()  # what the administrator should know afterwards
 
 
 @dataclass
@@ -42,11 +51,12 @@ class StagedCopy:
     engine: Engine
     key: bytes | None  # the clinic's current audit key, which verified the copy's chain
     revision: str  # the backup's schema revision before the upgrade
+    database_key: bytes | None = None  # an encrypted clinic's copy: the key it is under
 
     def close(self) -> None:
         """Release the copy and make it one self-contained file (no -wal beside it)."""
         self.engine.dispose()
-        connection = sqlite3.connect(self.path)
+        connection = connect_keyed(self.path, self.database_key)
         try:
             connection.execute("PRAGMA journal_mode=DELETE").fetchone()
         finally:
@@ -64,25 +74,25 @@ def refuse(source: Path, reason: str) -> RestoreRefusedError:
                                "The current database was not changed.")
 
 
-def _copy(source: Path, staging: Path) -> None:
+def _copy(source: Path, staging: Path, database_key: bytes | None = None) -> None:
     try:
-        src = sqlite3.connect(source)
+        src = connect_keyed(source, database_key, read_only=True)
         try:
-            copy = sqlite3.connect(staging)
+            copy = connect_keyed(staging, database_key)  # the copy stays under the same key
             try:
                 src.backup(copy)
             finally:
                 copy.close()
         finally:
             src.close()
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         raise refuse(source, f"it is not a readable database ({exc}).") from exc
 
 
 def _read_revision(connection: sqlite3.Connection, source: Path) -> str:
     try:
         row = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         raise refuse(source, "it is not a PT Desk database.") from exc
     if row is None:
         raise refuse(source, "it is not a PT Desk database (no schema version).")
@@ -98,24 +108,24 @@ def require_known(engine: Engine, source: Path, revision: str) -> None:
                               "update PT Desk first.")
 
 
-def _untrusted_revision(source: Path) -> str:
+def _untrusted_revision(source: Path, database_key: bytes | None) -> str:
     """The revision the backup records, read without letting its schema run anything."""
-    connection = open_untrusted(source)
+    connection = open_untrusted(source, database_key)
     try:
         try:
             connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
+        except database_errors() as exc:
             raise refuse(source, f"it is not a readable database ({exc}).") from exc
         return _read_revision(connection, source)
     finally:
         connection.close()
 
 
-def _integrity(source: Path) -> None:
-    connection = open_untrusted(source)
+def _integrity(source: Path, database_key: bytes | None) -> None:
+    connection = open_untrusted(source, database_key)
     try:
         rows = [r[0] for r in connection.execute("PRAGMA integrity_check")]
-    except sqlite3.DatabaseError as exc:
+    except database_errors() as exc:
         raise refuse(source, f"it is not a readable database ({exc}).") from exc
     finally:
         connection.close()
@@ -150,29 +160,33 @@ def _check_key(source: Path, sf: SessionFactory, key: bytes | None, target_url: 
 
 
 def stage_backup(source: Path, target: Path, stamp: str, key: bytes | None,
-                 target_url: str = "") -> StagedCopy:
+                 target_url: str = "", database_key: bytes | None = None) -> StagedCopy:
     """Check the backup's schema untouched, then copy, upgrade and check the copy.
 
     Raises RestoreRefusedError on any fault; nothing in the backup runs before its whole
-    schema has been found identical to what the migrations make for its revision.
+    schema has been found identical to what the migrations make for its revision. An
+    encrypted clinic's backup is read, copied and checked under `database_key` (the copy
+    stays encrypted under it).
     """
-    revision = _untrusted_revision(source)
+    revision = _untrusted_revision(source, database_key)
     engine_for_script = make_engine("sqlite://")
     try:
         require_known(engine_for_script, source, revision)
     finally:
         engine_for_script.dispose()
-    _integrity(source)
-    differences = check_backup_schema(source, revision)
+    _integrity(source, database_key)
+    differences = check_backup_schema(source, revision, database_key)
     if differences:
         raise refuse(source, "its database structure is not what PT Desk makes: "
                      + "; ".join(differences[:8]) + ".")
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     staging = target.with_name(f".{target.name}.restore-{stamp}")
-    engine = make_engine(staging)  # creates the file 0600; not connected until the copy is in
-    staged = StagedCopy(staging, stamp, engine, key, revision)
+    # Creates the file 0600; not connected until the copy is in.
+    engine = make_engine(staging, key=None if database_key is None
+                         else DatabaseKey(database_key))
+    staged = StagedCopy(staging, stamp, engine, key, revision, database_key)
     try:
-        _copy(source, staging)
+        _copy(source, staging, database_key)
         upgrade(engine)
         sf = make_session_factory(engine)
         _check_key(source, sf, key, target_url or str(target))

@@ -9,7 +9,7 @@ import sqlite3
 from glob import escape as glob_escape
 from pathlib import Path
 
-from ptdesk.db.engine import make_engine, make_session_factory, sqlite_path
+from ptdesk.db.engine import KEY_FILE_SUFFIX, make_engine, make_session_factory, sqlite_path
 from ptdesk.db.migrate import is_up_to_date
 from ptdesk.services.audit.key import (
     KEY_ENV,
@@ -40,14 +40,16 @@ from ptdesk.services.permissions import check as check_permission
 
 
 def prune_kept_aside(target: Path, keep: int) -> list[Path]:
-    """Keep the newest `keep` databases set aside by restores (with their key and side files)."""
+    """Keep the newest `keep` databases set aside by restores (with their key and side files;
+    an encrypted clinic's copy with its key file, `.keys`)."""
     prefix = f"{target.name}.before-restore-"
+    ends = (KEY_SUFFIX, KEY_FILE_SUFFIX, *SIDE_FILES)
     copies = sorted(p for p in target.parent.glob(f"{glob_escape(prefix)}*")
-                    if not p.name.endswith((KEY_SUFFIX, *SIDE_FILES)))
+                    if not p.name.endswith(ends))
     removed = []
     for old in copies[:-keep] if keep > 0 else copies:
-        key = _aside_key(old)
-        for side in (old, *(old.with_name(old.name + s) for s in (KEY_SUFFIX, *SIDE_FILES)),
+        key = aside_key_path(old)
+        for side in (old, *(old.with_name(old.name + s) for s in ends),
                      *([key] if key is not None else [])):
             with contextlib.suppress(FileNotFoundError):
                 side.unlink()
@@ -116,7 +118,7 @@ def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
         except OSError:
             shutil.copy2(target, aside)
         os.chmod(aside, 0o600)
-        aside_key = _aside_key(aside)
+        aside_key = aside_key_path(aside)
         if old_key is not None and aside_key is not None:
             write_key_file(aside_key, old_key, replace=True)  # in the key folder too
     try:
@@ -125,7 +127,7 @@ def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
         os.replace(staged.path, target)
     except BaseException:
         if aside is not None:
-            for path in (aside, _aside_key(aside) or aside):
+            for path in (aside, aside_key_path(aside) or aside):
                 with contextlib.suppress(FileNotFoundError):
                     path.unlink()
         raise
@@ -133,7 +135,7 @@ def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
     return aside
 
 
-def _aside_key(aside: Path) -> Path | None:
+def aside_key_path(aside: Path) -> Path | None:
     """Where the key of a database kept aside by a restore lives (the key folder, unless
     $PTDESK_AUDIT_KEY_FILE names the one key file, which the live database keeps)."""
     if os.environ.get(KEY_ENV):

@@ -16,7 +16,7 @@ import tempfile
 from functools import cache
 from pathlib import Path
 
-from ptdesk.db.engine import make_engine
+from ptdesk.db.engine import connect_keyed, make_engine
 from ptdesk.db.migrate import upgrade
 
 Entry = tuple[str, str, str, str]  # (type, name, table, normalized sql)
@@ -26,9 +26,15 @@ class SchemaMismatch(ValueError):
     """The backup's schema is not the one the migrations make; the message lists how."""
 
 
-def open_untrusted(path: Path) -> sqlite3.Connection:
-    """Read-only, no schema-defined functions, no automatic extensions: for inspection only."""
-    connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+def open_untrusted(path: Path, key: bytes | None = None) -> sqlite3.Connection:
+    """Read-only, no schema-defined functions, no automatic extensions: for inspection only.
+
+    With `key`, the file is an encrypted clinic's (SQLCipher, keyed first; its errors are
+    SQLCipher's own DatabaseError classes, see engine.database_errors)."""
+    if key is None:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    else:
+        connection = connect_keyed(path, key, read_only=True)
     connection.execute("PRAGMA trusted_schema = OFF")
     connection.execute("PRAGMA query_only = ON")
     return connection
@@ -106,9 +112,9 @@ def compare(found: set[Entry], expected: frozenset[Entry]) -> list[str]:
     return problems
 
 
-def check_backup_schema(path: Path, revision: str) -> list[str]:
+def check_backup_schema(path: Path, revision: str, key: bytes | None = None) -> list[str]:
     """Differences between the backup's schema and the migrations' at `revision` ([] = same)."""
-    connection = open_untrusted(path)
+    connection = open_untrusted(path, key)
     try:
         found = schema_of(connection)
     finally:

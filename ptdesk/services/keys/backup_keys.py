@@ -163,3 +163,37 @@ def _administrator_password(engine: Engine, secret: str) -> bool:
             Clinician.role == "administrator", Clinician.active.is_(True),
             Clinician.password_hash != "")))
     return any(pw.verify_password(secret, stored) for stored in hashes_)
+
+
+def foreign_backup_problem(engine: Engine, backup: Path) -> str | None:
+    """Why the backup at `backup` (found in this clinic's backup folder) is not this
+    clinic's, judged by its key file: another clinic id, or an encrypted clinic's backup
+    beside a clinic that is not encrypted. None when nothing says so."""
+    backup_keys_path = sidecars(backup)[0]
+    if not backup_keys_path.exists():
+        return None  # a plaintext backup (this clinic's from before `encrypt`, say)
+    own = clinic_key.key_path_of(engine)
+    where = f"backup {backup.name} in the backup folder"
+    if own is None:
+        return (f"{where} is an encrypted clinic's and this clinic is not encrypted: it is "
+                "another clinic's backup; move it out of this clinic's backup folder")
+    try:
+        theirs, ours = kf.read(backup_keys_path).clinic, kf.read(own).clinic
+    except kf.KeyFileError as exc:
+        return f"{where} cannot be checked: {exc}"
+    if theirs != ours:
+        return (f"{where} is another clinic's backup (its key file names a different clinic); "
+                "move it out of this clinic's backup folder")
+    return None
+
+
+def another_clinics_file(path: Path, home: Path) -> bool:
+    """True when the encrypted file at `path` belongs to another clinic than the encrypted
+    clinic at `home` (their key files name different clinics); False when either is not
+    encrypted, is the same file, or a key file cannot be read."""
+    try:
+        if path.resolve() == home.resolve():
+            return False
+        return kf.read(key_file_path(path)).clinic != kf.read(key_file_path(home)).clinic
+    except (kf.KeyFileError, OSError):
+        return False
