@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -136,6 +137,9 @@ class FormFields:
 
     def check_box(self, key: str, label: str, text: str | None = None) -> QCheckBox:
         box = QCheckBox(text if text is not None else label)
+        # As wide as its text, never stretched across a form row: a click in the blank
+        # space to the right of the words would not tick it.
+        box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self._register(key, label, None, "bool", box, None)
         box.toggled.connect(self._on_any_edited)
         return box

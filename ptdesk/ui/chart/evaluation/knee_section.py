@@ -18,6 +18,7 @@ from ptdesk.ui.chart.evaluation.section import (
     subheading,
 )
 from ptdesk.ui.kit.check_group import CheckGroup
+from ptdesk.ui.kit.flow_layout import flow_box
 
 SIDES = ("left", "right")
 # Tenderness sites a runner's knee is palpated at; stored as these keys. Anything else saved
@@ -92,17 +93,12 @@ class KneeSection(EvaluationSection):
 
     def _tenderness_box(self, prefix: str, _name: str) -> QWidget:
         side = prefix.removeprefix("knee_")
-        box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(2)
-        boxes = []
-        for n, (key, label) in enumerate(TENDERNESS_SITES):
-            check = self.fields.check_box(f"{prefix}.tenderness:{key}", f"{label}, {side}", label)
-            grid.addWidget(check, n // 2, n % 2)
-            boxes.append(check)
+        boxes = [self.fields.check_box(f"{prefix}.tenderness:{key}", f"{label}, {side}", label)
+                 for key, label in TENDERNESS_SITES]
         CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
-        return box
+        # Equal-width cells: as many columns of sites as the side's width holds (one when
+        # the window is narrow), lined up like a table.
+        return flow_box(boxes, h_spacing=H_SPACING, v_spacing=2, uniform=True)
 
     def _build_special_tests(self) -> None:
         self.body.addWidget(subheading("Special tests"))
