@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ptdesk.domain import evaluation as ev
@@ -86,7 +87,12 @@ class KneeSection(EvaluationSection):
         ]
         for row, (label, make) in enumerate(rows, start=1):
             cells = [make(f"knee_{side}", f"{label}, {side}") for side in SIDES]
-            grid.addWidget(row_label(label), row, 0)
+            if label == "Tenderness":  # a tall block of sites: its label sits at the top
+                caption = row_label(label)
+                caption.setContentsMargins(0, 2, 0, 0)
+                grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+            else:
+                grid.addWidget(row_label(label), row, 0)
             for column, cell in enumerate(cells, start=1):
                 grid.addWidget(cell, row, column)
         self.body.addLayout(grid)
