@@ -29,9 +29,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
-    from ptdesk.db.engine import make_session_factory
-    from ptdesk.services.keys.clinic_key import is_encrypted, open_clinic, unlock
-    from ptdesk.services.keys.encrypt import encrypt_clinic, record_encrypted
+    from ptdesk.services.keys.clinic_key import is_encrypted
+    from ptdesk.services.keys.encrypt import encrypt_clinic, open_encrypted
 
     target = key_file_target(args)
     engine, session_factory = open_database(args)
@@ -44,18 +43,11 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError("an administrator signs in to encrypt the clinic (--as USER "
                                "with a password; set the clinic up first)")
         key = encrypt_clinic(session_factory, actor=actor, password=password, progress=print)
+        open_encrypted(getattr(args, "db", None), actor=actor, password=password).dispose()
     except ServiceError as exc:
         raise CommandError(str(exc)) from None
     finally:
         engine.dispose()
-    encrypted = open_clinic(getattr(args, "db", None))
-    try:
-        if not unlock(encrypted, password):
-            raise CommandError("the clinic was encrypted but does not open with your password; "
-                               "use the recovery key")
-        record_encrypted(make_session_factory(encrypted), actor=actor)
-    finally:
-        encrypted.dispose()
     print("The clinic database is encrypted.")
     hand_over(key, target)
     print(SSD_NOTE)

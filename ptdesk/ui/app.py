@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
     from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin.encrypt_offer import EncryptOffer
     from ptdesk.ui.signin.sign_in import SignInFlow
 
 APP_NAME = "PT Desk"
@@ -150,7 +151,7 @@ class Launch:
     loader: DatabaseLoader
     exit_code: list[int] = field(default_factory=list)
     sign_in: SignInFlow | None = None  # the prompt shown with the window
-    encrypt_offer: QMessageBox | None = None  # shown to an administrator of a plaintext file
+    encrypt_offer: EncryptOffer | None = None  # shown to an administrator of a plaintext file
 
     def finish(self) -> None:
         self.loader.join()
@@ -203,10 +204,19 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
         started.exit_code.append(1)
         app.exit(1)
 
+    def on_reopened(session_factory: SessionFactory) -> None:
+        # Encrypted from the offer: the plaintext engine is done with; finish() closes the
+        # new one (and forgets its key).
+        from ptdesk.db.engine import engine_of
+
+        if loader.engine is not None:
+            loader.engine.dispose()
+        loader.engine, loader.session_factory = engine_of(session_factory), session_factory
+
     def on_ready(ctx: AppContext) -> None:
         from ptdesk.ui.signin.encrypt_offer import offer_encryption
 
-        started.encrypt_offer = offer_encryption(window, ctx)
+        started.encrypt_offer = offer_encryption(window, ctx, on_reopened)
 
     flow.signed_in.connect(loader.sign_in_done)
     flow.cancelled.connect(window.close)

@@ -15,10 +15,11 @@ import hashlib
 import os
 import secrets
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from ptdesk.db.engine import (
     DatabaseBusyError,
@@ -30,6 +31,7 @@ from ptdesk.db.engine import (
     hold_plain_database,
     key_file_path,
     make_engine,
+    make_session_factory,
     sqlite_path,
 )
 from ptdesk.db.models import Clinician
@@ -80,17 +82,23 @@ def fingerprints(connection: Any) -> Fingerprints:
     return result
 
 
-def encrypt_clinic(session_factory: SessionFactory, *, actor: str, password: str,
-                   progress: Callable[[str], None] | None = None) -> str:
-    """Encrypt the plaintext clinic file in place; returns its new recovery key.
+@dataclass(frozen=True)
+class Approved:
+    """An administrator's request to encrypt, checked: who, with which password, and the
+    active accounts that get slots (see `check_request`)."""
 
-    The acting administrator's password gets an ordinary slot; every other active account
-    a slot under its stored password hash (its own password opens it, and its next sign-in
-    replaces it). The caller's engine is disposed: open the clinic again afterwards.
-    """
+    actor: str
+    password: str
+    accounts: dict[str, tuple[int, str]]  # user name: (account id, stored password hash)
+    my_id: int
+
+
+def check_request(session_factory: SessionFactory, *, actor: str, password: str) -> Approved:
+    """Everything `encrypt_clinic` checks before it touches the file: a clinic file, not yet
+    encrypted, an administrator whose password is right. The app asks this first, while the
+    clinic is still open, so a typo is answered beside the password field."""
     engine = engine_of(session_factory)
-    path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    if path is None:
+    if sqlite_path(engine.url.render_as_string(hide_password=False)) is None:
         raise EncryptError("Only a clinic database file can be encrypted; a PostgreSQL "
                            "server encrypts its own storage.")
     if clinic_key.is_encrypted(session_factory):
@@ -102,6 +110,27 @@ def encrypt_clinic(session_factory: SessionFactory, *, actor: str, password: str
     me = accounts.get(actor.strip().lower())
     if me is None or not pw.verify_password(password, me[1]):
         raise PermissionDeniedError("The password is not right.")
+    return Approved(actor, password, accounts, me[0])
+
+
+def encrypt_clinic(session_factory: SessionFactory, *, actor: str, password: str,
+                   progress: Callable[[str], None] | None = None) -> str:
+    """Encrypt the plaintext clinic file in place; returns its new recovery key.
+
+    The acting administrator's password gets an ordinary slot; every other active account
+    a slot under its stored password hash (its own password opens it, and its next sign-in
+    replaces it). The caller's engine is disposed: open the clinic again afterwards.
+    """
+    approved = check_request(session_factory, actor=actor, password=password)
+    return encrypt_approved(session_factory, approved, progress)
+
+
+def encrypt_approved(session_factory: SessionFactory, approved: Approved,
+                     progress: Callable[[str], None] | None = None) -> str:
+    """`encrypt_clinic` once `check_request` has said yes (the caller's engine is disposed)."""
+    engine = engine_of(session_factory)
+    path = sqlite_path(engine.url.render_as_string(hide_password=False))
+    assert path is not None  # check_request refused anything but a file
     audit_key = load_key(engine, create=False)
     engine.dispose()
     say = progress or (lambda _text: None)
@@ -112,7 +141,8 @@ def encrypt_clinic(session_factory: SessionFactory, *, actor: str, password: str
         raise EncryptError("The clinic database is open in PT Desk or another command; close "
                            "it everywhere and try again.") from None
     try:
-        return _convert(held, path, accounts, me[0], password, audit_key, say)
+        return _convert(held, path, approved.accounts, approved.my_id, approved.password,
+                        audit_key, say)
     finally:
         held.close()
 
@@ -190,3 +220,52 @@ def record_encrypted(session_factory: SessionFactory, *, actor: str) -> None:
     with transaction(session_factory) as session:
         audit.record(session, actor=actor, action="update", record_type="database",
                      summary="database encrypted (ptdesk encrypt)")
+
+
+def open_encrypted(db: str | os.PathLike[str] | None, *, actor: str, password: str) -> Engine:
+    """The clinic just encrypted, opened and unlocked with the administrator's password and
+    its audit entry written; EncryptError if the password opens no slot (then the recovery
+    key does). Its schema and library are the plaintext clinic's, already up to date."""
+    engine = clinic_key.open_clinic(db)
+    try:
+        if not clinic_key.unlock(engine, password):
+            raise EncryptError("The clinic was encrypted but does not open with your "
+                               "password; use the recovery key.")
+        record_encrypted(make_session_factory(engine), actor=actor)
+    except BaseException:
+        engine.dispose()
+        raise
+    return engine
+
+
+@dataclass(frozen=True)
+class Reopened:
+    """After encrypting from the app: the clinic open again, or why not."""
+
+    session_factory: SessionFactory | None  # the encrypted clinic, unlocked (None: plaintext)
+    recovery_key: str | None
+    error: Exception | None
+
+
+def encrypt_and_reopen(session_factory: SessionFactory, approved: Approved) -> Reopened:
+    """Encrypt (the caller has closed everything on the clinic), then open the clinic again
+    whatever happened: a failure after the swap still leaves an encrypted clinic, which
+    opens with the same password; a failure before it leaves the plaintext one as it was."""
+    path = sqlite_path(engine_of(session_factory).url.render_as_string(hide_password=False))
+    assert path is not None  # check_request refused anything but a file
+    recovery_key: str | None = None
+    error: Exception | None = None
+    try:
+        recovery_key = encrypt_approved(session_factory, approved)
+    except Exception as exc:  # noqa: BLE001 (handed back to be told; the file is looked at below)
+        error = exc
+    probe = clinic_key.open_clinic(path)
+    encrypted = clinic_key.is_encrypted(probe)
+    probe.dispose()
+    if not encrypted:
+        return Reopened(None, None, error)
+    try:
+        engine = open_encrypted(path, actor=approved.actor, password=approved.password)
+    except Exception as exc:  # noqa: BLE001
+        return Reopened(None, recovery_key, exc)
+    return Reopened(make_session_factory(engine), recovery_key, error)
