@@ -113,16 +113,9 @@ def _ancestors(widget: QWidget) -> list[QWidget]:
 def tab_indexes() -> list[pytest.param]:
     from ptdesk.ui.chart.registry import tab_classes
 
-    params = []
-    for index, cls in enumerate(tab_classes()):
-        marks = []
-        if cls.name() == "Evaluation":
-            # The visit header fits; the sections' rows (symptom checkboxes, the strength
-            # grid) are still wider than 1024 px leaves them: reflowing them goes with the
-            # evaluation's keyboard-first rework (issue 19, charting-a). Strict: passes → fix.
-            marks.append(pytest.mark.xfail(strict=True, reason="evaluation sections too wide"))
-        params.append(pytest.param(index, id=cls.name(), marks=marks))
-    return params
+    # Every tab, the Evaluation included: its sections reflow (check-box rows and quick
+    # fills wrap, form columns stack, the strength grid's long words wrap) at 1024x700.
+    return [pytest.param(index, id=cls.name()) for index, cls in enumerate(tab_classes())]
 
 
 @pytest.mark.parametrize("index", tab_indexes())

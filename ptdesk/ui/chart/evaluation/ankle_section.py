@@ -17,6 +17,7 @@ from ptdesk.ui.chart.evaluation.quick_fill import ankle_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
+    check_row,
     form_layout,
     row_label,
     side_grid,
@@ -160,17 +161,10 @@ class AnkleSection(EvaluationSection):
 
     def _tender_box(self, prefix: str, _name: str) -> QWidget:
         side = prefix.removeprefix("ankle_")
-        box = QWidget()
-        layout = QHBoxLayout(box)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(14)
         boxes = [self.fields.check_box(f"{prefix}.{key}", f"Tender {label}, {side}", label)
                  for key, label in _TENDER]
-        for check in boxes:
-            layout.addWidget(check)
         CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
-        layout.addStretch(1)
-        return box
+        return check_row(boxes)  # wraps when the side's column is narrow
 
     def load(self, evaluation: ev.Evaluation) -> None:
         ankles = {a.side: a for a in evaluation.ankles}

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -25,6 +26,7 @@ from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import ErrorLabel
 from ptdesk.ui.kit.notify import Notifier
 from ptdesk.ui.kit.palette import error_colour
+from ptdesk.ui.kit.wheel_guard import guard_wheel
 
 __all__ = ["ErrorLabel", "FormFields", "error_colour", "format_number", "humanize"]
 
@@ -123,6 +125,7 @@ class FormFields:
             value, text = option if isinstance(option, tuple) else (option, humanize(option))
             combo.addItem(text, value)
         combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        guard_wheel(combo)  # scrolling the form past it never changes the finding
         field = self._register(key, label, None, "choice", combo, None)
         combo.currentIndexChanged.connect(self._on_any_edited)
         row = QHBoxLayout()
@@ -136,6 +139,9 @@ class FormFields:
 
     def check_box(self, key: str, label: str, text: str | None = None) -> QCheckBox:
         box = QCheckBox(text if text is not None else label)
+        # As wide as its text, never stretched across a form row: a click in the blank
+        # space to the right of the words would not tick it.
+        box.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self._register(key, label, None, "bool", box, None)
         box.toggled.connect(self._on_any_edited)
         return box

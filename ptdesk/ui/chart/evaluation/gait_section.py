@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -20,13 +18,18 @@ from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.units import cadence_target_range
 from ptdesk.domain.validation import validate_int_range, validate_number_range
 from ptdesk.ui.chart.evaluation.quick_fill import gait_fills
-from ptdesk.ui.chart.evaluation.section import EvaluationSection, add_row, form_layout, inline_label
+from ptdesk.ui.chart.evaluation.section import (
+    EvaluationSection,
+    add_row,
+    columns,
+    form_layout,
+    inline_label,
+)
 
 SETTING_LABELS = (("treadmill", "Treadmill"), ("overground", "Overground"))
 SPEED_UNITS = (("km/h", "km/h"), ("mph", "mph"))
 SIDE_LABELS = (("none", "None"), ("left", "Left"), ("right", "Right"), ("both", "Both"))
 PRONATION_LABELS = (("normal", "Normal"), ("over", "Overpronation"), ("under", "Underpronation"))
-_RIGHT_LABEL_WIDTH = 110
 VIDEO_FILTER = "Video files (*.mp4 *.mov *.m4v *.avi *.mkv *.wmv);;All files (*)"
 
 
@@ -51,8 +54,6 @@ class GaitSection(EvaluationSection):
 
     def _build(self) -> None:
         f = self.fields
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(40)
         left, right = form_layout(), form_layout()
         add_row(left, "Setting", f.choice("gait.setting", "Setting", SETTING_LABELS, blank=None))
         speed = QHBoxLayout()
@@ -92,9 +93,8 @@ class GaitSection(EvaluationSection):
         add_row(left, "Gait notes", f.text_area("gait.notes", "Gait notes", rows=3,
                                               placeholder="Views filmed, cues tried, response"))
 
-        w = _RIGHT_LABEL_WIDTH
         add_row(right, "Overstriding", f.check_box(
-            "gait.overstriding", "Overstriding", "Foot lands ahead of the knee"), width=w)
+            "gait.overstriding", "Overstriding", "Foot lands ahead of the knee"))
         pelvic = QHBoxLayout()
         pelvic.addWidget(f.choice("gait.pelvic_drop_side", "Pelvic drop", SIDE_LABELS,
                                   blank=None))
@@ -102,20 +102,17 @@ class GaitSection(EvaluationSection):
         pelvic.addWidget(f.choice("gait.pelvic_drop_severity", "Pelvic drop severity",
                                   ev.SEVERITIES))
         pelvic.addStretch(1)
-        add_row(right, "Pelvic drop", pelvic, width=w)
+        add_row(right, "Pelvic drop", pelvic)
         add_row(right, "Knee valgus", f.choice("gait.knee_valgus", "Knee valgus", SIDE_LABELS,
-                                               blank=None), width=w)
+                                               blank=None))
         add_row(right, "Pronation", f.choice("gait.pronation", "Pronation", PRONATION_LABELS,
-                                             blank=None), width=w)
+                                             blank=None))
         add_row(right, "Crossover gait", f.check_box("gait.crossover", "Crossover gait",
-                                                     "Feet cross the midline"), width=w)
+                                                     "Feet cross the midline"))
         add_row(right, "Trunk lean", f.choice("gait.trunk_lean", "Trunk lean", ev.TRUNK_LEAN,
-                                              blank=None), width=w)
-        grid.addLayout(left, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addLayout(right, 0, 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(0, 3)
-        grid.setColumnStretch(1, 2)
-        self.body.addLayout(grid)
+                                              blank=None))
+        # The faults sit beside the measures on a wide screen and under them when narrow.
+        self.body.addWidget(columns((left, True), (right, True), spacing=40))
 
     def _connect_signals(self) -> None:
         self.fields.edited.connect(self._on_fields_edited)

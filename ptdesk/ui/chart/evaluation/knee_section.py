@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QGridLayout, QLabel, QWidget
 
 from ptdesk.domain import evaluation as ev
@@ -18,6 +19,7 @@ from ptdesk.ui.chart.evaluation.section import (
     subheading,
 )
 from ptdesk.ui.kit.check_group import CheckGroup
+from ptdesk.ui.kit.flow_layout import flow_box
 
 SIDES = ("left", "right")
 # Tenderness sites a runner's knee is palpated at; stored as these keys. Anything else saved
@@ -85,24 +87,24 @@ class KneeSection(EvaluationSection):
         ]
         for row, (label, make) in enumerate(rows, start=1):
             cells = [make(f"knee_{side}", f"{label}, {side}") for side in SIDES]
-            grid.addWidget(row_label(label), row, 0)
+            if label == "Tenderness":  # a tall block of sites: its label sits at the top
+                caption = row_label(label)
+                caption.setContentsMargins(0, 2, 0, 0)
+                grid.addWidget(caption, row, 0, Qt.AlignmentFlag.AlignTop)
+            else:
+                grid.addWidget(row_label(label), row, 0)
             for column, cell in enumerate(cells, start=1):
                 grid.addWidget(cell, row, column)
         self.body.addLayout(grid)
 
     def _tenderness_box(self, prefix: str, _name: str) -> QWidget:
         side = prefix.removeprefix("knee_")
-        box = QWidget()
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setVerticalSpacing(2)
-        boxes = []
-        for n, (key, label) in enumerate(TENDERNESS_SITES):
-            check = self.fields.check_box(f"{prefix}.tenderness:{key}", f"{label}, {side}", label)
-            grid.addWidget(check, n // 2, n % 2)
-            boxes.append(check)
+        boxes = [self.fields.check_box(f"{prefix}.tenderness:{key}", f"{label}, {side}", label)
+                 for key, label in TENDERNESS_SITES]
         CheckGroup(boxes)  # one Tab stop per side; the arrow keys move between the sites
-        return box
+        # Equal-width cells: as many columns of sites as the side's width holds (one when
+        # the window is narrow), lined up like a table.
+        return flow_box(boxes, h_spacing=H_SPACING, v_spacing=2, uniform=True)
 
     def _build_special_tests(self) -> None:
         self.body.addWidget(subheading("Special tests"))

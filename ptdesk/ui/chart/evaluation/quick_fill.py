@@ -11,6 +11,7 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ptdesk.domain.note_draft import CLEAR_RED_FLAGS
+from ptdesk.ui.kit.flow_layout import FlowLayout
 from ptdesk.ui.kit.shortcuts import QUICK_FILL_KEYS
 
 # The same key does the same kind of fill in whichever section holds the keyboard focus.
@@ -31,7 +32,7 @@ class Fill:
 
 
 class QuickFillBar(QWidget):
-    """A row of quick-fill buttons for one section, with Undo of the last fill.
+    """A row of quick-fill buttons for one section (wrapping when narrow), with Undo of the last fill.
 
     Every field stays editable: a fill only writes values, as typing would, so the form's
     edit tracking, drafts and validation see it like any other input.
@@ -43,10 +44,16 @@ class QuickFillBar(QWidget):
         self._fills = {fill.name: fill for fill in fills}
         self._undo: list[dict[str, Any]] = []
         self.buttons: dict[str, QPushButton] = {}
-        row = QHBoxLayout(self)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.setSpacing(6)
-        row.addWidget(QLabel("Quick fill:"))
+        caption = QLabel("Quick fill:")
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.setSpacing(6)
+        outer.addWidget(caption, 0, Qt.AlignmentFlag.AlignTop)
+        holder = QWidget(self)
+        # The buttons wrap onto a second row (under the first button) in a narrow window
+        # rather than scrolling sideways.
+        row = FlowLayout(holder, h_spacing=6, v_spacing=4)
+        outer.addWidget(holder, 1)
         for fill in fills:
             button = QPushButton(fill.label)
             button.setObjectName(f"quickFill_{fill.name}")
@@ -69,7 +76,7 @@ class QuickFillBar(QWidget):
         undo_key.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         undo_key.activated.connect(self.undo)
         row.addWidget(self.undo_button)
-        row.addStretch(1)
+        caption.setFixedHeight(self.undo_button.sizeHint().height())  # level with row one
 
     def apply(self, name: str) -> None:
         fields = self.section.fields

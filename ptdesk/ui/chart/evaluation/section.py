@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLayout,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -21,6 +22,7 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
 from ptdesk.ui.chart.evaluation.fields import FormFields
 from ptdesk.ui.chart.evaluation.quick_fill import Fill, QuickFillBar
+from ptdesk.ui.kit.flow_layout import flow_box
 from ptdesk.ui.kit.heading import heading as make_heading
 from ptdesk.ui.kit.notify import Notifier
 
@@ -119,7 +121,31 @@ def form_layout() -> QFormLayout:
     form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     form.setHorizontalSpacing(H_SPACING)
     form.setVerticalSpacing(6)
+    # A row too wide for a narrow window puts its field under the label, never off-screen.
+    form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
     return form
+
+
+def columns(*forms: tuple[QLayout, bool], spacing: int = 32) -> QWidget:
+    """Form columns side by side when the width allows, one under the other when it does not.
+
+    Each entry is (layout, grows): growing columns share the width left over. Fields keep
+    their reading (and Tab) order either way: the first column's, then the next one's.
+    """
+    cells = []
+    for form, grows in forms:
+        cell = QWidget()
+        form.setContentsMargins(0, 0, 0, 0)
+        cell.setLayout(form)
+        if grows:
+            cell.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        cells.append(cell)
+    return flow_box(cells, h_spacing=spacing, v_spacing=6, top=True)
+
+
+def check_row(boxes: list[QWidget]) -> QWidget:
+    """Check boxes in a row that wraps onto more rows in a narrow window."""
+    return flow_box(boxes, h_spacing=H_SPACING, v_spacing=4)
 
 
 def add_row(form: QFormLayout, text: str, field: QWidget | QLayout, width: int = LABEL_WIDTH) -> None:

@@ -14,14 +14,19 @@ from ptdesk.domain.involved_side import InvolvedSide, involved_side, region_of
 from ptdesk.domain.muscle_grades import GradePair
 from ptdesk.domain.symmetry import MMT_GRADES, convert_force, is_flagged
 from ptdesk.domain.validation import validate_number_range
-from ptdesk.ui.chart.evaluation.section import H_SPACING, LABEL_WIDTH, EvaluationSection
+from ptdesk.ui.chart.evaluation.section import EvaluationSection
 from ptdesk.ui.kit.palette import error_style
+from ptdesk.ui.kit.wrap_label import WrapLabel
 
 SIDES = ("left", "right")
 METHOD_LABELS = (("dynamometer", "Dynamometer"), ("mmt", "MMT grade"))
 UNIT_LABELS = (("kg", "kg"), ("N", "N"))
 _PAGE = {"mmt": 0, "dynamometer": 1}
 _WIDTH = 72
+# The narrowest the muscle names and the LSI column go (they wrap below these widths).
+_NAME_MIN = "Hip abduction (gluteus"  # two lines at most for the longest name
+_LSI_MIN = "100% · below 90%"
+_LSI_HEADER_LINES = ("LSI: knee/hip R ÷ L,", "ankle L ÷ R / grades")
 
 
 def _dynamometer_check(value: Any) -> None:
@@ -92,21 +97,27 @@ class StrengthGrid(EvaluationSection):
     def _build(self) -> None:
         f = self.fields
         grid = QGridLayout()
-        grid.setHorizontalSpacing(H_SPACING)
+        grid.setHorizontalSpacing(10)  # six columns: a little closer than the forms' 14
         grid.setVerticalSpacing(4)
-        grid.setColumnMinimumWidth(0, LABEL_WIDTH)
         bold = QFont(self.font())
         bold.setBold(True)
-        self.lsi_header = QLabel()
+        # Narrow windows (1024x700) get the grid in the viewport by wrapping the long
+        # muscle names and the LSI column's words, never by scrolling sideways (issue 19).
         for column, text in enumerate(("Muscle group", "Method", "Left", "Right", "Unit")):
             header = QLabel(text)
             header.setFont(bold)
             grid.addWidget(header, 0, column)
+        self.lsi_header = QLabel()
         self.lsi_header.setFont(bold)
+        self.lsi_header.setWordWrap(True)
+        # Two lines at every window width, broken between the two ratios ("LSI: knee/hip
+        # R ÷ L," / "ankle L ÷ R / grades"), never inside one ("ankle L" / "÷ R").
+        self.lsi_header.setFixedWidth(max(
+            self.lsi_header.fontMetrics().horizontalAdvance(line) for line in _LSI_HEADER_LINES) + 8)
         grid.addWidget(self.lsi_header, 0, 5)
         for row, (group, label) in enumerate(ev.STRENGTH_GROUPS, start=1):
             prefix = f"strength.{group}"
-            grid.addWidget(QLabel(label), row, 0)
+            grid.addWidget(WrapLabel(label, _NAME_MIN), row, 0)
             grid.addWidget(f.choice(f"{prefix}.method", f"{label}, method", METHOD_LABELS,
                                     blank=None), row, 1)
             for column, side in enumerate(SIDES, start=2):
@@ -120,14 +131,12 @@ class StrengthGrid(EvaluationSection):
                 grid.addWidget(stack, row, column)
             grid.addWidget(f.choice(f"{prefix}.unit", f"{label}, unit", UNIT_LABELS, blank=None),
                            row, 4)
-            lsi_label = QLabel("—")
+            lsi_label = WrapLabel("—", _LSI_MIN)
             lsi_label.setObjectName(f"strength_{group}_lsi")
             lsi_label.setAccessibleName(f"{label}, LSI")
-            lsi_label.setMinimumWidth(lsi_label.fontMetrics().horizontalAdvance(
-                "100% weaker ÷ stronger · right weaker, below 90%") + 8)
             self._lsi_labels[group] = lsi_label
             grid.addWidget(lsi_label, row, 5)
-        grid.setColumnStretch(6, 1)
+        grid.setColumnStretch(6, 1)  # a wide screen's spare width, after the LSI column
         self.body.addLayout(grid)
         note = QLabel(
             "LSI = involved ÷ uninvolved × 100, flagged below 90%; knee and hip rows use the "

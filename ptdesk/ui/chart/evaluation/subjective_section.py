@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,6 +29,8 @@ from ptdesk.ui.chart.evaluation.quick_fill import subjective_fills
 from ptdesk.ui.chart.evaluation.section import (
     EvaluationSection,
     add_row,
+    check_row,
+    columns,
     form_layout,
     inline_label,
     subheading,
@@ -60,7 +60,6 @@ _AFFECTED_SIDES = (("left", "Left"), ("right", "Right"), ("both", "Both"))
 EPISODE_NOTE = ("Side, onset, goal race and the diagnosis belong to the episode: changing them "
                 "here changes them for the episode.")
 _NUMBER_WIDTH = 72
-_RIGHT_LABEL_WIDTH = 110
 
 
 def _nprs_check(value: Any) -> None:
@@ -103,14 +102,9 @@ class SubjectiveSection(EvaluationSection):
         side.addWidget(self.episode_note, 1)
         add_row(form, "Affected side", side)
         for group, label, keys, labels in _GROUPS:
-            row = QHBoxLayout()
-            row.setSpacing(14)
             boxes = [f.check_box(f"{group}:{key}", labels[key]) for key in keys]
-            for box in boxes:
-                row.addWidget(box)
             CheckGroup(boxes)  # one Tab stop; the arrow keys move along the row
-            row.addStretch(1)
-            add_row(form, label, row)
+            add_row(form, label, check_row(boxes))
         pain = QHBoxLayout()
         pain.setSpacing(6)
         for index, (key, label) in enumerate(_NPRS):
@@ -132,8 +126,6 @@ class SubjectiveSection(EvaluationSection):
     def _build_running_history(self) -> None:
         f = self.fields
         self.body.addWidget(subheading("Running history"))
-        grid = QGridLayout()
-        grid.setHorizontalSpacing(32)
         left, right = form_layout(), form_layout()
         volume = QHBoxLayout()
         volume.addWidget(f.line("current_weekly_volume", "Current weekly volume", kind="float",
@@ -153,20 +145,18 @@ class SubjectiveSection(EvaluationSection):
         race.addWidget(f.line("goal_race", "Goal race", placeholder="e.g. City Half Marathon"), 1)
         race.addWidget(inline_label("Race date"))
         race.addWidget(f.line("goal_race_date", "Race date", kind="date"))
-        add_row(right, "Goal race", race, width=_RIGHT_LABEL_WIDTH)
+        add_row(right, "Goal race", race)
         shoes = QHBoxLayout()
         shoes.addWidget(f.line("shoe_model", "Shoes", placeholder="Model"), 1)
         shoes.addWidget(inline_label("Heel-to-toe drop"))
         shoes.addWidget(f.line("shoe_drop_mm", "Heel-to-toe drop", kind="float", unit="mm",
                                width=48))
-        add_row(right, "Shoes", shoes, width=_RIGHT_LABEL_WIDTH)
+        add_row(right, "Shoes", shoes)
         add_row(right, "Surface", f.line("surface", "Surface",
-                                         placeholder="e.g. road, trail, treadmill"),
-                width=_RIGHT_LABEL_WIDTH)
-        grid.addLayout(left, 0, 0, Qt.AlignmentFlag.AlignTop)
-        grid.addLayout(right, 0, 1, Qt.AlignmentFlag.AlignTop)
-        grid.setColumnStretch(1, 1)
-        self.body.addLayout(grid)
+                                         placeholder="e.g. road, trail, treadmill"))
+        # Side by side on a wide screen; the right column goes under the left when narrow
+        # (both use the form's label width, so the fields line up when stacked).
+        self.body.addWidget(columns((left, False), (right, True)))
 
     def _volume_field(self, key: str, label: str, suffix: str) -> QWidget:
         box = self.fields.line(key, label, kind="float", width=_NUMBER_WIDTH, unit=f"mi{suffix}")
