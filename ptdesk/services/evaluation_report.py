@@ -32,7 +32,7 @@ from ptdesk.services.evaluation_tables import section_tables
 from ptdesk.services.handouts import clinic_info
 from ptdesk.services.outcomes import OutcomeRecord, late_record, read_form
 from ptdesk.services.permissions import require
-from ptdesk.services.progress.report import _goals, _plan_summary, _program_lines
+from ptdesk.services.progress.care_summary import goal_lines, plan_summary, program_lines
 from ptdesk.services.runlogs import load_weekly_summary
 from ptdesk.services.runplans import load_active_plan
 from ptdesk.services.uow import SessionFactory, transaction
@@ -147,7 +147,7 @@ def _duration(goal_dates: list[date], start: date) -> str:
 
 def _plan(session: Session, evaluation: ev.Evaluation, row: Visit
           ) -> tuple[tuple[tuple[str, str], ...], dto.Table | None]:
-    goals = _goals(session, row.episode_id, row.visit_date)
+    goals = goal_lines(session, row.episode_id, row.visit_date)
     goal_dates = [d for d in session.scalars(select(Goal.target_date).where(
         Goal.episode_id == row.episode_id)) if d is not None]
     plan = evaluation.assessment or ev.AssessmentPlan()
@@ -188,12 +188,12 @@ def evaluation_report(session_factory: SessionFactory, *, actor: str, patient_id
         ankle_side = episode.injured_ankle_side
         date_rows, late = _date_rows(row)
         plan, goals = _plan(session, evaluation, row)
-        program_lines, program_date = _program_lines(session, patient_id)
+        programme, program_date = program_lines(session, patient_id)
         stored = load_active_plan(session, patient_id)
         run_rows: tuple[tuple[str, str], ...] = ()
         run_notes: tuple[str, ...] = ()
         if stored is not None:
-            run_rows, run_notes = _plan_summary(
+            run_rows, run_notes = plan_summary(
                 stored, load_weekly_summary(session, stored, on), on)
         addenda = tuple(
             dto.AddendumLine(a.author_name, _stamp(a.created_at), a.reason, a.text)
@@ -219,10 +219,10 @@ def evaluation_report(session_factory: SessionFactory, *, actor: str, patient_id
                                              if facts.goal_race_date else "") or "—"),
         )
         program = None
-        if program_lines:
+        if programme:
             since = f" (current, since {_long(program_date)})" if program_date else ""
             program = dto.Table(f"Home programme{since}", ("Exercise", "Dosage"),
-                                tuple((p.exercise, p.dosage) for p in program_lines),
+                                tuple((p.exercise, p.dosage) for p in programme),
                                 (0.36, 0.64))
         notes = tuple((title, text) for title, text in (
             ("Subjective (narrative)", evaluation.soap_subjective),

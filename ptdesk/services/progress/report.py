@@ -4,28 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.db.models import Clinician, Episode, Exercise, Goal, Patient, Visit
-from ptdesk.domain import exercise_library as lib
+from ptdesk.db.models import Clinician, Episode, Patient, Visit
 from ptdesk.domain import outcomes as oc
-from ptdesk.domain.runplan.amounts import format_amount as plan_amount
-from ptdesk.domain.units import format_amount
 from ptdesk.reports import progress_dto as dto
 from ptdesk.services.audit import log as audit
 from ptdesk.services.errors import NotFoundError
 from ptdesk.services.handouts import clinic_info
 from ptdesk.services.measure_settings import load_thresholds
 from ptdesk.services.permissions import require
-from ptdesk.services.prescriptions import load_active_prescription
 from ptdesk.services.progress import changes
 from ptdesk.services.progress import report_measures as rm
 from ptdesk.services.progress import series as pg
+from ptdesk.services.progress.care_summary import goal_lines as _goals
+from ptdesk.services.progress.care_summary import number as _fmt
+from ptdesk.services.progress.care_summary import plan_summary as _plan_summary
+from ptdesk.services.progress.care_summary import program_lines as _program_lines
 from ptdesk.services.progress.findings import evaluation_rows
 from ptdesk.services.progress.late_entries import late_measure_lines, late_visit_lines
 from ptdesk.services.progress.measures import (
@@ -37,7 +36,7 @@ from ptdesk.services.progress.measures import (
 from ptdesk.services.progress.report_load import load_section
 from ptdesk.services.run_load import load_view
 from ptdesk.services.runlogs import LoggedWeek, load_weekly_summary
-from ptdesk.services.runplans import StoredPlan, load_active_plan
+from ptdesk.services.runplans import load_active_plan
 from ptdesk.services.uow import transaction
 
 _SCALES = {"nprs": "0–10, lower is better", "lefs": "0–80, higher is better",
@@ -45,14 +44,8 @@ _SCALES = {"nprs": "0–10, lower is better", "lefs": "0–80, higher is better"
 _TITLES = {"nprs": "Pain now (NPRS 0–10, lower is better)",
            "lefs": "LEFS (0–80, higher is better)",
            "kujala": "Kujala AKPS (0–100, higher is better)"}
-_DECISION_WORDS = {"progress": "go on to the next week", "hold": "repeat the week",
-                   "regress": "go back one week and review"}
 _MAX_LSI_LINES = 3
 _WEEKS_AHEAD = 4  # planned weeks drawn after the current one
-
-
-def _fmt(value: float) -> str:
-    return f"{value:.0f}" if float(value).is_integer() else f"{value:.1f}"
 
 
 def _signed(delta: float) -> str:
@@ -64,10 +57,6 @@ def _signed(delta: float) -> str:
 def _mcid(value: float) -> str:
     """An MCID as published: 9, 2, 1.16."""
     return f"{value:.2f}".rstrip("0").rstrip(".")
-
-
-def _long(day: date) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
 
 
 def _clinician(session: Session, clinician_id: int | None, actor: str) -> str:
@@ -151,51 +140,6 @@ def _outcome_chart(measure: str, points: Sequence[tuple[date, float]], mcid: flo
                          red_label="Red run" if any(m.red for m in marks) else "")
 
 
-def _amount(value: float | object, measure: str) -> str:
-    if measure == "minutes":  # the plan's own m:ss (48:09 min), never a rounded 48.1
-        return plan_amount(Decimal(str(value)), "minutes")
-    return format_amount(float(value), measure, rounding="down")  # type: ignore[arg-type]
-
-
-def _plan_summary(stored: StoredPlan, weeks: Sequence[LoggedWeek], on: date
-                  ) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    inputs, plan, measure = stored.inputs, stored.plan, stored.inputs.measure
-    words = {"minutes": "minutes of running", "km": "kilometres", "mi": "miles"}[measure]
-    rows = [("Plan", f"{inputs.runs_per_week} runs a week, weekly {words} rising at most "
-                     f"{_fmt(float(inputs.cap_pct))}% a week"),
-            ("Started", _long(inputs.start))]
-    if stored.plan_version > 1:
-        rows.append(("Version", f"{stored.plan_version}, re-planned from week "
-                                f"{stored.from_week}; earlier weeks as planned at the time"))
-    if plan.paused:
-        rows.append(("Paused", "running is paused until the clinician resumes the plan"))
-    current = next((w for w in plan.weeks if w.start <= on < w.start + timedelta(days=7)), None)
-    if current is not None:
-        rows.append(("This week", f"Week {current.week} of {len(plan.weeks)}: "
-                                  f"{_amount(current.total, measure)} in total, longest run "
-                                  f"{_amount(current.longest, measure)}"))
-    finished = [w for w in weeks if w.complete]
-    if finished:
-        last = finished[-1]
-        planned = "" if last.planned_total is None else \
-            f" of {_amount(last.planned_total, measure)} planned"
-        pain = "" if last.worst_pain is None else f", pain up to {last.worst_pain}/10"
-        rows.append(("Last finished week",
-                     f"Week {last.week}: {_amount(last.done_total, measure)} done{planned}"
-                     f"{pain}; pain rules: {_DECISION_WORDS.get(last.decision or '', '—')}"))
-    goal = f"{_amount(inputs.goal_weekly, measure)} a week"
-    if inputs.goal_long_run is not None:
-        goal += f", long run {_amount(inputs.goal_long_run, measure)}"
-    if plan.goal_week is not None and plan.goal_date is not None:
-        goal += f"; the plan reaches it in week {plan.goal_week} ({_long(plan.goal_date)})"
-    rows.append(("Goal", goal))
-    if inputs.race_date is not None:
-        ready = {True: "goal reached before the race", False: "goal not reached before the race",
-                 None: ""}[plan.race_ready]
-        rows.append(("Race", f"{_long(inputs.race_date)}: {ready}"))
-    return tuple(rows), plan.warnings
-
-
 def _volume_chart(volume: pg.VolumeSeries, weeks: Sequence[LoggedWeek]) -> dto.VolumeChart:
     """Weeks run so far and the next few planned: far-off weeks would squeeze the bars."""
     shown = min(len(volume.weeks), len(weeks) + _WEEKS_AHEAD)
@@ -226,39 +170,6 @@ def _cap_notes(volume: pg.VolumeSeries, on: date) -> tuple[str, ...]:
         notes.append(f"This week's planned running is more than {cap}% above what was actually "
                      f"run last week; the plan should be re-planned from the run log.")
     return tuple(notes)
-
-
-def _goals(session: Session, episode_id: int, on: date) -> tuple[dto.GoalLine, ...]:
-    goals = session.scalars(select(Goal).where(Goal.episode_id == episode_id).order_by(Goal.id))
-    lines = []
-    for goal in goals:
-        target = f"by {_long(goal.target_date)}" if goal.target_date else ""
-        if goal.met_on is not None:
-            status = f"Met {_long(goal.met_on)}"
-        elif goal.target_date is not None and goal.target_date < on:
-            status = "Open (past target date)"
-        else:
-            status = "Open"
-        lines.append(dto.GoalLine(goal.description, target, status))
-    return tuple(lines)
-
-
-def _program_lines(session: Session, patient_id: int
-                   ) -> tuple[tuple[dto.ProgramLine, ...], date | None]:
-    prescription = load_active_prescription(session, patient_id)
-    if prescription is None:
-        return (), None
-    ids = [item.exercise_id for item in prescription.items]
-    exercises = {row.id: row for row in session.scalars(
-        select(Exercise).where(Exercise.id.in_(ids)))}
-    lines = []
-    for item in prescription.items:
-        ex = exercises[item.exercise_id]
-        dosage = lib.Dosage(item.sets, item.reps, item.hold_seconds, item.per_day,
-                            item.per_week, "", item.minutes)
-        limb = lib.limb_for(ex.library_id or "", ex.category)
-        lines.append(dto.ProgramLine(ex.name, lib.dosage_in_words(dosage, item.side, limb=limb)))
-    return tuple(lines), prescription.effective_date
 
 
 def _highlights(lines: Sequence[changes.ChangeLine], strength: Sequence[pg.LsiSeries]
