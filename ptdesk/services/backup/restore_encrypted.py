@@ -48,12 +48,12 @@ from ptdesk.services.backup.restore_auth import (
     check_administrator,
 )
 from ptdesk.services.backup.restore_file import RestoreResult, StagedCopy, stage_backup
-from ptdesk.services.backup.restore_swap import aside_key_path
+from ptdesk.services.backup.restore_swap import aside_key_path, link_aside
 from ptdesk.services.backup.schema_check import open_untrusted
 from ptdesk.services.db_check import ClinicModeError
 from ptdesk.services.errors import LoginRefusedError
 from ptdesk.services.keys import keyfile as kf
-from ptdesk.services.keys.backup_keys import BackupRestoreError, sidecars
+from ptdesk.services.keys.backup_keys import BackupRestoreError, sidecars, write_secret_file
 from ptdesk.services.keys.clinic_key import normalize_recovery_key
 
 # Tests stop the process at a named step (SIGKILL) to prove each one leaves a clinic.
@@ -311,11 +311,7 @@ def _fold_wal(target: Path, aside: Path, key: bytes | None) -> None:
 
 def _keep_aside(target: Path, aside: Path, url: str) -> None:
     """The current database and its key file (and audit key) under the dated name."""
-    try:
-        os.link(target, aside)  # the old file stays reachable under the new name
-    except OSError:
-        shutil.copy2(target, aside)
-    os.chmod(aside, 0o600)
+    link_aside(target, aside)
     keys_path = key_file_path(target)
     if keys_path.exists():
         shutil.copyfile(keys_path, key_file_path(aside))  # bytes as they are, even damaged
@@ -357,14 +353,7 @@ def _put_back(keys_path: Path, before: bytes | None, aside: Path | None) -> None
         if before is None:
             keys_path.unlink(missing_ok=True)
         else:
-            staged = keys_path.with_name(f".{keys_path.name}.{secrets.token_hex(6)}.tmp")
-            fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-            try:
-                os.write(fd, before)
-                os.fsync(fd)
-            finally:
-                os.close(fd)
-            os.replace(staged, keys_path)
+            write_secret_file(keys_path, before)
     if aside is not None:
         for path in (aside, key_file_path(aside), aside_key_path(aside)):
             if path is not None:

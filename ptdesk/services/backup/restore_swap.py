@@ -113,11 +113,7 @@ def _swap(staged: StagedCopy, target: Path, url: str) -> Path | None:
     if target.exists():
         aside = target.with_name(f"{target.name}.before-restore-{staged.stamp}")
         _take_out_of_wal(target, aside)
-        try:
-            os.link(target, aside)  # the old file stays reachable under the new name
-        except OSError:
-            shutil.copy2(target, aside)
-        os.chmod(aside, 0o600)
+        link_aside(target, aside)
         aside_key = aside_key_path(aside)
         if old_key is not None and aside_key is not None:
             write_key_file(aside_key, old_key, replace=True)  # in the key folder too
@@ -141,6 +137,16 @@ def aside_key_path(aside: Path) -> Path | None:
     if os.environ.get(KEY_ENV):
         return None
     return key_home_for_url("sqlite:///" + str(aside))
+
+
+def link_aside(target: Path, aside: Path) -> None:
+    """The current database also under the kept-aside name (owner-only): a hard link, so the
+    old file stays reachable, or a copy where the folder cannot link."""
+    try:
+        os.link(target, aside)
+    except OSError:
+        shutil.copy2(target, aside)
+    os.chmod(aside, 0o600)
 
 
 def _take_out_of_wal(target: Path, aside: Path) -> None:

@@ -69,11 +69,12 @@ def write_sidecars(engine: Engine, backup: Path, audit_key: bytes | None) -> boo
     slots, sealed = sidecars(backup)
     kf.write(slots, kf.read(keys_path))
     if audit_key is not None:
-        _write_new(sealed, seal_audit_key(holder.key, audit_key))
+        write_secret_file(sealed, seal_audit_key(holder.key, audit_key))
     return True
 
 
-def _write_new(path: Path, data: bytes) -> None:
+def write_secret_file(path: Path, data: bytes) -> None:
+    """`data` at `path`, owner-only, written whole under a temporary name then renamed."""
     staged = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
     fd = os.open(staged, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     try:
