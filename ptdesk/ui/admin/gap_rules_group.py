@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
-from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.runplan.painrules import GapRules
 from ptdesk.services.clinic import get_gap_rules, set_gap_rules
-from ptdesk.services.errors import ServiceError
+from ptdesk.ui.admin.settings_group import SettingsGroup
 from ptdesk.ui.context import AppContext
 
 # (field, caption, suffix, low, high); the limits are GapRules' own checks.
@@ -19,7 +18,7 @@ FIELDS: tuple[tuple[str, str, str, int, int], ...] = (
 )
 
 
-class GapRulesGroup(QGroupBox):
+class GapRulesGroup(SettingsGroup[GapRules]):
     """Spin boxes for the clinic's missed-week rule; read-only unless the user may edit settings.
 
     CLINICAL.md: 1 missed week repeats the last completed week; 2-3 weeks resume at no
@@ -27,9 +26,11 @@ class GapRulesGroup(QGroupBox):
     one, so the clinic may change it; each plan can still be set on its own.
     """
 
+    NOT_SAVED = "Missed-week rule not saved: "
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Return-to-run plans: missed weeks", parent)
-        self.ctx = ctx
+        super().__init__("Return-to-run plans: missed weeks", ctx, parent,
+                         error_name="gap_rules_error")
         self.boxes: dict[str, QSpinBox] = {}
         form = QFormLayout(self)
         for key, caption, suffix, low, high in FIELDS:
@@ -43,39 +44,19 @@ class GapRulesGroup(QGroupBox):
             label = QLabel(f"{caption}:", self)
             label.setBuddy(box)
             form.addRow(label, box)
-        self.error = QLabel("", self)
-        self.error.setObjectName("gap_rules_error")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
         form.addRow(self.error)
-        self.editable = ctx.can("edit_settings")
-        for box in self.boxes.values():
-            box.setEnabled(self.editable)
-        self._loaded = GapRules()
-        self.load()
+        self.finish(tuple(self.boxes.values()))
 
-    def load(self) -> None:
-        self._loaded = get_gap_rules(self.ctx.session_factory)
+    def read(self) -> GapRules:
+        return get_gap_rules(self.ctx.session_factory)
+
+    def show_rules(self, rules: GapRules) -> None:
         for key, box in self.boxes.items():
-            box.setValue(getattr(self._loaded, key))
+            box.setValue(getattr(rules, key))
 
     def wanted(self) -> GapRules:
         """The rule shown; ValidationError when GapRules refuses it (e.g. long above short)."""
         return GapRules(**{key: box.value() for key, box in self.boxes.items()})
 
-    def save(self) -> bool:
-        """Store a changed rule (administrators); True when nothing needed saving or it saved."""
-        self.error.setVisible(False)
-        if not self.editable:
-            return True
-        try:
-            wanted = self.wanted()
-            if wanted == self._loaded:
-                return True
-            self._loaded = set_gap_rules(self.ctx.session_factory, actor=self.ctx.actor,
-                                         gaps=wanted)
-        except (ValidationError, ServiceError) as exc:
-            self.error.setText(f"Missed-week rule not saved: {getattr(exc, 'message', exc)}")
-            self.error.setVisible(True)
-            return False
-        return True
+    def store(self, rules: GapRules) -> GapRules:
+        return set_gap_rules(self.ctx.session_factory, actor=self.ctx.actor, gaps=rules)

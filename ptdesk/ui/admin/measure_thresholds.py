@@ -6,7 +6,6 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QDoubleSpinBox,
     QFormLayout,
-    QGroupBox,
     QLabel,
     QPushButton,
     QSpinBox,
@@ -15,13 +14,12 @@ from PySide6.QtWidgets import (
 
 from ptdesk.domain import ankle_flags as af
 from ptdesk.domain import readiness as rd
-from ptdesk.domain.errors import ValidationError
-from ptdesk.services.errors import ServiceError
 from ptdesk.services.measure_settings import (
     MeasureThresholds,
     get_measure_thresholds,
     set_measure_thresholds,
 )
+from ptdesk.ui.admin.settings_group import SettingsGroup
 from ptdesk.ui.context import AppContext
 
 # (key, label, unit, low, high, decimals, cited default, source in a few words). The limits
@@ -45,12 +43,14 @@ FIELDS: tuple[tuple[str, str, str, float, float, int, float, str], ...] = (
 _ANKLE_KEYS = ("knee_to_wall_diff_cm", "balance_eyes_closed_min_s", "heel_raise_lsi_min_pct")
 
 
-class MeasureThresholdsGroup(QGroupBox):
+class MeasureThresholdsGroup(SettingsGroup[MeasureThresholds]):
     """Spin boxes for the clinic's limits; read-only unless the user may edit settings."""
 
+    NOT_SAVED = "Thresholds not saved: "
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Measure thresholds (ankle flags and readiness to run)", parent)
-        self.ctx = ctx
+        super().__init__("Measure thresholds (ankle flags and readiness to run)", ctx, parent,
+                         error_name="thresholds_error")
         self.boxes: dict[str, QAbstractSpinBox] = {}
         form = QFormLayout(self)
         for key, label, unit, low, high, decimals, default, source in FIELDS:
@@ -73,21 +73,15 @@ class MeasureThresholdsGroup(QGroupBox):
             form.addRow(caption, box)
         self.defaults_button = QPushButton("Use the published &defaults", self)
         self.defaults_button.clicked.connect(self.use_defaults)
-        self.error = QLabel("", self)
-        self.error.setObjectName("thresholds_error")
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
         form.addRow(self.defaults_button)
         form.addRow(self.error)
-        self.editable = ctx.can("edit_settings")
-        for widget in (*self.boxes.values(), self.defaults_button):
-            widget.setEnabled(self.editable)
-        self._loaded: MeasureThresholds | None = None
-        self.load()
+        self.finish((*self.boxes.values(), self.defaults_button))
 
-    def load(self) -> None:
-        self._loaded = get_measure_thresholds(self.ctx.session_factory, actor=self.ctx.actor)
-        values = {**vars(self._loaded.ankle), **vars(self._loaded.readiness)}
+    def read(self) -> MeasureThresholds:
+        return get_measure_thresholds(self.ctx.session_factory, actor=self.ctx.actor)
+
+    def show_rules(self, rules: MeasureThresholds) -> None:
+        values = {**vars(rules.ankle), **vars(rules.readiness)}
         for key, box in self.boxes.items():
             box.setValue(values[key])  # type: ignore[attr-defined]
 
@@ -105,20 +99,6 @@ class MeasureThresholdsGroup(QGroupBox):
             hop_lsi_min_pct=float(values["hop_lsi_min_pct"]))
         return MeasureThresholds(ankle, readiness)
 
-    def save(self) -> bool:
-        """Store changed limits (administrators); True when nothing needed saving or it saved."""
-        self.error.setVisible(False)
-        if not self.editable:
-            return True
-        try:
-            wanted = self.wanted()
-            if wanted == self._loaded:
-                return True
-            self._loaded = set_measure_thresholds(
-                self.ctx.session_factory, actor=self.ctx.actor, ankle=wanted.ankle,
-                readiness=wanted.readiness)
-        except (ValidationError, ServiceError) as exc:
-            self.error.setText(f"Thresholds not saved: {getattr(exc, 'message', exc)}")
-            self.error.setVisible(True)
-            return False
-        return True
+    def store(self, rules: MeasureThresholds) -> MeasureThresholds:
+        return set_measure_thresholds(self.ctx.session_factory, actor=self.ctx.actor,
+                                      ankle=rules.ankle, readiness=rules.readiness)

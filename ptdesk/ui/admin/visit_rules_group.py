@@ -5,23 +5,20 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
-    QGroupBox,
     QLabel,
     QSpinBox,
     QWidget,
 )
 
-from ptdesk.domain.errors import ValidationError
 from ptdesk.domain.visit_rules import (
     MEASURE_KEYS,
     MEASURE_LABELS,
     STALE_DRAFT_DAYS_RANGE,
     VisitRules,
 )
-from ptdesk.services.errors import ServiceError
 from ptdesk.services.visit_rules import get_visit_rules, set_visit_rules
+from ptdesk.ui.admin.settings_group import SettingsGroup
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.error_label import ErrorLabel
 
 # (VisitRules field, row caption)
 GROUPS = (("every_visit", "Every visit"),
@@ -29,12 +26,11 @@ GROUPS = (("every_visit", "Every visit"),
           ("patellofemoral", "…and for patellofemoral pain"))
 
 
-class VisitRulesGroup(QGroupBox):
+class VisitRulesGroup(SettingsGroup[VisitRules]):
     """Which outcome measures a visit asks for, and when unsigned notes are called old."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__("Visit notes", parent)
-        self.ctx = ctx
+        super().__init__("Visit notes", ctx, parent)
         self.days = QSpinBox(self)
         self.days.setObjectName("stale_draft_days")
         self.days.setAccessibleName("Remind about unsigned notes older than, in days")
@@ -57,39 +53,21 @@ class VisitRulesGroup(QGroupBox):
                 box.setAccessibleName(f"{MEASURE_LABELS[key]}: {caption}")
                 self.checks[(group, key)] = box
                 grid.addWidget(box, row, column)
-        self.error = ErrorLabel(self)
         grid.addWidget(self.error, len(GROUPS) + 2, 0, 1, len(MEASURE_KEYS) + 1)
-        self.editable = ctx.can("edit_settings")
-        for widget in (self.days, *self.checks.values()):
-            widget.setEnabled(self.editable)
-        self._loaded = VisitRules()
-        self.load()
+        self.finish((self.days, *self.checks.values()))
 
-    def load(self) -> None:
-        self._loaded = get_visit_rules(self.ctx.session_factory, actor=self.ctx.actor)
-        self.days.setValue(self._loaded.stale_draft_days)
+    def read(self) -> VisitRules:
+        return get_visit_rules(self.ctx.session_factory, actor=self.ctx.actor)
+
+    def show_rules(self, rules: VisitRules) -> None:
+        self.days.setValue(rules.stale_draft_days)
         for (group, key), box in self.checks.items():
-            box.setChecked(key in getattr(self._loaded, group))
+            box.setChecked(key in getattr(rules, group))
 
     def wanted(self) -> VisitRules:
         chosen = {group: tuple(k for k in MEASURE_KEYS if self.checks[(group, k)].isChecked())
                   for group, _caption in GROUPS}
         return VisitRules(stale_draft_days=self.days.value(), **chosen)
 
-    def save(self) -> bool:
-        """Store changed rules (administrators); True when nothing needed saving or it saved."""
-        self.error.show_message("")
-        if not self.editable:
-            return True
-        try:
-            wanted = self.wanted()
-            if wanted != self._loaded:
-                self._loaded = set_visit_rules(self.ctx.session_factory, actor=self.ctx.actor,
-                                               rules=wanted)
-        except ValidationError as exc:
-            self.error.show_message(exc.message)
-            return False
-        except ServiceError as exc:
-            self.error.show_message(str(exc))
-            return False
-        return True
+    def store(self, rules: VisitRules) -> VisitRules:
+        return set_visit_rules(self.ctx.session_factory, actor=self.ctx.actor, rules=rules)
