@@ -10,11 +10,13 @@ opening as before (no key file beside it).
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
 import weakref
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -166,16 +168,16 @@ def normalize_recovery_key(text: str) -> str:
 def new_recovery_key(target: SessionFactory | Engine) -> str | None:
     """A new clinic recovery key (the old one opens nothing any more), shown once; None for a
     clinic that is not encrypted."""
-    current = _current(target)
-    if current is None:
-        return None
-    keys_path, key, keys = current
-    shown = make_recovery_secret()
-    slot = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_RECOVERY,
-                       normalize_recovery_key(shown), key)
-    kept = tuple(s for s in keys.slots if s.kind != kf.KIND_RECOVERY)
-    kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, slot)))
-    return shown
+    with _updating(target) as current:
+        if current is None:
+            return None
+        keys_path, key, keys = current
+        shown = make_recovery_secret()
+        slot = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_RECOVERY,
+                           normalize_recovery_key(shown), key)
+        kept = tuple(s for s in keys.slots if s.kind != kf.KIND_RECOVERY)
+        kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, slot)))
+        return shown
 
 
 def make_recovery_secret() -> str:
@@ -207,23 +209,36 @@ def _current(target: SessionFactory | Engine) -> tuple[Path, bytes, kf.KeyFile] 
     return keys_path, holder.key, kf.read(keys_path)
 
 
+@contextlib.contextmanager
+def _updating(target: SessionFactory | Engine
+              ) -> Iterator[tuple[Path, bytes, kf.KeyFile] | None]:
+    """`_current`, read under the key file's lock and held until the change is written."""
+    keys_path = _key_path(target)
+    holder = database_key(target)
+    if keys_path is None or holder is None or holder.key is None:
+        yield None
+        return
+    with kf.updating(keys_path):
+        yield _current(target)
+
+
 def enroll(target: SessionFactory | Engine, account_id: int, password: str) -> None:
     """Give the account a new slot under `password` (replacing its old one); no-op when the
     clinic is not encrypted."""
-    current = _current(target)
-    if current is None:
-        return
-    keys_path, key, keys = current
-    slot = kf.new_slot(keys.clinic, slot_id(key, account_id), kf.KIND_ACCOUNT, password, key)
-    kf.write(keys_path, keys.with_slot(slot))
+    with _updating(target) as current:
+        if current is None:
+            return
+        keys_path, key, keys = current
+        slot = kf.new_slot(keys.clinic, slot_id(key, account_id), kf.KIND_ACCOUNT, password, key)
+        kf.write(keys_path, keys.with_slot(slot))
 
 
 def remove_slot(target: SessionFactory | Engine, account_id: int) -> None:
-    current = _current(target)
-    if current is None:
-        return
-    keys_path, key, keys = current
-    kf.write(keys_path, keys.without(slot_id(key, account_id)))
+    with _updating(target) as current:
+        if current is None:
+            return
+        keys_path, key, keys = current
+        kf.write(keys_path, keys.without(slot_id(key, account_id)))
 
 
 def has_slot(target: SessionFactory | Engine, account_id: int) -> bool:
@@ -258,13 +273,13 @@ def make_demo(target: SessionFactory | Engine) -> None:
     are published, and its patients are made up), and a second `ptdesk demo` may be
     writing to the file at this moment with the key it has.
     """
-    current = _current(target)
-    if current is None or not current[2].has_kind(kf.KIND_PROVISIONAL):
-        return
-    keys_path, key, keys = current
-    kept = tuple(s for s in keys.slots if s.kind != kf.KIND_PROVISIONAL)
-    demo = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None, key)
-    kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, demo)))
+    with _updating(target) as current:
+        if current is None or not current[2].has_kind(kf.KIND_PROVISIONAL):
+            return
+        keys_path, key, keys = current
+        kept = tuple(s for s in keys.slots if s.kind != kf.KIND_PROVISIONAL)
+        demo = kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None, key)
+        kf.write(keys_path, kf.KeyFile(keys.clinic, (*kept, demo)))
 
 
 def rekey_with(target: SessionFactory | Engine, *, keep: tuple[int, ...] = (),
@@ -279,26 +294,26 @@ def rekey_with(target: SessionFactory | Engine, *, keep: tuple[int, ...] = (),
     and keeps the one that opens the file, so a crash at any step leaves a clinic that
     opens with the same passwords.
     """
-    current = _current(target)
-    if current is None:
-        return
-    keys_path, old_key, keys = current
-    new_key = kf.new_database_key()
-    labels = {slot_id(old_key, account_id): account_id for account_id in keep}
-    fresh: list[kf.Slot] = []
-    for slot in keys.slots:
-        if slot.kind == kf.KIND_ACCOUNT and slot.id in labels:
-            fresh.append(kf.seal(keys.clinic, slot, new_key, slot_id(new_key, labels[slot.id])))
-        elif slot.kind == kf.KIND_RECOVERY:
-            fresh.append(kf.seal(keys.clinic, slot, new_key, secrets.token_hex(16)))
-    for account_id, password in (new_accounts or {}).items():
-        fresh.append(kf.new_slot(keys.clinic, slot_id(new_key, account_id), kf.KIND_ACCOUNT,
-                                 password, new_key))
-    if demo:
-        fresh.append(kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None,
-                                 new_key))
-    if not fresh:
-        return  # never a re-key that nobody could open afterwards
-    kf.write(keys_path, kf.KeyFile(keys.clinic, (*keys.slots, *fresh)))
-    rekey(engine_of(target), new_key)
-    kf.write(keys_path, kf.KeyFile(keys.clinic, tuple(fresh)))
+    with _updating(target) as current:
+        if current is None:
+            return
+        keys_path, old_key, keys = current
+        new_key = kf.new_database_key()
+        labels = {slot_id(old_key, account_id): account_id for account_id in keep}
+        fresh: list[kf.Slot] = []
+        for slot in keys.slots:
+            if slot.kind == kf.KIND_ACCOUNT and slot.id in labels:
+                fresh.append(kf.seal(keys.clinic, slot, new_key, slot_id(new_key, labels[slot.id])))
+            elif slot.kind == kf.KIND_RECOVERY:
+                fresh.append(kf.seal(keys.clinic, slot, new_key, secrets.token_hex(16)))
+        for account_id, password in (new_accounts or {}).items():
+            fresh.append(kf.new_slot(keys.clinic, slot_id(new_key, account_id), kf.KIND_ACCOUNT,
+                                     password, new_key))
+        if demo:
+            fresh.append(kf.new_slot(keys.clinic, secrets.token_hex(16), kf.KIND_DEMO, None,
+                                     new_key))
+        if not fresh:
+            return  # never a re-key that nobody could open afterwards
+        kf.write(keys_path, kf.KeyFile(keys.clinic, (*keys.slots, *fresh)))
+        rekey(engine_of(target), new_key)
+        kf.write(keys_path, kf.KeyFile(keys.clinic, tuple(fresh)))

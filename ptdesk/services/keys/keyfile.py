@@ -14,10 +14,13 @@ keeps its wrapping key beside it on purpose.
 from __future__ import annotations
 
 import base64
+import contextlib
+import fcntl
 import hashlib
 import json
 import os
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from ptdesk.services.output_files import sync_folder
 
 FORMAT = "ptdesk-keys-1"
+LOCK_SUFFIX = ".lock"  # beside the key file: see `updating`
 KIND_ACCOUNT = "account"
 KIND_PROVISIONAL = "provisional"  # until the first administrator (or the demo) exists
 KIND_DEMO = "demo"  # the demo clinic: its passwords are published, so the slot is open
@@ -324,3 +328,21 @@ def write(path: Path, keys: KeyFile) -> None:
         staged.unlink(missing_ok=True)
         raise
     sync_folder(path.parent)
+
+
+@contextlib.contextmanager
+def updating(path: Path) -> Iterator[None]:
+    """Held while the key file at `path` is read, changed and written back.
+
+    Two programs on this computer (the app settling a slot at sign-in, `ptdesk users add`
+    at the same time) take turns; without it the later write would drop the slot the
+    other one just added, and that person's password would open nothing. A lock file
+    beside the key file, because the key file itself is replaced on every write.
+    """
+    lock_path = path.with_name(path.name + LOCK_SUFFIX)
+    fd = os.open(lock_path, os.O_CREAT | os.O_RDWR, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock
