@@ -123,6 +123,14 @@ def _lint() -> int:
     return ruff or mypy
 
 
+def _workers(rest: list[str]) -> list[str]:
+    """One test process per core (pytest-xdist), up to 4, unless the arguments choose."""
+    chosen = any(a == "-n" or a.startswith(("-n", "--numprocesses")) or "xdist" in a
+                 for a in rest)
+    cores = min(os.cpu_count() or 1, 4)
+    return [] if chosen or cores < 2 else ["-n", str(cores)]
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     rest = argv[1:]
@@ -143,7 +151,7 @@ def main(argv: list[str]) -> int:
         return _lint()
     lint = _lint()
     ensure_postgres()
-    tests = subprocess.call([PYTHON, "-m", "pytest", *rest], cwd=ROOT, env=env)
+    tests = subprocess.call([PYTHON, "-m", "pytest", *_workers(rest), *rest], cwd=ROOT, env=env)
     return tests or lint
 
 
