@@ -46,9 +46,14 @@ def slow_open(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
     release.set()  # never leave the loader thread waiting
 
 
+# The real one: `slow_open` holds the app's open_database, not the making of the test clinic
+# (which waited out its 30 s when the fixture was already in place).
+_open_database = ui_app.open_database
+
+
 def _clinic(tmp_path: Path) -> Path:
     db = tmp_path / "clinic.db"
-    engine, sf = ui_app.open_database(str(db))
+    engine, sf = _open_database(str(db))
     provision_accounts(sf)
     update_settings(sf, actor=ADMIN, name="Hill Running PT")
     make_patient(sf, mrn="PT-9", first="Nia", last="Long")
