@@ -470,12 +470,15 @@ def _on_reader_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_reader_engine(path: Path) -> Engine:
+def make_reader_engine(path: Path, key: bytes | None = None) -> Engine:
     """An engine that only reads an existing SQLite database file (a helper process
-    sharing the reading of a check). It never creates the file or changes its journal."""
+    sharing the reading of a check), through SQLCipher with `key` for an encrypted one.
+    It never creates the file or changes its journal."""
     if not path.is_file():
         raise DatabaseTargetError(f"{path} is not a database file")
-    engine = create_engine("sqlite:///" + str(path), poolclass=NullPool)
+    url = "sqlite:///" + str(path)
+    engine = (_encrypted_engine(url, DatabaseKey(key), poolclass=NullPool) if key is not None
+              else create_engine(url, poolclass=NullPool))
     event.listen(engine, "connect", _on_reader_connect)
     return engine
 

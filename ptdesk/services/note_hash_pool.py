@@ -30,13 +30,16 @@ POOL_MIN = 20_000  # fewer notes: starting a helper costs more than it saves
 HELPER_SHARE = 0.55
 
 
-def _database_file(session: Session) -> Path | None:
+def _database_file(session: Session) -> tuple[Path, bytes | None] | None:
+    """The database file and, for an encrypted clinic, its key (None: no helper can read it)."""
     bind = session.get_bind()
     engine = bind if isinstance(bind, Engine) else bind.engine
-    if database_key(engine) is not None:
-        return None  # encrypted: its key never leaves this process, so no helper reads it
+    holder = database_key(engine)
+    key = None if holder is None else holder.key
+    if holder is not None and key is None:
+        return None  # encrypted and locked: nothing here can read it either
     path = sqlite_path(engine.url.render_as_string(hide_password=False))
-    return path if path is not None and path.is_file() else None
+    return (path, key) if path is not None and path.is_file() else None
 
 
 def _helper_allowed() -> bool:
@@ -56,7 +59,8 @@ def _ranges(ids: list[int]) -> list[list[int]]:
     return runs
 
 
-def _start(path: Path, visit_ids: list[int], version: int) -> subprocess.Popen[bytes] | None:
+def _start(path: Path, key: bytes | None, visit_ids: list[int], version: int
+           ) -> subprocess.Popen[bytes] | None:
     package_root = str(Path(__file__).resolve().parents[2])  # where `ptdesk` is importable
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, env.get("PYTHONPATH")) if p)
@@ -68,7 +72,11 @@ def _start(path: Path, visit_ids: list[int], version: int) -> subprocess.Popen[b
         return None
     try:
         assert helper.stdin is not None
-        helper.stdin.write(json.dumps(_ranges(visit_ids)).encode("ascii"))
+        # An encrypted clinic's key goes to the helper through its stdin pipe only: never
+        # on its command line (which other users can list) and never in a file.
+        helper.stdin.write(json.dumps({"ranges": _ranges(visit_ids),
+                                       "key": None if key is None else key.hex()}
+                                      ).encode("ascii"))
         helper.stdin.close()
     except OSError:
         _stop(helper)
@@ -102,12 +110,12 @@ def hash_many(session: Session, visit_ids: Sequence[int],
     """visit id -> hash, exactly as `hash_visits`; a helper process shares the work when
     there are many notes in a database file."""
     ids = sorted(set(visit_ids))
-    path = _database_file(session)
-    if len(ids) < POOL_MIN or path is None or not _helper_allowed():
+    found = _database_file(session)
+    if len(ids) < POOL_MIN or found is None or not _helper_allowed():
         return hash_visits(session, ids, version)
     split = len(ids) - int(len(ids) * HELPER_SHARE)
     mine, theirs = ids[:split], ids[split:]
-    helper = _start(path, theirs, version)
+    helper = _start(*found, theirs, version)
     try:
         out = hash_visits(session, mine, version)
         helped = None if helper is None else _answer(helper, theirs)
@@ -119,12 +127,15 @@ def hash_many(session: Session, visit_ids: Sequence[int],
 
 
 def _helper_main(argv: list[str]) -> int:
-    """Hash the visit ids read from stdin (JSON) in the database file argv[0] with format
-    argv[1]; write {id: hash} as JSON to stdout."""
+    """Hash the visit ids read from stdin (JSON: their ranges, and the key of an encrypted
+    clinic) in the database file argv[0] with format argv[1]; write {id: hash} as JSON to
+    stdout."""
     path, version = Path(argv[0]), int(argv[1])
-    visit_ids = [vid for first, last in json.loads(sys.stdin.buffer.read())
+    asked = json.loads(sys.stdin.buffer.read())
+    visit_ids = [vid for first, last in asked["ranges"]
                  for vid in range(int(first), int(last) + 1)]
-    engine = make_reader_engine(path)
+    key = None if asked.get("key") is None else bytes.fromhex(str(asked["key"]))
+    engine = make_reader_engine(path, key)
     try:
         with Session(engine) as session:
             found = hash_visits(session, visit_ids, version)
