@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QBuffer, QThread
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QDialog,
@@ -192,3 +192,25 @@ def test_print_from_the_exercises_tab_saves_first(qtbot, ctx, session_factory,
     assert active_prescription(session_factory, patient.id, actor=ACTOR) is not None
     assert len(jobs) == 1
     assert open_preview(qtbot, jobs[0]).page_count() >= 1
+
+
+def test_the_document_goes_before_the_buffer_it_reads(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The preview's PDF buffer outlives its document, whatever deletes the dialog.
+
+    Wrong before: the buffer was the dialog's first child, so deleting the dialog (Python's
+    collector did, in a later test) freed it before the document's destructor ran, and a CI
+    run aborted there.
+    """
+    import shiboken6
+
+    dialog = PdfPreviewDialog(small_pdf(2), "Exercise sheet", "x.pdf")
+    qtbot.waitUntil(lambda: dialog.page_count() == 2, timeout=10_000)
+    order: list[str] = []
+    dialog.document.destroyed.connect(lambda: order.append("document"))
+    dialog.replace_pdf(small_pdf(3))  # the buffer it swaps in is held the same way
+    qtbot.waitUntil(lambda: dialog.page_count() == 3, timeout=10_000)
+    buffers = dialog.document.findChildren(QBuffer)
+    assert len(buffers) >= 1
+    buffers[-1].destroyed.connect(lambda: order.append("new buffer"))
+    shiboken6.delete(dialog)
+    assert order.index("document") < order.index("new buffer")

@@ -49,11 +49,12 @@ class PdfPreviewDialog(QDialog):
         self._pdf = bytes(pdf)
         self._title = title
         self._suggested_name = suggested_name
-        # The buffer must outlive the document, which reads from it lazily.
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(self._pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
         self.document = QPdfDocument(self)
+        # The buffer must outlive the document, which reads from it lazily: as the
+        # document's child it is deleted only after the document's own destructor has run.
+        # (As the dialog's child, made first, it was deleted before the document: the
+        # document's destructor then read freed memory, and a run aborted in CI.)
+        self._buffer = self._new_buffer()
         self.view = QPdfView(self)
         self.view.setObjectName("pdf_view")
         self.view.setAccessibleName("Handout preview")
@@ -147,14 +148,18 @@ class PdfPreviewDialog(QDialog):
         self.document.close()
         old = self._buffer
         self._pdf = bytes(pdf)
-        self._buffer = QBuffer(self)
-        self._buffer.setData(QByteArray(self._pdf))
-        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self._buffer = self._new_buffer()
         old.close()
         old.deleteLater()
         self.print_button.setEnabled(True)
         self.document.load(self._buffer)
         self._on_document_status_changed()
+
+    def _new_buffer(self) -> QBuffer:
+        buffer = QBuffer(self.document)
+        buffer.setData(QByteArray(self._pdf))
+        buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        return buffer
 
     def _on_language_activated(self, _index: int) -> None:
         self.set_busy(True)
