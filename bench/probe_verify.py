@@ -24,21 +24,51 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH), str(BENCH.parent)]
 
+from clinic_cache import ACTOR  # noqa: E402
 from figures import ERROR, TARGETS, Detail, Figure  # noqa: E402
+from probe_common import BENCH_PASSWORD_ENV  # noqa: E402
 
 TARGETS.setdefault("verify_s", 10.0)
 BENCH_VISITS = 200_000  # the 10,000-patient bench clinic, about
 
 
-def _counts(db: Path) -> tuple[int, int, int]:
-    """(visits, signed visits, audit entries) of the clinic."""
-    with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as connection:
-        visits = connection.execute("SELECT count(*) FROM visits").fetchone()[0]
-        signed = connection.execute("SELECT count(*) FROM visits WHERE status = 'signed'"
-                                    ).fetchone()[0]
-        entries = connection.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-    connection.close()
+_COUNTS = ("SELECT count(*) FROM visits", "SELECT count(*) FROM visits WHERE status = 'signed'",
+           "SELECT count(*) FROM audit_log")
+
+
+def _counts(db: Path, password: str | None = None) -> tuple[int, int, int]:
+    """(visits, signed visits, audit entries) of the clinic (an encrypted one is unlocked
+    with `password`, as PT Desk does)."""
+    if password is None:
+        with sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True) as connection:
+            found = [connection.execute(sql).fetchone()[0] for sql in _COUNTS]
+        connection.close()
+    else:
+        from sqlalchemy import text
+
+        from ptdesk.services.keys.clinic_key import open_clinic, unlock
+
+        engine = open_clinic(db)
+        try:
+            if not unlock(engine, password):
+                raise RuntimeError("the bench password does not open the encrypted clinic")
+            with engine.connect() as connection:
+                found = [connection.execute(text(sql)).scalar_one() for sql in _COUNTS]
+        finally:
+            engine.dispose()
+    visits, signed, entries = found
     return int(visits), int(signed), int(entries)
+
+
+def _command(db: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """`ptdesk verify` as the bench runs it; an encrypted clinic's with the demo clinician's
+    password (what the other probes sign in with)."""
+    command = [sys.executable, "-m", "ptdesk", "verify", "--db", str(db)]
+    password = env.get(BENCH_PASSWORD_ENV)
+    if not password:
+        return command, env
+    return ([sys.executable, "-m", "ptdesk", "--as", ACTOR, "verify", "--db", str(db)],
+            {**env, "PTDESK_PASSWORD": password})
 
 
 def _children_cpu() -> float:
@@ -53,9 +83,9 @@ def time_verify(db: Path, env: dict[str, str], runs: int,
     samples = []
     for _ in range(runs):
         began, began_cpu = time.perf_counter(), _children_cpu()
-        done = subprocess.run([sys.executable, "-m", "ptdesk", "verify", "--db", str(db)],
-                              env=env, capture_output=True, text=True, check=False,
-                              cwd=BENCH.parent)
+        command, run_env = _command(db, env)
+        done = subprocess.run(command, env=run_env, capture_output=True, text=True,
+                              check=False, cwd=BENCH.parent)
         samples.append(time.perf_counter() - began)
         if cpu is not None:
             cpu.append(_children_cpu() - began_cpu)
@@ -71,7 +101,7 @@ def measure_verify(db: Path, env: dict[str, str], runs: int) -> Figure:
         samples = time_verify(db, env, max(runs, 1), cpu)
     except (RuntimeError, OSError) as exc:
         return Figure("verify_s", status=ERROR, note=str(exc).splitlines()[0][:200])
-    visits, signed, entries = _counts(db)
+    visits, signed, entries = _counts(db, env.get(BENCH_PASSWORD_ENV))
     return Figure("verify_s", tuple(samples), details=(
         Detail("visits in the clinic", visits, "visits"),
         Detail("signed notes re-hashed", signed, "notes"),
