@@ -81,7 +81,6 @@ def _limited(details: list[str]) -> tuple[str, ...]:
 # cache as big as the file (up to this much) the foreign-key check reuses the pages the
 # integrity check decrypted (2.4 s -> 0.3 s on the 10,000-patient bench clinic).
 _DECRYPTED_CACHE_MAX_KIB = 1024 * 1024
-_DEFAULT_CACHE_KIB = 2000  # SQLite's own default (PRAGMA cache_size = -2000)
 _FILE_CHECKS = ("Database file integrity", "Links between records (foreign keys)")
 
 
@@ -99,12 +98,13 @@ def _encrypted_file_checks(engine: Engine, path: Path) -> tuple[Check, Check]:
     try:
         cache_kib = min(_DECRYPTED_CACHE_MAX_KIB, path.stat().st_size // 1024 + 1)
         with engine.connect() as connection:
+            was = int(connection.exec_driver_sql("PRAGMA cache_size").scalar_one())
             connection.exec_driver_sql(f"PRAGMA cache_size = -{int(cache_kib)}")
             try:
                 integrity = _run(_FILE_CHECKS[0], lambda: _integrity(engine, connection))
                 links = _run(_FILE_CHECKS[1], lambda: _foreign_keys(engine, connection))
             finally:  # the pooled connection goes back as it was (its pages let go)
-                connection.exec_driver_sql(f"PRAGMA cache_size = -{_DEFAULT_CACHE_KIB}")
+                connection.exec_driver_sql(f"PRAGMA cache_size = {was}")
     except Exception as exc:  # a damaged file or key: report it, go on (as _run does)
         failed = (f"could not be checked: {exc}",)
         return Check(_FILE_CHECKS[0], False, failed), Check(_FILE_CHECKS[1], False, failed)

@@ -43,13 +43,15 @@ def test_each_file_check_runs_once_and_the_cache_is_put_back(
             return real(*args)  # type: ignore[arg-type]
 
         monkeypatch.setattr(db_check, "_foreign_keys", counted)
+        with engine.connect() as connection:  # what every new connection gets
+            default = connection.execute(text("PRAGMA cache_size")).scalar_one()
         report = db_check.check_database(engine, anchor=False)
         names = [c.name for c in report.checks]
         assert names.count("Links between records (foreign keys)") == 1
         assert calls == ["links"]
         assert all(c.ok for c in report.checks if c.name in db_check._FILE_CHECKS)
         with engine.connect() as connection:  # the pooled connection is as it was
-            assert connection.execute(text("PRAGMA cache_size")).scalar_one() == -2000
+            assert connection.execute(text("PRAGMA cache_size")).scalar_one() == default
     finally:
         engine.dispose()
 
