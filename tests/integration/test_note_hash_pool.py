@@ -48,15 +48,21 @@ def _spy(monkeypatch: pytest.MonkeyPatch) -> list[subprocess.Popen[bytes] | None
     return started
 
 
-def test_a_helper_process_gives_exactly_the_hashes_of_one_process(
-        clinic: SessionFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _assert_helped_with_the_same_hashes(sf: SessionFactory,
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """One helper started and ended well, and the hashes are exactly one process's."""
     started = _spy(monkeypatch)
-    ids = _signed(clinic)
-    with transaction(clinic) as session:
+    ids = _signed(sf)
+    with transaction(sf) as session:
         alone = hash_visits(session, ids)
         shared = hash_many(session, ids)
     assert len(started) == 1 and started[0] is not None and started[0].returncode == 0
     assert shared == alone and len(shared) == len(ids) > 20
+
+
+def test_a_helper_process_gives_exactly_the_hashes_of_one_process(
+        clinic: SessionFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_helped_with_the_same_hashes(clinic, monkeypatch)
 
 
 def test_a_note_changed_in_the_helpers_half_is_caught(
@@ -118,13 +124,7 @@ def test_an_encrypted_clinic_is_helped_too_with_its_key_never_on_the_command_lin
             return real_popen(args, **kwargs)  # type: ignore[call-overload, no-any-return]
 
         monkeypatch.setattr(note_hash_pool.subprocess, "Popen", popen)
-        started = _spy(monkeypatch)
-        ids = _signed(sf)
-        with transaction(sf) as session:
-            alone = hash_visits(session, ids)
-            shared = hash_many(session, ids)
-        assert len(started) == 1 and started[0] is not None and started[0].returncode == 0
-        assert shared == alone and len(shared) == len(ids) > 20
+        _assert_helped_with_the_same_hashes(sf, monkeypatch)
         assert commands and not any(holder.key.hex() in " ".join(c) for c in commands)
     finally:
         engine.dispose()

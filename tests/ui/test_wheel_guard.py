@@ -20,13 +20,19 @@ def wheel(widget: QWidget, steps: int = -1) -> None:
     QApplication.sendEvent(widget, event)
 
 
-def test_the_wheel_over_an_unfocused_drop_down_leaves_its_value(qtbot: Any) -> None:
+def _shown_effusion(qtbot: Any) -> tuple[KneeSection, QComboBox]:
+    """A knee section on screen and its left effusion drop-down."""
     section = KneeSection()
     qtbot.addWidget(section)
     section.show()
     qtbot.waitExposed(section)
     combo = section.fields.widget("knee_left.effusion")
     assert isinstance(combo, QComboBox)
+    return section, combo
+
+
+def test_the_wheel_over_an_unfocused_drop_down_leaves_its_value(qtbot: Any) -> None:
+    section, combo = _shown_effusion(qtbot)
     before = combo.currentIndex()
     wheel(combo)
     assert combo.currentIndex() == before
@@ -51,12 +57,7 @@ def test_the_turn_scrolls_the_form_instead(qtbot: Any) -> None:
 
 
 def test_a_focused_drop_down_still_takes_the_wheel(qtbot: Any) -> None:
-    section = KneeSection()
-    qtbot.addWidget(section)
-    section.show()
-    qtbot.waitExposed(section)
-    combo = section.fields.widget("knee_left.effusion")
-    assert isinstance(combo, QComboBox)
+    _section, combo = _shown_effusion(qtbot)
     combo.setFocus(Qt.FocusReason.OtherFocusReason)
     qtbot.waitUntil(combo.hasFocus)
     wheel(combo)

@@ -77,7 +77,6 @@ class EncryptOffer(QDialog):
         self.recovery_notice: RecoveryKeyNotice | None = None
         self._check = BackgroundCall(self)
         self._work = BackgroundCall(self)
-        self._approved: Any = None
         heading = make_heading("Encrypt the clinic database", 1.3, self)
         self.text_label = QLabel(OFFER_TEXT, self)
         self.text_label.setWordWrap(True)
@@ -144,7 +143,6 @@ class EncryptOffer(QDialog):
         if self.window_.ctx is not self.ctx or not keep_work(self.window_, TITLE):
             self._set_idle()  # signed out meanwhile, or Cancel on "save your changes?"
             return
-        self._approved = approved
         self.password.clear()  # the approved request holds it until the clinic reopens
         self._set_busy(ENCRYPTING)
         self.window_.detach()
@@ -156,7 +154,6 @@ class EncryptOffer(QDialog):
 
     def _on_work_finished(self, result: Reopened | None, error: BaseException | None) -> None:
         actor = self.ctx.actor
-        self._approved = None
         failure = error if result is None else result.error
         reopened = result.session_factory if result is not None else None
         if reopened is not None:
