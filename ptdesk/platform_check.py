@@ -8,11 +8,9 @@ disk) so `dev.py run` and the app can both ask it which Debian/Ubuntu packages a
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import re
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -82,11 +80,19 @@ def xcb_plugin(site: Path | None = None) -> Path | None:
     return None
 
 
+# ctypes and subprocess are imported where used: the app asks `preflight` before its window
+# on every start, and only a real X display (xcb) needs them.
+
+
 def _run_ldd(argv: list[str]) -> str:
+    import subprocess
+
     return subprocess.run(argv, capture_output=True, text=True, check=False, timeout=30).stdout
 
 
 def _can_load(soname: str) -> bool:
+    import ctypes
+
     try:
         ctypes.CDLL(soname)
     except OSError:
@@ -112,6 +118,8 @@ def uses_xcb(environ: dict[str, str] | os._Environ[str] | None = None,
 def missing_libraries(plugin: Path | None = None, run: Runner = _run_ldd,
                       load: Loader = _can_load) -> list[str]:
     """Shared libraries the xcb plugin needs and this machine lacks, in ldd's order."""
+    import subprocess
+
     plugin = plugin if plugin is not None else xcb_plugin()
     if plugin is None:
         return []  # no PySide6 xcb plugin to check (Windows, macOS or an odd install)

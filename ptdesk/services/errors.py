@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import datetime
+from typing import TYPE_CHECKING
 
-from ptdesk.domain.conflicts import FieldChange, changed_by_them, differing_fields
+if TYPE_CHECKING:  # the UI's sign-in prompt and crash guard import this module at start-up
+    from datetime import datetime
+
+    from ptdesk.domain.conflicts import FieldChange
 
 
 class ServiceError(Exception):
@@ -45,6 +48,8 @@ class ConflictError(ServiceError):
         Without a starting point (or without the saved versions) every field where the
         two versions differ is listed, since it cannot be told who changed it.
         """
+        from ptdesk.domain.conflicts import changed_by_them, differing_fields
+
         theirs, yours = self.theirs or {}, self.yours or {}
         if started_from is None:
             return differing_fields(theirs, yours)

@@ -16,6 +16,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.desktop import appearance, desktop_shell
 from ptdesk.ui.desktop.about_dialog import AboutDialog, notices_html
 from ptdesk.ui.desktop.appearance import AppearanceDialog
+from ptdesk.ui.desktop.single_instance import SingleInstance
 from ptdesk.ui.main_window import MainWindow
 from tests.factories import ACTOR
 
@@ -185,8 +186,12 @@ def test_the_real_window_has_the_icon_and_comes_to_the_front(qtbot, tmp_path: Pa
         assert started.window.windowIcon().cacheKey() == QApplication.windowIcon().cacheKey()
         started.window.showMinimized()
         assert start.instance is not None
-        start.instance.activated.emit()  # what the second process's message triggers
-        assert not started.window.isMinimized() and started.window.isVisible()
+        # It listens from the event loop's first turn; a later start's real message raises it.
+        qtbot.waitUntil(lambda: start.instance is not None and start.instance.server is not None)
+        with qtbot.waitSignal(start.instance.activated, timeout=30_000):
+            assert SingleInstance(start.instance.key)._send_activate()
+        qtbot.waitUntil(lambda: not started.window.isMinimized())
+        assert started.window.isVisible()
     finally:
         started.window.offer_backup_on_close = False
         started.loader.join()

@@ -50,6 +50,21 @@ def test_a_second_start_on_the_same_database_raises_the_first_window(qtbot, tmp_
         first.release()
 
 
+def test_a_start_before_the_first_listens_is_answered_once_it_does(qtbot, tmp_path: Path) -> None:
+    """The app takes the lock before its window and listens after it: the gap is retried."""
+    key = instance_key(str(tmp_path / "clinic.db"))
+    first = SingleInstance(key)
+    try:
+        assert first.claim(listen=False)
+        assert first.server is None
+        assert not SingleInstance(key)._send_activate()  # nobody answers yet: claim() retries
+        first.listen()
+        with qtbot.waitSignal(first.activated, timeout=30_000):
+            assert SingleInstance(key)._send_activate()
+    finally:
+        first.release()
+
+
 def test_a_different_database_gets_its_own_window(qtbot, tmp_path: Path) -> None:
     one = SingleInstance(instance_key(str(tmp_path / "one.db")))
     two = SingleInstance(instance_key(str(tmp_path / "two.db")))

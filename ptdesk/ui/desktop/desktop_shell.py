@@ -69,7 +69,9 @@ def before_window(db: str | None, argv: list[str] | None = None) -> Start:
     app.setWindowIcon(app_icon())
     app.setDesktopFileName(DESKTOP_FILE)
     instance = SingleInstance(instance_key(db), app)
-    if not instance.claim():
+    # It listens for later starts once the window is up (window_shown): the network module
+    # and the server are not on the way to the sign-in prompt.
+    if not instance.claim(listen=False):
         log.info("another PT Desk window has this database; asked it to come to the front")
         return Start(exit_code=0)
     return Start(instance=instance)
@@ -85,6 +87,7 @@ def window_shown(start: Start, started: Launch) -> None:
     if start.instance is not None:
         start.instance.activated.connect(lambda: bring_to_front(window))
         start.instance.activated.connect(lambda: log.info("raised for a second start"))
+        QTimer.singleShot(0, start.instance.listen)  # the event loop's first turn
     # Events only: no user, patient or database name.
     started.loader.opened.connect(lambda _sf: log.info("database open"))
     started.loader.ready.connect(lambda _ctx: log.info("signed in"))

@@ -13,10 +13,13 @@ import getpass
 import hashlib
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QDir, QElapsedTimer, QLockFile, QObject, QThread, Signal
-from PySide6.QtNetwork import QLocalServer, QLocalSocket
 from PySide6.QtWidgets import QWidget
+
+if TYPE_CHECKING:
+    from PySide6.QtNetwork import QLocalServer
 
 ACTIVATE = b"activate\n"
 CONNECT_TIMEOUT_MS = 1000
@@ -68,12 +71,19 @@ class SingleInstance(QObject):
         self.lock.setStaleLockTime(0)  # never stale by age; only when its process is gone
         self.server: QLocalServer | None = None
 
-    def claim(self) -> bool:
+    def claim(self, *, listen: bool = True) -> bool:
+        """Take the database's lock, or ask its holder to show its window.
+
+        `listen=False` leaves `listen()` to the caller: the app listens once its window and
+        sign-in prompt are up (QtNetwork is not needed before then), and a second start in
+        between keeps trying for FIRST_START_GRACE_MS, as it would while the window is built.
+        """
         timer = QElapsedTimer()
         timer.start()
         while True:
             if self.lock.tryLock(0):  # first, or the first process has just ended
-                self._listen()
+                if listen:
+                    self.listen()
                 return True
             if self._send_activate():
                 return False
@@ -81,7 +91,12 @@ class SingleInstance(QObject):
                 return True  # an owner that never answers: a window beats nothing
             QThread.msleep(100)
 
-    def _listen(self) -> None:
+    def listen(self) -> None:
+        """Answer later starts on this database (they ask this window to come to the front)."""
+        from PySide6.QtNetwork import QLocalServer
+
+        if self.server is not None:
+            return
         QLocalServer.removeServer(self.key)  # a socket left by a crash; we hold the lock
         self.server = QLocalServer(self)
         self.server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
@@ -89,6 +104,8 @@ class SingleInstance(QObject):
         self.server.listen(self.key)
 
     def _send_activate(self) -> bool:
+        from PySide6.QtNetwork import QLocalSocket
+
         socket = QLocalSocket()
         socket.connectToServer(self.key)
         if not socket.waitForConnected(CONNECT_TIMEOUT_MS):

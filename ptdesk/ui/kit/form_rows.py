@@ -9,7 +9,6 @@ from PySide6.QtGui import QGuiApplication, QPalette
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from ptdesk.domain.errors import ValidationError
-from ptdesk.services.errors import ServiceError
 from ptdesk.ui.kit.palette import error_style
 
 
@@ -87,6 +86,9 @@ class FormRows:
 
     def submit(self, call: Callable[[], object], field: str) -> bool:
         """Run a save that hashes a password (a wait cursor meanwhile); errors go under fields."""
+        # Here, not at the top: the sign-in prompt uses these rows before any service loads.
+        from ptdesk.services.errors import ServiceError
+
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
             call()

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ptdesk.services.errors import LoginRefusedError, ServiceError  # plain Python, no database
 from ptdesk.ui.kit.background import BackgroundCall
 from ptdesk.ui.kit.form_rows import FormRows, password_edit
 from ptdesk.ui.kit.heading import heading as make_heading
@@ -55,6 +54,7 @@ def check_password(session_factory: SessionFactory, username: str,
     An encrypted clinic still locked is unlocked with the same password first.
     """
     from ptdesk.services.accounts import WRONG, authenticate, login_wait
+    from ptdesk.services.errors import LoginRefusedError
     from ptdesk.services.keys.opening import unlock_and_open
 
     if not unlock_and_open(session_factory, password):
@@ -67,6 +67,9 @@ def check_password(session_factory: SessionFactory, username: str,
 
 def failure_text(error: BaseException) -> str:
     """A service explains itself in plain words; anything else gets a general message."""
+    # Imported here, not at the top: the prompt is on screen before any service module.
+    from ptdesk.services.errors import ServiceError
+
     return str(error) if isinstance(error, ServiceError) else CHECK_FAILED
 
 
