@@ -205,34 +205,30 @@ def check_database(engine: Engine, *, key: bytes | None = None,
     """
     sf = make_session_factory(engine)
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="integrity") as pool:
+        # The file checks, in the order they are reported; run on the pool's thread.
+        file_checks: Future[tuple[Check, ...]] | None = None
+        rest = []
         if is_sqlite(engine.url.render_as_string(hide_password=False)):
             # integrity_check and foreign_key_check read the whole file in SQLite's C code,
             # which lets go of the GIL: on their own connection, one after the other, they
             # run beside the (Python) hash check.
             path = sqlite_path(engine.url.render_as_string(hide_password=False))
-            links: Future[Check] | None = None
-            rest = []
-            if path is not None and database_key(engine) is not None and path.is_file():
-                both = pool.submit(_encrypted_file_checks, engine, path)
-                integrity = pool.submit(lambda: both.result()[0])
-                links = pool.submit(lambda: both.result()[1])
-            else:
-                integrity = pool.submit(_run, "Database file integrity",
-                                        lambda: _integrity(engine))
             if path is None:  # in memory: another thread's connection is another database
-                rest.append(_run("Links between records (foreign keys)",
-                                 lambda: _foreign_keys(engine)))
-            elif links is None:
-                links = pool.submit(_run, "Links between records (foreign keys)",
-                                    lambda: _foreign_keys(engine))
+                file_checks = pool.submit(lambda: (_run(_FILE_CHECKS[0],
+                                                        lambda: _integrity(engine)),))
+                rest.append(_run(_FILE_CHECKS[1], lambda: _foreign_keys(engine)))
+            elif database_key(engine) is not None and path.is_file():
+                file_checks = pool.submit(_encrypted_file_checks, engine, path)
+            else:
+                file_checks = pool.submit(lambda: (
+                    _run(_FILE_CHECKS[0], lambda: _integrity(engine)),
+                    _run(_FILE_CHECKS[1], lambda: _foreign_keys(engine))))
         else:
-            integrity = pool.submit(_server_storage)
-            links = None
-            rest = [_run("Links between records (foreign keys)",
-                         lambda: _server_foreign_keys(engine))]
+            rest = [_server_storage(),
+                    _run(_FILE_CHECKS[1], lambda: _server_foreign_keys(engine))]
         rest.append(_run("Schema version", lambda: _schema(engine)))
         if rest[-1].ok:  # the chain and hashes need the current tables
             rest += [_run("Audit log chain", lambda: _chain(sf, key, anchor)),
                      _run("Signed notes and addenda", lambda: _notes(sf))]
-        checks = [integrity.result(), *([links.result()] if links is not None else []), *rest]
+        checks = [*(file_checks.result() if file_checks is not None else ()), *rest]
     return Report(tuple(checks))
