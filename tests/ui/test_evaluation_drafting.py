@@ -148,3 +148,62 @@ def test_gait_footwear_follows_the_history_shoes_until_typed_over(
     qtbot.keyClicks(footwear, "Race flats")
     qtbot.keyClicks(subjective.widget("shoe_model"), " 2")
     assert gait.raw()["gait.footwear"] == "Race flats"  # the clinician's own words stay
+
+
+def _choose(qtbot: Any, combo: QComboBox, key: str) -> None:
+    """Pick an entry as the keyboard does: focus the box, then type the entry's first letters."""
+    combo.setFocus()
+    qtbot.keyClicks(combo, combo.itemText(combo.findData(key)))
+    assert combo.currentData() == key
+
+
+def test_readiness_shows_the_heel_raises_and_squat_the_exam_already_measured(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    """One test, charted once: the ankle exam's heel raises and the knee exam's single-leg
+    squat appear in readiness, and the clinician's own readiness entry is never replaced."""
+    ankle, knee = tab.sections["ankle"].fields, tab.sections["knee"].fields
+    readiness = tab.sections["readiness"].fields
+    qtbot.keyClicks(ankle.widget("ankle_left.heel_raise_count"), "16")
+    qtbot.keyClicks(ankle.widget("ankle_right.heel_raise_count"), "25")
+    _choose(qtbot, knee.widget("knee_right.single_leg_squat"), "knee_valgus")  # type: ignore[arg-type]
+    raw = readiness.raw()
+    assert (raw["readiness.heel_raises_left"], raw["readiness.heel_raises_right"]) == ("16", "25")
+    assert raw["readiness.squat_right"] == "knee_valgus"
+    assert raw["readiness.squat_left"] == ""  # not tested on the knee exam: nothing claimed
+    # Corrected on the ankle exam: readiness follows, as it still shows the exam's count.
+    edit = ankle.widget("ankle_left.heel_raise_count")
+    edit.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(edit, "18")
+    assert readiness.raw()["readiness.heel_raises_left"] == "18"
+    # Re-tested for readiness: the clinician's number stays whatever the exam says next.
+    own = readiness.widget("readiness.heel_raises_right")
+    own.selectAll()  # type: ignore[attr-defined]
+    qtbot.keyClicks(own, "22")
+    qtbot.keyClicks(ankle.widget("ankle_right.heel_raise_count"), "0")  # 250: a typo there
+    assert readiness.raw()["readiness.heel_raises_right"] == "22"
+
+
+def test_readiness_typed_first_is_not_replaced_by_the_exam(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    """Readiness re-tested and typed before the ankle exam keeps the clinician's number."""
+    readiness = tab.sections["readiness"].fields
+    qtbot.keyClicks(readiness.widget("readiness.heel_raises_left"), "14")
+    ankle = tab.sections["ankle"].fields
+    qtbot.keyClicks(ankle.widget("ankle_left.heel_raise_count"), "16")
+    assert readiness.raw()["readiness.heel_raises_left"] == "14"
+
+
+def test_a_follow_up_records_no_readiness_from_the_exam(
+        qtbot: Any, ctx: AppContext, session_factory: Any) -> None:
+    """Follow-up notes have no readiness section: the exam's heel raises stay in the exam."""
+    patient = make_patient(session_factory)
+    episode = make_episode(session_factory, patient.id)
+    create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                 visit_date=date(2026, 10, 9), visit_type="follow_up")
+    widget = EvaluationTab(ctx)
+    qtbot.addWidget(widget)
+    widget.set_patient(patient.id)
+    widget.show()
+    assert widget.sections["readiness"].isHidden()
+    qtbot.keyClicks(widget.sections["ankle"].fields.widget("ankle_left.heel_raise_count"), "16")
+    assert widget.sections["readiness"].fields.raw()["readiness.heel_raises_left"] == ""

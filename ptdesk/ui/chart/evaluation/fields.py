@@ -188,6 +188,10 @@ class FormFields:
                 _write_raw(field, raw[key])
         self.clear_errors()
 
+    def set_raw_value(self, key: str, raw: Raw) -> None:
+        """Show one input's raw text (or choice key, or tick) without touching other errors."""
+        _write_raw(self._fields[key], raw)
+
     def set_value(self, key: str, value: Any) -> None:
         """Show a typed domain value in its input."""
         field = self._fields[key]

@@ -30,7 +30,7 @@ from ptdesk.ui.chart.evaluation.carry_marks import CarryMarks
 from ptdesk.ui.chart.evaluation.draft_store import draft_payload, form_key, read_draft
 from ptdesk.ui.chart.evaluation.episode_facts_form import facts_in_form, form_error, show_facts
 from ptdesk.ui.chart.evaluation.episode_sides import EpisodeSides
-from ptdesk.ui.chart.evaluation.form_links import FootwearFromShoes
+from ptdesk.ui.chart.evaluation.form_links import FootwearFromShoes, same_tests
 from ptdesk.ui.chart.evaluation.gait_section import GaitSection
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.evaluation.outcome_measures_panel import OutcomeMeasuresPanel
@@ -119,6 +119,8 @@ class EvaluationTab(ChartTab):
         layout.addWidget(self.scroll, 1)
         self.drafter = SoapDrafter(self)  # Draft from exam (S, O, A, P from the fields)
         self.footwear = FootwearFromShoes(self._subjective, self._gait, lambda: self.edits.is_loading)
+        self.same_tests = same_tests(self.sections["knee"], self.sections["ankle"],
+                                     self.sections["readiness"], lambda: self.edits.is_loading)
         self._connect_signals()
         self._show_no_visit("Select a patient to chart an evaluation.")
 
