@@ -71,6 +71,8 @@ def test_every_chart_has_the_service_points(tab, session_factory, demo, mrn) -> 
     for key, group in tab.strength.groups.items():
         expected = [p for p in strength[key].points if p.lsi is not None] \
             if key in strength else []
+        if key not in tab.strength.chosen:  # a hidden group gets its points when shown
+            tab.strength.toggle(key)
         assert ys(group.line) == pytest.approx([p.lsi for p in expected])
         assert ys(group.upper) == pytest.approx([p.band_high for p in expected])
     volume = pg.volume_series(session_factory, patient_id, actor=ACTOR)
@@ -256,3 +258,21 @@ def test_qtcharts_is_loaded_only_when_the_tab_is_shown() -> None:
                          cwd=Path(__file__).resolve().parents[2], timeout=120)
     assert out.returncode == 0, out.stderr
     assert "before False" in out.stdout and "after True" in out.stdout
+
+
+def test_a_hidden_muscle_group_shown_after_a_patient_switch_has_this_patients_points(
+        tab: ProgressTab, demo: dict[str, int], session_factory: SessionFactory) -> None:
+    """Hidden groups are filled when shown: never with the previous patient's points."""
+    first, second = demo[STORY_MRNS[0]], demo[STORY_MRNS[1]]
+    tab.set_patient(first)
+    tab.set_patient(second)
+    strength = {s.muscle_group: s for s in pg.lsi_series(session_factory, second, actor=ACTOR)}
+    hidden = [k for k, g in tab.strength.groups.items()
+              if k not in tab.strength.chosen and k in strength
+              and any(p.lsi is not None for p in strength[k].points)]
+    assert hidden, "the second story patient should have a measured group not shown at first"
+    for key in hidden:
+        tab.strength.toggle(key)
+        expected = [p.lsi for p in strength[key].points if p.lsi is not None]
+        assert ys(tab.strength.groups[key].line) == pytest.approx(expected)
+        assert key in tab.strength.visible_groups()

@@ -17,6 +17,7 @@ from ptdesk.domain.involved_side import InvolvedSide, involved_side, region_of
 from ptdesk.domain.muscle_grades import GradePair
 from ptdesk.domain.runplan.model import WeekLog
 from ptdesk.domain.runplan.painrules import PainRules, decide
+from ptdesk.domain.symmetry import MUSCLE_GROUPS
 from ptdesk.services.progress.strength import LsiPoint, LsiSeries, lsi_series, read_strength
 from ptdesk.services.runplans import load_active_rules
 
@@ -44,22 +45,23 @@ def load_region_lsi(session: Session, patient_id: int, scope: EpisodeScope
     flag and the dynamometer error band are for measured values.
     """
     knee_side = side_for("hip_abduction", scope).side
-    grouped = read_strength(session, patient_id, scope.id)  # the one query
-    first = lsi_series(grouped, knee_side)
-    loaded = {knee_side: {s.muscle_group: s for s in first}}
-    # Ankle rows compare on the sprained ankle: when its side differs from the knee's, only
-    # the ankle groups are worked out again, from the same readings.
     ankle_side = side_for("ankle_plantarflexion", scope).side
-    ankle_groups = {s.muscle_group for s in first if region_of(s.muscle_group) == "ankle"}
-    if ankle_side != knee_side and ankle_groups:
-        loaded[ankle_side] = {s.muscle_group: s
-                              for s in lsi_series(grouped, ankle_side, ankle_groups)}
+    grouped = read_strength(session, patient_id, scope.id)  # the one query
+    # Ankle rows compare on the sprained ankle; each group is worked out once, on its side.
+    ankle_groups = {g for g in grouped if region_of(g) == "ankle"}
+    if ankle_side == knee_side or not ankle_groups:
+        series = list(lsi_series(grouped, knee_side))
+    else:
+        series = [*lsi_series(grouped, knee_side, set(grouped) - ankle_groups),
+                  *lsi_series(grouped, ankle_side, ankle_groups)]
+        order = {group: n for n, (group, _label) in enumerate(MUSCLE_GROUPS)}
+        series.sort(key=lambda s: order[s.muscle_group])
     result = []
-    for series in first:
-        side = side_for(series.muscle_group, scope).side
-        chosen = loaded[side][series.muscle_group]
-        points = tuple(_as_grades(p) if p.method == "mmt" else p for p in chosen.points)
-        result.append(replace(chosen, involved_side=side, points=points))
+    for one in series:
+        if any(p.method == "mmt" for p in one.points):
+            one = replace(one, points=tuple(_as_grades(p) if p.method == "mmt" else p
+                                            for p in one.points))
+        result.append(one)
     return tuple(result)
 
 

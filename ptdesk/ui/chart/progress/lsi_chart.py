@@ -60,6 +60,7 @@ class _Group:
     lower: QLineSeries
     band: QAreaSeries
     has_data: bool = False
+    stale: bool = False  # hidden when the data changed: its points are put in when shown
 
 
 class LsiChart:
@@ -93,6 +94,8 @@ class LsiChart:
         self.frame.legend.setToolTip("Click a muscle group to show or hide it")
         self.chosen: set[str] = set()
         self._palette: QPalette | None = None
+        self._by_key: dict[str, LsiSeries] = {}
+        self._window: DateWindow | None = None
         for group in self.groups.values():
             self.frame.tips.watch(group.line)
 
@@ -115,23 +118,43 @@ class LsiChart:
     def toggle(self, key: str) -> None:
         """Show or hide a muscle group (a click on its legend entry)."""
         self.chosen.symmetric_difference_update({key})
+        self._fill(key)
         self._sync_visibility()
 
+    def _in_window(self, key: str) -> list[LsiPoint]:
+        data, window = self._by_key.get(key), self._window
+        return [p for p in (data.points if data else ()) if p.lsi is not None
+                and window is not None and window.contains(p.visit_date)]
+
+    def _fill(self, key: str) -> None:
+        """Put a chosen group's points in its line and band (hidden ones wait: a patient
+        switch redraws only what is shown, most of the nine groups are not)."""
+        group = self.groups[key]
+        if key not in self.chosen:
+            group.stale = True
+            return
+        if not group.stale:
+            return
+        group.stale = False
+        points = self._in_window(key)
+        xs = [ms(p.visit_date) for p in points]
+        group.line.replace([QPointF(x, p.lsi) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
+        group.upper.replace([QPointF(x, p.band_high) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
+        group.lower.replace([QPointF(x, p.band_low) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
+        self.frame.tips.set_points(group.line, xs, points,
+                                   lambda p, name=SHORT[key]: point_text(name, p))
+
     def update(self, series: Sequence[LsiSeries], window: DateWindow) -> None:
-        by_key = {s.muscle_group: s for s in series}
+        self._by_key = {s.muscle_group: s for s in series}
+        self._window = window
         values: list[float] = []
         shown_any = False
         for key, group in self.groups.items():
-            data = by_key.get(key)
-            points = [p for p in (data.points if data else ()) if p.lsi is not None
-                      and window.contains(p.visit_date)]
-            xs = [ms(p.visit_date) for p in points]
-            group.line.replace([QPointF(x, p.lsi) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
-            group.upper.replace([QPointF(x, p.band_high) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
-            group.lower.replace([QPointF(x, p.band_low) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
-            self.frame.tips.set_points(group.line, xs, points,
-                                       lambda p, name=SHORT[key]: point_text(name, p))
+            points = self._in_window(key)
+            data = self._by_key.get(key)
             group.has_data = bool(data and any(p.lsi is not None for p in data.points))
+            group.stale = True
+            self._fill(key)
             if points and key in self.chosen:
                 values += [p.band_low for p in points] + [p.band_high for p in points]  # type: ignore[misc]
             shown_any = shown_any or bool(points)
