@@ -85,6 +85,13 @@ class ReadinessSection(EvaluationSection):
         for row, (stem, label, kind, unit, low, high) in enumerate(_SIDED[2:], start=5):
             self._sided_row(grid, row, stem, label, kind, unit, low, high)
         self.body.addLayout(grid)
+        # Said once, in plain words: the values appear without being typed here (form_links).
+        same = QLabel("Heel raises and single-leg squat fill in from the ankle and knee exams "
+                      "(the same tests). Type here to record a different result.")
+        same.setObjectName("readinessSameTests")
+        same.setWordWrap(True)
+        same.setForegroundRole(QPalette.ColorRole.PlaceholderText)
+        self.body.addWidget(same)
         notes = form_layout()
         add_row(notes, "Readiness notes", f.line(f"{PREFIX}.notes", "Readiness notes"))
         self.body.addLayout(notes)
