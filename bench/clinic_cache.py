@@ -140,9 +140,17 @@ def working_copy(clinic: Clinic, folder: Path) -> Path:
 
 
 def _build(path: Path, patients: int, seed: int) -> dict[str, object]:
+    from ptdesk.db.engine import make_engine
+    from ptdesk.db.migrate import upgrade
     from ptdesk.demo.generator import build_demo_clinic
     from ptdesk.ui.app import open_database
 
+    # A plaintext clinic, as one from before encryption: a new clinic would be encrypted from
+    # its first start (issue 22), but the cache is copied and checkpointed with plain SQLite,
+    # and `--encrypted` converts a working copy with `ptdesk encrypt`, as a clinic would be.
+    created = make_engine(path)
+    upgrade(created)
+    created.dispose()
     engine, sf = open_database(str(path))
     try:
         # The demo clinic already has its five story patients: N in all.

@@ -46,3 +46,19 @@ def test_only_takes_known_figures_and_refuses_unknown_ones(
 def test_no_second_generation_of_bench_scripts() -> None:
     """One harness: figures come from probe_*.py run by run.py, not standalone bench_*.py."""
     assert sorted(p.name for p in BENCH.glob("bench_*.py")) == []
+
+
+def test_a_fresh_machine_builds_a_bench_clinic_that_encrypted_runs_can_convert(
+        run: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No cache yet: the build must finish (it checkpoints the file with plain SQLite) and
+    leave a plaintext clinic, which `--encrypted` converts with `ptdesk encrypt`. New clinics
+    are encrypted from their first start, which once broke the build on a clean clone."""
+    import sqlite3
+
+    cache = importlib.import_module("clinic_cache")
+    monkeypatch.setattr(cache, "CACHE_DIR", tmp_path / "cache")
+    clinic = cache.ensure_clinic(6, 3)
+    with sqlite3.connect(clinic.path) as connection:
+        patients = connection.execute("SELECT count(*) FROM patients").fetchone()[0]
+    connection.close()
+    assert patients == clinic.info["patients"] + 3  # the three bench extras
