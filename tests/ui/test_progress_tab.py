@@ -53,6 +53,7 @@ def ys(series: Any) -> list[float]:
 def test_every_chart_has_the_service_points(tab, session_factory, demo, mrn) -> None:
     patient_id = demo[mrn]
     tab.set_patient(patient_id)
+    tab.draw_all()  # every chart, not only the two in sight
     pain = pg.pain_series(session_factory, patient_id, actor=ACTOR)
     assert tab.pain.line.count() == len(pain) > 0
     assert ys(tab.pain.line) == [p.value for p in pain]
@@ -192,6 +193,7 @@ def test_charts_follow_the_palette(tab, demo) -> None:
 def test_lsi_starts_with_the_weakest_groups_and_toggles(tab, demo, session_factory) -> None:
     patient_id = demo["DEMO-0004"]
     tab.set_patient(patient_id)
+    tab.draw_all()  # every chart, not only the two in sight
     series = pg.lsi_series(session_factory, patient_id, actor=ACTOR)
     flagged = [s.muscle_group for s in series if any(p.flagged for p in s.points)]
     assert flagged and set(tab.strength.visible_groups()) == set(flagged[:4])
@@ -212,6 +214,7 @@ def test_week_over_the_cap_is_highlighted(tab, session_factory) -> None:
                     run_date=start + timedelta(weeks=week, days=day), amount=amount,
                     kind="continuous", pain_during=1, next_morning="same")
     tab.set_patient(patient_id)
+    tab.draw_all()  # every chart, not only the two in sight
     volume = pg.volume_series(session_factory, patient_id, actor=ACTOR)
     over = [w for w in volume.weeks if w.over_cap]
     assert [w.week for w in over] == [2]
@@ -266,6 +269,7 @@ def test_a_hidden_muscle_group_shown_after_a_patient_switch_has_this_patients_po
     first, second = demo[STORY_MRNS[0]], demo[STORY_MRNS[1]]
     tab.set_patient(first)
     tab.set_patient(second)
+    tab.draw_all()  # every chart, not only the two in sight
     strength = {s.muscle_group: s for s in pg.lsi_series(session_factory, second, actor=ACTOR)}
     hidden = [k for k, g in tab.strength.groups.items()
               if k not in tab.strength.chosen and k in strength
@@ -276,3 +280,22 @@ def test_a_hidden_muscle_group_shown_after_a_patient_switch_has_this_patients_po
         expected = [p.lsi for p in strength[key].points if p.lsi is not None]
         assert ys(tab.strength.groups[key].line) == pytest.approx(expected)
         assert key in tab.strength.visible_groups()
+
+
+def test_a_chart_scrolled_into_sight_after_a_switch_shows_this_patient(
+        qtbot: Any, tab: ProgressTab, demo: dict[str, int], session_factory: SessionFactory) -> None:
+    """Charts below the fold are filled when scrolled to (before they paint), with the
+    patient now open: never left empty, never the previous patient's points."""
+    first, second = demo[STORY_MRNS[0]], demo[STORY_MRNS[1]]
+    tab.set_patient(first)
+    tab.set_patient(second)
+    frame = tab.strength.frame  # type: ignore[union-attr]
+    assert not frame.view.isVisibleTo(frame)  # below the pain and function charts at 800 px
+    tab.scroll.ensureWidgetVisible(frame, 0, 0)
+    qtbot.waitUntil(lambda: frame.view.isVisibleTo(frame))
+    strength = {s.muscle_group: s for s in pg.lsi_series(session_factory, second, actor=ACTOR)}
+    shown = tab.strength.visible_groups()  # type: ignore[union-attr]
+    assert shown
+    for key in shown:
+        expected = [p.lsi for p in strength[key].points if p.lsi is not None]
+        assert ys(tab.strength.groups[key].line) == pytest.approx(expected)  # type: ignore[union-attr]

@@ -89,6 +89,8 @@ class ProgressTab(ChartTab):
         self.chart_grid.setSpacing(10)
         self.chart_grid.setAlignment(Qt.AlignmentFlag.AlignTop)
         self._columns = 0
+        # Chart updates waiting for their chart to come into sight (keyed by its frame).
+        self._pending: dict[QWidget, Callable[[], None]] = {}
         self._build_layout()
         self._connect_signals()
         self.set_patient(None)
@@ -214,15 +216,39 @@ class ProgressTab(ChartTab):
         if self._new_patient:
             self.strength.reset_choice(overview.strength)
             self._new_patient = False
-        window = self.range_bar.window()
-        self.pain.update(overview.pain, window, overview.run_pain)
-        self.outcomes.update(overview.outcome("lefs"), overview.outcome("kujala"), window)
-        self.strength.update(overview.strength, window)
-        self.running.update(overview.volume, window, today)
-        self.load.update(self._load_view, overview.volume, window)
-        self.cadence.update(self._load_view, window)
+        window, load = self.range_bar.window(), self._load_view
+        pain, outcomes, strength = self.pain, self.outcomes, self.strength
+        running, load_chart, cadence = self.running, self.load, self.cadence
+        self._when_in_sight(pain.frame, lambda: pain.update(overview.pain, window,
+                                                            overview.run_pain))
+        self._when_in_sight(outcomes.frame, lambda: outcomes.update(
+            overview.outcome("lefs"), overview.outcome("kujala"), window))
+        self._when_in_sight(strength.frame, lambda: strength.update(overview.strength, window))
+        self._when_in_sight(running.frame, lambda: running.update(overview.volume, window, today))
+        self._when_in_sight(load_chart.frame, lambda: load_chart.update(load, overview.volume,
+                                                                        window))
+        self._when_in_sight(cadence.frame, lambda: cadence.update(load, window))
         self._show_since()
         self.state.setText("")
+
+    def _when_in_sight(self, frame: QWidget, update: Callable[[], None]) -> None:
+        """Fill a chart now if it is in the scrolled view, else when it comes into sight.
+
+        A patient switch used to fill all six charts although two fit on the screen; the
+        others now get their data when scrolled to (before they are painted), or when
+        `draw_all` is asked for (a picture of every chart).
+        """
+        if frame.view.isVisibleTo(frame):  # type: ignore[attr-defined]
+            self._pending.pop(frame, None)
+            update()
+        else:
+            self._pending[frame] = update
+
+    def draw_all(self) -> None:
+        """Fill every chart with the current data, in sight or not."""
+        while self._pending:
+            _frame, update = self._pending.popitem()
+            update()
 
     def _show_since(self) -> None:
         overview = self._overview
@@ -242,6 +268,8 @@ class ProgressTab(ChartTab):
                      self.scroll.viewport().height() + 2 * SIGHT_MARGIN)
         view = frame.view  # type: ignore[attr-defined]
         in_sight = frame.geometry().intersects(seen)
+        if in_sight and frame in self._pending:
+            self._pending.pop(frame)()  # its data first, so it is painted once, right
         if view.isVisibleTo(frame) != in_sight:
             view.setVisible(in_sight)
 
