@@ -19,7 +19,9 @@ def show_waiting(window: QWidget) -> None:
     """Say in the (still empty) main window that it waits for someone to sign in."""
     waiting = getattr(window, "loading_label", None)
     if isinstance(waiting, QLabel):
-        waiting.setText("Sign in to open the clinic's charts.")
+        # Empty: the prompt centred over it says the same, and a second copy of the words
+        # showed past the prompt's edge ("…arts.") on a real display.
+        waiting.setText("")
     if isinstance(window, QMainWindow):
         window.statusBar().showMessage("Waiting for sign-in…")
 
