@@ -120,8 +120,8 @@ def ensure_postgres() -> None:
 
 def _lint() -> int:
     """ruff on everything, and mypy --strict on the layers that promise it (pyproject's [tool.mypy])."""
-    ruff = subprocess.call([BIN / "ruff", "check", "ptdesk", "tests", "migrations", "bench",
-                                                 "dev.py"], cwd=ROOT)
+    ruff = subprocess.call(
+        [BIN / "ruff", "check", "ptdesk", "tests", "migrations", "bench", "dev.py"], cwd=ROOT)
     mypy = subprocess.call([BIN / "mypy", "ptdesk/domain", "ptdesk/db", "ptdesk/services"], cwd=ROOT)
     return ruff or mypy
 
