@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
 from ptdesk.db.engine import SessionFactory
 from ptdesk.demo.sample_evaluation import full_evaluation as full_evaluation
+from ptdesk.domain import evaluation as ev
+from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.services.accounts import provision_account
 from ptdesk.services.episodes import EpisodeInfo, open_episode
 from ptdesk.services.passwords import hash_password
@@ -69,3 +72,14 @@ def audit_entries(sf: SessionFactory, **filters: Any) -> list[Any]:
 
     with sf() as session:
         return query_entries(session, **filters)[0]
+
+
+def with_exam_readiness(evaluation: ev.Evaluation) -> ev.Evaluation:
+    """`evaluation` as the Evaluation tab saves it when readiness was left untouched: the
+    ankle exam's heel raises and the knee exam's single-leg squat (the same tests) in it."""
+    ankle = {a.side: a for a in evaluation.ankles}
+    knee = {k.side: k for k in evaluation.knees}
+    return replace(evaluation, readiness=ReadinessFindings(
+        heel_raises_left=ankle["left"].heel_raise_count,
+        heel_raises_right=ankle["right"].heel_raise_count,
+        squat_left=knee["left"].single_leg_squat, squat_right=knee["right"].single_leg_squat))

@@ -24,7 +24,6 @@ from sqlalchemy import update
 from ptdesk.db.models import Visit
 from ptdesk.domain import evaluation as ev
 from ptdesk.domain.errors import ValidationError
-from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.services import drafts
 from ptdesk.services.clinic import update_settings
 from ptdesk.services.episodes import open_episode
@@ -34,7 +33,15 @@ from ptdesk.ui.chart.evaluation.draft_store import form_key
 from ptdesk.ui.chart.evaluation.prior_injury_model import PriorInjuryModel
 from ptdesk.ui.chart.evaluation.tab import SIGNED_NOTE
 from ptdesk.ui.context import AppContext
-from tests.factories import ACTOR, ADMIN, COLLEAGUE, full_evaluation, make_episode, make_patient
+from tests.factories import (
+    ACTOR,
+    ADMIN,
+    COLLEAGUE,
+    full_evaluation,
+    make_episode,
+    make_patient,
+    with_exam_readiness,
+)
 
 ABDUCTION = "Hip abduction (gluteus medius/minimus)"
 
@@ -140,16 +147,6 @@ def make_tab(qtbot: Any, ctx: AppContext, patient_id: int) -> EvaluationTab:
     tab.resize(1280, 800)
     tab.set_patient(patient_id)
     return tab
-
-
-def with_exam_readiness(evaluation: ev.Evaluation) -> ev.Evaluation:
-    """What readiness shows untouched: the ankle exam's heel raises, the knee exam's squat."""
-    ankle = {a.side: a for a in evaluation.ankles}
-    knee = {k.side: k for k in evaluation.knees}
-    return replace(evaluation, readiness=ReadinessFindings(
-        heel_raises_left=ankle["left"].heel_raise_count,
-        heel_raises_right=ankle["right"].heel_raise_count,
-        squat_left=knee["left"].single_leg_squat, squat_right=knee["right"].single_leg_squat))
 
 
 def test_every_section_filled_through_widgets_round_trips(

@@ -27,7 +27,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.main_window import MainWindow
 from ptdesk.ui.patients.patient_dialog import PatientDialog
 from ptdesk.ui.printing.preview_dialog import PdfPreviewDialog
-from tests.factories import ACTOR, full_evaluation
+from tests.factories import ACTOR, full_evaluation, with_exam_readiness
 from tests.ui.test_evaluation_tab import FILL, fill, find
 from tests.ui.test_patient_dialog import click_save
 from tests.ui.test_patient_dialog import type_into as type_into_dialog
@@ -161,7 +161,7 @@ def test_a_whole_visit_survives_closing_and_reopening_the_app(
     sf = make_session_factory(engine2)
     [visit] = list_visits(sf, patient.id, actor=ACTOR)
     _summary, saved = load_evaluation(sf, actor=ACTOR, visit_id=visit.id)
-    assert saved == full_evaluation()
+    assert saved == with_exam_readiness(full_evaluation())  # readiness left as the exam filled it
     reopened = window2.chart.evaluation_tab
     window2.chart.show_tab(reopened)
     assert reopened.build_evaluation() == saved  # type: ignore[attr-defined]
