@@ -39,6 +39,7 @@ def test_load_chart_draws_plan_cap_and_both_flags(tab: ProgressTab, tmp_path: Pa
                                                   session_factory: SessionFactory) -> None:
     patient_id = imported_patient(session_factory, tmp_path / "watch")
     tab.set_patient(patient_id)
+    tab.draw_all()  # the load chart sits below the two charts in sight
     chart = tab.load
     assert chart is not None and not chart.frame.is_empty()
     view = load_view(session_factory, patient_id, actor=ACTOR, end=TODAY)
@@ -78,6 +79,7 @@ def test_load_chart_draws_plan_cap_and_both_flags(tab: ProgressTab, tmp_path: Pa
 def test_without_runs_the_charts_say_so(tab: ProgressTab, session_factory: SessionFactory
                                         ) -> None:
     tab.set_patient(make_patient(session_factory).id)
+    tab.draw_all()  # every chart, not only the two in sight
     assert tab.load is not None and tab.load.frame.is_empty()
     assert "No runs logged or imported yet" in tab.load.frame.empty.text()
     assert tab.cadence is not None and tab.cadence.frame.is_empty()
