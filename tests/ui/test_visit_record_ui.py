@@ -163,6 +163,7 @@ def test_own_old_unsigned_notes_are_listed_at_sign_in_one_click_from_opening(
     window.show()
     qtbot.waitExposed(window)
     panel = window.unsigned_notes
+    qtbot.waitUntil(lambda: not panel.busy)  # read off the UI thread after sign-in
     assert panel.isVisible() and panel.list.count() == 1
     assert "older than 3 days" in panel.intro.text()
     assert panel.list.item(0).text() == f"Runner, Alex · Follow-up {old.visit_date:%Y-%m-%d}"
@@ -179,6 +180,7 @@ def test_own_old_unsigned_notes_are_listed_at_sign_in_one_click_from_opening(
     from ptdesk.services.changes import ChangeKind
 
     ctx.signals.data_changed.emit(ChangeKind.VISITS, pid)
+    qtbot.waitUntil(lambda: not panel.busy)
     assert panel.list.count() == 0 and not panel.isVisible()
 
 
@@ -200,3 +202,25 @@ def test_the_administrator_sets_the_reminder_age_and_measures_in_settings(
     assert dialog.save()
     rules = get_visit_rules(session_factory, actor=ADMIN)
     assert rules.stale_draft_days == 7 and rules.evaluations == ("lefs", "psfs")
+
+
+def test_the_unsigned_notes_are_read_off_the_ui_thread_at_sign_in(
+        qtbot, ctx: AppContext, monkeypatch, private_settings) -> None:
+    """Reading every visit for old drafts must not hold the list up after sign-in."""
+    import threading
+
+    from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin import unsigned_notes as panel_module
+
+    threads: list[str] = []
+    real = panel_module.unsigned_notes
+
+    def recording(*args: Any, **kwargs: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(panel_module, "unsigned_notes", recording)
+    window = MainWindow(ctx)
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: not window.unsigned_notes.busy)
+    assert threads and threading.main_thread().name not in threads

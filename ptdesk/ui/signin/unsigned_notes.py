@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -19,6 +20,7 @@ from ptdesk.services.errors import ServiceError
 from ptdesk.services.visit_drafts import UnsignedNote, unsigned_notes
 from ptdesk.services.visit_rules import get_visit_rules
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.background import BackgroundCall
 
 NOTE_ROLE = Qt.ItemDataRole.UserRole + 1  # (patient id, visit id)
 MAX_ROWS_SHOWN = 5  # the list scrolls beyond this; the patient list keeps its room
@@ -38,7 +40,9 @@ class UnsignedNotesPanel(QGroupBox):
     """Shown under the patient list while the signed-in clinician has old unsigned notes.
 
     Clicking a note opens its patient's chart at that visit (`open_note(patient, visit)`).
-    Refreshed at sign-in and whenever a note is saved, signed or deleted in this window.
+    Refreshed at sign-in and whenever a note is saved, signed or deleted in this window. The
+    notes are read off the UI thread (a search of every visit of the clinic), so the list is
+    usable the moment the clinician signs in; the panel appears when the answer is in.
     """
 
     def __init__(self, ctx: AppContext, open_note: Callable[[int, int], None],
@@ -59,6 +63,10 @@ class UnsignedNotesPanel(QGroupBox):
         layout.setContentsMargins(6, 4, 6, 6)
         layout.addWidget(self.intro)
         layout.addWidget(self.list)
+        self._reader = BackgroundCall(self)
+        self._again = False  # a change arrived while reading: read once more after
+        self._reader.finished.connect(self._on_reader_finished)
+        self.setVisible(False)
         self._connect_signals()
         self.refresh()
 
@@ -67,13 +75,33 @@ class UnsignedNotesPanel(QGroupBox):
         self.list.itemActivated.connect(self._on_list_item_activated)
         self.ctx.signals.data_changed.connect(self._on_signals_data_changed)
 
+    @property
+    def busy(self) -> bool:
+        """True while the notes are being read (tests wait for it)."""
+        return self._reader.busy or self._again
+
     def refresh(self) -> None:
-        try:
-            self.notes = unsigned_notes(self.ctx.session_factory, actor=self.ctx.actor)
-            days = get_visit_rules(self.ctx.session_factory, actor=self.ctx.actor) \
-                .stale_draft_days
-        except ServiceError:  # e.g. an account that may not open charts: nothing to remind
-            self.notes, days = [], 0
+        """Read the notes again in the background; the panel shows them when done."""
+        session_factory, actor = self.ctx.session_factory, self.ctx.actor
+
+        def read() -> tuple[list[UnsignedNote], int]:
+            try:
+                notes = unsigned_notes(session_factory, actor=actor)
+                return notes, get_visit_rules(session_factory, actor=actor).stale_draft_days
+            except ServiceError:  # e.g. an account that may not open charts: nothing to remind
+                return [], 0
+
+        if not self._reader.start(read):
+            self._again = True
+
+    def _on_reader_finished(self, result: Any, error: Exception | None) -> None:
+        if self._again:
+            self._again = False
+            self.refresh()
+            return
+        if error is not None:  # a storage problem: no reminder rather than a stale one
+            result = ([], 0)
+        self.notes, days = result
         self.list.clear()
         for note in self.notes:
             item = QListWidgetItem(note_text(note))
