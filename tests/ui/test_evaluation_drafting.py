@@ -19,18 +19,24 @@ from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 Buttons = QMessageBox.StandardButton
 
 
-@pytest.fixture
-def tab(qtbot: Any, ctx: AppContext, session_factory: Any) -> EvaluationTab:
+def open_tab(qtbot: Any, ctx: AppContext, session_factory: Any,
+             visit_type: str = "initial_evaluation") -> EvaluationTab:
+    """A new patient with one visit of `visit_type`, open in a shown Evaluation tab."""
     patient = make_patient(session_factory)
     episode = make_episode(session_factory, patient.id)
     create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
-                 visit_date=date(2026, 10, 2), visit_type="initial_evaluation")
+                 visit_date=date(2026, 10, 2), visit_type=visit_type)
     widget = EvaluationTab(ctx)
     qtbot.addWidget(widget)
     widget.resize(1280, 800)
     widget.set_patient(patient.id)
     widget.show()
     return widget
+
+
+@pytest.fixture
+def tab(qtbot: Any, ctx: AppContext, session_factory: Any) -> EvaluationTab:
+    return open_tab(qtbot, ctx, session_factory)
 
 
 def answer(monkeypatch: pytest.MonkeyPatch, reply: QMessageBox.StandardButton) -> list[str]:
@@ -196,14 +202,7 @@ def test_readiness_typed_first_is_not_replaced_by_the_exam(
 def test_a_follow_up_records_no_readiness_from_the_exam(
         qtbot: Any, ctx: AppContext, session_factory: Any) -> None:
     """Follow-up notes have no readiness section: the exam's heel raises stay in the exam."""
-    patient = make_patient(session_factory)
-    episode = make_episode(session_factory, patient.id)
-    create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
-                 visit_date=date(2026, 10, 9), visit_type="follow_up")
-    widget = EvaluationTab(ctx)
-    qtbot.addWidget(widget)
-    widget.set_patient(patient.id)
-    widget.show()
+    widget = open_tab(qtbot, ctx, session_factory, "follow_up")
     assert widget.sections["readiness"].isHidden()
     qtbot.keyClicks(widget.sections["ankle"].fields.widget("ankle_left.heel_raise_count"), "16")
     assert widget.sections["readiness"].fields.raw()["readiness.heel_raises_left"] == ""
