@@ -299,3 +299,18 @@ def test_a_chart_scrolled_into_sight_after_a_switch_shows_this_patient(
     for key in shown:
         expected = [p.lsi for p in strength[key].points if p.lsi is not None]
         assert ys(tab.strength.groups[key].line) == pytest.approx(expected)  # type: ignore[union-attr]
+
+
+def test_no_patient_leaves_no_earlier_patients_points_to_draw_later(
+        qtbot: Any, tab: ProgressTab, demo: dict[str, int]) -> None:
+    """A chart below the fold still waiting for a patient's points, then no patient: scrolled
+    to, it says to select a patient and holds no points of the one closed."""
+    tab.set_patient(demo[STORY_MRNS[0]])
+    frame = tab.strength.frame  # type: ignore[union-attr]
+    assert not frame.view.isVisibleTo(frame)
+    tab.set_patient(None)
+    tab.scroll.ensureWidgetVisible(frame, 0, 0)
+    qtbot.waitUntil(lambda: frame.view.isVisibleTo(frame))
+    tab.draw_all()
+    assert frame.is_empty()
+    assert all(g.line.count() == 0 for g in tab.strength.groups.values())  # type: ignore[union-attr]

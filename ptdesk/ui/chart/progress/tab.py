@@ -207,6 +207,7 @@ class ProgressTab(ChartTab):
             self.range_bar.setEnabled(False)
             self.since.set_lines([])
             self.state.setText("Select a patient to see their progress.")
+            self._pending.clear()  # nothing of the patient closed is drawn when scrolled to
             for frame in (c.frame for c in self.charts()):
                 frame.set_empty("Select a patient to see their progress.")
             return
