@@ -118,7 +118,7 @@ class LsiChart:
     def toggle(self, key: str) -> None:
         """Show or hide a muscle group (a click on its legend entry)."""
         self.chosen.symmetric_difference_update({key})
-        self._fill(key)
+        self._fill(key, self._in_window(key))
         self._sync_visibility()
 
     def _in_window(self, key: str) -> list[LsiPoint]:
@@ -126,9 +126,9 @@ class LsiChart:
         return [p for p in (data.points if data else ()) if p.lsi is not None
                 and window is not None and window.contains(p.visit_date)]
 
-    def _fill(self, key: str) -> None:
-        """Put a chosen group's points in its line and band (hidden ones wait: a patient
-        switch redraws only what is shown, most of the nine groups are not)."""
+    def _fill(self, key: str, points: list[LsiPoint]) -> None:
+        """Put a chosen group's points (those in the window) in its line and band; hidden
+        ones wait: a patient switch redraws only what is shown, most of the nine groups are not."""
         group = self.groups[key]
         if key not in self.chosen:
             group.stale = True
@@ -136,7 +136,6 @@ class LsiChart:
         if not group.stale:
             return
         group.stale = False
-        points = self._in_window(key)
         xs = [ms(p.visit_date) for p in points]
         group.line.replace([QPointF(x, p.lsi) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
         group.upper.replace([QPointF(x, p.band_high) for x, p in zip(xs, points, strict=True)])  # type: ignore[arg-type]
@@ -154,7 +153,7 @@ class LsiChart:
             data = self._by_key.get(key)
             group.has_data = bool(data and any(p.lsi is not None for p in data.points))
             group.stale = True
-            self._fill(key)
+            self._fill(key, points)
             if points and key in self.chosen:
                 values += [p.band_low for p in points] + [p.band_high for p in points]  # type: ignore[misc]
             shown_any = shown_any or bool(points)
