@@ -224,3 +224,24 @@ def test_the_unsigned_notes_are_read_off_the_ui_thread_at_sign_in(
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: not window.unsigned_notes.busy)
     assert threads and threading.main_thread().name not in threads
+
+
+def test_an_unsigned_notes_read_that_fails_hides_the_panel_and_is_logged_without_its_text(
+        qtbot, ctx: AppContext, monkeypatch, private_settings, caplog) -> None:
+    """Off the UI thread the crash guard never sees it: the failure is logged by type only."""
+    import logging
+
+    from ptdesk.ui.main_window import MainWindow
+    from ptdesk.ui.signin import unsigned_notes as panel_module
+
+    def broken(*_args: Any, **_kwargs: Any) -> Any:
+        raise OSError("disk I/O error reading Runner, Alex")
+
+    monkeypatch.setattr(panel_module, "unsigned_notes", broken)
+    with caplog.at_level(logging.ERROR, logger="ptdesk"):
+        window = MainWindow(ctx)
+        qtbot.addWidget(window)
+        qtbot.waitUntil(lambda: not window.unsigned_notes.busy)
+    assert not window.unsigned_notes.isVisible() and window.unsigned_notes.list.count() == 0
+    logged = [r.getMessage() for r in caplog.records if "unsigned-notes reminder" in r.getMessage()]
+    assert logged and "OSError" in logged[0] and "Runner" not in logged[0]

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ptdesk.app_log import log_exception
 from ptdesk.services.changes import ChangeKind
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.visit_drafts import UnsignedNote, unsigned_notes
@@ -100,6 +101,7 @@ class UnsignedNotesPanel(QGroupBox):
             self.refresh()
             return
         if error is not None:  # a storage problem: no reminder rather than a stale one
+            log_exception(type(error), error.__traceback__, "unsigned-notes reminder")
             result = ([], 0)
         self.notes, days = result
         self.list.clear()
