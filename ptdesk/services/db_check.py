@@ -118,7 +118,7 @@ def _foreign_keys(engine: Engine, connection: Connection | None = None) -> Check
     rows = connection.execute(text("PRAGMA foreign_key_check")).all()
     details = [f"a row in {table} (row {rowid}) points to a missing row in {parent}"
                for table, rowid, parent, _fk in rows]
-    return Check("Links between records (foreign keys)", not rows, _limited(details))
+    return Check(_FILE_CHECKS[1], not rows, _limited(details))
 
 
 def _server_storage() -> Check:
@@ -158,7 +158,7 @@ def _server_foreign_keys(engine: Engine) -> Check:
             if orphans:
                 details.append(f"{orphans} row(s) in {table} point to a missing row in {parent} "
                                f"({', '.join(columns)})")
-    return Check("Links between records (foreign keys)", not details, _limited(details))
+    return Check(_FILE_CHECKS[1], not details, _limited(details))
 
 
 def _schema(engine: Engine) -> Check:
