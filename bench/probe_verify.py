@@ -63,12 +63,10 @@ def _counts(db: Path, password: str | None = None) -> tuple[int, int, int]:
 def _command(db: Path, env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """`ptdesk verify` as the bench runs it; an encrypted clinic's with the demo clinician's
     password (what the other probes sign in with)."""
-    command = [sys.executable, "-m", "ptdesk", "verify", "--db", str(db)]
     password = env.get(BENCH_PASSWORD_ENV)
-    if not password:
-        return command, env
-    return ([sys.executable, "-m", "ptdesk", "--as", ACTOR, "verify", "--db", str(db)],
-            {**env, "PTDESK_PASSWORD": password})
+    acting = ["--as", ACTOR] if password else []
+    command = [sys.executable, "-m", "ptdesk", *acting, "verify", "--db", str(db)]
+    return command, ({**env, "PTDESK_PASSWORD": password} if password else env)
 
 
 def _children_cpu() -> float:
