@@ -45,6 +45,7 @@ class Tally:
 
     keys: int = 0
     typed: int = 0
+    typed_words: int = 0  # typed characters of text with words in it (not numbers or dates)
     clicks: int = 0
     by_step: dict[str, int] = field(default_factory=dict)
     step: str = "start"
@@ -53,14 +54,17 @@ class Tally:
     def total(self) -> int:
         return self.keys + self.clicks
 
-    def add(self, keys: int = 0, clicks: int = 0, typed: int = 0) -> None:
+    def add(self, keys: int = 0, clicks: int = 0, typed: int = 0, words: bool = False) -> None:
         self.keys += keys
         self.clicks += clicks
         self.typed += typed
+        if words:
+            self.typed_words += typed
         self.by_step[self.step] = self.by_step.get(self.step, 0) + keys + clicks
 
     def as_json(self) -> dict[str, Any]:
         return {"inputs": self.total, "keys": self.keys, "typed_characters": self.typed,
+                "typed_free_text": self.typed_words,
                 "navigation_keys": self.keys - self.typed, "clicks": self.clicks,
                 "by_step": dict(self.by_step)}
 
@@ -92,15 +96,20 @@ class Hands:
         self.tally.add(keys=1)
         self.app.processEvents()  # item views commit an editor on a queued call
 
-    def type(self, widget: QWidget, text: str) -> None:
-        """One key press per character; a line break is the Return key."""
+    def type(self, widget: QWidget, text: str, *, words: bool | None = None) -> None:
+        """One key press per character; a line break is the Return key.
+
+        `words`: the text is words (names, history, plan), not a number, a date or a phone
+        number; by default judged from the text itself.
+        """
+        words = is_free_text(text) if words is None else words
         for n, line in enumerate(text.split("\n")):
             if n:
                 QTest.keyClick(widget, Key.Key_Return)
-                self.tally.add(keys=1, typed=1)
+                self.tally.add(keys=1, typed=1, words=words)
             if line:
                 QTest.keyClicks(widget, line)
-                self.tally.add(keys=len(line), typed=len(line))
+                self.tally.add(keys=len(line), typed=len(line), words=words)
         self.app.processEvents()
 
     # ---- fields ------------------------------------------------------------------------
@@ -110,15 +119,16 @@ class Hands:
         if current == wanted:
             return
         self.click(widget)
+        words = is_free_text(wanted)
         if current and wanted.startswith(current):
             self.key(widget, Key.Key_End, Mod.ControlModifier)
-            self.type(widget, wanted[len(current):])
+            self.type(widget, wanted[len(current):], words=words)
             return
         if current:
             self.key(widget, Key.Key_A, Mod.ControlModifier)
             if not wanted:
                 self.key(widget, Key.Key_Delete)
-        self.type(widget, wanted)
+        self.type(widget, wanted, words=words)
 
     def set_check(self, box: QCheckBox, wanted: bool) -> None:
         if box.isChecked() != wanted:
@@ -189,6 +199,11 @@ class Hands:
                 dialog.close()
 
         QTimer.singleShot(0, poll)
+
+
+def is_free_text(text: str) -> bool:
+    """Words (any letter in them), as against a number, a date or a phone number."""
+    return any(ch.isalpha() for ch in text)
 
 
 def _scroll_into_view(widget: QWidget) -> None:

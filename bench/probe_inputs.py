@@ -90,6 +90,7 @@ def main(argv: list[str] | None = None) -> int:
             engine.dispose()
     print(f"{result['mrn']} initial evaluation: {result['inputs']} inputs "
           f"({result['keys']} keys of which {result['typed_characters']} typed characters, "
+          f"{result['typed_free_text']} of them free text, "
           f"{result['clicks']} clicks) in {result['seconds']} s offscreen"
           + ("; SOAP drafted from the exam" if result["drafted_soap"] else ""))
     for step, count in result["by_step"].items():

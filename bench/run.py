@@ -225,6 +225,8 @@ def measure_evaluation_inputs(env: dict[str, str], runs: int) -> list[Figure]:
         counts.append(float(last["inputs"]))
         seconds.append(float(last["seconds"]))
     details = (Detail("typed characters", last["typed_characters"], ""),
+               Detail("of them free text (words, not numbers or dates)",
+                      last["typed_free_text"], ""),
                Detail("navigation and shortcut keys", last["navigation_keys"], ""),
                Detail("mouse clicks", last["clicks"], ""))
     note = "SOAP drafted from the exam" if last.get("drafted_soap") else "SOAP typed in full"

@@ -35,6 +35,9 @@ VOLUME_UNITS = ("km", "mi", "min")
 EFFUSION_GRADES = ("none", "trace", "1+", "2+", "3+")
 MOVEMENT_QUALITY = ("good", "knee_valgus", "pelvic_drop", "trunk_lean")
 PATELLAR_MOBILITY = ("normal", "hypomobile", "hypermobile")
+# Patellar tracking is charted in the clinician's words; these say it is normal (the patella
+# rides centred in the trochlear groove). The first is what "within normal limits" writes.
+NORMAL_PATELLAR_TRACKING = ("Central", "normal", "centred", "centered")
 SPECIAL_TEST_RESULTS = ("positive", "negative", "not_tested")
 SPECIAL_TESTS = (
     ("patellar_grind", "Patellar grind (Clarke)"),

@@ -98,7 +98,7 @@ def knee_findings(evaluation: ev.Evaluation, out: Findings) -> None:
         if knee.patellar_mobility and knee.patellar_mobility != "normal":
             issues.append(f"patella {knee.patellar_mobility}")
         tracking = knee.patellar_tracking.strip()
-        if tracking and tracking.casefold() not in ("normal", "central", "centred", "centered"):
+        if tracking and tracking.casefold() not in _NORMAL_TRACKING:
             issues.append(f"patellar tracking: {tracking}")
         for label, value in (("single-leg squat", knee.single_leg_squat),
                              ("step-down", knee.step_down)):
@@ -116,6 +116,9 @@ def knee_findings(evaluation: ev.Evaluation, out: Findings) -> None:
     moves = [v for k in evaluation.knees for v in (k.single_leg_squat, k.step_down) if v]
     if moves and all(v == "good" for v in moves):
         out.normal.append("good single-leg squat and step-down control")
+
+
+_NORMAL_TRACKING = {word.casefold() for word in ev.NORMAL_PATELLAR_TRACKING}
 
 
 def special_test_findings(evaluation: ev.Evaluation, out: Findings) -> None:

@@ -117,6 +117,23 @@ def test_special_tests_quick_fill_is_one_click_undoable_and_editable(
     assert {knee.fields.raw()[k] for k in keys} == {""}
 
 
+def test_knee_within_normal_limits_charts_every_knee_finding_that_has_a_normal(
+        qtbot: Any, tab: EvaluationTab) -> None:
+    knee = tab.sections["knee"]
+    knee.fields.set_value("knee_left.patellar_tracking", "J-sign")
+    qtbot.mouseClick(knee.quick_fills["normal"], Qt.MouseButton.LeftButton)
+    raw = knee.fields.raw()
+    for side in ("left", "right"):
+        assert raw[f"knee_{side}.patellar_tracking"] == "Central"
+        assert raw[f"knee_{side}.patellar_mobility"] == "normal"
+        assert raw[f"knee_{side}.effusion"] == "none"
+        assert raw[f"knee_{side}.single_leg_squat"] == raw[f"knee_{side}.step_down"] == "good"
+    assert raw["knee_left.flexion_deg"] == ""  # range is measured, never filled
+    qtbot.mouseClick(knee.quick_fill_bar.undo_button, Qt.MouseButton.LeftButton)
+    assert knee.fields.raw()["knee_left.patellar_tracking"] == "J-sign"
+    assert knee.fields.raw()["knee_right.patellar_tracking"] == ""
+
+
 def test_quick_fill_keys_act_on_the_section_holding_the_focus(qtbot: Any, tab: EvaluationTab
                                                               ) -> None:
     knee, ankle = tab.sections["knee"], tab.sections["ankle"]

@@ -12,7 +12,7 @@ from tests.factories import ACTOR
 
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 # The count recorded in bench/README.md after issue 19 (2,079 before); never more for the same content.
-RECORDED_INPUTS = 1739
+RECORDED_INPUTS = 1615
 
 
 @pytest.fixture
@@ -31,5 +31,16 @@ def test_probe_reproduces_demo_0001_with_every_input_counted(
     assert result["problems"] == []
     assert result["inputs"] == result["keys"] + result["clicks"]
     assert result["typed_characters"] > 300  # names, history and plan are typed, not set
+    # Words (names, her history, the plan) against numbers, dates and the phone number.
+    assert 300 < result["typed_free_text"] < result["typed_characters"]
     assert sum(result["by_step"].values()) == result["inputs"]
     assert 0 < result["inputs"] <= RECORDED_INPUTS
+
+
+def test_free_text_is_words_not_numbers_dates_or_phone_numbers(probe) -> None:  # type: ignore[no-untyped-def]
+    import input_driver
+
+    assert input_driver.is_free_text("Rolled ankle, not treated")
+    assert input_driver.is_free_text("M62.81")
+    for text in ("11.5", "2026-06-10", "(503) 555-0101", "", "\n"):
+        assert not input_driver.is_free_text(text)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ptdesk.domain import evaluation as ev
 from ptdesk.domain.note_draft import CLEAR_RED_FLAGS
 from ptdesk.ui.kit.flow_layout import FlowLayout
 from ptdesk.ui.kit.shortcuts import QUICK_FILL_KEYS
@@ -135,6 +136,7 @@ def knee_fills() -> tuple[Fill, ...]:
     def normal(keys: list[str]) -> dict[str, Any]:
         return {**tests(keys), **tenderness(keys), **effusion(keys),
                 **_set(keys_like(keys, ".patellar_mobility"), "normal"),
+                **_set(keys_like(keys, ".patellar_tracking"), ev.NORMAL_PATELLAR_TRACKING[0]),
                 **_set(keys_like(keys, ".single_leg_squat") + keys_like(keys, ".step_down"),
                        "good")}
 
