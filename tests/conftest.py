@@ -41,6 +41,8 @@ from ptdesk.services.audit.key import KEY_DIR_ENV, KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
 
+pytest_plugins = ["tests.helpers.crash_dump"]  # a crashed worker's thread dump in the output
+
 BACKENDS = ("sqlite", "postgresql")
 _BOTH_FIXTURES = {"engine", "session_factory", "db_url", "blank_db_url"}
 _INTEGRATION = Path(__file__).parent / "integration"

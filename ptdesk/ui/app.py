@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ptdesk.ui.kit.background import courier, deliver_later
+
 if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
     from ptdesk.ui.context import AppContext
@@ -77,7 +79,6 @@ class DatabaseLoader(QObject):
     opened = Signal(object)   # SessionFactory: the database is ready, nobody signed in yet
     ready = Signal(object)    # AppContext of the signed-in user
     failed = Signal(object)   # Exception
-    _finished = Signal(object, object)
 
     def __init__(self, db: str | None, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -90,7 +91,7 @@ class DatabaseLoader(QObject):
         self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
         # Started once the database is open: it runs while the clinician signs in.
         self._warm_thread = threading.Thread(target=_warm_chart_tabs, name="ptdesk-warm", daemon=True)
-        self._finished.connect(self._on_finished)  # queued: delivered on the UI thread
+        courier()  # the outcome reaches the UI thread through it (made here, on that thread)
 
     def start(self) -> None:
         self._thread.start()
@@ -121,9 +122,11 @@ class DatabaseLoader(QObject):
             import ptdesk.ui.context
             import ptdesk.ui.patients.patient_list_model  # noqa: F401
         except Exception as exc:  # shown to the user on the UI thread
-            self._finished.emit(None, exc)
+            # Through the courier, never an emit on the loader: the window it belongs to may
+            # be closing on the UI thread at this moment.
+            deliver_later(self, self._on_finished, None, exc)
             return
-        self._finished.emit(result, None)
+        deliver_later(self, self._on_finished, result, None)
 
     def _on_finished(self, result: Any, error: Exception | None) -> None:
         if error is not None:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Slot
 
-from ptdesk.ui.kit.background import BackgroundCall
+from ptdesk.ui.kit.background import BackgroundCall, courier
 
 
 class _Receiver(QObject):
@@ -22,18 +24,18 @@ class _Receiver(QObject):
 
 
 class _FirstDelivery(QObject):
-    """Delivers the call's first queued event by hand and notes what a waiter would see."""
+    """Delivers the courier's first queued event by hand and notes what a waiter would see."""
 
-    def __init__(self, receiver: _Receiver) -> None:
+    def __init__(self, call: BackgroundCall, receiver: _Receiver) -> None:
         super().__init__()
+        self.call = call
         self.receiver = receiver
         self.seen: tuple[bool, int] | None = None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if self.seen is None and event.type() == QEvent.Type.MetaCall:
             watched.event(event)
-            assert isinstance(watched, BackgroundCall)
-            self.seen = (watched.busy, len(self.receiver.outcomes))
+            self.seen = (self.call.busy, len(self.receiver.outcomes))
             return True
         return False
 
@@ -45,11 +47,57 @@ def test_busy_turns_false_only_together_with_the_outcome(qtbot: Any) -> None:
     call = BackgroundCall()
     receiver = _Receiver()
     call.finished.connect(receiver.on_finished)
-    probe = _FirstDelivery(receiver)
-    call.installEventFilter(probe)
-    assert call.start(lambda: 42)
-    qtbot.waitUntil(lambda: probe.seen is not None, timeout=10_000)
+    probe = _FirstDelivery(call, receiver)
+    courier().installEventFilter(probe)
+    try:
+        assert call.start(lambda: 42)
+        qtbot.waitUntil(lambda: probe.seen is not None, timeout=10_000)
+    finally:
+        courier().removeEventFilter(probe)
     busy, delivered = probe.seen  # type: ignore[misc]
     assert not busy and delivered == 1
     qtbot.waitUntil(lambda: not call.busy, timeout=10_000)
     assert receiver.outcomes == [(42, None)]
+
+
+class _PostsTo(QObject):
+    """Counts the queued calls posted to the object it watches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.posted = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.MetaCall:
+            self.posted += 1
+        return False
+
+
+def test_the_worker_never_posts_to_the_call_so_closing_its_window_midway_is_safe(
+        qtbot: Any) -> None:
+    # The call is a child of a dialog or window. If the worker thread emitted on the call
+    # while the UI thread deleted that window, Qt would crash in C++ (a worker crashed so
+    # in CI). The outcome goes through the process's courier instead; a call deleted
+    # meanwhile is simply not told.
+    window = QObject()
+    call = BackgroundCall(window)
+    receiver = _Receiver()
+    call.finished.connect(receiver.on_finished)
+    posts, delivered = _PostsTo(), _PostsTo()
+    call.installEventFilter(posts)
+    courier().installEventFilter(delivered)
+    try:
+        assert call.start(lambda: 1)
+        qtbot.waitUntil(lambda: receiver.outcomes == [(1, None)], timeout=10_000)
+        assert posts.posted == 0  # delivered through the courier, not posted to the call
+
+        gate = threading.Event()
+        before = delivered.posted
+        assert call.start(lambda: gate.wait(10))
+        shiboken6.delete(window)  # the clinician closes the window while the call runs
+        assert not shiboken6.isValid(call)
+        gate.set()
+        qtbot.waitUntil(lambda: delivered.posted > before, timeout=10_000)
+    finally:
+        courier().removeEventFilter(delivered)
+    assert receiver.outcomes == [(1, None)]  # the second outcome had nobody to go to

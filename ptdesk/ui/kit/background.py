@@ -7,7 +7,55 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+
+
+class _Courier(QObject):
+    """Carries calls from worker threads to the UI thread; one per process, never deleted.
+
+    A worker thread must not emit on a widget's QObject: the UI thread may be deleting it at
+    that very moment (the clinician closed the dialog, or the app quit), and emitting on a
+    QObject while another thread deletes it is a crash in Qt's C++, not an exception. Worker
+    threads emit on the courier instead; on the UI thread, where deleting happens, it makes
+    the call only if its receiver still exists.
+    """
+
+    arrived = Signal(object, object, object)  # (receiver, slot, args)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.arrived.connect(self._deliver)  # queued: the emits come from worker threads
+
+    def _deliver(self, receiver: QObject, slot: Callable[..., None], args: tuple[Any, ...]
+                 ) -> None:
+        if shiboken6.isValid(receiver):
+            slot(*args)
+
+
+_COURIER: list[_Courier] = []
+
+
+def courier() -> _Courier:
+    """The process's courier, made on first use (moved to the UI thread if made elsewhere)."""
+    if not _COURIER:
+        made = _Courier()
+        app = QCoreApplication.instance()
+        if app is not None and made.thread() is not app.thread():
+            made.moveToThread(app.thread())
+        _COURIER.append(made)
+    return _COURIER[0]
+
+
+def deliver_later(receiver: QObject, slot: Callable[..., None], *args: Any) -> None:
+    """From any thread: `slot(*args)` on the UI thread, if `receiver` still exists by then.
+
+    Call `courier()` once on the UI thread before a worker thread uses this (BackgroundCall
+    and the widgets that hand progress to their threads do).
+    """
+    # At interpreter shutdown the courier may already be gone: nobody is left to tell.
+    with contextlib.suppress(RuntimeError):
+        courier().arrived.emit(receiver, slot, args)
 
 
 class BackgroundCall(QObject):
@@ -17,14 +65,12 @@ class BackgroundCall(QObject):
     it never touches a widget. One call at a time per runner: `start` refuses a second one
     while the first is running (a double click signs in once). scrypt takes about 0.3 s
     by design and releases the GIL, so the window keeps painting while a password is checked.
+    The outcome travels through the courier in one queued delivery, so `busy` turns False in
+    the same event that tells the receivers: with two queued deliveries a waiter could see
+    `busy` False before the receiver had shown the outcome (seen on a busy machine).
     """
 
     finished = Signal(object, object)  # (result, None) or (None, Exception)
-    # The worker thread emits this one; its slot runs on the UI thread and re-emits `finished`
-    # there. One queued delivery, so `busy` turns False in the same event that tells the
-    # receivers: with two queued connections a waiter could see `busy` False before the
-    # receiver had shown the outcome (seen on a busy machine).
-    _delivered = Signal(object, object)
 
     def __init__(self, parent: QObject | None = None, *, pool: QThreadPool | None = None) -> None:
         super().__init__(parent)
@@ -33,7 +79,6 @@ class BackgroundCall(QObject):
         self._pool = pool
         self._busy = False
         self._ran = threading.Event()
-        self._delivered.connect(self._on_delivered)
 
     @property
     def busy(self) -> bool:
@@ -46,11 +91,16 @@ class BackgroundCall(QObject):
             return False
         self._busy = True
         self._ran.clear()
+        courier()  # made on the UI thread before any worker needs it
+        ran = self._ran
+
+        def run() -> None:
+            _run(fn, self, ran)
+
         if self._pool is None:
-            threading.Thread(target=self._run, args=(fn,), name="ptdesk-background",
-                             daemon=True).start()
+            threading.Thread(target=run, name="ptdesk-background", daemon=True).start()
         else:
-            self._pool.start(lambda: self._run(fn))
+            self._pool.start(run)
         return True
 
     def join(self, timeout: float | None = None) -> None:
@@ -62,18 +112,18 @@ class BackgroundCall(QObject):
         self._busy = False  # before the receivers run, so they already see it False
         self.finished.emit(result, error)
 
-    def _run(self, fn: Callable[[], Any]) -> None:
-        try:
-            result = fn()
-        except Exception as exc:  # shown by the receiver on the UI thread
-            outcome: tuple[Any, Any] = (None, _without_frames(exc))
-        else:
-            outcome = (result, None)
-        finally:
-            self._ran.set()
-        # The receiver may have been closed and deleted meanwhile (the app quit): nothing to tell.
-        with contextlib.suppress(RuntimeError):
-            self._delivered.emit(*outcome)
+
+def _run(fn: Callable[[], Any], call: BackgroundCall, ran: threading.Event) -> None:
+    """On the worker thread: run `fn`, then hand the outcome to the courier (never to `call`)."""
+    try:
+        result = fn()
+    except Exception as exc:  # shown by the receiver on the UI thread
+        outcome: tuple[Any, Any] = (None, _without_frames(exc))
+    else:
+        outcome = (result, None)
+    finally:
+        ran.set()
+    deliver_later(call, call._on_delivered, *outcome)
 
 
 _RUNNING: set[BackgroundCall] = set()  # fire-and-forget calls stay referenced until delivered

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 import threading
+import weakref
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -26,17 +27,13 @@ from PySide6.QtWidgets import (
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.run_import import ImportResult, import_runs, runs_waiting_for_pain
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.background import courier, deliver_later
 
 RUN_FILES = "Run files (*.fit *.gpx *.tcx *.fit.gz *.gpx.gz *.tcx.gz *.zip)"
 
 
 class ImportCancelled(Exception):
     """Raised from the progress callback: nothing is written when reading stops (run_import)."""
-
-
-class _Progress(QObject):
-    # Emitted on the importing thread; the connection queues it to the dialog's thread.
-    moved = Signal(int, int)
 
 
 def _plural(n: int, word: str, words: str | None = None) -> str:
@@ -65,8 +62,6 @@ class RunImportDialog(QDialog):
         self._busy = False
         self.result: ImportResult | None = None
         self.error: str | None = None
-        self._progress = _Progress(self)
-        self._progress.moved.connect(self._on_progress_moved)
         intro = QLabel("Choose the runner's files from a watch or phone app: FIT, GPX or TCX "
                        "files (also gzipped), a folder of them, or a zip such as a Strava or "
                        "Garmin bulk export. Only the summary numbers are kept (no GPS track); "
@@ -157,13 +152,18 @@ class RunImportDialog(QDialog):
         self.pain_button.hide()
         sf, actor, patient_id, today = (self._ctx.session_factory, self._ctx.actor,
                                         self._patient_id, self._today)
-        cancel, moved = self._cancel, self._progress.moved
+        # The importing thread holds the dialog weakly: its last reference is never dropped
+        # there, so the dialog is never deleted off the UI thread.
+        cancel, dialog = self._cancel, weakref.ref(self)
+        courier()  # made here, on the UI thread, before the importing thread needs it
         names = list(paths)
 
         def progress(done: int, total: int) -> None:  # on the importing thread
             if cancel.is_set():
                 raise ImportCancelled
-            moved.emit(done, total)
+            shown = dialog()
+            if shown is not None:  # through the courier: never an emit on a closing dialog
+                deliver_later(shown, shown._on_progress_moved, done, total)
 
         def work() -> ImportResult:
             return import_runs(sf, actor=actor, patient_id=patient_id, paths=names,
