@@ -10,10 +10,12 @@ PostgreSQL half is skipped, with the reason in the terminal summary.
 
 from __future__ import annotations
 
+import gc
 import inspect
 import itertools
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +41,7 @@ from ptdesk.db.migrate import upgrade  # noqa: E402
 from ptdesk.services.audit.anchor import ANCHOR_ENV  # noqa: E402
 from ptdesk.services.audit.key import KEY_DIR_ENV, KEY_ENV  # noqa: E402
 from ptdesk.services.uow import scrub  # noqa: E402
+from ptdesk.ui.kit import ui_thread_gc  # noqa: E402
 from tests.pg_server import PgCluster, PgUnavailable, start_cluster  # noqa: E402
 
 pytest_plugins = ["tests.helpers.crash_dump"]  # a crashed worker's thread dump in the output
@@ -69,6 +72,25 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if metafunc.definition.get_closest_marker("postgresql_only"):
         backends = ("postgresql",)
     metafunc.parametrize("db_backend", backends, indirect=True, ids=list(backends))
+
+
+# Reference cycles are collected between tests, on the main thread, as the app collects them
+# on its UI thread (ptdesk/ui/kit/ui_thread_gc.py): never on a worker thread, and never
+# while a finished test's widgets are closed but not yet deleted.
+gc.disable()
+ui_thread_gc.install_enabled = False  # launch() would start the app's timer-driven collector
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)  # outermost: after pytest-qt closed the widgets
+def pytest_runtest_teardown(item: pytest.Item) -> Iterator[None]:
+    result = yield
+    core = sys.modules.get("PySide6.QtCore")
+    if core is not None and core.QCoreApplication.instance() is not None:
+        # pytest-qt closes a test's widgets with deleteLater, which only an event loop
+        # carries out: Qt deletes them now, so the collector finds only dead wrappers.
+        core.QCoreApplication.sendPostedEvents(None, core.QEvent.Type.DeferredDelete)
+    ui_thread_gc.collect_due()
+    return result
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from ptdesk.ui.kit import ui_thread_gc
 from ptdesk.ui.kit.background import courier, deliver_later
 
 if TYPE_CHECKING:
@@ -191,6 +192,7 @@ def launch(db: str | None = None, argv: list[str] | None = None, *,
     from ptdesk.ui.signin.sign_in import SignInFlow
 
     app = make_application(argv)
+    ui_thread_gc.install(app)  # background reads never delete a dead dialog's widgets
     window = MainWindow()
     loader = DatabaseLoader(db, window)
     flow = SignInFlow(window, credentials=credentials)

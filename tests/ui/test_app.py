@@ -322,3 +322,17 @@ def test_build_main_window_is_connected(qtbot, session_factory) -> None:
     assert window.chart is not None and window.model is not None
 
 
+
+
+def test_launch_collects_cycles_on_the_ui_thread(qtbot: Any, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    from ptdesk.ui.kit import ui_thread_gc
+
+    installed: list[object] = []
+    monkeypatch.setattr(ui_thread_gc, "install", installed.append)  # the suite's own stays off
+    started = ui_app.launch(str(_clinic(tmp_path)))
+    qtbot.addWidget(started.window)
+    try:
+        assert installed == [started.app]
+    finally:
+        started.finish()

@@ -274,16 +274,17 @@ def test_a_zip_listing_too_many_entries_is_refused_before_listing_them(
 def test_the_cycle_collector_is_back_on_after_each_file_even_a_rejected_one() -> None:
     import gc
 
-    assert gc.isenabled()
-    read_run_bytes("a.fit", "a.fit", fit_bytes(SPEC))
-    read_run_bytes("b.fit", "b.fit", b"junk.FIT junk")
-    assert gc.isenabled()
-    gc.disable()
+    was_on = gc.isenabled()  # the test suite runs with it off (tests/conftest.py)
+    gc.enable()
     try:
+        read_run_bytes("a.fit", "a.fit", fit_bytes(SPEC))
+        read_run_bytes("b.fit", "b.fit", b"junk.FIT junk")
+        assert gc.isenabled()
+        gc.disable()
         read_run_bytes("a.gpx", "a.gpx", gpx_bytes(SPEC))
-        assert not gc.isenabled()  # it was off before: left as found
+        assert not gc.isenabled()  # it was off before (as in the app): left as found
     finally:
-        gc.enable()
+        (gc.enable if was_on else gc.disable)()
 
 
 def test_a_multisport_fit_imports_its_run_legs_and_skips_the_ride() -> None:

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import QComboBox, QFormLayout, QHBoxLayout, QLineEdit, QS
 
 from ptdesk.domain import exercise_library as lib
 from ptdesk.ui.chart.exercises.dosage_delegate import RANGES
+from ptdesk.ui.kit.layout_cell import layout_cell
 
 
 def _spin(name: str, label: str, field: str) -> QSpinBox:
@@ -46,7 +47,7 @@ class DosageFields(QWidget):
         form.addRow("Repetitions", self.reps)
         form.addRow("Hold (seconds)", self.hold)
         form.addRow("Minutes", self.minutes)
-        form.addRow("How often", often)
+        form.addRow("How often", layout_cell(often))  # never addRow(label, layout): layout_cell
         form.addRow("Dosage note", self.note)
 
     def set_value(self, dosage: lib.Dosage) -> None:

@@ -20,6 +20,7 @@ from ptdesk.services.cadence import CadenceBaseline, confirm_baseline_cadence, g
 from ptdesk.services.errors import ServiceError
 from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.error_label import make_error_label, show_error
+from ptdesk.ui.kit.layout_cell import layout_cell
 from ptdesk.ui.kit.text import day_text
 
 
@@ -64,7 +65,7 @@ class CadenceBox(QGroupBox):
         row.addStretch(1)
         form = QFormLayout(self)
         form.addRow(self.intake)
-        form.addRow("Baseline", row)
+        form.addRow("Baseline", layout_cell(row))  # never addRow(label, layout): see layout_cell
         form.addRow("", self.error)
         form.addRow(self.target)
         self.baseline.valueChanged.connect(self._on_baseline_value_changed)

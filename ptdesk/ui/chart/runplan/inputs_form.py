@@ -26,6 +26,7 @@ from ptdesk.domain.runplan.inputs import CAP_MAX_PCT, LIGHTER_PCT_DEFAULT, LIGHT
 from ptdesk.ui.chart.runplan.carried import CARRIED_FIELDS, CarriedAmounts
 from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.error_label import make_error_label, show_error
+from ptdesk.ui.kit.layout_cell import layout_cell
 
 MEASURE_CHOICES = (("Minutes of running", "minutes"), ("Kilometres", "km"), ("Miles", "mi"))
 AMOUNT_FIELDS = ("current_run", "current_weekly", "restart_weekly", "goal_weekly",
@@ -50,14 +51,14 @@ def _named(widget: QWidget, name: str, label: str) -> QWidget:
     return widget
 
 
-def _row(*widgets: QWidget, stretch_last: bool = False) -> QHBoxLayout:
+def _row(*widgets: QWidget, stretch_last: bool = False) -> QWidget:
     row = QHBoxLayout()
     row.setContentsMargins(0, 0, 0, 0)
     for widget in widgets:
         row.addWidget(widget)
     if not stretch_last:
         row.addStretch(1)
-    return row
+    return layout_cell(row)  # never addRow(label, layout): see layout_cell
 
 
 class PlanInputsForm(QWidget):
