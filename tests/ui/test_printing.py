@@ -9,10 +9,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import shiboken6
 from pypdf import PdfReader
 from PySide6.QtCore import QBuffer, QThread
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QLineEdit,
@@ -214,3 +216,22 @@ def test_the_document_goes_before_the_buffer_it_reads(qtbot) -> None:  # type: i
     buffers[-1].destroyed.connect(lambda: order.append("new buffer"))
     shiboken6.delete(dialog)
     assert order.index("document") < order.index("new buffer")
+
+
+def test_no_preview_opens_once_the_chart_that_asked_is_gone(qtbot, window, ctx,
+                                                            monkeypatch) -> None:
+    # Sign out (or Switch user) deletes the chart. A handout still being made must not then
+    # open on screen, parentless, for whoever comes to the computer next.
+    release = threading.Event()
+    monkeypatch.setattr(print_flow, "pdf_maker",
+                        lambda kind: lambda *_a, **_k: (release.wait(20), small_pdf(1))[1])
+    chart = QLineEdit(window)
+    job = start_print(ctx, chart, "exercises", 42)
+    opened: list[object] = []
+    job.preview_opened.connect(opened.append)
+    shiboken6.delete(chart)  # the clinician signed out while the PDF was being made
+    with qtbot.waitSignal(job.cancelled, timeout=30_000):
+        release.set()
+    assert opened == []
+    assert not [w for w in QApplication.topLevelWidgets()
+                if isinstance(w, PdfPreviewDialog) and w.isVisible()]

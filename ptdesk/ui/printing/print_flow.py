@@ -154,7 +154,22 @@ class PrintJob(QObject):
             lambda: language_and_gaps(sf, actor, patient_id, kind, language),
             self._on_language_known, self._on_task_failed)
 
+    def _asker_gone(self) -> bool:
+        """The chart that asked was deleted (sign out, Switch user) and no preview is open.
+
+        Then nothing opens: a parentless preview would show this patient's handout to
+        whoever uses the computer next.
+        """
+        if self._has_dialog() or _alive(self._parent):
+            return False
+        self._finish()
+        self._ctx.signals.status_message.emit(f"{self.title} not shown: its chart was closed.")
+        self.cancelled.emit()
+        return True
+
     def _on_language_known(self, result: object) -> None:
+        if self._asker_gone():
+            return
         language, missing = result if isinstance(result, tuple) else ("en", [])
         owner = self._dialog_or_parent()
         if missing and not language_check.confirm_missing_language(owner, list(missing),
@@ -201,6 +216,8 @@ class PrintJob(QObject):
             return
         if self._remaking and not self._has_dialog():
             return  # the preview was closed meanwhile: the clinician no longer wants it
+        if self._asker_gone():
+            return
         self.language = language
         if self._has_dialog():  # another language for the preview already open
             assert self.dialog is not None
@@ -210,6 +227,7 @@ class PrintJob(QObject):
             self.pdf_replaced.emit(str(language))
             return
         owner = self._parent.window() if _alive(self._parent) else None
+        assert owner is not None  # _asker_gone() returned above otherwise
         name = name or f"{FILE_STEMS[self.kind]}-{date.today().isoformat()}.pdf"
         self.dialog = PdfPreviewDialog(bytes(pdf), self.title, name, owner)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
