@@ -1,14 +1,21 @@
-"""Scrolling the evaluation with the mouse wheel never changes a drop-down the pointer passes over."""
+"""Scrolling a form with the mouse wheel never changes a value the pointer passes over."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QComboBox, QScrollArea, QWidget
+from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QScrollArea, QWidget
 
+from ptdesk.db.engine import SessionFactory
+from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
+from ptdesk.ui.chart.registry import tab_classes
+from ptdesk.ui.context import AppContext
+from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
 
 
 def wheel(widget: QWidget, steps: int = -1) -> None:
@@ -62,3 +69,44 @@ def test_a_focused_drop_down_still_takes_the_wheel(qtbot: Any) -> None:
     qtbot.waitUntil(combo.hasFocus)
     wheel(combo)
     assert combo.currentIndex() == 1  # the clinician chose to: it is in focus
+
+
+def _turns(widget: QWidget) -> object:
+    if isinstance(widget, QComboBox):
+        return widget.currentIndex()
+    return widget.text()  # type: ignore[attr-defined]  # a spin box or date field
+
+
+@pytest.mark.parametrize("tab_class", tab_classes(), ids=lambda cls: cls.__name__)
+def test_scrolling_a_chart_tab_never_turns_a_value_the_pointer_passes(
+        qtbot: Any, ctx: AppContext, session_factory: SessionFactory, tab_class: Any) -> None:
+    # Seen on a real display: scrolling the Run plan inputs turned "Long run at most" from
+    # 40% to 33% of the week as the spin box passed under the pointer.
+    patient = make_patient(session_factory)
+    episode = make_episode(session_factory, patient.id)
+    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
+                         visit_date=dt.date(2026, 10, 1), visit_type="initial_evaluation")
+    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
+                    evaluation=full_evaluation())
+    tab = tab_class(ctx)
+    qtbot.addWidget(tab)
+    tab.resize(1024, 600)
+    tab.set_patient(patient.id)
+    tab.show()
+    qtbot.waitExposed(tab)
+    turned = []
+    for area in tab.findChildren(QScrollArea):
+        inside = area.widget()
+        if inside is None:
+            continue
+        boxes: list[QWidget] = [*inside.findChildren(QAbstractSpinBox),
+                                *inside.findChildren(QComboBox)]
+        for box in boxes:
+            if not box.isVisibleTo(tab) or not box.isEnabled() or box.hasFocus():
+                continue
+            before = _turns(box)
+            wheel(box)
+            wheel(box, steps=1)  # whichever way it would turn
+            if _turns(box) != before:
+                turned.append(f"{type(box).__name__} {box.objectName() or box.accessibleName()}")
+    assert turned == []

@@ -8,6 +8,8 @@ import json
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QAbstractSpinBox,
+    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -51,6 +53,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
 from ptdesk.ui.kit.plan_pause import PauseBar
 from ptdesk.ui.kit.text import day_text
+from ptdesk.ui.kit.wheel_guard import guard_wheel
 
 
 class RunPlanTab(ChartTab):
@@ -170,6 +173,10 @@ class RunPlanTab(ChartTab):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(left)
+        # Scrolling the inputs never turns a value the pointer passes over (it turned "Long
+        # run at most" 40% -> 33% on a real display): a box takes the wheel once focused.
+        for box in [*left.findChildren(QAbstractSpinBox), *left.findChildren(QComboBox)]:
+            guard_wheel(box)
         # Room for the widest row and a scroll bar: sideways scrolling is off, so anything
         # narrower cut the fields' right edge at 1024 px.
         scroll.setMinimumWidth(max(410, left.minimumSizeHint().width()
