@@ -105,8 +105,33 @@ def test_scrolling_a_chart_tab_never_turns_a_value_the_pointer_passes(
             if not box.isVisibleTo(tab) or not box.isEnabled() or box.hasFocus():
                 continue
             before = _turns(box)
-            wheel(box)
-            wheel(box, steps=1)  # whichever way it would turn
-            if _turns(box) != before:
-                turned.append(f"{type(box).__name__} {box.objectName() or box.accessibleName()}")
+            for steps in (-1, 1):  # whichever way it would turn; each turn checked on its own
+                wheel(box, steps)
+                if _turns(box) != before:
+                    turned.append(f"{type(box).__name__} "
+                                  f"{box.objectName() or box.accessibleName()}")
+                    break
+    assert turned == []
+
+
+def test_scrolling_the_patient_dialog_never_changes_a_choice(qtbot: Any, ctx: AppContext
+                                                             ) -> None:
+    from ptdesk.ui.patients.patient_dialog import PatientDialog
+
+    dialog = PatientDialog(ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    combos = [w for w in dialog.inputs.values() if isinstance(w, QComboBox)]
+    assert len(combos) >= 3  # sex, dominant leg, affected side, handout language
+    turned = []
+    for combo in combos:
+        if combo.hasFocus():
+            continue
+        before = combo.currentIndex()
+        for steps in (-1, 1):
+            wheel(combo, steps)
+            if combo.currentIndex() != before:
+                turned.append(combo.objectName())
+                break
     assert turned == []

@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
-from PySide6.QtWidgets import QAbstractScrollArea, QApplication, QWidget
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QWidget,
+)
 
 
 class WheelGuard(QObject):
@@ -32,3 +38,9 @@ def guard_wheel(widget: QWidget) -> None:
     """`widget` takes the wheel only once it has the focus (a click or Tab gives it)."""
     widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)  # not WheelFocus: a turn never focuses
     widget.installEventFilter(WheelGuard(widget))  # owned by the widget, gone with it
+
+
+def guard_wheels_in(form: QWidget) -> None:
+    """Every spin box and drop-down inside `form` (a scrolled form) waits for the focus."""
+    for box in [*form.findChildren(QAbstractSpinBox), *form.findChildren(QComboBox)]:
+        guard_wheel(box)

@@ -39,6 +39,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.date_field import DateField
 from ptdesk.ui.kit.form_rows import add_field_row
 from ptdesk.ui.kit.palette import error_style
+from ptdesk.ui.kit.wheel_guard import guard_wheels_in
 from ptdesk.ui.patients.patient_checks import (
     DATE_HINT,
     EPISODE_FACT_KEYS,
@@ -146,6 +147,7 @@ class PatientDialog(QDialog):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(content)
+        guard_wheels_in(content)  # scrolling the dialog never changes sex, side or language
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary_label)
         layout.addWidget(self.conflicts.bar)

@@ -26,6 +26,7 @@ from ptdesk.ui.chart.progress.range_bar import RangeBar
 from ptdesk.ui.chart.progress.since_panel import SincePanel
 from ptdesk.ui.chart.tab import ChartTab
 from ptdesk.ui.context import AppContext
+from ptdesk.ui.kit.wheel_guard import guard_wheels_in
 from ptdesk.ui.printing.print_flow import PrintJob, start_print
 
 if TYPE_CHECKING:  # QtCharts is imported when the charts are first drawn (start-up time)
@@ -110,6 +111,7 @@ class ProgressTab(ChartTab):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(charts)
+        guard_wheels_in(charts)  # scrolling past "Compare with" never changes the comparison
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(scroll, 1)

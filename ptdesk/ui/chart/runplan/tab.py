@@ -8,8 +8,6 @@ import json
 from PySide6.QtCore import QModelIndex, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QAbstractSpinBox,
-    QComboBox,
     QFrame,
     QGroupBox,
     QHBoxLayout,
@@ -53,7 +51,7 @@ from ptdesk.ui.context import AppContext
 from ptdesk.ui.kit.activation import on_open
 from ptdesk.ui.kit.plan_pause import PauseBar
 from ptdesk.ui.kit.text import day_text
-from ptdesk.ui.kit.wheel_guard import guard_wheel
+from ptdesk.ui.kit.wheel_guard import guard_wheels_in
 
 
 class RunPlanTab(ChartTab):
@@ -175,8 +173,7 @@ class RunPlanTab(ChartTab):
         scroll.setWidget(left)
         # Scrolling the inputs never turns a value the pointer passes over (it turned "Long
         # run at most" 40% -> 33% on a real display): a box takes the wheel once focused.
-        for box in [*left.findChildren(QAbstractSpinBox), *left.findChildren(QComboBox)]:
-            guard_wheel(box)
+        guard_wheels_in(left)
         # Room for the widest row and a scroll bar: sideways scrolling is off, so anything
         # narrower cut the fields' right edge at 1024 px.
         scroll.setMinimumWidth(max(410, left.minimumSizeHint().width()
