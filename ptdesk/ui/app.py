@@ -11,7 +11,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from ptdesk.ui.kit import ui_thread_gc
-from ptdesk.ui.kit.background import courier, deliver_later
+from ptdesk.ui.kit.background import deliver_later
 
 if TYPE_CHECKING:
     from ptdesk.db.engine import Engine, SessionFactory  # the UI never imports SQLAlchemy
@@ -92,7 +92,6 @@ class DatabaseLoader(QObject):
         self._thread = threading.Thread(target=self._work, name="ptdesk-open-db", daemon=True)
         # Started once the database is open: it runs while the clinician signs in.
         self._warm_thread = threading.Thread(target=_warm_chart_tabs, name="ptdesk-warm", daemon=True)
-        courier()  # the outcome reaches the UI thread through it (made here, on that thread)
 
     def start(self) -> None:
         self._thread.start()

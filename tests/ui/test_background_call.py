@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import pytest
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, Slot
+from PySide6.QtWidgets import QApplication
 
 from ptdesk.ui.kit.background import BackgroundCall, courier
 
@@ -101,3 +103,23 @@ def test_the_worker_never_posts_to_the_call_so_closing_its_window_midway_is_safe
     finally:
         courier().removeEventFilter(delivered)
     assert receiver.outcomes == [(1, None)]  # the second outcome had nobody to go to
+
+
+def test_a_worker_thread_may_be_the_first_to_need_the_courier(
+        qtbot: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from ptdesk.ui.kit import background
+
+    monkeypatch.setattr(background, "_COURIER", [])  # as if no call had run in this process
+    receiver = _Receiver()
+    ran_on: list[threading.Thread] = []
+
+    def slot(value: int) -> None:
+        ran_on.append(threading.current_thread())
+        receiver.on_finished(value, None)
+
+    worker = threading.Thread(target=lambda: background.deliver_later(receiver, slot, 7))
+    worker.start()
+    worker.join()
+    qtbot.waitUntil(lambda: receiver.outcomes == [(7, None)], timeout=10_000)
+    assert ran_on == [threading.main_thread()]
+    assert courier().thread() is QApplication.instance().thread()  # type: ignore[union-attr]

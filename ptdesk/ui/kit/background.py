@@ -34,25 +34,23 @@ class _Courier(QObject):
 
 
 _COURIER: list[_Courier] = []
+_MAKING = threading.Lock()  # two worker threads asking first still make one courier
 
 
 def courier() -> _Courier:
-    """The process's courier, made on first use (moved to the UI thread if made elsewhere)."""
-    if not _COURIER:
-        made = _Courier()
-        app = QCoreApplication.instance()
-        if app is not None and made.thread() is not app.thread():
-            made.moveToThread(app.thread())
-        _COURIER.append(made)
+    """The process's courier, made on first use from any thread (then moved to the UI thread)."""
+    with _MAKING:
+        if not _COURIER:
+            made = _Courier()
+            app = QCoreApplication.instance()
+            if app is not None and made.thread() is not app.thread():
+                made.moveToThread(app.thread())
+            _COURIER.append(made)
     return _COURIER[0]
 
 
 def deliver_later(receiver: QObject, slot: Callable[..., None], *args: Any) -> None:
-    """From any thread: `slot(*args)` on the UI thread, if `receiver` still exists by then.
-
-    Call `courier()` once on the UI thread before a worker thread uses this (BackgroundCall
-    and the widgets that hand progress to their threads do).
-    """
+    """From any thread: `slot(*args)` on the UI thread, if `receiver` still exists by then."""
     # At interpreter shutdown the courier may already be gone: nobody is left to tell.
     with contextlib.suppress(RuntimeError):
         courier().arrived.emit(receiver, slot, args)
@@ -91,7 +89,6 @@ class BackgroundCall(QObject):
             return False
         self._busy = True
         self._ran.clear()
-        courier()  # made on the UI thread before any worker needs it
         ran = self._ran
 
         def run() -> None:

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ptdesk.services.errors import ServiceError
 from ptdesk.services.run_import import ImportResult, import_runs, runs_waiting_for_pain
 from ptdesk.ui.context import AppContext
-from ptdesk.ui.kit.background import courier, deliver_later
+from ptdesk.ui.kit.background import deliver_later
 
 RUN_FILES = "Run files (*.fit *.gpx *.tcx *.fit.gz *.gpx.gz *.tcx.gz *.zip)"
 
@@ -155,7 +155,6 @@ class RunImportDialog(QDialog):
         # The importing thread holds the dialog weakly: its last reference is never dropped
         # there, so the dialog is never deleted off the UI thread.
         cancel, dialog = self._cancel, weakref.ref(self)
-        courier()  # made here, on the UI thread, before the importing thread needs it
         names = list(paths)
 
         def progress(done: int, total: int) -> None:  # on the importing thread
