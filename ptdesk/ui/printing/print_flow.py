@@ -226,8 +226,8 @@ class PrintJob(QObject):
             self._ctx.signals.status_message.emit(f"{self.title} ready.")
             self.pdf_replaced.emit(str(language))
             return
-        owner = self._parent.window() if _alive(self._parent) else None
-        assert owner is not None  # _asker_gone() returned above otherwise
+        assert self._parent is not None  # alive: _asker_gone() returned above otherwise
+        owner = self._parent.window()
         name = name or f"{FILE_STEMS[self.kind]}-{date.today().isoformat()}.pdf"
         self.dialog = PdfPreviewDialog(bytes(pdf), self.title, name, owner)
         self.dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
