@@ -12,6 +12,7 @@ from ptdesk.domain import evaluation as ev
 from ptdesk.domain.readiness import ReadinessFindings
 from ptdesk.services.accounts import provision_account
 from ptdesk.services.episodes import EpisodeInfo, open_episode
+from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.services.passwords import hash_password
 from ptdesk.services.patients import PatientDetails, PatientInput, create_patient
 from ptdesk.services.uow import transaction
@@ -64,6 +65,16 @@ def make_episode(sf: SessionFactory, patient_id: int, start: date = date(2026, 1
 
 
 # `full_evaluation` (imported above) lives in ptdesk/demo/ so the benchmark saves the same sample.
+
+
+def make_charted_patient(sf: SessionFactory) -> int:
+    """A patient with an episode and an initial evaluation of 1 Oct 2026 holding the full sample."""
+    patient = make_patient(sf)
+    episode = make_episode(sf, patient.id)
+    visit = create_visit(sf, actor=ACTOR, episode_id=episode.id, visit_date=date(2026, 10, 1),
+                         visit_type="initial_evaluation")
+    save_evaluation(sf, actor=ACTOR, visit_id=visit.id, evaluation=full_evaluation())
+    return patient.id
 
 
 def audit_entries(sf: SessionFactory, **filters: Any) -> list[Any]:

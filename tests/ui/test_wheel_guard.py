@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 import pytest
@@ -11,11 +10,10 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QComboBox, QScrollArea, QWidget
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.ui.chart.evaluation.knee_section import KneeSection
 from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.context import AppContext
-from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+from tests.factories import make_charted_patient
 
 
 def wheel(widget: QWidget, steps: int = -1) -> None:
@@ -82,16 +80,11 @@ def test_scrolling_a_chart_tab_never_turns_a_value_the_pointer_passes(
         qtbot: Any, ctx: AppContext, session_factory: SessionFactory, tab_class: Any) -> None:
     # Seen on a real display: scrolling the Run plan inputs turned "Long run at most" from
     # 40% to 33% of the week as the spin box passed under the pointer.
-    patient = make_patient(session_factory)
-    episode = make_episode(session_factory, patient.id)
-    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
-                         visit_date=dt.date(2026, 10, 1), visit_type="initial_evaluation")
-    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
-                    evaluation=full_evaluation())
+    patient_id = make_charted_patient(session_factory)
     tab = tab_class(ctx)
     qtbot.addWidget(tab)
     tab.resize(1024, 600)
-    tab.set_patient(patient.id)
+    tab.set_patient(patient_id)
     tab.show()
     qtbot.waitExposed(tab)
     turned = []

@@ -9,7 +9,6 @@ the main window and look for any widget in that state.
 
 from __future__ import annotations
 
-import datetime as dt
 import gc
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ import shiboken6
 from PySide6.QtCore import QObject, QSettings
 
 from ptdesk.db.engine import SessionFactory
-from ptdesk.services.evaluations import create_visit, save_evaluation
 from ptdesk.ui.chart.registry import tab_classes
 from ptdesk.ui.context import AppContext
-from tests.factories import ACTOR, full_evaluation, make_episode, make_patient
+from tests.factories import ACTOR, make_charted_patient
 
 
 def doubly_owned(roots: list[QObject]) -> list[str]:
@@ -50,13 +48,7 @@ def doubly_owned(roots: list[QObject]) -> list[str]:
 
 @pytest.fixture
 def charted_patient(session_factory: SessionFactory) -> int:
-    patient = make_patient(session_factory)
-    episode = make_episode(session_factory, patient.id)
-    visit = create_visit(session_factory, actor=ACTOR, episode_id=episode.id,
-                         visit_date=dt.date(2026, 10, 1), visit_type="initial_evaluation")
-    save_evaluation(session_factory, actor=ACTOR, visit_id=visit.id,
-                    evaluation=full_evaluation())
-    return patient.id
+    return make_charted_patient(session_factory)
 
 
 @pytest.mark.parametrize("tab_class", tab_classes(), ids=lambda cls: cls.__name__)
