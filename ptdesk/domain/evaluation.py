@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date
 
 from ptdesk.domain.cadence import cadence_target_spm
@@ -13,6 +13,7 @@ from ptdesk.domain.symmetry import MUSCLE_GROUPS
 from ptdesk.domain.validation import (
     MMT_GRADES,
     SIDES,
+    check_characters,
     optional_text,
     validate_choice,
     validate_int_range,
@@ -366,6 +367,35 @@ class Evaluation:
             self.episode_facts.validate()
         for name in ("soap_subjective", "soap_objective", "soap_assessment", "soap_plan"):
             optional_text(name, getattr(self, name), "Note", 20000)
+        self._check_typed_text()
+
+    def _check_typed_text(self) -> None:
+        """Every text of every section can be stored as typed (no control characters).
+
+        The sections check their lengths and choices; the characters are checked here once
+        for all of them, so a text field added later cannot miss it: a NUL in a knee note
+        was accepted, then refused by PostgreSQL at the save (found by the hostile-input test).
+        """
+        parts: list[tuple[str, object]] = [
+            ("", self.subjective), ("", self.assessment), ("gait.", self.gait),
+            ("readiness.", self.readiness),
+            *((f"knee_{knee.side}.", knee) for knee in self.knees),
+            *((f"ankle_{ankle.side}.", ankle) for ankle in self.ankles)]
+        for prefix, part in parts:
+            if part is not None:
+                _check_characters_in(prefix, part)
+
+
+def _check_characters_in(prefix: str, part: object) -> None:
+    """The text fields of a section's dataclass, and of the rows it holds (prior injuries)."""
+    for each in fields(part):  # type: ignore[arg-type]
+        values = getattr(part, each.name)
+        for value in values if isinstance(values, tuple) else (values,):
+            key = prefix + each.name
+            if isinstance(value, str) and value:
+                check_characters(key, value, each.name.replace("_", " ").capitalize())
+            elif is_dataclass(value):
+                _check_characters_in(key + ".", value)
 
 
 def _unique(field_name: str, keys: list[object]) -> None:

@@ -40,6 +40,11 @@ def require_text(field: str, value: str | None, label: str, max_len: int = NAME_
 def check_text(field: str, value: str, label: str, max_len: int) -> str:
     if len(value) > max_len:
         raise ValidationError(field, f"{label} is too long ({len(value)} characters; the limit is {max_len}).")
+    return check_characters(field, value, label)
+
+
+def check_characters(field: str, value: str, label: str) -> str:
+    """Refuse text no database can store as typed (PostgreSQL refuses NUL outright)."""
     if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
         raise ValidationError(field, f"{label} contains a control character that cannot be stored.")
     # Lone surrogates come from undecodable bytes (e.g. a mis-encoded command line) and

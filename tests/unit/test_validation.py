@@ -113,3 +113,48 @@ def test_cadence_target_is_computed_from_measured_cadence() -> None:
     gait = ev.GaitFindings(cadence_spm=160, cadence_target_pct=7.5)
     assert gait.cadence_target_spm == 172
     assert ev.GaitFindings(cadence_spm=160).cadence_target_spm is None
+
+
+def _every_text_field() -> list[tuple[str, ev.Evaluation]]:
+    """(field key, an evaluation whose only odd value is a NUL in that text field)."""
+    from dataclasses import fields, replace
+
+    from ptdesk.domain.readiness import ReadinessFindings
+
+    sections: list[tuple[str, str, object]] = [
+        ("subjective", "", ev.SubjectiveFindings()), ("assessment", "", ev.AssessmentPlan()),
+        ("gait", "gait.", ev.GaitFindings()), ("readiness", "readiness.", ReadinessFindings()),
+        ("knees", "knee_left.", ev.KneeFindings("left")),
+        ("ankles", "ankle_left.", ev.AnkleFindings("left"))]
+    def evaluation(key: str, part: object) -> ev.Evaluation:
+        return ev.Evaluation(**{key: (part,) if key in ("knees", "ankles") else part})
+
+    found = []
+    for key, prefix, part in sections:
+        for each in fields(part):  # type: ignore[arg-type]
+            if each.type != "str" or each.name == "side":
+                continue
+            plain = evaluation(key, replace(part, **{each.name: "ok"}))  # type: ignore[type-var]
+            try:  # free text takes "ok"; a choice or a code is refused by its own rule first
+                plain.validate()
+                free = True
+            except ValidationError:
+                free = False
+            bad = replace(part, **{each.name: "ok\x00then"})  # type: ignore[type-var]
+            found.append((prefix + each.name, free, evaluation(key, bad)))
+    injury = ev.PriorInjury("Rolled ankle\x00", "left")
+    found.append(("prior_injuries.description", True, ev.Evaluation(
+        subjective=ev.SubjectiveFindings(prior_injuries=(injury,)))))
+    return found
+
+
+@pytest.mark.parametrize(("key", "free", "evaluation"), _every_text_field(),
+                         ids=[key for key, _, _ in _every_text_field()])
+def test_a_control_character_in_any_text_of_the_evaluation_is_refused_at_its_field(
+        key: str, free: bool, evaluation: ev.Evaluation) -> None:
+    # A NUL in a knee note passed validation and then failed the save on PostgreSQL.
+    with pytest.raises(ValidationError) as refused:
+        evaluation.validate()
+    assert refused.value.field == key
+    if free:
+        assert "control character" in refused.value.message
